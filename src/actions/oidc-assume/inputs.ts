@@ -1,0 +1,186 @@
+import { DEFAULT_CONNECT_TIMEOUT_MS } from '../../aws/client-factory.ts';
+import { resolveRegion } from '../../aws/region.ts';
+import type { RetryPolicy } from '../../aws/retry.ts';
+import type { SessionPolicies } from '../../aws/sts.ts';
+import { type InputRegistry, readInputs } from '../../lib/action-io.ts';
+import { parseDuration } from '../../lib/durations.ts';
+import { UserError } from '../../lib/errors.ts';
+import { parseBoolean, parseInteger, parseList } from '../../lib/parse.ts';
+import { PROFILE_NAME } from '../../oidc/aws-profile.ts';
+import {
+  ACCOUNT_ID,
+  POLICY_ARN,
+  checkExternalId,
+  checkRoleArn,
+  checkSessionName,
+  defaultSessionName,
+} from '../../oidc/identifiers.ts';
+
+export const INPUTS = {
+  'aws-region': {},
+  'role-to-assume': { required: true },
+  audience: { default: 'sts.amazonaws.com' },
+  'role-session-name': {},
+  'role-duration-seconds': { default: '3600' },
+  'role-chaining': { default: 'false' },
+  'role-external-id': {},
+  'inline-session-policy': {},
+  'managed-session-policies': {},
+  'output-credentials': { default: 'false' },
+  'aws-profile': {},
+  'allowed-account-ids': {},
+  'mask-aws-account-id': { default: 'false' },
+  'retry-max-attempts': { default: '8' },
+  'request-timeout': { default: '10s' },
+  timeout: { default: '2m' },
+} as const satisfies InputRegistry;
+
+export const OUTPUTS = [
+  'aws-account-id',
+  'authenticated-arn',
+  'aws-expiration',
+  'aws-access-key-id',
+  'aws-secret-access-key',
+  'aws-session-token',
+  'result',
+] as const;
+
+export interface OidcAssumeConfig {
+  region: string;
+  roleArn: string;
+  audience: string;
+  sessionName: string;
+  durationSeconds: number;
+  roleChaining: boolean;
+  externalId: string | undefined;
+  policies: SessionPolicies;
+  outputCredentials: boolean;
+  profile: string | undefined;
+  allowedAccountIds: string[];
+  maskAccountId: boolean;
+  retry: RetryPolicy;
+  requestTimeoutMs: number;
+  connectTimeoutMs: number;
+  timeoutMs: number;
+}
+
+const MAX_POLICY_CHARACTERS = 2048;
+
+/** Every input checked before any call to AWS; the first problem is thrown as a UserError. */
+export function parseInputs(
+  read: (name: string) => string | undefined,
+  env: NodeJS.ProcessEnv,
+): OidcAssumeConfig {
+  const { values: v, explicit } = readInputs(INPUTS, read);
+
+  const roleArn = checkRoleArn('role-to-assume', v['role-to-assume']);
+  const region = resolveRegion(v['aws-region'], env);
+  if (v.audience === '') {
+    throw new UserError(
+      "Input 'audience' is empty: leave it out for the default sts.amazonaws.com, or name the audience your IAM OIDC provider lists.",
+    );
+  }
+  const roleChaining = parseBoolean('role-chaining', v['role-chaining']);
+  const externalId = v['role-external-id']
+    ? checkExternalId('role-external-id', v['role-external-id'])
+    : undefined;
+  if (externalId && !roleChaining) {
+    throw new UserError(
+      "Input 'role-external-id' only applies with role-chaining: true (AssumeRoleWithWebIdentity takes no external id).",
+    );
+  }
+  const sessionName =
+    explicit.has('role-session-name') && v['role-session-name'] !== ''
+      ? checkSessionName('role-session-name', v['role-session-name'])
+      : defaultSessionName(env.GITHUB_REPOSITORY, env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT);
+
+  const allowedAccountIds = parseList(v['allowed-account-ids']);
+  const badAccount = allowedAccountIds.find((id) => !ACCOUNT_ID.test(id));
+  if (badAccount !== undefined) {
+    throw new UserError(
+      `Input 'allowed-account-ids' has '${badAccount}', which is not a 12-digit AWS account id: list ids like 123456789012, separated by commas or new lines.`,
+    );
+  }
+
+  const profile = v['aws-profile'] || undefined;
+  if (profile !== undefined && !PROFILE_NAME.test(profile)) {
+    throw new UserError(
+      `Input 'aws-profile' is '${profile}': use up to 64 letters, digits, '_', '-' or '.'.`,
+    );
+  }
+
+  const requestTimeoutMs = parseDuration('request-timeout', v['request-timeout']);
+  const timeoutMs = parseDuration('timeout', v.timeout);
+  if (requestTimeoutMs < 100 || timeoutMs < requestTimeoutMs) {
+    throw new UserError(
+      `Inputs 'request-timeout' (${v['request-timeout']}) and 'timeout' (${v.timeout}) must satisfy 100ms <= request-timeout <= timeout.`,
+    );
+  }
+
+  return {
+    region,
+    roleArn,
+    audience: v.audience,
+    sessionName,
+    durationSeconds: parseInteger('role-duration-seconds', v['role-duration-seconds'], 900, 43200),
+    roleChaining,
+    externalId,
+    policies: {
+      ...inlinePolicy(v['inline-session-policy']),
+      ...managedPolicies(v['managed-session-policies']),
+    },
+    outputCredentials: parseBoolean('output-credentials', v['output-credentials']),
+    profile,
+    allowedAccountIds,
+    maskAccountId: parseBoolean('mask-aws-account-id', v['mask-aws-account-id']),
+    retry: {
+      maxAttempts: parseInteger('retry-max-attempts', v['retry-max-attempts'], 1, 20),
+      baseDelayMs: 500,
+      maxDelayMs: 20_000,
+    },
+    requestTimeoutMs,
+    connectTimeoutMs: Math.min(DEFAULT_CONNECT_TIMEOUT_MS, requestTimeoutMs),
+    timeoutMs,
+  };
+}
+
+function inlinePolicy(text: string): { inlinePolicy?: string } {
+  if (text === '') return {};
+  let policy: unknown;
+  try {
+    policy = JSON.parse(text);
+  } catch (error) {
+    throw new UserError(
+      `Input 'inline-session-policy' is not valid JSON (${(error as Error).message}): give an IAM policy document.`,
+    );
+  }
+  if (!policy || typeof policy !== 'object' || Array.isArray(policy)) {
+    throw new UserError(
+      "Input 'inline-session-policy' must be a JSON object: an IAM policy document.",
+    );
+  }
+  const compact = JSON.stringify(policy);
+  if (compact.length > MAX_POLICY_CHARACTERS) {
+    throw new UserError(
+      `Input 'inline-session-policy' is ${compact.length} characters without white space; STS takes at most ${MAX_POLICY_CHARACTERS}.`,
+    );
+  }
+  return { inlinePolicy: compact };
+}
+
+function managedPolicies(text: string): { managedPolicyArns?: string[] } {
+  const arns = parseList(text);
+  if (arns.length === 0) return {};
+  const bad = arns.find((arn) => !POLICY_ARN.test(arn));
+  if (bad !== undefined) {
+    throw new UserError(
+      `Input 'managed-session-policies' has '${bad}', which is not an IAM policy ARN: use arn:aws:iam::<account or aws>:policy/<name>, one per line.`,
+    );
+  }
+  if (arns.length > 10) {
+    throw new UserError(
+      `Input 'managed-session-policies' lists ${arns.length} policies; STS takes at most 10.`,
+    );
+  }
+  return { managedPolicyArns: arns };
+}

@@ -1,0 +1,246 @@
+// Adapter: runner inputs -> oidc engine -> exported credentials, outputs and summary.
+// The post step (same bundle, run again by the runner) clears what main exported or wrote.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sdkStsPort } from '../../aws/sts.ts';
+import { idTokenFetcher } from '../../github/id-token.ts';
+import { sleep } from '../../lib/clock.ts';
+import { formatDuration } from '../../lib/durations.ts';
+import { UserError } from '../../lib/errors.ts';
+import { SUITE_VERSION } from '../../lib/version.ts';
+import {
+  type AssumeEvent,
+  type AssumeResult,
+  type CredentialSource,
+  assumeRole,
+} from '../../oidc/assume.ts';
+import { type ProfileFiles, removeProfile, writeProfile } from '../../oidc/aws-profile.ts';
+import { abortAfter, abortOnCancel, failStep } from '../../runner/failure.ts';
+import { type Runner, createRunner } from '../../runner/runner.ts';
+import { Summary } from '../../runner/summary.ts';
+import { type OidcAssumeConfig, parseInputs } from './inputs.ts';
+
+const CREDENTIAL_VARIABLES = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+] as const;
+const RESULT_VERSION = 1;
+
+interface SavedState {
+  exported: string[];
+  profile?: { name: string; files: ProfileFiles };
+}
+
+export async function run(runner: Runner = createRunner()): Promise<void> {
+  if (runner.state('phase') === 'main') return post(runner);
+  runner.saveState('phase', 'main');
+  return main(runner);
+}
+
+async function main(runner: Runner): Promise<void> {
+  const summary = new Summary().heading('oidc-assume');
+  const controller = new AbortController();
+  const disarm: (() => void)[] = [abortOnCancel(controller)];
+  try {
+    const config = parseInputs((name) => runner.input(name), runner.env);
+    if (config.maskAccountId) runner.setSecret(config.roleArn.split(':')[4]!);
+    const source = credentialSource(config, runner.env);
+    disarm.push(
+      abortAfter(
+        controller,
+        config.timeoutMs,
+        `the timeout of ${formatDuration(config.timeoutMs)} ran out`,
+      ),
+    );
+
+    runner.info(
+      `Assuming ${config.roleArn} as session ${config.sessionName} in ${config.region} ${source.kind === 'web-identity' ? `with the job's OIDC token (audience ${config.audience})` : 'with the credentials already in the environment (role chaining)'}`,
+    );
+    const result = await assumeRole(
+      {
+        roleArn: config.roleArn,
+        sessionName: config.sessionName,
+        durationSeconds: config.durationSeconds,
+        policies: config.policies,
+        source,
+        allowedAccountIds: config.allowedAccountIds,
+        retry: config.retry,
+      },
+      {
+        sts: sdkStsPort({
+          region: config.region,
+          env: runner.env,
+          connectTimeoutMs: config.connectTimeoutMs,
+          requestTimeoutMs: config.requestTimeoutMs,
+          action: 'oidc-assume',
+        }),
+        mask: (secret) => runner.setSecret(secret),
+        sleep,
+        signal: controller.signal,
+        onEvent: (event) => runner.info(describeEvent(event)),
+      },
+    );
+    if (config.maskAccountId) runner.setSecret(result.accountId);
+    const state = await deliver(runner, config, result);
+    runner.saveState('delivered', JSON.stringify(state));
+    setOutputs(runner, config, result);
+    summarize(summary, config, result, state);
+    runner.info(`Authenticated as ${result.arn} in account ${result.accountId}.`);
+  } catch (error) {
+    summary.paragraph(`**Failed:** ${error instanceof Error ? error.message : String(error)}`);
+    failStep(runner, error);
+  } finally {
+    for (const off of disarm) off();
+    runner.writeSummary(summary);
+  }
+}
+
+function credentialSource(config: OidcAssumeConfig, env: NodeJS.ProcessEnv): CredentialSource {
+  if (!config.roleChaining) {
+    return { kind: 'web-identity', audience: config.audience, fetchIdToken: idTokenFetcher(env) };
+  }
+  const {
+    AWS_ACCESS_KEY_ID: accessKeyId,
+    AWS_SECRET_ACCESS_KEY: secretAccessKey,
+    AWS_SESSION_TOKEN: sessionToken,
+  } = env;
+  if (!accessKeyId || !secretAccessKey) {
+    throw new UserError(
+      'role-chaining: true needs AWS credentials in the environment: run oidc-assume without role-chaining in an earlier step of this job.',
+    );
+  }
+  return {
+    kind: 'role-chaining',
+    credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
+    ...(config.externalId ? { externalId: config.externalId } : {}),
+  };
+}
+
+function describeEvent(event: AssumeEvent): string {
+  if (event.type === 'retrying') {
+    return `${event.call} attempt ${event.attempt} failed: ${event.reason}; retrying in ${formatDuration(event.delayMs)}`;
+  }
+  return `${event.call}: assumed ${event.arn}, valid until ${event.expiration.toISOString()}`;
+}
+
+/** Credentials go to the environment of later steps, or to a named profile when one is asked for. */
+async function deliver(
+  runner: Runner,
+  config: OidcAssumeConfig,
+  result: AssumeResult,
+): Promise<SavedState> {
+  const exported: string[] = [];
+  const exportVariable = (name: string, value: string) => {
+    runner.exportVariable(name, value);
+    exported.push(name);
+  };
+  exportVariable('AWS_REGION', config.region);
+  exportVariable('AWS_DEFAULT_REGION', config.region);
+
+  if (config.profile === undefined) {
+    exportVariable('AWS_ACCESS_KEY_ID', result.credentials.accessKeyId);
+    exportVariable('AWS_SECRET_ACCESS_KEY', result.credentials.secretAccessKey);
+    exportVariable('AWS_SESSION_TOKEN', result.credentials.sessionToken);
+    return { exported };
+  }
+
+  const jobDirectory = join(runner.env.RUNNER_TEMP || tmpdir(), 'aws-ship-suite', 'aws');
+  const files: ProfileFiles = {
+    credentialsFile: runner.env.AWS_SHARED_CREDENTIALS_FILE || join(jobDirectory, 'credentials'),
+    configFile: runner.env.AWS_CONFIG_FILE || join(jobDirectory, 'config'),
+  };
+  await writeProfile(files, config.profile, result.credentials, config.region);
+  if (!runner.env.AWS_SHARED_CREDENTIALS_FILE)
+    exportVariable('AWS_SHARED_CREDENTIALS_FILE', files.credentialsFile);
+  if (!runner.env.AWS_CONFIG_FILE) exportVariable('AWS_CONFIG_FILE', files.configFile);
+  runner.info(
+    `Wrote profile '${config.profile}' to ${files.credentialsFile}; use it with --profile ${config.profile} or AWS_PROFILE=${config.profile}.`,
+  );
+  return { exported, profile: { name: config.profile, files } };
+}
+
+function setOutputs(runner: Runner, config: OidcAssumeConfig, result: AssumeResult): void {
+  const expiration = result.credentials.expiration.toISOString();
+  runner.setOutput('aws-account-id', result.accountId);
+  runner.setOutput('authenticated-arn', result.arn);
+  runner.setOutput('aws-expiration', expiration);
+  if (config.outputCredentials) {
+    runner.setOutput('aws-access-key-id', result.credentials.accessKeyId);
+    runner.setOutput('aws-secret-access-key', result.credentials.secretAccessKey);
+    runner.setOutput('aws-session-token', result.credentials.sessionToken);
+  }
+  runner.setOutput(
+    'result',
+    JSON.stringify({
+      version: RESULT_VERSION,
+      suiteVersion: SUITE_VERSION,
+      outcome: 'assumed',
+      via: result.via,
+      roleArn: config.roleArn,
+      sessionName: config.sessionName,
+      accountId: result.accountId,
+      arn: result.arn,
+      expiration,
+      profile: config.profile ?? null,
+    }),
+  );
+}
+
+function summarize(
+  summary: Summary,
+  config: OidcAssumeConfig,
+  result: AssumeResult,
+  state: SavedState,
+): void {
+  summary.table(
+    ['', ''],
+    [
+      ['Role', `\`${config.roleArn}\``],
+      ['Authenticated as', `\`${result.arn}\``],
+      ['Session', `\`${config.sessionName}\``],
+      [
+        'Via',
+        result.via === 'web-identity'
+          ? `GitHub OIDC (audience \`${config.audience}\`)`
+          : 'role chaining',
+      ],
+      ['Region', config.region],
+      ['Expires', result.credentials.expiration.toISOString()],
+      [
+        'Credentials in',
+        state.profile
+          ? `profile \`${state.profile.name}\``
+          : 'environment variables of later steps',
+      ],
+    ],
+  );
+}
+
+async function post(runner: Runner): Promise<void> {
+  try {
+    const saved = runner.state('delivered');
+    if (!saved) {
+      runner.info('Nothing to clean up: the main step delivered no credentials.');
+      return;
+    }
+    const state = JSON.parse(saved) as SavedState;
+    const cleared = state.exported.filter((name) =>
+      (CREDENTIAL_VARIABLES as readonly string[]).includes(name),
+    );
+    for (const name of cleared) runner.exportVariable(name, '');
+    if (state.profile) await removeProfile(state.profile.files, state.profile.name);
+    runner.info(
+      [
+        cleared.length ? `Cleared ${cleared.join(', ')} for the rest of the job.` : '',
+        state.profile
+          ? `Removed profile '${state.profile.name}' from ${state.profile.files.credentialsFile}.`
+          : '',
+      ]
+        .filter(Boolean)
+        .join(' '),
+    );
+  } catch (error) {
+    failStep(runner, error);
+  }
+}

@@ -1,0 +1,58 @@
+// The one place AWS SDK clients get their configuration: region, endpoint overrides, timeouts,
+// the suite's retry strategy and user agent.
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { SUITE_NAME, SUITE_VERSION } from '../lib/version.ts';
+import { endpointOverride } from './endpoint.ts';
+import {
+  DEFAULT_RETRY_POLICY,
+  type RetryHooks,
+  type RetryPolicy,
+  SuiteRetryStrategy,
+} from './retry.ts';
+
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+
+export interface ClientOptions {
+  region: string;
+  /** Leave out for calls that need no signature (AssumeRoleWithWebIdentity). */
+  credentials?: AwsCredentials | (() => Promise<AwsCredentials>);
+  env?: NodeJS.ProcessEnv;
+  /** Time to open a connection, per attempt. */
+  connectTimeoutMs?: number;
+  /** Time the socket may sit idle waiting for the response, per attempt. */
+  requestTimeoutMs?: number;
+  retry?: RetryPolicy;
+  retryHooks?: RetryHooks;
+  /** Names the action in the user agent, e.g. `oidc-assume`. */
+  action?: string;
+}
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 3_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+/** SDK v3 constructor config: `new STSClient(clientConfig('STS', options))`. */
+export function clientConfig(serviceId: string, options: ClientOptions) {
+  const endpoint = endpointOverride(serviceId, options.env ?? process.env);
+  return {
+    region: options.region,
+    ...(endpoint ? { endpoint } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    }),
+    retryStrategy: new SuiteRetryStrategy(
+      options.retry ?? DEFAULT_RETRY_POLICY,
+      options.retryHooks,
+    ),
+    customUserAgent: [
+      [SUITE_NAME, SUITE_VERSION],
+      ...(options.action ? ([[`${SUITE_NAME}-${options.action}`]] as [string][]) : []),
+    ] as [string, string?][],
+  };
+}
