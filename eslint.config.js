@@ -27,7 +27,8 @@ export default tseslint.config(
         'error',
         {
           selector: "CallExpression[callee.object.name='process'][callee.property.name='exit']",
-          message: 'Set process.exitCode (runner.setFailed) instead of exiting: finally blocks and post steps must run.',
+          message:
+            'Set process.exitCode (runner.setFailed) instead of exiting: finally blocks and post steps must run.',
         },
       ],
     },
@@ -38,7 +39,15 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@actions/*'], message: 'Engines stay free of @actions/*: only src/actions/*/main.ts talks to the runner.' }] },
+        {
+          patterns: [
+            {
+              group: ['@actions/*'],
+              message:
+                'Engines stay free of @actions/*: only src/actions/*/main.ts talks to the runner.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -23,7 +23,7 @@ export const MISSING_ID_TOKEN_PERMISSION =
   "This job cannot request a GitHub OIDC token: add 'permissions: id-token: write' to the job (or the workflow) that runs this step. Pull requests from forks never get one.";
 
 /** Throws the permission error at once when the job has no token endpoint. */
-export function idTokenFetcher(env: IdTokenRequestEnv): FetchIdToken {
+export function idTokenFetcher(env: IdTokenRequestEnv, attemptTimeoutMs = 10_000): FetchIdToken {
   const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL;
   const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
   if (!requestUrl || !requestToken) throw new UserError(MISSING_ID_TOKEN_PERMISSION);
@@ -31,28 +31,30 @@ export function idTokenFetcher(env: IdTokenRequestEnv): FetchIdToken {
   return async (audience, signal) => {
     const url = new URL(requestUrl);
     url.searchParams.set('audience', audience);
+    // One signal for the whole attempt, body included: a stalled answer is a timeout too.
+    const attempt = AbortSignal.any([signal, AbortSignal.timeout(attemptTimeoutMs)]);
     let response: Response;
+    let body: { value?: unknown };
     try {
       response = await fetch(url, {
         headers: { authorization: `Bearer ${requestToken}`, accept: 'application/json' },
-        signal,
+        signal: attempt,
       });
+      body = response.ok ? ((await response.json().catch(() => ({}))) as { value?: unknown }) : {};
     } catch (error) {
       if (signal.aborted) throw signal.reason;
-      throw new IdTokenRequestError(
-        `GitHub's OIDC token endpoint could not be reached`,
-        true,
-        error,
-      );
+      const why = attempt.aborted
+        ? `did not answer within ${attemptTimeoutMs} ms`
+        : 'could not be reached';
+      throw new IdTokenRequestError(`GitHub's OIDC token endpoint ${why}`, true, error);
     }
     if (!response.ok) {
-      const retryable = response.status >= 500 || response.status === 429;
+      const refused = response.status === 401 || response.status === 403;
       throw new IdTokenRequestError(
-        `GitHub's OIDC token endpoint answered HTTP ${response.status}${response.status === 401 || response.status === 403 ? ': the job token was refused; re-run the job' : ''}`,
-        retryable,
+        `GitHub's OIDC token endpoint answered HTTP ${response.status}${refused ? ': the job token was refused; re-run the job' : ''}`,
+        response.status >= 500 || response.status === 429,
       );
     }
-    const body = (await response.json().catch(() => ({}))) as { value?: unknown };
     if (typeof body.value !== 'string' || body.value.split('.').length !== 3) {
       throw new IdTokenRequestError(`GitHub's OIDC token endpoint returned no token`, true);
     }

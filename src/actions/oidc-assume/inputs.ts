@@ -117,12 +117,30 @@ export function parseInputs(
     );
   }
 
+  const durationSeconds = parseInteger(
+    'role-duration-seconds',
+    v['role-duration-seconds'],
+    900,
+    43200,
+  );
+  if (roleChaining && durationSeconds > 3600) {
+    throw new UserError(
+      `Input 'role-duration-seconds' is ${durationSeconds}, but AWS limits role-chained sessions to 3600 seconds: lower it to 3600 or less.`,
+    );
+  }
+  const roleAccount = roleArn.split(':')[4]!;
+  if (allowedAccountIds.length > 0 && !allowedAccountIds.includes(roleAccount)) {
+    throw new UserError(
+      `Input 'role-to-assume' names account ${roleAccount}, which is not in allowed-account-ids (${allowedAccountIds.join(', ')}): check the role ARN.`,
+    );
+  }
+
   return {
     region,
     roleArn,
     audience: v.audience,
     sessionName,
-    durationSeconds: parseInteger('role-duration-seconds', v['role-duration-seconds'], 900, 43200),
+    durationSeconds,
     roleChaining,
     externalId,
     policies: {

@@ -6,7 +6,7 @@ import { sdkStsPort } from '../../aws/sts.ts';
 import { idTokenFetcher } from '../../github/id-token.ts';
 import { sleep } from '../../lib/clock.ts';
 import { formatDuration } from '../../lib/durations.ts';
-import { UserError } from '../../lib/errors.ts';
+import { UserError, oneLine } from '../../lib/errors.ts';
 import { SUITE_VERSION } from '../../lib/version.ts';
 import {
   type AssumeEvent,
@@ -83,12 +83,21 @@ async function main(runner: Runner): Promise<void> {
     );
     if (config.maskAccountId) runner.setSecret(result.accountId);
     const state = await deliver(runner, config, result);
-    runner.saveState('delivered', JSON.stringify(state));
     setOutputs(runner, config, result);
     summarize(summary, config, result, state);
     runner.info(`Authenticated as ${result.arn} in account ${result.accountId}.`);
   } catch (error) {
-    summary.paragraph(`**Failed:** ${error instanceof Error ? error.message : String(error)}`);
+    const reason = oneLine(error);
+    summary.paragraph(`**Failed:** ${reason}`);
+    runner.setOutput(
+      'result',
+      JSON.stringify({
+        version: RESULT_VERSION,
+        suiteVersion: SUITE_VERSION,
+        outcome: 'failed',
+        reason,
+      }),
+    );
     failStep(runner, error);
   } finally {
     for (const off of disarm) off();
@@ -98,7 +107,11 @@ async function main(runner: Runner): Promise<void> {
 
 function credentialSource(config: OidcAssumeConfig, env: NodeJS.ProcessEnv): CredentialSource {
   if (!config.roleChaining) {
-    return { kind: 'web-identity', audience: config.audience, fetchIdToken: idTokenFetcher(env) };
+    return {
+      kind: 'web-identity',
+      audience: config.audience,
+      fetchIdToken: idTokenFetcher(env, config.requestTimeoutMs),
+    };
   }
   const {
     AWS_ACCESS_KEY_ID: accessKeyId,
@@ -124,40 +137,51 @@ function describeEvent(event: AssumeEvent): string {
   return `${event.call}: assumed ${event.arn}, valid until ${event.expiration.toISOString()}`;
 }
 
-/** Credentials go to the environment of later steps, or to a named profile when one is asked for. */
+/**
+ * Credentials go to the environment of later steps, or to a named profile when one is asked for.
+ * What will be written is saved for the post step first, so a failure half-way is cleaned up too.
+ */
 async function deliver(
   runner: Runner,
   config: OidcAssumeConfig,
   result: AssumeResult,
 ): Promise<SavedState> {
-  const exported: string[] = [];
-  const exportVariable = (name: string, value: string) => {
-    runner.exportVariable(name, value);
-    exported.push(name);
-  };
-  exportVariable('AWS_REGION', config.region);
-  exportVariable('AWS_DEFAULT_REGION', config.region);
-
+  const variables: [string, string][] = [
+    ['AWS_REGION', config.region],
+    ['AWS_DEFAULT_REGION', config.region],
+  ];
+  let profile: SavedState['profile'];
   if (config.profile === undefined) {
-    exportVariable('AWS_ACCESS_KEY_ID', result.credentials.accessKeyId);
-    exportVariable('AWS_SECRET_ACCESS_KEY', result.credentials.secretAccessKey);
-    exportVariable('AWS_SESSION_TOKEN', result.credentials.sessionToken);
-    return { exported };
+    variables.push(
+      ['AWS_ACCESS_KEY_ID', result.credentials.accessKeyId],
+      ['AWS_SECRET_ACCESS_KEY', result.credentials.secretAccessKey],
+      ['AWS_SESSION_TOKEN', result.credentials.sessionToken],
+    );
+  } else {
+    const jobDirectory = join(runner.env.RUNNER_TEMP || tmpdir(), 'aws-ship-suite', 'aws');
+    const files: ProfileFiles = {
+      credentialsFile: runner.env.AWS_SHARED_CREDENTIALS_FILE || join(jobDirectory, 'credentials'),
+      configFile: runner.env.AWS_CONFIG_FILE || join(jobDirectory, 'config'),
+    };
+    if (!runner.env.AWS_SHARED_CREDENTIALS_FILE)
+      variables.push(['AWS_SHARED_CREDENTIALS_FILE', files.credentialsFile]);
+    if (!runner.env.AWS_CONFIG_FILE) variables.push(['AWS_CONFIG_FILE', files.configFile]);
+    profile = { name: config.profile, files };
   }
 
-  const jobDirectory = join(runner.env.RUNNER_TEMP || tmpdir(), 'aws-ship-suite', 'aws');
-  const files: ProfileFiles = {
-    credentialsFile: runner.env.AWS_SHARED_CREDENTIALS_FILE || join(jobDirectory, 'credentials'),
-    configFile: runner.env.AWS_CONFIG_FILE || join(jobDirectory, 'config'),
+  const state: SavedState = {
+    exported: variables.map(([name]) => name),
+    ...(profile ? { profile } : {}),
   };
-  await writeProfile(files, config.profile, result.credentials, config.region);
-  if (!runner.env.AWS_SHARED_CREDENTIALS_FILE)
-    exportVariable('AWS_SHARED_CREDENTIALS_FILE', files.credentialsFile);
-  if (!runner.env.AWS_CONFIG_FILE) exportVariable('AWS_CONFIG_FILE', files.configFile);
-  runner.info(
-    `Wrote profile '${config.profile}' to ${files.credentialsFile}; use it with --profile ${config.profile} or AWS_PROFILE=${config.profile}.`,
-  );
-  return { exported, profile: { name: config.profile, files } };
+  runner.saveState('delivered', JSON.stringify(state));
+  if (profile) {
+    await writeProfile(profile.files, profile.name, result.credentials, config.region);
+    runner.info(
+      `Wrote profile '${profile.name}' to ${profile.files.credentialsFile}; use it with --profile ${profile.name} or AWS_PROFILE=${profile.name}.`,
+    );
+  }
+  for (const [name, value] of variables) runner.exportVariable(name, value);
+  return state;
 }
 
 function setOutputs(runner: Runner, config: OidcAssumeConfig, result: AssumeResult): void {

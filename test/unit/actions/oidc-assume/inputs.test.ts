@@ -119,6 +119,16 @@ describe('oidc-assume inputs', () => {
       { timeout: '1s', 'request-timeout': '5s' },
       /request-timeout <= timeout/,
     ],
+    [
+      'a chained session over one hour',
+      { 'role-chaining': 'true', 'role-duration-seconds': '7200' },
+      /AWS limits role-chained sessions to 3600 seconds/,
+    ],
+    [
+      'a role in an account outside allowed-account-ids',
+      { 'allowed-account-ids': '999999999999' },
+      /names account 111122223333, which is not in allowed-account-ids \(999999999999\)/,
+    ],
     ['too many retries', { 'retry-max-attempts': '50' }, /from 1 to 20/],
   ])('rejects %s with one line', (_label, inputs, message) => {
     const error = (() => {
