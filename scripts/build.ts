@@ -13,16 +13,21 @@ const names = (await readdir(join(root, 'src/actions'), { withFileTypes: true })
   .filter((name) => only.length === 0 || only.includes(name))
   .sort();
 
-if (only.length === 0) await rm(join(root, 'dist'), { recursive: true, force: true });
-
+// Bundle everything first, so a failed build leaves the committed dist/ as it was.
+const bundles = [];
 for (const name of names) {
   const started = performance.now();
-  const { code, assets } = await ncc(join(root, 'src/actions', name, 'index.ts'), {
+  const bundle = await ncc(join(root, 'src/actions', name, 'index.ts'), {
     minify: true,
     sourceMap: false,
     quiet: true,
     target: 'es2023',
   });
+  bundles.push({ name, ...bundle, ms: performance.now() - started });
+}
+
+if (only.length === 0) await rm(join(root, 'dist'), { recursive: true, force: true });
+for (const { name, code, assets, ms } of bundles) {
   const out = join(root, 'dist', name);
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
@@ -32,5 +37,5 @@ for (const name of names) {
     await writeFile(join(out, file), asset.source);
   }
   const kb = (Buffer.byteLength(code) / 1024).toFixed(0);
-  console.log(`dist/${name}/index.js  ${kb} KiB  ${(performance.now() - started).toFixed(0)} ms`);
+  console.log(`dist/${name}/index.js  ${kb} KiB  ${ms.toFixed(0)} ms`);
 }

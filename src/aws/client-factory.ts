@@ -24,7 +24,7 @@ export interface ClientOptions {
   env?: NodeJS.ProcessEnv;
   /** Time to open a connection, per attempt. */
   connectTimeoutMs?: number;
-  /** Time the socket may sit idle waiting for the response, per attempt. */
+  /** Time for the whole request and response, per attempt. */
   requestTimeoutMs?: number;
   retry?: RetryPolicy;
   retryHooks?: RetryHooks;
@@ -45,6 +45,8 @@ export function clientConfig(serviceId: string, options: ClientOptions) {
     requestHandler: new NodeHttpHandler({
       connectionTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      // Without this the SDK only warns when the time runs out, and a hung call hangs forever.
+      throwOnRequestTimeout: true,
     }),
     retryStrategy: new SuiteRetryStrategy(
       options.retry ?? DEFAULT_RETRY_POLICY,

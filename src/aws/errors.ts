@@ -66,12 +66,17 @@ export function awsErrorFacts(error: unknown): AwsErrorFacts {
     $metadata?: { httpStatusCode?: number; requestId?: string };
     $response?: { statusCode?: number };
   };
-  const code = wireCode(e.Code ?? e.code ?? e.name ?? 'Error');
+  // Service errors carry their code as the name; Node's network errors as `code` (ETIMEDOUT …).
+  const name = e.name && e.name !== 'Error' ? e.name : undefined;
+  const code = wireCode(e.Code ?? name ?? e.code ?? 'Error');
   return {
     code,
     status: e.$metadata?.httpStatusCode ?? e.$response?.statusCode,
     requestId: e.$metadata?.requestId,
-    message: (e.message ?? String(error)).replace(/\s*\n\s*/g, ' ').trim(),
+    message: (e.message ?? String(error))
+      .replace(/^(?:[A-Z]+: )?@smithy\/[\w-]+ - \[ERROR\] /, '')
+      .replace(/\s*\n\s*/g, ' ')
+      .trim(),
   };
 }
 

@@ -36,6 +36,19 @@ describe('AWS error classification', () => {
     expect(classifyAwsError(new Error('socket hang up'))).toBe('network');
   });
 
+  it('names a timed-out request by its error name, without the handler prefix', () => {
+    const timeout = Object.assign(
+      new Error(
+        'ETIMEDOUT: @smithy/node-http-handler - [ERROR] a request has exceeded the configured 500 ms requestTimeout.',
+      ),
+      { name: 'TimeoutError', code: 'ETIMEDOUT' },
+    );
+    expect(classifyAwsError(timeout)).toBe('timeout');
+    expect(describeAwsError(timeout)).toBe(
+      'TimeoutError: a request has exceeded the configured 500 ms requestTimeout.',
+    );
+  });
+
   it('describes an error on one line with code, status and request id', () => {
     expect(describeAwsError(sdkError('AccessDenied', 403, 'Not authorized\nto perform'))).toBe(
       'AccessDenied (HTTP 403): Not authorized to perform [request req-1]',

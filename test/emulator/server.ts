@@ -1,0 +1,223 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CredentialStore } from './credentials.ts';
+import { internalFailure, ServiceError, serviceUnavailable } from './errors.ts';
+import { Faults, type FaultKind, type FaultSpec } from './faults.ts';
+import { ServiceRegistry, type RouteKeys } from './registry.ts';
+import type { EmulatorRequest, EmulatorResponse, Service } from './service.ts';
+import { authenticate } from './sigv4.ts';
+import { Sts, type StsSetup } from './sts.ts';
+import { element } from './xml.ts';
+
+export interface EmulatorOptions {
+  /** Port on 127.0.0.1; 0 (default) picks a free one. */
+  readonly port?: number;
+  /** Time source for credential and token expiry and SigV4 clock-skew checks. */
+  readonly clock?: () => Date;
+  readonly sts?: StsSetup;
+}
+
+/** One request, as the call log keeps it. Never holds tokens, keys or other parameters. */
+export interface CallRecord {
+  /** Service name ('sts', …) or 'unknown' when the request could not be routed. */
+  readonly service: string;
+  /** Action name, or '' when it could not be read. */
+  readonly action: string;
+  readonly at: Date;
+  /** HTTP status sent; 0 when a hang or reset fault sent nothing. */
+  readonly status: number;
+  /** The error code returned, for non-2xx responses. */
+  readonly errorCode?: string;
+  /** The injected fault that disturbed this call, if any. */
+  readonly fault?: FaultKind;
+}
+
+export interface Emulator {
+  /** e.g. http://127.0.0.1:40123, for `endpoint` or AWS_ENDPOINT_URL. */
+  readonly url: string;
+  readonly port: number;
+  /** Every request in arrival order (entries are appended when the outcome is known). */
+  readonly calls: CallRecord[];
+  readonly faults: Faults;
+  readonly sts: Sts;
+  /** Stops listening and destroys every connection, including hung and keep-alive ones. */
+  close(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const clock = options.clock ?? (() => new Date());
+  const lifetime = new AbortController();
+  const credentials = new CredentialStore();
+  const sts = new Sts({ credentials, clock, signal: lifetime.signal }, options.sts);
+  const registry = new ServiceRegistry([sts]);
+  const faults = new Faults();
+  const calls: CallRecord[] = [];
+
+  const log = (entry: Omit<CallRecord, 'at'>, at: Date) => calls.push({ ...entry, at });
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const at = clock();
+    const requestId = randomUUID();
+    const body = await readBody(req);
+    if (body === undefined) return;
+    const request: EmulatorRequest = {
+      method: req.method ?? 'GET',
+      rawUrl: req.url ?? '/',
+      headers: req.headers,
+      rawHeaders: req.rawHeaders,
+      body,
+    };
+    const keys = registry.routeKeys(request);
+    const service = registry.route(keys);
+    if (service === undefined) {
+      const { error, response } = unroutable(keys, requestId);
+      send(res, response);
+      const action = keys.queryAction ?? '';
+      log({ service: 'unknown', action, status: error.status, errorCode: error.code }, at);
+      return;
+    }
+
+    let action = '';
+    let fault: FaultSpec | undefined;
+    let failure: ServiceError | undefined;
+    let response: EmulatorResponse;
+    try {
+      const parsed = service.protocol.parse(request, service.actions);
+      action = parsed.action;
+      fault = faults.take(service.name, action);
+      if (fault !== undefined) {
+        const proceed = await applyFault(fault, service, res);
+        if (!proceed) {
+          log({ service: service.name, action, status: 0, fault: fault.kind }, at);
+          return;
+        }
+      }
+      const caller = service.unsignedActions.has(action)
+        ? undefined
+        : authenticate(request, credentials, clock());
+      const output = await service.handle({ action, input: parsed.input, caller, requestId });
+      response = service.protocol.success(action, output, requestId);
+    } catch (error) {
+      if (!(error instanceof ServiceError)) console.error('emulator: unexpected error', error);
+      failure = error instanceof ServiceError ? error : internalFailure();
+      response = service.protocol.failure(failure, requestId);
+    }
+    send(res, response);
+    log(
+      {
+        service: service.name,
+        action,
+        status: response.status,
+        ...(failure === undefined ? {} : { errorCode: failure.code }),
+        ...(fault === undefined ? {} : { fault: fault.kind }),
+      },
+      at,
+    );
+  }
+
+  /** Resolves true when the call should go on to be handled normally. */
+  async function applyFault(
+    fault: FaultSpec,
+    service: Service,
+    res: ServerResponse,
+  ): Promise<boolean> {
+    switch (fault.kind) {
+      case 'throttle':
+        throw new ServiceError(service.protocol.throttlingCode, 400, 'Rate exceeded');
+      case 'server-error':
+        throw fault.status === 503 ? serviceUnavailable() : internalFailure();
+      case 'delay':
+        try {
+          await sleep(fault.delayMs ?? 0, undefined, { signal: lifetime.signal });
+          return true;
+        } catch {
+          return false;
+        }
+      case 'hang':
+        return false;
+      case 'reset':
+        res.socket?.destroy();
+        return false;
+    }
+  }
+
+  const server = createServer((req, res) => {
+    serve(req, res).catch((error: unknown) => {
+      console.error('emulator: request failed', error);
+      res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string')
+    throw new Error('emulator has no TCP address');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    port: address.port,
+    calls,
+    faults,
+    sts,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        lifetime.abort();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+/** The request body, or undefined when the client went away first. */
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+  } catch {
+    return undefined;
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(res: ServerResponse, response: EmulatorResponse): void {
+  if (res.destroyed || res.headersSent) return;
+  res.writeHead(response.status, {
+    ...response.headers,
+    'Content-Length': String(Buffer.byteLength(response.body)),
+  });
+  res.end(response.body);
+}
+
+/** A request no registered service claims, answered in the shape its client expects. */
+function unroutable(
+  keys: RouteKeys,
+  requestId: string,
+): { error: ServiceError; response: EmulatorResponse } {
+  const message = `The emulator does not implement this request (signing service: ${keys.signingName ?? 'none'}, X-Amz-Target: ${keys.target ?? 'none'}, Action: ${keys.queryAction ?? 'none'}).`;
+  if (keys.target !== undefined) {
+    const error = new ServiceError('UnknownOperationException', 400, message);
+    const body = JSON.stringify({ __type: error.code, message });
+    const headers = {
+      'x-amzn-RequestId': requestId,
+      'x-amzn-ErrorType': error.code,
+      'Content-Type': 'application/x-amz-json-1.1',
+    };
+    return { error, response: { status: error.status, headers, body } };
+  }
+  const error = new ServiceError('InvalidAction', 400, message);
+  const body = element('ErrorResponse', {
+    Error: { Type: error.faultType, Code: error.code, Message: message },
+    RequestId: requestId,
+  });
+  const headers = { 'x-amzn-RequestId': requestId, 'Content-Type': 'text/xml' };
+  return { error, response: { status: error.status, headers, body } };
+}
