@@ -56,7 +56,7 @@ export function trustPolicyHints(claims: Claims | undefined, audience: string): 
   );
   if (text('job_workflow_ref')) {
     lines.push(
-      `A ${provider}:job_workflow_ref condition must match '${text('job_workflow_ref')}'.`,
+      `To pin the calling workflow, the subject must carry job_workflow_ref (GitHub's subject customization); this job's is '${text('job_workflow_ref')}'.`,
     );
   }
   return lines;

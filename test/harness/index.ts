@@ -28,3 +28,4 @@ export {
 } from './run-action.ts';
 export { encodedForms, expectNoSecretsIn, findLeakedSecrets } from './secrets.ts';
 export type { Annotation, AnnotationLevel } from './workflow-commands.ts';
+export { runnerView } from './runner-view.ts';
