@@ -24,7 +24,7 @@ export interface ClientOptions {
   env?: NodeJS.ProcessEnv;
   /** Time to open a connection, per attempt. */
   connectTimeoutMs?: number;
-  /** Time for the whole request and response, per attempt. */
+  /** Per attempt: time until the response headers, and the longest silence while reading the body. */
   requestTimeoutMs?: number;
   retry?: RetryPolicy;
   retryHooks?: RetryHooks;
@@ -47,6 +47,8 @@ export function clientConfig(serviceId: string, options: ClientOptions) {
       requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       // Without this the SDK only warns when the time runs out, and a hung call hangs forever.
       throwOnRequestTimeout: true,
+      // requestTimeout stops counting once the headers arrive: a body that stalls needs this.
+      socketTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     }),
     retryStrategy: new SuiteRetryStrategy(
       options.retry ?? DEFAULT_RETRY_POLICY,

@@ -91,10 +91,13 @@ export function classifyAwsError(error: unknown): ErrorKind {
   if (NETWORK_CODES.has(code) || (errno !== undefined && NETWORK_CODES.has(errno)))
     return 'network';
   if (TRANSIENT_CODES.has(code) || (status !== undefined && status >= 500)) return 'server';
+  // Some wrappers keep only the message of a socket error (the SDK's, under a VM realm).
   if (
     status === undefined &&
     error instanceof Error &&
-    /socket hang up|ECONNRESET/.test(error.message)
+    /socket hang up|ECONNRESET|ECONNREFUSED|EPIPE|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH/.test(
+      error.message,
+    )
   )
     return 'network';
   return 'client';
