@@ -178,6 +178,18 @@ describe('oidc-assume bundle', () => {
     });
   });
 
+  it('masks the account id when asked, before the first line that names it', async () => {
+    const r = await run({ 'role-to-assume': DEPLOY_ROLE, 'mask-aws-account-id': 'true' });
+    expect(r.exitCode).toBe(0);
+    expect(r.masks).toContain('111122223333');
+    const firstMention = r.log
+      .split('\n')
+      .findIndex((line) => line.includes('111122223333') && !line.startsWith('::add-mask::'));
+    const maskLine = r.log.split('\n').indexOf('::add-mask::111122223333');
+    expect(maskLine).toBeGreaterThanOrEqual(0);
+    expect(maskLine).toBeLessThan(firstMention);
+  });
+
   it('chains into a second role with the first credentials and the external id', async () => {
     const first = await run({ 'role-to-assume': DEPLOY_ROLE }, { post: false });
     const second = await run(
