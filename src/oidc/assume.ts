@@ -109,14 +109,7 @@ async function assumeWithWebIdentity(
     },
     (error) => explainWebIdentityFailure(error, request, source.audience, token),
   );
-  deps.onEvent?.({
-    type: 'assumed',
-    call,
-    arn: assumed.assumedRoleArn,
-    expiration: assumed.credentials.expiration,
-  });
-  maskCredentials(assumed.credentials, deps);
-  return assumed;
+  return received(call, assumed, deps);
 }
 
 async function assumeByChaining(
@@ -159,20 +152,22 @@ async function assumeByChaining(
       return undefined;
     },
   );
+  return received(call, assumed, deps);
+}
+
+/** New credentials are masked before anything else happens with them. */
+function received(call: string, assumed: AssumedRole, deps: AssumeDeps): AssumedRole {
+  const { credentials } = assumed;
+  deps.mask(credentials.accessKeyId);
+  deps.mask(credentials.secretAccessKey);
+  deps.mask(credentials.sessionToken);
   deps.onEvent?.({
     type: 'assumed',
     call,
     arn: assumed.assumedRoleArn,
-    expiration: assumed.credentials.expiration,
+    expiration: credentials.expiration,
   });
-  maskCredentials(assumed.credentials, deps);
   return assumed;
-}
-
-function maskCredentials(credentials: AwsCredentials, deps: AssumeDeps): void {
-  deps.mask(credentials.accessKeyId);
-  deps.mask(credentials.secretAccessKey);
-  if (credentials.sessionToken) deps.mask(credentials.sessionToken);
 }
 
 /**
