@@ -1,11 +1,16 @@
 // Bundles every action under src/actions/<name>/index.ts into dist/<name>/index.js with ncc.
 // dist/ is committed: the runner executes these files, and CI fails when they are stale.
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import ncc from '@vercel/ncc';
+import { type Bundle, type BundleOptions, bundle, writeBundle } from './bundle.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const only = process.argv.slice(2);
+
+/** Per-action bundling choices; see BundleOptions. */
+const OPTIONS: Record<string, BundleOptions> = {
+  'oidc-assume': { withoutDefaultCredentialChain: true },
+};
 
 const names = (await readdir(join(root, 'src/actions'), { withFileTypes: true }))
   .filter((d) => d.isDirectory())
@@ -14,28 +19,16 @@ const names = (await readdir(join(root, 'src/actions'), { withFileTypes: true })
   .sort();
 
 // Bundle everything first, so a failed build leaves the committed dist/ as it was.
-const bundles = [];
+const built: (Bundle & { name: string; ms: number })[] = [];
 for (const name of names) {
   const started = performance.now();
-  const bundle = await ncc(join(root, 'src/actions', name, 'index.ts'), {
-    minify: true,
-    sourceMap: false,
-    quiet: true,
-    target: 'es2023',
-  });
-  bundles.push({ name, ...bundle, ms: performance.now() - started });
+  const result = await bundle(join(root, 'src/actions', name, 'index.ts'), OPTIONS[name]);
+  built.push({ name, ...result, ms: performance.now() - started });
 }
 
 if (only.length === 0) await rm(join(root, 'dist'), { recursive: true, force: true });
-for (const { name, code, assets, ms } of bundles) {
-  const out = join(root, 'dist', name);
-  await rm(out, { recursive: true, force: true });
-  await mkdir(out, { recursive: true });
-  await writeFile(join(out, 'index.js'), code);
-  for (const [file, asset] of Object.entries(assets ?? {})) {
-    await mkdir(join(out, file, '..'), { recursive: true });
-    await writeFile(join(out, file), asset.source);
-  }
-  const kb = (Buffer.byteLength(code) / 1024).toFixed(0);
+for (const { name, ms, ...result } of built) {
+  await writeBundle(join(root, 'dist', name), result);
+  const kb = (Buffer.byteLength(result.code) / 1024).toFixed(0);
   console.log(`dist/${name}/index.js  ${kb} KiB  ${ms.toFixed(0)} ms`);
 }

@@ -4,7 +4,7 @@ declare module '@vercel/ncc' {
     sourceMap?: boolean;
     quiet?: boolean;
     target?: string;
-    externals?: string[];
+    externals?: string[] | Record<string, string>;
   }
   interface NccResult {
     code: string;

@@ -1,5 +1,7 @@
 // Fetches a GitHub Actions OIDC token the way the runner hands it out: a GET to
 // ACTIONS_ID_TOKEN_REQUEST_URL (&audience=…) with ACTIONS_ID_TOKEN_REQUEST_TOKEN as a bearer token.
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { UserError } from '../lib/errors.ts';
 
 export interface IdTokenRequestEnv {
@@ -33,14 +35,9 @@ export function idTokenFetcher(env: IdTokenRequestEnv, attemptTimeoutMs = 10_000
     url.searchParams.set('audience', audience);
     // One signal for the whole attempt, body included: a stalled answer is a timeout too.
     const attempt = AbortSignal.any([signal, AbortSignal.timeout(attemptTimeoutMs)]);
-    let response: Response;
-    let body: { value?: unknown };
+    let response: { status: number; body: string };
     try {
-      response = await fetch(url, {
-        headers: { authorization: `Bearer ${requestToken}`, accept: 'application/json' },
-        signal: attempt,
-      });
-      body = response.ok ? ((await response.json().catch(() => ({}))) as { value?: unknown }) : {};
+      response = await httpGet(url, { authorization: `Bearer ${requestToken}` }, attempt);
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       const why = attempt.aborted
@@ -48,16 +45,58 @@ export function idTokenFetcher(env: IdTokenRequestEnv, attemptTimeoutMs = 10_000
         : 'could not be reached';
       throw new IdTokenRequestError(`GitHub's OIDC token endpoint ${why}`, true, error);
     }
-    if (!response.ok) {
-      const refused = response.status === 401 || response.status === 403;
+    const { status } = response;
+    if (status < 200 || status > 299) {
+      const refused = status === 401 || status === 403;
       throw new IdTokenRequestError(
-        `GitHub's OIDC token endpoint answered HTTP ${response.status}${refused ? ': the job token was refused; re-run the job' : ''}`,
-        response.status >= 500 || response.status === 429,
+        `GitHub's OIDC token endpoint answered HTTP ${status}${refused ? ': the job token was refused; re-run the job' : ''}`,
+        status >= 500 || status === 429,
       );
     }
-    if (typeof body.value !== 'string' || body.value.split('.').length !== 3) {
+    const value = parseTokenBody(response.body);
+    if (value === undefined) {
       throw new IdTokenRequestError(`GitHub's OIDC token endpoint returned no token`, true);
     }
-    return body.value;
+    return value;
   };
+}
+
+function parseTokenBody(body: string): string | undefined {
+  try {
+    const { value } = JSON.parse(body) as { value?: unknown };
+    return typeof value === 'string' && value.split('.').length === 3 ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A GET with node:http(s), not the global fetch: fetch loads Node's bundled undici on first use,
+ * about 20 ms of start-up in a step that runs in every job (bench/README.md).
+ */
+function httpGet(
+  url: URL,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+): Promise<{ status: number; body: string }> {
+  const get = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const request = get(
+      url,
+      { headers: { ...headers, accept: 'application/json' }, signal },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end();
+  });
 }

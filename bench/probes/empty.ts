@@ -1,0 +1,2 @@
+// Probe: an ES module bundle that does nothing; the floor the other probes are measured from.
+export {};

@@ -1,0 +1,53 @@
+// One way to bundle an entry point with ncc, used by the build (dist/) and the bench.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import ncc from '@vercel/ncc';
+
+export interface Bundle {
+  code: string;
+  assets: Record<string, { source: string | Buffer }>;
+}
+
+export interface BundleOptions {
+  /**
+   * Leave out the AWS SDK's default credential chain (env, ini files, SSO, process, container and
+   * instance metadata): half of the STS client's code and about 6 ms of start-up (bench/README.md). Only for
+   * actions that pass credentials explicitly to every signed call (or sign nothing); in the
+   * chain's place a stub module throws if anything ever asks it.
+   */
+  withoutDefaultCredentialChain?: boolean;
+}
+
+const CREDENTIAL_CHAIN_STUB = 'default-credential-chain.cjs';
+const CREDENTIAL_CHAIN_STUB_SOURCE = `// Stands in for @aws-sdk/credential-provider-node: this action passes credentials explicitly.
+exports.defaultProvider = () => async () => {
+  throw new Error('aws-ship-suite: no credentials were passed to this AWS call, and the default credential chain is not bundled');
+};
+`;
+
+export async function bundle(entry: string, options: BundleOptions = {}): Promise<Bundle> {
+  const { code, assets = {} } = await ncc(entry, {
+    minify: true,
+    sourceMap: false,
+    quiet: true,
+    target: 'es2023',
+    ...(options.withoutDefaultCredentialChain
+      ? { externals: { '@aws-sdk/credential-provider-node': `./${CREDENTIAL_CHAIN_STUB}` } }
+      : {}),
+  });
+  if (options.withoutDefaultCredentialChain) {
+    assets[CREDENTIAL_CHAIN_STUB] = { source: CREDENTIAL_CHAIN_STUB_SOURCE };
+  }
+  return { code, assets };
+}
+
+/** Replaces `directory` with the bundle: index.js and its assets (package.json among them). */
+export async function writeBundle(directory: string, { code, assets }: Bundle): Promise<void> {
+  await rm(directory, { recursive: true, force: true });
+  await mkdir(directory, { recursive: true });
+  await writeFile(join(directory, 'index.js'), code);
+  for (const [file, asset] of Object.entries(assets)) {
+    await mkdir(join(directory, file, '..'), { recursive: true });
+    await writeFile(join(directory, file), asset.source);
+  }
+}

@@ -1,0 +1,39 @@
+// The committed bundles: present for every action, under the 1 MB budget, and oidc-assume without
+// the SDK's default credential chain (it must only ever use the credentials it is given).
+import { describe, expect, it } from '@jest/globals';
+import { createRequire } from 'node:module';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('../..', import.meta.url).pathname;
+const actions = readdirSync(join(root, 'src/actions'));
+
+describe.each(actions)('dist/%s', (name) => {
+  it('is an ES module bundle under 1 MB', () => {
+    const bundle = join(root, 'dist', name, 'index.js');
+    expect(statSync(bundle).size).toBeLessThan(1_000_000);
+    expect(JSON.parse(readFileSync(join(root, 'dist', name, 'package.json'), 'utf8'))).toEqual({
+      type: 'module',
+    });
+  });
+});
+
+describe('dist/oidc-assume without the default credential chain', () => {
+  const dir = join(root, 'dist/oidc-assume');
+
+  it('loads a stub in its place and carries none of the chain', () => {
+    const code = readFileSync(join(dir, 'index.js'), 'utf8');
+    expect(code).toContain('./default-credential-chain.cjs');
+    expect(code).not.toContain('credential-provider-sso');
+    expect(code).not.toContain('AWS_CONTAINER_CREDENTIALS_FULL_URI');
+  });
+
+  it('fails clearly if anything ever asks the stub for credentials', async () => {
+    const stub = createRequire(import.meta.url)(join(dir, 'default-credential-chain.cjs')) as {
+      defaultProvider: () => () => Promise<unknown>;
+    };
+    await expect(stub.defaultProvider()()).rejects.toThrow(
+      'no credentials were passed to this AWS call, and the default credential chain is not bundled',
+    );
+  });
+});
