@@ -46,6 +46,11 @@ async function main(runner: Runner): Promise<void> {
     const config = parseInputs((name) => runner.input(name), runner.env);
     if (config.maskAccountId) runner.setSecret(config.roleArn.split(':')[4]!);
     const source = credentialSource(config, runner.env);
+    if (source.kind === 'role-chaining') {
+      // Masked already if an earlier step of this job exported them; masking again costs nothing.
+      runner.setSecret(source.credentials.secretAccessKey);
+      if (source.credentials.sessionToken) runner.setSecret(source.credentials.sessionToken);
+    }
     disarm.push(
       abortAfter(
         controller,
