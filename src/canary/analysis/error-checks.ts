@@ -1,0 +1,129 @@
+import type { AnalysisConfig } from './config.ts';
+import { ratioOf } from './descriptive.ts';
+import { pAgainst, percent } from './format.ts';
+import { type Draft, isSignificant, relativeRule } from './metric-judgement.ts';
+import {
+  type Proportion,
+  binomialTestGreater,
+  clopperPearsonLower,
+  clopperPearsonUpper,
+  fisherExactGreater,
+  rate,
+  requestsNeededWithoutErrors,
+} from './proportions.ts';
+
+/** Errors out of requests; never more errors than requests, whatever the metrics say. */
+export function proportion(errors: number, requests: number): Proportion {
+  return { events: Math.min(errors, requests), trials: requests };
+}
+
+function described({ events, trials }: Proportion): string {
+  return `${percent(rate({ events, trials }))} (${events}/${trials})`;
+}
+
+/**
+ * The canary's error rate (target 5xx + connection errors) against `max-error-rate`, with exact
+ * binomial (Clopper–Pearson) bounds: it fails once the lower bound is above the limit, passes
+ * once the upper bound is at or below it, and is inconclusive in between. With no errors, the
+ * upper bound falls below x only after about 3/x requests (3.9/x at 98 %).
+ */
+export function judgeErrorRateLimit(
+  canary: Proportion,
+  maxErrorRate: number,
+  config: AnalysisConfig,
+): Draft {
+  const confidence = config.confidence;
+  const level = percent(confidence);
+  const base = {
+    name: 'error-rate',
+    against: 'limit',
+    canary: canary.trials === 0 ? null : rate(canary),
+    baseline: null,
+    limit: maxErrorRate,
+  } as const;
+  const subject = `canary error rate (5xx + connection errors) ${described(canary)}`;
+  const limitText = `max-error-rate ${percent(maxErrorRate)}`;
+  if (canary.trials === 0) {
+    return {
+      ...base,
+      test: { method: 'binomial-exact', p: null, effect: null },
+      outcome: 'inconclusive',
+      figures: `canary served no requests to compare with ${limitText}`,
+    };
+  }
+
+  const p = binomialTestGreater(canary, maxErrorRate);
+  const test = { method: 'binomial-exact', p, effect: rate(canary) / maxErrorRate } as const;
+  if (isSignificant(p, config)) {
+    const lower = clopperPearsonLower(canary, confidence);
+    return {
+      ...base,
+      test,
+      outcome: 'fail',
+      figures: `${subject} > ${limitText}: ${level} lower bound ${percent(lower)}, ${pAgainst(p, confidence)}`,
+    };
+  }
+  const upper = clopperPearsonUpper(canary, confidence);
+  if (upper <= maxErrorRate) {
+    return {
+      ...base,
+      test,
+      outcome: 'pass',
+      figures: `${subject} ≤ ${limitText}: ${level} upper bound ${percent(upper)}`,
+    };
+  }
+  const figures =
+    canary.events === 0
+      ? `${subject}: ${level} upper bound ${percent(upper)} is above ${limitText}, which needs ${requestsNeededWithoutErrors(maxErrorRate, confidence)} requests without errors`
+      : `${subject}: ${level} bounds ${percent(clopperPearsonLower(canary, confidence))}–${percent(upper)} straddle ${limitText}`;
+  return { ...base, test, outcome: 'inconclusive', figures };
+}
+
+const RATE_LABELS = {
+  '5xx-rate': '5xx rate',
+  'connection-error-rate': 'connection error rate',
+} as const;
+
+/**
+ * A canary error rate against the baseline's over the same window: one-sided Fisher's exact test
+ * for "the canary's rate is higher", and the tolerance rule on the ratio of the rates.
+ */
+export function judgeRateAgainstBaseline(
+  name: keyof typeof RATE_LABELS,
+  canary: Proportion,
+  baseline: Proportion,
+  config: AnalysisConfig,
+): Draft {
+  const base = {
+    name,
+    against: 'baseline',
+    canary: canary.trials === 0 ? null : rate(canary),
+    baseline: baseline.trials === 0 ? null : rate(baseline),
+    limit: null,
+  } as const;
+  const subject = `canary ${RATE_LABELS[name]} ${described(canary)} vs baseline ${described(baseline)}`;
+  if (baseline.trials === 0) {
+    return {
+      ...base,
+      test: { method: 'fisher-exact', p: null, effect: null },
+      outcome: 'skipped',
+      figures: `canary ${RATE_LABELS[name]} ${described(canary)} not compared: the baseline served no requests`,
+    };
+  }
+  if (canary.trials === 0) {
+    return {
+      ...base,
+      test: { method: 'fisher-exact', p: null, effect: null },
+      outcome: 'inconclusive',
+      figures: `${subject}: the canary served no requests`,
+    };
+  }
+  const p = fisherExactGreater(canary, baseline);
+  const rule = relativeRule(rate(canary), rate(baseline), p, 'Fisher', config);
+  return {
+    ...base,
+    test: { method: 'fisher-exact', p, effect: ratioOf(rate(canary), rate(baseline)) },
+    outcome: rule.outcome,
+    figures: `${subject}: ${rule.text}`,
+  };
+}

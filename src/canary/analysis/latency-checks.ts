@@ -1,0 +1,140 @@
+import type { AnalysisConfig } from './config.ts';
+import { median } from './descriptive.ts';
+import { binomialUpperTail } from './distributions.ts';
+import { alphaText, pAgainst, seconds } from './format.ts';
+import { mannWhitneyU, smallestPossibleP } from './mann-whitney.ts';
+import { type Draft, isSignificant, relativeRule } from './metric-judgement.ts';
+
+export type LatencyMetric = 'p95-latency' | 'p99-latency';
+
+const LABELS = { 'p95-latency': 'p95 latency', 'p99-latency': 'p99 latency' } as const;
+const LIMIT_INPUTS = {
+  'p95-latency': 'max-p95-latency',
+  'p99-latency': 'max-p99-latency',
+} as const;
+
+function periods(count: number): string {
+  return count === 1 ? '1 period' : `${count} periods`;
+}
+
+/**
+ * The canary's per-period latency percentiles against the baseline's: one-sided Mann–Whitney U
+ * for "the canary is slower", and the tolerance rule on the ratio of the medians.
+ */
+export function judgeLatencyAgainstBaseline(
+  name: LatencyMetric,
+  canary: readonly number[],
+  baseline: readonly number[],
+  baselineServed: boolean,
+  config: AnalysisConfig,
+): Draft {
+  const label = LABELS[name];
+  const base = {
+    name,
+    against: 'baseline',
+    canary: canary.length === 0 ? null : median(canary),
+    baseline: baseline.length === 0 ? null : median(baseline),
+    limit: null,
+  } as const;
+  const noTest = { method: 'mann-whitney', p: null, effect: null } as const;
+  if (!baselineServed) {
+    return {
+      ...base,
+      test: noTest,
+      outcome: 'skipped',
+      figures: `canary ${label} not compared: the baseline served no requests`,
+    };
+  }
+  if (canary.length === 0 && baseline.length === 0) {
+    return {
+      ...base,
+      test: noTest,
+      outcome: 'skipped',
+      figures: `${label} not compared: no data for either group`,
+    };
+  }
+  if (canary.length === 0 || baseline.length === 0) {
+    const missing = canary.length === 0 ? 'canary' : 'baseline';
+    return {
+      ...base,
+      test: noTest,
+      outcome: 'inconclusive',
+      figures: `no ${label} data for the ${missing} in the window`,
+    };
+  }
+
+  const test = mannWhitneyU(canary, baseline);
+  const rule = relativeRule(test.canaryMedian, test.baselineMedian, test.p, 'Mann–Whitney', config);
+  let figures =
+    `canary ${label} ${seconds(test.canaryMedian)} (median of ${periods(canary.length)}) ` +
+    `vs baseline ${seconds(test.baselineMedian)} (${periods(baseline.length)}): ${rule.text}`;
+  if (
+    rule.outcome === 'inconclusive' &&
+    smallestPossibleP(canary.length, baseline.length) >= 1 - config.confidence
+  ) {
+    figures += `; ${canary.length} and ${baseline.length} periods can never reach p < ${alphaText(config.confidence)}`;
+  }
+  return {
+    ...base,
+    test: { method: 'mann-whitney', p: test.p, effect: test.medianRatio },
+    outcome: rule.outcome,
+    figures,
+  };
+}
+
+/**
+ * The canary's per-period latency percentile against an absolute limit. It fails when the
+ * percentile was above the limit in significantly more than half of the periods (exact sign
+ * test), passes when the median period is within the limit, and is inconclusive in between.
+ * A single slow period cannot fail it: each value already summarises a period's requests.
+ */
+export function judgeLatencyLimit(
+  name: LatencyMetric,
+  canary: readonly number[],
+  limitSeconds: number,
+  config: AnalysisConfig,
+): Draft {
+  const label = LABELS[name];
+  const limitText = `${LIMIT_INPUTS[name]} ${seconds(limitSeconds)}`;
+  const base = { name, against: 'limit', baseline: null, limit: limitSeconds } as const;
+  if (canary.length === 0) {
+    return {
+      ...base,
+      canary: null,
+      test: { method: 'sign-test', p: null, effect: null },
+      outcome: 'inconclusive',
+      figures: `no canary ${label} data in the window to compare with ${limitText}`,
+    };
+  }
+  const middle = median(canary);
+  const above = canary.filter((value) => value > limitSeconds).length;
+  const p = binomialUpperTail(above, canary.length, 0.5);
+  const test = { method: 'sign-test', p, effect: middle / limitSeconds } as const;
+  const subject = `canary ${label} ${seconds(middle)} (median of ${periods(canary.length)})`;
+  const count = `above it in ${above} of ${periods(canary.length)}`;
+  if (isSignificant(p, config)) {
+    return {
+      ...base,
+      canary: middle,
+      test,
+      outcome: 'fail',
+      figures: `${subject} > ${limitText}, ${count}, sign test ${pAgainst(p, config.confidence)}`,
+    };
+  }
+  if (middle <= limitSeconds) {
+    return {
+      ...base,
+      canary: middle,
+      test,
+      outcome: 'pass',
+      figures: `${subject} ≤ ${limitText}, ${count}`,
+    };
+  }
+  return {
+    ...base,
+    canary: middle,
+    test,
+    outcome: 'inconclusive',
+    figures: `${subject} > ${limitText}, ${count}, but sign test ${pAgainst(p, config.confidence)}`,
+  };
+}

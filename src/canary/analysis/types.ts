@@ -1,0 +1,95 @@
+/** One period (e.g. 60 s) of one target group's ALB metrics. */
+export interface PeriodSample {
+  /** Start of the period. */
+  readonly timestamp: Date;
+  readonly requests: number;
+  /** `HTTPCode_Target_5XX_Count`. */
+  readonly target5xx: number;
+  /** `TargetConnectionErrorCount`. */
+  readonly connectionErrors: number;
+  /** `TargetResponseTime` p95 in seconds; absent when the period had no requests. */
+  readonly p95Seconds?: number;
+  /** `TargetResponseTime` p99 in seconds; absent when the period had no requests. */
+  readonly p99Seconds?: number;
+  readonly unhealthyHosts: number;
+  readonly healthyHosts: number;
+}
+
+/** `DescribeTargetHealth` at the end of the window: count only targets in state `unhealthy`. */
+export interface TargetHealthSnapshot {
+  readonly healthy: number;
+  readonly unhealthy: number;
+}
+
+/** The metrics of one target group over the analysis window. */
+export interface TargetGroupWindow {
+  readonly periodSeconds: number;
+  readonly samples: readonly PeriodSample[];
+  readonly targetHealth?: TargetHealthSnapshot;
+}
+
+export type Verdict = 'pass' | 'fail' | 'inconclusive';
+
+/** `skipped`: the check could not apply (no baseline traffic to compare with). */
+export type CheckOutcome = Verdict | 'skipped';
+
+export type MetricName =
+  | 'unhealthy-hosts'
+  | 'error-rate'
+  | '5xx-rate'
+  | 'connection-error-rate'
+  | 'p95-latency'
+  | 'p99-latency';
+
+export type TestMethod =
+  'fisher-exact' | 'mann-whitney' | 'binomial-exact' | 'sign-test' | 'period-count';
+
+export interface TestSummary {
+  readonly method: TestMethod;
+  /** One-sided p-value for "the canary is worse"; null when no test could run. */
+  readonly p: number | null;
+  /**
+   * Against the baseline: canary / baseline (ratio of rates or of medians), null when the baseline
+   * is zero and the canary is not. Against a limit: canary / limit. Health: offending periods.
+   */
+  readonly effect: number | null;
+}
+
+export interface MetricJudgement {
+  readonly name: MetricName;
+  readonly against: 'baseline' | 'limit';
+  /** Rates as fractions, latencies as the median of per-period values in seconds, hosts as a count. */
+  readonly canary: number | null;
+  readonly baseline: number | null;
+  readonly limit: number | null;
+  readonly test: TestSummary;
+  readonly outcome: CheckOutcome;
+  /** One line with the figures, ending in the outcome. */
+  readonly why: string;
+}
+
+export interface TrafficSummary {
+  readonly canaryRequests: number;
+  readonly baselineRequests: number;
+  /** Periods in which the group served at least one request. */
+  readonly canaryPeriods: number;
+  readonly baselinePeriods: number;
+}
+
+/**
+ * - `too-few-requests`: the canary served fewer than `minRequests`.
+ * - `insufficient-evidence`: enough requests, but some check could neither pass nor fail.
+ * - `nothing-to-judge`: no baseline traffic and no absolute limits.
+ */
+export type InconclusiveCause = 'too-few-requests' | 'insufficient-evidence' | 'nothing-to-judge';
+
+interface ResultBody {
+  readonly reasons: readonly string[];
+  readonly metrics: readonly MetricJudgement[];
+  readonly traffic: TrafficSummary;
+}
+
+export type AnalysisResult =
+  | ({ readonly verdict: 'pass' } & ResultBody)
+  | ({ readonly verdict: 'fail' } & ResultBody)
+  | ({ readonly verdict: 'inconclusive'; readonly cause: InconclusiveCause } & ResultBody);

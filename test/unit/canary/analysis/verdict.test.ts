@@ -1,0 +1,513 @@
+import { describe, expect, it } from '@jest/globals';
+import { alignSeries } from '../../../../src/canary/analysis/align-series.ts';
+import type { AnalysisConfigInput } from '../../../../src/canary/analysis/config.ts';
+import type {
+  AnalysisResult,
+  MetricJudgement,
+  MetricName,
+} from '../../../../src/canary/analysis/types.ts';
+import { judge } from '../../../../src/canary/analysis/verdict.ts';
+import { UserError } from '../../../../src/lib/errors.ts';
+import { BASELINE_P95, BASELINE_P99, START, scaled, steady, windowOf } from './windows.ts';
+
+const baseline = steady({ requests: 10_000, target5xx: 30, p95: BASELINE_P95, p99: BASELINE_P99 });
+const config: AnalysisConfigInput = { minRequests: 300 };
+
+function check(
+  result: AnalysisResult,
+  name: MetricName,
+  against: MetricJudgement['against'] = 'baseline',
+): MetricJudgement {
+  const found = result.metrics.find((m) => m.name === name && m.against === against);
+  if (found === undefined) throw new Error(`no ${name} check against the ${against}`);
+  return found;
+}
+
+describe('judge: too few canary requests', () => {
+  it('is inconclusive on 50 requests without errors when min-requests is 300', () => {
+    const canary = steady({ requests: 50, p95: BASELINE_P95, p99: BASELINE_P99 });
+    const result = judge(canary, baseline, { minRequests: 300, maxErrorRate: 0.01 });
+    expect(result).toMatchObject({ verdict: 'inconclusive', cause: 'too-few-requests' });
+    expect(result.reasons).toEqual([
+      'canary served 50 requests, fewer than min-requests 300: inconclusive',
+    ]);
+    expect(check(result, 'error-rate', 'limit').why).toBe(
+      'canary error rate (5xx + connection errors) 0 % (0/50): 98 % upper bound 7.5 % is above max-error-rate 1 %, which needs 390 requests without errors; canary served 50 requests, fewer than min-requests 300: inconclusive',
+    );
+  });
+
+  it('never rolls back on too few requests, however bad they look', () => {
+    const canary = steady({ requests: 100, target5xx: 60, p95: scaled(BASELINE_P95, 3) });
+    const result = judge(canary, baseline, { minRequests: 300, maxErrorRate: 0.01 });
+    expect(result.verdict).toBe('inconclusive');
+    expect(result.metrics.filter((m) => m.outcome === 'fail')).toEqual([]);
+    // The figures are still there for people to see.
+    expect(check(result, '5xx-rate').test.p).toBeLessThan(1e-20);
+  });
+
+  it('judges once the canary reaches min-requests', () => {
+    const canary = steady({ requests: 300, target5xx: 1, p95: BASELINE_P95, p99: BASELINE_P99 });
+    expect(judge(canary, baseline, config).verdict).toBe('pass');
+  });
+});
+
+describe('judge: 5xx and connection errors against the baseline', () => {
+  it('fails a 5xx spike, with the figures in one line', () => {
+    const canary = steady({ requests: 2000, target5xx: 82, p95: BASELINE_P95, p99: BASELINE_P99 });
+    const result = judge(canary, baseline, config);
+    expect(result.verdict).toBe('fail');
+    expect(result.reasons).toEqual([
+      'canary 5xx rate 4.1 % (82/2000) vs baseline 0.3 % (30/10000): 13.7× baseline, over the 1.25× allowed, Fisher p=3.3e-40 < 0.02: fail',
+    ]);
+    expect(check(result, '5xx-rate')).toMatchObject({
+      canary: 0.041,
+      baseline: 0.003,
+      limit: null,
+      test: { method: 'fisher-exact', effect: expect.closeTo(13.667, 3) },
+      outcome: 'fail',
+    });
+  });
+
+  it('passes a canary within the tolerance of the baseline', () => {
+    const canary = steady({ requests: 2000, target5xx: 7, p95: BASELINE_P95, p99: BASELINE_P99 });
+    const result = judge(canary, baseline, config);
+    expect(result.verdict).toBe('pass');
+    expect(check(result, '5xx-rate').why).toBe(
+      'canary 5xx rate 0.35 % (7/2000) vs baseline 0.3 % (30/10000): 1.17× baseline, within the 1.25× allowed: pass',
+    );
+  });
+
+  it('is inconclusive when worse than the tolerance but not significantly so', () => {
+    const canary = steady({ requests: 500, target5xx: 3, p95: BASELINE_P95, p99: BASELINE_P99 });
+    const result = judge(canary, baseline, config);
+    expect(result).toMatchObject({ verdict: 'inconclusive', cause: 'insufficient-evidence' });
+    expect(result.reasons).toEqual([
+      'canary 5xx rate 0.6 % (3/500) vs baseline 0.3 % (30/10000): 2× baseline, over the 1.25× allowed, but Fisher p=0.21 ≥ 0.02: inconclusive',
+    ]);
+  });
+
+  it('fails connection errors that the baseline does not have', () => {
+    const canary = steady({
+      requests: 2000,
+      connectionErrors: 12,
+      p95: BASELINE_P95,
+      p99: BASELINE_P99,
+    });
+    const result = judge(canary, baseline, config);
+    expect(result.verdict).toBe('fail');
+    expect(check(result, 'connection-error-rate')).toMatchObject({
+      outcome: 'fail',
+      test: { effect: null },
+    });
+    expect(result.reasons[0]).toMatch(
+      /^canary connection error rate 0\.6 % \(12\/2000\) vs baseline 0 % \(0\/10000\): above a baseline of zero, Fisher p=.+ < 0\.02: fail$/,
+    );
+  });
+
+  it('passes when neither group has errors', () => {
+    const clean = steady({ requests: 10_000, p95: BASELINE_P95, p99: BASELINE_P99 });
+    const canary = steady({ requests: 2000, p95: BASELINE_P95, p99: BASELINE_P99 });
+    const result = judge(canary, clean, config);
+    expect(result.verdict).toBe('pass');
+    expect(check(result, '5xx-rate').why).toBe(
+      'canary 5xx rate 0 % (0/2000) vs baseline 0 % (0/10000): none in either group: pass',
+    );
+  });
+});
+
+describe('judge: the absolute error-rate limit', () => {
+  const limited = { minRequests: 300, maxErrorRate: 0.01 };
+
+  it('passes once the upper bound is within max-error-rate', () => {
+    const canary = steady({ requests: 3000, target5xx: 3, p95: BASELINE_P95, p99: BASELINE_P99 });
+    const result = judge(canary, baseline, limited);
+    expect(result.verdict).toBe('pass');
+    expect(check(result, 'error-rate', 'limit').why).toBe(
+      'canary error rate (5xx + connection errors) 0.1 % (3/3000) ≤ max-error-rate 1 %: 98 % upper bound 0.3 %: pass',
+    );
+  });
+
+  it('fails a breach at once, even when the baseline is as bad', () => {
+    const bad = steady({ requests: 10_000, target5xx: 400, p95: BASELINE_P95, p99: BASELINE_P99 });
+    const canary = steady({ requests: 2000, target5xx: 82, p95: BASELINE_P95, p99: BASELINE_P99 });
+    const result = judge(canary, bad, limited);
+    expect(result.verdict).toBe('fail');
+    expect(check(result, '5xx-rate').outcome).toBe('pass');
+    expect(result.reasons).toEqual([
+      'canary error rate (5xx + connection errors) 4.1 % (82/2000) > max-error-rate 1 %: 98 % lower bound 3.2 %, p=1e-25 < 0.02: fail',
+    ]);
+  });
+
+  it('counts connection errors with the 5xx', () => {
+    const canary = steady({
+      requests: 2000,
+      target5xx: 10,
+      connectionErrors: 30,
+      p95: BASELINE_P95,
+      p99: BASELINE_P99,
+    });
+    const result = judge(canary, baseline, { minRequests: 300, maxErrorRate: 0.01 });
+    expect(check(result, 'error-rate', 'limit')).toMatchObject({ canary: 0.02, outcome: 'fail' });
+  });
+
+  it('needs about 3.9/x requests without errors at 98 % (the rule of three at 95 %)', () => {
+    const at = (requests: number) =>
+      judge(steady({ requests, p95: BASELINE_P95, p99: BASELINE_P99 }), baseline, limited);
+    const short = at(300);
+    expect(short).toMatchObject({ verdict: 'inconclusive', cause: 'insufficient-evidence' });
+    expect(short.reasons).toEqual([
+      'canary error rate (5xx + connection errors) 0 % (0/300): 98 % upper bound 1.3 % is above max-error-rate 1 %, which needs 390 requests without errors: inconclusive',
+    ]);
+    expect(at(390).verdict).toBe('pass');
+    const at95 = judge(steady({ requests: 300, p95: BASELINE_P95, p99: BASELINE_P99 }), baseline, {
+      ...limited,
+      confidence: 0.95,
+    });
+    expect(at95.verdict).toBe('pass');
+  });
+
+  it('is inconclusive while the bounds straddle the limit', () => {
+    const canary = steady({ requests: 500, target5xx: 6, p95: BASELINE_P95, p99: BASELINE_P99 });
+    const worse = steady({
+      requests: 10_000,
+      target5xx: 120,
+      p95: BASELINE_P95,
+      p99: BASELINE_P99,
+    });
+    const result = judge(canary, worse, limited);
+    expect(result.verdict).toBe('inconclusive');
+    expect(check(result, 'error-rate', 'limit').why).toBe(
+      'canary error rate (5xx + connection errors) 1.2 % (6/500): 98 % bounds 0.42 %–2.7 % straddle max-error-rate 1 %: inconclusive',
+    );
+  });
+});
+
+describe('judge: latency against the baseline', () => {
+  it('fails a regression beyond the tolerance', () => {
+    const canary = steady({
+      requests: 2000,
+      target5xx: 6,
+      p95: scaled(BASELINE_P95, 1.6),
+      p99: BASELINE_P99,
+    });
+    const result = judge(canary, baseline, config);
+    expect(result.verdict).toBe('fail');
+    expect(result.reasons).toEqual([
+      'canary p95 latency 402 ms (median of 10 periods) vs baseline 252 ms (10 periods): 1.6× baseline, over the 1.25× allowed, Mann–Whitney p=5.4e-6 < 0.02: fail',
+    ]);
+    expect(check(result, 'p95-latency').test).toEqual({
+      method: 'mann-whitney',
+      p: expect.closeTo(1 / 184_756, 12),
+      effect: expect.closeTo(1.6, 12),
+    });
+  });
+
+  it('passes a significant slowdown that stays within the tolerance', () => {
+    const canary = steady({
+      requests: 2000,
+      target5xx: 6,
+      p95: scaled(BASELINE_P95, 1.1),
+      p99: BASELINE_P99,
+    });
+    const result = judge(canary, baseline, config);
+    expect(result.verdict).toBe('pass');
+    const p95 = check(result, 'p95-latency');
+    expect(p95.test.p).toBeLessThan(0.02);
+    expect(p95.why).toBe(
+      'canary p95 latency 277 ms (median of 10 periods) vs baseline 252 ms (10 periods): 1.1× baseline, within the 1.25× allowed: pass',
+    );
+  });
+
+  it('fails on p99 as well', () => {
+    const canary = steady({
+      requests: 2000,
+      target5xx: 6,
+      p95: BASELINE_P95,
+      p99: scaled(BASELINE_P99, 2),
+    });
+    const result = judge(canary, baseline, config);
+    expect(result.verdict).toBe('fail');
+    expect(check(result, 'p99-latency').outcome).toBe('fail');
+  });
+
+  it('is inconclusive when too few periods could ever show the difference', () => {
+    const canary = steady({ count: 3, requests: 2000, p95: scaled(BASELINE_P95, 1.6) });
+    const base = steady({ count: 3, requests: 10_000, p95: BASELINE_P95 });
+    const result = judge(canary, base, config);
+    expect(result.verdict).toBe('inconclusive');
+    expect(result.reasons).toEqual([
+      'canary p95 latency 400 ms (median of 3 periods) vs baseline 250 ms (3 periods): 1.6× baseline, over the 1.25× allowed, but Mann–Whitney p=0.05 ≥ 0.02; 3 and 3 periods can never reach p < 0.02: inconclusive',
+    ]);
+    // p99 was not fetched for either group: not judged, and not held against the canary.
+    expect(check(result, 'p99-latency')).toMatchObject({ outcome: 'skipped' });
+  });
+
+  it('is inconclusive when the canary has traffic but no latency data', () => {
+    const canary = steady({ requests: 2000, p99: BASELINE_P99 });
+    const result = judge(canary, baseline, config);
+    expect(result.verdict).toBe('inconclusive');
+    expect(result.reasons).toEqual([
+      'no p95 latency data for the canary in the window: inconclusive',
+    ]);
+  });
+});
+
+describe('judge: the absolute latency limit', () => {
+  const limited = { minRequests: 300, maxP95LatencySeconds: 0.5 };
+
+  it('passes when the median period is within the limit', () => {
+    const canary = steady({ requests: 2000, p95: BASELINE_P95, p99: BASELINE_P99 });
+    const result = judge(canary, baseline, limited);
+    expect(result.verdict).toBe('pass');
+    expect(check(result, 'p95-latency', 'limit').why).toBe(
+      'canary p95 latency 252 ms (median of 10 periods) ≤ max-p95-latency 500 ms, above it in 0 of 10 periods: pass',
+    );
+  });
+
+  it('fails when most periods are significantly above it, even against a slow baseline', () => {
+    const slow = steady({ requests: 10_000, p95: scaled(BASELINE_P95, 2.4), p99: BASELINE_P99 });
+    const canary = steady({ requests: 2000, p95: scaled(BASELINE_P95, 2.4), p99: BASELINE_P99 });
+    const result = judge(canary, slow, limited);
+    expect(result.verdict).toBe('fail');
+    expect(result.reasons).toEqual([
+      'canary p95 latency 604 ms (median of 10 periods) > max-p95-latency 500 ms, above it in 10 of 10 periods, sign test p=0.00098 < 0.02: fail',
+    ]);
+  });
+
+  it('does not fail on one slow period', () => {
+    const values = [...BASELINE_P95.slice(0, 9), 1.5];
+    const canary = steady({ requests: 2000, p95: values, p99: BASELINE_P99 });
+    const result = judge(canary, baseline, limited);
+    expect(check(result, 'p95-latency', 'limit').outcome).toBe('pass');
+  });
+
+  it('is inconclusive when the median is above it but the periods are too few', () => {
+    const canary = steady({ count: 4, requests: 2000, p95: [0.52, 0.55, 0.49, 0.6] });
+    const base = steady({ count: 4, requests: 10_000, p95: [0.5, 0.51, 0.49, 0.52] });
+    const result = judge(canary, base, limited);
+    expect(check(result, 'p95-latency', 'limit').why).toBe(
+      'canary p95 latency 535 ms (median of 4 periods) > max-p95-latency 500 ms, above it in 3 of 4 periods, but sign test p=0.31 ≥ 0.02: inconclusive',
+    );
+  });
+
+  it('judges p99 against max-p99-latency', () => {
+    const canary = steady({ requests: 2000, p95: BASELINE_P95, p99: scaled(BASELINE_P99, 1.1) });
+    const result = judge(canary, baseline, { minRequests: 300, maxP99LatencySeconds: 0.4 });
+    expect(check(result, 'p99-latency', 'limit')).toMatchObject({ outcome: 'fail', limit: 0.4 });
+  });
+});
+
+describe('judge: unhealthy hosts', () => {
+  it('fails when the canary has unhealthy hosts and the baseline none, at any traffic', () => {
+    const canary = steady({ count: 4, requests: 40, unhealthy: [0, 0, 1, 1] });
+    const result = judge(canary, baseline, config);
+    expect(result.verdict).toBe('fail');
+    expect(result.reasons).toEqual([
+      'canary had unhealthy hosts (up to 1 of 4) while the baseline had none in 2 of 4 periods, unhealthy-periods-to-fail 1: fail',
+    ]);
+  });
+
+  it('passes below unhealthy-periods-to-fail', () => {
+    const canary = steady({ requests: 2000, p95: BASELINE_P95, p99: BASELINE_P99, unhealthy: [1] });
+    const result = judge(canary, baseline, { ...config, unhealthyPeriodsToFail: 2 });
+    expect(result.verdict).toBe('pass');
+    expect(check(result, 'unhealthy-hosts').why).toBe(
+      'canary had unhealthy hosts (up to 1 of 4) while the baseline had none in 1 of 10 periods, below unhealthy-periods-to-fail 2: pass',
+    );
+  });
+
+  it('does not blame the canary for hosts unhealthy in both groups', () => {
+    const sick = steady({
+      requests: 10_000,
+      target5xx: 30,
+      p95: BASELINE_P95,
+      p99: BASELINE_P99,
+      unhealthy: [0, 2, 1],
+    });
+    const canary = steady({
+      requests: 2000,
+      p95: BASELINE_P95,
+      p99: BASELINE_P99,
+      unhealthy: [0, 1, 1],
+    });
+    const result = judge(canary, sick, config);
+    expect(result.verdict).toBe('pass');
+    expect(check(result, 'unhealthy-hosts')).toMatchObject({
+      canary: 1,
+      baseline: 2,
+      outcome: 'pass',
+      why: 'canary and baseline both had unhealthy hosts in 2 of 10 periods, which points at something they share: pass',
+    });
+  });
+
+  it('counts the latest target-health check as one more observation', () => {
+    const canary = windowOf([{ requests: 20 }, { requests: 20 }], { healthy: 2, unhealthy: 1 });
+    const base = windowOf([{ requests: 400 }, { requests: 400 }], { healthy: 3, unhealthy: 0 });
+    const result = judge(canary, base, config);
+    expect(result.verdict).toBe('fail');
+    expect(result.reasons).toEqual([
+      'canary had unhealthy hosts (up to 1 of 3) while the baseline had none in 1 of 3 observations (2 periods and the latest target-health check), unhealthy-periods-to-fail 1: fail',
+    ]);
+  });
+});
+
+describe('judge: no baseline traffic', () => {
+  const idle = steady({ requests: 0 });
+
+  it('judges against the absolute limits only, and says so', () => {
+    const canary = steady({ requests: 2000, target5xx: 1, p95: scaled(BASELINE_P95, 1.6) });
+    const result = judge(canary, idle, {
+      minRequests: 300,
+      maxErrorRate: 0.01,
+      maxP95LatencySeconds: 0.5,
+    });
+    expect(result.verdict).toBe('pass');
+    expect(result.reasons.at(-1)).toBe(
+      'baseline served no requests in the window: judged against absolute limits only',
+    );
+    for (const name of ['5xx-rate', 'connection-error-rate', 'p95-latency'] as const) {
+      expect(check(result, name).outcome).toBe('skipped');
+    }
+  });
+
+  it('still fails on an absolute limit', () => {
+    const canary = steady({ requests: 2000, target5xx: 82 });
+    const result = judge(canary, idle, { minRequests: 300, maxErrorRate: 0.01 });
+    expect(result.verdict).toBe('fail');
+    expect(result.reasons).toHaveLength(2);
+    expect(result.reasons[1]).toMatch(/judged against absolute limits only$/);
+  });
+
+  it('is inconclusive with no limit to judge against', () => {
+    const canary = steady({ requests: 2000, p95: BASELINE_P95 });
+    const result = judge(canary, idle, config);
+    expect(result).toMatchObject({ verdict: 'inconclusive', cause: 'nothing-to-judge' });
+    expect(result.reasons).toEqual([
+      'baseline served no requests and no absolute limit is set (max-error-rate, max-p95-latency, max-p99-latency): nothing to judge the canary against: inconclusive',
+    ]);
+  });
+});
+
+describe('judge: data as CloudWatch reports it', () => {
+  const grid = {
+    start: new Date(START),
+    end: new Date(START + 10 * 60_000),
+    periodSeconds: 60,
+  };
+  const at = (minute: number) => new Date(START + minute * 60_000);
+  const every = (value: (minute: number) => number) => ({
+    Timestamps: Array.from({ length: 10 }, (_, i) => at(9 - i)),
+    Values: Array.from({ length: 10 }, (_, i) => value(9 - i)),
+  });
+
+  it('treats missing counts as zero', () => {
+    const canary = alignSeries(
+      {
+        requests: every(() => 200),
+        // 5xx reported in two periods only; TargetConnectionErrorCount never.
+        target5xx: { Timestamps: [at(7), at(2)], Values: [2, 1] },
+        p95Seconds: every((m) => BASELINE_P95[m] as number),
+        p99Seconds: every((m) => BASELINE_P99[m] as number),
+        healthyHosts: every(() => 3),
+      },
+      grid,
+    );
+    const base = alignSeries(
+      {
+        requests: every(() => 1000),
+        target5xx: { Timestamps: [at(1), at(4), at(8)], Values: [10, 10, 10] },
+        p95Seconds: every((m) => BASELINE_P95[m] as number),
+        p99Seconds: every((m) => BASELINE_P99[m] as number),
+      },
+      grid,
+    );
+    const result = judge(canary, base, config);
+    expect(result.verdict).toBe('pass');
+    expect(result.traffic).toEqual({
+      canaryRequests: 2000,
+      baselineRequests: 10_000,
+      canaryPeriods: 10,
+      baselinePeriods: 10,
+    });
+    expect(check(result, '5xx-rate').why).toBe(
+      'canary 5xx rate 0.15 % (3/2000) vs baseline 0.3 % (30/10000): 0.5× baseline, within the 1.25× allowed: pass',
+    );
+    expect(check(result, 'connection-error-rate').canary).toBe(0);
+  });
+
+  it('leaves latency out of periods without requests', () => {
+    const canary = alignSeries(
+      {
+        requests: { Timestamps: [at(0), at(1), at(5)], Values: [150, 150, 150] },
+        p95Seconds: { Timestamps: [at(0), at(1), at(5)], Values: [0.25, 0.26, 0.24] },
+      },
+      grid,
+    );
+    const result = judge(canary, baseline, config);
+    expect(result.traffic.canaryPeriods).toBe(3);
+    expect(check(result, 'p95-latency').why).toMatch(/\(median of 3 periods\)/);
+  });
+});
+
+describe('judge: identical groups', () => {
+  it('passes a canary that behaves exactly like the baseline', () => {
+    const same = steady({ requests: 5000, target5xx: 15, p95: BASELINE_P95, p99: BASELINE_P99 });
+    const result = judge(same, same, {
+      minRequests: 300,
+      maxErrorRate: 0.01,
+      maxP95LatencySeconds: 1,
+    });
+    expect(result.verdict).toBe('pass');
+    expect(result.metrics.every((m) => m.outcome === 'pass')).toBe(true);
+    expect(check(result, 'p95-latency').test).toMatchObject({ effect: 1 });
+    expect(check(result, 'p95-latency').test.p).toBeGreaterThan(0.4);
+  });
+
+  it('passes when every latency ties', () => {
+    const flat = steady({ requests: 5000, p95: [0.2], p99: [0.4] });
+    const result = judge(flat, flat, config);
+    expect(result.verdict).toBe('pass');
+    expect(check(result, 'p95-latency').test).toEqual({ method: 'mann-whitney', p: 1, effect: 1 });
+  });
+
+  it('handles a single period each', () => {
+    const one = steady({ count: 1, requests: 5000, p95: [0.2], p99: [0.4] });
+    expect(judge(one, one, config).verdict).toBe('pass');
+  });
+});
+
+describe('judge: a 5 % canary', () => {
+  it('passes a healthy canary on noisy per-period latencies', () => {
+    const jitter = [1.18, 0.86, 1.05, 0.93, 1.21, 0.9, 1.02, 0.84, 1.12, 0.97];
+    const canary = steady({
+      requests: 200,
+      p95: BASELINE_P95.map((value, i) => value * (jitter[i] as number)),
+      p99: BASELINE_P99.map((value, i) => value * (jitter[9 - i] as number)),
+    });
+    const big = steady({ requests: 38_000, target5xx: 40, p95: BASELINE_P95, p99: BASELINE_P99 });
+    const result = judge(canary, big, { minRequests: 150, maxErrorRate: 0.05 });
+    expect(result.verdict).toBe('pass');
+    expect(check(result, 'error-rate', 'limit').why).toBe(
+      'canary error rate (5xx + connection errors) 0 % (0/200) ≤ max-error-rate 5 %: 98 % upper bound 1.9 %: pass',
+    );
+  });
+});
+
+describe('judge: configuration', () => {
+  it('refuses nonsense with a UserError before judging', () => {
+    expect(() => judge(baseline, baseline, { minRequests: 300, confidence: 1.2 })).toThrow(
+      UserError,
+    );
+  });
+
+  it('refuses windows of different periods', () => {
+    expect(() => judge({ ...baseline, periodSeconds: 300 }, baseline, config)).toThrow(
+      'canary and baseline windows need the same period, got 300 s and 60 s',
+    );
+  });
+
+  it('refuses windows with impossible counts', () => {
+    const broken = windowOf([{ requests: -1 }]);
+    expect(() => judge(broken, baseline, config)).toThrow(RangeError);
+  });
+});
