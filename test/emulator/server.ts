@@ -9,6 +9,13 @@ import type { EmulatorRequest, EmulatorResponse, Service } from './service.ts';
 import { authenticate } from './sigv4.ts';
 import { Sts, type StsSetup } from './sts.ts';
 import { element } from './xml.ts';
+import { CloudWatch } from './cloudwatch.ts';
+import { Ecs, type EcsOptions } from './ecs/service.ts';
+import { Elbv2 } from './elbv2.ts';
+import { CloudWatchLogs } from './logs.ts';
+import { MetricStore } from './metrics.ts';
+import { TrafficModel, type TrafficOptions } from './traffic.ts';
+import { Scenario, timeScale } from './world.ts';
 
 export interface EmulatorOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
@@ -16,6 +23,16 @@ export interface EmulatorOptions {
   /** Time source for credential and token expiry and SigV4 clock-skew checks. */
   readonly clock?: () => Date;
   readonly sts?: StsSetup;
+  /** The test's script for the world; a new empty one by default (`emulator.scenario`). */
+  readonly scenario?: Scenario;
+  /** Durations in AWS units run this many times faster; traffic counts `factor` s per real s. */
+  readonly timeScale?: number;
+  /** Seed of the traffic model's pseudo-random numbers (default 1). */
+  readonly seed?: number;
+  /** Traffic-model timer period in real ms (default 1000). */
+  readonly trafficTickMs?: TrafficOptions['tickMs'];
+  /** ECS: region, account, pacing; `world` swaps in stand-ins for ELBv2, CloudWatch or Logs. */
+  readonly ecs?: EcsOptions;
 }
 
 /** One request, as the call log keeps it. Never holds tokens, keys or other parameters. */
@@ -41,6 +58,12 @@ export interface Emulator {
   readonly calls: CallRecord[];
   readonly faults: Faults;
   readonly sts: Sts;
+  readonly scenario: Scenario;
+  readonly elbv2: Elbv2;
+  readonly cloudwatch: CloudWatch;
+  readonly logs: CloudWatchLogs;
+  readonly traffic: TrafficModel;
+  readonly ecs: Ecs;
   /** Stops listening and destroys every connection, including hung and keep-alive ones. */
   close(): Promise<void>;
 }
@@ -50,7 +73,34 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const lifetime = new AbortController();
   const credentials = new CredentialStore();
   const sts = new Sts({ credentials, clock, signal: lifetime.signal }, options.sts);
-  const registry = new ServiceRegistry([sts]);
+  const scenario = options.scenario ?? new Scenario();
+  const scale = timeScale(options.timeScale);
+  const metrics = new MetricStore();
+  const elbv2 = new Elbv2({ clock, scenario, timeScale: scale });
+  const cloudwatch = new CloudWatch({ clock, metrics });
+  const logs = new CloudWatchLogs({ clock });
+  const traffic = new TrafficModel(
+    { elbv2, metrics, scenario, clock, timeScale: scale },
+    {
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
+      ...(options.trafficTickMs === undefined ? {} : { tickMs: options.trafficTickMs }),
+    },
+  );
+  elbv2.onBeforeChange(() => traffic.advance());
+  cloudwatch.onBeforeRead(() => traffic.advance());
+  traffic.onTick(() => cloudwatch.evaluateAlarms());
+  lifetime.signal.addEventListener('abort', () => traffic.stop());
+  const ecs = new Ecs(
+    {
+      clock,
+      timeScale: scale,
+      signal: lifetime.signal,
+      scenario,
+      world: { loadBalancing: elbv2, alarms: cloudwatch, logs, ...options.ecs?.world },
+    },
+    options.ecs,
+  );
+  const registry = new ServiceRegistry([sts, elbv2, cloudwatch, logs, ecs]);
   const faults = new Faults();
   const calls: CallRecord[] = [];
 
@@ -159,6 +209,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (address === null || typeof address === 'string')
     throw new Error('emulator has no TCP address');
 
+  traffic.start();
+
   let closing: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${address.port}`,
@@ -166,6 +218,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     calls,
     faults,
     sts,
+    scenario,
+    elbv2,
+    cloudwatch,
+    logs,
+    traffic,
+    ecs,
     close() {
       closing ??= new Promise<void>((resolve) => {
         lifetime.abort();

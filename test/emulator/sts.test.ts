@@ -333,7 +333,7 @@ describe('requests the emulator does not serve', () => {
     const json = await fetch(emulator.url, {
       method: 'POST',
       headers: {
-        'X-Amz-Target': 'AmazonEC2ContainerServiceV20141113.ListClusters',
+        'X-Amz-Target': 'DynamoDB_20120810.ListTables',
         'Content-Type': 'application/x-amz-json-1.1',
       },
       body: '{}',
