@@ -120,11 +120,11 @@ export interface DeploymentPort {
 export interface MetricsPort {
   /**
    * GetMetricData for the canary's and the baseline's target groups over the same window, in
-   * one call; counts missing from CloudWatch are zero.
+   * one call; counts missing from CloudWatch are zero. The implementation finds the ALB
+   * dimensions (TargetGroup, LoadBalancer) from the target group ARNs.
    */
   windows(
     request: {
-      loadBalancer: string;
       canaryTargetGroup: string;
       baselineTargetGroup: string;
       start: Date;
