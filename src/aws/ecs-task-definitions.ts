@@ -15,7 +15,8 @@ import {
 } from '@aws-sdk/client-ecs';
 import { UserError } from '../lib/errors.ts';
 import { type ClientOptions, clientConfig } from './client-factory.ts';
-import { awsErrorFacts, describeAwsError } from './errors.ts';
+import { awsErrorFacts } from './errors.ts';
+import { explainAwsError } from './explain.ts';
 
 export interface RegisteredTaskDefinition {
   /** As ECS returned it, fields the bundled SDK does not know included. */
@@ -66,11 +67,11 @@ export function sdkTaskDefinitionPort(
         if (code === 'ClientException' && /unable to describe task definition/i.test(message)) {
           return undefined;
         }
-        throw explained(
-          error,
-          `describe task definition family '${family}'`,
-          'ecs:DescribeTaskDefinition',
-        );
+        throw explainAwsError(error, {
+          action: `describe task definition family '${family}'`,
+          permission: 'ecs:DescribeTaskDefinition',
+          ...ECS_ERRORS,
+        });
       }
     },
 
@@ -91,11 +92,12 @@ export function sdkTaskDefinitionPort(
           tags: out.tags ?? [],
         };
       } catch (error) {
-        throw explained(
-          error,
-          `register task definition family '${input.family}'`,
-          'ecs:RegisterTaskDefinition (and ecs:TagResource for tags, iam:PassRole for its roles)',
-        );
+        throw explainAwsError(error, {
+          action: `register task definition family '${input.family}'`,
+          permission:
+            'ecs:RegisterTaskDefinition (and ecs:TagResource for tags, iam:PassRole for its roles)',
+          ...ECS_ERRORS,
+        });
       }
     },
 
@@ -114,11 +116,11 @@ export function sdkTaskDefinitionPort(
         }
         arn = out.services?.[0]?.taskDefinition;
       } catch (error) {
-        throw explained(
-          error,
-          `describe service '${service}' in cluster '${cluster}'`,
-          'ecs:DescribeServices',
-        );
+        throw explainAwsError(error, {
+          action: `describe service '${service}' in cluster '${cluster}'`,
+          permission: 'ecs:DescribeServices',
+          ...ECS_ERRORS,
+        });
       }
       if (!arn) {
         throw new UserError(
@@ -128,35 +130,14 @@ export function sdkTaskDefinitionPort(
       try {
         return await describe(arn, signal);
       } catch (error) {
-        throw explained(error, `describe task definition ${arn}`, 'ecs:DescribeTaskDefinition');
+        throw explainAwsError(error, {
+          action: `describe task definition ${arn}`,
+          permission: 'ecs:DescribeTaskDefinition',
+          ...ECS_ERRORS,
+        });
       }
     },
   };
-}
-
-/** Errors a person can act on become one-line UserErrors with AWS's message; others pass. */
-function explained(error: unknown, action: string, permission: string): unknown {
-  if (error instanceof UserError) return error;
-  const { code } = awsErrorFacts(error);
-  if (code === 'ClientException' || code === 'InvalidParameterException') {
-    return new UserError(
-      `ECS refused to ${action}: ${describeAwsError(error)}. Fix what the message names in the task definition or the inputs.`,
-      { cause: error },
-    );
-  }
-  if (code === 'ClusterNotFoundException' || code === 'ServiceNotFoundException') {
-    return new UserError(
-      `ECS could not ${action}: ${describeAwsError(error)}. Check the cluster and service inputs and the region.`,
-      { cause: error },
-    );
-  }
-  if (code === 'AccessDeniedException') {
-    return new UserError(
-      `The role may not ${action}: ${describeAwsError(error)}. Allow ${permission} in its policy.`,
-      { cause: error },
-    );
-  }
-  return error;
 }
 
 type JsonObject = Record<string, unknown>;
@@ -275,3 +256,19 @@ function isObject(value: unknown): value is JsonObject {
     !(value instanceof Uint8Array)
   );
 }
+
+const ECS_ERRORS = {
+  service: 'ECS',
+  userFixable: new Set([
+    'ClientException',
+    'InvalidParameterException',
+    'ClusterNotFoundException',
+    'ServiceNotFoundException',
+  ]),
+  hint: {
+    ClientException: 'Fix what the message names in the task definition or the inputs.',
+    InvalidParameterException: 'Fix what the message names in the task definition or the inputs.',
+    ClusterNotFoundException: 'Check the cluster and service inputs and the region.',
+    ServiceNotFoundException: 'Check the cluster and service inputs and the region.',
+  },
+};

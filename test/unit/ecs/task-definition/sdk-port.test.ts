@@ -197,7 +197,7 @@ describe('sdkTaskDefinitionPort', () => {
       body: { __type: 'ClusterNotFoundException', message: 'Cluster not found.' },
     }));
     await expect(noCluster.port.serviceTaskDefinition('nope', 'x')).rejects.toThrow(
-      /^ECS could not describe service 'x' in cluster 'nope': ClusterNotFoundException .*Check the cluster and service inputs and the region\.$/,
+      /^ECS refused to describe service 'x' in cluster 'nope': ClusterNotFoundException .*Check the cluster and service inputs and the region\.$/,
     );
   });
 
