@@ -1,0 +1,147 @@
+// When a deployment goes wrong: the service's events, why its tasks stopped and the last lines
+// their failing containers logged. The answer to "not in the state servicesStable" with no reason.
+import { describeAwsError } from '../../aws/errors.ts';
+import type { DeploymentPort, LogsPort, StoppedTask } from './ports.ts';
+
+export interface TroubleReport {
+  /** Service events since the deployment started, newest first. */
+  events: { at: string; message: string }[];
+  /** Stopped tasks that failed (not the ones a deployment scaled in), newest first. */
+  stoppedTasks: {
+    taskArn: string;
+    stoppedReason?: string;
+    containers: { name: string; exitCode?: number; reason?: string }[];
+  }[];
+  logTails: {
+    taskArn: string;
+    container: string;
+    logGroup: string;
+    logStream: string;
+    lines: string[];
+  }[];
+  /** What could not be fetched, and why: the report is best effort and never fails the step. */
+  unavailable: string[];
+}
+
+export interface TroubleRequest {
+  cluster: string;
+  service: string;
+  /** Events before this are left out (the deployment's start). */
+  since?: Date | undefined;
+}
+
+export interface TroubleLimits {
+  events: number;
+  tasks: number;
+  logTails: number;
+  logLines: number;
+}
+
+export const TROUBLE_LIMITS: TroubleLimits = { events: 10, tasks: 5, logTails: 3, logLines: 25 };
+
+/** ECS's own stop reasons for tasks it scaled in or replaced: not trouble. */
+const ROUTINE_STOP =
+  /^(Scaling activity initiated by|Service deployment|Task stopped by user|ECS is performing maintenance)/i;
+
+function failed(task: StoppedTask): boolean {
+  const crashed = task.containers.some(
+    (c) => (c.exitCode !== undefined && c.exitCode !== 0) || c.reason !== undefined,
+  );
+  return crashed || (task.stoppedReason !== undefined && !ROUTINE_STOP.test(task.stoppedReason));
+}
+
+export async function gatherTrouble(
+  request: TroubleRequest,
+  ports: { deployments: DeploymentPort; logs?: LogsPort | undefined },
+  signal?: AbortSignal,
+  limits: TroubleLimits = TROUBLE_LIMITS,
+): Promise<TroubleReport> {
+  const unavailable: string[] = [];
+  const [events, tasks] = await Promise.all([
+    ports.deployments
+      .events(request.cluster, request.service, limits.events, signal)
+      .catch((error: unknown) => {
+        unavailable.push(`service events: ${describeAwsError(error)}`);
+        return [];
+      }),
+    ports.deployments
+      .stoppedTasks(request.cluster, request.service, limits.tasks, signal)
+      .catch((error: unknown) => {
+        unavailable.push(`stopped tasks: ${describeAwsError(error)}`);
+        return [];
+      }),
+  ]);
+  const since = request.since?.getTime();
+  const report: TroubleReport = {
+    events: events
+      .filter((e) => since === undefined || e.at.getTime() >= since)
+      .map((e) => ({ at: e.at.toISOString(), message: e.message })),
+    stoppedTasks: [],
+    logTails: [],
+    unavailable,
+  };
+  const failing = tasks.filter(failed);
+  for (const task of failing) {
+    report.stoppedTasks.push({
+      taskArn: task.taskArn,
+      ...(task.stoppedReason === undefined ? {} : { stoppedReason: task.stoppedReason }),
+      containers: task.containers.map((c) => ({
+        name: c.name,
+        ...(c.exitCode === undefined ? {} : { exitCode: c.exitCode }),
+        ...(c.reason === undefined ? {} : { reason: c.reason }),
+      })),
+    });
+  }
+
+  // One tail per log stream, crashed containers first.
+  const streams = new Map<
+    string,
+    { taskArn: string; container: string; logGroup: string; logStream: string }
+  >();
+  for (const task of failing) {
+    // A task that failed its health checks may have no crashed container: then all of them.
+    const crashed = task.containers.filter((c) => crashRank(c) < 2);
+    const containers = (crashed.length > 0 ? crashed : task.containers).sort(
+      (a, b) => crashRank(a) - crashRank(b),
+    );
+    for (const c of containers) {
+      if (c.logGroup === undefined || c.logStream === undefined) continue;
+      const key = `${c.logGroup}\n${c.logStream}`;
+      if (!streams.has(key)) {
+        streams.set(key, {
+          taskArn: task.taskArn,
+          container: c.name,
+          logGroup: c.logGroup,
+          logStream: c.logStream,
+        });
+      }
+    }
+  }
+  const wanted = [...streams.values()].slice(0, limits.logTails);
+  if (wanted.length > 0 && ports.logs === undefined) {
+    unavailable.push('container logs: no CloudWatch Logs access was given');
+  } else if (ports.logs !== undefined) {
+    const logs = ports.logs;
+    const tails = await Promise.all(
+      wanted.map(async (stream) => {
+        try {
+          const lines = await logs.tail(stream.logGroup, stream.logStream, limits.logLines, signal);
+          return { ...stream, lines };
+        } catch (error) {
+          unavailable.push(
+            `logs of ${stream.container} (${stream.logGroup} ${stream.logStream}): ${describeAwsError(error)}`,
+          );
+          return undefined;
+        }
+      }),
+    );
+    report.logTails = tails.filter((t) => t !== undefined);
+  }
+  return report;
+}
+
+function crashRank(container: StoppedTask['containers'][number]): number {
+  if (container.exitCode !== undefined && container.exitCode !== 0) return 0;
+  if (container.reason !== undefined) return 1;
+  return 2;
+}
