@@ -1,0 +1,290 @@
+import { resolveRegion } from '../../aws/region.ts';
+import {
+  type AnalysisConfigInput,
+  type InconclusivePolicyInput,
+  type OnInconclusive,
+  validateAnalysisConfig,
+  validateInconclusivePolicy,
+} from '../../canary/analysis/index.ts';
+import type { OnBusy } from '../../ecs/deploy/index.ts';
+import { type Strategy, parseStrategy } from '../../ecs/deploy/strategy.ts';
+import { parseOverrides } from '../../ecs/task-definition/parse-overrides.ts';
+import type { TaskDefinitionOverrides } from '../../ecs/task-definition/types.ts';
+import { type InputRegistry, readInputs } from '../../lib/action-io.ts';
+import { parseDuration } from '../../lib/durations.ts';
+import { UserError, oneLine } from '../../lib/errors.ts';
+import { parseBoolean, parseInteger, parseList } from '../../lib/parse.ts';
+
+export const INPUTS = {
+  'aws-region': {},
+  cluster: { required: true },
+  service: { required: true },
+  'task-definition': {},
+  images: {},
+  environment: {},
+  secrets: {},
+  'task-role-arn': {},
+  'execution-role-arn': {},
+  'log-options': {},
+  command: {},
+  strategy: { default: 'canary' },
+  'canary-percent': { default: '10' },
+  'canary-bake': { default: '10m' },
+  'step-percent': { default: '10' },
+  'step-bake': { default: '6m' },
+  'bake-time': { default: '10m' },
+  alarms: {},
+  'smoke-url': {},
+  'smoke-expect-status': { default: '200' },
+  'min-requests': { default: '300' },
+  'max-error-rate': {},
+  'max-p95-latency': {},
+  tolerance: { default: '0.25' },
+  'on-inconclusive': { default: 'continue' },
+  'analysis-interval': { default: '60s' },
+  'poll-interval': { default: '10s' },
+  'hook-timeout': { default: '30m' },
+  'on-busy': { default: 'wait' },
+  timeout: { default: '60m' },
+  'dry-run': { default: 'false' },
+} as const satisfies InputRegistry;
+
+export const OUTPUTS = [
+  'task-definition-arn',
+  'service-deployment-arn',
+  'status',
+  'verdict',
+  'rollback-reason',
+  'result',
+] as const;
+
+export type TaskDefinitionSourceInput = { kind: 'service' } | { kind: 'file'; path: string };
+
+export interface EcsCanaryDeployConfig {
+  region: string;
+  cluster: string;
+  service: string;
+  taskDefinition: TaskDefinitionSourceInput;
+  overrides: TaskDefinitionOverrides;
+  strategy: Strategy;
+  alarms: string[];
+  smoke: { url: URL; expectStatus: number } | undefined;
+  analysis: {
+    config: AnalysisConfigInput;
+    onInconclusive: InconclusivePolicyInput;
+    intervalMs: number;
+  };
+  pollIntervalMs: number;
+  hookTimeoutMinutes: number;
+  onBusy: OnBusy;
+  timeoutMs: number;
+  dryRun: boolean;
+}
+
+/** The engine refuses shorter: ALB metrics come in 60 s periods, and ECS is polled, not pushed. */
+export const MIN_ANALYSIS_INTERVAL_MS = 10_000;
+export const MIN_POLL_INTERVAL_MS = 1_000;
+const MAX_HOOK_TIMEOUT_MINUTES = 20_160;
+const MAX_ALARMS = 10;
+
+/** Every input checked before any call to AWS; the first problem is thrown as a UserError. */
+export function parseInputs(
+  read: (name: string) => string | undefined,
+  env: NodeJS.ProcessEnv,
+): EcsCanaryDeployConfig {
+  const { values: v } = readInputs(INPUTS, read);
+  const region = resolveRegion(v['aws-region'], env);
+  const cluster = checkName('cluster', v.cluster);
+  const service = checkName('service', v.service);
+
+  const taskDefinition: TaskDefinitionSourceInput =
+    v['task-definition'] === ''
+      ? { kind: 'service' }
+      : { kind: 'file', path: v['task-definition'] };
+  const overrides = parseOverrides({
+    images: v.images,
+    environment: v.environment,
+    secrets: v.secrets,
+    'task-role-arn': v['task-role-arn'],
+    'execution-role-arn': v['execution-role-arn'],
+    'log-options': v['log-options'],
+    command: v.command,
+  });
+
+  const strategy = parseStrategy({
+    strategy: v.strategy,
+    'canary-percent': v['canary-percent'],
+    'canary-bake': v['canary-bake'],
+    'step-percent': v['step-percent'],
+    'step-bake': v['step-bake'],
+    'bake-time': v['bake-time'],
+  });
+
+  const alarms = parseList(v.alarms);
+  const badAlarm = alarms.find((name) => name.length > 255);
+  if (badAlarm !== undefined) {
+    throw new UserError(
+      `Input 'alarms' has a name of ${badAlarm.length} characters: CloudWatch alarm names have at most 255.`,
+    );
+  }
+  if (alarms.length > MAX_ALARMS) {
+    throw new UserError(
+      `Input 'alarms' lists ${alarms.length} alarms; ECS watches at most ${MAX_ALARMS} per service.`,
+    );
+  }
+
+  const smoke = smokeCheck(v['smoke-url'], v['smoke-expect-status'], strategy);
+
+  const analysis = {
+    config: {
+      minRequests: parseInteger('min-requests', v['min-requests'], 1, 100_000_000),
+      ...optional('maxErrorRate', v['max-error-rate'], (t) => fraction('max-error-rate', t)),
+      ...optional('maxP95LatencySeconds', v['max-p95-latency'], (t) =>
+        latency('max-p95-latency', t),
+      ),
+      tolerance: number('tolerance', v.tolerance),
+    },
+    onInconclusive: { onInconclusive: v['on-inconclusive'] as OnInconclusive },
+    intervalMs: parseDuration('analysis-interval', v['analysis-interval']),
+  };
+  // The analysis module's own checks, with its messages turned into ones that name the input.
+  asInputError(() => validateAnalysisConfig(analysis.config));
+  asInputError(() => validateInconclusivePolicy(analysis.onInconclusive));
+  if (analysis.intervalMs < MIN_ANALYSIS_INTERVAL_MS) {
+    throw new UserError(
+      `Input 'analysis-interval' is '${v['analysis-interval']}': use 10s or more (ALB metrics come in 60 s periods).`,
+    );
+  }
+
+  const pollIntervalMs = parseDuration('poll-interval', v['poll-interval']);
+  if (pollIntervalMs < MIN_POLL_INTERVAL_MS) {
+    throw new UserError(`Input 'poll-interval' is '${v['poll-interval']}': use 1s or more.`);
+  }
+
+  const hookTimeoutMs = parseDuration('hook-timeout', v['hook-timeout']);
+  const hookTimeoutMinutes = hookTimeoutMs / 60_000;
+  if (
+    !Number.isInteger(hookTimeoutMinutes) ||
+    hookTimeoutMinutes < 1 ||
+    hookTimeoutMinutes > MAX_HOOK_TIMEOUT_MINUTES
+  ) {
+    throw new UserError(
+      `Input 'hook-timeout' is '${v['hook-timeout']}': use whole minutes from 1m to ${MAX_HOOK_TIMEOUT_MINUTES}m (ECS rolls back on its own when a paused deployment is not answered in that time).`,
+    );
+  }
+  if (hookTimeoutMs <= analysis.intervalMs * 2) {
+    throw new UserError(
+      `Input 'hook-timeout' (${v['hook-timeout']}) must be more than twice 'analysis-interval' (${v['analysis-interval']}): a gate watches for one interval before it answers ECS.`,
+    );
+  }
+
+  if (v['on-busy'] !== 'wait' && v['on-busy'] !== 'fail') {
+    throw new UserError(`Input 'on-busy' is '${v['on-busy']}': use wait or fail.`);
+  }
+
+  const timeoutMs = parseDuration('timeout', v.timeout);
+  if (timeoutMs < 60_000) {
+    throw new UserError(
+      `Input 'timeout' is '${v.timeout}': use 1m or more (a deployment starts and health-checks new tasks first).`,
+    );
+  }
+
+  return {
+    region,
+    cluster,
+    service,
+    taskDefinition,
+    overrides,
+    strategy,
+    alarms,
+    smoke,
+    analysis,
+    pollIntervalMs,
+    hookTimeoutMinutes,
+    onBusy: v['on-busy'],
+    timeoutMs,
+    dryRun: parseBoolean('dry-run', v['dry-run']),
+  };
+}
+
+/** A cluster or service: a name, or an ARN (its last path segment is what ECS matches). */
+function checkName(input: string, text: string): string {
+  if (/^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:(cluster|service)\/[\w/-]+$/.test(text)) return text;
+  if (!/^[A-Za-z0-9_-]{1,255}$/.test(text)) {
+    throw new UserError(
+      `Input '${input}' is '${text}': use a name of up to 255 letters, digits, '-' and '_', or the ${input}'s ARN.`,
+    );
+  }
+  return text;
+}
+
+function smokeCheck(
+  urlText: string,
+  statusText: string,
+  strategy: Strategy,
+): EcsCanaryDeployConfig['smoke'] {
+  const expectStatus = parseInteger('smoke-expect-status', statusText, 100, 599);
+  if (urlText === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(urlText);
+  } catch {
+    throw new UserError(
+      `Input 'smoke-url' is '${urlText}', which is not a URL: give the test listener's address, e.g. http://my-alb-123.eu-west-1.elb.amazonaws.com:8080/health.`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UserError(`Input 'smoke-url' is '${urlText}': use an http:// or https:// URL.`);
+  }
+  if (url.username || url.password) {
+    throw new UserError(
+      "Input 'smoke-url' carries a user name or password: the smoke check sends no credentials, leave them out.",
+    );
+  }
+  if (strategy.kind === 'rolling') {
+    throw new UserError(
+      "Input 'smoke-url' needs a test listener, which rolling deployments do not have: use strategy canary, linear or blue-green, or leave smoke-url out.",
+    );
+  }
+  return { url, expectStatus };
+}
+
+function optional<K extends string, T>(
+  key: K,
+  text: string,
+  parse: (text: string) => T,
+): Partial<Record<K, T>> {
+  return text === '' ? {} : ({ [key]: parse(text) } as Record<K, T>);
+}
+
+function number(input: string, text: string): number {
+  const value = Number(text);
+  if (text === '' || !Number.isFinite(value)) {
+    throw new UserError(`Input '${input}' is '${text}': use a number, e.g. 0.25.`);
+  }
+  return value;
+}
+
+/** A fraction such as 0.01, or a percentage such as 1%. */
+function fraction(input: string, text: string): number {
+  const percent = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
+  if (percent) return Number(percent[1]) / 100;
+  return number(input, text);
+}
+
+/** A duration such as 500ms or 1.5s (a bare number is seconds), in seconds. */
+function latency(input: string, text: string): number {
+  return parseDuration(input, text) / 1000;
+}
+
+/** The analysis module says `min-requests is …`; the action says `Input 'min-requests' is …`. */
+function asInputError(check: () => unknown): void {
+  try {
+    check();
+  } catch (error) {
+    if (error instanceof UserError) {
+      throw new UserError(`Input '${oneLine(error).replace(/^([a-z0-9-]+) is/, "$1' is")}`);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,284 @@
+// dist/ecs-canary-deploy/index.js run as the runner runs it, against the AWS emulator at 120×
+// (an emulated minute is half a second of the wall clock). The job's credentials come from the
+// environment (the bundle keeps the SDK's default chain); every run's log is scanned for them.
+// Each test has its own cluster, ALB and service, so nothing one test deploys disturbs another.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { BlueGreenAlb } from '../emulator/elbv2.ts';
+import { type Emulator, startEmulator } from '../emulator/server.ts';
+import {
+  type ActionRun,
+  cleanupActionRuns,
+  expectNoSecretsIn,
+  runAction,
+} from '../harness/index.ts';
+
+const ACTION = 'actions/ecs-canary-deploy/action.yml';
+const ACCOUNT = '123456789012';
+const KEYS = {
+  accessKeyId: 'AKIAECSCANARYE2E0001',
+  secretAccessKey: 'ecs-canary-e2e-secret-access-key-000000000',
+};
+const ROLE = `arn:aws:iam::${ACCOUNT}:role/ecsInfrastructureForLoadBalancers`;
+const NETWORK = {
+  awsvpcConfiguration: { subnets: ['subnet-0a1b2c3d'], securityGroups: ['sg-0a1b2c3d'] },
+};
+/** Minutes of bake in ~0.5 s each; gates watch one analysis interval (the engine's minimum, 10 s). */
+const FAST = {
+  'aws-region': 'us-east-1',
+  'canary-percent': '20',
+  'canary-bake': '1m',
+  'bake-time': '1m',
+  'min-requests': '50',
+  'max-error-rate': '0.05',
+  'analysis-interval': '10s',
+  'poll-interval': '1s',
+  'hook-timeout': '240m',
+};
+
+let emulator: Emulator;
+const runs: ActionRun[] = [];
+
+beforeAll(async () => {
+  emulator = await startEmulator({ timeScale: 120, seed: 5 });
+  emulator.sts.addCredentials({ ...KEYS, arn: `arn:aws:iam::${ACCOUNT}:user/ci` });
+});
+
+afterAll(async () => {
+  try {
+    expect(runs.length).toBeGreaterThan(0);
+    for (const run of runs) expectNoSecretsIn(run, [KEYS.secretAccessKey]);
+  } finally {
+    await emulator.close();
+    await cleanupActionRuns();
+  }
+});
+
+interface App {
+  name: string;
+  alb: BlueGreenAlb;
+  v1: string;
+}
+
+/** A cluster, ALB and service `name`, steady on `<name>:1` (image tag v1), with production traffic. */
+function app(name: string): App {
+  emulator.ecs.createCluster(name);
+  const alb = emulator.elbv2.createBlueGreenAlb(name);
+  const v1 =
+    emulator.ecs.registerTaskDefinition({
+      family: name,
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      cpu: '256',
+      memory: '512',
+      executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/ecsTaskExecution`,
+      containerDefinitions: [
+        {
+          name: 'app',
+          image: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/${name}:v1`,
+          portMappings: [{ containerPort: 8080 }],
+        },
+      ],
+    }).taskDefinitionArn ?? '';
+  emulator.ecs.seedService({
+    cluster: name,
+    serviceName: name,
+    taskDefinition: v1,
+    desiredCount: 2,
+    launchType: 'FARGATE',
+    networkConfiguration: NETWORK,
+    loadBalancers: [
+      {
+        targetGroupArn: alb.blue.arn,
+        containerName: 'app',
+        containerPort: 8080,
+        advancedConfiguration: {
+          alternateTargetGroupArn: alb.green.arn,
+          productionListenerRule: alb.productionRule.arn,
+          testListenerRule: alb.testRule.arn,
+          roleArn: ROLE,
+        },
+      },
+    ],
+    deploymentController: { type: 'ECS' },
+    deploymentConfiguration: { strategy: 'ROLLING' },
+  });
+  emulator.scenario.setRequestRate(alb.productionListener.arn, 20);
+  return { name, alb, v1 };
+}
+
+const image = (a: App, tag: string) =>
+  `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/${a.name}:${tag}`;
+
+async function run(inputs: Record<string, string>, timeoutMs = 50_000): Promise<ActionRun> {
+  const result = await runAction({
+    action: ACTION,
+    inputs,
+    env: {
+      AWS_ACCESS_KEY_ID: KEYS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: KEYS.secretAccessKey,
+      AWS_ENDPOINT_URL: emulator.url,
+    },
+    timeoutMs,
+  });
+  runs.push(result);
+  return result;
+}
+
+const CHANGES = [
+  'UpdateService',
+  'RegisterTaskDefinition',
+  'ContinueServiceDeployment',
+  'StopServiceDeployment',
+];
+const changes = () => emulator.calls.filter((c) => CHANGES.includes(c.action)).length;
+const errors = (run: ActionRun) =>
+  run.annotations.filter((a) => a.level === 'error' && a.source === 'action');
+const result = (run: ActionRun) =>
+  JSON.parse(run.outputs.result ?? '{}') as Record<string, unknown>;
+/** Task definitions of the app's RUNNING tasks, deduplicated. */
+const running = (a: App) => [
+  ...new Set(
+    emulator.ecs
+      .tasks()
+      .filter((t) => t.lastStatus === 'RUNNING' && t.clusterArn?.endsWith(`:cluster/${a.name}`))
+      .map((t) => t.taskDefinitionArn),
+  ),
+];
+
+/** A failed step: exit 1, exactly one error line matching `message`, no stack trace. */
+function expectFailure(run: ActionRun, message: RegExp): void {
+  expect(run.exitCode).toBe(1);
+  expect(errors(run).map((e) => e.message)).toEqual([expect.stringMatching(message)]);
+  expect(errors(run)[0]!.message).not.toContain('\n');
+  expect(run.log).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+}
+
+describe('ecs-canary-deploy bundle', () => {
+  let shop: App;
+  beforeAll(() => {
+    shop = app('shop');
+  });
+
+  const bad: [string, Record<string, string>, RegExp][] = [
+    ['no cluster', { cluster: '' }, /Input 'cluster' is required/],
+    ['an unknown strategy', { strategy: 'big-bang' }, /Input 'strategy' is 'big-bang'/],
+    ['canary-percent 0', { 'canary-percent': '0' }, /Input 'canary-percent' is '0'/],
+    ['a bake in seconds', { 'canary-bake': '90s' }, /Input 'canary-bake' is '90s'/],
+    [
+      'analysis-interval 1s',
+      { 'analysis-interval': '1s' },
+      /Input 'analysis-interval' is '1s': use 10s or more/,
+    ],
+    ['max-error-rate 5', { 'max-error-rate': '5' }, /Input 'max-error-rate' is 5: .*0\.05/],
+    ['min-requests 0', { 'min-requests': '0' }, /Input 'min-requests' is '0'/],
+    ['on-inconclusive maybe', { 'on-inconclusive': 'maybe' }, /Input 'on-inconclusive' is 'maybe'/],
+    ['on-busy queue', { 'on-busy': 'queue' }, /Input 'on-busy' is 'queue'/],
+    ['a bare role name', { 'task-role-arn': 'app-task' }, /task-role-arn/],
+    ['an uppercase image', { images: 'app=Example/App:1' }, /images/],
+    ['a bad smoke-url', { 'smoke-url': 'not a url' }, /Input 'smoke-url' is 'not a url'/],
+    ['dry-run yes', { 'dry-run': 'yes' }, /Input 'dry-run' is 'yes': use true or false/],
+    ['timeout soon', { timeout: 'soon' }, /Input 'timeout' is 'soon'/],
+    ['hook-timeout 90s', { 'hook-timeout': '90s' }, /Input 'hook-timeout' is '90s'/],
+  ];
+
+  it.each(bad)('refuses %s with one line and no AWS call', async (_, inputs, message) => {
+    const before = emulator.calls.length;
+    const r = await run({ ...FAST, cluster: 'shop', service: 'shop', ...inputs });
+    expectFailure(r, message);
+    expect(emulator.calls.length).toBe(before);
+    expect(result(r)).toMatchObject({ version: 1, outcome: 'failed' });
+  });
+
+  it.each([
+    ['an unknown service', { service: 'nope' }, /Service nope does not exist in cluster shop/],
+    ['an unknown cluster', { cluster: 'nope' }, /Cluster nope does not exist/],
+    ['an unknown alarm', { alarms: 'shop-5xx' }, /No CloudWatch alarm named 'shop-5xx'/],
+    [
+      'a missing task-definition file',
+      { 'task-definition': 'ecs/missing.json' },
+      /ecs\/missing\.json, which does not exist/,
+    ],
+  ])('stops on %s before changing anything', async (_, inputs, message) => {
+    const before = changes();
+    const r = await run({ ...FAST, cluster: 'shop', service: 'shop', ...inputs });
+    expectFailure(r, message);
+    expect(changes()).toBe(before);
+  });
+
+  it('prints the plan on a dry run and changes nothing', async () => {
+    const before = changes();
+    const r = await run({
+      ...FAST,
+      cluster: 'shop',
+      service: 'shop',
+      images: `app=${image(shop, 'v2')}`,
+      'dry-run': 'true',
+    });
+    expect(r.exitCode).toBe(0);
+    expect(r.log).toMatch(/Plan \(canary\):/);
+    expect(r.log).toMatch(/production 20%: analysis while the new revision takes 20% for 1 min/);
+    expect(r.summary).toMatch(/Dry run/);
+    expect(result(r)).toMatchObject({ outcome: 'dry-run' });
+    expect(changes()).toBe(before);
+  });
+
+  it('deploys a healthy canary, then a re-run registers and deploys nothing', async () => {
+    const r = await run({
+      ...FAST,
+      cluster: 'shop',
+      service: 'shop',
+      images: `app=${image(shop, 'v2')}`,
+    });
+    expect({ exit: r.exitCode, errors: errors(r) }).toEqual({ exit: 0, errors: [] });
+    const arn = r.outputs['task-definition-arn'];
+    expect(arn).toMatch(/:task-definition\/shop:2$/);
+    expect(r.outputs.status).toBe('SUCCESSFUL');
+    expect(r.outputs['service-deployment-arn']).toMatch(/service-deployment/);
+    expect(r.outputs.verdict).toBe('pass');
+    expect(result(r)).toMatchObject({
+      version: 1,
+      outcome: 'succeeded',
+      taskDefinition: { arn, registered: true },
+    });
+    expect(r.log).toMatch(/Registered .*shop:2/);
+    expect(r.log).toMatch(/Traffic on the new revision: production 20%/);
+    expect(r.summary).toMatch(/Canary analysis/);
+    expect(r.post?.log).toMatch(/Nothing to roll back/);
+    expect(running(shop)).toEqual([arn]);
+
+    const before = changes();
+    const again = await run({
+      ...FAST,
+      cluster: 'shop',
+      service: 'shop',
+      images: `app=${image(shop, 'v2')}`,
+    });
+    expect(again.exitCode).toBe(0);
+    expect(again.outputs['task-definition-arn']).toBe(arn);
+    expect(again.log).toMatch(/nothing to deploy/);
+    expect(result(again)).toMatchObject({
+      outcome: 'succeeded',
+      taskDefinition: { registered: false },
+    });
+    expect(changes()).toBe(before);
+  }, 60_000);
+
+  it('rolls back a canary whose 5xx rate spikes and fails the step with verdict fail', async () => {
+    const cart = app('cart');
+    const v2 = cart.v1.replace(/:1$/, ':2');
+    emulator.scenario.setBehaviour(v2, { errorRate: 0.3 });
+    const r = await run({
+      ...FAST,
+      cluster: 'cart',
+      service: 'cart',
+      images: `app=${image(cart, 'v2')}`,
+    });
+    expectFailure(r, /^Rolled back \(analysis\): /);
+    expect(r.outputs['task-definition-arn']).toBe(v2);
+    expect(r.outputs.status).toBe('ROLLBACK_SUCCESSFUL');
+    expect(r.outputs.verdict).toBe('fail');
+    expect(result(r)).toMatchObject({ outcome: 'rolled-back', decidedBy: 'analysis' });
+    expect(running(cart)).toEqual([cart.v1]);
+    expect(r.post?.log).toMatch(/Nothing to roll back/);
+  }, 60_000);
+});
