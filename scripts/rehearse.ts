@@ -1,6 +1,8 @@
 // A local rehearsal of the suite's deploy flow: the bundled actions run exactly as the runner
 // runs them, against the AWS emulator and a local GitHub OIDC issuer. It grows with each action;
-// today it rehearses what exists: the credentials every deploy job starts with (oidc-assume).
+// today: the credentials every deploy job starts with (oidc-assume), then canary deployments to
+// staging (ecs-canary-deploy), one healthy and one whose 5xx rate makes it roll back. The
+// emulator runs ECS 120x faster than the wall clock: a minute of bake takes half a second.
 //
 //   ./dev rehearse            (or: npm run build && npm run rehearse)
 import { startEmulator } from '../test/emulator/server.ts';
@@ -28,6 +30,8 @@ const trustFor = (environment: string) => ({
   webIdentity: { issuer: issuer.url, audience: 'sts.amazonaws.com', subject: subject(environment) },
 });
 const emulator = await startEmulator({
+  timeScale: 120,
+  seed: 7,
   sts: {
     oidcProviders: [
       { url: issuer.url, clientIds: ['sts.amazonaws.com'], accountId: '111122223333' },
@@ -41,7 +45,67 @@ const emulator = await startEmulator({
   },
 });
 
+// Staging's ECS service `shop`, steady on shop:1 behind an ALB with blue/green target groups.
+const ECR = '111122223333.dkr.ecr.eu-west-1.amazonaws.com/shop';
+emulator.ecs.createCluster('staging');
+const alb = emulator.elbv2.createBlueGreenAlb('shop');
+const shopV1 =
+  emulator.ecs.registerTaskDefinition({
+    family: 'shop',
+    networkMode: 'awsvpc',
+    requiresCompatibilities: ['FARGATE'],
+    cpu: '256',
+    memory: '512',
+    executionRoleArn: 'arn:aws:iam::111122223333:role/ecsTaskExecution',
+    containerDefinitions: [
+      { name: 'app', image: `${ECR}:v1`, portMappings: [{ containerPort: 8080 }] },
+    ],
+  }).taskDefinitionArn ?? '';
+emulator.ecs.seedService({
+  cluster: 'staging',
+  serviceName: 'shop',
+  taskDefinition: shopV1,
+  desiredCount: 2,
+  launchType: 'FARGATE',
+  networkConfiguration: {
+    awsvpcConfiguration: { subnets: ['subnet-0a1b2c3d'], securityGroups: ['sg-0a1b2c3d'] },
+  },
+  loadBalancers: [
+    {
+      targetGroupArn: alb.blue.arn,
+      containerName: 'app',
+      containerPort: 8080,
+      advancedConfiguration: {
+        alternateTargetGroupArn: alb.green.arn,
+        productionListenerRule: alb.productionRule.arn,
+        testListenerRule: alb.testRule.arn,
+        roleArn: 'arn:aws:iam::111122223333:role/ecsInfrastructureForLoadBalancers',
+      },
+    },
+  ],
+  deploymentController: { type: 'ECS' },
+  deploymentConfiguration: { strategy: 'ROLLING' },
+});
+emulator.scenario.setRequestRate(alb.productionListener.arn, 20);
+// shop:3 answers 30 % of its requests with a 5xx.
+emulator.scenario.setBehaviour(shopV1.replace(/:1$/, ':3'), { errorRate: 0.3 });
+
+const CANARY = {
+  'aws-region': 'eu-west-1',
+  cluster: 'staging',
+  service: 'shop',
+  'canary-percent': '20',
+  'canary-bake': '1m',
+  'bake-time': '1m',
+  'min-requests': '50',
+  'max-error-rate': '0.05',
+  'analysis-interval': '10s',
+  'poll-interval': '1s',
+  'hook-timeout': '240m',
+};
+
 interface Step {
+  action?: string;
   title: string;
   environment: string;
   inputs: Record<string, string>;
@@ -56,6 +120,24 @@ const steps: Step[] = [
     environment: 'staging',
     inputs: { 'role-to-assume': STAGING_ROLE, 'allowed-account-ids': '111122223333' },
     expect: 'success',
+  },
+  {
+    action: 'ecs-canary-deploy',
+    title: 'staging job: deploy shop v2 as a canary (20 % of traffic, judged against v1)',
+    environment: 'staging',
+    inputs: { ...CANARY, images: `app=${ECR}:v2` },
+    env: (previous) => previous[0]!.exportedEnv,
+    oidc: false,
+    expect: 'success',
+  },
+  {
+    action: 'ecs-canary-deploy',
+    title: 'staging job: deploy shop v3, whose 5xx rate makes the analysis roll it back',
+    environment: 'staging',
+    inputs: { ...CANARY, images: `app=${ECR}:v3` },
+    env: (previous) => previous[0]!.exportedEnv,
+    oidc: false,
+    expect: 'failure',
   },
   {
     title: 'a staging job reaching for production is refused, and told why',
@@ -90,12 +172,13 @@ let mismatches = 0;
 try {
   console.log(`AWS emulator: ${emulator.url}    OIDC issuer: ${issuer.url}`);
   console.log(
-    `Bundle: dist/oidc-assume/index.js, run as the runner runs it (node ${process.version})\n`,
+    `Bundles: dist/<action>/index.js, run as the runner runs them (node ${process.version})\n`,
   );
   for (const [index, step] of steps.entries()) {
     issuer.setContext({ environment: step.environment, jobWorkflowRef: WORKFLOW });
     const run = await runAction({
-      action: 'actions/oidc-assume/action.yml',
+      action: `actions/${step.action ?? 'oidc-assume'}/action.yml`,
+      timeoutMs: 60_000,
       inputs: { 'aws-region': 'eu-west-1', ...step.inputs },
       ...(step.oidc === false ? {} : { oidc: issuer }),
       env: { AWS_ENDPOINT_URL: emulator.url, ...step.env?.(runs) },
@@ -112,9 +195,10 @@ try {
     rows.push([
       String(index + 1),
       step.environment,
-      step.inputs['role-to-assume']!.split('/').pop()!,
+      step.action ?? 'oidc-assume',
+      step.inputs['role-to-assume']?.split('/').pop() ?? step.inputs.images ?? '',
       outcome,
-      run.outputs['aws-account-id'] ?? '-',
+      run.outputs['aws-account-id'] ?? run.outputs.status ?? '-',
       `${run.durationMs.toFixed(0)} ms`,
     ]);
   }
@@ -128,7 +212,9 @@ try {
     ]),
   ];
   const leaks = runs.flatMap((run) => findLeakedSecrets(run, secrets));
-  console.log('step | environment | role | outcome | account | time');
+  console.log(
+    'step | environment | action | role or image | outcome | account or ECS status | time',
+  );
   for (const row of rows) console.log(row.join(' | '));
   console.log(
     `\nAWS calls: ${emulator.calls.length}; secrets scanned in every log: ${secrets.filter(Boolean).length}, leaks: ${leaks.length}`,
