@@ -5,6 +5,7 @@
 // emulator runs ECS 120x faster than the wall clock: a minute of bake takes half a second.
 //
 //   ./dev rehearse            (or: npm run build && npm run rehearse)
+import { seedBlueGreenApp } from '../test/emulator/seed-app.ts';
 import { startEmulator } from '../test/emulator/server.ts';
 import {
   type ActionRun,
@@ -47,48 +48,9 @@ const emulator = await startEmulator({
 
 // Staging's ECS service `shop`, steady on shop:1 behind an ALB with blue/green target groups.
 const ECR = '111122223333.dkr.ecr.eu-west-1.amazonaws.com/shop';
-emulator.ecs.createCluster('staging');
-const alb = emulator.elbv2.createBlueGreenAlb('shop');
-const shopV1 =
-  emulator.ecs.registerTaskDefinition({
-    family: 'shop',
-    networkMode: 'awsvpc',
-    requiresCompatibilities: ['FARGATE'],
-    cpu: '256',
-    memory: '512',
-    executionRoleArn: 'arn:aws:iam::111122223333:role/ecsTaskExecution',
-    containerDefinitions: [
-      { name: 'app', image: `${ECR}:v1`, portMappings: [{ containerPort: 8080 }] },
-    ],
-  }).taskDefinitionArn ?? '';
-emulator.ecs.seedService({
-  cluster: 'staging',
-  serviceName: 'shop',
-  taskDefinition: shopV1,
-  desiredCount: 2,
-  launchType: 'FARGATE',
-  networkConfiguration: {
-    awsvpcConfiguration: { subnets: ['subnet-0a1b2c3d'], securityGroups: ['sg-0a1b2c3d'] },
-  },
-  loadBalancers: [
-    {
-      targetGroupArn: alb.blue.arn,
-      containerName: 'app',
-      containerPort: 8080,
-      advancedConfiguration: {
-        alternateTargetGroupArn: alb.green.arn,
-        productionListenerRule: alb.productionRule.arn,
-        testListenerRule: alb.testRule.arn,
-        roleArn: 'arn:aws:iam::111122223333:role/ecsInfrastructureForLoadBalancers',
-      },
-    },
-  ],
-  deploymentController: { type: 'ECS' },
-  deploymentConfiguration: { strategy: 'ROLLING' },
-});
-emulator.scenario.setRequestRate(alb.productionListener.arn, 20);
+const shop = seedBlueGreenApp(emulator, { name: 'shop', cluster: 'staging', repository: ECR });
 // shop:3 answers 30 % of its requests with a 5xx.
-emulator.scenario.setBehaviour(shopV1.replace(/:1$/, ':3'), { errorRate: 0.3 });
+emulator.scenario.setBehaviour(shop.v1.replace(/:1$/, ':3'), { errorRate: 0.3 });
 
 const CANARY = {
   'aws-region': 'eu-west-1',

@@ -3,7 +3,7 @@
 // environment (the bundle keeps the SDK's default chain); every run's log is scanned for them.
 // Each test has its own cluster, ALB and service, so nothing one test deploys disturbs another.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { BlueGreenAlb } from '../emulator/elbv2.ts';
+import { type BlueGreenApp, seedBlueGreenApp } from '../emulator/seed-app.ts';
 import { type Emulator, startEmulator } from '../emulator/server.ts';
 import {
   type ActionRun,
@@ -17,10 +17,6 @@ const ACCOUNT = '123456789012';
 const KEYS = {
   accessKeyId: 'AKIAECSCANARYE2E0001',
   secretAccessKey: 'ecs-canary-e2e-secret-access-key-000000000',
-};
-const ROLE = `arn:aws:iam::${ACCOUNT}:role/ecsInfrastructureForLoadBalancers`;
-const NETWORK = {
-  awsvpcConfiguration: { subnets: ['subnet-0a1b2c3d'], securityGroups: ['sg-0a1b2c3d'] },
 };
 /** Minutes of bake in ~0.5 s each; gates watch one analysis interval (the engine's minimum, 10 s). */
 const FAST = {
@@ -53,61 +49,11 @@ afterAll(async () => {
   }
 });
 
-interface App {
-  name: string;
-  alb: BlueGreenAlb;
-  v1: string;
-}
+type App = BlueGreenApp;
 
 /** A cluster, ALB and service `name`, steady on `<name>:1` (image tag v1), with production traffic. */
-function app(name: string): App {
-  emulator.ecs.createCluster(name);
-  const alb = emulator.elbv2.createBlueGreenAlb(name);
-  const v1 =
-    emulator.ecs.registerTaskDefinition({
-      family: name,
-      networkMode: 'awsvpc',
-      requiresCompatibilities: ['FARGATE'],
-      cpu: '256',
-      memory: '512',
-      executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/ecsTaskExecution`,
-      containerDefinitions: [
-        {
-          name: 'app',
-          image: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/${name}:v1`,
-          portMappings: [{ containerPort: 8080 }],
-        },
-      ],
-    }).taskDefinitionArn ?? '';
-  emulator.ecs.seedService({
-    cluster: name,
-    serviceName: name,
-    taskDefinition: v1,
-    desiredCount: 2,
-    launchType: 'FARGATE',
-    networkConfiguration: NETWORK,
-    loadBalancers: [
-      {
-        targetGroupArn: alb.blue.arn,
-        containerName: 'app',
-        containerPort: 8080,
-        advancedConfiguration: {
-          alternateTargetGroupArn: alb.green.arn,
-          productionListenerRule: alb.productionRule.arn,
-          testListenerRule: alb.testRule.arn,
-          roleArn: ROLE,
-        },
-      },
-    ],
-    deploymentController: { type: 'ECS' },
-    deploymentConfiguration: { strategy: 'ROLLING' },
-  });
-  emulator.scenario.setRequestRate(alb.productionListener.arn, 20);
-  return { name, alb, v1 };
-}
-
-const image = (a: App, tag: string) =>
-  `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/${a.name}:${tag}`;
+const app = (name: string): App => seedBlueGreenApp(emulator, { name, account: ACCOUNT });
+const image = (a: App, tag: string) => a.image(tag);
 
 async function run(inputs: Record<string, string>, timeoutMs = 50_000): Promise<ActionRun> {
   const result = await runAction({
