@@ -5,7 +5,7 @@
 // emulator runs ECS 120x faster than the wall clock: a minute of bake takes half a second.
 //
 //   ./dev rehearse            (or: npm run build && npm run rehearse)
-import { seedBlueGreenApp } from '../test/emulator/seed-app.ts';
+import { CANARY_INPUTS_AT_120X, seedBlueGreenApp } from '../test/emulator/seed-app.ts';
 import { startEmulator } from '../test/emulator/server.ts';
 import {
   type ActionRun,
@@ -53,17 +53,10 @@ const shop = seedBlueGreenApp(emulator, { name: 'shop', cluster: 'staging', repo
 emulator.scenario.setBehaviour(shop.v1.replace(/:1$/, ':3'), { errorRate: 0.3 });
 
 const CANARY = {
+  ...CANARY_INPUTS_AT_120X,
   'aws-region': 'eu-west-1',
   cluster: 'staging',
   service: 'shop',
-  'canary-percent': '20',
-  'canary-bake': '1m',
-  'bake-time': '1m',
-  'min-requests': '50',
-  'max-error-rate': '0.05',
-  'analysis-interval': '10s',
-  'poll-interval': '1s',
-  'hook-timeout': '240m',
 };
 
 interface Step {

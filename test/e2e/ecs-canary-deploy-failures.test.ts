@@ -6,124 +6,24 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type BlueGreenApp, seedBlueGreenApp } from '../emulator/seed-app.ts';
-import { type Emulator, startEmulator } from '../emulator/server.ts';
-import {
-  type ActionRun,
-  type RunningAction,
-  cleanupActionRuns,
-  expectNoSecretsIn,
-  runAction,
-  startAction,
-} from '../harness/index.ts';
+import type { BlueGreenApp } from '../emulator/seed-app.ts';
+import type { ActionRun } from '../harness/index.ts';
+import { useEcsDeployWorld } from './ecs-deploy-world.ts';
+import { expectFailure, errors, result } from './step-assertions.ts';
 
-const ACTION = 'actions/ecs-canary-deploy/action.yml';
-const ACCOUNT = '123456789012';
 const KEYS = {
   accessKeyId: 'AKIAECSCANARYE2E0002',
   secretAccessKey: 'ecs-canary-e2e-failures-secret-key-0000000',
 };
-/** Minutes of bake in ~0.5 s each; gates watch one analysis interval (the engine's minimum, 10 s). */
-const FAST = {
-  'aws-region': 'us-east-1',
-  'canary-percent': '20',
-  'canary-bake': '1m',
-  'bake-time': '1m',
-  'min-requests': '50',
-  'max-error-rate': '0.05',
-  'analysis-interval': '10s',
-  'poll-interval': '1s',
-  'hook-timeout': '240m',
-};
 const CANARY_TRAFFIC = /Traffic on the new revision: production 20%/;
 
-let emulator: Emulator;
-const runs: ActionRun[] = [];
-
-beforeAll(async () => {
-  emulator = await startEmulator({ timeScale: 120, seed: 11 });
-  emulator.sts.addCredentials({ ...KEYS, arn: `arn:aws:iam::${ACCOUNT}:user/ci` });
-});
-
-afterAll(async () => {
-  try {
-    expect(runs.length).toBeGreaterThan(0);
-    for (const run of runs) expectNoSecretsIn(run, [KEYS.secretAccessKey]);
-  } finally {
-    await emulator.close();
-    await cleanupActionRuns();
-  }
-});
-
+const world = useEcsDeployWorld({ keys: KEYS, seed: 11 });
+const { app, inputsFor, run, start, calls, running } = world;
 type App = BlueGreenApp;
-
-/** A cluster, ALB and service `name`, steady on `<name>:1` (image tag v1), with production traffic. */
-const app = (name: string, requestsPerSecond?: number): App =>
-  seedBlueGreenApp(emulator, {
-    name,
-    account: ACCOUNT,
-    ...(requestsPerSecond === undefined ? {} : { requestsPerSecond }),
-  });
 /** The ARN revision `n` of the app's family gets when registered. */
 const revision = (a: App, n: number) => a.v1.replace(/:1$/, `:${n}`);
-
-const ENV = () => ({
-  AWS_ACCESS_KEY_ID: KEYS.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: KEYS.secretAccessKey,
-  AWS_ENDPOINT_URL: emulator.url,
-});
-
-const inputsFor = (a: App, tag: string, more: Record<string, string> = {}) => ({
-  ...FAST,
-  cluster: a.name,
-  service: a.name,
-  images: `app=${a.image(tag)}`,
-  ...more,
-});
-
-async function run(
-  inputs: Record<string, string>,
-  timeoutMs = 50_000,
-  post = true,
-): Promise<ActionRun> {
-  const result = await runAction({ action: ACTION, inputs, env: ENV(), timeoutMs, post });
-  runs.push(result);
-  return result;
-}
-
-function start(inputs: Record<string, string>, post = true): RunningAction {
-  const running = startAction({ action: ACTION, inputs, env: ENV(), timeoutMs: 50_000, post });
-  void running.result.then(
-    (r) => runs.push(r),
-    () => undefined,
-  );
-  return running;
-}
-
-const calls = (action: string) => emulator.calls.filter((c) => c.action === action).length;
-const errors = (run: ActionRun) =>
-  run.annotations.filter((a) => a.level === 'error' && a.source === 'action');
-const result = (run: ActionRun) =>
-  JSON.parse(run.outputs.result ?? '{}') as Record<string, unknown>;
-/** Task definitions of the app's RUNNING tasks, deduplicated. */
-const running = (a: App) => [
-  ...new Set(
-    emulator.ecs
-      .tasks()
-      .filter((t) => t.lastStatus === 'RUNNING' && t.clusterArn?.endsWith(`:cluster/${a.name}`))
-      .map((t) => t.taskDefinitionArn),
-  ),
-];
 /** The deployment the run started, from its log (outputs may be lost when the step is killed). */
 const deploymentOf = (log: string) => /Started deployment (\S+)/.exec(log)?.[1] ?? '';
-
-/** A failed step: exit 1, exactly one error line matching `message`, no stack trace. */
-function expectFailure(run: ActionRun, message: RegExp): void {
-  expect(run.exitCode).toBe(1);
-  expect(errors(run).map((e) => e.message)).toEqual([expect.stringMatching(message)]);
-  expect(errors(run)[0]!.message).not.toContain('\n');
-  expect(run.log).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
-}
 
 function expectSuccess(run: ActionRun): void {
   expect({ exit: run.exitCode, errors: errors(run) }).toEqual({ exit: 0, errors: [] });
@@ -133,10 +33,10 @@ function expectSuccess(run: ActionRun): void {
 describe('ecs-canary-deploy bundle when things go wrong', () => {
   it('rolls back when a listed alarm goes into ALARM during the canary, naming the alarm', async () => {
     const a = app('alarmed');
-    emulator.cloudwatch.putMetricAlarm({ alarmName: 'alarmed-5xx', state: 'OK' });
+    world.emulator.cloudwatch.putMetricAlarm({ alarmName: 'alarmed-5xx', state: 'OK' });
     const step = start(inputsFor(a, 'v2', { alarms: 'alarmed-5xx' }));
     await step.waitForOutput(CANARY_TRAFFIC, 20_000);
-    emulator.cloudwatch.setAlarmState('alarmed-5xx', 'ALARM', 'Threshold Crossed: 5xx');
+    world.emulator.cloudwatch.setAlarmState('alarmed-5xx', 'ALARM', 'Threshold Crossed: 5xx');
     const r = await step.result;
     expectFailure(r, /^Rolled back \(alarm\): .*alarmed-5xx/);
     expect(r.outputs.status).toBe('ROLLBACK_SUCCESSFUL');
@@ -148,7 +48,7 @@ describe('ecs-canary-deploy bundle when things go wrong', () => {
   it('fails on crash-looping tasks tripped by the circuit breaker, with stop reasons and log lines', async () => {
     const a = app('crashy');
     const v2 = revision(a, 2);
-    emulator.scenario.setBehaviour(v2, {
+    world.emulator.scenario.setBehaviour(v2, {
       crash: { exitCode: 137, reason: 'OutOfMemoryError: Container killed' },
       logLines: ['starting crashy', 'FATAL: cannot connect to db-primary:5432'],
     });
@@ -179,7 +79,7 @@ describe('ecs-canary-deploy bundle when things go wrong', () => {
     expect(r.post?.log).toMatch(/Nothing to roll back/);
     const arn = deploymentOf(r.log);
     expect(arn).toMatch(/service-deployment/);
-    const final = await emulator.ecs.settled(arn);
+    const final = await world.emulator.ecs.settled(arn);
     expect(final.status).toBe('ROLLBACK_SUCCESSFUL');
     expect(running(a)).toEqual([a.v1]);
   }, 40_000);
@@ -193,12 +93,12 @@ describe('ecs-canary-deploy bundle when things go wrong', () => {
     step.kill('SIGKILL');
     const r = await step.result;
     expect(r.signal).toBe('SIGKILL');
-    const before = emulator.calls.length;
+    const before = world.emulator.calls.length;
     const arn = deploymentOf(r.log);
     expect(arn).toMatch(/service-deployment/);
-    const final = await emulator.ecs.settled(arn);
+    const final = await world.emulator.ecs.settled(arn);
     expect(final.status).toBe('ROLLBACK_SUCCESSFUL');
-    expect(emulator.calls.length).toBe(before);
+    expect(world.emulator.calls.length).toBe(before);
     expect(final.lifecycleHookDetails?.some((h) => h.status === 'TIMED_OUT')).toBe(true);
     // The rollback began after the kill: a live step would have answered the hook in time.
     expect(new Date(final.rollback?.startedAt ?? 0).getTime()).toBeGreaterThanOrEqual(killedAt);
@@ -218,7 +118,7 @@ describe('ecs-canary-deploy bundle when things go wrong', () => {
     const inFlight = /in flight on the .*? \((\S+), .*busy:2, IN_PROGRESS\)/.exec(
       errors(failed)[0]!.message,
     )?.[1];
-    expect(emulator.ecs.serviceDeployment(inFlight ?? '')?.status).toBe('IN_PROGRESS');
+    expect(world.emulator.ecs.serviceDeployment(inFlight ?? '')?.status).toBe('IN_PROGRESS');
 
     // While another revision's deployment is active the engine looks only every 60 s (fixed,
     // whatever poll-interval says), so this run waits about a minute of wall clock.
@@ -264,7 +164,7 @@ describe('ecs-canary-deploy bundle when things go wrong', () => {
     const a = app('throttled');
     const step = start(inputsFor(a, 'v2'));
     await step.waitForOutput(/Started deployment/, 20_000);
-    const fault = emulator.faults.inject({
+    const fault = world.emulator.faults.inject({
       service: 'ecs',
       action: 'DescribeServiceDeployments',
       kind: 'throttle',
@@ -276,7 +176,7 @@ describe('ecs-canary-deploy bundle when things go wrong', () => {
     expectSuccess(r);
     // The SDK's own retries absorb these five; the step's log stays quiet about them.
     expect(
-      emulator.calls.filter(
+      world.emulator.calls.filter(
         (c) => c.action === 'DescribeServiceDeployments' && c.errorCode !== undefined,
       ).length,
     ).toBeGreaterThanOrEqual(5);
@@ -286,7 +186,7 @@ describe('ecs-canary-deploy bundle when things go wrong', () => {
   it('reports a rolling deployment rolled back by the circuit breaker as a failure', async () => {
     const a = app('rolling');
     const v2 = revision(a, 2);
-    emulator.scenario.setBehaviour(v2, { crash: { exitCode: 1, reason: 'panic: nil map' } });
+    world.emulator.scenario.setBehaviour(v2, { crash: { exitCode: 1, reason: 'panic: nil map' } });
     const r = await run(inputsFor(a, 'v2', { strategy: 'rolling' }));
     expectFailure(r, /^Rolled back \(circuit-breaker\): /);
     expect(r.outputs.status).toBe('ROLLBACK_SUCCESSFUL');

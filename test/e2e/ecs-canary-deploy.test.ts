@@ -2,73 +2,21 @@
 // (an emulated minute is half a second of the wall clock). The job's credentials come from the
 // environment (the bundle keeps the SDK's default chain); every run's log is scanned for them.
 // Each test has its own cluster, ALB and service, so nothing one test deploys disturbs another.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type BlueGreenApp, seedBlueGreenApp } from '../emulator/seed-app.ts';
-import { type Emulator, startEmulator } from '../emulator/server.ts';
-import {
-  type ActionRun,
-  cleanupActionRuns,
-  expectNoSecretsIn,
-  runAction,
-} from '../harness/index.ts';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { CANARY_INPUTS_AT_120X, type BlueGreenApp } from '../emulator/seed-app.ts';
+import { useEcsDeployWorld } from './ecs-deploy-world.ts';
+import { errors, expectFailure, result } from './step-assertions.ts';
 
-const ACTION = 'actions/ecs-canary-deploy/action.yml';
-const ACCOUNT = '123456789012';
 const KEYS = {
   accessKeyId: 'AKIAECSCANARYE2E0001',
   secretAccessKey: 'ecs-canary-e2e-secret-access-key-000000000',
 };
-/** Minutes of bake in ~0.5 s each; gates watch one analysis interval (the engine's minimum, 10 s). */
-const FAST = {
-  'aws-region': 'us-east-1',
-  'canary-percent': '20',
-  'canary-bake': '1m',
-  'bake-time': '1m',
-  'min-requests': '50',
-  'max-error-rate': '0.05',
-  'analysis-interval': '10s',
-  'poll-interval': '1s',
-  'hook-timeout': '240m',
-};
+const FAST = { 'aws-region': 'us-east-1', ...CANARY_INPUTS_AT_120X };
 
-let emulator: Emulator;
-const runs: ActionRun[] = [];
-
-beforeAll(async () => {
-  emulator = await startEmulator({ timeScale: 120, seed: 5 });
-  emulator.sts.addCredentials({ ...KEYS, arn: `arn:aws:iam::${ACCOUNT}:user/ci` });
-});
-
-afterAll(async () => {
-  try {
-    expect(runs.length).toBeGreaterThan(0);
-    for (const run of runs) expectNoSecretsIn(run, [KEYS.secretAccessKey]);
-  } finally {
-    await emulator.close();
-    await cleanupActionRuns();
-  }
-});
-
+const world = useEcsDeployWorld({ keys: KEYS, seed: 5 });
+const { app, run, running } = world;
 type App = BlueGreenApp;
-
-/** A cluster, ALB and service `name`, steady on `<name>:1` (image tag v1), with production traffic. */
-const app = (name: string): App => seedBlueGreenApp(emulator, { name, account: ACCOUNT });
 const image = (a: App, tag: string) => a.image(tag);
-
-async function run(inputs: Record<string, string>, timeoutMs = 50_000): Promise<ActionRun> {
-  const result = await runAction({
-    action: ACTION,
-    inputs,
-    env: {
-      AWS_ACCESS_KEY_ID: KEYS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: KEYS.secretAccessKey,
-      AWS_ENDPOINT_URL: emulator.url,
-    },
-    timeoutMs,
-  });
-  runs.push(result);
-  return result;
-}
 
 const CHANGES = [
   'UpdateService',
@@ -76,28 +24,7 @@ const CHANGES = [
   'ContinueServiceDeployment',
   'StopServiceDeployment',
 ];
-const changes = () => emulator.calls.filter((c) => CHANGES.includes(c.action)).length;
-const errors = (run: ActionRun) =>
-  run.annotations.filter((a) => a.level === 'error' && a.source === 'action');
-const result = (run: ActionRun) =>
-  JSON.parse(run.outputs.result ?? '{}') as Record<string, unknown>;
-/** Task definitions of the app's RUNNING tasks, deduplicated. */
-const running = (a: App) => [
-  ...new Set(
-    emulator.ecs
-      .tasks()
-      .filter((t) => t.lastStatus === 'RUNNING' && t.clusterArn?.endsWith(`:cluster/${a.name}`))
-      .map((t) => t.taskDefinitionArn),
-  ),
-];
-
-/** A failed step: exit 1, exactly one error line matching `message`, no stack trace. */
-function expectFailure(run: ActionRun, message: RegExp): void {
-  expect(run.exitCode).toBe(1);
-  expect(errors(run).map((e) => e.message)).toEqual([expect.stringMatching(message)]);
-  expect(errors(run)[0]!.message).not.toContain('\n');
-  expect(run.log).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
-}
+const changes = () => CHANGES.reduce((sum, action) => sum + world.calls(action), 0);
 
 describe('ecs-canary-deploy bundle', () => {
   let shop: App;
@@ -128,10 +55,10 @@ describe('ecs-canary-deploy bundle', () => {
   ];
 
   it.each(bad)('refuses %s with one line and no AWS call', async (_, inputs, message) => {
-    const before = emulator.calls.length;
+    const before = world.emulator.calls.length;
     const r = await run({ ...FAST, cluster: 'shop', service: 'shop', ...inputs });
     expectFailure(r, message);
-    expect(emulator.calls.length).toBe(before);
+    expect(world.emulator.calls.length).toBe(before);
     expect(result(r)).toMatchObject({ version: 1, outcome: 'failed' });
   });
 
@@ -212,7 +139,7 @@ describe('ecs-canary-deploy bundle', () => {
   it('rolls back a canary whose 5xx rate spikes and fails the step with verdict fail', async () => {
     const cart = app('cart');
     const v2 = cart.v1.replace(/:1$/, ':2');
-    emulator.scenario.setBehaviour(v2, { errorRate: 0.3 });
+    world.emulator.scenario.setBehaviour(v2, { errorRate: 0.3 });
     const r = await run({
       ...FAST,
       cluster: 'cart',

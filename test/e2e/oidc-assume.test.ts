@@ -3,6 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { stat, readFile } from 'node:fs/promises';
 import { type Emulator, startEmulator } from '../emulator/server.ts';
+import { expectFailure, result } from './step-assertions.ts';
 import {
   type ActionRun,
   cleanupActionRuns,
@@ -95,19 +96,6 @@ async function run(inputs: Record<string, string>, options: RunOptions = {}): Pr
 }
 
 const callsTo = (action: string) => emulator.calls.filter((c) => c.action === action).length;
-const errors = (run: ActionRun) =>
-  run.annotations.filter((a) => a.level === 'error' && a.source === 'action');
-const result = (run: ActionRun) =>
-  JSON.parse(run.outputs.result ?? '{}') as Record<string, unknown>;
-
-/** A failed step: exit 1, exactly one error line matching `message`, no stack trace. */
-function expectFailure(run: ActionRun, message: RegExp): void {
-  expect(run.exitCode).toBe(1);
-  expect(errors(run)).toHaveLength(1);
-  expect(errors(run)[0]!.message).toMatch(message);
-  expect(errors(run)[0]!.message).not.toContain('\n');
-  expect(run.log).not.toMatch(/^\s+at .+\(.*:\d+:\d+\)$/m);
-}
 
 describe('oidc-assume bundle', () => {
   it('assumes the role, exports credentials for later steps, and clears them in the post step', async () => {

@@ -72,3 +72,18 @@ export function seedBlueGreenApp(emulator: Emulator, options: BlueGreenAppOption
   emulator.scenario.setRequestRate(alb.productionListener.arn, options.requestsPerSecond ?? 20);
   return { name, cluster, alb, v1, image };
 }
+
+/**
+ * ecs-canary-deploy inputs for an emulator at 120×: a minute of bake takes half a second, and the
+ * gates watch one analysis interval (the engine's minimum, 10 s).
+ */
+export const CANARY_INPUTS_AT_120X: Readonly<Record<string, string>> = {
+  'canary-percent': '20',
+  'canary-bake': '1m',
+  'bake-time': '1m',
+  'min-requests': '50',
+  'max-error-rate': '0.05',
+  'analysis-interval': '10s',
+  'poll-interval': '1s',
+  'hook-timeout': '240m',
+};
