@@ -109,24 +109,29 @@ describe('ecs-canary-deploy bundle when things go wrong', () => {
     const a = app('busy');
     const first = start(inputsFor(a, 'v2'));
     await first.waitForOutput(/Started deployment/, 20_000);
-    const deploymentCalls = () =>
-      ['UpdateService', 'StopServiceDeployment', 'ContinueServiceDeployment'].map(calls);
-    const before = deploymentCalls();
+    const changes = () =>
+      [
+        'RegisterTaskDefinition',
+        'UpdateService',
+        'StopServiceDeployment',
+        'ContinueServiceDeployment',
+      ].map(calls);
+    const before = changes();
     const failed = await run(inputsFor(a, 'v3', { 'on-busy': 'fail' }));
     expectFailure(failed, /Another deployment is in flight on the .*on-busy is fail/);
-    expect(deploymentCalls()).toEqual(before);
+    // Not even a task definition revision is left behind.
+    expect(changes()).toEqual(before);
     const inFlight = /in flight on the .*? \((\S+), .*busy:2, IN_PROGRESS\)/.exec(
       errors(failed)[0]!.message,
     )?.[1];
     expect(world.emulator.ecs.serviceDeployment(inFlight ?? '')?.status).toBe('IN_PROGRESS');
 
-    // While another revision's deployment is active the engine looks only every 60 s (fixed,
-    // whatever poll-interval says), so this run waits about a minute of wall clock.
+    // While another revision's deployment is active the engine looks every 6 poll intervals.
     // A short hook-timeout makes the gates of this second deployment judge early (they never hold
     // a hook past its expiry), which keeps the test short; the waiting is what it is about.
     const waited = await run(
       inputsFor(a, 'v3', { 'on-busy': 'wait', 'hook-timeout': '3m' }),
-      100_000,
+      60_000,
     );
     const firstRun = await first.result;
     expectSuccess(firstRun);
@@ -135,7 +140,7 @@ describe('ecs-canary-deploy bundle when things go wrong', () => {
     expect(waited.log).toMatch(/Another deployment is in flight: .*waiting for it/);
     expect(waited.outputs['task-definition-arn']).toBe(revision(a, 3));
     expect(running(a)).toEqual([revision(a, 3)]);
-  }, 120_000);
+  }, 80_000);
 
   describe('low traffic gives an inconclusive verdict', () => {
     it('and on-inconclusive: continue deploys', async () => {

@@ -17,6 +17,7 @@ import {
   type SmokeCheck,
   RESULT_VERSION,
   deploy,
+  refuseIfBusy,
   rollBackUnfinished,
 } from '../../ecs/deploy/index.ts';
 import { describePlan, planDeployment } from '../../ecs/deploy/plan.ts';
@@ -111,6 +112,8 @@ async function main(runner: Runner): Promise<void> {
     }
 
     const taskDefinitionPort = sdkTaskDefinitionPort(options);
+    const deployments = sdkDeploymentPort(options);
+    const target = { cluster: config.cluster, service: config.service };
     prepared = await prepareTaskDefinition(
       {
         origin:
@@ -123,7 +126,13 @@ async function main(runner: Runner): Promise<void> {
             : { kind: 'service', cluster: config.cluster, service: config.service },
         overrides: config.overrides,
       },
-      { port: taskDefinitionPort, signal },
+      {
+        port: taskDefinitionPort,
+        signal,
+        ...(config.onBusy === 'fail'
+          ? { beforeRegister: () => refuseIfBusy(target, { deployments, signal }) }
+          : {}),
+      },
     );
     runner.setOutput('task-definition-arn', prepared.arn);
     if (prepared.registered) {
@@ -133,7 +142,6 @@ async function main(runner: Runner): Promise<void> {
       runner.info(`Reusing ${prepared.arn}: an equal revision is already registered`);
     }
 
-    const deployments = sdkDeploymentPort(options);
     if (sameRevision(checked.service.taskDefinition, prepared.arn)) {
       const inFlight = await deployments.unfinished(config.cluster, config.service, signal);
       if (inFlight.length === 0) {

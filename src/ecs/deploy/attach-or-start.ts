@@ -99,11 +99,7 @@ export async function attachOrStart(
             action,
           });
         }
-        if (action === 'fail') {
-          throw new UserError(
-            `Another deployment is in flight on the ${where} (${busy.arn}, ${td ?? 'another task definition'}, ${busy.status}) and on-busy is fail: wait for it to finish, or set on-busy: wait.`,
-          );
-        }
+        if (action === 'fail') throw busyFailure(where, busy, td);
       }
       errors = 0;
       backoff = recoveredBackoff(backoff, polling);
@@ -113,7 +109,7 @@ export async function attachOrStart(
       }
       // An active deployment of another revision can take its whole bake: look less often.
       const activeBusy = inFlight.some((d) => ACTIVE.has(d.status));
-      await pause(deps, Math.max(backoff, activeBusy ? polling.maxIntervalMs : polling.intervalMs));
+      await pause(deps, Math.max(backoff, activeBusy ? busyInterval(polling) : polling.intervalMs));
     } catch (error) {
       if (error instanceof UserError) throw error;
       if (deps.signal.aborted) continue;
@@ -161,6 +157,36 @@ export async function attachOrStart(
       { cause: error },
     );
   }
+}
+
+/** How often to look while another revision's deployment is active: 60 s at the default 10 s poll. */
+export function busyInterval(polling: PollingSettings): number {
+  return Math.min(polling.maxIntervalMs, polling.intervalMs * 6);
+}
+
+function busyFailure(where: string, busy: DeploymentSnapshot, taskDefinition: string | undefined) {
+  return new UserError(
+    `Another deployment is in flight on the ${where} (${busy.arn}, ${taskDefinition ?? 'another task definition'}, ${busy.status}) and on-busy is fail: wait for it to finish, or set on-busy: wait.`,
+  );
+}
+
+/**
+ * For `on-busy: fail`, before a new task definition revision is registered: a deployment going
+ * forward on the service cannot be for a revision that does not exist yet, so it is another's,
+ * and the run fails without leaving a revision behind.
+ */
+export async function refuseIfBusy(
+  target: { cluster: string; service: string },
+  deps: { deployments: DeploymentPort; signal?: AbortSignal | undefined },
+): Promise<void> {
+  const inFlight = await deps.deployments.unfinished(target.cluster, target.service, deps.signal);
+  const busy = inFlight.find((d) => ACTIVE.has(d.status));
+  if (busy === undefined) return;
+  const details = busy.target
+    ? await deps.deployments.revisions([busy.target.arn], deps.signal)
+    : [];
+  const where = `service ${target.service} in cluster ${target.cluster}`;
+  throw busyFailure(where, busy, details[0]?.taskDefinition);
 }
 
 async function findOurs(

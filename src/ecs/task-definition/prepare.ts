@@ -23,6 +23,8 @@ export interface PrepareRequest {
 export interface PrepareDeps {
   port: TaskDefinitionPort;
   signal?: AbortSignal;
+  /** See RegisterOrReuseOptions.beforeRegister. */
+  beforeRegister?: () => Promise<void>;
 }
 
 export interface PreparedTaskDefinition extends RegisterOrReuseResult {
@@ -49,6 +51,7 @@ export async function prepareTaskDefinition(
   const result = await registerOrReuse(input, deps.port, {
     ...(current ? { candidates: [current] } : {}),
     ...(deps.signal ? { signal: deps.signal } : {}),
+    ...(deps.beforeRegister ? { beforeRegister: deps.beforeRegister } : {}),
   });
   return { ...result, family: input.family ?? '', input };
 }

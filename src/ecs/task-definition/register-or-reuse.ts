@@ -21,6 +21,8 @@ export interface RegisterOrReuseOptions {
   /** Revisions worth reusing besides the family's latest, e.g. the one the service runs. */
   candidates?: readonly RegisteredTaskDefinition[];
   signal?: AbortSignal;
+  /** Runs only when a new revision is about to be registered; throwing stops the registration. */
+  beforeRegister?: () => Promise<void>;
 }
 
 export async function registerOrReuse(
@@ -45,6 +47,7 @@ export async function registerOrReuse(
       return { ...identity(candidate), registered: false };
     }
   }
+  await options.beforeRegister?.();
   const registered = await port.register(input, options.signal);
   return {
     ...identity(registered),

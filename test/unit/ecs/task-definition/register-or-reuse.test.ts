@@ -34,6 +34,23 @@ describe('registerOrReuse', () => {
     expect(ecs.registered).toHaveLength(1);
   });
 
+  it('asks beforeRegister only when it would register, and registers nothing when it throws', async () => {
+    const ecs = fakeEcs();
+    const asked: string[] = [];
+    const refuse = (why: string) => async () => {
+      asked.push(why);
+      throw new Error(why);
+    };
+    await expect(
+      registerOrReuse(billing(), ecs.port, { beforeRegister: refuse('busy') }),
+    ).rejects.toThrow('busy');
+    expect(ecs.registered).toHaveLength(0);
+    await registerOrReuse(billing(), ecs.port);
+    await registerOrReuse(billing(), ecs.port, { beforeRegister: refuse('asked for a reuse') });
+    expect(asked).toEqual(['busy']);
+    expect(ecs.registered).toHaveLength(1);
+  });
+
   it('reuses the revision when one definition goes to several services', async () => {
     const ecs = fakeEcs();
     const results = [];
