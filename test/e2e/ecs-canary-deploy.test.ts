@@ -52,6 +52,29 @@ describe('ecs-canary-deploy bundle', () => {
     ['dry-run yes', { 'dry-run': 'yes' }, /Input 'dry-run' is 'yes': use true or false/],
     ['timeout soon', { timeout: 'soon' }, /Input 'timeout' is 'soon'/],
     ['hook-timeout 90s', { 'hook-timeout': '90s' }, /Input 'hook-timeout' is '90s'/],
+    [
+      'a role name for role-to-assume',
+      { 'role-to-assume': 'deployer' },
+      /Input 'role-to-assume' is 'deployer', which is not an IAM role ARN/,
+    ],
+    [
+      'an audience without role-to-assume',
+      { audience: 'my-provider' },
+      /Input 'audience' only applies with role-to-assume/,
+    ],
+    [
+      'role-duration-seconds 60',
+      {
+        'role-to-assume': 'arn:aws:iam::123456789012:role/deployer',
+        'role-duration-seconds': '60',
+      },
+      /Input 'role-duration-seconds'/,
+    ],
+    [
+      'role-to-assume in a job without id-token: write',
+      { 'role-to-assume': 'arn:aws:iam::123456789012:role/deployer' },
+      /id-token/,
+    ],
   ];
 
   it.each(bad)('refuses %s with one line and no AWS call', async (_, inputs, message) => {

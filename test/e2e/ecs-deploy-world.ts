@@ -11,17 +11,23 @@ import { type Emulator, startEmulator } from '../emulator/server.ts';
 import {
   type ActionRun,
   type RunningAction,
+  type OidcIssuer,
   cleanupActionRuns,
   expectNoSecretsIn,
   runAction,
   startAction,
+  startOidcIssuer,
 } from '../harness/index.ts';
 
 const ACTION = 'actions/ecs-canary-deploy/action.yml';
 export const ACCOUNT = '123456789012';
+/** With `oidcRole`: a role the job's OIDC token may assume. */
+export const DEPLOY_ROLE = `arn:aws:iam::${ACCOUNT}:role/deployer`;
 
 export interface EcsDeployWorld {
   readonly emulator: Emulator;
+  /** With `oidcRole`: the job's OIDC issuer, trusted by DEPLOY_ROLE. */
+  readonly issuer: OidcIssuer;
   /** A cluster, ALB and service `name`, steady on `<name>:1` (image tag v1), with production traffic. */
   app(name: string, requestsPerSecond?: number): BlueGreenApp;
   /** Fast canary inputs deploying `tag` of the app's image. */
@@ -38,9 +44,12 @@ export interface EcsDeployWorld {
 export function useEcsDeployWorld(options: {
   keys: { accessKeyId: string; secretAccessKey: string };
   seed: number;
+  /** Run every step as a job with `id-token: write`, and let its token assume DEPLOY_ROLE. */
+  oidcRole?: boolean;
 }): EcsDeployWorld {
   const { keys } = options;
   let emulator: Emulator | undefined;
+  let issuer: OidcIssuer | undefined;
   const runs: ActionRun[] = [];
   const started = () => {
     if (!emulator) throw new Error('the emulator starts in beforeAll');
@@ -52,16 +61,42 @@ export function useEcsDeployWorld(options: {
     AWS_ENDPOINT_URL: started().url,
   });
 
+  const job = () => (issuer ? { oidc: issuer } : {});
+
   beforeAll(async () => {
     emulator = await startEmulator({ timeScale: 120, seed: options.seed });
     emulator.sts.addCredentials({ ...keys, arn: `arn:aws:iam::${ACCOUNT}:user/ci` });
+    if (options.oidcRole) {
+      issuer = await startOidcIssuer({ context: { environment: 'production' } });
+      emulator.sts.addOidcProvider({
+        url: issuer.url,
+        clientIds: ['sts.amazonaws.com'],
+        accountId: ACCOUNT,
+      });
+      emulator.sts.addRole({
+        arn: DEPLOY_ROLE,
+        trust: {
+          webIdentity: {
+            issuer: issuer.url,
+            audience: 'sts.amazonaws.com',
+            subject: 'repo:octo-org/octo-app:environment:production',
+          },
+        },
+      });
+    }
   });
 
   afterAll(async () => {
     try {
       expect(runs.length).toBeGreaterThan(0);
-      for (const run of runs) expectNoSecretsIn(run, [keys.secretAccessKey]);
+      const secrets = [
+        keys.secretAccessKey,
+        ...(emulator?.sts.issuedSecrets() ?? []),
+        ...(issuer ? [issuer.requestToken, ...issuer.issued.map((t) => t.token)] : []),
+      ];
+      for (const run of runs) expectNoSecretsIn(run, secrets);
     } finally {
+      await issuer?.close();
       await emulator?.close();
       await cleanupActionRuns();
     }
@@ -70,6 +105,10 @@ export function useEcsDeployWorld(options: {
   return {
     get emulator() {
       return started();
+    },
+    get issuer() {
+      if (!issuer) throw new Error('the issuer starts in beforeAll, with oidcRole: true');
+      return issuer;
     },
     app: (name, requestsPerSecond) =>
       seedBlueGreenApp(started(), {
@@ -86,12 +125,26 @@ export function useEcsDeployWorld(options: {
       ...more,
     }),
     async run(inputs, timeoutMs = 50_000, post = true) {
-      const result = await runAction({ action: ACTION, inputs, env: env(), timeoutMs, post });
+      const result = await runAction({
+        action: ACTION,
+        inputs,
+        env: env(),
+        timeoutMs,
+        post,
+        ...job(),
+      });
       runs.push(result);
       return result;
     },
     start(inputs, post = true) {
-      const running = startAction({ action: ACTION, inputs, env: env(), timeoutMs: 50_000, post });
+      const running = startAction({
+        action: ACTION,
+        inputs,
+        env: env(),
+        timeoutMs: 50_000,
+        post,
+        ...job(),
+      });
       void running.result.then(
         (r) => runs.push(r),
         () => undefined,

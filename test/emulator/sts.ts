@@ -141,6 +141,7 @@ export class Sts implements Service<QueryParams> {
   readonly #credentials: CredentialStore;
   readonly #clock: () => Date;
   readonly #issuerKeys: IssuerKeys;
+  #sessionLifetimeSeconds: number | undefined;
 
   constructor(dependencies: StsDependencies, setup: StsSetup = {}) {
     this.#credentials = dependencies.credentials;
@@ -153,6 +154,23 @@ export class Sts implements Service<QueryParams> {
     for (const provider of setup.oidcProviders ?? []) this.addOidcProvider(provider);
     for (const role of setup.roles ?? []) this.addRole(role);
     for (const credentials of setup.credentials ?? []) this.addCredentials(credentials);
+  }
+
+  /**
+   * Test control: sessions issued from now on expire after `seconds` of the emulator's clock,
+   * whatever DurationSeconds asked (how an hour-long deployment outlives its credentials, at test
+   * speed). The Expiration STS returns says so. `undefined` restores DurationSeconds.
+   */
+  setSessionLifetime(seconds: number | undefined): void {
+    this.#sessionLifetimeSeconds = seconds;
+  }
+
+  /** The secret key and session token of every session issued so far, for leak scans. */
+  issuedSecrets(): string[] {
+    return this.assumed.flatMap(({ accessKeyId }) => {
+      const stored = this.#credentials.get(accessKeyId);
+      return stored ? [stored.secretAccessKey, stored.sessionToken ?? ''] : [];
+    });
   }
 
   addOidcProvider(provider: OidcProvider): void {
@@ -329,7 +347,8 @@ export class Sts implements Service<QueryParams> {
       principalArn: role.arn,
       isRoleSession: true,
     };
-    const expiration = new Date(now.getTime() + session.durationSeconds * 1000);
+    const seconds = this.#sessionLifetimeSeconds ?? session.durationSeconds;
+    const expiration = new Date(now.getTime() + seconds * 1000);
     return this.#credentials.issue(identity, expiration);
   }
 }

@@ -14,6 +14,13 @@ import { type InputRegistry, readInputs } from '../../lib/action-io.ts';
 import { parseDuration } from '../../lib/durations.ts';
 import { UserError, oneLine } from '../../lib/errors.ts';
 import { parseBoolean, parseInteger, parseList } from '../../lib/parse.ts';
+import { checkRoleArn } from '../../oidc/identifiers.ts';
+import {
+  DEFAULT_AUDIENCE,
+  WEB_IDENTITY_INPUTS,
+  type WebIdentitySettings,
+  parseWebIdentityInputs,
+} from '../../oidc/web-identity-inputs.ts';
 
 export const INPUTS = {
   'aws-region': {},
@@ -47,6 +54,8 @@ export const INPUTS = {
   'on-busy': { default: 'wait' },
   timeout: { default: '60m' },
   'dry-run': { default: 'false' },
+  'role-to-assume': {},
+  ...WEB_IDENTITY_INPUTS,
 } as const satisfies InputRegistry;
 
 export const OUTPUTS = [
@@ -79,6 +88,8 @@ export interface EcsCanaryDeployConfig {
   onBusy: OnBusy;
   timeoutMs: number;
   dryRun: boolean;
+  /** Assume this role with the job's OIDC token, and again whenever the session nears its end. */
+  assume: ({ roleArn: string } & WebIdentitySettings) | undefined;
 }
 
 /** The engine refuses shorter: ALB metrics come in 60 s periods, and ECS is polled, not pushed. */
@@ -204,6 +215,28 @@ export function parseInputs(
     onBusy: v['on-busy'],
     timeoutMs,
     dryRun: parseBoolean('dry-run', v['dry-run']),
+    assume: roleToAssume(v, env),
+  };
+}
+
+function roleToAssume(
+  v: { readonly [K in keyof typeof INPUTS]: string },
+  env: NodeJS.ProcessEnv,
+): EcsCanaryDeployConfig['assume'] {
+  if (v['role-to-assume'] === '') {
+    const stray = (['role-session-name', 'audience'] as const).find((name) =>
+      name === 'audience' ? v.audience !== DEFAULT_AUDIENCE && v.audience !== '' : v[name] !== '',
+    );
+    if (stray !== undefined) {
+      throw new UserError(
+        `Input '${stray}' only applies with role-to-assume: set role-to-assume, or leave '${stray}' out.`,
+      );
+    }
+    return undefined;
+  }
+  return {
+    roleArn: checkRoleArn('role-to-assume', v['role-to-assume']),
+    ...parseWebIdentityInputs(v, env),
   };
 }
 

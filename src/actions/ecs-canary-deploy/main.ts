@@ -11,6 +11,7 @@ import { sdkLogsPort } from '../../aws/cloudwatch-logs.ts';
 import { sdkDeploymentPort } from '../../aws/ecs-deployments.ts';
 import { sdkPreflightPorts } from '../../aws/ecs-preflight.ts';
 import { sdkTaskDefinitionPort } from '../../aws/ecs-task-definitions.ts';
+import { sdkStsPort } from '../../aws/sts.ts';
 import {
   type DeployEvent,
   type DeployResult,
@@ -26,10 +27,13 @@ import {
   type PreparedTaskDefinition,
   prepareTaskDefinition,
 } from '../../ecs/task-definition/prepare.ts';
+import { idTokenFetcher } from '../../github/id-token.ts';
 import { sleep, systemClock } from '../../lib/clock.ts';
 import { formatDuration } from '../../lib/durations.ts';
 import { UserError, oneLine } from '../../lib/errors.ts';
 import { SUITE_VERSION } from '../../lib/version.ts';
+import { assumeRole } from '../../oidc/assume.ts';
+import { refreshingCredentials } from '../../oidc/refreshing-credentials.ts';
 import { abortAfter, abortOnCancel, failStep } from '../../runner/failure.ts';
 import { type Runner, createRunner } from '../../runner/runner.ts';
 import { Summary } from '../../runner/summary.ts';
@@ -39,6 +43,8 @@ const ACTION = 'ecs-canary-deploy';
 /** Starting the new tasks and passing health checks, for the plan's estimate. */
 const SCALE_UP_ESTIMATE_MS = 3 * 60_000;
 const SMOKE_TIMEOUT_MS = 10_000;
+const ASSUME_RETRY = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 10_000 };
+const ASSUME_TIMEOUT_MS = 60_000;
 
 export async function run(runner: Runner = createRunner()): Promise<void> {
   if (runner.state('phase') === 'main') return post(runner);
@@ -46,9 +52,66 @@ export async function run(runner: Runner = createRunner()): Promise<void> {
   return main(runner);
 }
 
-function clientOptions(config: EcsCanaryDeployConfig, env: NodeJS.ProcessEnv): ClientOptions {
-  // No credentials: the SDK's default chain uses whatever the job has (env, profile, instance role).
-  return { region: config.region, env, action: ACTION };
+function clientOptions(
+  config: EcsCanaryDeployConfig,
+  env: NodeJS.ProcessEnv,
+  credentials: ClientOptions['credentials'],
+): ClientOptions {
+  // Without role-to-assume the SDK's default chain uses whatever the job has (env, profile,
+  // instance role).
+  return { region: config.region, env, action: ACTION, ...(credentials ? { credentials } : {}) };
+}
+
+/**
+ * With role-to-assume: the role assumed with the job's OIDC token now, and again before the
+ * session ends, so a deployment longer than role-duration-seconds keeps its credentials. Each
+ * assume has its own time limit, not the step's signal: a rollback after cancellation needs them.
+ */
+async function jobCredentials(
+  runner: Runner,
+  config: EcsCanaryDeployConfig,
+): Promise<ClientOptions['credentials']> {
+  const { assume } = config;
+  if (assume === undefined) return undefined;
+  const sts = sdkStsPort({ region: config.region, env: runner.env, action: ACTION });
+  const fetchIdToken = idTokenFetcher(runner.env);
+  const obtain = async () => {
+    const assumed = await assumeRole(
+      {
+        roleArn: assume.roleArn,
+        sessionName: assume.sessionName,
+        durationSeconds: assume.durationSeconds,
+        policies: {},
+        source: { kind: 'web-identity', audience: assume.audience, fetchIdToken },
+        allowedAccountIds: [],
+        retry: ASSUME_RETRY,
+      },
+      {
+        sts,
+        mask: (secret) => runner.setSecret(secret),
+        sleep,
+        signal: AbortSignal.timeout(ASSUME_TIMEOUT_MS),
+      },
+    );
+    return assumed.credentials;
+  };
+  const credentials = refreshingCredentials(obtain, {
+    clock: systemClock,
+    onRefresh: ({ expiration }) =>
+      runner.info(
+        `Assumed ${assume.roleArn} again before the session ended: valid until ${expiration.toISOString()}`,
+      ),
+    onRefreshFailed: (error, validUntil) =>
+      runner.annotate(
+        'warning',
+        `Could not assume ${assume.roleArn} again (${oneLine(error)}); the credentials in hand last until ${validUntil.toISOString()}, and it is tried again.`,
+      ),
+  });
+  const first = await credentials();
+  runner.info(
+    `Assumed ${assume.roleArn} with the job's OIDC token (audience ${assume.audience}): valid until ${first.expiration.toISOString()}, renewed before it ends`,
+  );
+  return credentials;
 }
 
 async function main(runner: Runner): Promise<void> {
@@ -70,7 +133,7 @@ async function main(runner: Runner): Promise<void> {
       ),
     );
     const signal = controller.signal;
-    const options = clientOptions(config, runner.env);
+    const options = clientOptions(config, runner.env, await jobCredentials(runner, config));
     const where = `service ${config.service} in cluster ${config.cluster} (${config.region})`;
 
     runner.info(`Checking ${where} before changing anything`);
@@ -448,7 +511,11 @@ async function post(runner: Runner): Promise<void> {
     runner.info(`The main step did not finish: rolling back ${arn} if it is still in flight`);
     const outcome = await rollBackUnfinished(
       arn,
-      { deployments: sdkDeploymentPort(clientOptions(config, runner.env)) },
+      {
+        deployments: sdkDeploymentPort(
+          clientOptions(config, runner.env, await jobCredentials(runner, config)),
+        ),
+      },
       AbortSignal.timeout(30_000),
     );
     switch (outcome.action) {

@@ -7,21 +7,13 @@ import { parseDuration } from '../../lib/durations.ts';
 import { UserError } from '../../lib/errors.ts';
 import { parseBoolean, parseInteger, parseList } from '../../lib/parse.ts';
 import { PROFILE_NAME } from '../../oidc/aws-profile.ts';
-import {
-  ACCOUNT_ID,
-  POLICY_ARN,
-  checkExternalId,
-  checkRoleArn,
-  checkSessionName,
-  defaultSessionName,
-} from '../../oidc/identifiers.ts';
+import { ACCOUNT_ID, POLICY_ARN, checkExternalId, checkRoleArn } from '../../oidc/identifiers.ts';
+import { WEB_IDENTITY_INPUTS, parseWebIdentityInputs } from '../../oidc/web-identity-inputs.ts';
 
 export const INPUTS = {
   'aws-region': {},
   'role-to-assume': { required: true },
-  audience: { default: 'sts.amazonaws.com' },
-  'role-session-name': {},
-  'role-duration-seconds': { default: '3600' },
+  ...WEB_IDENTITY_INPUTS,
   'role-chaining': { default: 'false' },
   'role-external-id': {},
   'inline-session-policy': {},
@@ -71,7 +63,7 @@ export function parseInputs(
   read: (name: string) => string | undefined,
   env: NodeJS.ProcessEnv,
 ): OidcAssumeConfig {
-  const { values: v, explicit } = readInputs(INPUTS, read);
+  const { values: v } = readInputs(INPUTS, read);
 
   const roleArn = checkRoleArn('role-to-assume', v['role-to-assume']);
   const region = resolveRegion(v['aws-region'], env);
@@ -89,10 +81,7 @@ export function parseInputs(
       "Input 'role-external-id' only applies with role-chaining: true (AssumeRoleWithWebIdentity takes no external id).",
     );
   }
-  const sessionName =
-    explicit.has('role-session-name') && v['role-session-name'] !== ''
-      ? checkSessionName('role-session-name', v['role-session-name'])
-      : defaultSessionName(env.GITHUB_REPOSITORY, env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT);
+  const { sessionName, durationSeconds } = parseWebIdentityInputs(v, env);
 
   const allowedAccountIds = parseList(v['allowed-account-ids']);
   const badAccount = allowedAccountIds.find((id) => !ACCOUNT_ID.test(id));
@@ -117,12 +106,6 @@ export function parseInputs(
     );
   }
 
-  const durationSeconds = parseInteger(
-    'role-duration-seconds',
-    v['role-duration-seconds'],
-    900,
-    43200,
-  );
   if (roleChaining && durationSeconds > 3600) {
     throw new UserError(
       `Input 'role-duration-seconds' is ${durationSeconds}, but AWS limits role-chained sessions to 3600 seconds: lower it to 3600 or less.`,

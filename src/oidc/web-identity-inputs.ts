@@ -1,0 +1,40 @@
+// The inputs of an AssumeRoleWithWebIdentity with the job's OIDC token, shared by oidc-assume and
+// by the actions that re-assume the role themselves when a long run outlives its credentials.
+import type { InputRegistry } from '../lib/action-io.ts';
+import { parseInteger } from '../lib/parse.ts';
+import { checkSessionName, defaultSessionName } from './identifiers.ts';
+
+export const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
+
+export const WEB_IDENTITY_INPUTS = {
+  audience: { default: DEFAULT_AUDIENCE },
+  'role-session-name': {},
+  'role-duration-seconds': { default: '3600' },
+} as const satisfies InputRegistry;
+
+export interface WebIdentitySettings {
+  audience: string;
+  sessionName: string;
+  durationSeconds: number;
+}
+
+type WebIdentityValues = { readonly [K in keyof typeof WEB_IDENTITY_INPUTS]: string };
+
+export function parseWebIdentityInputs(
+  values: WebIdentityValues,
+  env: NodeJS.ProcessEnv,
+): WebIdentitySettings {
+  return {
+    audience: values.audience || DEFAULT_AUDIENCE,
+    sessionName:
+      values['role-session-name'] === ''
+        ? defaultSessionName(env.GITHUB_REPOSITORY, env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT)
+        : checkSessionName('role-session-name', values['role-session-name']),
+    durationSeconds: parseInteger(
+      'role-duration-seconds',
+      values['role-duration-seconds'],
+      900,
+      43200,
+    ),
+  };
+}
