@@ -50,6 +50,7 @@ export const INPUTS = {
   'on-inconclusive': { default: 'continue' },
   'analysis-interval': { default: '60s' },
   'poll-interval': { default: '10s' },
+  'request-timeout': { default: '10s' },
   'hook-timeout': { default: '30m' },
   'on-busy': { default: 'wait' },
   timeout: { default: '60m' },
@@ -84,6 +85,8 @@ export interface EcsCanaryDeployConfig {
     intervalMs: number;
   };
   pollIntervalMs: number;
+  /** Per AWS request attempt; a hung call is abandoned and retried after this. */
+  requestTimeoutMs: number;
   hookTimeoutMinutes: number;
   onBusy: OnBusy;
   timeoutMs: number;
@@ -172,6 +175,13 @@ export function parseInputs(
     throw new UserError(`Input 'poll-interval' is '${v['poll-interval']}': use 1s or more.`);
   }
 
+  const requestTimeoutMs = parseDuration('request-timeout', v['request-timeout']);
+  if (requestTimeoutMs < 1_000 || requestTimeoutMs > 120_000) {
+    throw new UserError(
+      `Input 'request-timeout' is '${v['request-timeout']}': use 1s to 2m (each AWS request attempt is abandoned and retried after it).`,
+    );
+  }
+
   const hookTimeoutMs = parseDuration('hook-timeout', v['hook-timeout']);
   const hookTimeoutMinutes = hookTimeoutMs / 60_000;
   if (
@@ -211,6 +221,7 @@ export function parseInputs(
     smoke,
     analysis,
     pollIntervalMs,
+    requestTimeoutMs,
     hookTimeoutMinutes,
     onBusy: v['on-busy'],
     timeoutMs,

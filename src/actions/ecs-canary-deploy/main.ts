@@ -6,7 +6,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { basename, resolve } from 'node:path';
 import { sdkMetricsPort } from '../../aws/alb-metrics.ts';
-import type { ClientOptions } from '../../aws/client-factory.ts';
+import { type ClientOptions, DEFAULT_CONNECT_TIMEOUT_MS } from '../../aws/client-factory.ts';
 import { sdkLogsPort } from '../../aws/cloudwatch-logs.ts';
 import { sdkDeploymentPort } from '../../aws/ecs-deployments.ts';
 import { sdkPreflightPorts } from '../../aws/ecs-preflight.ts';
@@ -59,7 +59,14 @@ function clientOptions(
 ): ClientOptions {
   // Without role-to-assume the SDK's default chain uses whatever the job has (env, profile,
   // instance role).
-  return { region: config.region, env, action: ACTION, ...(credentials ? { credentials } : {}) };
+  return {
+    region: config.region,
+    env,
+    action: ACTION,
+    requestTimeoutMs: config.requestTimeoutMs,
+    connectTimeoutMs: Math.min(DEFAULT_CONNECT_TIMEOUT_MS, config.requestTimeoutMs),
+    ...(credentials ? { credentials } : {}),
+  };
 }
 
 /**
@@ -73,8 +80,13 @@ async function jobCredentials(
 ): Promise<ClientOptions['credentials']> {
   const { assume } = config;
   if (assume === undefined) return undefined;
-  const sts = sdkStsPort({ region: config.region, env: runner.env, action: ACTION });
-  const fetchIdToken = idTokenFetcher(runner.env);
+  const sts = sdkStsPort({
+    region: config.region,
+    env: runner.env,
+    action: ACTION,
+    requestTimeoutMs: config.requestTimeoutMs,
+  });
+  const fetchIdToken = idTokenFetcher(runner.env, config.requestTimeoutMs);
   const obtain = async () => {
     const assumed = await assumeRole(
       {
