@@ -138,6 +138,8 @@ class DeploymentWatch {
   // Steering.
   readonly #answered = new Map<string, number>();
   #hold: { hookId: string; until: number } | undefined;
+  /** When the next DescribeServiceDeployments is due; a look due earlier goes without one. */
+  #pollDueAt = 0;
   #extensionsUsed = 0;
   /** Regular looks stay on a grid from the last shift, so late wake-ups do not add up. */
   #analysisGridAt: number | undefined;
@@ -164,6 +166,17 @@ class DeploymentWatch {
   async run(): Promise<DeployResult> {
     for (;;) {
       if (this.#interrupted()) return this.#abandon();
+      if (this.#lookWithoutPolling()) {
+        // Nothing is expected of ECS yet: judge on the snapshot in hand and save a describe.
+        await this.#continuousAnalysis(this.#snapshot!);
+        if (this.#lost !== undefined) return this.#lostTrack(this.#lost);
+        if (!this.#rollbackPending && this.#decision === undefined) {
+          // The poll stays due when it was; only the next look may come first.
+          const next = Math.min(this.#pollDueAt, this.#nextAnalysisAt() ?? Infinity);
+          await this.#pause(Math.max(next - this.#now(), 1000));
+          continue;
+        }
+      }
       const snapshot = await this.#poll();
       if (this.#lost !== undefined) return this.#lostTrack(this.#lost);
       if (snapshot !== undefined) {
@@ -258,10 +271,43 @@ class DeploymentWatch {
         this.#polling,
       );
     if (this.#hold !== undefined) wake = Math.min(wake, this.#hold.until);
-    else if (this.#analysing() && this.#nextAnalysisAt() !== undefined) {
+    const floor = now + Math.max(this.#backoffMs, 1000);
+    this.#pollDueAt = Math.max(wake, floor);
+    if (this.#hold === undefined && this.#analysing() && this.#nextAnalysisAt() !== undefined) {
       wake = Math.min(wake, this.#nextAnalysisAt()!);
     }
-    return Math.max(wake - now, this.#backoffMs, 1000);
+    return Math.max(wake, floor) - now;
+  }
+
+  /**
+   * When the pre-production PAUSE hook of the next canary or linear shift is expected: the end of
+   * the step's bake. Only while the new revision holds part of production.
+   */
+  #gateExpectedAt(): number | undefined {
+    const { strategy } = this.#request;
+    if (strategy.kind !== 'canary' && strategy.kind !== 'linear') return undefined;
+    if (!(this.#weight > 0 && this.#weight < 100) || this.#stage === 'BAKE_TIME') return undefined;
+    return expectedTransitionAt({
+      strategy,
+      productionWeight: this.#weight,
+      weightSince: this.#weightSince,
+      stage: this.#stage,
+      stageSince: this.#stageSince,
+    });
+  }
+
+  /** A regular look is due before the next poll, and the last snapshot had no hook to answer. */
+  #lookWithoutPolling(): boolean {
+    const s = this.#snapshot;
+    const next = this.#nextAnalysisAt();
+    return (
+      s !== undefined &&
+      this.#analysing() &&
+      next !== undefined &&
+      this.#now() >= next &&
+      this.#now() < this.#pollDueAt &&
+      awaitingPauseHook(s) === undefined
+    );
   }
 
   async #pause(ms: number): Promise<void> {
@@ -315,6 +361,8 @@ class DeploymentWatch {
       }
       if (p !== this.#weight || (first && p > 0)) {
         this.#weightSince = since;
+        // What the engine's answer set moving has moved: back to the pace the next step needs.
+        if (!first) this.#actedAt = undefined;
         if (p > 0 && this.#exposureSince === undefined) this.#exposureSince = since;
         if (this.#request.analysis !== undefined) {
           this.#analysisGridAt = since + this.#request.analysis.intervalMs;
@@ -541,6 +589,13 @@ class DeploymentWatch {
     if (settings === undefined) return;
     const start = this.#weightSince ?? this.#now();
     const now = this.#now();
+    const gateAt = this.#gateExpectedAt();
+    if (gateAt !== undefined && gateAt > now && gateAt - now <= settings.intervalMs / 2) {
+      // The step's gate judges the same window in a moment: look then, unless the gate is late.
+      this.#analysisGridAt = gateAt + settings.intervalMs / 2;
+      this.#analysisSoonAt = undefined;
+      return;
+    }
     let grid = this.#analysisGridAt ?? now;
     while (grid <= now) grid += settings.intervalMs;
     this.#analysisGridAt = grid;

@@ -109,6 +109,22 @@ describe('deploy: a healthy canary', () => {
   });
 });
 
+describe('deploy: the cadence of a long linear rollout', () => {
+  it('judges once an interval without a describe for every look', async () => {
+    const h = setUp({
+      strategy: { kind: 'linear', stepPercent: 10, stepBakeMinutes: 6, bakeMinutes: 10 },
+    });
+    const result = await h.run();
+    expect(result.outcome).toBe('succeeded');
+    const looks = h.metrics.calls.filter((c) => c.name === 'windows');
+    const describes = h.ecs.calls.filter((c) => c.name === 'describe');
+    // Ten 6-minute steps and the final bake, judged about once a minute: ECS is expected to do
+    // nothing between the ends of the steps, so the looks do not each poll it.
+    expect(looks.length).toBeGreaterThanOrEqual(60);
+    expect(describes.length).toBeLessThan(looks.length);
+  });
+});
+
 describe('deploy: the analysis rolls back', () => {
   it.each([6.2, 6.35, 6.9])(
     'a 5xx spike on the canary at %d min is rolled back within one analysis interval',
