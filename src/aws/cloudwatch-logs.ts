@@ -19,9 +19,23 @@ export function sdkLogsPort(
   options: ClientOptions,
   client: CloudWatchLogsClient = new CloudWatchLogsClient(clientConfig('CloudWatch Logs', options)),
 ): LogsPort {
+  // A container may log to another region (its awslogs-region): one client per region asked.
+  const clients = new Map<string, CloudWatchLogsClient>([[options.region, client]]);
+  const clientFor = (region: string | undefined) => {
+    const wanted = region ?? options.region;
+    let found = clients.get(wanted);
+    if (found === undefined) {
+      found = new CloudWatchLogsClient(
+        clientConfig('CloudWatch Logs', { ...options, region: wanted }),
+      );
+      clients.set(wanted, found);
+    }
+    return found;
+  };
   return {
-    async tail(logGroup, logStream, lines, signal) {
+    async tail(logGroup, logStream, lines, signal, region) {
       if (lines <= 0) return [];
+      const client = clientFor(region);
       const events: OutputLogEvent[] = [];
       let token: string | undefined;
       for (let page = 0; page < MAX_PAGES && events.length < lines; page++) {

@@ -326,7 +326,12 @@ function stoppedTask(task: Task, definition: TaskDefinition | undefined): Stoppe
   const taskId = task.taskArn?.split('/').at(-1) ?? '';
   return {
     taskArn: task.taskArn ?? '',
-    ...compact({ stoppedReason: task.stoppedReason }),
+    ...compact({
+      taskDefinitionArn: task.taskDefinitionArn,
+      stoppedAt: task.stoppedAt,
+      stopCode: task.stopCode,
+      stoppedReason: task.stoppedReason,
+    }),
     containers: (task.containers ?? []).map((container) => {
       const name = container.name ?? '';
       const log = definition?.containerDefinitions?.find((c) => c.name === name)?.logConfiguration;
@@ -340,6 +345,7 @@ function stoppedTask(task: Task, definition: TaskDefinition | undefined): Stoppe
           logGroup: awslogs?.['awslogs-group'],
           // Without a prefix the awslogs driver names the stream after the Docker container id.
           logStream: prefix && taskId ? `${prefix}/${name}/${taskId}` : undefined,
+          logRegion: awslogs?.['awslogs-region'],
         }),
       };
     }),

@@ -62,7 +62,7 @@ describe('ecs-canary-deploy bundle when things go wrong', () => {
     expect(r.outputs.status).toBe('ROLLBACK_SUCCESSFUL');
     expect(result(r)).toMatchObject({ outcome: 'rolled-back', decidedBy: 'circuit-breaker' });
     expect(r.log).toMatch(
-      /Stopped task \S+: Essential container in task exited; app exit 137 \(OutOfMemoryError: Container killed\)/,
+      /Stopped task \S+ \(crashy:2\): EssentialContainerExited, Essential container in task exited; app exit 137 \(OutOfMemoryError: Container killed\)/,
     );
     expect(r.log).toMatch(/Last log lines of app \(\/ecs\/crashy\/ecs\/app\/\S+\):/);
     expect(r.log).toMatch(/^ {2}FATAL: cannot connect to db-primary:5432$/m);

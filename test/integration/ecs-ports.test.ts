@@ -309,6 +309,9 @@ describe('sdkDeploymentPort', () => {
     const taskId = /\/([^/]+)$/;
     for (const task of stopped) {
       expect(task.stoppedReason).toBe('Essential container in task exited');
+      expect(task.stopCode).toBe('EssentialContainerExited');
+      expect(task.taskDefinitionArn).toMatch(new RegExp(`:task-definition/${a.name}:2$`));
+      expect(task.stoppedAt).toBeInstanceOf(Date);
       expect(task.containers).toEqual([
         {
           name: 'app',
@@ -316,6 +319,7 @@ describe('sdkDeploymentPort', () => {
           reason: 'OutOfMemoryError: Container killed due to memory usage',
           logGroup: a.logGroup,
           logStream: `svc/app/${taskId.exec(task.taskArn)?.[1]}`,
+          logRegion: 'us-east-1',
         },
       ]);
     }

@@ -398,7 +398,7 @@ function troubleLines(result: DeployResult): string[] {
   return [
     ...trouble.stoppedTasks.map(
       (t) =>
-        `Stopped task ${t.taskArn}: ${t.stoppedReason ?? 'no reason'}${t.containers.map((c) => `; ${c.name} exit ${c.exitCode ?? '?'}${c.reason ? ` (${c.reason})` : ''}`).join('')}`,
+        `Stopped task ${t.taskArn}${t.taskDefinitionArn ? ` (${t.taskDefinitionArn.replace(/^.*:task-definition\//, '')})` : ''}: ${t.stopCode ? `${t.stopCode}, ` : ''}${t.stoppedReason ?? 'no reason'}${t.containers.map((c) => `; ${c.name} exit ${c.exitCode ?? '?'}${c.reason ? ` (${c.reason})` : ''}`).join('')}`,
     ),
     ...trouble.logTails.flatMap((tail) => [
       `Last log lines of ${tail.container} (${tail.logGroup}/${tail.logStream}):`,

@@ -66,6 +66,11 @@ export interface RevisionDetails {
 
 export interface StoppedTask {
   taskArn: string;
+  /** The revision the task ran: tells the new revision's failures from the old one's. */
+  taskDefinitionArn?: string;
+  stoppedAt?: Date;
+  /** ECS's code, e.g. TaskFailedToStart, EssentialContainerExited, ServiceSchedulerInitiated. */
+  stopCode?: string;
   stoppedReason?: string;
   containers: {
     name: string;
@@ -73,6 +78,8 @@ export interface StoppedTask {
     reason?: string;
     logGroup?: string;
     logStream?: string;
+    /** The awslogs-region option, when the container logs to another region than the action's. */
+    logRegion?: string;
   }[];
 }
 
@@ -138,6 +145,12 @@ export interface MetricsPort {
 }
 
 export interface LogsPort {
-  /** The last `lines` messages of a log stream, oldest first. */
-  tail(logGroup: string, logStream: string, lines: number, signal?: AbortSignal): Promise<string[]>;
+  /** The last `lines` messages of a log stream, oldest first; `region` when not the action's. */
+  tail(
+    logGroup: string,
+    logStream: string,
+    lines: number,
+    signal?: AbortSignal,
+    region?: string,
+  ): Promise<string[]>;
 }

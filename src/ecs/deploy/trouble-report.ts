@@ -9,6 +9,8 @@ export interface TroubleReport {
   /** Stopped tasks that failed (not the ones a deployment scaled in), newest first. */
   stoppedTasks: {
     taskArn: string;
+    taskDefinitionArn?: string;
+    stopCode?: string;
     stoppedReason?: string;
     containers: { name: string; exitCode?: number; reason?: string }[];
   }[];
@@ -17,6 +19,7 @@ export interface TroubleReport {
     container: string;
     logGroup: string;
     logStream: string;
+    region?: string;
     lines: string[];
   }[];
   /** What could not be fetched, and why: the report is best effort and never fails the step. */
@@ -80,10 +83,19 @@ export async function gatherTrouble(
     logTails: [],
     unavailable,
   };
-  const failing = tasks.filter(failed);
+  // Tasks that stopped before this deployment began are someone else's trouble.
+  const failing = tasks.filter(
+    (t) =>
+      failed(t) &&
+      (since === undefined || t.stoppedAt === undefined || t.stoppedAt.getTime() >= since),
+  );
   for (const task of failing) {
     report.stoppedTasks.push({
       taskArn: task.taskArn,
+      ...(task.taskDefinitionArn === undefined
+        ? {}
+        : { taskDefinitionArn: task.taskDefinitionArn }),
+      ...(task.stopCode === undefined ? {} : { stopCode: task.stopCode }),
       ...(task.stoppedReason === undefined ? {} : { stoppedReason: task.stoppedReason }),
       containers: task.containers.map((c) => ({
         name: c.name,
@@ -96,7 +108,7 @@ export async function gatherTrouble(
   // One tail per log stream, crashed containers first.
   const streams = new Map<
     string,
-    { taskArn: string; container: string; logGroup: string; logStream: string }
+    { taskArn: string; container: string; logGroup: string; logStream: string; region?: string }
   >();
   for (const task of failing) {
     // A task that failed its health checks may have no crashed container: then all of them.
@@ -106,13 +118,14 @@ export async function gatherTrouble(
     );
     for (const c of containers) {
       if (c.logGroup === undefined || c.logStream === undefined) continue;
-      const key = `${c.logGroup}\n${c.logStream}`;
+      const key = `${c.logRegion ?? ''}\n${c.logGroup}\n${c.logStream}`;
       if (!streams.has(key)) {
         streams.set(key, {
           taskArn: task.taskArn,
           container: c.name,
           logGroup: c.logGroup,
           logStream: c.logStream,
+          ...(c.logRegion === undefined ? {} : { region: c.logRegion }),
         });
       }
     }
@@ -125,7 +138,13 @@ export async function gatherTrouble(
     const tails = await Promise.all(
       wanted.map(async (stream) => {
         try {
-          const lines = await logs.tail(stream.logGroup, stream.logStream, limits.logLines, signal);
+          const lines = await logs.tail(
+            stream.logGroup,
+            stream.logStream,
+            limits.logLines,
+            signal,
+            stream.region,
+          );
           return { ...stream, lines };
         } catch (error) {
           unavailable.push(

@@ -593,8 +593,14 @@ export class FakeLogs implements LogsPort {
     this.#lines = lines;
   }
 
-  async tail(logGroup: string, logStream: string, lines: number) {
-    this.calls.push(`${logGroup} ${logStream}`);
+  async tail(
+    logGroup: string,
+    logStream: string,
+    lines: number,
+    _signal?: AbortSignal,
+    region?: string,
+  ) {
+    this.calls.push(`${region === undefined ? '' : `${region} `}${logGroup} ${logStream}`);
     return (this.#lines[logStream] ?? []).slice(-lines);
   }
 }

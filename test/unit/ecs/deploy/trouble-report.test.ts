@@ -63,6 +63,46 @@ describe('gatherTrouble', () => {
     expect(report.unavailable).toEqual([]);
   });
 
+  it('leaves out tasks that stopped before the deployment, and reads logs in their own region', async () => {
+    const logs = new FakeLogs({ 'web/web/new': ['panic: nil map'] });
+    const report = await gatherTrouble(
+      { cluster: 'prod', service: 'web', since: new Date('2026-03-01T12:00:00Z') },
+      {
+        deployments: port([
+          task('new', {
+            taskDefinitionArn: 'arn:aws:ecs:eu-west-1:111122223333:task-definition/web:7',
+            stopCode: 'EssentialContainerExited',
+            stoppedAt: new Date('2026-03-01T12:03:00Z'),
+            containers: [
+              {
+                name: 'web',
+                exitCode: 2,
+                logGroup: '/ecs/web',
+                logStream: 'web/web/new',
+                logRegion: 'us-west-2',
+              },
+            ],
+          }),
+          task('yesterday', {
+            stoppedAt: new Date('2026-02-28T09:00:00Z'),
+            containers: [{ name: 'web', exitCode: 1 }],
+          }),
+        ]),
+        logs,
+      },
+    );
+    expect(report.stoppedTasks).toEqual([
+      {
+        taskArn: expect.stringMatching(/\/new$/),
+        taskDefinitionArn: 'arn:aws:ecs:eu-west-1:111122223333:task-definition/web:7',
+        stopCode: 'EssentialContainerExited',
+        containers: [{ name: 'web', exitCode: 2 }],
+      },
+    ]);
+    expect(logs.calls).toEqual(['us-west-2 /ecs/web web/web/new']);
+    expect(report.logTails[0]).toMatchObject({ region: 'us-west-2', lines: ['panic: nil map'] });
+  });
+
   it('is best effort: what cannot be fetched is listed, not thrown', async () => {
     const report = await gatherTrouble(
       { cluster: 'prod', service: 'web' },
