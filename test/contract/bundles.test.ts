@@ -9,9 +9,10 @@ const root = new URL('../..', import.meta.url).pathname;
 const actions = readdirSync(join(root, 'src/actions'));
 
 /**
- * Size budgets. 1 MB is the suite's goal (bench/README.md); ecs-canary-deploy is over it for now:
- * four SDK clients (ECS, ELBv2, CloudWatch, Logs), the SDK's default credential chain (it uses
- * whatever credentials the job has) and a YAML parser come to 1.1 MB minified.
+ * Size budgets. 1 MB is the suite's goal (bench/README.md); ecs-canary-deploy is over it: five
+ * SDK clients (ECS, ELBv2, CloudWatch, Logs, and STS for role-to-assume), the SDK's default
+ * credential chain (it uses whatever credentials the job has) and a YAML parser come to 1.15 MB
+ * minified.
  */
 const BUDGET_BYTES: Record<string, number> = { 'ecs-canary-deploy': 1_200_000 };
 
