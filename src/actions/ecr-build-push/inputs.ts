@@ -1,0 +1,210 @@
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { RetryPolicy } from '../../aws/retry.ts';
+import { resolveRegion } from '../../aws/region.ts';
+import { checkRegistryIds } from '../../ecr/authorization.ts';
+import { BUILDERS, type BuilderName } from '../../ecr/builder.ts';
+import { checkRepositoryName } from '../../ecr/references.ts';
+import { TAG, renderTags } from '../../ecr/tags.ts';
+import { type InputRegistry, readInputs } from '../../lib/action-io.ts';
+import { parseDuration } from '../../lib/durations.ts';
+import { UserError } from '../../lib/errors.ts';
+import { parseBoolean, parseInteger, parseList } from '../../lib/parse.ts';
+
+export const INPUTS = {
+  'aws-region': {},
+  repository: { required: true },
+  'registry-id': {},
+  'registry-ids': {},
+  builder: { default: 'docker' },
+  context: { default: '.' },
+  file: {},
+  'build-args': {},
+  secrets: {},
+  target: {},
+  platforms: {},
+  labels: {},
+  provenance: {},
+  sbom: {},
+  tags: { default: '{sha}' },
+  cache: { default: 'true' },
+  'cache-tag': { default: 'buildcache' },
+  'create-repository': { default: 'false' },
+  'kms-key': {},
+  'untagged-expiry-days': { default: '14' },
+  'retry-max-attempts': { default: '5' },
+  'request-timeout': { default: '60s' },
+  timeout: { default: '30m' },
+} as const satisfies InputRegistry;
+
+export const OUTPUTS = ['image', 'digest', 'tags', 'registry', 'result'] as const;
+
+export interface EcrBuildPushConfig {
+  region: string;
+  repository: string;
+  registryId: string | undefined;
+  /** Every registry to log in to: the target's first (undefined = the caller's account). */
+  loginRegistryIds: string[];
+  builder: BuilderName;
+  context: string;
+  file: string;
+  buildArgs: [string, string][];
+  secrets: [string, string][];
+  target: string | undefined;
+  platforms: string[];
+  labels: [string, string][];
+  provenance: string | undefined;
+  sbom: string | undefined;
+  tags: string[];
+  skippedTags: { template: string; missing: string }[];
+  cacheTag: string | undefined;
+  createRepository: boolean;
+  kmsKey: string | undefined;
+  untaggedExpiryDays: number;
+  retry: RetryPolicy;
+  requestTimeoutMs: number;
+  timeoutMs: number;
+}
+
+const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
+const SECRET_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+const ARG_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+/** `NAME=value` lines (values may hold '=' and commas); blank lines dropped. */
+function parsePairs(input: string, text: string, name: RegExp, what: string): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    const eq = line.indexOf('=');
+    const key = eq === -1 ? line.trim() : line.slice(0, eq).trim();
+    if (eq === -1 || !name.test(key)) {
+      throw new UserError(
+        `Input '${input}' has a line that is not ${what}=value${eq === -1 ? '' : ` ('${key}' is not a valid ${what})`}: give one ${what}=value per line.`,
+      );
+    }
+    pairs.push([key, line.slice(eq + 1)]);
+  }
+  return pairs;
+}
+
+/** Every input checked before any call to AWS or any build; the first problem is thrown. */
+export function parseInputs(
+  read: (name: string) => string | undefined,
+  env: NodeJS.ProcessEnv,
+): EcrBuildPushConfig {
+  const { values: v } = readInputs(INPUTS, read);
+  const region = resolveRegion(v['aws-region'], env);
+  const repository = checkRepositoryName('repository', v.repository);
+  const registryId = v['registry-id']
+    ? checkRegistryIds('registry-id', [v['registry-id']])[0]
+    : undefined;
+  const extra = checkRegistryIds('registry-ids', parseList(v['registry-ids']));
+  if (extra.length > 0 && registryId === undefined) {
+    throw new UserError(
+      "Input 'registry-ids' needs 'registry-id' too: name the account of the target repository, so each registry gets its own login.",
+    );
+  }
+  const loginRegistryIds = registryId ? [...new Set([registryId, ...extra])] : [];
+  if (loginRegistryIds.length > 10) {
+    throw new UserError('ECR logs in to at most 10 registries at once: list fewer registry-ids.');
+  }
+
+  if (!(BUILDERS as readonly string[]).includes(v.builder)) {
+    throw new UserError(`Input 'builder' is '${v.builder}': use docker (buildx) or buildah.`);
+  }
+  const builder = v.builder as BuilderName;
+
+  const workspace = env.GITHUB_WORKSPACE || process.cwd();
+  const context = resolve(workspace, v.context);
+  if (!existsSync(context) || !statSync(context).isDirectory()) {
+    throw new UserError(
+      `Input 'context' is '${v.context}', which is not a directory in the workspace: check out the code first, or fix the path.`,
+    );
+  }
+  const file = v.file
+    ? isAbsolute(v.file)
+      ? v.file
+      : resolve(workspace, v.file)
+    : defaultFile(context);
+  if (!existsSync(file) || !statSync(file).isFile()) {
+    throw new UserError(
+      v.file
+        ? `Input 'file' is '${v.file}', but there is no such file: fix the path (relative to the workspace).`
+        : `No Dockerfile or Containerfile in the build context ${v.context}: add one, or set the 'file' input.`,
+    );
+  }
+
+  const platforms = parseList(v.platforms);
+  const badPlatform = platforms.find((p) => !PLATFORM.test(p));
+  if (badPlatform !== undefined) {
+    throw new UserError(
+      `Input 'platforms' has '${badPlatform}': use os/arch[/variant], e.g. linux/amd64,linux/arm64.`,
+    );
+  }
+  if (builder === 'buildah' && v.provenance) {
+    throw new UserError(
+      "Input 'provenance' needs builder: docker; buildah makes no provenance attestations.",
+    );
+  }
+
+  const rendered = renderTags(parseList(v.tags), {
+    sha: env.GITHUB_SHA,
+    ref: env.GITHUB_REF,
+    runNumber: env.GITHUB_RUN_NUMBER,
+  });
+  const cache = parseBoolean('cache', v.cache);
+  if (cache && !TAG.test(v['cache-tag'])) {
+    throw new UserError(
+      `Input 'cache-tag' is '${v['cache-tag']}', which is not a valid image tag.`,
+    );
+  }
+  if (cache && rendered.tags.includes(v['cache-tag'])) {
+    throw new UserError(
+      `Input 'cache-tag' (${v['cache-tag']}) is also an image tag: give the cache a tag of its own.`,
+    );
+  }
+
+  const requestTimeoutMs = parseDuration('request-timeout', v['request-timeout']);
+  const timeoutMs = parseDuration('timeout', v.timeout);
+  if (requestTimeoutMs < 100 || timeoutMs < requestTimeoutMs) {
+    throw new UserError(
+      `Inputs 'request-timeout' (${v['request-timeout']}) and 'timeout' (${v.timeout}) must satisfy 100ms <= request-timeout <= timeout.`,
+    );
+  }
+
+  return {
+    region,
+    repository,
+    registryId,
+    loginRegistryIds,
+    builder,
+    context,
+    file,
+    buildArgs: parsePairs('build-args', v['build-args'], ARG_NAME, 'NAME'),
+    secrets: parsePairs('secrets', v.secrets, SECRET_ID, 'id'),
+    target: v.target || undefined,
+    platforms,
+    labels: parsePairs('labels', v.labels, /^[^\s=]+$/, 'key'),
+    provenance: v.provenance || undefined,
+    sbom: v.sbom || undefined,
+    tags: rendered.tags,
+    skippedTags: rendered.skipped,
+    cacheTag: cache ? v['cache-tag'] : undefined,
+    createRepository: parseBoolean('create-repository', v['create-repository']),
+    kmsKey: v['kms-key'] || undefined,
+    untaggedExpiryDays: parseInteger('untagged-expiry-days', v['untagged-expiry-days'], 1, 3650),
+    retry: {
+      maxAttempts: parseInteger('retry-max-attempts', v['retry-max-attempts'], 1, 20),
+      baseDelayMs: 500,
+      maxDelayMs: 20_000,
+    },
+    requestTimeoutMs,
+    timeoutMs,
+  };
+}
+
+function defaultFile(context: string): string {
+  const dockerfile = join(context, 'Dockerfile');
+  const containerfile = join(context, 'Containerfile');
+  return existsSync(dockerfile) || !existsSync(containerfile) ? dockerfile : containerfile;
+}

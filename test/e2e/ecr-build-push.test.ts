@@ -1,0 +1,294 @@
+// dist/ecr-build-push/index.js run as the runner runs it, against the emulator's ECR and the real
+// docker-registry behind it, with real buildah builds (vfs storage of this file's own). Every
+// run's log is scanned for every secret: ECR tokens, the registry password, AWS keys, build
+// secrets.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { gunzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { type Emulator, startEmulator } from '../emulator/server.ts';
+import {
+  type ActionRun,
+  cleanupActionRuns,
+  expectNoSecretsIn,
+  runAction,
+} from '../harness/index.ts';
+import { expectFailure, result } from './step-assertions.ts';
+
+const ACTION = 'actions/ecr-build-push/action.yml';
+const SHA = 'a3f1c9e07b5d2e4f6a8b0c1d2e3f4a5b6c7d8e9f';
+const KEYS = {
+  AWS_ACCESS_KEY_ID: 'AKIAECRE2ETESTKEY001',
+  AWS_SECRET_ACCESS_KEY: 'ecr-e2e-secret-key-000000000000000000000',
+};
+const BUILD_SECRET = 'npm-token-7f3a9c2e51b84d06';
+
+let emulator: Emulator;
+let root: string;
+let storageConf: string;
+const runs: ActionRun[] = [];
+
+beforeAll(async () => {
+  emulator = await startEmulator({ ecr: { registry: true } });
+  emulator.sts.addCredentials({
+    accessKeyId: KEYS.AWS_ACCESS_KEY_ID,
+    secretAccessKey: KEYS.AWS_SECRET_ACCESS_KEY,
+    arn: 'arn:aws:iam::123456789012:user/ci',
+  });
+  root = await mkdtemp(join(tmpdir(), 'ecr-e2e-'));
+  storageConf = join(root, 'storage.conf');
+  await writeFile(
+    storageConf,
+    `[storage]\ndriver = "vfs"\ngraphroot = "${root}/storage"\nrunroot = "${root}/run"\n`,
+  );
+});
+
+afterAll(async () => {
+  const secrets = [
+    emulator.ecr.password,
+    ...emulator.ecr.issuedTokens,
+    KEYS.AWS_SECRET_ACCESS_KEY,
+    BUILD_SECRET,
+  ];
+  try {
+    expect(emulator.ecr.issuedTokens.length).toBeGreaterThan(0);
+    for (const run of runs) expectNoSecretsIn(run, secrets);
+  } finally {
+    await emulator.close();
+    await cleanupActionRuns();
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+/** A workspace with a FROM scratch image whose content is `content`. */
+async function workspace(content: string, containerfile = 'FROM scratch\nCOPY app.txt /app.txt\n') {
+  const dir = await mkdtemp(join(root, 'ws-'));
+  await writeFile(join(dir, 'app.txt'), content);
+  await writeFile(join(dir, 'Containerfile'), containerfile);
+  return dir;
+}
+
+async function run(
+  inputs: Record<string, string>,
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<ActionRun> {
+  const r = await runAction({
+    action: ACTION,
+    inputs: { 'aws-region': 'us-east-1', builder: 'buildah', 'request-timeout': '5s', ...inputs },
+    cwd: options.cwd ?? (await workspace('default')),
+    env: {
+      ...KEYS,
+      AWS_ENDPOINT_URL: emulator.url,
+      CONTAINERS_STORAGE_CONF: storageConf,
+      BUILDAH_ISOLATION: 'chroot',
+      ...options.env,
+    },
+    timeoutMs: 60_000,
+  });
+  runs.push(r);
+  return r;
+}
+
+const host = () => new URL(emulator.url).host;
+
+describe('ecr-build-push bundle', () => {
+  it('builds with buildah, pushes by digest, tags with the commit SHA, and cleans up its login', async () => {
+    emulator.ecr.createRepository('shop/web');
+    const cwd = await workspace('version 1');
+    const uploadedBefore = emulator.registry!.uploadedBytes;
+    const r = await run({ repository: 'shop/web', tags: '{sha}\nmain-{run-number}' }, { cwd });
+    expect(r.exitCode).toBe(0);
+    const digest = r.outputs.digest!;
+    expect(digest).toMatch(/^sha256:[a-f0-9]{64}$/);
+    expect(r.outputs.image).toBe(`${host()}/shop/web@${digest}`);
+    expect(r.outputs.tags).toBe(`${SHA}\nmain-42`);
+    expect(r.outputs.registry).toBe(host());
+    expect(result(r)).toMatchObject({ outcome: 'pushed', uploadedBlobs: 2, reusedBlobs: 0 });
+    expect(emulator.registry!.uploadedBytes).toBeGreaterThan(uploadedBefore);
+    const image = emulator.ecr.repository('shop/web')!.images.get(digest)!;
+    expect([...image.tags].sort()).toEqual([SHA, 'main-42']);
+    expect(r.summary).toContain(`\`${host()}/shop/web@${digest}\``);
+    expect(r.summary).toMatch(
+      /\| Cache \| 0 of 2 blobs already in the registry; uploaded [\d.]+ (B|KiB) \|/,
+    );
+
+    // The login: masked, in the job's own 0600 file, never in ~/.docker, removed by the post step.
+    expect(r.masks).toEqual(expect.arrayContaining([emulator.ecr.password]));
+    const authDirectory = r.exportedEnv.DOCKER_CONFIG!;
+    expect(authDirectory.startsWith(r.runnerTemp)).toBe(true);
+    expect(r.exportedEnv.REGISTRY_AUTH_FILE).toBe(join(authDirectory, 'config.json'));
+    expect(existsSync(join(r.home, '.docker'))).toBe(false);
+    expect(r.post?.outcome).toBe('success');
+    expect(existsSync(authDirectory)).toBe(false);
+    expect(r.log).toMatch(/buildah build --layers/);
+  });
+
+  it('rebuilds an unchanged context from the cache and uploads no layer; the same tags are a no-op', async () => {
+    emulator.ecr.createRepository('shop/cached', { immutable: true });
+    const cwd = await workspace('cache me');
+    const first = await run({ repository: 'shop/cached' }, { cwd });
+    expect(first.exitCode).toBe(0);
+    const uploadedBefore = emulator.registry!.uploadedBytes;
+    const putsBefore = emulator.registry!.calls.filter((c) => c.action === 'PutManifest').length;
+
+    const again = await run({ repository: 'shop/cached' }, { cwd });
+    expect(again.exitCode).toBe(0);
+    expect(again.outputs.digest).toBe(first.outputs.digest);
+    expect(emulator.registry!.uploadedBytes).toBe(uploadedBefore);
+    expect(emulator.registry!.calls.filter((c) => c.action === 'PutManifest').length).toBe(
+      putsBefore,
+    );
+    expect(result(again)).toMatchObject({
+      uploadedBytes: 0,
+      uploadedBlobs: 0,
+      unchangedTags: [SHA],
+    });
+    expect(again.log).toMatch(/Using cache/);
+    expect(again.log).toContain(`Tag ${SHA} already names this image: nothing to do`);
+  });
+
+  it('fails clearly when an immutable tag would move, naming both digests', async () => {
+    emulator.ecr.createRepository('shop/locked', { immutable: true });
+    const first = await run(
+      { repository: 'shop/locked', tags: 'release-1' },
+      { cwd: await workspace('one') },
+    );
+    expect(first.exitCode).toBe(0);
+    const second = await run(
+      { repository: 'shop/locked', tags: 'release-1' },
+      { cwd: await workspace('two') },
+    );
+    expectFailure(
+      second,
+      new RegExp(
+        `^Tag 'release-1' already exists in the immutable repository shop/locked on ${first.outputs.digest}, but this build is sha256:[a-f0-9]{64}: tags of an immutable repository never move`,
+      ),
+    );
+    expect(second.log).toContain(
+      `release-1: in the registry ${first.outputs.digest}, built sha256:`,
+    );
+    expect(result(second)).toMatchObject({ outcome: 'failed' });
+    const locked = emulator.ecr.repository('shop/locked')!;
+    expect(locked.images.size).toBe(1);
+  });
+
+  it('retries registry 5xx answers and dropped connections', async () => {
+    emulator.ecr.createRepository('shop/flaky');
+    emulator.faults.inject({
+      service: 'registry',
+      action: 'StartUpload',
+      kind: 'server-error',
+      status: 503,
+      times: 1,
+    });
+    emulator.faults.inject({ service: 'registry', action: 'PutUpload', kind: 'reset', times: 1 });
+    emulator.faults.inject({
+      service: 'ecr',
+      action: 'BatchGetImage',
+      kind: 'server-error',
+      times: 1,
+    });
+    const r = await run({ repository: 'shop/flaky' }, { cwd: await workspace('flaky') });
+    emulator.faults.clear();
+    expect(r.exitCode).toBe(0);
+    expect(r.log).toMatch(
+      /Registry: upload blob sha256:\w+ \(start\) attempt 1 failed: upload blob sha256:\w+ \(start\): the registry answered HTTP 503; retrying/,
+    );
+    expect(r.log).toMatch(/Registry: upload blob sha256:\w+ attempt 1 failed: fetch failed/);
+    expect(r.log).toMatch(/ECR call attempt 1 failed: InternalFailure \(HTTP 500\)/);
+    expect(
+      emulator.ecr.repository('shop/flaky')!.images.get(r.outputs.digest!)?.tags.has(SHA),
+    ).toBe(true);
+  });
+
+  it('creates a missing repository when asked, with scan on push, immutable tags and a lifecycle policy', async () => {
+    const r = await run(
+      { repository: 'shop/new', 'create-repository': 'true', 'untagged-expiry-days': '3' },
+      { cwd: await workspace('new') },
+    );
+    expect(r.exitCode).toBe(0);
+    const created = emulator.ecr.repository('shop/new')!;
+    expect(created).toMatchObject({
+      imageTagMutability: 'IMMUTABLE',
+      scanOnPush: true,
+      encryption: { encryptionType: 'AES256' },
+    });
+    expect(JSON.parse(created.lifecyclePolicyText!).rules[0].selection.countNumber).toBe(3);
+    expect(r.summary).toContain('created (immutable tags, scan on push, lifecycle policy)');
+  });
+
+  it('masks build secrets and passes them as files, never on a command line', async () => {
+    emulator.ecr.createRepository('shop/secret');
+    const r = await run(
+      {
+        repository: 'shop/secret',
+        secrets: `npmrc=${BUILD_SECRET}`,
+        'build-args': 'VERSION=1.2.3',
+      },
+      {
+        cwd: await workspace(
+          'secret',
+          'FROM scratch\nARG VERSION\nCOPY app.txt /app.txt\nLABEL app.version=$VERSION\n',
+        ),
+      },
+    );
+    expect(r.exitCode).toBe(0);
+    expect(r.masks).toContain(BUILD_SECRET);
+    expect(r.groups.find((g) => g.startsWith('buildah build'))).toMatch(
+      /--build-arg VERSION=1\.2\.3 --secret id=npmrc,src=\S+\/secrets\/npmrc /,
+    );
+    // Nothing of the secret in any blob of the pushed image.
+    const token = Buffer.from(`AWS:${emulator.ecr.password}`).toString('base64');
+    const get = (path: string) =>
+      fetch(`${emulator.url}/v2/shop/secret/${path}`, {
+        headers: {
+          authorization: `Basic ${token}`,
+          accept: 'application/vnd.oci.image.manifest.v1+json',
+        },
+      });
+    const manifest = (await (await get(`manifests/${r.outputs.digest}`)).json()) as {
+      config: { digest: string };
+      layers: { digest: string }[];
+    };
+    for (const blob of [manifest.config, ...manifest.layers]) {
+      const bytes = Buffer.from(await (await get(`blobs/${blob.digest}`)).arrayBuffer());
+      const text = blob === manifest.config ? bytes.toString() : gunzipSync(bytes).toString();
+      expect(text).not.toContain(BUILD_SECRET);
+      if (blob === manifest.config) expect(text).toContain('"app.version":"1.2.3"');
+    }
+  });
+});
+
+describe('ecr-build-push refuses, in one line and before any build or push', () => {
+  it.each<[string, Record<string, string>, RegExp]>([
+    [
+      'a missing Dockerfile',
+      { file: 'nope/Dockerfile' },
+      /^Input 'file' is 'nope\/Dockerfile', but there is no such file: fix the path \(relative to the workspace\)\.$/,
+    ],
+    [
+      'a tag outside the registry grammar',
+      { tags: 'release/1' },
+      /^Tag 'release\/1' is not a valid image tag: use up to 128 letters, digits, '_', '.' or '-', not starting with '.' or '-'\.$/,
+    ],
+    [
+      'an unknown builder',
+      { builder: 'kaniko' },
+      /^Input 'builder' is 'kaniko': use docker \(buildx\) or buildah\.$/,
+    ],
+    [
+      'a missing repository without create-repository',
+      { repository: 'shop/absent' },
+      /^ECR repository 'shop\/absent' does not exist: create it \(infrastructure code\), or set create-repository: true to have this step create it\.$/,
+    ],
+  ])('%s', async (_, inputs, message) => {
+    const callsBefore = emulator.registry!.calls.length;
+    const r = await run({ repository: 'shop/web', ...inputs });
+    expectFailure(r, message);
+    expect(result(r)).toMatchObject({ outcome: 'failed' });
+    expect(emulator.registry!.calls.length).toBe(callsBefore);
+    expect(r.log).not.toMatch(/buildah build/);
+  });
+});
