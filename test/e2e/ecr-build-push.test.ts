@@ -4,7 +4,7 @@
 // secrets.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -261,6 +261,104 @@ describe('ecr-build-push bundle', () => {
   });
 });
 
+describe('ecr-build-push scan', () => {
+  it('waits for the scan, outputs counts per severity and writes the findings for quality-gate', async () => {
+    emulator.ecr.createRepository('shop/scanned', { scanOnPush: true });
+    emulator.ecr.setScanBehaviour('shop/scanned', {
+      pendingCalls: 2,
+      findings: [
+        {
+          name: 'CVE-2026-1000',
+          severity: 'MEDIUM',
+          packageName: 'zlib',
+          packageVersion: '1.2.13',
+        },
+        { name: 'CVE-2026-1001', severity: 'LOW' },
+      ],
+    });
+    const r = await run(
+      { repository: 'shop/scanned', 'fail-on-severity': 'high', 'scan-poll-interval': '100ms' },
+      { cwd: await workspace('scanned') },
+    );
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs['scan-status']).toBe('COMPLETE');
+    expect(JSON.parse(r.outputs['severity-counts']!)).toEqual({
+      CRITICAL: 0,
+      HIGH: 0,
+      MEDIUM: 1,
+      LOW: 1,
+      INFORMATIONAL: 0,
+      UNDEFINED: 0,
+    });
+    const file = JSON.parse(await readFile(r.outputs['findings-file']!, 'utf8'));
+    expect(file).toMatchObject({
+      version: 1,
+      image: r.outputs.image,
+      digest: r.outputs.digest,
+      scanType: 'BASIC',
+      findings: [
+        { id: 'CVE-2026-1000', severity: 'MEDIUM', package: 'zlib', version: '1.2.13' },
+        { id: 'CVE-2026-1001', severity: 'LOW' },
+      ],
+    });
+    expect(r.log.match(/Waiting for ECR's scan of sha256:\w+ \(IN_PROGRESS/g)).toHaveLength(2);
+    expect(r.summary).toContain('### Scan (basic, COMPLETE)');
+  });
+
+  it('fails on findings at or above fail-on-severity and lists them, after pushing the image', async () => {
+    emulator.ecr.createRepository('shop/vulnerable', { scanOnPush: true });
+    emulator.ecr.setScanBehaviour('shop/vulnerable', {
+      type: 'ENHANCED',
+      findings: [
+        {
+          name: 'CVE-2026-2000',
+          severity: 'CRITICAL',
+          packageName: 'openssl',
+          packageVersion: '3.0.1',
+        },
+        { name: 'CVE-2026-2001', severity: 'HIGH', packageName: 'curl', packageVersion: '8.0.0' },
+        { name: 'CVE-2026-2002', severity: 'LOW' },
+      ],
+    });
+    const r = await run(
+      { repository: 'shop/vulnerable', 'fail-on-severity': 'HIGH', 'scan-poll-interval': '100ms' },
+      { cwd: await workspace('vulnerable') },
+    );
+    expectFailure(
+      r,
+      /^The scan of shop\/vulnerable@sha256:[a-f0-9]{64} found 2 findings at or above HIGH \(fail-on-severity\): CVE-2026-2000, CVE-2026-2001\. Fix or upgrade the packages, or raise fail-on-severity\.$/,
+    );
+    expect(r.log).toContain('  CVE-2026-2000 (CRITICAL) in openssl 3.0.1');
+    expect(r.log).toContain('  CVE-2026-2001 (HIGH) in curl 8.0.0');
+    expect(r.log).not.toContain('  CVE-2026-2002 (LOW)');
+    expect(r.outputs.image).toMatch(/@sha256:/);
+    expect(r.outputs['scan-status']).toBe('ACTIVE');
+    expect(JSON.parse(r.outputs['severity-counts']!)).toMatchObject({
+      CRITICAL: 1,
+      HIGH: 1,
+      LOW: 1,
+    });
+  });
+
+  it('stops waiting at scan-timeout with one clear line', async () => {
+    emulator.ecr.createRepository('shop/slow-scan', { scanOnPush: true });
+    emulator.ecr.setScanBehaviour('shop/slow-scan', { never: true });
+    const r = await run(
+      {
+        repository: 'shop/slow-scan',
+        'wait-for-scan': 'true',
+        'scan-timeout': '1s',
+        'scan-poll-interval': '200ms',
+      },
+      { cwd: await workspace('slow') },
+    );
+    expectFailure(
+      r,
+      /^ECR's scan of shop\/slow-scan@sha256:[a-f0-9]{64} did not finish within 1s \(last status IN_PROGRESS\): raise scan-timeout, or set wait-for-scan: false\.$/,
+    );
+  });
+});
+
 describe('ecr-build-push refuses, in one line and before any build or push', () => {
   it.each<[string, Record<string, string>, RegExp]>([
     [
@@ -272,6 +370,11 @@ describe('ecr-build-push refuses, in one line and before any build or push', () 
       'a tag outside the registry grammar',
       { tags: 'release/1' },
       /^Tag 'release\/1' is not a valid image tag: use up to 128 letters, digits, '_', '.' or '-', not starting with '.' or '-'\.$/,
+    ],
+    [
+      'an unknown severity',
+      { 'fail-on-severity': 'severe' },
+      /^Input 'fail-on-severity' is 'severe': use critical, high, medium, low, informational or undefined\.$/,
     ],
     [
       'an unknown builder',

@@ -5,6 +5,7 @@ import { resolveRegion } from '../../aws/region.ts';
 import { checkRegistryIds } from '../../ecr/authorization.ts';
 import { BUILDERS, type BuilderName } from '../../ecr/builder.ts';
 import { checkRepositoryName } from '../../ecr/references.ts';
+import { type Severity, isSeverity } from '../../ecr/scan.ts';
 import { TAG, renderTags } from '../../ecr/tags.ts';
 import { type InputRegistry, readInputs } from '../../lib/action-io.ts';
 import { parseDuration } from '../../lib/durations.ts';
@@ -32,12 +33,25 @@ export const INPUTS = {
   'create-repository': { default: 'false' },
   'kms-key': {},
   'untagged-expiry-days': { default: '14' },
+  'wait-for-scan': { default: 'false' },
+  'fail-on-severity': {},
+  'scan-timeout': { default: '10m' },
+  'scan-poll-interval': { default: '5s' },
   'retry-max-attempts': { default: '5' },
   'request-timeout': { default: '60s' },
   timeout: { default: '30m' },
 } as const satisfies InputRegistry;
 
-export const OUTPUTS = ['image', 'digest', 'tags', 'registry', 'result'] as const;
+export const OUTPUTS = [
+  'image',
+  'digest',
+  'tags',
+  'registry',
+  'scan-status',
+  'severity-counts',
+  'findings-file',
+  'result',
+] as const;
 
 export interface EcrBuildPushConfig {
   region: string;
@@ -61,6 +75,8 @@ export interface EcrBuildPushConfig {
   createRepository: boolean;
   kmsKey: string | undefined;
   untaggedExpiryDays: number;
+  /** undefined: do not wait for the scan. */
+  scan: { timeoutMs: number; pollIntervalMs: number; failOn: Severity | undefined } | undefined;
   retry: RetryPolicy;
   requestTimeoutMs: number;
   timeoutMs: number;
@@ -172,6 +188,23 @@ export function parseInputs(
     );
   }
 
+  const failOnText = v['fail-on-severity'].toUpperCase();
+  if (failOnText !== '' && !isSeverity(failOnText)) {
+    throw new UserError(
+      `Input 'fail-on-severity' is '${v['fail-on-severity']}': use critical, high, medium, low, informational or undefined.`,
+    );
+  }
+  const failOn = failOnText === '' ? undefined : (failOnText as Severity);
+  // A threshold needs the scan's result: it implies waiting for it.
+  const waitForScan = parseBoolean('wait-for-scan', v['wait-for-scan']) || failOn !== undefined;
+  const scanTimeoutMs = parseDuration('scan-timeout', v['scan-timeout']);
+  const pollIntervalMs = parseDuration('scan-poll-interval', v['scan-poll-interval']);
+  if (pollIntervalMs < 100 || pollIntervalMs > scanTimeoutMs) {
+    throw new UserError(
+      `Inputs 'scan-poll-interval' (${v['scan-poll-interval']}) and 'scan-timeout' (${v['scan-timeout']}) must satisfy 100ms <= scan-poll-interval <= scan-timeout.`,
+    );
+  }
+
   return {
     region,
     repository,
@@ -193,6 +226,7 @@ export function parseInputs(
     createRepository: parseBoolean('create-repository', v['create-repository']),
     kmsKey: v['kms-key'] || undefined,
     untaggedExpiryDays: parseInteger('untagged-expiry-days', v['untagged-expiry-days'], 1, 3650),
+    scan: waitForScan ? { timeoutMs: scanTimeoutMs, pollIntervalMs, failOn } : undefined,
     retry: {
       maxAttempts: parseInteger('retry-max-attempts', v['retry-max-attempts'], 1, 20),
       baseDelayMs: 500,

@@ -13,7 +13,16 @@ import { type PublishEvent, type PublishResult, publish } from '../../ecr/publis
 import { RegistryClient } from '../../ecr/registry-client.ts';
 import { ensureRepository } from '../../ecr/repository.ts';
 import { runCommand } from '../../ecr/run-command.ts';
-import { sleep } from '../../lib/clock.ts';
+import {
+  SEVERITIES,
+  type ScanReport,
+  type Severity,
+  describeFinding,
+  findingsAtOrAbove,
+  judgeFindings,
+  waitForScan,
+} from '../../ecr/scan.ts';
+import { sleep, systemClock } from '../../lib/clock.ts';
 import { formatDuration } from '../../lib/durations.ts';
 import { oneLine } from '../../lib/errors.ts';
 import { SUITE_VERSION } from '../../lib/version.ts';
@@ -23,6 +32,8 @@ import { Summary } from '../../runner/summary.ts';
 import { type EcrBuildPushConfig, parseInputs } from './inputs.ts';
 
 const RESULT_VERSION = 1;
+/** Without scan on push, how long an enhanced scan may take to appear before we stop waiting. */
+const NO_SCAN_GRACE_MS = 60_000;
 
 export async function run(runner: Runner = createRunner()): Promise<void> {
   if (runner.state('phase') === 'main') return post(runner);
@@ -122,6 +133,40 @@ async function main(runner: Runner): Promise<void> {
     setOutputs(runner, login.target.host, repository.name, result);
     summarize(summary, result, { buildMs, pushMs, created });
     runner.info(`Pushed ${result.image}`);
+
+    if (config.scan) {
+      const report = await waitForScan(
+        {
+          repository: repository.name,
+          registryId: config.registryId,
+          digest: result.digest,
+          scanOnPush: repository.scanOnPush,
+          timeoutMs: config.scan.timeoutMs,
+          pollIntervalMs: config.scan.pollIntervalMs,
+          noScanGraceMs: Math.min(NO_SCAN_GRACE_MS, config.scan.timeoutMs),
+        },
+        {
+          ecr,
+          clock: systemClock,
+          sleep,
+          signal,
+          onEvent: (event) =>
+            runner.info(
+              `Waiting for ECR's scan of ${result.digest} (${event.status}, ${formatDuration(event.elapsedMs)} so far)`,
+            ),
+        },
+      );
+      const file = join(jobDirectory, `ecr-scan-${result.digest.slice(7, 19)}.json`);
+      await writeFile(file, `${JSON.stringify({ ...report, image: result.image }, null, 2)}\n`);
+      runner.setOutput('scan-status', report.status);
+      runner.setOutput('severity-counts', JSON.stringify(report.severityCounts));
+      runner.setOutput('findings-file', file);
+      summarizeScan(summary, report, config.scan.failOn);
+      runner.info(
+        `Scan ${report.status}: ${SEVERITIES.map((s) => `${report.severityCounts[s]} ${s.toLowerCase()}`).join(', ')}; findings in ${file}.`,
+      );
+      judgeFindings(report, config.scan.failOn);
+    }
   } catch (error) {
     const reason = oneLine(error);
     summary.paragraph(`**Failed:** ${reason}`);
@@ -296,6 +341,21 @@ function summarize(
         : []),
     ],
   );
+}
+
+function summarizeScan(summary: Summary, report: ScanReport, failOn: Severity | undefined): void {
+  summary.heading(`Scan (${report.scanType.toLowerCase()}, ${report.status})`, 3);
+  summary.table(
+    SEVERITIES.map((s) => s.toLowerCase()),
+    [SEVERITIES.map((s) => String(report.severityCounts[s]))],
+  );
+  const shown = failOn ? findingsAtOrAbove(report, failOn) : report.findings.slice(0, 20);
+  if (shown.length > 0) {
+    summary.details(
+      failOn ? `Findings at or above ${failOn.toLowerCase()}` : 'Most severe findings',
+      shown.map((f) => `- ${describeFinding(f)}`).join('\n'),
+    );
+  }
 }
 
 async function post(runner: Runner): Promise<void> {
