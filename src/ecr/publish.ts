@@ -2,18 +2,19 @@
 // digest, then each tag through ECR's PutImage. Tags are checked first: on an immutable
 // repository a tag that names another digest stops the push before a byte moves, and a tag that
 // already names this digest is a no-op, so a re-run is safe.
-import { readFile } from 'node:fs/promises';
 import type { EcrPort, RepositoryFacts } from '../aws/ecr.ts';
 import { UserError } from '../lib/errors.ts';
-import { type LayoutContents, blobPath } from './oci-layout.ts';
+import type { LayoutContents } from './oci-layout.ts';
 import type { RegistryClient } from './registry-client.ts';
 import { imageByDigest } from './references.ts';
 
 export interface PublishRequest {
   repository: RepositoryFacts;
   tags: readonly string[];
-  layoutDir: string;
+  /** The image: its manifests and blobs (from a builder's OCI layout, or another registry). */
   layout: LayoutContents;
+  /** The bytes of a blob, read only when the repository lacks it. */
+  readBlob: (digest: string) => Promise<Buffer>;
 }
 
 export type PublishEvent =
@@ -75,7 +76,7 @@ export async function publish(
         ports.onEvent?.({ type: 'blob', digest: blob.digest, size: blob.size, uploaded: false });
         continue;
       }
-      const data = await readFile(blobPath(request.layoutDir, blob.digest));
+      const data = await request.readBlob(blob.digest);
       await ports.registry.uploadBlob(repository.name, blob.digest, data);
       uploadedBlobs++;
       ports.onEvent?.({ type: 'blob', digest: blob.digest, size: blob.size, uploaded: true });

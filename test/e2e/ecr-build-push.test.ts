@@ -3,6 +3,7 @@
 // run's log is scanned for every secret: ECR tokens, the registry password, AWS keys, build
 // secrets.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -355,6 +356,105 @@ describe('ecr-build-push scan', () => {
     expectFailure(
       r,
       /^ECR's scan of shop\/slow-scan@sha256:[a-f0-9]{64} did not finish within 1s \(last status IN_PROGRESS\): raise scan-timeout, or set wait-for-scan: false\.$/,
+    );
+  });
+});
+
+describe('ecr-build-push promote', () => {
+  let built: ActionRun;
+
+  beforeAll(async () => {
+    emulator.ecr.createRepository('staging/api');
+    built = await run(
+      { repository: 'staging/api', tags: 'staging' },
+      { cwd: await workspace('api v7') },
+    );
+    expect(built.exitCode).toBe(0);
+  });
+
+  it('copies an image by digest to another account without a rebuild, and the digest matches', async () => {
+    emulator.ecr.createRepository('prod/api', { immutable: true, registryId: '210987654321' });
+    const r = await run({
+      mode: 'promote',
+      'source-image': built.outputs.image!,
+      repository: 'prod/api',
+      'registry-id': '210987654321',
+      tags: 'prod-{short-sha}',
+    });
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs.digest).toBe(built.outputs.digest);
+    expect(r.outputs.image).toBe(`${host()}/prod/api@${built.outputs.digest}`);
+    expect(result(r)).toMatchObject({
+      outcome: 'promoted',
+      copied: true,
+      source: built.outputs.image,
+      tags: ['prod-a3f1c9e'],
+      uploadedBlobs: 2,
+    });
+    expect(r.log).not.toMatch(/buildah/);
+    const image = emulator.ecr.repository('prod/api')!.images.get(built.outputs.digest!)!;
+    expect([...image.tags]).toEqual(['prod-a3f1c9e']);
+    // The bytes in the target are the source's: fetched back and hashed.
+    const token = Buffer.from(`AWS:${emulator.ecr.password}`).toString('base64');
+    const manifest = await fetch(`${emulator.url}/v2/prod/api/manifests/prod-a3f1c9e`, {
+      headers: {
+        authorization: `Basic ${token}`,
+        accept: 'application/vnd.oci.image.manifest.v1+json',
+      },
+    });
+    expect(
+      `sha256:${createHash('sha256')
+        .update(Buffer.from(await manifest.arrayBuffer()))
+        .digest('hex')}`,
+    ).toBe(built.outputs.digest);
+
+    // Promoting again is a no-op.
+    const again = await run({
+      mode: 'promote',
+      'source-image': built.outputs.image!,
+      repository: 'prod/api',
+      'registry-id': '210987654321',
+      tags: 'prod-{short-sha}',
+    });
+    expect(again.exitCode).toBe(0);
+    expect(result(again)).toMatchObject({ uploadedBlobs: 0, unchangedTags: ['prod-a3f1c9e'] });
+  });
+
+  it('adds tags to an image in its own repository without copying anything', async () => {
+    const uploadedBefore = emulator.registry!.uploadedBytes;
+    const r = await run({
+      mode: 'promote',
+      'source-image': `staging/api@${built.outputs.digest}`,
+      repository: 'staging/api',
+      tags: 'approved\nrelease-candidate',
+    });
+    expect(r.exitCode).toBe(0);
+    expect(result(r)).toMatchObject({ outcome: 'promoted', copied: false, uploadedBlobs: 0 });
+    expect(emulator.registry!.uploadedBytes).toBe(uploadedBefore);
+    expect(
+      [...emulator.ecr.repository('staging/api')!.images.get(built.outputs.digest!)!.tags].sort(),
+    ).toEqual(['approved', 'release-candidate', 'staging']);
+  });
+
+  it('refuses a source by tag, and names a digest the source does not have', async () => {
+    const byTag = await run({
+      mode: 'promote',
+      'source-image': 'staging/api:staging',
+      repository: 'staging/api',
+    });
+    expectFailure(
+      byTag,
+      /^Input 'source-image' is 'staging\/api:staging': use \[registry\/\]repository@sha256:<64 hex digits>, e\.g\. the 'image' output of the build step; promotion goes by digest, never by tag\.$/,
+    );
+    const missing = `sha256:${'0'.repeat(64)}`;
+    const absent = await run({
+      mode: 'promote',
+      'source-image': `staging/api@${missing}`,
+      repository: 'staging/api',
+    });
+    expectFailure(
+      absent,
+      new RegExp(`^Image staging/api@${missing} is not in registry ${host()}: check source-image`),
     );
   });
 });

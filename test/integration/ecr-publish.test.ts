@@ -1,7 +1,7 @@
 // The publish engine and the registry client against the emulator's ECR and the real
 // docker-registry behind it, with a hand-made OCI layout (no builder needed).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sdkEcrPort } from '../../src/aws/ecr.ts';
@@ -97,7 +97,12 @@ async function publishTo(
     untaggedExpiryDays: 14,
   });
   return publish(
-    { repository, tags, layoutDir, layout: await readLayout(layoutDir) },
+    {
+      repository,
+      tags,
+      layout: await readLayout(layoutDir),
+      readBlob: (digest) => readFile(blobPath(layoutDir, digest)),
+    },
     { ecr: p.ecr, registry: await p.registry() },
   );
 }

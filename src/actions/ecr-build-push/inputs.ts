@@ -13,10 +13,13 @@ import { UserError } from '../../lib/errors.ts';
 import { parseBoolean, parseInteger, parseList } from '../../lib/parse.ts';
 
 export const INPUTS = {
+  mode: { default: 'build' },
   'aws-region': {},
   repository: { required: true },
   'registry-id': {},
   'registry-ids': {},
+  'source-image': {},
+  'source-region': {},
   builder: { default: 'docker' },
   context: { default: '.' },
   file: {},
@@ -53,12 +56,7 @@ export const OUTPUTS = [
   'result',
 ] as const;
 
-export interface EcrBuildPushConfig {
-  region: string;
-  repository: string;
-  registryId: string | undefined;
-  /** Every registry to log in to: the target's first (undefined = the caller's account). */
-  loginRegistryIds: string[];
+export interface BuildInputs {
   builder: BuilderName;
   context: string;
   file: string;
@@ -69,9 +67,30 @@ export interface EcrBuildPushConfig {
   labels: [string, string][];
   provenance: string | undefined;
   sbom: string | undefined;
+  cacheTag: string | undefined;
+}
+
+/** The image a promotion starts from, and where to log in to read it. */
+export interface SourceImage {
+  /** The host source-image names, if any (checked against the login's host). */
+  host: string | undefined;
+  repository: string;
+  digest: string;
+  registryId: string | undefined;
+  region: string;
+}
+
+export type ModeInputs =
+  { mode: 'build'; build: BuildInputs } | { mode: 'promote'; source: SourceImage };
+
+export type EcrBuildPushConfig = ModeInputs & {
+  region: string;
+  repository: string;
+  registryId: string | undefined;
+  /** Every registry to log in to: the target's first (empty = the caller's own account). */
+  loginRegistryIds: string[];
   tags: string[];
   skippedTags: { template: string; missing: string }[];
-  cacheTag: string | undefined;
   createRepository: boolean;
   kmsKey: string | undefined;
   untaggedExpiryDays: number;
@@ -80,7 +99,10 @@ export interface EcrBuildPushConfig {
   retry: RetryPolicy;
   requestTimeoutMs: number;
   timeoutMs: number;
-}
+};
+
+const ECR_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
+const SOURCE_IMAGE = /^(?:([^/]+[.:][^/]+)\/)?([^@]+)@(sha256:[a-f0-9]{64})$/;
 
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 const SECRET_ID = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -125,6 +147,70 @@ export function parseInputs(
     throw new UserError('ECR logs in to at most 10 registries at once: list fewer registry-ids.');
   }
 
+  const rendered = renderTags(parseList(v.tags), {
+    sha: env.GITHUB_SHA,
+    ref: env.GITHUB_REF,
+    runNumber: env.GITHUB_RUN_NUMBER,
+  });
+  const requestTimeoutMs = parseDuration('request-timeout', v['request-timeout']);
+  const timeoutMs = parseDuration('timeout', v.timeout);
+  if (requestTimeoutMs < 100 || timeoutMs < requestTimeoutMs) {
+    throw new UserError(
+      `Inputs 'request-timeout' (${v['request-timeout']}) and 'timeout' (${v.timeout}) must satisfy 100ms <= request-timeout <= timeout.`,
+    );
+  }
+
+  const failOnText = v['fail-on-severity'].toUpperCase();
+  if (failOnText !== '' && !isSeverity(failOnText)) {
+    throw new UserError(
+      `Input 'fail-on-severity' is '${v['fail-on-severity']}': use critical, high, medium, low, informational or undefined.`,
+    );
+  }
+  const failOn = failOnText === '' ? undefined : (failOnText as Severity);
+  // A threshold needs the scan's result: it implies waiting for it.
+  const waitForScan = parseBoolean('wait-for-scan', v['wait-for-scan']) || failOn !== undefined;
+  const scanTimeoutMs = parseDuration('scan-timeout', v['scan-timeout']);
+  const pollIntervalMs = parseDuration('scan-poll-interval', v['scan-poll-interval']);
+  if (pollIntervalMs < 100 || pollIntervalMs > scanTimeoutMs) {
+    throw new UserError(
+      `Inputs 'scan-poll-interval' (${v['scan-poll-interval']}) and 'scan-timeout' (${v['scan-timeout']}) must satisfy 100ms <= scan-poll-interval <= scan-timeout.`,
+    );
+  }
+
+  let mode: ModeInputs;
+  if (v.mode === 'build') {
+    mode = { mode: 'build', build: parseBuild(v, env, rendered.tags) };
+  } else if (v.mode === 'promote') {
+    mode = { mode: 'promote', source: parseSource(v, region) };
+  } else {
+    throw new UserError(`Input 'mode' is '${v.mode}': use build or promote.`);
+  }
+
+  return {
+    ...mode,
+    region,
+    repository,
+    registryId,
+    loginRegistryIds,
+    tags: rendered.tags,
+    skippedTags: rendered.skipped,
+    createRepository: parseBoolean('create-repository', v['create-repository']),
+    kmsKey: v['kms-key'] || undefined,
+    untaggedExpiryDays: parseInteger('untagged-expiry-days', v['untagged-expiry-days'], 1, 3650),
+    scan: waitForScan ? { timeoutMs: scanTimeoutMs, pollIntervalMs, failOn } : undefined,
+    retry: {
+      maxAttempts: parseInteger('retry-max-attempts', v['retry-max-attempts'], 1, 20),
+      baseDelayMs: 500,
+      maxDelayMs: 20_000,
+    },
+    requestTimeoutMs,
+    timeoutMs,
+  };
+}
+
+type Values = ReturnType<typeof readInputs<typeof INPUTS>>['values'];
+
+function parseBuild(v: Values, env: NodeJS.ProcessEnv, tags: readonly string[]): BuildInputs {
   if (!(BUILDERS as readonly string[]).includes(v.builder)) {
     throw new UserError(`Input 'builder' is '${v.builder}': use docker (buildx) or buildah.`);
   }
@@ -163,53 +249,19 @@ export function parseInputs(
     );
   }
 
-  const rendered = renderTags(parseList(v.tags), {
-    sha: env.GITHUB_SHA,
-    ref: env.GITHUB_REF,
-    runNumber: env.GITHUB_RUN_NUMBER,
-  });
   const cache = parseBoolean('cache', v.cache);
   if (cache && !TAG.test(v['cache-tag'])) {
     throw new UserError(
       `Input 'cache-tag' is '${v['cache-tag']}', which is not a valid image tag.`,
     );
   }
-  if (cache && rendered.tags.includes(v['cache-tag'])) {
+  if (cache && tags.includes(v['cache-tag'])) {
     throw new UserError(
       `Input 'cache-tag' (${v['cache-tag']}) is also an image tag: give the cache a tag of its own.`,
     );
   }
 
-  const requestTimeoutMs = parseDuration('request-timeout', v['request-timeout']);
-  const timeoutMs = parseDuration('timeout', v.timeout);
-  if (requestTimeoutMs < 100 || timeoutMs < requestTimeoutMs) {
-    throw new UserError(
-      `Inputs 'request-timeout' (${v['request-timeout']}) and 'timeout' (${v.timeout}) must satisfy 100ms <= request-timeout <= timeout.`,
-    );
-  }
-
-  const failOnText = v['fail-on-severity'].toUpperCase();
-  if (failOnText !== '' && !isSeverity(failOnText)) {
-    throw new UserError(
-      `Input 'fail-on-severity' is '${v['fail-on-severity']}': use critical, high, medium, low, informational or undefined.`,
-    );
-  }
-  const failOn = failOnText === '' ? undefined : (failOnText as Severity);
-  // A threshold needs the scan's result: it implies waiting for it.
-  const waitForScan = parseBoolean('wait-for-scan', v['wait-for-scan']) || failOn !== undefined;
-  const scanTimeoutMs = parseDuration('scan-timeout', v['scan-timeout']);
-  const pollIntervalMs = parseDuration('scan-poll-interval', v['scan-poll-interval']);
-  if (pollIntervalMs < 100 || pollIntervalMs > scanTimeoutMs) {
-    throw new UserError(
-      `Inputs 'scan-poll-interval' (${v['scan-poll-interval']}) and 'scan-timeout' (${v['scan-timeout']}) must satisfy 100ms <= scan-poll-interval <= scan-timeout.`,
-    );
-  }
-
   return {
-    region,
-    repository,
-    registryId,
-    loginRegistryIds,
     builder,
     context,
     file,
@@ -220,21 +272,43 @@ export function parseInputs(
     labels: parsePairs('labels', v.labels, /^[^\s=]+$/, 'key'),
     provenance: v.provenance || undefined,
     sbom: v.sbom || undefined,
-    tags: rendered.tags,
-    skippedTags: rendered.skipped,
     cacheTag: cache ? v['cache-tag'] : undefined,
-    createRepository: parseBoolean('create-repository', v['create-repository']),
-    kmsKey: v['kms-key'] || undefined,
-    untaggedExpiryDays: parseInteger('untagged-expiry-days', v['untagged-expiry-days'], 1, 3650),
-    scan: waitForScan ? { timeoutMs: scanTimeoutMs, pollIntervalMs, failOn } : undefined,
-    retry: {
-      maxAttempts: parseInteger('retry-max-attempts', v['retry-max-attempts'], 1, 20),
-      baseDelayMs: 500,
-      maxDelayMs: 20_000,
-    },
-    requestTimeoutMs,
-    timeoutMs,
   };
+}
+
+/**
+ * `[registry/]repository@sha256:…`, e.g. a build's `image` output. An ECR registry host names
+ * the source account and region; any other host (a local test registry) is the target's.
+ */
+function parseSource(v: Values, region: string): SourceImage {
+  if (v['source-image'] === '') {
+    throw new UserError(
+      "mode: promote needs 'source-image': the image to promote by digest, e.g. the 'image' output of the build step.",
+    );
+  }
+  const match = SOURCE_IMAGE.exec(v['source-image']);
+  if (!match) {
+    throw new UserError(
+      `Input 'source-image' is '${v['source-image']}': use [registry/]repository@sha256:<64 hex digits>, e.g. the 'image' output of the build step; promotion goes by digest, never by tag.`,
+    );
+  }
+  const [, host, repositoryName, digest] = match as unknown as [
+    string,
+    string | undefined,
+    string,
+    string,
+  ];
+  const repository = checkRepositoryName('source-image', repositoryName);
+  const ecrHost = host === undefined ? null : ECR_HOST.exec(host);
+  const sourceRegion = v['source-region']
+    ? resolveRegion(v['source-region'], {})
+    : (ecrHost?.[2] ?? region);
+  if (ecrHost && v['source-region'] && ecrHost[2] !== sourceRegion) {
+    throw new UserError(
+      `Input 'source-region' is ${sourceRegion}, but source-image names a registry in ${ecrHost[2]}: leave source-region out.`,
+    );
+  }
+  return { host, repository, digest, registryId: ecrHost?.[1], region: sourceRegion };
 }
 
 function defaultFile(context: string): string {

@@ -1,16 +1,17 @@
 // Adapter: runner inputs -> ECR login, repository, build, push by digest -> outputs and summary.
 // The post step (same bundle, run again by the runner) removes the job's registry credentials.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type EcrPort, sdkEcrPort } from '../../aws/ecr.ts';
+import { type EcrPort, type RepositoryFacts, sdkEcrPort } from '../../aws/ecr.ts';
 import { describeAwsError } from '../../aws/errors.ts';
 import { type AuthFile, removeAuthFile, writeAuthFile } from '../../ecr/auth-file.ts';
 import { type RegistryLogin, decodeAuthorization, isInsecure } from '../../ecr/authorization.ts';
 import { type BuildSpec, buildCommands, builderEnv } from '../../ecr/builder.ts';
-import { readLayout } from '../../ecr/oci-layout.ts';
+import { blobPath, readLayout } from '../../ecr/oci-layout.ts';
 import { type PublishEvent, type PublishResult, publish } from '../../ecr/publish.ts';
 import { RegistryClient } from '../../ecr/registry-client.ts';
+import { promote } from '../../ecr/promote.ts';
 import { ensureRepository } from '../../ecr/repository.ts';
 import { runCommand } from '../../ecr/run-command.ts';
 import {
@@ -24,12 +25,12 @@ import {
 } from '../../ecr/scan.ts';
 import { sleep, systemClock } from '../../lib/clock.ts';
 import { formatDuration } from '../../lib/durations.ts';
-import { oneLine } from '../../lib/errors.ts';
+import { UserError, oneLine } from '../../lib/errors.ts';
 import { SUITE_VERSION } from '../../lib/version.ts';
 import { abortAfter, abortOnCancel, failStep } from '../../runner/failure.ts';
 import { type Runner, createRunner } from '../../runner/runner.ts';
 import { Summary } from '../../runner/summary.ts';
-import { type EcrBuildPushConfig, parseInputs } from './inputs.ts';
+import { type BuildInputs, type EcrBuildPushConfig, parseInputs } from './inputs.ts';
 
 const RESULT_VERSION = 1;
 /** Without scan on push, how long an enhanced scan may take to appear before we stop waiting. */
@@ -48,7 +49,8 @@ async function main(runner: Runner): Promise<void> {
   let work: string | undefined;
   try {
     const config = parseInputs((name) => runner.input(name), runner.env);
-    for (const [, value] of config.secrets) runner.setSecret(value);
+    if (config.mode === 'build')
+      for (const [, value] of config.build.secrets) runner.setSecret(value);
     disarm.push(
       abortAfter(
         controller,
@@ -61,24 +63,19 @@ async function main(runner: Runner): Promise<void> {
       runner.info(`Tag template '${template}' skipped: this run has no {${missing}}.`);
     }
 
-    const ecr = sdkEcrPort({
-      region: config.region,
-      env: runner.env,
-      requestTimeoutMs: config.requestTimeoutMs,
-      retry: config.retry,
-      retryHooks: {
-        sleep,
-        signal,
-        onRetry: ({ attempt, delayMs, error }) =>
-          runner.info(
-            `ECR call attempt ${attempt} failed: ${describeAwsError(error)}; retrying in ${formatDuration(delayMs)}`,
-          ),
-      },
-      action: 'ecr-build-push',
-    });
+    const ecr = ecrPort(runner, config, config.region, signal);
     const jobDirectory = join(runner.env.RUNNER_TEMP || tmpdir(), 'aws-ship-suite');
     await mkdir(jobDirectory, { recursive: true, mode: 0o700 });
-    const login = await logIn(runner, ecr, config, jobDirectory, signal);
+    const sourceLogin =
+      config.mode === 'promote' ? sourceOf(runner, config, ecr, signal) : undefined;
+    const login = await logIn(
+      runner,
+      ecr,
+      config.loginRegistryIds,
+      sourceLogin,
+      jobDirectory,
+      signal,
+    );
 
     const { repository, created } = await ensureRepository(
       ecr,
@@ -94,79 +91,82 @@ async function main(runner: Runner): Promise<void> {
     runner.info(
       `${created ? 'Created' : 'Pushing to'} repository ${repository.name} in registry ${login.target.host} (tags ${repository.immutable ? 'immutable' : 'mutable'}, scan on push ${repository.scanOnPush ? 'on' : 'off'}).`,
     );
+    const registry = registryClient(runner, config, login.target, signal);
 
-    work = await mkdtemp(join(jobDirectory, 'ecr-build-'));
-    const spec = await buildSpec(config, work, login, runner.env);
-    const buildStarted = performance.now();
-    for (const command of buildCommands(spec)) {
-      // The whole argv is safe to show: secrets are files and credentials the auth file.
-      await runner.group(`${command.command} ${command.args.join(' ')}`, () =>
-        runCommand(command, {
-          cwd: runner.env.GITHUB_WORKSPACE || process.cwd(),
-          env: { ...runner.env, ...builderEnv(spec, login.authFile.directory) },
-          onLine: (line) => runner.info(line),
-          signal,
-        }),
-      );
-    }
-    const buildMs = performance.now() - buildStarted;
-    const layout = await readLayout(spec.layoutDir);
-
-    const pushStarted = performance.now();
-    const registry = new RegistryClient({
-      login: login.target,
-      retry: config.retry,
-      requestTimeoutMs: config.requestTimeoutMs,
-      sleep,
-      signal,
-      onRetry: ({ what, attempt, delayMs, reason }) =>
-        runner.info(
-          `Registry: ${what} attempt ${attempt} failed: ${reason}; retrying in ${formatDuration(delayMs)}`,
-        ),
-    });
-    const result = await publish(
-      { repository, tags: config.tags, layoutDir: spec.layoutDir, layout },
-      { ecr, registry, signal, onEvent: (event) => runner.info(describeEvent(event)) },
-    );
-    const pushMs = performance.now() - pushStarted;
-
-    setOutputs(runner, login.target.host, repository.name, result);
-    summarize(summary, result, { buildMs, pushMs, created });
-    runner.info(`Pushed ${result.image}`);
-
-    if (config.scan) {
-      const report = await waitForScan(
+    let result: PublishResult;
+    if (config.mode === 'build') {
+      work = await mkdtemp(join(jobDirectory, 'ecr-build-'));
+      const spec = await buildSpec(config, config.build, work, login, runner.env);
+      const buildStarted = performance.now();
+      for (const command of buildCommands(spec)) {
+        // The whole argv is safe to show: secrets are files and credentials the auth file.
+        await runner.group(`${command.command} ${command.args.join(' ')}`, () =>
+          runCommand(command, {
+            cwd: runner.env.GITHUB_WORKSPACE || process.cwd(),
+            env: { ...runner.env, ...builderEnv(spec, login.authFile.directory) },
+            onLine: (line) => runner.info(line),
+            signal,
+          }),
+        );
+      }
+      const buildMs = performance.now() - buildStarted;
+      const layout = await readLayout(spec.layoutDir);
+      const pushStarted = performance.now();
+      result = await publish(
         {
-          repository: repository.name,
-          registryId: config.registryId,
-          digest: result.digest,
-          scanOnPush: repository.scanOnPush,
-          timeoutMs: config.scan.timeoutMs,
-          pollIntervalMs: config.scan.pollIntervalMs,
-          noScanGraceMs: Math.min(NO_SCAN_GRACE_MS, config.scan.timeoutMs),
+          repository,
+          tags: config.tags,
+          layout,
+          readBlob: (digest) => readFile(blobPath(spec.layoutDir, digest)),
+        },
+        { ecr, registry, signal, onEvent: (event) => runner.info(describeEvent(event)) },
+      );
+      setOutputs(runner, login.target.host, repository.name, result, { outcome: 'pushed' });
+      summarize(summary, result, {
+        buildMs,
+        pushMs: performance.now() - pushStarted,
+        created,
+      });
+      runner.info(`Pushed ${result.image}`);
+    } else {
+      const source = login.source!;
+      const sourceRegistry =
+        source.host === login.target.host
+          ? registry
+          : registryClient(runner, config, source, signal);
+      const started = performance.now();
+      const promoted = await promote(
+        {
+          source: { repository: config.source.repository, digest: config.source.digest },
+          target: repository,
+          tags: config.tags,
         },
         {
-          ecr,
-          clock: systemClock,
-          sleep,
+          sourceRegistry,
+          targetRegistry: registry,
+          targetEcr: ecr,
           signal,
-          onEvent: (event) =>
-            runner.info(
-              `Waiting for ECR's scan of ${result.digest} (${event.status}, ${formatDuration(event.elapsedMs)} so far)`,
-            ),
+          onEvent: (event) => runner.info(describeEvent(event)),
         },
       );
-      const file = join(jobDirectory, `ecr-scan-${result.digest.slice(7, 19)}.json`);
-      await writeFile(file, `${JSON.stringify({ ...report, image: result.image }, null, 2)}\n`);
-      runner.setOutput('scan-status', report.status);
-      runner.setOutput('severity-counts', JSON.stringify(report.severityCounts));
-      runner.setOutput('findings-file', file);
-      summarizeScan(summary, report, config.scan.failOn);
+      result = promoted;
+      setOutputs(runner, login.target.host, repository.name, result, {
+        outcome: 'promoted',
+        source: promoted.source,
+        copied: promoted.copied,
+      });
+      summarize(summary, result, {
+        pushMs: performance.now() - started,
+        created,
+        source: promoted.source,
+      });
       runner.info(
-        `Scan ${report.status}: ${SEVERITIES.map((s) => `${report.severityCounts[s]} ${s.toLowerCase()}`).join(', ')}; findings in ${file}.`,
+        `Promoted ${promoted.source} to ${result.image} (${promoted.copied ? 'copied' : 'tags added'}; digest verified in the target).`,
       );
-      judgeFindings(report, config.scan.failOn);
     }
+
+    if (config.scan)
+      await scan(runner, summary, ecr, config.scan, repository, result, jobDirectory, signal);
   } catch (error) {
     const reason = oneLine(error);
     summary.paragraph(`**Failed:** ${reason}`);
@@ -187,31 +187,111 @@ async function main(runner: Runner): Promise<void> {
   }
 }
 
+function ecrPort(
+  runner: Runner,
+  config: EcrBuildPushConfig,
+  region: string,
+  signal: AbortSignal,
+): EcrPort {
+  return sdkEcrPort({
+    region,
+    env: runner.env,
+    requestTimeoutMs: config.requestTimeoutMs,
+    retry: config.retry,
+    retryHooks: {
+      sleep,
+      signal,
+      onRetry: ({ attempt, delayMs, error }) =>
+        runner.info(
+          `ECR call attempt ${attempt} failed: ${describeAwsError(error)}; retrying in ${formatDuration(delayMs)}`,
+        ),
+    },
+    action: 'ecr-build-push',
+  });
+}
+
+function registryClient(
+  runner: Runner,
+  config: EcrBuildPushConfig,
+  login: RegistryLogin,
+  signal: AbortSignal,
+): RegistryClient {
+  return new RegistryClient({
+    login,
+    retry: config.retry,
+    requestTimeoutMs: config.requestTimeoutMs,
+    sleep,
+    signal,
+    onRetry: ({ what, attempt, delayMs, reason }) =>
+      runner.info(
+        `Registry: ${what} attempt ${attempt} failed: ${reason}; retrying in ${formatDuration(delayMs)}`,
+      ),
+  });
+}
+
+interface SourceLogin {
+  ecr: EcrPort;
+  registryIds: string[];
+  /** The registry host source-image names, checked against the login's. */
+  host: string | undefined;
+}
+
+/** Where a promotion reads from: its own ECR client when the source is in another region. */
+function sourceOf(
+  runner: Runner,
+  config: EcrBuildPushConfig & { mode: 'promote' },
+  targetEcr: EcrPort,
+  signal: AbortSignal,
+): SourceLogin {
+  const { source } = config;
+  return {
+    ecr:
+      source.region === config.region ? targetEcr : ecrPort(runner, config, source.region, signal),
+    registryIds: source.registryId ? [source.registryId] : [],
+    host: source.host,
+  };
+}
+
 interface Login {
   target: RegistryLogin;
+  /** The promotion's source registry. */
+  source: RegistryLogin | undefined;
   authFile: AuthFile;
 }
 
 /**
- * One GetAuthorizationToken for every registry the job pushes to or pulls from; each password is
+ * GetAuthorizationToken for every registry the job pushes to or pulls from; each password is
  * masked before anything else happens, then written to the job's own auth file (never ~/.docker).
  */
 async function logIn(
   runner: Runner,
   ecr: EcrPort,
-  config: EcrBuildPushConfig,
+  registryIds: string[],
+  source: SourceLogin | undefined,
   jobDirectory: string,
   signal: AbortSignal,
 ): Promise<Login> {
-  const data = await ecr.getAuthorization(config.loginRegistryIds, signal);
-  const logins = data.map((entry) => {
-    runner.setSecret(entry.token);
-    const login = decodeAuthorization(entry.token, entry.proxyEndpoint, entry.expiresAt);
-    runner.setSecret(login.password);
-    return login;
-  });
+  const decode = (data: Awaited<ReturnType<EcrPort['getAuthorization']>>) =>
+    data.map((entry) => {
+      runner.setSecret(entry.token);
+      const login = decodeAuthorization(entry.token, entry.proxyEndpoint, entry.expiresAt);
+      runner.setSecret(login.password);
+      return login;
+    });
+  const logins = decode(await ecr.getAuthorization(registryIds, signal));
   const target = logins[0];
   if (target === undefined) throw new Error('ECR returned no authorization data');
+  let sourceLogin: RegistryLogin | undefined;
+  if (source) {
+    [sourceLogin] = decode(await source.ecr.getAuthorization(source.registryIds, signal));
+    if (sourceLogin === undefined) throw new Error('ECR returned no authorization data');
+    if (source.host !== undefined && source.host !== sourceLogin.host) {
+      throw new UserError(
+        `Input 'source-image' names registry ${source.host}, but ECR's login for the source is for ${sourceLogin.host}: check source-image and source-region.`,
+      );
+    }
+    if (!logins.some((l) => l.host === sourceLogin!.host)) logins.push(sourceLogin);
+  }
   const authFile = await writeAuthFile(jobDirectory, logins);
   runner.saveState('auth-directory', authFile.directory);
   runner.exportVariable('DOCKER_CONFIG', authFile.directory);
@@ -219,30 +299,74 @@ async function logIn(
   runner.info(
     `Logged in to ${logins.map((l) => l.host).join(', ')} (credentials in ${authFile.path}, removed after the job).`,
   );
-  return { target, authFile };
+  return { target, source: sourceLogin, authFile };
+}
+
+async function scan(
+  runner: Runner,
+  summary: Summary,
+  ecr: EcrPort,
+  config: NonNullable<EcrBuildPushConfig['scan']>,
+  repository: RepositoryFacts,
+  result: PublishResult,
+  jobDirectory: string,
+  signal: AbortSignal,
+): Promise<void> {
+  const report = await waitForScan(
+    {
+      repository: repository.name,
+      registryId: repository.registryId || undefined,
+      digest: result.digest,
+      scanOnPush: repository.scanOnPush,
+      timeoutMs: config.timeoutMs,
+      pollIntervalMs: config.pollIntervalMs,
+      noScanGraceMs: Math.min(NO_SCAN_GRACE_MS, config.timeoutMs),
+    },
+    {
+      ecr,
+      clock: systemClock,
+      sleep,
+      signal,
+      onEvent: (event) =>
+        runner.info(
+          `Waiting for ECR's scan of ${result.digest} (${event.status}, ${formatDuration(event.elapsedMs)} so far)`,
+        ),
+    },
+  );
+  const file = join(jobDirectory, `ecr-scan-${result.digest.slice(7, 19)}.json`);
+  await writeFile(file, `${JSON.stringify({ ...report, image: result.image }, null, 2)}\n`);
+  runner.setOutput('scan-status', report.status);
+  runner.setOutput('severity-counts', JSON.stringify(report.severityCounts));
+  runner.setOutput('findings-file', file);
+  summarizeScan(summary, report, config.failOn);
+  runner.info(
+    `Scan ${report.status}: ${SEVERITIES.map((s) => `${report.severityCounts[s]} ${s.toLowerCase()}`).join(', ')}; findings in ${file}.`,
+  );
+  judgeFindings(report, config.failOn);
 }
 
 async function buildSpec(
   config: EcrBuildPushConfig,
+  build: BuildInputs,
   work: string,
   login: Login,
   env: NodeJS.ProcessEnv,
 ): Promise<BuildSpec> {
   const secrets: { id: string; file: string }[] = [];
-  if (config.secrets.length > 0) await mkdir(join(work, 'secrets'), { mode: 0o700 });
-  for (const [id, value] of config.secrets) {
+  if (build.secrets.length > 0) await mkdir(join(work, 'secrets'), { mode: 0o700 });
+  for (const [id, value] of build.secrets) {
     const file = join(work, 'secrets', id);
     await writeFile(file, value, { mode: 0o600, flag: 'wx' });
     secrets.push({ id, file });
   }
   return {
-    builder: config.builder,
-    context: config.context,
-    file: config.file,
-    buildArgs: config.buildArgs,
+    builder: build.builder,
+    context: build.context,
+    file: build.file,
+    buildArgs: build.buildArgs,
     secrets,
-    target: config.target,
-    platforms: config.platforms,
+    target: build.target,
+    platforms: build.platforms,
     labels: [
       ...(env.GITHUB_SHA ? ([['org.opencontainers.image.revision', env.GITHUB_SHA]] as const) : []),
       ...(env.GITHUB_REPOSITORY && env.GITHUB_SERVER_URL
@@ -253,15 +377,15 @@ async function buildSpec(
             ],
           ] as const)
         : []),
-      ...config.labels,
+      ...build.labels,
     ],
-    provenance: config.provenance,
-    sbom: config.sbom,
+    provenance: build.provenance,
+    sbom: build.sbom,
     layoutDir: join(work, 'layout'),
     localName: `localhost/${config.repository}:ecr-build-push`,
     authFile: login.authFile.path,
-    cacheRef: config.cacheTag
-      ? `${login.target.host}/${config.repository}:${config.cacheTag}`
+    cacheRef: build.cacheTag
+      ? `${login.target.host}/${config.repository}:${build.cacheTag}`
       : undefined,
     insecureRegistry: isInsecure(login.target),
   };
@@ -288,7 +412,13 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-function setOutputs(runner: Runner, host: string, repository: string, result: PublishResult): void {
+function setOutputs(
+  runner: Runner,
+  host: string,
+  repository: string,
+  result: PublishResult,
+  outcome: { outcome: 'pushed' } | { outcome: 'promoted'; source: string; copied: boolean },
+): void {
   runner.setOutput('image', result.image);
   runner.setOutput('digest', result.digest);
   runner.setOutput('tags', result.tags.join('\n'));
@@ -298,7 +428,7 @@ function setOutputs(runner: Runner, host: string, repository: string, result: Pu
     JSON.stringify({
       version: RESULT_VERSION,
       suiteVersion: SUITE_VERSION,
-      outcome: 'pushed',
+      ...outcome,
       image: result.image,
       digest: result.digest,
       registry: host,
@@ -316,7 +446,7 @@ function setOutputs(runner: Runner, host: string, repository: string, result: Pu
 function summarize(
   summary: Summary,
   result: PublishResult,
-  facts: { buildMs: number; pushMs: number; created: boolean },
+  facts: { buildMs?: number; pushMs: number; created: boolean; source?: string },
 ): void {
   const blobs = result.uploadedBlobs + result.reusedBlobs;
   summary.table(
@@ -330,8 +460,9 @@ function summarize(
           .join(', '),
       ],
       ['Size', formatBytes(result.sizeBytes)],
-      ['Build time', formatDuration(facts.buildMs)],
-      ['Push time', formatDuration(facts.pushMs)],
+      ...(facts.source ? [['Promoted from', `\`${facts.source}\``]] : []),
+      ...(facts.buildMs === undefined ? [] : [['Build time', formatDuration(facts.buildMs)]]),
+      [facts.source ? 'Copy time' : 'Push time', formatDuration(facts.pushMs)],
       [
         'Cache',
         `${result.reusedBlobs} of ${blobs} blobs already in the registry; uploaded ${formatBytes(result.uploadedBytes)}`,
