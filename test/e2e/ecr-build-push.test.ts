@@ -16,6 +16,7 @@ import {
   expectNoSecretsIn,
   runAction,
 } from '../harness/index.ts';
+import { buildBaseImage } from './buildah-base-image.ts';
 import { expectFailure, result } from './step-assertions.ts';
 
 const ACTION = 'actions/ecr-build-push/action.yml';
@@ -25,6 +26,7 @@ const KEYS = {
   AWS_SECRET_ACCESS_KEY: 'ecr-e2e-secret-key-000000000000000000000',
 };
 const BUILD_SECRET = 'npm-token-7f3a9c2e51b84d06';
+const BASE_IMAGE = 'localhost/e2e-base:1';
 
 let emulator: Emulator;
 let root: string;
@@ -44,6 +46,7 @@ beforeAll(async () => {
     storageConf,
     `[storage]\ndriver = "vfs"\ngraphroot = "${root}/storage"\nrunroot = "${root}/run"\n`,
   );
+  buildBaseImage(storageConf, BASE_IMAGE);
 });
 
 afterAll(async () => {
@@ -220,7 +223,7 @@ describe('ecr-build-push bundle', () => {
     expect(r.summary).toContain('created (immutable tags, scan on push, lifecycle policy)');
   });
 
-  it('masks build secrets and passes them as files, never on a command line', async () => {
+  it('gives build secrets to RUN steps as files, masked, never on a command line or in a layer', async () => {
     emulator.ecr.createRepository('shop/secret');
     const r = await run(
       {
@@ -231,7 +234,15 @@ describe('ecr-build-push bundle', () => {
       {
         cwd: await workspace(
           'secret',
-          'FROM scratch\nARG VERSION\nCOPY app.txt /app.txt\nLABEL app.version=$VERSION\n',
+          [
+            `FROM ${BASE_IMAGE}`,
+            'ARG VERSION',
+            'COPY app.txt /app.txt',
+            // The step can read the secret: it records only its length in the image.
+            'RUN --mount=type=secret,id=npmrc read v < /run/secrets/npmrc; echo "${#v}" > /secret-length',
+            'LABEL app.version=$VERSION',
+            '',
+          ].join('\n'),
         ),
       },
     );
@@ -240,7 +251,6 @@ describe('ecr-build-push bundle', () => {
     expect(r.groups.find((g) => g.startsWith('buildah build'))).toMatch(
       /--build-arg VERSION=1\.2\.3 --secret id=npmrc,src=\S+\/secrets\/npmrc /,
     );
-    // Nothing of the secret in any blob of the pushed image.
     const token = Buffer.from(`AWS:${emulator.ecr.password}`).toString('base64');
     const get = (path: string) =>
       fetch(`${emulator.url}/v2/shop/secret/${path}`, {
@@ -253,12 +263,18 @@ describe('ecr-build-push bundle', () => {
       config: { digest: string };
       layers: { digest: string }[];
     };
-    for (const blob of [manifest.config, ...manifest.layers]) {
-      const bytes = Buffer.from(await (await get(`blobs/${blob.digest}`)).arrayBuffer());
-      const text = blob === manifest.config ? bytes.toString() : gunzipSync(bytes).toString();
-      expect(text).not.toContain(BUILD_SECRET);
-      if (blob === manifest.config) expect(text).toContain('"app.version":"1.2.3"');
+    const layers: string[] = [];
+    for (const blob of manifest.layers) {
+      layers.push(
+        gunzipSync(Buffer.from(await (await get(`blobs/${blob.digest}`)).arrayBuffer())).toString(
+          'latin1',
+        ),
+      );
     }
+    const config = await (await get(`blobs/${manifest.config.digest}`)).text();
+    expect(config).toContain('"app.version":"1.2.3"');
+    expect(layers.join('')).toMatch(new RegExp(`secret-length\\0[^]*\\b${BUILD_SECRET.length}\\n`));
+    for (const text of [config, ...layers]) expect(text).not.toContain(BUILD_SECRET);
   });
 });
 
