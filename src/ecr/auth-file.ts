@@ -1,7 +1,7 @@
 // The job's registry credentials: a docker config.json (mode 0600) in a fresh directory (0700)
 // under RUNNER_TEMP, used as DOCKER_CONFIG by docker and as --authfile by buildah. Never the
 // shared ~/.docker, so concurrent jobs on one runner neither see nor log out each other.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RegistryLogin } from './authorization.ts';
 
@@ -31,6 +31,29 @@ export async function writeAuthFile(
   // mkdtemp creates 0700; the file is 0600 from its first byte (flag wx: never an existing file).
   await writeFile(path, authConfig(logins), { mode: 0o600, flag: 'wx' });
   return { directory, path };
+}
+
+/** What docker keeps in its config directory besides credentials, shared with the job's one. */
+const DOCKER_STATE = ['buildx', 'cli-plugins', 'contexts'];
+
+/**
+ * Links the builders (buildx, e.g. from docker/setup-buildx-action), CLI plugins and contexts of
+ * the docker config directory the job had, so docker under the job's DOCKER_CONFIG still finds
+ * them; only the credentials are the job's own. Removing the directory removes the links only.
+ */
+export async function linkDockerState(authDirectory: string, previous: string): Promise<string[]> {
+  const linked: string[] = [];
+  for (const name of DOCKER_STATE) {
+    const target = join(previous, name);
+    try {
+      await access(target);
+    } catch {
+      continue;
+    }
+    await symlink(target, join(authDirectory, name));
+    linked.push(name);
+  }
+  return linked;
 }
 
 export async function removeAuthFile(directory: string): Promise<void> {

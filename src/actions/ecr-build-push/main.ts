@@ -1,11 +1,16 @@
 // Adapter: runner inputs -> ECR login, repository, build, push by digest -> outputs and summary.
 // The post step (same bundle, run again by the runner) removes the job's registry credentials.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type EcrPort, type RepositoryFacts, sdkEcrPort } from '../../aws/ecr.ts';
 import { describeAwsError } from '../../aws/errors.ts';
-import { type AuthFile, removeAuthFile, writeAuthFile } from '../../ecr/auth-file.ts';
+import {
+  type AuthFile,
+  linkDockerState,
+  removeAuthFile,
+  writeAuthFile,
+} from '../../ecr/auth-file.ts';
 import { type RegistryLogin, decodeAuthorization, isInsecure } from '../../ecr/authorization.ts';
 import { type BuildSpec, buildCommands, builderEnv } from '../../ecr/builder.ts';
 import { blobPath, readLayout } from '../../ecr/oci-layout.ts';
@@ -294,6 +299,10 @@ async function logIn(
   }
   const authFile = await writeAuthFile(jobDirectory, logins);
   runner.saveState('auth-directory', authFile.directory);
+  await linkDockerState(
+    authFile.directory,
+    runner.env.DOCKER_CONFIG || join(runner.env.HOME || homedir(), '.docker'),
+  );
   runner.exportVariable('DOCKER_CONFIG', authFile.directory);
   runner.exportVariable('REGISTRY_AUTH_FILE', authFile.path);
   runner.info(

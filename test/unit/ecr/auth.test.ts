@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeAuthorization, isInsecure } from '../../../src/ecr/authorization.ts';
-import { removeAuthFile, writeAuthFile } from '../../../src/ecr/auth-file.ts';
+import { linkDockerState, removeAuthFile, writeAuthFile } from '../../../src/ecr/auth-file.ts';
 
 describe('decodeAuthorization', () => {
   it('splits the token into user and password and the endpoint into host', () => {
@@ -50,5 +50,25 @@ describe('the job auth file', () => {
     });
     await removeAuthFile(file.directory);
     expect(existsSync(file.directory)).toBe(false);
+  });
+
+  it('shares the builders, plugins and contexts of the previous docker config, and never deletes them', async () => {
+    const parent = await mkdtemp(join(tmpdir(), 'auth-test-'));
+    const previous = join(parent, 'dot-docker');
+    await mkdir(join(previous, 'buildx', 'instances'), { recursive: true });
+    await writeFile(join(previous, 'buildx', 'current'), '{"Name":"ship"}');
+    await mkdir(join(previous, 'cli-plugins'));
+    const login = decodeAuthorization(
+      Buffer.from('AWS:pw').toString('base64'),
+      'https://r.example',
+    );
+    const file = await writeAuthFile(parent, [login]);
+    expect(await linkDockerState(file.directory, previous)).toEqual(['buildx', 'cli-plugins']);
+    expect(await readFile(join(file.directory, 'buildx', 'current'), 'utf8')).toBe(
+      '{"Name":"ship"}',
+    );
+    await removeAuthFile(file.directory);
+    expect(existsSync(join(previous, 'buildx', 'current'))).toBe(true);
+    expect(existsSync(join(previous, 'cli-plugins'))).toBe(true);
   });
 });
