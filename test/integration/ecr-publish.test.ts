@@ -61,7 +61,7 @@ async function layoutOf(content: string): Promise<string> {
   return dir;
 }
 
-function ports(retries: { what: string }[] = []) {
+function ports(retries: { what: string; reason: string }[] = []) {
   const ecr = sdkEcrPort({
     region: 'us-east-1',
     credentials: KEYS,
@@ -86,7 +86,7 @@ async function publishTo(
   name: string,
   layoutDir: string,
   tags: string[],
-  retries: { what: string }[] = [],
+  retries: { what: string; reason: string }[] = [],
 ) {
   const p = ports(retries);
   const { repository } = await ensureRepository(p.ecr, {
@@ -151,7 +151,7 @@ describe('publish', () => {
     expect(emulator.registry!.calls.length).toBe(callsBefore);
   });
 
-  it('retries registry 5xx answers and dropped connections', async () => {
+  it('retries registry 5xx answers, dropped connections and requests that hang', async () => {
     emulator.ecr.createRepository('flaky');
     emulator.faults.inject({
       service: 'registry',
@@ -167,14 +167,18 @@ describe('publish', () => {
       kind: 'server-error',
       times: 1,
     });
-    const retries: { what: string }[] = [];
+    // A request that never gets an answer is cut off by the per-attempt time limit and retried.
+    emulator.faults.inject({ service: 'registry', action: 'HeadBlob', kind: 'hang', times: 1 });
+    const retries: { what: string; reason: string }[] = [];
     const result = await publishTo('flaky', await layoutOf('flaky'), ['x'], retries);
     expect(emulator.ecr.repository('flaky')!.images.get(result.digest)?.tags.has('x')).toBe(true);
     expect(retries.map((r) => r.what.replace(/ sha256:\w+/, ''))).toEqual([
       'check blob',
+      'check blob',
       'upload blob',
       'push manifest',
     ]);
+    expect(retries[1]!.reason).toMatch(/timeout|aborted/i);
   });
 
   it('names a missing repository in one line, and creates it with ECR best practices when asked', async () => {
