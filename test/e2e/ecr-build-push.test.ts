@@ -15,9 +15,10 @@ import {
   cleanupActionRuns,
   expectNoSecretsIn,
   runAction,
+  startAction,
 } from '../harness/index.ts';
 import { buildBaseImage } from './buildah-base-image.ts';
-import { expectFailure, result } from './step-assertions.ts';
+import { errors, expectFailure, result } from './step-assertions.ts';
 
 const ACTION = 'actions/ecr-build-push/action.yml';
 const SHA = 'a3f1c9e07b5d2e4f6a8b0c1d2e3f4a5b6c7d8e9f';
@@ -275,6 +276,45 @@ describe('ecr-build-push bundle', () => {
     expect(config).toContain('"app.version":"1.2.3"');
     expect(layers.join('')).toMatch(new RegExp(`secret-length\\0[^]*\\b${BUILD_SECRET.length}\\n`));
     for (const text of [config, ...layers]) expect(text).not.toContain(BUILD_SECRET);
+  });
+});
+
+describe('ecr-build-push stops', () => {
+  const slow = () => workspace('slow', `FROM ${BASE_IMAGE}\nRUN sleep 20\nCOPY app.txt /app.txt\n`);
+
+  it('at its timeout, in one line, and the post step still removes the credentials', async () => {
+    emulator.ecr.createRepository('shop/slow');
+    const r = await run(
+      { repository: 'shop/slow', timeout: '2s', 'request-timeout': '1s' },
+      { cwd: await slow() },
+    );
+    expectFailure(r, /^Stopped: the timeout of 2s ran out\.$/);
+    expect(r.durationMs).toBeLessThan(15_000);
+    expect(r.post?.outcome).toBe('success');
+    expect(existsSync(r.exportedEnv.DOCKER_CONFIG!)).toBe(false);
+  });
+
+  it('when the job is cancelled, and the post step still removes the credentials', async () => {
+    emulator.ecr.createRepository('shop/cancelled');
+    const running = startAction({
+      action: ACTION,
+      inputs: { 'aws-region': 'us-east-1', builder: 'buildah', repository: 'shop/cancelled' },
+      cwd: await slow(),
+      env: {
+        ...KEYS,
+        AWS_ENDPOINT_URL: emulator.url,
+        CONTAINERS_STORAGE_CONF: storageConf,
+        BUILDAH_ISOLATION: 'chroot',
+      },
+      timeoutMs: 60_000,
+    });
+    await running.waitForOutput(/RUN sleep 20/, 30_000);
+    const r = await running.cancel({ sigintTimeoutMs: 5_000, sigtermTimeoutMs: 2_000 });
+    runs.push(r);
+    expect(r.exitCode).toBe(1);
+    expect(errors(r).map((e) => e.message)).toEqual(['Stopped: the job was cancelled (SIGINT).']);
+    expect(r.post?.outcome).toBe('success');
+    expect(existsSync(r.exportedEnv.DOCKER_CONFIG!)).toBe(false);
   });
 });
 

@@ -172,7 +172,12 @@ async function main(runner: Runner): Promise<void> {
 
     if (config.scan)
       await scan(runner, summary, ecr, config.scan, repository, result, jobDirectory, signal);
-  } catch (error) {
+  } catch (caught) {
+    // Whatever an abort interrupted (a build, a request), the step stopped for the abort's reason.
+    const error =
+      controller.signal.aborted && !(caught instanceof UserError)
+        ? new UserError(`Stopped: ${oneLine(controller.signal.reason)}.`, { cause: caught })
+        : caught;
     const reason = oneLine(error);
     summary.paragraph(`**Failed:** ${reason}`);
     runner.setOutput(
