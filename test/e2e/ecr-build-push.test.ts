@@ -492,6 +492,23 @@ describe('ecr-build-push promote', () => {
     ).toEqual(['approved', 'release-candidate', 'staging']);
   });
 
+  it('reads a source in another region with its own ECR login', async () => {
+    emulator.ecr.createRepository('dr/api');
+    const logins = () => emulator.calls.filter((c) => c.action === 'GetAuthorizationToken').length;
+    const before = logins();
+    const r = await run({
+      mode: 'promote',
+      'source-image': `staging/api@${built.outputs.digest}`,
+      'source-region': 'eu-west-1',
+      repository: 'dr/api',
+      tags: 'dr',
+    });
+    expect(r.exitCode).toBe(0);
+    expect(logins() - before).toBe(2);
+    expect(r.outputs.digest).toBe(built.outputs.digest);
+    expect(result(r)).toMatchObject({ copied: true, tags: ['dr'] });
+  });
+
   it('refuses a source by tag, and names a digest the source does not have', async () => {
     const byTag = await run({
       mode: 'promote',
