@@ -35,6 +35,7 @@ export interface NewRepository {
   name: string;
   registryId: string | undefined;
   immutable: boolean;
+  scanOnPush: boolean;
   kmsKey: string | undefined;
   lifecyclePolicy: string;
 }
@@ -149,7 +150,7 @@ export function sdkEcrPort(
             repositoryName: repository.name,
             ...registry(repository.registryId),
             imageTagMutability: repository.immutable ? 'IMMUTABLE' : 'MUTABLE',
-            imageScanningConfiguration: { scanOnPush: true },
+            imageScanningConfiguration: { scanOnPush: repository.scanOnPush },
             encryptionConfiguration: repository.kmsKey
               ? { encryptionType: 'KMS', kmsKey: repository.kmsKey }
               : { encryptionType: 'AES256' },

@@ -28,7 +28,10 @@ export interface BuildSpec {
   localName: string;
   /** The job's registry auth file (for private base images and the cache). */
   authFile: string;
-  /** Registry cache reference, `host/repository:tag`; undefined without cache. */
+  /**
+   * Registry cache: docker, `host/repository:tag` (one cache manifest); buildah, `host/repository`
+   * (one tag per cached step). undefined without cache.
+   */
   cacheRef: string | undefined;
   /** The registry is plain HTTP (a local test registry). */
   insecureRegistry: boolean;
@@ -48,7 +51,10 @@ function common(spec: BuildSpec): string[] {
   ];
 }
 
-/** buildah: build into local storage with its layer cache, then export an OCI layout. */
+/**
+ * buildah: build into local storage with its layer cache (and the registry cache, so a fresh
+ * runner reuses the steps another job built), then export an OCI layout.
+ */
 export function buildahCommands(spec: BuildSpec): Command[] {
   const multi = spec.platforms.length > 1;
   const build: Command = {
@@ -67,6 +73,7 @@ export function buildahCommands(spec: BuildSpec): Command[] {
       ...(spec.platforms.length ? ['--platform', spec.platforms.join(',')] : []),
       ...common(spec),
       ...(spec.sbom ? ['--sbom', spec.sbom] : []),
+      ...(spec.cacheRef ? ['--cache-from', spec.cacheRef, '--cache-to', spec.cacheRef] : []),
       spec.context,
     ],
   };

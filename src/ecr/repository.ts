@@ -49,10 +49,56 @@ export async function ensureRepository(
       name: request.name,
       registryId: request.registryId,
       immutable: true,
+      scanOnPush: true,
       kmsKey: request.kmsKey,
       lifecyclePolicy: lifecyclePolicy(request.untaggedExpiryDays),
     },
     signal,
   );
   return { repository, created: true };
+}
+
+/** The build cache's images are all tagged (by cache key): expire them by age. */
+export function cacheLifecyclePolicy(expiryDays: number): string {
+  return JSON.stringify({
+    rules: [
+      {
+        rulePriority: 1,
+        description: `Expire build cache images after ${expiryDays} days`,
+        selection: {
+          tagStatus: 'any',
+          countType: 'sinceImagePushed',
+          countUnit: 'days',
+          countNumber: expiryDays,
+        },
+        action: { type: 'expire' },
+      },
+    ],
+  });
+}
+
+/**
+ * The repository buildah keeps its registry cache in. A missing one is created when the step may
+ * create repositories (mutable, no scans, images expire); otherwise the build goes on without the
+ * registry cache: it is an optimisation, not worth failing a build for.
+ */
+export async function ensureCacheRepository(
+  ecr: EcrPort,
+  request: RepositoryRequest,
+  signal?: AbortSignal,
+): Promise<'exists' | 'created' | 'missing'> {
+  if (await ecr.describeRepository(request.name, request.registryId, signal)) return 'exists';
+  if (!request.create) return 'missing';
+  await ecr.createRepository(
+    {
+      name: request.name,
+      registryId: request.registryId,
+      immutable: false,
+      scanOnPush: false,
+      kmsKey: request.kmsKey,
+      lifecyclePolicy: cacheLifecyclePolicy(request.untaggedExpiryDays),
+    },
+    signal,
+  );
+  return 'created';
 }

@@ -23,7 +23,7 @@ export function buildBaseImage(storageConf: string, name: string): void {
       for (const library of libraries) copy(library, library);
     }
     writeFileSync(join(dir, 'Containerfile'), 'FROM scratch\nCOPY rootfs/ /\n');
-    execFileSync('buildah', ['build', '--layers', '--tag', name, dir], {
+    execFileSync('buildah', ['build', '--layers', '--timestamp', '0', '--tag', name, dir], {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', CONTAINERS_STORAGE_CONF: storageConf },
       stdio: 'ignore',
     });

@@ -154,6 +154,51 @@ describe('ecr-build-push bundle', () => {
     expect(again.log).toContain(`Tag ${SHA} already names this image: nothing to do`);
   });
 
+  it('on a fresh runner, reuses the steps another job built from the registry cache', async () => {
+    const cwd = await workspace(
+      'fresh',
+      `FROM ${BASE_IMAGE}\nRUN sleep 3; echo dependencies > /deps\nCOPY app.txt /app.txt\n`,
+    );
+    const first = await run({ repository: 'shop/fresh', 'create-repository': 'true' }, { cwd });
+    expect(first.exitCode).toBe(0);
+    expect(first.log).toContain('Created repository shop/fresh-cache for the build cache.');
+    expect(emulator.ecr.repository('shop/fresh-cache')).toMatchObject({
+      imageTagMutability: 'MUTABLE',
+      scanOnPush: false,
+    });
+    expect(emulator.ecr.repository('shop/fresh-cache')!.images.size).toBeGreaterThan(0);
+
+    // Another runner: empty buildah storage but for the (same) base image.
+    const fresh = join(root, 'fresh-runner');
+    const conf = `${fresh}.conf`;
+    await writeFile(
+      conf,
+      `[storage]\ndriver = "vfs"\ngraphroot = "${fresh}/root"\nrunroot = "${fresh}/run"\n`,
+    );
+    buildBaseImage(conf, BASE_IMAGE);
+    const again = await run(
+      { repository: 'shop/fresh' },
+      { cwd, env: { CONTAINERS_STORAGE_CONF: conf } },
+    );
+    expect(again.exitCode).toBe(0);
+    expect(again.log).toMatch(
+      /RUN sleep 3; echo dependencies > \/deps\n--> Cache pulled from remote \S+\/shop\/fresh-cache:\w+\n--> Using cache/,
+    );
+    expect(again.outputs.digest).toBe(first.outputs.digest);
+    expect(result(again)).toMatchObject({ uploadedBytes: 0 });
+    expect(again.durationMs).toBeLessThan(first.durationMs);
+  });
+
+  it('without a cache repository, warns once and builds on', async () => {
+    emulator.ecr.createRepository('shop/uncached');
+    const r = await run({ repository: 'shop/uncached' }, { cwd: await workspace('uncached') });
+    expect(r.exitCode).toBe(0);
+    expect(r.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([
+      'No registry cache: repository shop/uncached-cache does not exist, so a fresh runner rebuilds every step. Create it (or set create-repository: true), or set cache: false.',
+    ]);
+    expect(r.groups.find((g) => g.startsWith('buildah build'))).not.toContain('--cache-to');
+  });
+
   it('fails clearly when an immutable tag would move, naming both digests', async () => {
     emulator.ecr.createRepository('shop/locked', { immutable: true });
     const first = await run(

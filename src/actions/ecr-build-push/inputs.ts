@@ -33,6 +33,7 @@ export const INPUTS = {
   tags: { default: '{sha}' },
   cache: { default: 'true' },
   'cache-tag': { default: 'buildcache' },
+  'cache-repository': {},
   'create-repository': { default: 'false' },
   'kms-key': {},
   'untagged-expiry-days': { default: '14' },
@@ -68,6 +69,8 @@ export interface BuildInputs {
   provenance: string | undefined;
   sbom: string | undefined;
   cacheTag: string | undefined;
+  /** buildah: the repository of the registry cache. */
+  cacheRepository: string | undefined;
 }
 
 /** The image a promotion starts from, and where to log in to read it. */
@@ -272,7 +275,13 @@ function parseBuild(v: Values, env: NodeJS.ProcessEnv, tags: readonly string[]):
     labels: parsePairs('labels', v.labels, /^[^\s=]+$/, 'key'),
     provenance: v.provenance || undefined,
     sbom: v.sbom || undefined,
-    cacheTag: cache ? v['cache-tag'] : undefined,
+    cacheTag: cache && builder === 'docker' ? v['cache-tag'] : undefined,
+    cacheRepository:
+      cache && builder === 'buildah'
+        ? v['cache-repository']
+          ? checkRepositoryName('cache-repository', v['cache-repository'])
+          : `${v.repository}-cache`
+        : undefined,
   };
 }
 

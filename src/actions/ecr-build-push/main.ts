@@ -17,7 +17,7 @@ import { blobPath, readLayout } from '../../ecr/oci-layout.ts';
 import { type PublishEvent, type PublishResult, publish } from '../../ecr/publish.ts';
 import { RegistryClient } from '../../ecr/registry-client.ts';
 import { promote } from '../../ecr/promote.ts';
-import { ensureRepository } from '../../ecr/repository.ts';
+import { ensureCacheRepository, ensureRepository } from '../../ecr/repository.ts';
 import { runCommand } from '../../ecr/run-command.ts';
 import {
   SEVERITIES,
@@ -101,7 +101,8 @@ async function main(runner: Runner): Promise<void> {
     let result: PublishResult;
     if (config.mode === 'build') {
       work = await mkdtemp(join(jobDirectory, 'ecr-build-'));
-      const spec = await buildSpec(config, config.build, work, login, runner.env);
+      const cacheRef = await registryCache(runner, ecr, config, config.build, login.target, signal);
+      const spec = await buildSpec(config, config.build, work, login, cacheRef, runner.env);
       const buildStarted = performance.now();
       for (const command of buildCommands(spec)) {
         // The whole argv is safe to show: secrets are files and credentials the auth file.
@@ -364,6 +365,7 @@ async function buildSpec(
   build: BuildInputs,
   work: string,
   login: Login,
+  cacheRef: string | undefined,
   env: NodeJS.ProcessEnv,
 ): Promise<BuildSpec> {
   const secrets: { id: string; file: string }[] = [];
@@ -398,11 +400,47 @@ async function buildSpec(
     layoutDir: join(work, 'layout'),
     localName: `localhost/${config.repository}:ecr-build-push`,
     authFile: login.authFile.path,
-    cacheRef: build.cacheTag
-      ? `${login.target.host}/${config.repository}:${build.cacheTag}`
-      : undefined,
+    cacheRef,
     insecureRegistry: isInsecure(login.target),
   };
+}
+
+/**
+ * docker: a cache manifest under its own tag in the image's repository. buildah: a repository of
+ * its own (one tag per cached step), created with the image's when the step may create
+ * repositories; missing, the build goes on without it.
+ */
+async function registryCache(
+  runner: Runner,
+  ecr: EcrPort,
+  config: EcrBuildPushConfig,
+  build: BuildInputs,
+  target: RegistryLogin,
+  signal: AbortSignal,
+): Promise<string | undefined> {
+  if (build.cacheTag) return `${target.host}/${config.repository}:${build.cacheTag}`;
+  if (!build.cacheRepository) return undefined;
+  const status = await ensureCacheRepository(
+    ecr,
+    {
+      name: build.cacheRepository,
+      registryId: config.registryId,
+      create: config.createRepository,
+      kmsKey: config.kmsKey,
+      untaggedExpiryDays: config.untaggedExpiryDays,
+    },
+    signal,
+  );
+  if (status === 'missing') {
+    runner.annotate(
+      'warning',
+      `No registry cache: repository ${build.cacheRepository} does not exist, so a fresh runner rebuilds every step. Create it (or set create-repository: true), or set cache: false.`,
+    );
+    return undefined;
+  }
+  if (status === 'created')
+    runner.info(`Created repository ${build.cacheRepository} for the build cache.`);
+  return `${target.host}/${build.cacheRepository}`;
 }
 
 function describeEvent(event: PublishEvent): string {

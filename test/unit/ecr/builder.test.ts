@@ -77,7 +77,9 @@ describe('docker buildx commands', () => {
 
 describe('buildah commands', () => {
   it('build with the layer cache and the job auth file, then export an OCI layout', () => {
-    expect(buildahCommands({ ...spec, builder: 'buildah', platforms: [] })).toEqual([
+    expect(
+      buildahCommands({ ...spec, builder: 'buildah', platforms: [], cacheRef: undefined }),
+    ).toEqual([
       {
         command: 'buildah',
         args: [
@@ -106,6 +108,21 @@ describe('buildah commands', () => {
         command: 'buildah',
         args: ['push', '--format', 'oci', 'localhost/ecr-build-push:abc', 'oci:/tmp/job/layout'],
       },
+    ]);
+  });
+
+  it('read and fill the registry cache repository', () => {
+    const [build] = buildahCommands({
+      ...spec,
+      builder: 'buildah',
+      cacheRef: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/web-cache',
+    });
+    expect(build!.args.slice(-5)).toEqual([
+      '--cache-from',
+      '123456789012.dkr.ecr.eu-west-1.amazonaws.com/web-cache',
+      '--cache-to',
+      '123456789012.dkr.ecr.eu-west-1.amazonaws.com/web-cache',
+      '.',
     ]);
   });
 

@@ -39,9 +39,17 @@ describe('ecr-build-push inputs', () => {
         context: env.GITHUB_WORKSPACE,
         file: join(env.GITHUB_WORKSPACE!, 'Dockerfile'),
         cacheTag: 'buildcache',
+        cacheRepository: undefined,
         provenance: undefined,
       },
     });
+    const buildah = parse({ repository: 'team/web', builder: 'buildah' });
+    expect(buildah.mode === 'build' && buildah.build).toMatchObject({
+      cacheTag: undefined,
+      cacheRepository: 'team/web-cache',
+    });
+    const none = parse({ repository: 'team/web', builder: 'buildah', cache: 'false' });
+    expect(none.mode === 'build' && none.build.cacheRepository).toBeUndefined();
   });
 
   it('reads build args, secrets and labels line by line, values with = and commas intact', () => {
