@@ -434,6 +434,11 @@ describe('ecr-build-push scan', () => {
     expect(r.log).toContain('  CVE-2026-2001 (HIGH) in curl 8.0.0');
     expect(r.log).not.toContain('  CVE-2026-2002 (LOW)');
     expect(r.outputs.image).toMatch(/@sha256:/);
+    expect(result(r)).toMatchObject({
+      outcome: 'failed',
+      image: r.outputs.image,
+      digest: r.outputs.digest,
+    });
     expect(r.outputs['scan-status']).toBe('ACTIVE');
     expect(JSON.parse(r.outputs['severity-counts']!)).toMatchObject({
       CRITICAL: 1,

@@ -52,6 +52,8 @@ async function main(runner: Runner): Promise<void> {
   const controller = new AbortController();
   const disarm: (() => void)[] = [abortOnCancel(controller)];
   let work: string | undefined;
+  /** Set once the image is in the registry: a later failure (the scan) still names it. */
+  let pushed: { image: string; digest: string } | undefined;
   try {
     const config = parseInputs((name) => runner.input(name), runner.env);
     if (config.mode === 'build')
@@ -171,6 +173,7 @@ async function main(runner: Runner): Promise<void> {
       );
     }
 
+    pushed = { image: result.image, digest: result.digest };
     if (config.scan)
       await scan(runner, summary, ecr, config.scan, repository, result, jobDirectory, signal);
   } catch (caught) {
@@ -188,6 +191,7 @@ async function main(runner: Runner): Promise<void> {
         suiteVersion: SUITE_VERSION,
         outcome: 'failed',
         reason,
+        ...pushed,
       }),
     );
     failStep(runner, error);
