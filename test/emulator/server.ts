@@ -11,6 +11,10 @@ import { Sts, type StsSetup } from './sts.ts';
 import { element } from './xml.ts';
 import { CloudWatch } from './cloudwatch.ts';
 import { Ecs, type EcsOptions } from './ecs/service.ts';
+import { startDockerRegistry, type DockerRegistry } from './ecr/docker-registry.ts';
+import { RegistryClient } from './ecr/registry-client.ts';
+import { RegistryFront } from './ecr/registry-front.ts';
+import { Ecr, type EcrOptions } from './ecr/service.ts';
 import { Elbv2 } from './elbv2.ts';
 import { CloudWatchLogs } from './logs.ts';
 import { MetricStore } from './metrics.ts';
@@ -33,6 +37,8 @@ export interface EmulatorOptions {
   readonly trafficTickMs?: TrafficOptions['tickMs'];
   /** ECS: region, account, pacing; `world` swaps in stand-ins for ELBv2, CloudWatch or Logs. */
   readonly ecs?: EcsOptions;
+  /** ECR: region, account, and `registry: true` to start a docker-registry behind it. */
+  readonly ecr?: EcrOptions;
 }
 
 /** One request, as the call log keeps it. Never holds tokens, keys or other parameters. */
@@ -64,6 +70,9 @@ export interface Emulator {
   readonly logs: CloudWatchLogs;
   readonly traffic: TrafficModel;
   readonly ecs: Ecs;
+  readonly ecr: Ecr;
+  /** The /v2 registry endpoint in front of docker-registry; undefined without `ecr.registry`. */
+  readonly registry: RegistryFront | undefined;
   /** Stops listening and destroys every connection, including hung and keep-alive ones. */
   close(): Promise<void>;
 }
@@ -100,8 +109,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     options.ecs,
   );
-  const registry = new ServiceRegistry([sts, elbv2, cloudwatch, logs, ecs]);
+  const ecr = new Ecr({ clock }, options.ecr);
+  const registry = new ServiceRegistry([sts, elbv2, cloudwatch, logs, ecs, ecr]);
   const faults = new Faults();
+  let dockerRegistry: DockerRegistry | undefined;
+  let registryFront: RegistryFront | undefined;
   const calls: CallRecord[] = [];
 
   const log = (entry: Omit<CallRecord, 'at'>, at: Date) => calls.push({ ...entry, at });
@@ -111,6 +123,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const requestId = randomUUID();
     const body = await readBody(req);
     if (body === undefined) return;
+    if (registryFront && /^\/v2(\/|$)/.test(req.url ?? '')) {
+      return registryFront.handle(req, res, body);
+    }
     const request: EmulatorRequest = {
       method: req.method ?? 'GET',
       rawUrl: req.url ?? '/',
@@ -210,10 +225,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     throw new Error('emulator has no TCP address');
 
   traffic.start();
+  const url = `http://127.0.0.1:${address.port}`;
+  if (options.ecr?.registry) {
+    try {
+      dockerRegistry = await startDockerRegistry(ecr.password);
+    } catch (error) {
+      lifetime.abort();
+      server.close();
+      throw error;
+    }
+    registryFront = new RegistryFront(ecr, faults, dockerRegistry.url);
+    ecr.attachRegistry(new RegistryClient(dockerRegistry.url, 'AWS', ecr.password), url);
+  }
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    url,
     port: address.port,
     calls,
     faults,
@@ -224,12 +251,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     logs,
     traffic,
     ecs,
+    ecr,
+    registry: registryFront,
     close() {
       closing ??= new Promise<void>((resolve) => {
         lifetime.abort();
         server.close(() => resolve());
         server.closeAllConnections();
-      });
+      }).then(() => dockerRegistry?.close());
       return closing;
     },
   };
