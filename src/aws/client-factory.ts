@@ -1,6 +1,7 @@
 // The one place AWS SDK clients get their configuration: region, endpoint overrides, timeouts,
 // the suite's retry strategy and user agent.
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { proxyAgents } from '../lib/proxy.ts';
 import { SUITE_NAME, SUITE_VERSION } from '../lib/version.ts';
 import { endpointOverride } from './endpoint.ts';
 import {
@@ -43,6 +44,7 @@ export function clientConfig(serviceId: string, options: ClientOptions) {
     ...(endpoint ? { endpoint } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
     requestHandler: new NodeHttpHandler({
+      ...proxyAgents(options.env ?? process.env),
       connectionTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       // Without this the SDK only warns when the time runs out, and a hung call hangs forever.

@@ -16,6 +16,7 @@ import {
   expectNoSecretsIn,
   runAction,
   startAction,
+  startForwardProxy,
 } from '../harness/index.ts';
 import { buildBaseImage } from './buildah-base-image.ts';
 import { errors, expectFailure, result } from './step-assertions.ts';
@@ -524,6 +525,30 @@ describe('ecr-build-push promote', () => {
     });
     expect(again.exitCode).toBe(0);
     expect(result(again)).toMatchObject({ uploadedBlobs: 0, unchangedTags: ['prod-a3f1c9e'] });
+  });
+
+  it('copies through HTTPS_PROXY / HTTP_PROXY: the ECR API and the registry both take it', async () => {
+    const proxy = await startForwardProxy();
+    try {
+      emulator.ecr.createRepository('proxied/api', { registryId: '210987654321' });
+      const r = await run(
+        {
+          mode: 'promote',
+          'source-image': built.outputs.image!,
+          repository: 'proxied/api',
+          'registry-id': '210987654321',
+          tags: 'via-proxy',
+        },
+        { env: { HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url } },
+      );
+      expect(r.exitCode).toBe(0);
+      expect(result(r)).toMatchObject({ outcome: 'promoted', copied: true });
+      // The SDK's ECR calls as absolute-form requests, the registry client's through a tunnel.
+      expect(proxy.seen).toContain(`POST http://${host()}/`);
+      expect(proxy.seen).toContain(`CONNECT ${host()}`);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('adds tags to an image in its own repository without copying anything', async () => {

@@ -8,9 +8,11 @@ import {
   type ActionRun,
   cleanupActionRuns,
   expectNoSecretsIn,
+  type ForwardProxy,
   type OidcIssuer,
   runAction,
   startAction,
+  startForwardProxy,
   startOidcIssuer,
 } from '../harness/index.ts';
 
@@ -389,6 +391,35 @@ describe('oidc-assume bundle', () => {
     expect(text).toContain('[staging]');
     expect(text).not.toContain('[tools]');
     expect(second.post?.log).toContain("Removed profile 'tools'");
+  });
+});
+
+describe('oidc-assume behind a proxy', () => {
+  let proxy: ForwardProxy;
+  beforeAll(async () => {
+    proxy = await startForwardProxy();
+  });
+  afterAll(() => proxy.close());
+
+  it('sends the token request and every STS call through HTTPS_PROXY / HTTP_PROXY', async () => {
+    const r = await run(
+      { 'role-to-assume': DEPLOY_ROLE },
+      { env: { HTTP_PROXY: proxy.url, https_proxy: proxy.url } },
+    );
+    expect(r.exitCode).toBe(0);
+    const through = proxy.seen.join('\n');
+    expect(through).toContain(new URL(emulator.url).host); // STS
+    expect(through).toContain(new URL(issuer.requestUrl).host); // the OIDC token request
+  });
+
+  it('goes direct to the hosts NO_PROXY names', async () => {
+    const before = proxy.seen.length;
+    const r = await run(
+      { 'role-to-assume': DEPLOY_ROLE },
+      { env: { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1,localhost' } },
+    );
+    expect(r.exitCode).toBe(0);
+    expect(proxy.seen.length).toBe(before);
   });
 });
 

@@ -29,3 +29,4 @@ export {
 export { encodedForms, expectNoSecretsIn, findLeakedSecrets } from './secrets.ts';
 export type { Annotation, AnnotationLevel } from './workflow-commands.ts';
 export { runnerView } from './runner-view.ts';
+export { type ForwardProxy, startForwardProxy } from './forward-proxy.ts';
