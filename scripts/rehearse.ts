@@ -1,10 +1,15 @@
 // A local rehearsal of the suite's deploy flow: the bundled actions run exactly as the runner
-// runs them, against the AWS emulator and a local GitHub OIDC issuer. It grows with each action;
-// today: the credentials every deploy job starts with (oidc-assume), then canary deployments to
-// staging (ecs-canary-deploy), one healthy and one whose 5xx rate makes it roll back. The
-// emulator runs ECS 120x faster than the wall clock: a minute of bake takes half a second.
+// runs them, against the AWS emulator (its ECR in front of a real docker-registry) and a local
+// GitHub OIDC issuer. Staging: credentials (oidc-assume), an image built once with buildah and
+// pushed by digest (ecr-build-push), deployed as an ECS-native canary (ecs-canary-deploy); a bad
+// build is rolled back by the analysis. Production: a refused reach from staging, the approved
+// job's credentials, the staging digest promoted to the production account without a rebuild,
+// and a chained role. The emulator runs ECS 120x faster than the wall clock.
 //
 //   ./dev rehearse            (or: npm run build && npm run rehearse)
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CANARY_INPUTS_AT_120X, seedBlueGreenApp } from '../test/emulator/seed-app.ts';
 import { startEmulator } from '../test/emulator/server.ts';
 import {
@@ -33,6 +38,7 @@ const trustFor = (environment: string) => ({
 const emulator = await startEmulator({
   timeScale: 120,
   seed: 7,
+  ecr: { registry: true },
   sts: {
     oidcProviders: [
       { url: issuer.url, clientIds: ['sts.amazonaws.com'], accountId: '111122223333' },
@@ -51,6 +57,27 @@ const ECR = '111122223333.dkr.ecr.eu-west-1.amazonaws.com/shop';
 const shop = seedBlueGreenApp(emulator, { name: 'shop', cluster: 'staging', repository: ECR });
 // shop:3 answers 30 % of its requests with a 5xx.
 emulator.scenario.setBehaviour(shop.v1.replace(/:1$/, ':3'), { errorRate: 0.3 });
+// Production's repository in its own account; staging's is created by the first build.
+emulator.ecr.createRepository('production/shop', {
+  immutable: true,
+  registryId: '444455556666',
+});
+
+// The app's source at two commits, and buildah's storage for this rehearsal only.
+const scratch = await mkdtemp(join(tmpdir(), 'rehearsal-'));
+const storageConf = join(scratch, 'storage.conf');
+await writeFile(
+  storageConf,
+  `[storage]\ndriver = "vfs"\ngraphroot = "${scratch}/storage"\nrunroot = "${scratch}/run"\n`,
+);
+async function checkout(version: string): Promise<string> {
+  const dir = join(scratch, `shop-${version}`);
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'app.txt'), `shop ${version}\n`);
+  await writeFile(join(dir, 'Containerfile'), 'FROM scratch\nCOPY app.txt /srv/app.txt\n');
+  return dir;
+}
+const BUILD_ENV = { CONTAINERS_STORAGE_CONF: storageConf, BUILDAH_ISOLATION: 'chroot' };
 
 const CANARY = {
   ...CANARY_INPUTS_AT_120X,
@@ -63,34 +90,65 @@ interface Step {
   action?: string;
   title: string;
   environment: string;
-  inputs: Record<string, string>;
-  env?: (previous: ActionRun[]) => Record<string, string>;
+  inputs: Record<string, string> | ((previous: Map<string, ActionRun>) => Record<string, string>);
+  /** The job's environment: the credentials an earlier step exported. */
+  credentialsFrom?: string;
+  /** The workspace: the app's source at this version. */
+  source?: string;
   oidc?: boolean;
+  /** Later steps find this run by name. */
+  name?: string;
   expect: 'success' | 'failure';
 }
 
+const image = (previous: Map<string, ActionRun>, name: string) =>
+  previous.get(name)?.outputs.image ?? '';
+
 const steps: Step[] = [
   {
+    name: 'staging-credentials',
     title: 'staging job: assume the staging deploy role',
     environment: 'staging',
     inputs: { 'role-to-assume': STAGING_ROLE, 'allowed-account-ids': '111122223333' },
     expect: 'success',
   },
   {
-    action: 'ecs-canary-deploy',
-    title: 'staging job: deploy shop v2 as a canary (20 % of traffic, judged against v1)',
+    action: 'ecr-build-push',
+    name: 'build-v2',
+    title: 'staging job: build shop v2 once with buildah and push it by digest',
     environment: 'staging',
-    inputs: { ...CANARY, images: `app=${ECR}:v2` },
-    env: (previous) => previous[0]!.exportedEnv,
+    inputs: { repository: 'shop', 'create-repository': 'true', builder: 'buildah', tags: 'v2' },
+    credentialsFrom: 'staging-credentials',
+    source: 'v2',
     oidc: false,
     expect: 'success',
   },
   {
     action: 'ecs-canary-deploy',
-    title: 'staging job: deploy shop v3, whose 5xx rate makes the analysis roll it back',
+    title: 'staging job: deploy that digest as a canary (20 % of traffic, judged against v1)',
     environment: 'staging',
-    inputs: { ...CANARY, images: `app=${ECR}:v3` },
-    env: (previous) => previous[0]!.exportedEnv,
+    inputs: (previous) => ({ ...CANARY, images: `app=${image(previous, 'build-v2')}` }),
+    credentialsFrom: 'staging-credentials',
+    oidc: false,
+    expect: 'success',
+  },
+  {
+    action: 'ecr-build-push',
+    name: 'build-v3',
+    title: 'staging job: build and push shop v3',
+    environment: 'staging',
+    inputs: { repository: 'shop', builder: 'buildah', tags: 'v3' },
+    credentialsFrom: 'staging-credentials',
+    source: 'v3',
+    oidc: false,
+    expect: 'success',
+  },
+  {
+    action: 'ecs-canary-deploy',
+    title: 'staging job: deploy v3, whose 5xx rate makes the analysis roll it back',
+    environment: 'staging',
+    inputs: (previous) => ({ ...CANARY, images: `app=${image(previous, 'build-v3')}` }),
+    credentialsFrom: 'staging-credentials',
     oidc: false,
     expect: 'failure',
   },
@@ -101,9 +159,26 @@ const steps: Step[] = [
     expect: 'failure',
   },
   {
+    name: 'production-credentials',
     title: 'production job (after approval): assume the production deploy role',
     environment: 'production',
     inputs: { 'role-to-assume': PRODUCTION_ROLE, 'allowed-account-ids': '444455556666' },
+    expect: 'success',
+  },
+  {
+    action: 'ecr-build-push',
+    title:
+      'production job: promote the v2 digest staging ran to the production account, no rebuild',
+    environment: 'production',
+    inputs: (previous) => ({
+      mode: 'promote',
+      'source-image': image(previous, 'build-v2'),
+      repository: 'production/shop',
+      'registry-id': '444455556666',
+      tags: 'release-{short-sha}',
+    }),
+    credentialsFrom: 'production-credentials',
+    oidc: false,
     expect: 'success',
   },
   {
@@ -115,13 +190,14 @@ const steps: Step[] = [
       'role-external-id': 'octo-release',
       'aws-profile': 'artifacts',
     },
-    env: (previous) => previous.at(-1)!.exportedEnv,
+    credentialsFrom: 'production-credentials',
     oidc: false,
     expect: 'success',
   },
 ];
 
 const runs: ActionRun[] = [];
+const named = new Map<string, ActionRun>();
 const rows: string[][] = [];
 let mismatches = 0;
 try {
@@ -131,14 +207,22 @@ try {
   );
   for (const [index, step] of steps.entries()) {
     issuer.setContext({ environment: step.environment, jobWorkflowRef: WORKFLOW });
+    const inputs = typeof step.inputs === 'function' ? step.inputs(named) : step.inputs;
+    const credentials = step.credentialsFrom ? named.get(step.credentialsFrom)?.exportedEnv : {};
     const run = await runAction({
       action: `actions/${step.action ?? 'oidc-assume'}/action.yml`,
-      timeoutMs: 60_000,
-      inputs: { 'aws-region': 'eu-west-1', ...step.inputs },
+      timeoutMs: 90_000,
+      inputs: { 'aws-region': 'eu-west-1', ...inputs },
       ...(step.oidc === false ? {} : { oidc: issuer }),
-      env: { AWS_ENDPOINT_URL: emulator.url, ...step.env?.(runs) },
+      ...(step.source ? { cwd: await checkout(step.source) } : {}),
+      env: {
+        AWS_ENDPOINT_URL: emulator.url,
+        ...credentials,
+        ...(step.action === 'ecr-build-push' ? BUILD_ENV : {}),
+      },
     });
     runs.push(run);
+    if (step.name) named.set(step.name, run);
     const outcome = run.exitCode === 0 ? 'success' : 'failure';
     if (outcome !== step.expect) mismatches++;
     console.log(`── step ${index + 1}: ${step.title} (environment: ${step.environment})`);
@@ -151,14 +235,22 @@ try {
       String(index + 1),
       step.environment,
       step.action ?? 'oidc-assume',
-      step.inputs['role-to-assume']?.split('/').pop() ?? step.inputs.images ?? '',
+      inputs['role-to-assume']?.split('/').pop() ??
+        run.outputs.image?.replace(/^[^/]+\//, '') ??
+        inputs.images?.replace(/^[^/]+\//, '') ??
+        '',
       outcome,
-      run.outputs['aws-account-id'] ?? run.outputs.status ?? '-',
+      run.outputs['aws-account-id'] ??
+        run.outputs.status ??
+        run.outputs.digest?.slice(0, 19) ??
+        '-',
       `${run.durationMs.toFixed(0)} ms`,
     ]);
   }
 
   const secrets = [
+    emulator.ecr.password,
+    ...emulator.ecr.issuedTokens,
     issuer.requestToken,
     ...issuer.issued.map((t) => t.token),
     ...runs.flatMap((r) => [
@@ -168,7 +260,7 @@ try {
   ];
   const leaks = runs.flatMap((run) => findLeakedSecrets(run, secrets));
   console.log(
-    'step | environment | action | role or image | outcome | account or ECS status | time',
+    'step | environment | action | role or image | outcome | account, ECS status or digest | time',
   );
   for (const row of rows) console.log(row.join(' | '));
   console.log(
@@ -184,4 +276,5 @@ try {
   await emulator.close();
   await issuer.close();
   await cleanupActionRuns();
+  await rm(scratch, { recursive: true, force: true });
 }
