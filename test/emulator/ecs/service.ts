@@ -19,7 +19,6 @@ import type {
   ListServiceDeploymentsRequest,
   ListTaskDefinitionsRequest,
   ListTasksRequest,
-  RunTaskRequest,
   LoadBalancer,
   RegisterTaskDefinitionRequest,
   Service as EcsServiceDescription,
@@ -66,7 +65,6 @@ import {
 } from './model.ts';
 import { page } from './paging.ts';
 import { TaskDefinitions, type TaskDefinitionRecord } from './task-definitions.ts';
-import { StandaloneTasks, type TaskProgram } from './run-task.ts';
 import { TaskFleet } from './tasks.ts';
 import { SECOND, Timers } from './timers.ts';
 
@@ -122,15 +120,12 @@ export class Ecs implements Service<JsonObject> {
     'StopServiceDeployment',
     'ListTasks',
     'DescribeTasks',
-    'RunTask',
-    'StopTask',
   ]);
   readonly unsignedActions: ReadonlySet<string> = new Set();
   readonly taskDefinitions: TaskDefinitions;
 
   readonly #ecs: EcsContext;
   readonly #fleet: TaskFleet;
-  readonly #standalone: StandaloneTasks;
   readonly #clusters = new Map<string, ClusterState>();
   readonly #runs = new Map<string, ServiceDeploymentRun>();
   readonly #runsByService = new Map<string, ServiceDeploymentRun[]>();
@@ -151,7 +146,6 @@ export class Ecs implements Service<JsonObject> {
     };
     this.taskDefinitions = new TaskDefinitions(partition, dependencies.clock);
     this.#fleet = new TaskFleet(this.#ecs);
-    this.#standalone = new StandaloneTasks(this.#ecs);
   }
 
   async handle(call: ActionCall<JsonObject>): Promise<unknown> {
@@ -208,21 +202,6 @@ export class Ecs implements Service<JsonObject> {
         return this.#listTasks(input as ListTasksRequest);
       case 'DescribeTasks':
         return this.#describeTasks(input as unknown as DescribeTasksRequest);
-      case 'RunTask': {
-        const request = input as unknown as RunTaskRequest;
-        const cluster = this.#cluster(request.cluster);
-        const record = this.#taskDefinition(requiredString(input, 'taskDefinition'));
-        return this.#standalone.run(cluster, record, request);
-      }
-      case 'StopTask': {
-        const cluster = this.#cluster(optionalString(input, 'cluster'));
-        const reference = requiredString(input, 'task');
-        const task = this.#standalone.get(this.#taskArnOf(cluster, reference));
-        if (task === undefined || task.cluster !== cluster) {
-          throw invalidParameter('The referenced task was not found.');
-        }
-        return { task: this.#standalone.stop(task, optionalString(input, 'reason') ?? '') };
-      }
       default:
         throw invalidParameter(`Unsupported action ${call.action}.`);
     }
@@ -290,20 +269,9 @@ export class Ecs implements Service<JsonObject> {
     return this.#runs.get(arn)?.stageHistory.map((s) => s.stage) ?? [];
   }
 
-  /** Every task the emulator has started, as DescribeTasks shows them (standalone ones last). */
+  /** Every task the emulator has started, as DescribeTasks shows them. */
   tasks(): Task[] {
-    return [
-      ...this.#fleet.all().map((t) => this.#fleet.describe(t, false)),
-      ...this.#standalone.all().map((t) => this.#standalone.describe(t)),
-    ];
-  }
-
-  /**
-   * Test control: what containers of `image` do when a standalone task (RunTask) runs them: the
-   * program's lines go to the container's awslogs stream, its result is the exit code.
-   */
-  setTaskProgram(image: string | RegExp, program: TaskProgram): void {
-    this.#standalone.setProgram(image, program);
+    return this.#fleet.all().map((t) => this.#fleet.describe(t, false));
   }
 
   // ---- clusters --------------------------------------------------------------------------------
@@ -873,14 +841,6 @@ export class Ecs implements Service<JsonObject> {
     const service =
       input.serviceName === undefined ? undefined : this.#service(cluster, input.serviceName);
     const desired = input.desiredStatus ?? 'RUNNING';
-    const standalone = this.#standalone
-      .all()
-      .filter((t) => t.cluster === cluster && service === undefined)
-      .filter((t) => input.family === undefined || t.record.family === input.family)
-      .filter((t) => input.startedBy === undefined || t.startedBy === input.startedBy)
-      .filter((t) => input.launchType === undefined || t.launchType === input.launchType)
-      .filter((t) => t.desiredStatus === desired)
-      .map((t) => t.arn);
     const arns = this.#fleet
       .all()
       .filter((t) => t.service.cluster === cluster)
@@ -889,8 +849,7 @@ export class Ecs implements Service<JsonObject> {
       .filter((t) => input.startedBy === undefined || t.revision.legacy.id === input.startedBy)
       .filter((t) => input.launchType === undefined || t.revision.launchType === input.launchType)
       .filter((t) => t.desiredStatus === desired)
-      .map((t) => t.arn)
-      .concat(standalone);
+      .map((t) => t.arn);
     const { items, nextToken } = page(arns, input.maxResults, input.nextToken);
     return { taskArns: items, ...(nextToken === undefined ? {} : { nextToken }) };
   }
@@ -905,22 +864,15 @@ export class Ecs implements Service<JsonObject> {
     const tasks: Task[] = [];
     const failures: Failure[] = [];
     for (const reference of references) {
-      const arn = this.#taskArnOf(cluster, reference);
+      const arn = reference.startsWith('arn:')
+        ? reference
+        : taskArn(this.#ecs.partition, cluster.name, reference);
       const task = this.#fleet.get(arn);
-      const standalone = this.#standalone.get(arn);
-      if (task !== undefined && task.service.cluster === cluster) {
-        tasks.push(this.#fleet.describe(task, includeTags));
-      } else if (standalone !== undefined && standalone.cluster === cluster) {
-        tasks.push(this.#standalone.describe(standalone, includeTags));
-      } else failures.push({ arn, reason: 'MISSING' });
+      if (task === undefined || task.service.cluster !== cluster) {
+        failures.push({ arn, reason: 'MISSING' });
+      } else tasks.push(this.#fleet.describe(task, includeTags));
     }
     return { tasks, failures };
-  }
-
-  #taskArnOf(cluster: ClusterState, reference: string): string {
-    return reference.startsWith('arn:')
-      ? reference
-      : taskArn(this.#ecs.partition, cluster.name, reference);
   }
 }
 
