@@ -12,16 +12,17 @@ import {
   recordMigration,
 } from './history.ts';
 import { concurrentIndexTable, dropNewInvalidIndexes, invalidIndexes } from './invalid-indexes.ts';
-import type { Migration, Part } from './migration-set.ts';
+import type { Migration, Part, PhaseInput } from './migration-set.ts';
 import type { Statement } from './parser.ts';
 import { LOCK_NOT_AVAILABLE, type SqlSession, configureSession, sqlState } from './session.ts';
-import { type PendingMigration, computeStatus } from './status.ts';
+import { type Deferred, type PendingMigration, computeStatus } from './status.ts';
 import { type Version, formatVersion } from './version.ts';
 
 export interface ApplyOptions {
   history: HistoryTable;
   outOfOrder: boolean;
   baselineVersion: Version | undefined;
+  phase: PhaseInput;
   lockWaitMs: number;
   lockTimeoutMs: number;
   statementTimeoutMs: number;
@@ -64,7 +65,12 @@ export interface FailedMigration {
 }
 
 export type ApplyResult =
-  | { outcome: 'applied' | 'up-to-date'; applied: AppliedMigration[]; current: string | undefined }
+  | {
+      outcome: 'applied' | 'up-to-date';
+      applied: AppliedMigration[];
+      current: string | undefined;
+      deferred: Deferred[];
+    }
   | {
       outcome: 'failed';
       applied: AppliedMigration[];
@@ -139,6 +145,7 @@ export async function applyMigrations(
       outcome: applied.length > 0 ? 'applied' : 'up-to-date',
       applied,
       current: last?.version ?? status.current,
+      deferred: status.deferred,
     };
   } finally {
     // A broken connection has released the lock already: the session is gone.

@@ -17,6 +17,18 @@ export interface Part {
 export interface Migration extends MigrationFile {
   statements: Statement[];
   parts: Part[];
+  /** Expand (compatible with the running version) unless marked `-- rds-migrate: contract`. */
+  phase: 'expand' | 'contract';
+}
+
+/** A migration marks itself as a contract (destructive) migration with this comment line. */
+export const CONTRACT_MARK = /^\s*--\s*rds-migrate:\s*contract\b/im;
+
+export type PhaseInput = 'expand' | 'contract' | 'all';
+
+/** Expand runs before the canary: contract migrations wait for `contract` (or `all`). */
+export function inPhase(migration: Pick<Migration, 'phase'>, phase: PhaseInput): boolean {
+  return phase !== 'expand' || migration.phase === 'expand';
 }
 
 export function partsOf(statements: readonly Statement[]): Part[] {
@@ -39,7 +51,12 @@ export function toMigration(file: MigrationFile): Migration {
       `${file.script}:${control.line}:${control.column}: '${control.sql.split(/\s/)[0]}' controls the transaction, which rds-migrate manages (one per migration, concurrent statements outside it): remove it.`,
     );
   }
-  return { ...file, statements, parts: partsOf(statements) };
+  return {
+    ...file,
+    statements,
+    parts: partsOf(statements),
+    phase: CONTRACT_MARK.test(file.text) ? 'contract' : 'expand',
+  };
 }
 
 /** Every migration under `directory`, parsed; any naming or syntax error stops here. */

@@ -1,15 +1,16 @@
 // What `apply` would do, without changing anything: no history table is created, no lock taken.
 import type { MigrateEvent } from './events.ts';
 import { type HistoryTable, historyExists, readHistory } from './history.ts';
-import type { Migration } from './migration-set.ts';
+import type { Migration, PhaseInput } from './migration-set.ts';
 import { type SqlSession, configureSession } from './session.ts';
-import { type PendingMigration, computeStatus } from './status.ts';
+import { type Deferred, type PendingMigration, computeStatus } from './status.ts';
 import { type Version, formatVersion } from './version.ts';
 
 export interface PlanOptions {
   history: HistoryTable;
   outOfOrder: boolean;
   baselineVersion: Version | undefined;
+  phase: PhaseInput;
   lockTimeoutMs: number;
   statementTimeoutMs: number;
 }
@@ -19,6 +20,7 @@ export interface PlannedMigration {
   version: string | null;
   description: string;
   reason: PendingMigration['reason'];
+  phase: Migration['phase'];
   resumeFromPart: number;
   parts: {
     transactional: boolean;
@@ -33,6 +35,7 @@ export interface Plan {
   baseline: string | undefined;
   missingLocally: string[];
   pending: PlannedMigration[];
+  deferred: Deferred[];
 }
 
 export function describePending(pending: PendingMigration): PlannedMigration {
@@ -42,6 +45,7 @@ export function describePending(pending: PendingMigration): PlannedMigration {
     version: migration.version ? formatVersion(migration.version) : null,
     description: migration.description,
     reason: pending.reason,
+    phase: migration.phase,
     resumeFromPart: pending.resumeFromPart,
     parts: migration.parts.map((part) => ({
       transactional: part.transactional,
@@ -72,5 +76,6 @@ export async function planMigrations(
     baseline: status.baseline ? formatVersion(status.baseline) : undefined,
     missingLocally: status.missingLocally,
     pending: status.pending.map(describePending),
+    deferred: status.deferred,
   };
 }

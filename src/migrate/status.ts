@@ -2,7 +2,7 @@
 // Every refusal here happens before anything runs.
 import { UserError } from '../lib/errors.ts';
 import type { HistoryRow } from './history.ts';
-import type { Migration } from './migration-set.ts';
+import { type Migration, type PhaseInput, inPhase } from './migration-set.ts';
 import { type Version, compareVersions, formatVersion, parseVersion } from './version.ts';
 
 export interface PendingMigration {
@@ -13,14 +13,23 @@ export interface PendingMigration {
   reason: 'new' | 'out-of-order' | 'resume' | 'repeatable-new' | 'repeatable-changed';
 }
 
+export interface Deferred {
+  script: string;
+  version: string | null;
+}
+
 export interface StatusOptions {
   outOfOrder: boolean;
   /** Adopts a database without history: versions up to this one count as applied. */
   baselineVersion: Version | undefined;
+  /** expand leaves contract migrations pending (deferred) for a later contract run. */
+  phase: PhaseInput;
 }
 
 export interface Status {
   pending: PendingMigration[];
+  /** Contract migrations left for the contract phase. */
+  deferred: Deferred[];
   /** Successful versioned and baseline rows, by version. */
   appliedVersions: number;
   /** Applied versions with no file any more (a warning: squashed or deleted files). */
@@ -101,7 +110,8 @@ export function computeStatus(
     if (failed) {
       pending.push({ migration, resumeFromPart: failed.partsApplied, reason: 'resume' });
     } else if (highest && compareVersions(version, highest) < 0) {
-      if (!options.outOfOrder) {
+      // A contract migration deferred by an expand run is below later expand versions by design.
+      if (!options.outOfOrder && migration.phase !== 'contract') {
         throw new UserError(
           `Migration '${migration.script}' (version ${key}) is new but below the highest applied version ${formatVersion(highest)}: give it a version above ${formatVersion(highest)}, or set out-of-order: true to apply it anyway.`,
         );
@@ -111,6 +121,12 @@ export function computeStatus(
       pending.push({ migration, resumeFromPart: 0, reason: 'new' });
     }
   }
+  const deferred = pending
+    .filter((p) => !inPhase(p.migration, options.phase))
+    .map((p) => ({
+      script: p.migration.script,
+      version: p.migration.version ? formatVersion(p.migration.version) : null,
+    }));
   const missingLocally = [...appliedByVersion.entries()]
     .filter(([key]) => !onDisk.has(key))
     .map(([key, row]) => `${key} (${row.script})`);
@@ -122,7 +138,8 @@ export function computeStatus(
     .sort(compareVersions);
   const last = all.at(-1);
   return {
-    pending,
+    pending: pending.filter((p) => inPhase(p.migration, options.phase)),
+    deferred,
     appliedVersions: appliedByVersion.size,
     missingLocally,
     current: last ? formatVersion(last) : undefined,

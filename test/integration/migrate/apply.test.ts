@@ -52,7 +52,12 @@ describe('apply', () => {
     const { result } = await apply(server, db, files.dir);
     expect(result.applied.map((a) => a.script)).toEqual(['V1.9__nine.sql', 'V1.10__ten.sql']);
     const again = await apply(server, db, files.dir);
-    expect(again.result).toEqual({ outcome: 'up-to-date', applied: [], current: '1.10' });
+    expect(again.result).toEqual({
+      outcome: 'up-to-date',
+      applied: [],
+      current: '1.10',
+      deferred: [],
+    });
   });
 
   it('re-runs a repeatable migration when, and only when, it changes', async () => {
@@ -112,6 +117,32 @@ describe('apply', () => {
       ['1', '<< baseline >>'],
       ['2', 'V2__orders.sql'],
     ]);
+  });
+
+  it('leaves contract migrations for the contract phase, then applies them below later expand versions', async () => {
+    const db = await server.createDatabase();
+    const files = migrationsDir({
+      'V1__customers.sql': `${V1}\nALTER TABLE customers ADD COLUMN legacy text;`,
+      'V2__drop_legacy.sql': '-- rds-migrate: contract\nALTER TABLE customers DROP COLUMN legacy;',
+      'V3__orders.sql': 'CREATE TABLE orders (id bigint);',
+    });
+    const expand = await apply(server, db, files.dir, { phase: 'expand' });
+    expect(expand.result).toMatchObject({
+      outcome: 'applied',
+      deferred: [{ script: 'V2__drop_legacy.sql', version: '2' }],
+    });
+    expect(expand.result.applied.map((a) => a.script)).toEqual([
+      'V1__customers.sql',
+      'V3__orders.sql',
+    ]);
+    const contract = await apply(server, db, files.dir, { phase: 'contract' });
+    expect(contract.result.applied.map((a) => a.script)).toEqual(['V2__drop_legacy.sql']);
+    expect(
+      await server.query(
+        db,
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'customers' ORDER BY 1",
+      ),
+    ).toEqual([{ column_name: 'id' }, { column_name: 'name' }]);
   });
 
   it('applies each migration exactly once when two runners start at once', async () => {

@@ -160,6 +160,7 @@ describe('plan', () => {
           history: historyTable('"public"', '"schema_history"'),
           outOfOrder: false,
           baselineVersion: undefined,
+          phase: 'all',
           lockTimeoutMs: OPTIONS.lockTimeoutMs,
           statementTimeoutMs: OPTIONS.statementTimeoutMs,
         },
@@ -170,12 +171,14 @@ describe('plan', () => {
         current: undefined,
         baseline: undefined,
         missingLocally: [],
+        deferred: [],
         pending: [
           {
             script: 'V1__orders.sql',
             version: '1',
             description: 'orders',
             reason: 'new',
+            phase: 'expand',
             resumeFromPart: 0,
             parts: [
               {

@@ -30,6 +30,7 @@ export const OPTIONS: ApplyOptions = {
   history: historyTable('"public"', '"schema_history"'),
   outOfOrder: false,
   baselineVersion: undefined,
+  phase: 'all',
   lockWaitMs: 10_000,
   lockTimeoutMs: 2_000,
   statementTimeoutMs: 60_000,
