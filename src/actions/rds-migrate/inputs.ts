@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+import { type InputRegistry, readInputs } from '../../lib/action-io.ts';
+import { parseDuration } from '../../lib/durations.ts';
+import { UserError } from '../../lib/errors.ts';
+import { parseBoolean, parseInteger } from '../../lib/parse.ts';
+import { type ConnectionTarget, parseDatabaseUrl } from '../../migrate/connection.ts';
+import { type HistoryTable, historyTable } from '../../migrate/history.ts';
+import { quoteIdentifier } from '../../migrate/identifiers.ts';
+import type { PhaseInput } from '../../migrate/migration-set.ts';
+import { VERSION_TEXT, type Version, parseVersion } from '../../migrate/version.ts';
+
+export const INPUTS = {
+  command: { default: 'plan' },
+  migrations: { default: 'migrations/' },
+  'database-url': {},
+  phase: { default: 'all' },
+  'history-schema': { default: 'public' },
+  'history-table': { default: 'rds_migrate_history' },
+  'out-of-order': { default: 'false' },
+  'baseline-version': {},
+  'lock-timeout': { default: '5s' },
+  'statement-timeout': { default: '30m' },
+  'lock-retries': { default: '5' },
+  'lock-wait': { default: '10m' },
+  'allow-destructive': { default: 'false' },
+  'ca-bundle': {},
+  'allow-plaintext': { default: 'false' },
+  'connect-timeout': { default: '15s' },
+} as const satisfies InputRegistry;
+
+export const OUTPUTS = ['applied', 'pending', 'findings', 'comment', 'result'] as const;
+
+const COMMANDS = ['lint', 'plan', 'apply'] as const;
+const PHASES = ['expand', 'contract', 'all'] as const;
+
+export interface RdsMigrateConfig {
+  command: (typeof COMMANDS)[number];
+  migrationsDir: string;
+  /** Undefined for lint, which needs no database. */
+  target: ConnectionTarget | undefined;
+  phase: PhaseInput;
+  history: HistoryTable;
+  outOfOrder: boolean;
+  baselineVersion: Version | undefined;
+  lockTimeoutMs: number;
+  statementTimeoutMs: number;
+  lockRetries: number;
+  lockWaitMs: number;
+  allowDestructive: boolean;
+  connectTimeoutMs: number;
+}
+
+function oneOf<T extends string>(input: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UserError(`Input '${input}' is '${value}': use one of ${allowed.join(', ')}.`);
+  }
+  return value as T;
+}
+
+/** Reads the database URL alone, so it can be masked before anything else is checked. */
+export function secretInputs(read: (name: string) => string | undefined): string[] {
+  const url = read('database-url')?.trim();
+  if (!url) return [];
+  const secrets = [url];
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    if (password) secrets.push(password, new URL(url).password);
+  } catch {
+    // Not a URL: parseInputs says so; the whole text is masked already.
+  }
+  return secrets;
+}
+
+/** Every input checked before the database is touched; the first problem is thrown. */
+export function parseInputs(
+  read: (name: string) => string | undefined,
+  workspace: string,
+): RdsMigrateConfig {
+  const { values: v } = readInputs(INPUTS, read);
+  const command = oneOf('command', v.command, COMMANDS);
+  const phase = oneOf('phase', v.phase, PHASES);
+
+  const caPath = v['ca-bundle'];
+  let ca: string | undefined;
+  if (caPath) {
+    try {
+      ca = readFileSync(caPath.startsWith('/') ? caPath : `${workspace}/${caPath}`, 'utf8');
+    } catch (error) {
+      throw new UserError(
+        `Input 'ca-bundle' names '${caPath}', which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): give the path of a PEM bundle, such as the RDS global-bundle.pem.`,
+      );
+    }
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
+      throw new UserError(`Input 'ca-bundle' (${caPath}) holds no PEM certificate.`);
+    }
+  }
+  const allowPlaintext = parseBoolean('allow-plaintext', v['allow-plaintext']);
+  let target: ConnectionTarget | undefined;
+  if (command !== 'lint') {
+    if (!v['database-url']) {
+      throw new UserError(
+        `command: ${command} needs a database: set 'database-url' (from a secret), or use command: lint.`,
+      );
+    }
+    target = parseDatabaseUrl('database-url', v['database-url'], { ca, allowPlaintext });
+  }
+
+  const baselineText = v['baseline-version'];
+  if (baselineText && !VERSION_TEXT.test(baselineText)) {
+    throw new UserError(
+      `Input 'baseline-version' is '${baselineText}': use a version like 1, 2.3 or 20260101.`,
+    );
+  }
+  const lockTimeoutMs = parseDuration('lock-timeout', v['lock-timeout']);
+  const statementTimeoutMs = parseDuration('statement-timeout', v['statement-timeout']);
+  const lockWaitMs = parseDuration('lock-wait', v['lock-wait']);
+  const connectTimeoutMs = parseDuration('connect-timeout', v['connect-timeout']);
+  if (connectTimeoutMs < 100) {
+    throw new UserError(`Input 'connect-timeout' is '${v['connect-timeout']}': use 100ms or more.`);
+  }
+
+  return {
+    command,
+    migrationsDir: v.migrations.startsWith('/') ? v.migrations : `${workspace}/${v.migrations}`,
+    target,
+    phase,
+    history: historyTable(
+      quoteIdentifier('history-schema', v['history-schema']),
+      quoteIdentifier('history-table', v['history-table']),
+    ),
+    outOfOrder: parseBoolean('out-of-order', v['out-of-order']),
+    baselineVersion: baselineText ? parseVersion(baselineText) : undefined,
+    lockTimeoutMs,
+    statementTimeoutMs,
+    lockRetries: parseInteger('lock-retries', v['lock-retries'], 0, 20),
+    lockWaitMs,
+    allowDestructive: parseBoolean('allow-destructive', v['allow-destructive']),
+    connectTimeoutMs,
+  };
+}
