@@ -1,0 +1,106 @@
+// rds-migrate's inputs: defaults, the TLS rules of database-url, and one line for each mistake.
+import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseInputs, secretInputs } from '../../../../src/actions/rds-migrate/inputs.ts';
+
+const parse = (inputs: Record<string, string>) => parseInputs((name) => inputs[name], '/workspace');
+
+describe('parseInputs', () => {
+  it('applies the defaults', () => {
+    expect(parse({ 'database-url': 'postgres://app:pw@127.0.0.1:5433/shop' })).toEqual({
+      command: 'plan',
+      migrationsDir: '/workspace/migrations/',
+      target: {
+        host: '127.0.0.1',
+        port: 5433,
+        user: 'app',
+        password: 'pw',
+        database: 'shop',
+        tls: false,
+      },
+      phase: 'all',
+      history: {
+        qualified: '"public"."rds_migrate_history"',
+        schema: '"public"',
+        table: '"rds_migrate_history"',
+      },
+      outOfOrder: false,
+      baselineVersion: undefined,
+      lockTimeoutMs: 5000,
+      statementTimeoutMs: 1_800_000,
+      lockRetries: 5,
+      lockWaitMs: 600_000,
+      allowDestructive: false,
+      connectTimeoutMs: 15_000,
+    });
+  });
+
+  it('needs no database for lint', () => {
+    expect(parse({ command: 'lint' }).target).toBeUndefined();
+  });
+
+  it('verifies TLS for any host but loopback, with the CA bundle when given', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ca-'));
+    writeFileSync(
+      join(dir, 'ca.pem'),
+      '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+    );
+    const config = parse({
+      'database-url': 'postgresql://app:p%40ss@db.cluster-x.eu-west-1.rds.amazonaws.com/shop',
+      'ca-bundle': join(dir, 'ca.pem'),
+    });
+    expect(config.target).toMatchObject({
+      host: 'db.cluster-x.eu-west-1.rds.amazonaws.com',
+      port: 5432,
+      password: 'p@ss',
+      tls: { ca: expect.stringContaining('BEGIN CERTIFICATE') },
+    });
+    expect(
+      parse({ 'database-url': 'postgres://a:b@localhost/x?sslmode=require' }).target!.tls,
+    ).toEqual({
+      ca: undefined,
+    });
+  });
+
+  it('allows a plain connection elsewhere only when told to', () => {
+    const url = 'postgres://a:b@10.0.0.5/x?sslmode=disable';
+    expect(() => parse({ 'database-url': url })).toThrow(
+      "Input 'database-url' asks for a plain connection (sslmode=disable) to 10.0.0.5",
+    );
+    expect(parse({ 'database-url': url, 'allow-plaintext': 'true' }).target!.tls).toBe(false);
+  });
+
+  it.each([
+    [{ command: 'validate' }, "Input 'command' is 'validate': use one of lint, plan, apply."],
+    [{ phase: 'both' }, "Input 'phase' is 'both': use one of expand, contract, all."],
+    [{ 'database-url': 'mysql://a:b@h/d' }, "Input 'database-url' uses mysql://"],
+    [{ 'database-url': 'not a url' }, "Input 'database-url' is not a URL"],
+    [
+      { 'database-url': 'postgres://h/d' },
+      "Input 'database-url' needs a host, a user and a database",
+    ],
+    [{ 'database-url': 'postgres://a:b@h/d?sslmode=allow' }, 'has sslmode=allow'],
+    [{ 'history-table': 'drop table;' }, "Input 'history-table' is 'drop table;'"],
+    [{ 'baseline-version': 'v1' }, "Input 'baseline-version' is 'v1'"],
+    [{ 'lock-timeout': 'soon' }, "Input 'lock-timeout' is 'soon', which is not a duration"],
+    [{ 'lock-retries': '50' }, "Input 'lock-retries' is '50': use a whole number from 0 to 20."],
+    [
+      { 'ca-bundle': '/nowhere.pem' },
+      "Input 'ca-bundle' names '/nowhere.pem', which cannot be read (ENOENT)",
+    ],
+  ])('refuses %j', (inputs, message) => {
+    expect(() => parse({ 'database-url': 'postgres://a:b@127.0.0.1/d', ...inputs })).toThrow(
+      message,
+    );
+  });
+});
+
+describe('secretInputs', () => {
+  it('masks the whole URL and its password, decoded and encoded', () => {
+    expect(
+      secretInputs((n) => (n === 'database-url' ? 'postgres://a:p%40ss@h/d' : undefined)),
+    ).toEqual(['postgres://a:p%40ss@h/d', 'p@ss', 'p%40ss']);
+  });
+});
