@@ -181,6 +181,8 @@ async function applyOne(
     resumeFromPart,
   });
   let committed = resumeFromPart;
+  // Only a resumed migration has a failed row (from the run that committed its first parts).
+  const hasFailedRow = pending.reason === 'resume';
   try {
     for (let index = resumeFromPart; index < parts.length; index++) {
       const part = parts[index]!;
@@ -194,7 +196,7 @@ async function applyOne(
         ...(part.reason ? { reason: part.reason } : {}),
       });
       const record = isLast
-        ? () => recordMigration(session, options.history, row(true, parts.length))
+        ? () => recordMigration(session, options.history, row(true, parts.length), hasFailedRow)
         : undefined;
       if (part.transactional) await runInTransaction(migration, part, record, options, deps);
       else await runAlone(migration, part.statements[0]!, record, options, deps);
@@ -203,7 +205,9 @@ async function applyOne(
   } catch (error) {
     if (!(error instanceof StatementFailure)) throw error;
     if (committed > 0) {
-      await recordMigration(session, options.history, row(false, committed)).catch(() => {});
+      await recordMigration(session, options.history, row(false, committed), hasFailedRow).catch(
+        () => {},
+      );
     }
     return {
       failed: {

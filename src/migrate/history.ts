@@ -82,16 +82,19 @@ export async function readHistory(
 
 export type NewHistoryRow = Omit<HistoryRow, 'rank' | 'appliedAt'>;
 
-/** Records a migration; replaces the failed row of a resumed one. */
+/** Records a migration; `replacesFailed` deletes the failed row of a resumed one first. */
 export async function recordMigration(
   session: SqlSession,
   history: HistoryTable,
   row: NewHistoryRow,
+  replacesFailed = false,
 ): Promise<void> {
-  await session.query(
-    `DELETE FROM ${history.qualified} WHERE NOT success AND script = $1 AND checksum = $2`,
-    [row.script, row.checksum],
-  );
+  if (replacesFailed) {
+    await session.query(
+      `DELETE FROM ${history.qualified} WHERE NOT success AND script = $1 AND checksum = $2`,
+      [row.script, row.checksum],
+    );
+  }
   await session.query(
     `INSERT INTO ${history.qualified}
        (version, description, type, script, checksum, applied_by, commit_sha, execution_ms, success, parts_applied)
