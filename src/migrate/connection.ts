@@ -3,6 +3,7 @@
 // line that never carries the password.
 import pg from 'pg';
 import { UserError } from '../lib/errors.ts';
+import type { RdsSecret } from './rds-secret.ts';
 
 export interface ConnectionTarget {
   host: string;
@@ -70,6 +71,28 @@ export function parseDatabaseUrl(input: string, text: string, policy: TlsPolicy)
     tls = { ca: policy.ca };
   }
   return { host, port, user, password: decodeURIComponent(url.password), database, tls };
+}
+
+/** The target an RDS secret describes; `database` overrides the secret's dbname. */
+export function targetFromSecret(
+  secretId: string,
+  secret: RdsSecret,
+  database: string | undefined,
+  policy: TlsPolicy,
+): ConnectionTarget {
+  if (!secret.host) {
+    throw new UserError(
+      `Secret '${secretId}' has no 'host': use the secret RDS manages for the instance, or add host and port to it.`,
+    );
+  }
+  return {
+    host: secret.host,
+    port: secret.port ?? 5432,
+    user: secret.username,
+    password: secret.password,
+    database: database ?? secret.dbname ?? 'postgres',
+    tls: isLoopback(secret.host) ? false : { ca: policy.ca },
+  };
 }
 
 export function describeTarget(target: ConnectionTarget): string {

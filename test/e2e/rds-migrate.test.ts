@@ -12,26 +12,43 @@ import {
   runAction,
   startAction,
 } from '../harness/index.ts';
+import { type Emulator, startEmulator } from '../emulator/server.ts';
 import { type PostgresServer, startPostgres } from '../postgres/server.ts';
 import { errors, expectFailure, result } from './step-assertions.ts';
 
 const ACTION = 'actions/rds-migrate/action.yml';
 
+const KEYS = {
+  accessKeyId: 'AKIARDSMIGRATEE2E001',
+  secretAccessKey: 'rds-migrate-e2e-aws-secret-key',
+};
+
 let server: PostgresServer;
+let emulator: Emulator;
 const runs: ActionRun[] = [];
 
 beforeAll(async () => {
   server = await startPostgres();
+  emulator = await startEmulator();
+  emulator.sts.addCredentials({ ...KEYS, arn: 'arn:aws:iam::123456789012:user/ci' });
 });
 
 afterAll(async () => {
   try {
     expect(runs.length).toBeGreaterThan(5);
-    for (const run of runs) expectNoSecretsIn(run, [server.password]);
+    for (const run of runs) expectNoSecretsIn(run, [server.password, KEYS.secretAccessKey]);
   } finally {
+    await emulator.close();
     await server.stop();
     await cleanupActionRuns();
   }
+});
+
+const awsEnv = () => ({
+  AWS_ACCESS_KEY_ID: KEYS.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: KEYS.secretAccessKey,
+  AWS_ENDPOINT_URL: emulator.url,
+  AWS_REGION: 'us-east-1',
 });
 
 /** A workspace with a migrations/ folder holding `files`. */
@@ -44,12 +61,16 @@ function workspace(files: Record<string, string>): string {
   return dir;
 }
 
-function options(cwd: string, inputs: Record<string, string>) {
-  return { action: ACTION, cwd, inputs, timeoutMs: 60_000 };
+function options(cwd: string, inputs: Record<string, string>, env: Record<string, string> = {}) {
+  return { action: ACTION, cwd, inputs, env, timeoutMs: 60_000 };
 }
 
-async function run(cwd: string, inputs: Record<string, string>): Promise<ActionRun> {
-  const r = await runAction(options(cwd, inputs));
+async function run(
+  cwd: string,
+  inputs: Record<string, string>,
+  env: Record<string, string> = {},
+): Promise<ActionRun> {
+  const r = await runAction(options(cwd, inputs, env));
   runs.push(r);
   return r;
 }
@@ -222,6 +243,57 @@ CREATE TABLE done (id int);`,
       failed: { script: 'V2__bad.sql', line: 2, sqlState: '42P01' },
     });
     expect(await server.query(db, "SELECT to_regclass('t2') AS t")).toEqual([{ t: null }]);
+  });
+});
+
+describe('rds-migrate with the connection in Secrets Manager', () => {
+  it('reads the RDS secret, masks its password and applies', async () => {
+    const db = await server.createDatabase();
+    emulator.secretsManager.put('prod/app/db', {
+      engine: 'postgres',
+      username: server.user,
+      password: server.password,
+      host: '127.0.0.1',
+      port: server.port,
+      dbname: 'postgres',
+      dbInstanceIdentifier: 'app',
+    });
+    const cwd = workspace({ 'V1__customers.sql': V1 });
+    const r = await run(
+      cwd,
+      { command: 'apply', 'secret-id': 'prod/app/db', database: db },
+      awsEnv(),
+    );
+    expect(r.exitCode).toBe(0);
+    expect(r.masks).toContain(server.password);
+    expect(r.log).toContain('Reading the database secret prod/app/db (us-east-1)');
+    expect(r.outputs.applied).toBe('1');
+    expect(emulator.calls.filter((c) => c.action === 'GetSecretValue').at(-1)?.status).toBe(200);
+    expect(await server.query(db, "SELECT to_regclass('customers')::text AS t")).toEqual([
+      { t: 'customers' },
+    ]);
+  });
+
+  it('says which secret is missing, in one line', async () => {
+    const r = await run(
+      workspace({ 'V1__customers.sql': V1 }),
+      { command: 'plan', 'secret-id': 'prod/missing' },
+      awsEnv(),
+    );
+    expectFailure(
+      r,
+      /^Secrets Manager refused to read secret 'prod\/missing': .*ResourceNotFoundException.*Check secret-id/,
+    );
+  });
+
+  it('refuses a secret that is not the RDS shape, without printing it', async () => {
+    emulator.secretsManager.put('prod/not-rds', { user: 'app', pass: server.password });
+    const r = await run(
+      workspace({ 'V1__customers.sql': V1 }),
+      { command: 'plan', 'secret-id': 'prod/not-rds' },
+      awsEnv(),
+    );
+    expectFailure(r, /^Secret 'prod\/not-rds' has no 'username'/);
   });
 });
 

@@ -13,6 +13,7 @@ import { CloudWatch } from './cloudwatch.ts';
 import { Ecs, type EcsOptions } from './ecs/service.ts';
 import { Elbv2 } from './elbv2.ts';
 import { CloudWatchLogs } from './logs.ts';
+import { SecretsManager } from './secrets-manager.ts';
 import { MetricStore } from './metrics.ts';
 import { TrafficModel, type TrafficOptions } from './traffic.ts';
 import { Scenario, timeScale } from './world.ts';
@@ -64,6 +65,7 @@ export interface Emulator {
   readonly logs: CloudWatchLogs;
   readonly traffic: TrafficModel;
   readonly ecs: Ecs;
+  readonly secretsManager: SecretsManager;
   /** Stops listening and destroys every connection, including hung and keep-alive ones. */
   close(): Promise<void>;
 }
@@ -100,7 +102,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     options.ecs,
   );
-  const registry = new ServiceRegistry([sts, elbv2, cloudwatch, logs, ecs]);
+  const secretsManager = new SecretsManager({ clock });
+  const registry = new ServiceRegistry([sts, elbv2, cloudwatch, logs, ecs, secretsManager]);
   const faults = new Faults();
   const calls: CallRecord[] = [];
 
@@ -224,6 +227,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     logs,
     traffic,
     ecs,
+    secretsManager,
     close() {
       closing ??= new Promise<void>((resolve) => {
         lifetime.abort();

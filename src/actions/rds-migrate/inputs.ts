@@ -3,7 +3,12 @@ import { type InputRegistry, readInputs } from '../../lib/action-io.ts';
 import { parseDuration } from '../../lib/durations.ts';
 import { UserError } from '../../lib/errors.ts';
 import { parseBoolean, parseInteger } from '../../lib/parse.ts';
-import { type ConnectionTarget, parseDatabaseUrl } from '../../migrate/connection.ts';
+import { resolveRegion } from '../../aws/region.ts';
+import {
+  type ConnectionTarget,
+  type TlsPolicy,
+  parseDatabaseUrl,
+} from '../../migrate/connection.ts';
 import { type HistoryTable, historyTable } from '../../migrate/history.ts';
 import { quoteIdentifier } from '../../migrate/identifiers.ts';
 import type { PhaseInput } from '../../migrate/migration-set.ts';
@@ -13,6 +18,9 @@ export const INPUTS = {
   command: { default: 'plan' },
   migrations: { default: 'migrations/' },
   'database-url': {},
+  'secret-id': {},
+  database: {},
+  'aws-region': {},
   phase: { default: 'all' },
   'history-schema': { default: 'public' },
   'history-table': { default: 'rds_migrate_history' },
@@ -33,11 +41,21 @@ export const OUTPUTS = ['applied', 'pending', 'findings', 'comment', 'result'] a
 const COMMANDS = ['lint', 'plan', 'apply'] as const;
 const PHASES = ['expand', 'contract', 'all'] as const;
 
+export type Connection =
+  | { kind: 'url'; target: ConnectionTarget }
+  | {
+      kind: 'secret';
+      secretId: string;
+      region: string;
+      database: string | undefined;
+      tls: TlsPolicy;
+    };
+
 export interface RdsMigrateConfig {
   command: (typeof COMMANDS)[number];
   migrationsDir: string;
   /** Undefined for lint, which needs no database. */
-  target: ConnectionTarget | undefined;
+  connection: Connection | undefined;
   phase: PhaseInput;
   history: HistoryTable;
   outOfOrder: boolean;
@@ -75,6 +93,7 @@ export function secretInputs(read: (name: string) => string | undefined): string
 export function parseInputs(
   read: (name: string) => string | undefined,
   workspace: string,
+  env: NodeJS.ProcessEnv = {},
 ): RdsMigrateConfig {
   const { values: v } = readInputs(INPUTS, read);
   const command = oneOf('command', v.command, COMMANDS);
@@ -95,14 +114,30 @@ export function parseInputs(
     }
   }
   const allowPlaintext = parseBoolean('allow-plaintext', v['allow-plaintext']);
-  let target: ConnectionTarget | undefined;
-  if (command !== 'lint') {
-    if (!v['database-url']) {
-      throw new UserError(
-        `command: ${command} needs a database: set 'database-url' (from a secret), or use command: lint.`,
-      );
-    }
-    target = parseDatabaseUrl('database-url', v['database-url'], { ca, allowPlaintext });
+  const tls: TlsPolicy = { ca, allowPlaintext };
+  let connection: Connection | undefined;
+  if (v['database-url'] && v['secret-id']) {
+    throw new UserError("Inputs 'database-url' and 'secret-id' are both set: keep one.");
+  }
+  if (v['database-url']) {
+    connection = { kind: 'url', target: parseDatabaseUrl('database-url', v['database-url'], tls) };
+  } else if (v['secret-id']) {
+    connection = {
+      kind: 'secret',
+      secretId: v['secret-id'],
+      region: resolveRegion(v['aws-region'], env),
+      database: v.database || undefined,
+      tls,
+    };
+  } else if (command !== 'lint') {
+    throw new UserError(
+      `command: ${command} needs a database: set 'database-url' (from a secret) or 'secret-id' (Secrets Manager), or use command: lint.`,
+    );
+  }
+  if (v.database && !v['secret-id']) {
+    throw new UserError(
+      "Input 'database' only applies with secret-id: name the database in database-url instead.",
+    );
   }
 
   const baselineText = v['baseline-version'];
@@ -122,7 +157,7 @@ export function parseInputs(
   return {
     command,
     migrationsDir: v.migrations.startsWith('/') ? v.migrations : `${workspace}/${v.migrations}`,
-    target,
+    connection: command === 'lint' ? undefined : connection,
     phase,
     history: historyTable(
       quoteIdentifier('history-schema', v['history-schema']),

@@ -6,7 +6,14 @@ import { formatDuration } from '../../lib/durations.ts';
 import { UserError, oneLine } from '../../lib/errors.ts';
 import { SUITE_VERSION } from '../../lib/version.ts';
 import { type ApplyResult, applyMigrations } from '../../migrate/apply.ts';
-import { connect, describeTarget } from '../../migrate/connection.ts';
+import { readSecretString } from '../../aws/secrets-manager.ts';
+import {
+  type ConnectionTarget,
+  connect,
+  describeTarget,
+  targetFromSecret,
+} from '../../migrate/connection.ts';
+import { parseRdsSecret } from '../../migrate/rds-secret.ts';
 import type { MigrateEvent } from '../../migrate/events.ts';
 import { type Finding, blocking, lintMigrations } from '../../migrate/lint/lint.ts';
 import { type Migration, loadMigrations } from '../../migrate/migration-set.ts';
@@ -15,7 +22,7 @@ import { applyMarkdown, findingsMarkdown, planMarkdown } from '../../migrate/rep
 import { abortOnCancel, failStep } from '../../runner/failure.ts';
 import { type Runner, createRunner } from '../../runner/runner.ts';
 import { Summary } from '../../runner/summary.ts';
-import { type RdsMigrateConfig, parseInputs, secretInputs } from './inputs.ts';
+import { type Connection, type RdsMigrateConfig, parseInputs, secretInputs } from './inputs.ts';
 
 const RESULT_VERSION = 1;
 /** Backoff after a lock timeout: 1 s, 2 s, 4 s, ... up to 30 s, with jitter. */
@@ -37,7 +44,7 @@ export async function run(runner: Runner = createRunner()): Promise<void> {
   try {
     for (const secret of secretInputs((name) => runner.input(name))) runner.setSecret(secret);
     const workspace = runner.env.GITHUB_WORKSPACE || process.cwd();
-    const config = parseInputs((name) => runner.input(name), workspace);
+    const config = parseInputs((name) => runner.input(name), workspace, runner.env);
     report.command = config.command;
 
     const migrations = await loadMigrations(config.migrationsDir);
@@ -92,7 +99,7 @@ async function withDatabase(
   migrations: Migration[],
   report: Report,
 ): Promise<void> {
-  const target = config.target!;
+  const target = await resolveTarget(runner, config.connection!, controller.signal);
   runner.info(`Connecting to ${describeTarget(target)}`);
   const client = await connect(target, {
     applicationName: 'rds-migrate',
@@ -121,6 +128,24 @@ async function withDatabase(
     controller.signal.removeEventListener('abort', onAbort);
     await client.end().catch(() => {});
   }
+}
+
+async function resolveTarget(
+  runner: Runner,
+  connection: Connection,
+  signal: AbortSignal,
+): Promise<ConnectionTarget> {
+  if (connection.kind === 'url') return connection.target;
+  runner.info(`Reading the database secret ${connection.secretId} (${connection.region})`);
+  const text = await readSecretString(
+    connection.secretId,
+    { region: connection.region, env: runner.env, action: 'rds-migrate' },
+    signal,
+  );
+  runner.setSecret(text);
+  const secret = parseRdsSecret(connection.secretId, text);
+  runner.setSecret(secret.password);
+  return targetFromSecret(connection.secretId, secret, connection.database, connection.tls);
 }
 
 function annotate(

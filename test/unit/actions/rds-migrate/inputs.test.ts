@@ -5,20 +5,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseInputs, secretInputs } from '../../../../src/actions/rds-migrate/inputs.ts';
 
-const parse = (inputs: Record<string, string>) => parseInputs((name) => inputs[name], '/workspace');
+const parse = (inputs: Record<string, string>) =>
+  parseInputs((name) => inputs[name], '/workspace', { AWS_REGION: 'eu-west-1' });
+
+const target = (config: ReturnType<typeof parse>) =>
+  config.connection?.kind === 'url' ? config.connection.target : undefined;
 
 describe('parseInputs', () => {
   it('applies the defaults', () => {
     expect(parse({ 'database-url': 'postgres://app:pw@127.0.0.1:5433/shop' })).toEqual({
       command: 'plan',
       migrationsDir: '/workspace/migrations/',
-      target: {
-        host: '127.0.0.1',
-        port: 5433,
-        user: 'app',
-        password: 'pw',
-        database: 'shop',
-        tls: false,
+      connection: {
+        kind: 'url',
+        target: {
+          host: '127.0.0.1',
+          port: 5433,
+          user: 'app',
+          password: 'pw',
+          database: 'shop',
+          tls: false,
+        },
       },
       phase: 'all',
       history: {
@@ -38,7 +45,7 @@ describe('parseInputs', () => {
   });
 
   it('needs no database for lint', () => {
-    expect(parse({ command: 'lint' }).target).toBeUndefined();
+    expect(parse({ command: 'lint' }).connection).toBeUndefined();
   });
 
   it('verifies TLS for any host but loopback, with the CA bundle when given', () => {
@@ -51,14 +58,14 @@ describe('parseInputs', () => {
       'database-url': 'postgresql://app:p%40ss@db.cluster-x.eu-west-1.rds.amazonaws.com/shop',
       'ca-bundle': join(dir, 'ca.pem'),
     });
-    expect(config.target).toMatchObject({
+    expect(target(config)).toMatchObject({
       host: 'db.cluster-x.eu-west-1.rds.amazonaws.com',
       port: 5432,
       password: 'p@ss',
       tls: { ca: expect.stringContaining('BEGIN CERTIFICATE') },
     });
     expect(
-      parse({ 'database-url': 'postgres://a:b@localhost/x?sslmode=require' }).target!.tls,
+      target(parse({ 'database-url': 'postgres://a:b@localhost/x?sslmode=require' }))!.tls,
     ).toEqual({
       ca: undefined,
     });
@@ -69,10 +76,27 @@ describe('parseInputs', () => {
     expect(() => parse({ 'database-url': url })).toThrow(
       "Input 'database-url' asks for a plain connection (sslmode=disable) to 10.0.0.5",
     );
-    expect(parse({ 'database-url': url, 'allow-plaintext': 'true' }).target!.tls).toBe(false);
+    expect(target(parse({ 'database-url': url, 'allow-plaintext': 'true' }))!.tls).toBe(false);
+  });
+
+  it('reads the connection from a Secrets Manager secret instead', () => {
+    const config = parseInputs(
+      (name) => ({ command: 'apply', 'secret-id': 'prod/db', database: 'shop' })[name],
+      '/workspace',
+      { AWS_REGION: 'eu-west-1' },
+    );
+    expect(config.connection).toEqual({
+      kind: 'secret',
+      secretId: 'prod/db',
+      region: 'eu-west-1',
+      database: 'shop',
+      tls: { ca: undefined, allowPlaintext: false },
+    });
   });
 
   it.each([
+    [{ 'secret-id': 'prod/db' }, "Inputs 'database-url' and 'secret-id' are both set: keep one."],
+    [{ database: 'shop' }, "Input 'database' only applies with secret-id"],
     [{ command: 'validate' }, "Input 'command' is 'validate': use one of lint, plan, apply."],
     [{ phase: 'both' }, "Input 'phase' is 'both': use one of expand, contract, all."],
     [{ 'database-url': 'mysql://a:b@h/d' }, "Input 'database-url' uses mysql://"],
