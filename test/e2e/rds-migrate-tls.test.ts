@@ -1,0 +1,80 @@
+// dist/rds-migrate/index.js against a PostgreSQL that serves TLS with a certificate from a test
+// CA: verified against ca-bundle it connects; without the CA the certificate is refused.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type ActionRun,
+  cleanupActionRuns,
+  expectNoSecretsIn,
+  runAction,
+} from '../harness/index.ts';
+import { type PostgresServer, startPostgres } from '../postgres/server.ts';
+import { expectFailure } from './step-assertions.ts';
+
+let server: PostgresServer;
+const runs: ActionRun[] = [];
+
+beforeAll(async () => {
+  server = await startPostgres({ tls: true });
+});
+
+afterAll(async () => {
+  try {
+    for (const run of runs) expectNoSecretsIn(run, [server.password]);
+  } finally {
+    await server.stop();
+    await cleanupActionRuns();
+  }
+});
+
+function workspace(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rds-migrate-tls-'));
+  mkdirSync(join(dir, 'migrations'));
+  writeFileSync(join(dir, 'migrations', 'V1__t.sql'), 'CREATE TABLE t (id bigint);');
+  writeFileSync(join(dir, 'ca.pem'), server.caPem!);
+  return dir;
+}
+
+async function run(inputs: Record<string, string>): Promise<ActionRun> {
+  const r = await runAction({
+    action: 'actions/rds-migrate/action.yml',
+    cwd: workspace(),
+    inputs,
+    timeoutMs: 60_000,
+  });
+  runs.push(r);
+  return r;
+}
+
+describe('rds-migrate over TLS', () => {
+  it('verifies the server certificate against ca-bundle and applies', async () => {
+    const db = await server.createDatabase();
+    const r = await run({
+      command: 'apply',
+      'database-url': `${server.url(db)}?sslmode=verify-full`,
+      'ca-bundle': 'ca.pem',
+    });
+    expect(r.exitCode).toBe(0);
+    expect(r.log).toMatch(/Connecting to admin@127\.0\.0\.1:\d+\/\w+ \(TLS, verified\)/);
+    expect(r.outputs.applied).toBe('1');
+    expect(
+      await server.query(
+        db,
+        'SELECT count(*)::int AS n FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE s.ssl AND a.datname = current_database()',
+      ),
+    ).toEqual([{ n: 0 }]);
+  });
+
+  it('refuses a certificate it cannot verify, in one line', async () => {
+    const r = await run({
+      command: 'plan',
+      'database-url': `${server.url('postgres')}?sslmode=require`,
+    });
+    expectFailure(
+      r,
+      /^The TLS certificate of 127\.0\.0\.1:\d+ could not be verified \(.+\): pass the RDS CA bundle in ca-bundle\.$/,
+    );
+  });
+});
