@@ -246,6 +246,81 @@ CREATE TABLE done (id int);`,
   });
 });
 
+describe('rds-migrate validate', () => {
+  const files = {
+    'V1__customers.sql': V1,
+    'V2__orders.sql': `${V2}\nALTER TABLE orders ADD COLUMN customer_id bigint;\nALTER TABLE orders ADD CONSTRAINT orders_customer FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;`,
+    'V3__mood.sql':
+      "CREATE TYPE mood AS ENUM ('ok', 'bad');\nCREATE FUNCTION one() RETURNS int LANGUAGE sql AS 'SELECT 1';",
+    'R__names.sql': 'CREATE OR REPLACE VIEW names AS SELECT name FROM customers;',
+  };
+
+  it('applies everything to a throwaway PostgreSQL it starts, and reports the schema', async () => {
+    const r = await run(workspace(files), { command: 'validate' });
+    expect(r.exitCode).toBe(0);
+    expect(r.log).toMatch(/Validated on postgres \(PostgreSQL\) \d+/);
+    const res = result(r);
+    expect(res).toMatchObject({ command: 'validate', outcome: 'valid' });
+    expect(res.applied).toHaveLength(4);
+    expect(res.schema).toMatchObject({
+      tables: [
+        {
+          name: 'public.customers',
+          columns: [
+            { name: 'id', type: 'bigint', nullable: false },
+            { name: 'name', type: 'text', nullable: true },
+          ],
+        },
+        {
+          name: 'public.orders',
+          constraints: [
+            'orders_customer FOREIGN KEY (customer_id) REFERENCES customers(id) NOT VALID',
+            'orders_pkey PRIMARY KEY (id)',
+          ],
+          indexes: [
+            'CREATE INDEX orders_id ON public.orders USING btree (id)',
+            'CREATE UNIQUE INDEX orders_pkey ON public.orders USING btree (id)',
+          ],
+        },
+      ],
+      views: ['public.names'],
+      types: ["public.mood enum ('ok', 'bad')"],
+      functions: ['public.one()'],
+    });
+    expect(r.summary).toContain('**public.orders**');
+  });
+
+  it('validates on a temporary database of a shadow server, and drops it', async () => {
+    const before = await server.query('postgres', 'SELECT count(*)::int AS n FROM pg_database');
+    const r = await run(workspace(files), {
+      command: 'validate',
+      'shadow-database-url': server.url('postgres'),
+    });
+    expect(r.exitCode).toBe(0);
+    expect(result(r)).toMatchObject({
+      outcome: 'valid',
+      validatedOn: expect.stringMatching(
+        /^shadow PostgreSQL 18\.\d+, database rds_migrate_validate_/,
+      ),
+    });
+    expect(r.masks).toContain(server.password);
+    expect(await server.query('postgres', 'SELECT count(*)::int AS n FROM pg_database')).toEqual(
+      before,
+    );
+  });
+
+  it('fails on the statement that does not apply, in one line', async () => {
+    const r = await run(
+      workspace({
+        'V1__customers.sql': V1,
+        'V2__bad.sql': 'ALTER TABLE customer ADD COLUMN x int;',
+      }),
+      { command: 'validate' },
+    );
+    expectFailure(r, /^V2__bad\.sql:1: relation "customer" does not exist \(SQLSTATE 42P01\)/);
+  });
+});
+
 describe('rds-migrate with the connection in Secrets Manager', () => {
   it('reads the RDS secret, masks its password and applies', async () => {
     const db = await server.createDatabase();
@@ -329,7 +404,7 @@ describe('rds-migrate bad inputs: one clear line each', () => {
       'unknown command',
       { 'V1__a.sql': V1 },
       { command: 'migrate' },
-      /^Input 'command' is 'migrate': use one of lint, plan, apply\.$/,
+      /^Input 'command' is 'migrate': use one of lint, plan, apply, validate\.$/,
     ],
     [
       'no database for plan',

@@ -34,11 +34,13 @@ export const INPUTS = {
   'ca-bundle': {},
   'allow-plaintext': { default: 'false' },
   'connect-timeout': { default: '15s' },
+  'shadow-database-url': {},
+  'postgres-bin': {},
 } as const satisfies InputRegistry;
 
 export const OUTPUTS = ['applied', 'pending', 'findings', 'comment', 'result'] as const;
 
-const COMMANDS = ['lint', 'plan', 'apply'] as const;
+const COMMANDS = ['lint', 'plan', 'apply', 'validate'] as const;
 const PHASES = ['expand', 'contract', 'all'] as const;
 
 export type Connection =
@@ -66,6 +68,9 @@ export interface RdsMigrateConfig {
   lockWaitMs: number;
   allowDestructive: boolean;
   connectTimeoutMs: number;
+  /** validate: the shadow server, or undefined for a throwaway cluster from `postgresBin`. */
+  shadow: ConnectionTarget | undefined;
+  postgresBin: string | undefined;
 }
 
 function oneOf<T extends string>(input: string, value: string, allowed: readonly T[]): T {
@@ -77,14 +82,17 @@ function oneOf<T extends string>(input: string, value: string, allowed: readonly
 
 /** Reads the database URL alone, so it can be masked before anything else is checked. */
 export function secretInputs(read: (name: string) => string | undefined): string[] {
-  const url = read('database-url')?.trim();
-  if (!url) return [];
-  const secrets = [url];
-  try {
-    const password = decodeURIComponent(new URL(url).password);
-    if (password) secrets.push(password, new URL(url).password);
-  } catch {
-    // Not a URL: parseInputs says so; the whole text is masked already.
+  const secrets: string[] = [];
+  for (const input of ['database-url', 'shadow-database-url']) {
+    const url = read(input)?.trim();
+    if (!url) continue;
+    secrets.push(url);
+    try {
+      const password = decodeURIComponent(new URL(url).password);
+      if (password) secrets.push(password, new URL(url).password);
+    } catch {
+      // Not a URL: parseInputs says so; the whole text is masked already.
+    }
   }
   return secrets;
 }
@@ -129,7 +137,7 @@ export function parseInputs(
       database: v.database || undefined,
       tls,
     };
-  } else if (command !== 'lint') {
+  } else if (command === 'plan' || command === 'apply') {
     throw new UserError(
       `command: ${command} needs a database: set 'database-url' (from a secret) or 'secret-id' (Secrets Manager), or use command: lint.`,
     );
@@ -157,7 +165,7 @@ export function parseInputs(
   return {
     command,
     migrationsDir: v.migrations.startsWith('/') ? v.migrations : `${workspace}/${v.migrations}`,
-    connection: command === 'lint' ? undefined : connection,
+    connection: command === 'plan' || command === 'apply' ? connection : undefined,
     phase,
     history: historyTable(
       quoteIdentifier('history-schema', v['history-schema']),
@@ -171,5 +179,9 @@ export function parseInputs(
     lockWaitMs,
     allowDestructive: parseBoolean('allow-destructive', v['allow-destructive']),
     connectTimeoutMs,
+    shadow: v['shadow-database-url']
+      ? parseDatabaseUrl('shadow-database-url', v['shadow-database-url'], tls)
+      : undefined,
+    postgresBin: v['postgres-bin'] || undefined,
   };
 }

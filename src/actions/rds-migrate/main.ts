@@ -14,6 +14,13 @@ import {
   targetFromSecret,
 } from '../../migrate/connection.ts';
 import { parseRdsSecret } from '../../migrate/rds-secret.ts';
+import { schemaMarkdown } from '../../migrate/schema.ts';
+import { findPostgresBin } from '../../migrate/throwaway-postgres.ts';
+import {
+  type ValidateServer,
+  type Validation,
+  validateMigrations,
+} from '../../migrate/validate.ts';
 import type { MigrateEvent } from '../../migrate/events.ts';
 import { type Finding, blocking, lintMigrations } from '../../migrate/lint/lint.ts';
 import { type Migration, loadMigrations } from '../../migrate/migration-set.ts';
@@ -34,6 +41,7 @@ interface Report {
   findings: Finding[];
   plan?: Plan;
   apply?: ApplyResult;
+  validation?: Validation;
 }
 
 export async function run(runner: Runner = createRunner()): Promise<void> {
@@ -54,7 +62,10 @@ export async function run(runner: Runner = createRunner()): Promise<void> {
     report.findings = lintMigrations(migrations, config);
     annotate(runner, config, workspace, report.findings);
 
-    if (config.command !== 'lint') {
+    if (config.command === 'validate') {
+      report.validation = await validate(runner, config, controller, migrations);
+      report.apply = report.validation.result;
+    } else if (config.command !== 'lint') {
       await withDatabase(runner, config, controller, migrations, report);
     }
     const blockers = blockingFor(report);
@@ -84,8 +95,12 @@ export async function run(runner: Runner = createRunner()): Promise<void> {
   }
 }
 
-/** The findings that stop this command: all of them for lint and plan, the pending ones for apply. */
+/**
+ * The findings that stop this command: all of them for lint and plan, the pending ones for
+ * apply, none for validate (it answers whether the migrations apply, not whether they are safe).
+ */
 function blockingFor(report: Report): Finding[] {
+  if (report.command === 'validate') return [];
   const all = blocking(report.findings);
   if (report.command !== 'apply') return all;
   const pending = new Set(report.plan?.pending.map((p) => p.script) ?? []);
@@ -128,6 +143,51 @@ async function withDatabase(
     controller.signal.removeEventListener('abort', onAbort);
     await client.end().catch(() => {});
   }
+}
+
+async function validate(
+  runner: Runner,
+  config: RdsMigrateConfig,
+  controller: AbortController,
+  migrations: Migration[],
+): Promise<Validation> {
+  const shadow = config.shadow;
+  const server: ValidateServer = shadow
+    ? {
+        kind: 'shadow',
+        database: shadow.database,
+        connect: (database) =>
+          connect(
+            { ...shadow, database },
+            { applicationName: 'rds-migrate', connectTimeoutMs: config.connectTimeoutMs },
+          ),
+      }
+    : { kind: 'embedded', binDir: findPostgresBin(config.postgresBin, runner.env) };
+  runner.info(
+    shadow
+      ? `Validating on a temporary database of the shadow server ${describeTarget(shadow)}`
+      : `Validating on a throwaway PostgreSQL from ${server.kind === 'embedded' ? server.binDir : ''}`,
+  );
+  const validation = await validateMigrations(
+    migrations,
+    server,
+    {
+      ...config,
+      lockWaitMs: 0,
+      retryBaseDelayMs: RETRY_BASE_DELAY_MS,
+      retryMaxDelayMs: RETRY_MAX_DELAY_MS,
+      appliedBy: appliedBy(runner.env),
+      commit: runner.env.GITHUB_SHA || null,
+    },
+    {
+      sleep,
+      now: () => Date.now(),
+      signal: controller.signal,
+      onEvent: (event) => runner.info(describeEvent(event)),
+    },
+  );
+  runner.info(`Validated on ${validation.server}.`);
+  return validation;
 }
 
 async function resolveTarget(
@@ -193,7 +253,15 @@ function describeEvent(event: MigrateEvent): string {
 function markdown(report: Report): string {
   const parts: string[] = [];
   if (report.plan) parts.push('### Plan', planMarkdown(report.plan));
-  if (report.apply) parts.push('### Apply', applyMarkdown(report.apply));
+  if (report.apply) {
+    parts.push(report.validation ? '### Validate' : '### Apply', applyMarkdown(report.apply));
+  }
+  if (report.validation) {
+    parts.push(
+      `Applied to ${report.validation.server}; the resulting schema:`,
+      report.validation.schema ? schemaMarkdown(report.validation.schema) : '(none: it failed)',
+    );
+  }
   parts.push('### Lint', findingsMarkdown(report.findings));
   return parts.join('\n\n');
 }
@@ -217,7 +285,9 @@ function setOutputs(runner: Runner, report: Report, comment: string, failure?: s
         ? 'failed'
         : report.command === 'apply'
           ? (report.apply?.outcome ?? 'failed')
-          : 'ok',
+          : report.command === 'validate'
+            ? 'valid'
+            : 'ok',
       ...(failure ? { reason: failure } : {}),
       current:
         report.apply && report.apply.outcome !== 'failed'
@@ -228,6 +298,9 @@ function setOutputs(runner: Runner, report: Report, comment: string, failure?: s
       deferred: report.plan?.deferred ?? [],
       failed: report.apply?.outcome === 'failed' ? report.apply.failed : null,
       findings: report.findings,
+      ...(report.validation
+        ? { validatedOn: report.validation.server, schema: report.validation.schema ?? null }
+        : {}),
     }),
   );
 }

@@ -41,6 +41,8 @@ describe('parseInputs', () => {
       lockWaitMs: 600_000,
       allowDestructive: false,
       connectTimeoutMs: 15_000,
+      shadow: undefined,
+      postgresBin: undefined,
     });
   });
 
@@ -97,7 +99,10 @@ describe('parseInputs', () => {
   it.each([
     [{ 'secret-id': 'prod/db' }, "Inputs 'database-url' and 'secret-id' are both set: keep one."],
     [{ database: 'shop' }, "Input 'database' only applies with secret-id"],
-    [{ command: 'validate' }, "Input 'command' is 'validate': use one of lint, plan, apply."],
+    [
+      { command: 'migrate' },
+      "Input 'command' is 'migrate': use one of lint, plan, apply, validate.",
+    ],
     [{ phase: 'both' }, "Input 'phase' is 'both': use one of expand, contract, all."],
     [{ 'database-url': 'mysql://a:b@h/d' }, "Input 'database-url' uses mysql://"],
     [{ 'database-url': 'not a url' }, "Input 'database-url' is not a URL"],
