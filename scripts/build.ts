@@ -13,6 +13,7 @@ const OPTIONS: Record<string, BundleOptions> = {
   'rds-migrate': {
     commonJsPaths: true,
     files: { 'libpg-query.wasm': join(root, 'node_modules/libpg-query/wasm/libpg-query.wasm') },
+    entries: { 'cli.js': join(root, 'src/cli/rds-migrate.ts') },
   },
 };
 

@@ -27,6 +27,8 @@ export interface BundleOptions {
    * the ES module bundle: the Emscripten loader of libpg-query finds its .wasm through __dirname.
    */
   commonJsPaths?: boolean;
+  /** More entry points bundled beside index.js (file name -> source), sharing its assets. */
+  entries?: Record<string, string>;
 }
 
 const COMMONJS_PATHS_SHIM =
@@ -40,6 +42,15 @@ exports.defaultProvider = () => async () => {
 `;
 
 export async function bundle(entry: string, options: BundleOptions = {}): Promise<Bundle> {
+  const main = await bundleOne(entry, options);
+  for (const [name, source] of Object.entries(options.entries ?? {})) {
+    const extra = await bundleOne(source, options);
+    Object.assign(main.assets, extra.assets, { [name]: { source: extra.code } });
+  }
+  return main;
+}
+
+async function bundleOne(entry: string, options: BundleOptions): Promise<Bundle> {
   const { code, assets = {} } = await ncc(entry, {
     minify: true,
     sourceMap: false,
