@@ -66,6 +66,38 @@ describe('rds-migrate over TLS', () => {
     expect(await server.query(db, 'SELECT ssl FROM t')).toEqual([{ ssl: true }]);
   });
 
+  it('connects with an RDS IAM token as the password, over TLS, never printing the token', async () => {
+    const r = await runAction({
+      action: 'actions/rds-migrate/action.yml',
+      cwd: workspace(),
+      inputs: {
+        command: 'plan',
+        'iam-auth': 'true',
+        host: '127.0.0.1',
+        port: String(server.port),
+        user: 'admin',
+        database: 'postgres',
+        'ca-bundle': 'ca.pem',
+        'aws-region': 'eu-west-1',
+      },
+      env: {
+        AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'rds-migrate-iam-test-secret-key',
+      },
+      timeoutMs: 60_000,
+    });
+    runs.push(r);
+    // The test server knows admin's password, not IAM: it refuses the token, over TLS.
+    expect(r.log).toMatch(/Connecting to admin@127\.0\.0\.1:\d+\/postgres \(TLS, verified\)/);
+    expectFailure(
+      r,
+      /^The database at 127\.0\.0\.1:\d+ refused user 'admin' \(password authentication failed/,
+    );
+    const token = r.masks.find((m) => m.includes('X-Amz-Signature'));
+    expect(token).toMatch(/^127\.0\.0\.1:\d+\/\?Action=connect&DBUser=admin&/);
+    expectNoSecretsIn(r, [token!, 'rds-migrate-iam-test-secret-key']);
+  });
+
   it('refuses a certificate it cannot verify, in one line', async () => {
     const r = await run({
       command: 'plan',

@@ -19,6 +19,10 @@ export const INPUTS = {
   migrations: { default: 'migrations/' },
   'database-url': {},
   'secret-id': {},
+  'iam-auth': { default: 'false' },
+  host: {},
+  port: { default: '5432' },
+  user: {},
   database: {},
   'aws-region': {},
   phase: { default: 'all' },
@@ -45,6 +49,15 @@ const PHASES = ['expand', 'contract', 'all'] as const;
 
 export type Connection =
   | { kind: 'url'; target: ConnectionTarget }
+  | {
+      kind: 'iam';
+      host: string;
+      port: number;
+      user: string;
+      database: string;
+      region: string;
+      ca: string | undefined;
+    }
   | {
       kind: 'secret';
       secretId: string;
@@ -124,10 +137,38 @@ export function parseInputs(
   const allowPlaintext = parseBoolean('allow-plaintext', v['allow-plaintext']);
   const tls: TlsPolicy = { ca, allowPlaintext };
   let connection: Connection | undefined;
-  if (v['database-url'] && v['secret-id']) {
-    throw new UserError("Inputs 'database-url' and 'secret-id' are both set: keep one.");
+  const iamAuth = parseBoolean('iam-auth', v['iam-auth']);
+  const ways = [
+    v['database-url'] ? 'database-url' : '',
+    v['secret-id'] ? 'secret-id' : '',
+    iamAuth ? 'iam-auth' : '',
+  ].filter(Boolean);
+  if (ways.length > 1) {
+    throw new UserError(
+      `Inputs ${ways.map((w) => `'${w}'`).join(' and ')} are all set: keep one way to connect.`,
+    );
   }
-  if (v['database-url']) {
+  if (!iamAuth && (v.host || v.user)) {
+    throw new UserError("Inputs 'host' and 'user' only apply with iam-auth: true.");
+  }
+  if (iamAuth) {
+    for (const name of ['host', 'user', 'database'] as const) {
+      if (!v[name]) {
+        throw new UserError(
+          `iam-auth: true needs '${name}': the RDS endpoint, the database user granted rds_iam, and the database.`,
+        );
+      }
+    }
+    connection = {
+      kind: 'iam',
+      host: v.host,
+      port: parseInteger('port', v.port, 1, 65535),
+      user: v.user,
+      database: v.database,
+      region: resolveRegion(v['aws-region'], env),
+      ca,
+    };
+  } else if (v['database-url']) {
     connection = { kind: 'url', target: parseDatabaseUrl('database-url', v['database-url'], tls) };
   } else if (v['secret-id']) {
     connection = {
@@ -142,9 +183,9 @@ export function parseInputs(
       `command: ${command} needs a database: set 'database-url' (from a secret) or 'secret-id' (Secrets Manager), or use command: lint.`,
     );
   }
-  if (v.database && !v['secret-id']) {
+  if (v.database && !v['secret-id'] && !iamAuth) {
     throw new UserError(
-      "Input 'database' only applies with secret-id: name the database in database-url instead.",
+      "Input 'database' only applies with secret-id or iam-auth: name the database in database-url instead.",
     );
   }
 

@@ -6,6 +6,7 @@ import { formatDuration } from '../../lib/durations.ts';
 import { UserError, oneLine } from '../../lib/errors.ts';
 import { SUITE_VERSION } from '../../lib/version.ts';
 import { type ApplyResult, applyMigrations } from '../../migrate/apply.ts';
+import { rdsAuthToken } from '../../aws/rds-auth-token.ts';
 import { readSecretString } from '../../aws/secrets-manager.ts';
 import {
   type ConnectionTarget,
@@ -196,6 +197,19 @@ async function resolveTarget(
   signal: AbortSignal,
 ): Promise<ConnectionTarget> {
   if (connection.kind === 'url') return connection.target;
+  if (connection.kind === 'iam') {
+    const token = await rdsAuthToken(connection);
+    runner.setSecret(token);
+    // RDS accepts IAM tokens over TLS only.
+    return {
+      host: connection.host,
+      port: connection.port,
+      user: connection.user,
+      password: token,
+      database: connection.database,
+      tls: { ca: connection.ca },
+    };
+  }
   runner.info(`Reading the database secret ${connection.secretId} (${connection.region})`);
   const text = await readSecretString(
     connection.secretId,

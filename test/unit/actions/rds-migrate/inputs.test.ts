@@ -96,9 +96,41 @@ describe('parseInputs', () => {
     });
   });
 
+  it('connects with an RDS IAM token with iam-auth', () => {
+    const config = parseInputs(
+      (name) =>
+        ({
+          command: 'apply',
+          'iam-auth': 'true',
+          host: 'db.x',
+          user: 'migrator',
+          database: 'shop',
+        })[name],
+      '/workspace',
+      { AWS_REGION: 'eu-west-1' },
+    );
+    expect(config.connection).toEqual({
+      kind: 'iam',
+      host: 'db.x',
+      port: 5432,
+      user: 'migrator',
+      database: 'shop',
+      region: 'eu-west-1',
+      ca: undefined,
+    });
+  });
+
   it.each([
-    [{ 'secret-id': 'prod/db' }, "Inputs 'database-url' and 'secret-id' are both set: keep one."],
-    [{ database: 'shop' }, "Input 'database' only applies with secret-id"],
+    [
+      { 'secret-id': 'prod/db' },
+      "Inputs 'database-url' and 'secret-id' are all set: keep one way to connect.",
+    ],
+    [
+      { 'iam-auth': 'true', host: 'h', user: 'u' },
+      "Inputs 'database-url' and 'iam-auth' are all set",
+    ],
+    [{ host: 'h' }, "Inputs 'host' and 'user' only apply with iam-auth: true."],
+    [{ database: 'shop' }, "Input 'database' only applies with secret-id or iam-auth"],
     [
       { command: 'migrate' },
       "Input 'command' is 'migrate': use one of lint, plan, apply, validate.",
@@ -124,6 +156,14 @@ describe('parseInputs', () => {
       message,
     );
   });
+});
+
+it('needs host, user and database with iam-auth', () => {
+  expect(() =>
+    parseInputs((name) => ({ command: 'plan', 'iam-auth': 'true', host: 'h' })[name], '/w', {
+      AWS_REGION: 'eu-west-1',
+    }),
+  ).toThrow("iam-auth: true needs 'user'");
 });
 
 describe('secretInputs', () => {
