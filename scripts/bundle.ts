@@ -45,7 +45,15 @@ export async function bundle(entry: string, options: BundleOptions = {}): Promis
   const main = await bundleOne(entry, options);
   for (const [name, source] of Object.entries(options.entries ?? {})) {
     const extra = await bundleOne(source, options);
-    Object.assign(main.assets, extra.assets, { [name]: { source: extra.code } });
+    // Entries share the directory, so a shared chunk must be the same file for both.
+    for (const [file, asset] of Object.entries(extra.assets)) {
+      const mine = main.assets[file];
+      if (mine && Buffer.compare(Buffer.from(mine.source), Buffer.from(asset.source)) !== 0) {
+        throw new Error(`${name} and index.js both need ${file}, with different contents`);
+      }
+      main.assets[file] = asset;
+    }
+    main.assets[name] = { source: extra.code };
   }
   return main;
 }

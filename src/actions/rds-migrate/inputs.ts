@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { type InputRegistry, readInputs } from '../../lib/action-io.ts';
+import { type InputRegistry, type RawInputs, readInputs } from '../../lib/action-io.ts';
 import { parseDuration } from '../../lib/durations.ts';
 import { UserError } from '../../lib/errors.ts';
-import { parseBoolean, parseInteger } from '../../lib/parse.ts';
+import { parseBoolean, parseInteger, parseList } from '../../lib/parse.ts';
 import { resolveRegion } from '../../aws/region.ts';
 import {
   type ConnectionTarget,
   type TlsPolicy,
   parseDatabaseUrl,
 } from '../../migrate/connection.ts';
+import type { EcsTaskSpec } from '../../migrate/ecs-task.ts';
 import { type HistoryTable, historyTable } from '../../migrate/history.ts';
 import { quoteIdentifier } from '../../migrate/identifiers.ts';
 import type { PhaseInput } from '../../migrate/migration-set.ts';
@@ -40,6 +41,17 @@ export const INPUTS = {
   'connect-timeout': { default: '15s' },
   'shadow-database-url': {},
   'postgres-bin': {},
+  mode: { default: 'runner' },
+  cluster: {},
+  'task-definition': {},
+  service: {},
+  container: {},
+  subnets: {},
+  'security-groups': {},
+  'assign-public-ip': { default: 'false' },
+  'cli-path': { default: '/opt/rds-migrate/cli.js' },
+  'task-timeout': { default: '30m' },
+  'poll-interval': { default: '5s' },
 } as const satisfies InputRegistry;
 
 export const OUTPUTS = ['applied', 'pending', 'findings', 'comment', 'result'] as const;
@@ -84,7 +96,37 @@ export interface RdsMigrateConfig {
   /** validate: the shadow server, or undefined for a throwaway cluster from `postgresBin`. */
   shadow: ConnectionTarget | undefined;
   postgresBin: string | undefined;
+  /** mode: ecs-task: where the task runs and the command line it runs. */
+  ecsTask: EcsTaskSpec | undefined;
+  /** Region of the ECS cluster (ecs-task) and of the secret. */
+  region: string | undefined;
 }
+
+/** Inputs the command line inside an ECS task receives as flags (never a database URL). */
+const FORWARDED = [
+  'migrations',
+  'phase',
+  'history-schema',
+  'history-table',
+  'out-of-order',
+  'baseline-version',
+  'lock-timeout',
+  'statement-timeout',
+  'lock-retries',
+  'lock-wait',
+  'allow-destructive',
+  'ca-bundle',
+  'allow-plaintext',
+  'connect-timeout',
+  'secret-id',
+  'database',
+  'aws-region',
+  'iam-auth',
+  'host',
+  'port',
+  'user',
+  'postgres-bin',
+] as const;
 
 function oneOf<T extends string>(input: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) {
@@ -116,8 +158,10 @@ export function parseInputs(
   workspace: string,
   env: NodeJS.ProcessEnv = {},
 ): RdsMigrateConfig {
-  const { values: v } = readInputs(INPUTS, read);
+  const { values: v, explicit } = readInputs(INPUTS, read);
   const command = oneOf('command', v.command, COMMANDS);
+  const mode = oneOf('mode', v.mode, ['runner', 'ecs-task'] as const);
+  if (mode === 'ecs-task') return parseEcsTaskInputs(v, explicit, command, env);
   const phase = oneOf('phase', v.phase, PHASES);
 
   const caPath = v['ca-bundle'];
@@ -224,5 +268,61 @@ export function parseInputs(
       ? parseDatabaseUrl('shadow-database-url', v['shadow-database-url'], tls)
       : undefined,
     postgresBin: v['postgres-bin'] || undefined,
+    ecsTask: undefined,
+    region: undefined,
+  };
+}
+
+function parseEcsTaskInputs(
+  v: RawInputs<typeof INPUTS>,
+  explicit: ReadonlySet<string>,
+  command: RdsMigrateConfig['command'],
+  env: NodeJS.ProcessEnv,
+): RdsMigrateConfig {
+  if (v['database-url'] || v['shadow-database-url']) {
+    throw new UserError(
+      "mode: ecs-task does not take a database URL: it would travel in the task's overrides, readable by anyone allowed ecs:DescribeTasks. Use secret-id (the task role reads it), iam-auth, or DATABASE_URL from the task definition's secrets.",
+    );
+  }
+  if (!v.cluster) throw new UserError("mode: ecs-task needs 'cluster'.");
+  if (!v['task-definition'] && !v.service) {
+    throw new UserError(
+      "mode: ecs-task needs 'task-definition' or 'service' (to run its task definition).",
+    );
+  }
+  const subnets = parseList(v.subnets);
+  const flags: string[] = [];
+  for (const name of FORWARDED) {
+    if (explicit.has(name) && v[name] !== '') flags.push(`--${name}`, v[name]);
+  }
+  const timeoutMs = parseDuration('task-timeout', v['task-timeout']);
+  // The task's command line checks these again; checking them here fails the step before a task
+  // starts. ca-bundle names a file inside the image, so only the task reads it.
+  const forwarded = (name: string) =>
+    name !== 'ca-bundle' && (FORWARDED as readonly string[]).includes(name) && explicit.has(name)
+      ? v[name as keyof typeof v]
+      : undefined;
+  const base = parseInputs((name) => (name === 'command' ? 'lint' : forwarded(name)), '/', env);
+  return {
+    ...base,
+    command,
+    ecsTask: {
+      cluster: v.cluster,
+      taskDefinition: v['task-definition'] || undefined,
+      service: v.service || undefined,
+      container: v.container || undefined,
+      network:
+        subnets.length > 0
+          ? {
+              subnets,
+              securityGroups: parseList(v['security-groups']),
+              assignPublicIp: parseBoolean('assign-public-ip', v['assign-public-ip']),
+            }
+          : undefined,
+      command: ['node', v['cli-path'], command, '--json', ...flags],
+      timeoutMs,
+      pollMs: parseDuration('poll-interval', v['poll-interval']),
+    },
+    region: resolveRegion(v['aws-region'], env),
   };
 }

@@ -22,6 +22,7 @@ import {
   type Validation,
   validateMigrations,
 } from '../../migrate/validate.ts';
+import { type EcsTaskSpec, runMigrationTask } from '../../migrate/ecs-task.ts';
 import type { MigrateEvent } from '../../migrate/events.ts';
 import { type Finding, blocking, lintMigrations } from '../../migrate/lint/lint.ts';
 import { type Migration, loadMigrations } from '../../migrate/migration-set.ts';
@@ -55,6 +56,10 @@ export async function run(runner: Runner = createRunner()): Promise<void> {
     const workspace = runner.env.GITHUB_WORKSPACE || process.cwd();
     const config = parseInputs((name) => runner.input(name), workspace, runner.env);
     report.command = config.command;
+    if (config.ecsTask) {
+      await inEcsTask(runner, config.ecsTask, config.region!, controller, summary);
+      return;
+    }
 
     const migrations = await loadMigrations(config.migrationsDir);
     runner.info(
@@ -143,6 +148,79 @@ async function withDatabase(
   } finally {
     controller.signal.removeEventListener('abort', onAbort);
     await client.end().catch(() => {});
+  }
+}
+
+/** mode: ecs-task: the command line runs in a one-off task; its lines and result come back here. */
+async function inEcsTask(
+  runner: Runner,
+  spec: EcsTaskSpec,
+  region: string,
+  controller: AbortController,
+  summary: Summary,
+): Promise<void> {
+  // Loaded only in this mode: the ECS and Logs clients are a third of the bundle.
+  const { sdkEcsTaskPort } = await import('../../aws/ecs-run-task.ts');
+  const port = sdkEcsTaskPort({ region, env: runner.env, action: 'rds-migrate' });
+  try {
+    runner.info(
+      `Running ${spec.command.slice(1).join(' ')} as an ECS task in cluster ${spec.cluster}`,
+    );
+    const outcome = await runMigrationTask(spec, port, {
+      sleep,
+      now: () => Date.now(),
+      signal: controller.signal,
+      onEvent: (event) => {
+        if (event.type === 'line') runner.info(`  | ${event.line}`);
+        else if (event.type === 'status') runner.info(`Task ${event.status}`);
+        else
+          runner.info(
+            `Started task ${event.taskArn} (${event.taskDefinition}, container ${event.container})`,
+          );
+      },
+    });
+    const result = outcome.result;
+    const findings = (result?.findings ?? []) as Finding[];
+    const applied = (result?.applied ?? []) as { script: string }[];
+    const comment = [
+      `Ran in ECS task \`${outcome.taskArn}\` (exit code ${outcome.exitCode ?? 'unknown'}).`,
+      applied.length > 0 ? `Applied: ${applied.map((a) => `\`${a.script}\``).join(', ')}.` : '',
+      '### Lint',
+      findingsMarkdown(findings),
+    ]
+      .filter(Boolean)
+      .join('\n\n');
+    summary.paragraph(comment);
+    runner.setOutput('applied', String(applied.length));
+    runner.setOutput('pending', String(((result?.pending ?? []) as unknown[]).length));
+    runner.setOutput('findings', String(findings.filter((f) => f.waived === undefined).length));
+    runner.setOutput('comment', comment);
+    runner.setOutput(
+      'result',
+      JSON.stringify({
+        ...(result ?? {
+          version: RESULT_VERSION,
+          suiteVersion: SUITE_VERSION,
+          command: spec.command[2],
+        }),
+        ...(result ? {} : { outcome: 'failed' }),
+        task: { arn: outcome.taskArn, exitCode: outcome.exitCode ?? null },
+      }),
+    );
+    if (outcome.exitCode !== 0) {
+      const reason =
+        typeof result?.reason === 'string'
+          ? result.reason
+          : (outcome.stoppedReason ?? 'no reason given');
+      throw new UserError(
+        `The migration task exited ${outcome.exitCode ?? 'without an exit code'}: ${reason}${outcome.logsAvailable ? '' : ' (its container has no awslogs configuration, so its log could not be shown)'}`,
+      );
+    }
+  } catch (error) {
+    summary.paragraph(`**Failed:** ${oneLine(error)}`);
+    failStep(runner, error);
+  } finally {
+    port.destroy();
   }
 }
 

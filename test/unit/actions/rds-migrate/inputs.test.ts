@@ -43,6 +43,8 @@ describe('parseInputs', () => {
       connectTimeoutMs: 15_000,
       shadow: undefined,
       postgresBin: undefined,
+      ecsTask: undefined,
+      region: undefined,
     });
   });
 
@@ -164,6 +166,62 @@ it('needs host, user and database with iam-auth', () => {
       AWS_REGION: 'eu-west-1',
     }),
   ).toThrow("iam-auth: true needs 'user'");
+});
+
+describe('mode: ecs-task', () => {
+  const ecs = (inputs: Record<string, string>) =>
+    parseInputs(
+      (name) => ({ mode: 'ecs-task', command: 'apply', cluster: 'apps', ...inputs })[name],
+      '/workspace',
+      { AWS_REGION: 'eu-west-1' },
+    );
+
+  it('turns the inputs into the task and the command line it runs', () => {
+    const config = ecs({
+      'task-definition': 'app:3',
+      subnets: 'subnet-a,subnet-b',
+      'security-groups': 'sg-1',
+      'secret-id': 'prod/db',
+      'lock-timeout': '3s',
+    });
+    expect(config.region).toBe('eu-west-1');
+    expect(config.ecsTask).toEqual({
+      cluster: 'apps',
+      taskDefinition: 'app:3',
+      service: undefined,
+      container: undefined,
+      network: {
+        subnets: ['subnet-a', 'subnet-b'],
+        securityGroups: ['sg-1'],
+        assignPublicIp: false,
+      },
+      command: [
+        'node',
+        '/opt/rds-migrate/cli.js',
+        'apply',
+        '--json',
+        '--lock-timeout',
+        '3s',
+        '--secret-id',
+        'prod/db',
+      ],
+      timeoutMs: 1_800_000,
+      pollMs: 5000,
+    });
+  });
+
+  it.each([
+    [
+      { 'task-definition': 'app', 'database-url': 'postgres://a:b@h/d' },
+      'mode: ecs-task does not take a database URL',
+    ],
+    [{ cluster: '', 'task-definition': 'app' }, "mode: ecs-task needs 'cluster'."],
+    [{}, "mode: ecs-task needs 'task-definition' or 'service'"],
+    [{ 'task-definition': 'app', 'lock-timeout': 'soon' }, "Input 'lock-timeout' is 'soon'"],
+    [{ 'task-definition': 'app', 'task-timeout': 'x' }, "Input 'task-timeout' is 'x'"],
+  ])('refuses %j', (inputs, message) => {
+    expect(() => ecs(inputs)).toThrow(message);
+  });
 });
 
 describe('secretInputs', () => {
