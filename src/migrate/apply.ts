@@ -215,7 +215,10 @@ async function applyOne(
         line: error.statement.line,
         column: error.statement.column,
         statement: error.statement.sql,
-        reason: error.message,
+        // Cancelling closes the session under the running statement: say why it failed.
+        reason: deps.signal?.aborted
+          ? `stopped because ${oneLine(deps.signal.reason)}; the session was closed, so PostgreSQL rolled back the open transaction`
+          : error.message,
         sqlState: error.sqlState,
         partsCommitted: committed,
         parts: parts.length,

@@ -226,6 +226,35 @@ CREATE TABLE done (id int);`,
     ]);
   });
 
+  it('rolls back and frees the lock when the job is cancelled mid-migration', async () => {
+    const db = await server.createDatabase();
+    const cwd = workspace({
+      'V1__slow.sql': 'CREATE TABLE half (id int);\nSELECT pg_sleep(60);',
+    });
+    const running = startAction(options(cwd, { command: 'apply', 'database-url': server.url(db) }));
+    await running.waitForOutput(/part 1: 2 statements in one transaction/, 30_000);
+    await waitFor(async () => {
+      const rows = await server.query(
+        db,
+        "SELECT 1 FROM pg_stat_activity WHERE application_name = 'rds-migrate' AND query LIKE 'SELECT pg_sleep%'",
+      );
+      return rows.length === 1;
+    });
+    const cancelled = await running.cancel();
+    runs.push(cancelled);
+    expect(cancelled.exitCode).toBe(1);
+    expect(errors(cancelled).map((e) => e.message)).toEqual([
+      expect.stringMatching(
+        /^V1__slow\.sql:2: stopped because the job was cancelled \(SIGINT\); the session was closed, so PostgreSQL rolled back the open transaction/,
+      ),
+    ]);
+    await waitFor(async () => {
+      const locks = await server.query(db, "SELECT 1 FROM pg_locks WHERE locktype = 'advisory'");
+      return locks.length === 0;
+    });
+    expect(await server.query(db, "SELECT to_regclass('half') AS t")).toEqual([{ t: null }]);
+  });
+
   it('fails a migration cleanly: one line with file, line and SQLSTATE, nothing of it applied', async () => {
     const db = await server.createDatabase();
     const cwd = workspace({
