@@ -90,6 +90,21 @@ beforeAll(async () => {
   }
 });
 
+beforeAll(() => {
+  // A web service whose task definition and network the migration task borrows.
+  emulator.ecs.seedService({
+    cluster: 'apps',
+    serviceName: 'web',
+    taskDefinition: 'migrate',
+    desiredCount: 1,
+    launchType: 'FARGATE',
+    networkConfiguration: {
+      awsvpcConfiguration: { subnets: ['subnet-web'], securityGroups: ['sg-web'] },
+    },
+    deploymentController: { type: 'ECS' },
+  });
+});
+
 afterAll(async () => {
   try {
     for (const run of runs) expectNoSecretsIn(run, [server.password, KEYS.secretAccessKey]);
@@ -149,6 +164,13 @@ describe('rds-migrate mode: ecs-task', () => {
       { t: 'u' },
     ]);
     expect(emulator.calls.find((c) => c.action === 'RunTask')?.status).toBe(200);
+  });
+
+  it("borrows the service's task definition and network configuration", async () => {
+    const r = await run({ command: 'plan', service: 'web', subnets: '', 'security-groups': '' });
+    expect(r.exitCode).toBe(0);
+    expect(r.log).toMatch(/task-definition\/migrate:1, container app\)/);
+    expect(result(r)).toMatchObject({ command: 'plan', outcome: 'ok', task: { exitCode: 0 } });
   });
 
   it('fails the step with the reason the task gave when it exits non-zero', async () => {
