@@ -57,7 +57,7 @@ beforeAll(async () => {
   writeFileSync(join(migrations, 'migrations', 'V1__t.sql'), 'CREATE TABLE t (id bigint);');
   writeFileSync(
     join(migrations, 'migrations', 'V2__u.sql'),
-    'CREATE TABLE u (id bigint);\nCREATE INDEX CONCURRENTLY u_id ON u (id);',
+    'CREATE TABLE u (id bigint);\nCREATE INDEX CONCURRENTLY IF NOT EXISTS u_id ON u (id);',
   );
   emulator = await startEmulator({ timeScale: 1000, ecs: { containerRuntime: runContainer } });
   emulator.sts.addCredentials({ ...KEYS, arn: 'arn:aws:iam::123456789012:user/ci' });

@@ -77,7 +77,7 @@ async function run(
 
 const V1 = 'CREATE TABLE customers (id bigint PRIMARY KEY, name text);';
 const V2 =
-  'CREATE TABLE orders (id bigint PRIMARY KEY);\nCREATE INDEX CONCURRENTLY orders_id ON orders (id);';
+  'CREATE TABLE orders (id bigint PRIMARY KEY);\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_id ON orders (id);';
 
 describe('rds-migrate bundle', () => {
   it('applies pending migrations, masks the password, and reports the plan, outputs and summary', async () => {
@@ -117,7 +117,9 @@ describe('rds-migrate bundle', () => {
     const r = await run(cwd, { command: 'plan', 'database-url': server.url(db) });
     expect(r.exitCode).toBe(0);
     expect(r.outputs).toMatchObject({ applied: '0', pending: '2' });
-    expect(r.outputs.comment).toContain('CREATE INDEX CONCURRENTLY orders_id ON orders (id)');
+    expect(r.outputs.comment).toContain(
+      'CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_id ON orders (id)',
+    );
     expect(await server.query(db, "SELECT to_regclass('rds_migrate_history') AS t")).toEqual([
       { t: null },
     ]);

@@ -91,6 +91,7 @@ export function lintMigration(migration: Migration, options: LintOptions): Findi
     notNullChecks: new Map(),
     runnerLockTimeout: options.lockTimeoutMs > 0,
     runnerStatementTimeout: options.statementTimeoutMs > 0,
+    multiPart: migration.parts.length > 1,
   };
   const findings: Finding[] = [];
   const waivers = findWaivers(migration.text);

@@ -25,6 +25,8 @@ export interface LintContext {
   runnerStatementTimeout: boolean;
   /** SET lock_timeout / statement_timeout seen so far in the migration, with their values. */
   setTimeouts: ReadonlyMap<string, string>;
+  /** The migration runs in several parts, so a failure can leave its first parts committed. */
+  multiPart: boolean;
 }
 
 export interface Rule {
@@ -329,6 +331,23 @@ export const RULES: readonly Rule[] = [
     why: 'Dropping a database destroys it.',
     fix: 'Do it by hand, not in a migration.',
     check: (s) => (s.type === 'DropdbStmt' ? ['DROP DATABASE'] : []),
+  },
+  {
+    id: 'prefer-robust-stmts',
+    severity: 'warning',
+    destructive: false,
+    why: 'A concurrent index statement runs outside the transaction: if a later part fails, the run resumes after it, but an operator re-running it by hand (or after editing) hits "already exists".',
+    fix: 'Write CREATE INDEX CONCURRENTLY IF NOT EXISTS and DROP INDEX CONCURRENTLY IF EXISTS.',
+    check: (s, ctx) => {
+      if (!ctx.multiPart) return [];
+      if (s.type === 'IndexStmt' && s.node.concurrent && !s.node.if_not_exists) {
+        return [`index ${String(s.node.idxname ?? 'without a name')}`];
+      }
+      if (s.type === 'DropStmt' && s.node.concurrent && !s.node.missing_ok) {
+        return ['DROP INDEX CONCURRENTLY'];
+      }
+      return [];
+    },
   },
   {
     id: 'prefer-bigint-over-int',

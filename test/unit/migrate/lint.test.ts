@@ -104,6 +104,11 @@ ALTER TABLE orders ALTER COLUMN region SET NOT NULL;`,
       passing: "DELETE FROM orders WHERE created_at < now() - interval '1 year';",
     },
     'ban-drop-database': { failing: 'DROP DATABASE shop;', passing: 'SELECT 1;' },
+    'prefer-robust-stmts': {
+      failing: 'CREATE TABLE items (id bigint);\nCREATE INDEX CONCURRENTLY items_id ON items (id);',
+      passing:
+        'CREATE TABLE items (id bigint);\nCREATE INDEX CONCURRENTLY IF NOT EXISTS items_id ON items (id);',
+    },
     'prefer-bigint-over-int': {
       failing: 'CREATE TABLE items (id int PRIMARY KEY);',
       passing: 'CREATE TABLE items (id bigint PRIMARY KEY);',
