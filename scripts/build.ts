@@ -10,6 +10,11 @@ const only = process.argv.slice(2);
 /** Per-action bundling choices; see BundleOptions. */
 const OPTIONS: Record<string, BundleOptions> = {
   'oidc-assume': { withoutDefaultCredentialChain: true },
+  'rds-migrate': {
+    commonJsPaths: true,
+    files: { 'libpg-query.wasm': join(root, 'node_modules/libpg-query/wasm/libpg-query.wasm') },
+    entries: { 'cli.js': join(root, 'src/cli/rds-migrate.ts') },
+  },
 };
 
 const names = (await readdir(join(root, 'src/actions'), { withFileTypes: true }))

@@ -17,6 +17,7 @@ import { RegistryFront } from './ecr/registry-front.ts';
 import { Ecr, type EcrOptions } from './ecr/service.ts';
 import { Elbv2 } from './elbv2.ts';
 import { CloudWatchLogs } from './logs.ts';
+import { SecretsManager } from './secrets-manager.ts';
 import { MetricStore } from './metrics.ts';
 import { TrafficModel, type TrafficOptions } from './traffic.ts';
 import { Scenario, timeScale } from './world.ts';
@@ -73,6 +74,7 @@ export interface Emulator {
   readonly ecr: Ecr;
   /** The /v2 registry endpoint in front of docker-registry; undefined without `ecr.registry`. */
   readonly registry: RegistryFront | undefined;
+  readonly secretsManager: SecretsManager;
   /** Stops listening and destroys every connection, including hung and keep-alive ones. */
   close(): Promise<void>;
 }
@@ -110,7 +112,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     options.ecs,
   );
   const ecr = new Ecr({ clock }, options.ecr);
-  const registry = new ServiceRegistry([sts, elbv2, cloudwatch, logs, ecs, ecr]);
+  const secretsManager = new SecretsManager({ clock });
+  const registry = new ServiceRegistry([sts, elbv2, cloudwatch, logs, ecs, ecr, secretsManager]);
   const faults = new Faults();
   let dockerRegistry: DockerRegistry | undefined;
   let registryFront: RegistryFront | undefined;
@@ -253,6 +256,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ecs,
     ecr,
     registry: registryFront,
+    secretsManager,
     close() {
       closing ??= new Promise<void>((resolve) => {
         lifetime.abort();

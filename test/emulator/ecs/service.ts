@@ -21,6 +21,8 @@ import type {
   ListTasksRequest,
   LoadBalancer,
   RegisterTaskDefinitionRequest,
+  RunTaskRequest,
+  StopTaskRequest,
   Service as EcsServiceDescription,
   ServiceDeployment,
   ServiceRevision,
@@ -65,6 +67,7 @@ import {
 } from './model.ts';
 import { page } from './paging.ts';
 import { TaskDefinitions, type TaskDefinitionRecord } from './task-definitions.ts';
+import { type ContainerRuntime, StandaloneTasks } from './standalone-tasks.ts';
 import { TaskFleet } from './tasks.ts';
 import { SECOND, Timers } from './timers.ts';
 
@@ -77,6 +80,8 @@ export interface EcsSetup {
   readonly accountId?: string;
   /** Emulated seconds things take; see EcsPacing. */
   readonly pacing?: Partial<EcsPacing>;
+  /** What the essential container of a RunTask task does; by default it exits 0 at once. */
+  readonly containerRuntime?: ContainerRuntime;
 }
 
 /** startEmulator's `ecs` option. */
@@ -120,12 +125,15 @@ export class Ecs implements Service<JsonObject> {
     'StopServiceDeployment',
     'ListTasks',
     'DescribeTasks',
+    'RunTask',
+    'StopTask',
   ]);
   readonly unsignedActions: ReadonlySet<string> = new Set();
   readonly taskDefinitions: TaskDefinitions;
 
   readonly #ecs: EcsContext;
   readonly #fleet: TaskFleet;
+  readonly #standalone: StandaloneTasks;
   readonly #clusters = new Map<string, ClusterState>();
   readonly #runs = new Map<string, ServiceDeploymentRun>();
   readonly #runsByService = new Map<string, ServiceDeploymentRun[]>();
@@ -146,6 +154,7 @@ export class Ecs implements Service<JsonObject> {
     };
     this.taskDefinitions = new TaskDefinitions(partition, dependencies.clock);
     this.#fleet = new TaskFleet(this.#ecs);
+    this.#standalone = new StandaloneTasks(this.#ecs, setup.containerRuntime);
   }
 
   async handle(call: ActionCall<JsonObject>): Promise<unknown> {
@@ -202,6 +211,10 @@ export class Ecs implements Service<JsonObject> {
         return this.#listTasks(input as ListTasksRequest);
       case 'DescribeTasks':
         return this.#describeTasks(input as unknown as DescribeTasksRequest);
+      case 'RunTask':
+        return this.#runTask(input as unknown as RunTaskRequest);
+      case 'StopTask':
+        return this.#stopTask(input as unknown as StopTaskRequest);
       default:
         throw invalidParameter(`Unsupported action ${call.action}.`);
     }
@@ -854,6 +867,26 @@ export class Ecs implements Service<JsonObject> {
     return { taskArns: items, ...(nextToken === undefined ? {} : { nextToken }) };
   }
 
+  #runTask(input: RunTaskRequest) {
+    const cluster = this.#cluster(input.cluster);
+    if (!input.taskDefinition) throw invalidParameter('taskDefinition can not be blank.');
+    const definition = this.taskDefinitions.describe(input.taskDefinition);
+    return { tasks: this.#standalone.run(cluster, definition, input), failures: [] };
+  }
+
+  #stopTask(input: StopTaskRequest) {
+    const cluster = this.#cluster(input.cluster);
+    const reference = input.task ?? '';
+    const arn = reference.startsWith('arn:')
+      ? reference
+      : taskArn(this.#ecs.partition, cluster.name, reference);
+    const task = this.#standalone.get(arn);
+    if (task === undefined || task.cluster !== cluster) {
+      throw invalidParameter('The referenced task was not found.');
+    }
+    return { task: this.#standalone.stop(task, input.reason ?? 'Task stopped by user') };
+  }
+
   #describeTasks(input: DescribeTasksRequest) {
     const cluster = this.#cluster(input.cluster);
     const references = input.tasks ?? [];
@@ -868,7 +901,9 @@ export class Ecs implements Service<JsonObject> {
         ? reference
         : taskArn(this.#ecs.partition, cluster.name, reference);
       const task = this.#fleet.get(arn);
-      if (task === undefined || task.service.cluster !== cluster) {
+      const standalone = this.#standalone.get(arn);
+      if (standalone?.cluster === cluster) tasks.push(this.#standalone.describe(standalone));
+      else if (task === undefined || task.service.cluster !== cluster) {
         failures.push({ arn, reason: 'MISSING' });
       } else tasks.push(this.#fleet.describe(task, includeTags));
     }

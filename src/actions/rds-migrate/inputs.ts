@@ -1,0 +1,328 @@
+import { readFileSync } from 'node:fs';
+import { type InputRegistry, type RawInputs, readInputs } from '../../lib/action-io.ts';
+import { parseDuration } from '../../lib/durations.ts';
+import { UserError } from '../../lib/errors.ts';
+import { parseBoolean, parseInteger, parseList } from '../../lib/parse.ts';
+import { resolveRegion } from '../../aws/region.ts';
+import {
+  type ConnectionTarget,
+  type TlsPolicy,
+  parseDatabaseUrl,
+} from '../../migrate/connection.ts';
+import type { EcsTaskSpec } from '../../migrate/ecs-task.ts';
+import { type HistoryTable, historyTable } from '../../migrate/history.ts';
+import { quoteIdentifier } from '../../migrate/identifiers.ts';
+import type { PhaseInput } from '../../migrate/migration-set.ts';
+import { VERSION_TEXT, type Version, parseVersion } from '../../migrate/version.ts';
+
+export const INPUTS = {
+  command: { default: 'plan' },
+  migrations: { default: 'migrations/' },
+  'database-url': {},
+  'secret-id': {},
+  'iam-auth': { default: 'false' },
+  host: {},
+  port: { default: '5432' },
+  user: {},
+  database: {},
+  'aws-region': {},
+  phase: { default: 'all' },
+  'history-schema': { default: 'public' },
+  'history-table': { default: 'rds_migrate_history' },
+  'out-of-order': { default: 'false' },
+  'baseline-version': {},
+  'lock-timeout': { default: '5s' },
+  'statement-timeout': { default: '30m' },
+  'lock-retries': { default: '5' },
+  'lock-wait': { default: '10m' },
+  'allow-destructive': { default: 'false' },
+  'ca-bundle': {},
+  'allow-plaintext': { default: 'false' },
+  'connect-timeout': { default: '15s' },
+  'shadow-database-url': {},
+  'postgres-bin': {},
+  mode: { default: 'runner' },
+  cluster: {},
+  'task-definition': {},
+  service: {},
+  container: {},
+  subnets: {},
+  'security-groups': {},
+  'assign-public-ip': { default: 'false' },
+  'cli-path': { default: '/opt/rds-migrate/cli.js' },
+  'task-timeout': { default: '30m' },
+  'poll-interval': { default: '5s' },
+} as const satisfies InputRegistry;
+
+export const OUTPUTS = ['applied', 'pending', 'findings', 'comment', 'result'] as const;
+
+const COMMANDS = ['lint', 'plan', 'apply', 'validate'] as const;
+const PHASES = ['expand', 'contract', 'all'] as const;
+
+export type Connection =
+  | { kind: 'url'; target: ConnectionTarget }
+  | {
+      kind: 'iam';
+      host: string;
+      port: number;
+      user: string;
+      database: string;
+      region: string;
+      ca: string | undefined;
+    }
+  | {
+      kind: 'secret';
+      secretId: string;
+      region: string;
+      database: string | undefined;
+      tls: TlsPolicy;
+    };
+
+export interface RdsMigrateConfig {
+  command: (typeof COMMANDS)[number];
+  migrationsDir: string;
+  /** Undefined for lint, which needs no database. */
+  connection: Connection | undefined;
+  phase: PhaseInput;
+  history: HistoryTable;
+  outOfOrder: boolean;
+  baselineVersion: Version | undefined;
+  lockTimeoutMs: number;
+  statementTimeoutMs: number;
+  lockRetries: number;
+  lockWaitMs: number;
+  allowDestructive: boolean;
+  connectTimeoutMs: number;
+  /** validate: the shadow server, or undefined for a throwaway cluster from `postgresBin`. */
+  shadow: ConnectionTarget | undefined;
+  postgresBin: string | undefined;
+  /** mode: ecs-task: where the task runs and the command line it runs. */
+  ecsTask: EcsTaskSpec | undefined;
+  /** Region of the ECS cluster (ecs-task) and of the secret. */
+  region: string | undefined;
+}
+
+/** Inputs the command line inside an ECS task receives as flags (never a database URL). */
+const FORWARDED = [
+  'migrations',
+  'phase',
+  'history-schema',
+  'history-table',
+  'out-of-order',
+  'baseline-version',
+  'lock-timeout',
+  'statement-timeout',
+  'lock-retries',
+  'lock-wait',
+  'allow-destructive',
+  'ca-bundle',
+  'allow-plaintext',
+  'connect-timeout',
+  'secret-id',
+  'database',
+  'aws-region',
+  'iam-auth',
+  'host',
+  'port',
+  'user',
+  'postgres-bin',
+] as const;
+
+function oneOf<T extends string>(input: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UserError(`Input '${input}' is '${value}': use one of ${allowed.join(', ')}.`);
+  }
+  return value as T;
+}
+
+/** Reads the database URL alone, so it can be masked before anything else is checked. */
+export function secretInputs(read: (name: string) => string | undefined): string[] {
+  const secrets: string[] = [];
+  for (const input of ['database-url', 'shadow-database-url']) {
+    const url = read(input)?.trim();
+    if (!url) continue;
+    secrets.push(url);
+    try {
+      const password = decodeURIComponent(new URL(url).password);
+      if (password) secrets.push(password, new URL(url).password);
+    } catch {
+      // Not a URL: parseInputs says so; the whole text is masked already.
+    }
+  }
+  return secrets;
+}
+
+/** Every input checked before the database is touched; the first problem is thrown. */
+export function parseInputs(
+  read: (name: string) => string | undefined,
+  workspace: string,
+  env: NodeJS.ProcessEnv = {},
+): RdsMigrateConfig {
+  const { values: v, explicit } = readInputs(INPUTS, read);
+  const command = oneOf('command', v.command, COMMANDS);
+  const mode = oneOf('mode', v.mode, ['runner', 'ecs-task'] as const);
+  if (mode === 'ecs-task') return parseEcsTaskInputs(v, explicit, command, env);
+  const phase = oneOf('phase', v.phase, PHASES);
+
+  const caPath = v['ca-bundle'];
+  let ca: string | undefined;
+  if (caPath) {
+    try {
+      ca = readFileSync(caPath.startsWith('/') ? caPath : `${workspace}/${caPath}`, 'utf8');
+    } catch (error) {
+      throw new UserError(
+        `Input 'ca-bundle' names '${caPath}', which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): give the path of a PEM bundle, such as the RDS global-bundle.pem.`,
+      );
+    }
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
+      throw new UserError(`Input 'ca-bundle' (${caPath}) holds no PEM certificate.`);
+    }
+  }
+  const allowPlaintext = parseBoolean('allow-plaintext', v['allow-plaintext']);
+  const tls: TlsPolicy = { ca, allowPlaintext };
+  let connection: Connection | undefined;
+  const iamAuth = parseBoolean('iam-auth', v['iam-auth']);
+  const ways = [
+    v['database-url'] ? 'database-url' : '',
+    v['secret-id'] ? 'secret-id' : '',
+    iamAuth ? 'iam-auth' : '',
+  ].filter(Boolean);
+  if (ways.length > 1) {
+    throw new UserError(
+      `Inputs ${ways.map((w) => `'${w}'`).join(' and ')} are all set: keep one way to connect.`,
+    );
+  }
+  if (!iamAuth && (v.host || v.user)) {
+    throw new UserError("Inputs 'host' and 'user' only apply with iam-auth: true.");
+  }
+  if (iamAuth) {
+    for (const name of ['host', 'user', 'database'] as const) {
+      if (!v[name]) {
+        throw new UserError(
+          `iam-auth: true needs '${name}': the RDS endpoint, the database user granted rds_iam, and the database.`,
+        );
+      }
+    }
+    connection = {
+      kind: 'iam',
+      host: v.host,
+      port: parseInteger('port', v.port, 1, 65535),
+      user: v.user,
+      database: v.database,
+      region: resolveRegion(v['aws-region'], env),
+      ca,
+    };
+  } else if (v['database-url']) {
+    connection = { kind: 'url', target: parseDatabaseUrl('database-url', v['database-url'], tls) };
+  } else if (v['secret-id']) {
+    connection = {
+      kind: 'secret',
+      secretId: v['secret-id'],
+      region: resolveRegion(v['aws-region'], env),
+      database: v.database || undefined,
+      tls,
+    };
+  } else if (command === 'plan' || command === 'apply') {
+    throw new UserError(
+      `command: ${command} needs a database: set 'database-url' (from a secret) or 'secret-id' (Secrets Manager), or use command: lint.`,
+    );
+  }
+  if (v.database && !v['secret-id'] && !iamAuth) {
+    throw new UserError(
+      "Input 'database' only applies with secret-id or iam-auth: name the database in database-url instead.",
+    );
+  }
+
+  const baselineText = v['baseline-version'];
+  if (baselineText && !VERSION_TEXT.test(baselineText)) {
+    throw new UserError(
+      `Input 'baseline-version' is '${baselineText}': use a version like 1, 2.3 or 20260101.`,
+    );
+  }
+  const lockTimeoutMs = parseDuration('lock-timeout', v['lock-timeout']);
+  const statementTimeoutMs = parseDuration('statement-timeout', v['statement-timeout']);
+  const lockWaitMs = parseDuration('lock-wait', v['lock-wait']);
+  const connectTimeoutMs = parseDuration('connect-timeout', v['connect-timeout']);
+  if (connectTimeoutMs < 100) {
+    throw new UserError(`Input 'connect-timeout' is '${v['connect-timeout']}': use 100ms or more.`);
+  }
+
+  return {
+    command,
+    migrationsDir: v.migrations.startsWith('/') ? v.migrations : `${workspace}/${v.migrations}`,
+    connection: command === 'plan' || command === 'apply' ? connection : undefined,
+    phase,
+    history: historyTable(
+      quoteIdentifier('history-schema', v['history-schema']),
+      quoteIdentifier('history-table', v['history-table']),
+    ),
+    outOfOrder: parseBoolean('out-of-order', v['out-of-order']),
+    baselineVersion: baselineText ? parseVersion(baselineText) : undefined,
+    lockTimeoutMs,
+    statementTimeoutMs,
+    lockRetries: parseInteger('lock-retries', v['lock-retries'], 0, 20),
+    lockWaitMs,
+    allowDestructive: parseBoolean('allow-destructive', v['allow-destructive']),
+    connectTimeoutMs,
+    shadow: v['shadow-database-url']
+      ? parseDatabaseUrl('shadow-database-url', v['shadow-database-url'], tls)
+      : undefined,
+    postgresBin: v['postgres-bin'] || undefined,
+    ecsTask: undefined,
+    region: undefined,
+  };
+}
+
+function parseEcsTaskInputs(
+  v: RawInputs<typeof INPUTS>,
+  explicit: ReadonlySet<string>,
+  command: RdsMigrateConfig['command'],
+  env: NodeJS.ProcessEnv,
+): RdsMigrateConfig {
+  if (v['database-url'] || v['shadow-database-url']) {
+    throw new UserError(
+      "mode: ecs-task does not take a database URL: it would travel in the task's overrides, readable by anyone allowed ecs:DescribeTasks. Use secret-id (the task role reads it), iam-auth, or DATABASE_URL from the task definition's secrets.",
+    );
+  }
+  if (!v.cluster) throw new UserError("mode: ecs-task needs 'cluster'.");
+  if (!v['task-definition'] && !v.service) {
+    throw new UserError(
+      "mode: ecs-task needs 'task-definition' or 'service' (to run its task definition).",
+    );
+  }
+  const subnets = parseList(v.subnets);
+  const flags: string[] = [];
+  for (const name of FORWARDED) {
+    if (explicit.has(name) && v[name] !== '') flags.push(`--${name}`, v[name]);
+  }
+  const timeoutMs = parseDuration('task-timeout', v['task-timeout']);
+  // The task's command line checks these again; checking them here fails the step before a task
+  // starts. ca-bundle names a file inside the image, so only the task reads it.
+  const forwarded = (name: string) =>
+    name !== 'ca-bundle' && (FORWARDED as readonly string[]).includes(name) && explicit.has(name)
+      ? v[name as keyof typeof v]
+      : undefined;
+  const base = parseInputs((name) => (name === 'command' ? 'lint' : forwarded(name)), '/', env);
+  return {
+    ...base,
+    command,
+    ecsTask: {
+      cluster: v.cluster,
+      taskDefinition: v['task-definition'] || undefined,
+      service: v.service || undefined,
+      container: v.container || undefined,
+      network:
+        subnets.length > 0
+          ? {
+              subnets,
+              securityGroups: parseList(v['security-groups']),
+              assignPublicIp: parseBoolean('assign-public-ip', v['assign-public-ip']),
+            }
+          : undefined,
+      command: ['node', v['cli-path'], command, '--json', ...flags],
+      timeoutMs,
+      pollMs: parseDuration('poll-interval', v['poll-interval']),
+    },
+    region: resolveRegion(v['aws-region'], env),
+  };
+}

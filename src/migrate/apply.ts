@@ -1,0 +1,330 @@
+// Applies pending migrations: one runner at a time (advisory lock), each migration in one
+// transaction with its history row, statements PostgreSQL forbids in a transaction alone and in
+// order, lock timeouts retried with backoff, INVALID indexes of failed concurrent builds dropped.
+import { oneLine } from '../lib/errors.ts';
+import { acquireLock } from './advisory-lock.ts';
+import type { MigrateEvent } from './events.ts';
+import {
+  type HistoryTable,
+  type NewHistoryRow,
+  createHistory,
+  readHistory,
+  recordMigration,
+} from './history.ts';
+import { concurrentIndexTable, dropNewInvalidIndexes, invalidIndexes } from './invalid-indexes.ts';
+import type { Migration, Part, PhaseInput } from './migration-set.ts';
+import type { Statement } from './parser.ts';
+import { LOCK_NOT_AVAILABLE, type SqlSession, configureSession, sqlState } from './session.ts';
+import { type Deferred, type PendingMigration, computeStatus } from './status.ts';
+import { type Version, formatVersion } from './version.ts';
+
+export interface ApplyOptions {
+  history: HistoryTable;
+  outOfOrder: boolean;
+  baselineVersion: Version | undefined;
+  phase: PhaseInput;
+  lockWaitMs: number;
+  lockTimeoutMs: number;
+  statementTimeoutMs: number;
+  /** Attempts after the first when a statement hits the lock timeout. */
+  lockRetries: number;
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+  /** Who or what applies the migrations: the run's URL, or user@host. */
+  appliedBy: string;
+  commit: string | null;
+}
+
+export interface EngineDeps {
+  session: SqlSession;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  now: () => number;
+  signal?: AbortSignal;
+  onEvent?: (event: MigrateEvent) => void;
+  random?: () => number;
+}
+
+export interface AppliedMigration {
+  script: string;
+  version: string | null;
+  description: string;
+  kind: Migration['kind'];
+  executionMs: number;
+}
+
+export interface FailedMigration {
+  script: string;
+  line: number;
+  column: number;
+  statement: string;
+  reason: string;
+  sqlState: string | undefined;
+  /** Parts of the migration committed so far (by this run and earlier ones). */
+  partsCommitted: number;
+  parts: number;
+}
+
+export type ApplyResult =
+  | {
+      outcome: 'applied' | 'up-to-date';
+      applied: AppliedMigration[];
+      current: string | undefined;
+      deferred: Deferred[];
+    }
+  | {
+      outcome: 'failed';
+      applied: AppliedMigration[];
+      failed: FailedMigration;
+      notRun: string[];
+    };
+
+class StatementFailure extends Error {
+  readonly statement: Statement;
+  readonly sqlState: string | undefined;
+  constructor(statement: Statement, cause: unknown) {
+    super(oneLine(cause), { cause });
+    this.statement = statement;
+    this.sqlState = sqlState(cause);
+  }
+}
+
+export async function applyMigrations(
+  migrations: readonly Migration[],
+  options: ApplyOptions,
+  deps: EngineDeps,
+): Promise<ApplyResult> {
+  const { session, onEvent = () => {} } = deps;
+  await configureSession(session, options);
+  const started = deps.now();
+  const lock = await acquireLock(session, {
+    historyTable: options.history.qualified,
+    waitMs: options.lockWaitMs,
+    sleep: deps.sleep,
+    now: deps.now,
+    ...(deps.signal ? { signal: deps.signal } : {}),
+    onWaiting: (holderPid) => onEvent({ type: 'lock-waiting', holderPid }),
+  });
+  try {
+    onEvent({ type: 'lock-acquired', waitedMs: deps.now() - started });
+    await createHistory(session, options.history);
+    const status = computeStatus(migrations, await readHistory(session, options.history), options);
+    if (status.missingLocally.length > 0) {
+      onEvent({ type: 'missing-locally', migrations: status.missingLocally });
+    }
+    if (status.baseline) {
+      await recordMigration(session, options.history, {
+        version: formatVersion(status.baseline),
+        description: '<< baseline >>',
+        type: 'baseline',
+        script: '<< baseline >>',
+        checksum: '',
+        appliedBy: options.appliedBy,
+        commit: options.commit,
+        executionMs: 0,
+        success: true,
+        partsApplied: 0,
+      });
+      onEvent({ type: 'baselined', version: formatVersion(status.baseline) });
+    }
+    const applied: AppliedMigration[] = [];
+    for (const [index, pending] of status.pending.entries()) {
+      deps.signal?.throwIfAborted();
+      const failed = await applyOne(pending, options, deps);
+      if ('failed' in failed) {
+        return {
+          outcome: 'failed',
+          applied,
+          failed: failed.failed,
+          notRun: status.pending.slice(index + 1).map((p) => p.migration.script),
+        };
+      }
+      applied.push(failed.applied);
+    }
+    const last = applied.filter((a) => a.version !== null).at(-1);
+    return {
+      outcome: applied.length > 0 ? 'applied' : 'up-to-date',
+      applied,
+      current: last?.version ?? status.current,
+      deferred: status.deferred,
+    };
+  } finally {
+    // A broken connection has released the lock already: the session is gone.
+    await lock.release().catch(() => {});
+  }
+}
+
+async function applyOne(
+  pending: PendingMigration,
+  options: ApplyOptions,
+  deps: EngineDeps,
+): Promise<{ applied: AppliedMigration } | { failed: FailedMigration }> {
+  const { migration, resumeFromPart } = pending;
+  const { session, onEvent = () => {} } = deps;
+  const started = deps.now();
+  const row = (success: boolean, partsApplied: number): NewHistoryRow => ({
+    version: migration.version ? formatVersion(migration.version) : null,
+    description: migration.description,
+    type: migration.kind,
+    script: migration.script,
+    checksum: migration.checksum,
+    appliedBy: options.appliedBy,
+    commit: options.commit,
+    executionMs: deps.now() - started,
+    success,
+    partsApplied,
+  });
+  const parts = migration.parts.length === 0 ? [emptyPart] : migration.parts;
+  onEvent({
+    type: 'migration-started',
+    script: migration.script,
+    parts: parts.length,
+    resumeFromPart,
+  });
+  let committed = resumeFromPart;
+  // Only a resumed migration has a failed row (from the run that committed its first parts).
+  const hasFailedRow = pending.reason === 'resume';
+  try {
+    for (let index = resumeFromPart; index < parts.length; index++) {
+      const part = parts[index]!;
+      const isLast = index === parts.length - 1;
+      onEvent({
+        type: 'part-started',
+        script: migration.script,
+        part: index + 1,
+        transactional: part.transactional,
+        statements: part.statements.length,
+        ...(part.reason ? { reason: part.reason } : {}),
+      });
+      const record = isLast
+        ? () => recordMigration(session, options.history, row(true, parts.length), hasFailedRow)
+        : undefined;
+      if (part.transactional) await runInTransaction(migration, part, record, options, deps);
+      else await runAlone(migration, part.statements[0]!, record, options, deps);
+      committed = index + 1;
+    }
+  } catch (error) {
+    if (!(error instanceof StatementFailure)) throw error;
+    if (committed > 0) {
+      await recordMigration(session, options.history, row(false, committed), hasFailedRow).catch(
+        () => {},
+      );
+    }
+    return {
+      failed: {
+        script: migration.script,
+        line: error.statement.line,
+        column: error.statement.column,
+        statement: error.statement.sql,
+        // Cancelling closes the session under the running statement: say why it failed.
+        reason: deps.signal?.aborted
+          ? `stopped because ${oneLine(deps.signal.reason)}; the session was closed, so PostgreSQL rolled back the open transaction`
+          : error.message,
+        sqlState: error.sqlState,
+        partsCommitted: committed,
+        parts: parts.length,
+      },
+    };
+  }
+  const executionMs = deps.now() - started;
+  onEvent({ type: 'migration-applied', script: migration.script, executionMs });
+  return {
+    applied: {
+      script: migration.script,
+      version: migration.version ? formatVersion(migration.version) : null,
+      description: migration.description,
+      kind: migration.kind,
+      executionMs,
+    },
+  };
+}
+
+/** A migration without statements still gets its history row, in a transaction of its own. */
+const emptyPart: Part = { transactional: true, statements: [] };
+
+function retryDelay(attempt: number, options: ApplyOptions, random: () => number): number {
+  const ceiling = Math.min(options.retryMaxDelayMs, options.retryBaseDelayMs * 2 ** (attempt - 1));
+  return Math.round(ceiling * (0.5 + random() / 2));
+}
+
+async function shouldRetry(
+  error: StatementFailure,
+  attempt: number,
+  script: string,
+  options: ApplyOptions,
+  deps: EngineDeps,
+): Promise<boolean> {
+  if (error.sqlState !== LOCK_NOT_AVAILABLE || attempt > options.lockRetries) return false;
+  const delayMs = retryDelay(attempt, options, deps.random ?? Math.random);
+  deps.onEvent?.({
+    type: 'retrying',
+    script,
+    line: error.statement.line,
+    attempt,
+    delayMs,
+    reason: error.message,
+  });
+  await deps.sleep(delayMs, deps.signal);
+  return true;
+}
+
+async function runInTransaction(
+  migration: Migration,
+  part: Part,
+  record: (() => Promise<void>) | undefined,
+  options: ApplyOptions,
+  deps: EngineDeps,
+): Promise<void> {
+  const { session } = deps;
+  for (let attempt = 1; ; attempt++) {
+    let current: Statement | undefined;
+    try {
+      await session.query('BEGIN');
+      for (const statement of part.statements) {
+        current = statement;
+        await session.query(statement.sql);
+      }
+      current = undefined;
+      await record?.();
+      await session.query('COMMIT');
+      return;
+    } catch (error) {
+      await session.query('ROLLBACK').catch(() => {});
+      const failure = new StatementFailure(current ?? part.statements.at(-1) ?? noStatement, error);
+      if (!(await shouldRetry(failure, attempt, migration.script, options, deps))) throw failure;
+    }
+  }
+}
+
+const noStatement: Statement = { sql: '', type: 'None', node: {}, line: 1, column: 1 };
+
+async function runAlone(
+  migration: Migration,
+  statement: Statement,
+  record: (() => Promise<void>) | undefined,
+  options: ApplyOptions,
+  deps: EngineDeps,
+): Promise<void> {
+  const { session } = deps;
+  const table = concurrentIndexTable(statement);
+  for (let attempt = 1; ; attempt++) {
+    const before = table ? await invalidIndexes(session, table) : [];
+    try {
+      await session.query(statement.sql);
+      break;
+    } catch (error) {
+      const failure = new StatementFailure(statement, error);
+      if (table) {
+        for (const index of await dropNewInvalidIndexes(session, table, before)) {
+          deps.onEvent?.({
+            type: 'invalid-index-dropped',
+            script: migration.script,
+            line: statement.line,
+            index,
+          });
+        }
+      }
+      if (!(await shouldRetry(failure, attempt, migration.script, options, deps))) throw failure;
+    }
+  }
+  await record?.();
+}

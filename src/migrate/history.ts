@@ -1,0 +1,115 @@
+// The history table: one row per applied migration (and one per failed multi-part migration
+// whose first parts committed, so the next run resumes after them).
+import type { SqlSession } from './session.ts';
+
+export interface HistoryRow {
+  rank: number;
+  version: string | null;
+  description: string;
+  type: 'versioned' | 'repeatable' | 'baseline';
+  script: string;
+  checksum: string;
+  appliedBy: string;
+  commit: string | null;
+  appliedAt: Date;
+  executionMs: number;
+  success: boolean;
+  partsApplied: number;
+}
+
+export interface HistoryTable {
+  /** "schema"."table", quoted. */
+  qualified: string;
+  schema: string;
+  table: string;
+}
+
+export function historyTable(schema: string, table: string): HistoryTable {
+  return { qualified: `${schema}.${table}`, schema, table };
+}
+
+export async function historyExists(session: SqlSession, history: HistoryTable): Promise<boolean> {
+  const { rows } = await session.query('SELECT to_regclass($1) IS NOT NULL AS exists', [
+    history.qualified,
+  ]);
+  return rows[0]?.exists === true;
+}
+
+export async function createHistory(session: SqlSession, history: HistoryTable): Promise<void> {
+  if (await historyExists(session, history)) return;
+  await session.query(`CREATE SCHEMA IF NOT EXISTS ${history.schema}`);
+  await session.query(`CREATE TABLE IF NOT EXISTS ${history.qualified} (
+    installed_rank serial PRIMARY KEY,
+    version text,
+    description text NOT NULL,
+    type text NOT NULL CHECK (type IN ('versioned', 'repeatable', 'baseline')),
+    script text NOT NULL,
+    checksum text NOT NULL,
+    applied_by text NOT NULL,
+    commit_sha text,
+    applied_at timestamptz NOT NULL DEFAULT now(),
+    execution_ms integer NOT NULL,
+    success boolean NOT NULL,
+    parts_applied integer NOT NULL
+  )`);
+}
+
+export async function readHistory(
+  session: SqlSession,
+  history: HistoryTable,
+): Promise<HistoryRow[]> {
+  if (!(await historyExists(session, history))) return [];
+  const { rows } = await session.query(
+    `SELECT installed_rank, version, description, type, script, checksum, applied_by, commit_sha,
+            applied_at, execution_ms, success, parts_applied
+       FROM ${history.qualified} ORDER BY installed_rank`,
+  );
+  return rows.map((r) => ({
+    rank: Number(r.installed_rank),
+    version: r.version as string | null,
+    description: r.description as string,
+    type: r.type as HistoryRow['type'],
+    script: r.script as string,
+    checksum: r.checksum as string,
+    appliedBy: r.applied_by as string,
+    commit: r.commit_sha as string | null,
+    appliedAt: r.applied_at as Date,
+    executionMs: Number(r.execution_ms),
+    success: r.success as boolean,
+    partsApplied: Number(r.parts_applied),
+  }));
+}
+
+export type NewHistoryRow = Omit<HistoryRow, 'rank' | 'appliedAt'>;
+
+/** Records a migration; `replacesFailed` deletes the failed row of a resumed one first. */
+export async function recordMigration(
+  session: SqlSession,
+  history: HistoryTable,
+  row: NewHistoryRow,
+  replacesFailed = false,
+): Promise<void> {
+  if (replacesFailed) {
+    await session.query(
+      `DELETE FROM ${history.qualified} WHERE NOT success AND script = $1 AND checksum = $2`,
+      [row.script, row.checksum],
+    );
+  }
+  await session.query(
+    `INSERT INTO ${history.qualified}
+       (version, description, type, script, checksum, applied_by, commit_sha, execution_ms, success, parts_applied)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      row.version,
+      row.description,
+      row.type,
+      row.script,
+      row.checksum,
+      row.appliedBy,
+      row.commit,
+      Math.round(row.executionMs),
+      row.success,
+      row.partsApplied,
+    ],
+  );
+}

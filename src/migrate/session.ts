@@ -1,0 +1,31 @@
+// The one thing the engine needs from a PostgreSQL connection; a `pg` Client fits it.
+export interface SqlSession {
+  query(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+}
+
+/** PostgreSQL's SQLSTATE of an error from `pg`, if any. */
+export function sqlState(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+export const LOCK_NOT_AVAILABLE = '55P03';
+export const QUERY_CANCELED = '57014';
+
+/** Sets the session's timeouts; a killed client is noticed within a second where supported. */
+export async function configureSession(
+  session: SqlSession,
+  options: { lockTimeoutMs: number; statementTimeoutMs: number },
+): Promise<void> {
+  await session.query(`SET lock_timeout = ${Math.round(options.lockTimeoutMs)}`);
+  await session.query(`SET statement_timeout = ${Math.round(options.statementTimeoutMs)}`);
+  const { rows } = await session.query(
+    "SELECT current_setting('server_version_num')::int AS version",
+  );
+  // PostgreSQL 14+: a backend busy in a long statement checks that its client is still there,
+  // so a runner killed mid-migration rolls back and frees the lock at once, not when the
+  // statement ends.
+  if (Number(rows[0]?.version) >= 140000) {
+    await session.query("SET client_connection_check_interval = '1s'");
+  }
+}

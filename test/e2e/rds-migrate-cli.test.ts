@@ -1,0 +1,96 @@
+// dist/rds-migrate/cli.js, the command line, copied away from the repository (so it cannot lean
+// on node_modules) and run as a terminal or another CI would run it, against a real PostgreSQL.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type PostgresServer, startPostgres } from '../postgres/server.ts';
+
+const root = new URL('../..', import.meta.url).pathname;
+let server: PostgresServer;
+let cli: string;
+const outputs: string[] = [];
+
+beforeAll(async () => {
+  server = await startPostgres();
+  const dir = mkdtempSync(join(tmpdir(), 'rds-migrate-cli-'));
+  cpSync(join(root, 'dist/rds-migrate'), dir, { recursive: true });
+  cli = join(dir, 'cli.js');
+});
+
+afterAll(async () => {
+  try {
+    for (const text of outputs) expect(text).not.toContain(server.password);
+  } finally {
+    await server.stop();
+  }
+});
+
+function workspace(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rds-migrate-cli-ws-'));
+  mkdirSync(join(dir, 'migrations'));
+  for (const [name, text] of Object.entries(files))
+    writeFileSync(join(dir, 'migrations', name), text);
+  return dir;
+}
+
+function cliRun(cwd: string, args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    cwd,
+    env: { PATH: process.env.PATH, ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  outputs.push(r.stdout, r.stderr);
+  return r;
+}
+
+describe('rds-migrate command line', () => {
+  it('applies with DATABASE_URL from the environment and prints the result as JSON', async () => {
+    const db = await server.createDatabase();
+    const cwd = workspace({ 'V1__t.sql': 'CREATE TABLE t (id bigint);' });
+    const r = cliRun(cwd, ['apply', '--json', '--summary', 'summary.md'], {
+      DATABASE_URL: server.url(db),
+    });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      command: 'apply',
+      outcome: 'applied',
+      applied: [{ script: 'V1__t.sql' }],
+    });
+    expect(r.stderr).toContain('Applied V1__t.sql');
+    expect(readFileSync(join(cwd, 'summary.md'), 'utf8')).toContain('### Apply');
+    const [row] = await server.query<{ applied_by: string }>(
+      db,
+      'SELECT applied_by FROM rds_migrate_history',
+    );
+    expect(row!.applied_by).toMatch(/^.+@.+$/);
+  });
+
+  it('lints with findings as file:line:col lines and exit code 1', () => {
+    const cwd = workspace({ 'V1__i.sql': 'SELECT 1;\nCREATE INDEX i ON orders (x);' });
+    const r = cliRun(cwd, ['lint']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      'migrations/V1__i.sql:2:1: error: require-concurrent-index-creation: index on orders.',
+    );
+    expect(r.stderr).toMatch(/^error: Lint: 1 finding/m);
+  });
+
+  it('refuses a database URL on the command line', () => {
+    const r = cliRun(workspace({}), ['plan', '--database-url', server.url('postgres')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('database URLs come from DATABASE_URL');
+  });
+
+  it('validates on a shadow server given in SHADOW_DATABASE_URL', () => {
+    const cwd = workspace({ 'V1__t.sql': 'CREATE TABLE t (id bigint);' });
+    const r = cliRun(cwd, ['validate', '--json'], { SHADOW_DATABASE_URL: server.url('postgres') });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      outcome: 'valid',
+      schema: { tables: [{ name: 'public.t' }] },
+    });
+  });
+});
