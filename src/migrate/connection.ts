@@ -3,6 +3,7 @@
 // line that never carries the password.
 import pg from 'pg';
 import { UserError } from '../lib/errors.ts';
+import { defaultTrust } from './default-trust.ts';
 import type { RdsSecret } from './rds-secret.ts';
 
 export interface ConnectionTarget {
@@ -11,7 +12,7 @@ export interface ConnectionTarget {
   user: string;
   password: string;
   database: string;
-  /** Verify the server's certificate (against `ca` when given, else the system roots). */
+  /** Verify the server's certificate (against `ca` when given, else the RDS CAs and the system roots). */
   tls: { ca: string | undefined } | false;
 }
 
@@ -133,7 +134,7 @@ function explainConnectError(error: unknown, target: ConnectionTarget): UserErro
   }
   if (/certificate|self[- ]signed|CERT_|UNABLE_TO/i.test(`${code ?? ''} ${message}`)) {
     return line(
-      `The TLS certificate of ${where} could not be verified (${code ?? message}): pass the RDS CA bundle in ca-bundle.`,
+      `The TLS certificate of ${where} could not be verified (${code ?? message}): it is signed neither by an Amazon RDS CA nor by a public root; pass the CA that signed it in ca-bundle.`,
     );
   }
   return line(`Cannot connect to the database at ${where}: ${message}`);
@@ -155,7 +156,7 @@ export async function connect(
       ? {
           rejectUnauthorized: true,
           servername: target.host,
-          ...(target.tls.ca ? { ca: target.tls.ca } : {}),
+          ca: target.tls.ca ?? (await defaultTrust()),
         }
       : false,
   });

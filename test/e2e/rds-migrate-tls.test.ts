@@ -105,7 +105,7 @@ describe('rds-migrate over TLS', () => {
     });
     expectFailure(
       r,
-      /^The TLS certificate of 127\.0\.0\.1:\d+ could not be verified \(.+\): pass the RDS CA bundle in ca-bundle\.$/,
+      /^The TLS certificate of 127\.0\.0\.1:\d+ could not be verified \(.+\): it is signed neither by an Amazon RDS CA nor by a public root; pass the CA that signed it in ca-bundle\.$/,
     );
   });
 });
