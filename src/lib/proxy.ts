@@ -23,7 +23,10 @@ export function proxyEnvOf(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv | undefine
  */
 export function useProxyFromEnv(env: NodeJS.ProcessEnv): void {
   const proxyEnv = proxyEnvOf(env);
-  if (proxyEnv !== undefined) http.setGlobalProxyFromEnv(proxyEnv);
+  // Node 24 has it; the command line bundle may run on an older Node, which goes direct.
+  if (proxyEnv !== undefined && typeof http.setGlobalProxyFromEnv === 'function') {
+    http.setGlobalProxyFromEnv(proxyEnv);
+  }
 }
 
 /** Keep-alive agents for the AWS SDK's handler that honour the proxy; undefined without one. */
