@@ -1,8 +1,9 @@
 // Bundles every action under src/actions/<name>/index.ts into dist/<name>/index.js with ncc.
 // dist/ is committed: the runner executes these files, and CI fails when they are stale.
-import { readdir, rm } from 'node:fs/promises';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Bundle, type BundleOptions, bundle, writeBundle } from './bundle.ts';
+import { selfExtracting } from './single-file.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const only = process.argv.slice(2);
@@ -14,6 +15,15 @@ const OPTIONS: Record<string, BundleOptions> = {
     commonJsPaths: true,
     files: { 'libpg-query.wasm': join(root, 'node_modules/libpg-query/wasm/libpg-query.wasm') },
     entries: { 'cli.js': join(root, 'src/cli/rds-migrate.ts') },
+  },
+};
+
+/** Command line bundles that also ship as one self-extracting file (scripts/single-file.ts). */
+const SINGLE_FILES: Record<string, { file: string; entry: string; title: string }> = {
+  'rds-migrate': {
+    file: 'rds-migrate.mjs',
+    entry: 'cli.js',
+    title: 'The rds-migrate command line',
   },
 };
 
@@ -34,6 +44,18 @@ for (const name of names) {
 if (only.length === 0) await rm(join(root, 'dist'), { recursive: true, force: true });
 for (const { name, ms, ...result } of built) {
   await writeBundle(join(root, 'dist', name), result);
+  const single = SINGLE_FILES[name];
+  if (single !== undefined) {
+    // Everything the entry may load, from the directory just written (index.js is the action's).
+    const files: Record<string, Buffer> = {};
+    for (const file of await readdir(join(root, 'dist', name))) {
+      if (file !== 'index.js') files[file] = await readFile(join(root, 'dist', name, file));
+    }
+    await writeFile(
+      join(root, 'dist', name, single.file),
+      selfExtracting(files, single.entry, single.title),
+    );
+  }
   const kb = (Buffer.byteLength(result.code) / 1024).toFixed(0);
   console.log(`dist/${name}/index.js  ${kb} KiB  ${ms.toFixed(0)} ms`);
 }

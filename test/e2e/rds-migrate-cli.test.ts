@@ -2,7 +2,7 @@
 // on node_modules) and run as a terminal or another CI would run it, against a real PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type PostgresServer, startPostgres } from '../postgres/server.ts';
@@ -92,5 +92,46 @@ describe('rds-migrate command line', () => {
       outcome: 'valid',
       schema: { tables: [{ name: 'public.t' }] },
     });
+  });
+});
+
+describe('rds-migrate as one file', () => {
+  let single: string;
+  let cache: string;
+
+  beforeAll(() => {
+    // The file alone, in a directory with nothing beside it.
+    const dir = mkdtempSync(join(tmpdir(), 'rds-migrate-one-file-'));
+    single = join(dir, 'rds-migrate.mjs');
+    cpSync(join(root, 'dist/rds-migrate/rds-migrate.mjs'), single);
+    cache = mkdtempSync(join(tmpdir(), 'rds-migrate-cache-'));
+  });
+
+  const oneFile = (cwd: string, args: string[], env: Record<string, string> = {}) => {
+    const r = spawnSync(process.execPath, [single, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH, RDS_MIGRATE_CACHE: cache, ...env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    outputs.push(r.stdout, r.stderr);
+    return r;
+  };
+
+  it('unpacks itself once and applies, with the exit codes and output of the command line', async () => {
+    const db = await server.createDatabase();
+    const cwd = workspace({ 'V1__t.sql': 'CREATE TABLE t (id bigint);' });
+    const first = oneFile(cwd, ['apply', '--json'], { DATABASE_URL: server.url(db) });
+    expect(first.status).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ outcome: 'applied' });
+    expect(readdirSync(cache)).toEqual([expect.stringMatching(/^rds-migrate-[0-9a-f]{16}$/)]);
+
+    const bad = workspace({ 'V1__i.sql': 'CREATE INDEX i ON orders (x);' });
+    const lint = oneFile(bad, ['lint']);
+    expect(lint.status).toBe(1);
+    expect(lint.stderr).toContain(
+      'migrations/V1__i.sql:1:1: error: require-concurrent-index-creation',
+    );
+    expect(readdirSync(cache)).toHaveLength(1);
   });
 });
