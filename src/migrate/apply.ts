@@ -278,8 +278,12 @@ async function runInTransaction(
   for (let attempt = 1; ; attempt++) {
     let current: Statement | undefined;
     try {
-      await session.query('BEGIN');
-      for (const statement of part.statements) {
+      // BEGIN travels with the first statement: one round trip less per migration, and the
+      // statement timeout still covers that statement alone (BEGIN takes no time).
+      const [first, ...rest] = part.statements;
+      current = first;
+      await session.query(first === undefined ? 'BEGIN' : `BEGIN;\n${first.sql}`);
+      for (const statement of rest) {
         current = statement;
         await session.query(statement.sql);
       }
