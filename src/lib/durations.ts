@@ -18,6 +18,21 @@ export function parseDuration(input: string, text: string): number {
   return Math.round(parts.reduce((sum, [, n, unit]) => sum + Number(n) * UNITS_MS[unit!]!, 0));
 }
 
+/** The inputs `request-timeout` (each request attempt) and `timeout` (the whole step), together. */
+export function parseTimeouts(values: { 'request-timeout': string; timeout: string }): {
+  requestTimeoutMs: number;
+  timeoutMs: number;
+} {
+  const requestTimeoutMs = parseDuration('request-timeout', values['request-timeout']);
+  const timeoutMs = parseDuration('timeout', values.timeout);
+  if (requestTimeoutMs < 100 || timeoutMs < requestTimeoutMs) {
+    throw new UserError(
+      `Inputs 'request-timeout' (${values['request-timeout']}) and 'timeout' (${values.timeout}) must satisfy 100ms <= request-timeout <= timeout.`,
+    );
+  }
+  return { requestTimeoutMs, timeoutMs };
+}
+
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
   const totalSeconds = Math.round(ms / 1000);

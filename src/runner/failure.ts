@@ -1,3 +1,4 @@
+import { formatDuration } from '../lib/durations.ts';
 import { isUserError, oneLine } from '../lib/errors.ts';
 import type { Runner } from './runner.ts';
 
@@ -27,8 +28,9 @@ export function abortOnCancel(controller: AbortController): () => void {
   };
 }
 
-/** Aborts the controller when `ms` run out; returns the function that disarms it. */
-export function abortAfter(controller: AbortController, ms: number, what: string): () => void {
-  const timer = setTimeout(() => controller.abort(new Error(what)), ms);
+/** Aborts the controller when the step's `timeout` of `ms` runs out; returns the disarm. */
+export function abortAfter(controller: AbortController, ms: number): () => void {
+  const reason = new Error(`the timeout of ${formatDuration(ms)} ran out`);
+  const timer = setTimeout(() => controller.abort(reason), ms);
   return () => clearTimeout(timer);
 }

@@ -8,7 +8,7 @@ import { checkRepositoryName } from '../../ecr/references.ts';
 import { type Severity, isSeverity } from '../../ecr/scan.ts';
 import { TAG, renderTags } from '../../ecr/tags.ts';
 import { type InputRegistry, readInputs } from '../../lib/action-io.ts';
-import { parseDuration } from '../../lib/durations.ts';
+import { parseDuration, parseTimeouts } from '../../lib/durations.ts';
 import { UserError } from '../../lib/errors.ts';
 import { parseBoolean, parseInteger, parseList } from '../../lib/parse.ts';
 
@@ -155,13 +155,7 @@ export function parseInputs(
     ref: env.GITHUB_REF,
     runNumber: env.GITHUB_RUN_NUMBER,
   });
-  const requestTimeoutMs = parseDuration('request-timeout', v['request-timeout']);
-  const timeoutMs = parseDuration('timeout', v.timeout);
-  if (requestTimeoutMs < 100 || timeoutMs < requestTimeoutMs) {
-    throw new UserError(
-      `Inputs 'request-timeout' (${v['request-timeout']}) and 'timeout' (${v.timeout}) must satisfy 100ms <= request-timeout <= timeout.`,
-    );
-  }
+  const { requestTimeoutMs, timeoutMs } = parseTimeouts(v);
 
   const failOnText = v['fail-on-severity'].toUpperCase();
   if (failOnText !== '' && !isSeverity(failOnText)) {

@@ -33,6 +33,7 @@ import { formatDuration } from '../../lib/durations.ts';
 import { UserError, oneLine } from '../../lib/errors.ts';
 import { SUITE_VERSION } from '../../lib/version.ts';
 import { abortAfter, abortOnCancel, failStep } from '../../runner/failure.ts';
+import { runMainOrPost } from '../../runner/phases.ts';
 import { type Runner, createRunner } from '../../runner/runner.ts';
 import { Summary } from '../../runner/summary.ts';
 import { type BuildInputs, type EcrBuildPushConfig, parseInputs } from './inputs.ts';
@@ -41,10 +42,8 @@ const RESULT_VERSION = 1;
 /** Without scan on push, how long an enhanced scan may take to appear before we stop waiting. */
 const NO_SCAN_GRACE_MS = 60_000;
 
-export async function run(runner: Runner = createRunner()): Promise<void> {
-  if (runner.state('phase') === 'main') return post(runner);
-  runner.saveState('phase', 'main');
-  return main(runner);
+export function run(runner: Runner = createRunner()): Promise<void> {
+  return runMainOrPost(runner, { main, post });
 }
 
 async function main(runner: Runner): Promise<void> {
@@ -58,13 +57,7 @@ async function main(runner: Runner): Promise<void> {
     const config = parseInputs((name) => runner.input(name), runner.env);
     if (config.mode === 'build')
       for (const [, value] of config.build.secrets) runner.setSecret(value);
-    disarm.push(
-      abortAfter(
-        controller,
-        config.timeoutMs,
-        `the timeout of ${formatDuration(config.timeoutMs)} ran out`,
-      ),
-    );
+    disarm.push(abortAfter(controller, config.timeoutMs));
     const signal = controller.signal;
     for (const { template, missing } of config.skippedTags) {
       runner.info(`Tag template '${template}' skipped: this run has no {${missing}}.`);

@@ -20,6 +20,7 @@ import {
   deploy,
   refuseIfBusy,
   rollBackUnfinished,
+  sameTaskDefinition,
 } from '../../ecs/deploy/index.ts';
 import { describePlan, planDeployment } from '../../ecs/deploy/plan.ts';
 import { preflight } from '../../ecs/deploy/preflight.ts';
@@ -35,6 +36,7 @@ import { SUITE_VERSION } from '../../lib/version.ts';
 import { assumeRole } from '../../oidc/assume.ts';
 import { refreshingCredentials } from '../../oidc/refreshing-credentials.ts';
 import { abortAfter, abortOnCancel, failStep } from '../../runner/failure.ts';
+import { runMainOrPost } from '../../runner/phases.ts';
 import { type Runner, createRunner } from '../../runner/runner.ts';
 import { Summary } from '../../runner/summary.ts';
 import { type EcsCanaryDeployConfig, parseInputs } from './inputs.ts';
@@ -46,10 +48,8 @@ const SMOKE_TIMEOUT_MS = 10_000;
 const ASSUME_RETRY = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 10_000 };
 const ASSUME_TIMEOUT_MS = 60_000;
 
-export async function run(runner: Runner = createRunner()): Promise<void> {
-  if (runner.state('phase') === 'main') return post(runner);
-  runner.saveState('phase', 'main');
-  return main(runner);
+export function run(runner: Runner = createRunner()): Promise<void> {
+  return runMainOrPost(runner, { main, post });
 }
 
 function clientOptions(
@@ -137,13 +137,7 @@ async function main(runner: Runner): Promise<void> {
       config.taskDefinition.kind === 'file'
         ? await readTaskDefinitionFile(runner, config.taskDefinition.path)
         : undefined;
-    disarm.push(
-      abortAfter(
-        controller,
-        config.timeoutMs,
-        `the timeout of ${formatDuration(config.timeoutMs)} ran out`,
-      ),
-    );
+    disarm.push(abortAfter(controller, config.timeoutMs));
     const signal = controller.signal;
     const options = clientOptions(config, runner.env, await jobCredentials(runner, config));
     const where = `service ${config.service} in cluster ${config.cluster} (${config.region})`;
@@ -217,7 +211,7 @@ async function main(runner: Runner): Promise<void> {
       runner.info(`Reusing ${prepared.arn}: an equal revision is already registered`);
     }
 
-    if (sameRevision(checked.service.taskDefinition, prepared.arn)) {
+    if (sameTaskDefinition(checked.service.taskDefinition, prepared.arn)) {
       const inFlight = await deployments.unfinished(config.cluster, config.service, signal);
       if (inFlight.length === 0) {
         const message = `The ${where} already runs ${prepared.arn} and no deployment is in flight: nothing to deploy.`;
@@ -315,11 +309,6 @@ async function readTaskDefinitionFile(runner: Runner, path: string): Promise<str
         : `Input 'task-definition': cannot read ${path} (${code ?? oneLine(error)}).`,
     );
   }
-}
-
-function sameRevision(a: string, b: string): boolean {
-  const key = (s: string) => s.replace(/^.*:task-definition\//, '');
-  return a === b || key(a) === key(b);
 }
 
 function taskDefinitionRecord(prepared: PreparedTaskDefinition) {

@@ -3,7 +3,7 @@ import { resolveRegion } from '../../aws/region.ts';
 import type { RetryPolicy } from '../../aws/retry.ts';
 import type { SessionPolicies } from '../../aws/sts.ts';
 import { type InputRegistry, readInputs } from '../../lib/action-io.ts';
-import { parseDuration } from '../../lib/durations.ts';
+import { parseTimeouts } from '../../lib/durations.ts';
 import { UserError } from '../../lib/errors.ts';
 import { parseBoolean, parseInteger, parseList } from '../../lib/parse.ts';
 import { PROFILE_NAME } from '../../oidc/aws-profile.ts';
@@ -98,13 +98,7 @@ export function parseInputs(
     );
   }
 
-  const requestTimeoutMs = parseDuration('request-timeout', v['request-timeout']);
-  const timeoutMs = parseDuration('timeout', v.timeout);
-  if (requestTimeoutMs < 100 || timeoutMs < requestTimeoutMs) {
-    throw new UserError(
-      `Inputs 'request-timeout' (${v['request-timeout']}) and 'timeout' (${v.timeout}) must satisfy 100ms <= request-timeout <= timeout.`,
-    );
-  }
+  const { requestTimeoutMs, timeoutMs } = parseTimeouts(v);
 
   if (roleChaining && durationSeconds > 3600) {
     throw new UserError(

@@ -16,6 +16,7 @@ import {
 } from '../../oidc/assume.ts';
 import { type ProfileFiles, removeProfile, writeProfile } from '../../oidc/aws-profile.ts';
 import { abortAfter, abortOnCancel, failStep } from '../../runner/failure.ts';
+import { runMainOrPost } from '../../runner/phases.ts';
 import { type Runner, createRunner } from '../../runner/runner.ts';
 import { Summary } from '../../runner/summary.ts';
 import { type OidcAssumeConfig, parseInputs } from './inputs.ts';
@@ -32,10 +33,8 @@ interface SavedState {
   profile?: { name: string; files: ProfileFiles };
 }
 
-export async function run(runner: Runner = createRunner()): Promise<void> {
-  if (runner.state('phase') === 'main') return post(runner);
-  runner.saveState('phase', 'main');
-  return main(runner);
+export function run(runner: Runner = createRunner()): Promise<void> {
+  return runMainOrPost(runner, { main, post });
 }
 
 async function main(runner: Runner): Promise<void> {
@@ -51,13 +50,7 @@ async function main(runner: Runner): Promise<void> {
       runner.setSecret(source.credentials.secretAccessKey);
       if (source.credentials.sessionToken) runner.setSecret(source.credentials.sessionToken);
     }
-    disarm.push(
-      abortAfter(
-        controller,
-        config.timeoutMs,
-        `the timeout of ${formatDuration(config.timeoutMs)} ran out`,
-      ),
-    );
+    disarm.push(abortAfter(controller, config.timeoutMs));
 
     runner.info(
       `Assuming ${config.roleArn} as session ${config.sessionName} in ${config.region} ${source.kind === 'web-identity' ? `with the job's OIDC token (audience ${config.audience})` : 'with the credentials already in the environment (role chaining)'}`,

@@ -1,5 +1,11 @@
 // The ecs-canary-deploy engine's public face: what the adapter and the post step call.
-export { type AttachOrStart, type OnBusy, attachOrStart, refuseIfBusy } from './attach-or-start.ts';
+export {
+  type AttachOrStart,
+  type OnBusy,
+  attachOrStart,
+  refuseIfBusy,
+  sameTaskDefinition,
+} from './attach-or-start.ts';
 export {
   DEFAULT_ANALYSIS_INTERVAL_MS,
   DEFAULT_HOOK_TIMEOUT_MINUTES,
