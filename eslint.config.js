@@ -34,8 +34,10 @@ export default tseslint.config(
     },
   },
   {
+    // Engines: no runner, no AWS SDK values, no adapters of the world. They own their port types;
+    // src/aws/ (and src/github/) implement them, and the adapters in src/actions/ wire the two.
     files: ['src/**/*.ts'],
-    ignores: ['src/actions/**'],
+    ignores: ['src/actions/**', 'src/aws/**', 'src/github/**', 'src/cli/**'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -45,6 +47,46 @@ export default tseslint.config(
               group: ['@actions/*'],
               message:
                 'Engines stay free of @actions/*: only src/actions/*/main.ts talks to the runner.',
+            },
+            {
+              group: ['@aws-sdk/*', '@smithy/*'],
+              allowTypeImports: true,
+              message:
+                'Only src/aws/ imports AWS SDK values: declare a port in the engine and implement it in src/aws/.',
+            },
+            {
+              group: ['**/aws/*', '**/github/*', '**/actions/*'],
+              message:
+                'Engines never import src/aws, src/github or src/actions: they own their ports, which those implement.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Still importing their port types from src/aws: being moved (issue 9).
+    files: [
+      'src/ecr/{promote,publish,repository,scan}.ts',
+      'src/ecs/task-definition/{load,prepare,register-or-reuse}.ts',
+    ],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // The implementations of the ports: they may import engines' port types, never adapters.
+    files: ['src/aws/**/*.ts', 'src/github/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@actions/*'],
+              message: 'Only src/actions/*/main.ts talks to the runner.',
+            },
+            {
+              group: ['**/actions/*', '**/runner/*'],
+              message: 'src/aws and src/github implement ports; they never import adapters.',
             },
           ],
         },

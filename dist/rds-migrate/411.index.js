@@ -11,7 +11,7 @@ export const modules = {
 /* harmony import */ var _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(303);
 /* harmony import */ var _aws_sdk_client_ecs__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(212);
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7268);
-/* harmony import */ var _client_factory_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6988);
+/* harmony import */ var _client_factory_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3939);
 /* harmony import */ var _explain_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7754);
 // The SDK side of mode: ecs-task (EcsTaskPort): ECS RunTask/DescribeTasks/StopTask and the
 // container's CloudWatch Logs stream.

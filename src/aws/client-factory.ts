@@ -2,21 +2,11 @@
 // the suite's retry strategy and user agent.
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { proxyAgents } from '../lib/proxy.ts';
+import type { AwsCredentials } from '../oidc/ports.ts';
 import { SUITE_NAME, SUITE_VERSION } from '../lib/version.ts';
 import { endpointOverride } from './endpoint.ts';
-import {
-  DEFAULT_RETRY_POLICY,
-  type RetryHooks,
-  type RetryPolicy,
-  SuiteRetryStrategy,
-} from './retry.ts';
-
-export interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
-}
+import { DEFAULT_RETRY_POLICY, type RetryHooks, type RetryPolicy } from '../lib/retry.ts';
+import { SuiteRetryStrategy } from './retry.ts';
 
 export interface ClientOptions {
   region: string;

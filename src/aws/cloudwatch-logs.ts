@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { LogsPort } from '../ecs/deploy/ports.ts';
 import { type ClientOptions, clientConfig } from './client-factory.ts';
-import { awsErrorFacts } from './errors.ts';
+import { awsErrorFacts } from '../lib/aws-errors.ts';
 import { explainAwsError } from './explain.ts';
 
 /** GetLogEvents returns at most 10,000 events per call. */

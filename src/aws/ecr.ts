@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-ecr';
 import { UserError } from '../lib/errors.ts';
 import { type ClientOptions, clientConfig } from './client-factory.ts';
-import { awsErrorFacts, describeAwsError } from './errors.ts';
+import { awsErrorFacts, describeAwsError } from '../lib/aws-errors.ts';
 import { explainAwsError, sendOptions } from './explain.ts';
 
 export interface AuthorizationData {

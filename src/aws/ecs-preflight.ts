@@ -10,7 +10,7 @@ import {
 import type { PreflightPorts, RuleFacts, ServiceFacts } from '../ecs/deploy/preflight.ts';
 import { UserError } from '../lib/errors.ts';
 import { type ClientOptions, clientConfig } from './client-factory.ts';
-import { awsErrorFacts } from './errors.ts';
+import { awsErrorFacts } from '../lib/aws-errors.ts';
 import { explainAwsError, sendOptions } from './explain.ts';
 
 /** DescribeAlarms takes at most 100 AlarmNames. */

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { UserError } from '../lib/errors.ts';
 import { type ClientOptions, clientConfig } from './client-factory.ts';
-import { awsErrorFacts } from './errors.ts';
+import { awsErrorFacts } from '../lib/aws-errors.ts';
 import { explainAwsError } from './explain.ts';
 
 export interface RegisteredTaskDefinition {

@@ -1,7 +1,7 @@
 // Turns the AWS errors a person can act on into one-line UserErrors that keep AWS's message;
 // everything else passes through unchanged for the caller (or its retry policy) to handle.
 import { UserError } from '../lib/errors.ts';
-import { awsErrorFacts, describeAwsError } from './errors.ts';
+import { awsErrorFacts, describeAwsError } from '../lib/aws-errors.ts';
 
 export interface Explanation {
   /** What was being done, e.g. `describe CloudWatch alarms`. */

@@ -5,42 +5,8 @@ import {
   GetCallerIdentityCommand,
   STSClient,
 } from '@aws-sdk/client-sts';
-import { type AwsCredentials, type ClientOptions, clientConfig } from './client-factory.ts';
-
-export interface SessionPolicies {
-  inlinePolicy?: string;
-  managedPolicyArns?: readonly string[];
-}
-
-export interface AssumeParams extends SessionPolicies {
-  roleArn: string;
-  sessionName: string;
-  durationSeconds: number;
-}
-
-export interface AssumedRole {
-  credentials: Required<AwsCredentials>;
-  assumedRoleArn: string;
-}
-
-export interface CallerIdentity {
-  account: string;
-  arn: string;
-  userId: string;
-}
-
-export interface StsPort {
-  assumeRoleWithWebIdentity(
-    params: AssumeParams & { webIdentityToken: string },
-    signal: AbortSignal,
-  ): Promise<AssumedRole>;
-  assumeRole(
-    source: AwsCredentials,
-    params: AssumeParams & { externalId?: string },
-    signal: AbortSignal,
-  ): Promise<AssumedRole>;
-  getCallerIdentity(credentials: AwsCredentials, signal: AbortSignal): Promise<CallerIdentity>;
-}
+import type { AssumedRole, AwsCredentials, SessionPolicies, StsPort } from '../oidc/ports.ts';
+import { type ClientOptions, clientConfig } from './client-factory.ts';
 
 /**
  * SDK-backed port. Each call is one attempt (`maxAttempts: 1`): the engine owns the retry loop so

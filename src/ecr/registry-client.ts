@@ -1,7 +1,7 @@
 // The registry's /v2 API, as far as a push by digest and a copy need it: blobs (HEAD, monolithic
 // upload, GET) and manifests (PUT by digest or tag, GET). Every request has its own time limit
 // and is retried on 5xx, 429, network errors and timeouts; an upload retry opens a new session.
-import { type RetryPolicy, retry } from '../aws/retry.ts';
+import { type RetryPolicy, retry } from '../lib/retry.ts';
 import type { Sleep } from '../lib/clock.ts';
 import { UserError } from '../lib/errors.ts';
 import { type RegistryLogin, basicAuthorization } from './authorization.ts';

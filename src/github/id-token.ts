@@ -3,22 +3,11 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { UserError } from '../lib/errors.ts';
+import { type FetchIdToken, IdTokenRequestError } from '../oidc/ports.ts';
 
 export interface IdTokenRequestEnv {
   ACTIONS_ID_TOKEN_REQUEST_URL?: string | undefined;
   ACTIONS_ID_TOKEN_REQUEST_TOKEN?: string | undefined;
-}
-
-export type FetchIdToken = (audience: string, signal: AbortSignal) => Promise<string>;
-
-export class IdTokenRequestError extends Error {
-  readonly retryable: boolean;
-
-  constructor(message: string, retryable: boolean, cause?: unknown) {
-    super(message, cause === undefined ? undefined : { cause });
-    this.name = 'IdTokenRequestError';
-    this.retryable = retryable;
-  }
 }
 
 export const MISSING_ID_TOKEN_PERMISSION =

@@ -1,11 +1,15 @@
 // The oidc-assume engine: GitHub OIDC token -> AssumeRoleWithWebIdentity (or AssumeRole from
 // credentials already held, for role chaining) -> GetCallerIdentity -> account check.
-import type { FetchIdToken } from '../github/id-token.ts';
-import { IdTokenRequestError } from '../github/id-token.ts';
-import type { AwsCredentials } from '../aws/client-factory.ts';
-import { awsErrorFacts, describeAwsError, isRetryableAwsError } from '../aws/errors.ts';
-import { type RetryPolicy, retry } from '../aws/retry.ts';
-import type { AssumedRole, SessionPolicies, StsPort } from '../aws/sts.ts';
+import { awsErrorFacts, describeAwsError, isRetryableAwsError } from '../lib/aws-errors.ts';
+import { type RetryPolicy, retry } from '../lib/retry.ts';
+import {
+  type AssumedRole,
+  type AwsCredentials,
+  type FetchIdToken,
+  IdTokenRequestError,
+  type SessionPolicies,
+  type StsPort,
+} from './ports.ts';
 import type { Sleep } from '../lib/clock.ts';
 import { UserError, oneLine } from '../lib/errors.ts';
 import { decodeClaims, trustPolicyHints } from './token-claims.ts';

@@ -2,7 +2,7 @@
 // the role again before the session expires. The refresh runs beside the calls that keep using
 // the credentials in hand, so a slow or failing STS does not hold up a deployment that still has
 // minutes of valid credentials; only calls made in the last seconds before expiry wait for it.
-import type { AwsCredentials } from '../aws/client-factory.ts';
+import type { AwsCredentials } from './ports.ts';
 import type { Clock } from '../lib/clock.ts';
 
 export type ObtainCredentials = () => Promise<Required<AwsCredentials>>;

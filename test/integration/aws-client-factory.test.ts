@@ -11,9 +11,9 @@ import {
   STSClient,
 } from '@aws-sdk/client-sts';
 import { type ClientOptions, clientConfig } from '../../src/aws/client-factory.ts';
-import { classifyAwsError, describeAwsError } from '../../src/aws/errors.ts';
+import { classifyAwsError, describeAwsError } from '../../src/lib/aws-errors.ts';
 import { resolveRegion } from '../../src/aws/region.ts';
-import type { RetryPolicy } from '../../src/aws/retry.ts';
+import type { RetryPolicy } from '../../src/lib/retry.ts';
 import { type CallRecord, type Emulator, startEmulator } from '../emulator/server.ts';
 import {
   callerIdentityXml,

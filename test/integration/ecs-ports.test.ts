@@ -13,7 +13,7 @@ import { sdkMetricsPort } from '../../src/aws/alb-metrics.ts';
 import { type ClientOptions, clientConfig } from '../../src/aws/client-factory.ts';
 import { sdkLogsPort } from '../../src/aws/cloudwatch-logs.ts';
 import { sdkDeploymentPort } from '../../src/aws/ecs-deployments.ts';
-import { awsErrorFacts } from '../../src/aws/errors.ts';
+import { awsErrorFacts } from '../../src/lib/aws-errors.ts';
 import { sdkPreflightPorts } from '../../src/aws/ecs-preflight.ts';
 import type { PeriodSample } from '../../src/canary/analysis/types.ts';
 import type { DeploymentSnapshot } from '../../src/ecs/deploy/ports.ts';

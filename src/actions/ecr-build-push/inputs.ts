@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { RetryPolicy } from '../../aws/retry.ts';
+import type { RetryPolicy } from '../../lib/retry.ts';
 import { resolveRegion } from '../../aws/region.ts';
 import { checkRegistryIds } from '../../ecr/authorization.ts';
 import { BUILDERS, type BuilderName } from '../../ecr/builder.ts';

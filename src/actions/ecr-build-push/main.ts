@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type EcrPort, type RepositoryFacts, sdkEcrPort } from '../../aws/ecr.ts';
-import { describeAwsError } from '../../aws/errors.ts';
+import { describeAwsError } from '../../lib/aws-errors.ts';
 import {
   type AuthFile,
   linkDockerState,

@@ -1,7 +1,7 @@
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../../aws/client-factory.ts';
 import { resolveRegion } from '../../aws/region.ts';
-import type { RetryPolicy } from '../../aws/retry.ts';
-import type { SessionPolicies } from '../../aws/sts.ts';
+import type { RetryPolicy } from '../../lib/retry.ts';
+import type { SessionPolicies } from '../../oidc/ports.ts';
 import { type InputRegistry, readInputs } from '../../lib/action-io.ts';
 import { parseTimeouts } from '../../lib/durations.ts';
 import { UserError } from '../../lib/errors.ts';

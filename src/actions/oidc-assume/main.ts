@@ -6,8 +6,7 @@ import { sdkStsPort } from '../../aws/sts.ts';
 import { idTokenFetcher } from '../../github/id-token.ts';
 import { sleep } from '../../lib/clock.ts';
 import { formatDuration } from '../../lib/durations.ts';
-import { UserError, oneLine } from '../../lib/errors.ts';
-import { SUITE_VERSION } from '../../lib/version.ts';
+import { UserError } from '../../lib/errors.ts';
 import {
   type AssumeEvent,
   type AssumeResult,
@@ -15,18 +14,17 @@ import {
   assumeRole,
 } from '../../oidc/assume.ts';
 import { type ProfileFiles, removeProfile, writeProfile } from '../../oidc/aws-profile.ts';
-import { abortAfter, abortOnCancel, failStep } from '../../runner/failure.ts';
-import { runMainOrPost } from '../../runner/phases.ts';
+import { type MainStep, runAction } from '../../runner/action.ts';
 import { type Runner, createRunner } from '../../runner/runner.ts';
-import { Summary } from '../../runner/summary.ts';
-import { type OidcAssumeConfig, parseInputs } from './inputs.ts';
+import type { Summary } from '../../runner/summary.ts';
+import { OUTPUTS, type OidcAssumeConfig, parseInputs } from './inputs.ts';
 
 const CREDENTIAL_VARIABLES = [
   'AWS_ACCESS_KEY_ID',
   'AWS_SECRET_ACCESS_KEY',
   'AWS_SESSION_TOKEN',
 ] as const;
-const RESULT_VERSION = 1;
+type Output = (typeof OUTPUTS)[number];
 
 interface SavedState {
   exported: string[];
@@ -34,73 +32,53 @@ interface SavedState {
 }
 
 export function run(runner: Runner = createRunner()): Promise<void> {
-  return runMainOrPost(runner, { main, post });
+  return runAction({ name: 'oidc-assume', outputs: OUTPUTS, main, post }, runner);
 }
 
-async function main(runner: Runner): Promise<void> {
-  const summary = new Summary().heading('oidc-assume');
-  const controller = new AbortController();
-  const disarm: (() => void)[] = [abortOnCancel(controller)];
-  try {
-    const config = parseInputs((name) => runner.input(name), runner.env);
-    if (config.maskAccountId) runner.setSecret(config.roleArn.split(':')[4]!);
-    const source = credentialSource(config, runner.env);
-    if (source.kind === 'role-chaining') {
-      // Masked already if an earlier step of this job exported them; masking again costs nothing.
-      runner.setSecret(source.credentials.secretAccessKey);
-      if (source.credentials.sessionToken) runner.setSecret(source.credentials.sessionToken);
-    }
-    disarm.push(abortAfter(controller, config.timeoutMs));
-
-    runner.info(
-      `Assuming ${config.roleArn} as session ${config.sessionName} in ${config.region} ${source.kind === 'web-identity' ? `with the job's OIDC token (audience ${config.audience})` : 'with the credentials already in the environment (role chaining)'}`,
-    );
-    const result = await assumeRole(
-      {
-        roleArn: config.roleArn,
-        sessionName: config.sessionName,
-        durationSeconds: config.durationSeconds,
-        policies: config.policies,
-        source,
-        allowedAccountIds: config.allowedAccountIds,
-        retry: config.retry,
-      },
-      {
-        sts: sdkStsPort({
-          region: config.region,
-          env: runner.env,
-          connectTimeoutMs: config.connectTimeoutMs,
-          requestTimeoutMs: config.requestTimeoutMs,
-          action: 'oidc-assume',
-        }),
-        mask: (secret) => runner.setSecret(secret),
-        sleep,
-        signal: controller.signal,
-        onEvent: (event) => runner.info(describeEvent(event)),
-      },
-    );
-    if (config.maskAccountId) runner.setSecret(result.accountId);
-    const state = await deliver(runner, config, result);
-    setOutputs(runner, config, result);
-    summarize(summary, config, result, state);
-    runner.info(`Authenticated as ${result.arn} in account ${result.accountId}.`);
-  } catch (error) {
-    const reason = oneLine(error);
-    summary.paragraph(`**Failed:** ${reason}`);
-    runner.setOutput(
-      'result',
-      JSON.stringify({
-        version: RESULT_VERSION,
-        suiteVersion: SUITE_VERSION,
-        outcome: 'failed',
-        reason,
-      }),
-    );
-    failStep(runner, error);
-  } finally {
-    for (const off of disarm) off();
-    runner.writeSummary(summary);
+async function main(step: MainStep<Output>): Promise<void> {
+  const { runner } = step;
+  const config = parseInputs((name) => runner.input(name), runner.env);
+  if (config.maskAccountId) runner.setSecret(config.roleArn.split(':')[4]!);
+  const source = credentialSource(config, runner.env);
+  if (source.kind === 'role-chaining') {
+    // Masked already if an earlier step of this job exported them; masking again costs nothing.
+    runner.setSecret(source.credentials.secretAccessKey);
+    if (source.credentials.sessionToken) runner.setSecret(source.credentials.sessionToken);
   }
+  step.timeoutAfter(config.timeoutMs);
+
+  runner.info(
+    `Assuming ${config.roleArn} as session ${config.sessionName} in ${config.region} ${source.kind === 'web-identity' ? `with the job's OIDC token (audience ${config.audience})` : 'with the credentials already in the environment (role chaining)'}`,
+  );
+  const result = await assumeRole(
+    {
+      roleArn: config.roleArn,
+      sessionName: config.sessionName,
+      durationSeconds: config.durationSeconds,
+      policies: config.policies,
+      source,
+      allowedAccountIds: config.allowedAccountIds,
+      retry: config.retry,
+    },
+    {
+      sts: sdkStsPort({
+        region: config.region,
+        env: runner.env,
+        connectTimeoutMs: config.connectTimeoutMs,
+        requestTimeoutMs: config.requestTimeoutMs,
+        action: 'oidc-assume',
+      }),
+      mask: (secret) => runner.setSecret(secret),
+      sleep,
+      signal: step.signal,
+      onEvent: (event) => runner.info(describeEvent(event)),
+    },
+  );
+  if (config.maskAccountId) runner.setSecret(result.accountId);
+  const state = await deliver(runner, config, result);
+  setOutputs(step, config, result);
+  summarize(step.summary, config, result, state);
+  runner.info(`Authenticated as ${result.arn} in account ${result.accountId}.`);
 }
 
 function credentialSource(config: OidcAssumeConfig, env: NodeJS.ProcessEnv): CredentialSource {
@@ -182,31 +160,26 @@ async function deliver(
   return state;
 }
 
-function setOutputs(runner: Runner, config: OidcAssumeConfig, result: AssumeResult): void {
+function setOutputs(step: MainStep<Output>, config: OidcAssumeConfig, result: AssumeResult): void {
   const expiration = result.credentials.expiration.toISOString();
-  runner.setOutput('aws-account-id', result.accountId);
-  runner.setOutput('authenticated-arn', result.arn);
-  runner.setOutput('aws-expiration', expiration);
+  step.setOutput('aws-account-id', result.accountId);
+  step.setOutput('authenticated-arn', result.arn);
+  step.setOutput('aws-expiration', expiration);
   if (config.outputCredentials) {
-    runner.setOutput('aws-access-key-id', result.credentials.accessKeyId);
-    runner.setOutput('aws-secret-access-key', result.credentials.secretAccessKey);
-    runner.setOutput('aws-session-token', result.credentials.sessionToken);
+    step.setOutput('aws-access-key-id', result.credentials.accessKeyId);
+    step.setOutput('aws-secret-access-key', result.credentials.secretAccessKey);
+    step.setOutput('aws-session-token', result.credentials.sessionToken);
   }
-  runner.setOutput(
-    'result',
-    JSON.stringify({
-      version: RESULT_VERSION,
-      suiteVersion: SUITE_VERSION,
-      outcome: 'assumed',
-      via: result.via,
-      roleArn: config.roleArn,
-      sessionName: config.sessionName,
-      accountId: result.accountId,
-      arn: result.arn,
-      expiration,
-      profile: config.profile ?? null,
-    }),
-  );
+  step.setResult({
+    outcome: 'assumed',
+    via: result.via,
+    roleArn: config.roleArn,
+    sessionName: config.sessionName,
+    accountId: result.accountId,
+    arn: result.arn,
+    expiration,
+    profile: config.profile ?? null,
+  });
 }
 
 function summarize(
@@ -240,29 +213,25 @@ function summarize(
 }
 
 async function post(runner: Runner): Promise<void> {
-  try {
-    const saved = runner.state('delivered');
-    if (!saved) {
-      runner.info('Nothing to clean up: the main step delivered no credentials.');
-      return;
-    }
-    const state = JSON.parse(saved) as SavedState;
-    const cleared = state.exported.filter((name) =>
-      (CREDENTIAL_VARIABLES as readonly string[]).includes(name),
-    );
-    for (const name of cleared) runner.exportVariable(name, '');
-    if (state.profile) await removeProfile(state.profile.files, state.profile.name);
-    runner.info(
-      [
-        cleared.length ? `Cleared ${cleared.join(', ')} for the rest of the job.` : '',
-        state.profile
-          ? `Removed profile '${state.profile.name}' from ${state.profile.files.credentialsFile}.`
-          : '',
-      ]
-        .filter(Boolean)
-        .join(' '),
-    );
-  } catch (error) {
-    failStep(runner, error);
+  const saved = runner.state('delivered');
+  if (!saved) {
+    runner.info('Nothing to clean up: the main step delivered no credentials.');
+    return;
   }
+  const state = JSON.parse(saved) as SavedState;
+  const cleared = state.exported.filter((name) =>
+    (CREDENTIAL_VARIABLES as readonly string[]).includes(name),
+  );
+  for (const name of cleared) runner.exportVariable(name, '');
+  if (state.profile) await removeProfile(state.profile.files, state.profile.name);
+  runner.info(
+    [
+      cleared.length ? `Cleared ${cleared.join(', ')} for the rest of the job.` : '',
+      state.profile
+        ? `Removed profile '${state.profile.name}' from ${state.profile.files.credentialsFile}.`
+        : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
+  );
 }

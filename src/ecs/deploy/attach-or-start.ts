@@ -3,7 +3,7 @@
 // another task definition makes this run wait or fail (`on-busy`); one that is already rolling
 // back or stopping is waited out.
 import type { DeploymentConfiguration } from '@aws-sdk/client-ecs';
-import { classifyAwsError, describeAwsError } from '../../aws/errors.ts';
+import { classifyAwsError, describeAwsError } from '../../lib/aws-errors.ts';
 import type { Clock, Sleep } from '../../lib/clock.ts';
 import { UserError, oneLine } from '../../lib/errors.ts';
 import type { DeployEvent } from './events.ts';

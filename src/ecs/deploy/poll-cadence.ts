@@ -3,7 +3,7 @@
 // seen within one poll interval: ECS always passes through CLEAN_UP or ROLLBACK_IN_PROGRESS
 // (target draining takes seconds to minutes) before a final status, and those are polled at the
 // normal interval.
-import { awsErrorFacts, classifyAwsError } from '../../aws/errors.ts';
+import { awsErrorFacts, classifyAwsError } from '../../lib/aws-errors.ts';
 import { UserError } from '../../lib/errors.ts';
 import type { WatchErrorKind } from './events.ts';
 import type { DeploymentStatus } from './ports.ts';

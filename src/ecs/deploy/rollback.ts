@@ -1,7 +1,7 @@
 // Sending a deployment back: through the PAUSE hook it waits at (ContinueServiceDeployment
 // ROLLBACK), else StopServiceDeployment ROLLBACK. Also what the post step calls for a deployment
 // that main left running.
-import { describeAwsError } from '../../aws/errors.ts';
+import { describeAwsError } from '../../lib/aws-errors.ts';
 import type { DeploymentPort, DeploymentSnapshot, DeploymentStatus } from './ports.ts';
 import { FINAL_STATUSES } from './ports.ts';
 

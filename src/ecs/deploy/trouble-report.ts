@@ -1,6 +1,6 @@
 // When a deployment goes wrong: the service's events, why its tasks stopped and the last lines
 // their failing containers logged. The answer to "not in the state servicesStable" with no reason.
-import { describeAwsError } from '../../aws/errors.ts';
+import { describeAwsError } from '../../lib/aws-errors.ts';
 import type { DeploymentPort, LogsPort, StoppedTask } from './ports.ts';
 
 export interface TroubleReport {

@@ -1,7 +1,7 @@
 // Watches one service deployment to its final status and steers it: answers the PAUSE hooks
 // (smoke check, analysis gates), judges the canary while it takes production traffic, rolls
 // back on a failing verdict, a cancel or the timeout, and reports everything it saw.
-import { awsErrorFacts, classifyAwsError, describeAwsError } from '../../aws/errors.ts';
+import { awsErrorFacts, classifyAwsError, describeAwsError } from '../../lib/aws-errors.ts';
 import type { Verdict } from '../../canary/analysis/index.ts';
 import type { Clock, Sleep } from '../../lib/clock.ts';
 import { formatDuration } from '../../lib/durations.ts';

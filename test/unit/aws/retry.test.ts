@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { SuiteRetryStrategy, fullJitterDelay, retry } from '../../../src/aws/retry.ts';
+import { SuiteRetryStrategy } from '../../../src/aws/retry.ts';
+import { fullJitterDelay, retry } from '../../../src/lib/retry.ts';
 
 const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000 };
 const throttled = () =>

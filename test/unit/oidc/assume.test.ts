@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import type { AssumeParams, StsPort } from '../../../src/aws/sts.ts';
-import { IdTokenRequestError } from '../../../src/github/id-token.ts';
+import type { AssumeParams, StsPort } from '../../../src/oidc/ports.ts';
+import { IdTokenRequestError } from '../../../src/oidc/ports.ts';
 import { UserError } from '../../../src/lib/errors.ts';
 import { type AssumeEvent, type AssumeRequest, assumeRole } from '../../../src/oidc/assume.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { AwsCredentials } from '../../../src/aws/client-factory.ts';
+import type { AwsCredentials } from '../../../src/oidc/ports.ts';
 import { refreshingCredentials } from '../../../src/oidc/refreshing-credentials.ts';
 
 const MINUTE = 60_000;

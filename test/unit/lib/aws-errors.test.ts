@@ -3,7 +3,7 @@ import {
   classifyAwsError,
   describeAwsError,
   isRetryableAwsError,
-} from '../../../src/aws/errors.ts';
+} from '../../../src/lib/aws-errors.ts';
 
 const sdkError = (name: string, status?: number, message = name) =>
   Object.assign(new Error(message), {
