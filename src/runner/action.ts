@@ -2,14 +2,11 @@
 // the one error boundary with the failed `result` JSON, the summary written in a `finally`, and
 // outputs typed by the action's registry. An adapter supplies `main` (and `post`) and nothing else.
 import { UserError, oneLine } from '../lib/errors.ts';
-import { SUITE_VERSION } from '../lib/version.ts';
+import { RESULT_VERSION, SUITE_VERSION } from '../lib/version.ts';
 import { abortAfter, abortOnCancel, failStep } from './failure.ts';
 import { runMainOrPost } from './phases.ts';
 import type { Runner } from './runner.ts';
 import { Summary } from './summary.ts';
-
-/** The version of every action's `result` JSON; bumped when a field changes meaning. */
-export const RESULT_VERSION = 1;
 
 export interface MainStep<Output extends string> {
   readonly runner: Runner;

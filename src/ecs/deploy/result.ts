@@ -10,7 +10,9 @@ import type {
 import type { DeploymentSnapshot, DeploymentStatus } from './ports.ts';
 import type { TroubleReport } from './trouble-report.ts';
 
-export const RESULT_VERSION = 1;
+import { RESULT_VERSION } from '../../lib/version.ts';
+
+export { RESULT_VERSION };
 
 /** Who decided that the deployment goes back. */
 export type DecidedBy =

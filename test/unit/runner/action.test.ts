@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { UserError } from '../../../src/lib/errors.ts';
-import { RESULT_VERSION, type ActionSteps, runAction } from '../../../src/runner/action.ts';
+import { RESULT_VERSION } from '../../../src/lib/version.ts';
+import { type ActionSteps, runAction } from '../../../src/runner/action.ts';
 import { createTerminalRunner } from '../../../src/runner/terminal-runner.ts';
 import type { Summary } from '../../../src/runner/summary.ts';
 
