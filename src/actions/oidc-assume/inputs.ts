@@ -1,7 +1,7 @@
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../../aws/client-factory.ts';
 import { resolveRegion } from '../../aws/region.ts';
 import type { RetryPolicy } from '../../lib/retry.ts';
-import type { SessionPolicies } from '../../oidc/ports.ts';
+import type { AwsCredentials, SessionPolicies } from '../../oidc/ports.ts';
 import { type InputRegistry, readInputs } from '../../lib/action-io.ts';
 import { parseTimeouts } from '../../lib/durations.ts';
 import { UserError } from '../../lib/errors.ts';
@@ -43,7 +43,8 @@ export interface OidcAssumeConfig {
   audience: string;
   sessionName: string;
   durationSeconds: number;
-  roleChaining: boolean;
+  /** With role-chaining: the credentials already in the environment, which sign AssumeRole. */
+  chainFrom: AwsCredentials | undefined;
   externalId: string | undefined;
   policies: SessionPolicies;
   outputCredentials: boolean;
@@ -118,7 +119,7 @@ export function parseInputs(
     audience: v.audience,
     sessionName,
     durationSeconds,
-    roleChaining,
+    chainFrom: roleChaining ? credentialsInEnvironment(env) : undefined,
     externalId,
     policies: {
       ...inlinePolicy(v['inline-session-policy']),
@@ -178,4 +179,18 @@ function managedPolicies(text: string): { managedPolicyArns?: string[] } {
     );
   }
   return { managedPolicyArns: arns };
+}
+
+function credentialsInEnvironment(env: NodeJS.ProcessEnv): AwsCredentials {
+  const {
+    AWS_ACCESS_KEY_ID: accessKeyId,
+    AWS_SECRET_ACCESS_KEY: secretAccessKey,
+    AWS_SESSION_TOKEN: sessionToken,
+  } = env;
+  if (!accessKeyId || !secretAccessKey) {
+    throw new UserError(
+      'role-chaining: true needs AWS credentials in the environment: run oidc-assume without role-chaining in an earlier step of this job.',
+    );
+  }
+  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
 }

@@ -5,48 +5,35 @@ import { join } from 'node:path';
 import { sdkStsPort } from '../../aws/sts.ts';
 import { idTokenFetcher } from '../../github/id-token.ts';
 import { sleep } from '../../lib/clock.ts';
-import { formatDuration } from '../../lib/durations.ts';
-import { UserError } from '../../lib/errors.ts';
+import { type CredentialSource, assumeRole } from '../../oidc/assume.ts';
+import { removeProfile, writeProfile } from '../../oidc/aws-profile.ts';
 import {
-  type AssumeEvent,
-  type AssumeResult,
-  type CredentialSource,
-  assumeRole,
-} from '../../oidc/assume.ts';
-import { type ProfileFiles, removeProfile, writeProfile } from '../../oidc/aws-profile.ts';
+  type DeliveryRecord,
+  credentialVariables,
+  deliveryRecord,
+  planDelivery,
+} from '../../oidc/delivery.ts';
 import { type MainStep, runAction } from '../../runner/action.ts';
 import { type Runner, createRunner } from '../../runner/runner.ts';
-import type { Summary } from '../../runner/summary.ts';
 import { OUTPUTS, type OidcAssumeConfig, parseInputs } from './inputs.ts';
-
-const CREDENTIAL_VARIABLES = [
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-] as const;
-type Output = (typeof OUTPUTS)[number];
-
-interface SavedState {
-  exported: string[];
-  profile?: { name: string; files: ProfileFiles };
-}
+import { describeEvent, setOutputs, summarize } from './report.ts';
 
 export function run(runner: Runner = createRunner()): Promise<void> {
   return runAction({ name: 'oidc-assume', outputs: OUTPUTS, main, post }, runner);
 }
 
-async function main(step: MainStep<Output>): Promise<void> {
+async function main(step: MainStep<(typeof OUTPUTS)[number]>): Promise<void> {
   const { runner } = step;
   const config = parseInputs((name) => runner.input(name), runner.env);
   if (config.maskAccountId) runner.setSecret(config.roleArn.split(':')[4]!);
-  const source = credentialSource(config, runner.env);
-  if (source.kind === 'role-chaining') {
+  if (config.chainFrom) {
     // Masked already if an earlier step of this job exported them; masking again costs nothing.
-    runner.setSecret(source.credentials.secretAccessKey);
-    if (source.credentials.sessionToken) runner.setSecret(source.credentials.sessionToken);
+    runner.setSecret(config.chainFrom.secretAccessKey);
+    if (config.chainFrom.sessionToken) runner.setSecret(config.chainFrom.sessionToken);
   }
   step.timeoutAfter(config.timeoutMs);
 
+  const source = credentialSource(config, runner.env);
   runner.info(
     `Assuming ${config.roleArn} as session ${config.sessionName} in ${config.region} ${source.kind === 'web-identity' ? `with the job's OIDC token (audience ${config.audience})` : 'with the credentials already in the environment (role chaining)'}`,
   );
@@ -75,141 +62,42 @@ async function main(step: MainStep<Output>): Promise<void> {
     },
   );
   if (config.maskAccountId) runner.setSecret(result.accountId);
-  const state = await deliver(runner, config, result);
+
+  const delivery = planDelivery(result.credentials, {
+    region: config.region,
+    profile: config.profile,
+    jobDirectory: join(runner.env.RUNNER_TEMP || tmpdir(), 'aws-ship-suite', 'aws'),
+    env: runner.env,
+  });
+  const record = deliveryRecord(delivery);
+  runner.saveState('delivered', JSON.stringify(record));
+  if (delivery.profile) {
+    const { name, files } = delivery.profile;
+    await writeProfile(files, name, result.credentials, config.region);
+    runner.info(
+      `Wrote profile '${name}' to ${files.credentialsFile}; use it with --profile ${name} or AWS_PROFILE=${name}.`,
+    );
+  }
+  for (const [name, value] of delivery.variables) runner.exportVariable(name, value);
+
   setOutputs(step, config, result);
-  summarize(step.summary, config, result, state);
+  summarize(step.summary, config, result, record);
   runner.info(`Authenticated as ${result.arn} in account ${result.accountId}.`);
 }
 
 function credentialSource(config: OidcAssumeConfig, env: NodeJS.ProcessEnv): CredentialSource {
-  if (!config.roleChaining) {
+  if (config.chainFrom) {
     return {
-      kind: 'web-identity',
-      audience: config.audience,
-      fetchIdToken: idTokenFetcher(env, config.requestTimeoutMs),
+      kind: 'role-chaining',
+      credentials: config.chainFrom,
+      ...(config.externalId ? { externalId: config.externalId } : {}),
     };
-  }
-  const {
-    AWS_ACCESS_KEY_ID: accessKeyId,
-    AWS_SECRET_ACCESS_KEY: secretAccessKey,
-    AWS_SESSION_TOKEN: sessionToken,
-  } = env;
-  if (!accessKeyId || !secretAccessKey) {
-    throw new UserError(
-      'role-chaining: true needs AWS credentials in the environment: run oidc-assume without role-chaining in an earlier step of this job.',
-    );
   }
   return {
-    kind: 'role-chaining',
-    credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
-    ...(config.externalId ? { externalId: config.externalId } : {}),
+    kind: 'web-identity',
+    audience: config.audience,
+    fetchIdToken: idTokenFetcher(env, config.requestTimeoutMs),
   };
-}
-
-function describeEvent(event: AssumeEvent): string {
-  if (event.type === 'retrying') {
-    return `${event.call} attempt ${event.attempt} failed: ${event.reason}; retrying in ${formatDuration(event.delayMs)}`;
-  }
-  return `${event.call}: assumed ${event.arn}, valid until ${event.expiration.toISOString()}`;
-}
-
-/**
- * Credentials go to the environment of later steps, or to a named profile when one is asked for.
- * What will be written is saved for the post step first, so a failure half-way is cleaned up too.
- */
-async function deliver(
-  runner: Runner,
-  config: OidcAssumeConfig,
-  result: AssumeResult,
-): Promise<SavedState> {
-  const variables: [string, string][] = [
-    ['AWS_REGION', config.region],
-    ['AWS_DEFAULT_REGION', config.region],
-  ];
-  let profile: SavedState['profile'];
-  if (config.profile === undefined) {
-    variables.push(
-      ['AWS_ACCESS_KEY_ID', result.credentials.accessKeyId],
-      ['AWS_SECRET_ACCESS_KEY', result.credentials.secretAccessKey],
-      ['AWS_SESSION_TOKEN', result.credentials.sessionToken],
-    );
-  } else {
-    const jobDirectory = join(runner.env.RUNNER_TEMP || tmpdir(), 'aws-ship-suite', 'aws');
-    const files: ProfileFiles = {
-      credentialsFile: runner.env.AWS_SHARED_CREDENTIALS_FILE || join(jobDirectory, 'credentials'),
-      configFile: runner.env.AWS_CONFIG_FILE || join(jobDirectory, 'config'),
-    };
-    if (!runner.env.AWS_SHARED_CREDENTIALS_FILE)
-      variables.push(['AWS_SHARED_CREDENTIALS_FILE', files.credentialsFile]);
-    if (!runner.env.AWS_CONFIG_FILE) variables.push(['AWS_CONFIG_FILE', files.configFile]);
-    profile = { name: config.profile, files };
-  }
-
-  const state: SavedState = {
-    exported: variables.map(([name]) => name),
-    ...(profile ? { profile } : {}),
-  };
-  runner.saveState('delivered', JSON.stringify(state));
-  if (profile) {
-    await writeProfile(profile.files, profile.name, result.credentials, config.region);
-    runner.info(
-      `Wrote profile '${profile.name}' to ${profile.files.credentialsFile}; use it with --profile ${profile.name} or AWS_PROFILE=${profile.name}.`,
-    );
-  }
-  for (const [name, value] of variables) runner.exportVariable(name, value);
-  return state;
-}
-
-function setOutputs(step: MainStep<Output>, config: OidcAssumeConfig, result: AssumeResult): void {
-  const expiration = result.credentials.expiration.toISOString();
-  step.setOutput('aws-account-id', result.accountId);
-  step.setOutput('authenticated-arn', result.arn);
-  step.setOutput('aws-expiration', expiration);
-  if (config.outputCredentials) {
-    step.setOutput('aws-access-key-id', result.credentials.accessKeyId);
-    step.setOutput('aws-secret-access-key', result.credentials.secretAccessKey);
-    step.setOutput('aws-session-token', result.credentials.sessionToken);
-  }
-  step.setResult({
-    outcome: 'assumed',
-    via: result.via,
-    roleArn: config.roleArn,
-    sessionName: config.sessionName,
-    accountId: result.accountId,
-    arn: result.arn,
-    expiration,
-    profile: config.profile ?? null,
-  });
-}
-
-function summarize(
-  summary: Summary,
-  config: OidcAssumeConfig,
-  result: AssumeResult,
-  state: SavedState,
-): void {
-  summary.table(
-    ['', ''],
-    [
-      ['Role', `\`${config.roleArn}\``],
-      ['Authenticated as', `\`${result.arn}\``],
-      ['Session', `\`${config.sessionName}\``],
-      [
-        'Via',
-        result.via === 'web-identity'
-          ? `GitHub OIDC (audience \`${config.audience}\`)`
-          : 'role chaining',
-      ],
-      ['Region', config.region],
-      ['Expires', result.credentials.expiration.toISOString()],
-      [
-        'Credentials in',
-        state.profile
-          ? `profile \`${state.profile.name}\``
-          : 'environment variables of later steps',
-      ],
-    ],
-  );
 }
 
 async function post(runner: Runner): Promise<void> {
@@ -218,17 +106,15 @@ async function post(runner: Runner): Promise<void> {
     runner.info('Nothing to clean up: the main step delivered no credentials.');
     return;
   }
-  const state = JSON.parse(saved) as SavedState;
-  const cleared = state.exported.filter((name) =>
-    (CREDENTIAL_VARIABLES as readonly string[]).includes(name),
-  );
+  const record = JSON.parse(saved) as DeliveryRecord;
+  const cleared = credentialVariables(record);
   for (const name of cleared) runner.exportVariable(name, '');
-  if (state.profile) await removeProfile(state.profile.files, state.profile.name);
+  if (record.profile) await removeProfile(record.profile.files, record.profile.name);
   runner.info(
     [
       cleared.length ? `Cleared ${cleared.join(', ')} for the rest of the job.` : '',
-      state.profile
-        ? `Removed profile '${state.profile.name}' from ${state.profile.files.credentialsFile}.`
+      record.profile
+        ? `Removed profile '${record.profile.name}' from ${record.profile.files.credentialsFile}.`
         : '',
     ]
       .filter(Boolean)

@@ -19,7 +19,7 @@ describe('oidc-assume inputs', () => {
       audience: 'sts.amazonaws.com',
       sessionName: 'GitHubActions-octo-app-42-1',
       durationSeconds: 3600,
-      roleChaining: false,
+      chainFrom: undefined,
       outputCredentials: false,
       profile: undefined,
       allowedAccountIds: [],
