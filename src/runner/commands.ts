@@ -38,3 +38,20 @@ export function fileCommandEntry(name: string, value: string): string {
   }
   return `${name}<<${delimiter}\n${value}\n${delimiter}\n`;
 }
+
+/**
+ * What the runner reads as a workflow command: a line that starts with `::` after white space, or
+ * the legacy `##[name]` anywhere in a line. The runner splits lines at \n and \r alike.
+ */
+const COMMAND_LIKE_LINE = /^\s*::|##\[/m;
+
+/**
+ * Text for the log, as lines nothing in which is read as a workflow command: text with a
+ * command-like line goes out between `stop-commands` and its resume token, which is random, so
+ * neither a value we print nor a container's log line can forge a mask, an annotation or an output.
+ */
+export function logText(text: string, eol = '\n'): string {
+  if (!COMMAND_LIKE_LINE.test(text)) return `${text}${eol}`;
+  const token = `plain-${randomUUID()}`;
+  return `::stop-commands::${token}${eol}${text}${eol}::${token}::${eol}`;
+}

@@ -8,6 +8,7 @@ import {
   type AnnotationLevel,
   type AnnotationProperties,
   fileCommandEntry,
+  logText,
   workflowCommand,
 } from './commands.ts';
 import type { Summary } from './summary.ts';
@@ -70,7 +71,7 @@ export function createRunner(options: RunnerOptions = {}): Runner {
         runner.debug(`no GITHUB_STATE file: state ${name} not saved`);
     },
     state: (name) => env[`STATE_${name}`] ?? '',
-    info: (message) => write(`${message}${EOL}`),
+    info: (message) => write(logText(message, EOL)),
     debug: (message) => write(workflowCommand('debug', message)),
     annotate: (level, message, properties = {}) =>
       write(workflowCommand(level, message, { ...properties })),

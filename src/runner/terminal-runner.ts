@@ -4,6 +4,7 @@
 // request. Lets the command line run the very adapter the action runs.
 import { writeFileSync } from 'node:fs';
 import { EOL } from 'node:os';
+import { logText } from './commands.ts';
 import type { Runner } from './runner.ts';
 import type { Summary } from './summary.ts';
 
@@ -24,7 +25,10 @@ export interface TerminalRunner extends Runner {
 export function createTerminalRunner(options: TerminalRunnerOptions): TerminalRunner {
   const outputs: Record<string, string> = {};
   const state: Record<string, string> = {};
-  const line = (write: (text: string) => void, text: string) => write(`${text}${EOL}`);
+  // Run from a workflow's `run:` step, its output is read for workflow commands all the same.
+  const onRunner = options.env.GITHUB_ACTIONS === 'true';
+  const line = (write: (text: string) => void, text: string) =>
+    write(onRunner ? logText(text, EOL) : `${text}${EOL}`);
   return {
     env: options.env,
     outputs,

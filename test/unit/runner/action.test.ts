@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { UserError } from '../../../src/lib/errors.ts';
 import { RESULT_VERSION } from '../../../src/lib/version.ts';
 import { type ActionSteps, runAction } from '../../../src/runner/action.ts';
@@ -32,6 +32,9 @@ const action = (main: ActionSteps<Output>['main'], post?: ActionSteps<Output>['p
   ...(post ? { post } : {}),
 });
 
+beforeEach(() => {
+  process.exitCode = undefined;
+});
 afterEach(() => {
   process.exitCode = undefined;
 });

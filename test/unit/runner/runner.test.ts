@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { escapeData, escapeProperty, workflowCommand } from '../../../src/runner/commands.ts';
 import { createRunner } from '../../../src/runner/runner.ts';
 import { Summary } from '../../../src/runner/summary.ts';
+import { createTerminalRunner } from '../../../src/runner/terminal-runner.ts';
+import { WorkflowCommandProcessor } from '../../harness/workflow-commands.ts';
 
 let dir: string;
 let env: NodeJS.ProcessEnv;
@@ -20,7 +22,10 @@ beforeEach(async () => {
     await writeFile(env[name]!, '');
   }
 });
-afterEach(() => rm(dir, { recursive: true, force: true }));
+afterEach(async () => {
+  process.exitCode = undefined;
+  await rm(dir, { recursive: true, force: true });
+});
 
 describe('runner protocol', () => {
   it('reads inputs the way the runner names them', () => {
@@ -91,5 +96,73 @@ describe('command escaping', () => {
     expect(workflowCommand('warning', 'msg', { file: 'a,b', line: 3, title: undefined })).toBe(
       '::warning file=a%2Cb,line=3::msg\n',
     );
+  });
+});
+
+describe('log lines no value can turn into a workflow command', () => {
+  const FORGERIES = [
+    'audience x\n::add-mask::visible',
+    'db\r::error::forged annotation',
+    '  ::warning file=a.ts::indented',
+    '\t##[set-output name=image;]evil',
+    'a value with ##[add-mask]inside it',
+    'name\n::stop-commands::pwned\n::error::after stop',
+  ];
+
+  it.each(FORGERIES)('prints %j as text, not as a command', (text) => {
+    const runner = make();
+    runner.info(`Assuming ${text}`);
+    runner.setFailed('the real failure');
+    const processor = new WorkflowCommandProcessor();
+    for (const line of out.split(/\r\n|\r|\n/)) processor.processLine(line);
+    expect(processor.masks).toEqual([]);
+    expect(processor.outputs).toEqual({});
+    // Our own error still gets through: the stop token was resumed.
+    expect(processor.annotations).toEqual([
+      expect.objectContaining({ level: 'error', message: 'the real failure' }),
+    ]);
+    // And the person still reads the text as it was.
+    expect(out).toContain(`Assuming ${text}`);
+  });
+
+  it('leaves ordinary lines, with colons anywhere but the start, as they are', () => {
+    const runner = make();
+    runner.info('Tags: a::b, c');
+    expect(out).toBe('Tags: a::b, c\n');
+  });
+
+  it('uses a new resume token every time', () => {
+    const runner = make();
+    runner.info('::error::one');
+    runner.info('::error::two');
+    const tokens = [...out.matchAll(/^::stop-commands::(.+)$/gm)].map((m) => m[1]);
+    expect(tokens).toHaveLength(2);
+    expect(new Set(tokens).size).toBe(2);
+  });
+});
+
+describe('the terminal runner', () => {
+  const printed = (env: NodeJS.ProcessEnv) => {
+    const lines: string[] = [];
+    const runner = createTerminalRunner({
+      inputs: {},
+      env,
+      verbose: false,
+      summaryFile: undefined,
+      out: (t) => void lines.push(t),
+      err: (t) => void lines.push(t),
+    });
+    runner.info('x\n::add-mask::y');
+    return lines.join('');
+  };
+
+  it('prints text as it is in a terminal', () => {
+    expect(printed({})).toBe('x\n::add-mask::y\n');
+  });
+
+  it('keeps command-like lines inert inside a workflow step', () => {
+    const processor = new WorkflowCommandProcessor();
+    for (const line of printed({ GITHUB_ACTIONS: 'true' }).split('\n')) processor.processLine(line);
+    expect(processor.masks).toEqual([]);
   });
 });
