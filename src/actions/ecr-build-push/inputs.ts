@@ -2,15 +2,14 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { RetryPolicy } from '../../lib/retry.ts';
 import { resolveRegion } from '../../aws/region.ts';
-import { checkRegistryIds } from '../../ecr/authorization.ts';
 import { BUILDERS, type BuilderName } from '../../ecr/builder.ts';
-import { checkRepositoryName } from '../../ecr/references.ts';
+import { REPOSITORY_NAME, TAG } from '../../ecr/references.ts';
 import { type Severity, isSeverity } from '../../ecr/scan.ts';
-import { TAG, renderTags } from '../../ecr/tags.ts';
 import { type InputRegistry, readInputs } from '../../lib/action-io.ts';
 import { parseDuration, parseTimeouts } from '../../lib/durations.ts';
 import { UserError } from '../../lib/errors.ts';
 import { parseBoolean, parseInteger, parseList } from '../../lib/parse.ts';
+import { renderTags } from './tags.ts';
 
 export const INPUTS = {
   mode: { default: 'build' },
@@ -110,6 +109,23 @@ const SOURCE_IMAGE = /^(?:([^/]+[.:][^/]+)\/)?([^@]+)@(sha256:[a-f0-9]{64})$/;
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 const SECRET_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 const ARG_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+function checkRepositoryName(input: string, name: string): string {
+  if (name.length < 2 || name.length > 256 || !REPOSITORY_NAME.test(name)) {
+    throw new UserError(
+      `Input '${input}' is '${name}', which is not an ECR repository name: use lower-case letters, digits and '.', '_', '-' separated path parts, e.g. team/web.`,
+    );
+  }
+  return name;
+}
+
+function checkRegistryIds(input: string, ids: readonly string[]): string[] {
+  const bad = ids.find((id) => !/^\d{12}$/.test(id));
+  if (bad !== undefined) {
+    throw new UserError(`Input '${input}' has '${bad}', which is not a 12-digit AWS account id.`);
+  }
+  return [...new Set(ids)];
+}
 
 /** `NAME=value` lines (values may hold '=' and commas); blank lines dropped. */
 function parsePairs(input: string, text: string, name: RegExp, what: string): [string, string][] {

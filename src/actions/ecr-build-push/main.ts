@@ -3,7 +3,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type EcrPort, type RepositoryFacts, sdkEcrPort } from '../../aws/ecr.ts';
+import { sdkEcrPort } from '../../aws/ecr.ts';
 import { describeAwsError } from '../../lib/aws-errors.ts';
 import {
   type AuthFile,
@@ -16,6 +16,7 @@ import { type BuildSpec, buildCommands, builderEnv } from '../../ecr/builder.ts'
 import { blobPath, readLayout } from '../../ecr/oci-layout.ts';
 import { type PublishEvent, type PublishResult, publish } from '../../ecr/publish.ts';
 import { RegistryClient } from '../../ecr/registry-client.ts';
+import type { EcrPort, RepositoryFacts } from '../../ecr/ports.ts';
 import { promote } from '../../ecr/promote.ts';
 import { ensureCacheRepository, ensureRepository } from '../../ecr/repository.ts';
 import { runCommand } from '../../ecr/run-command.ts';
