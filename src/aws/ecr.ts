@@ -1,10 +1,9 @@
-// The narrow ECR port the image engine uses, over the SDK client. AWS errors a person can act on
-// become one-line UserErrors here; transient ones are retried by the factory's strategy.
+// The image engine's ECR port (src/ecr/ports.ts) over the SDK client. AWS errors a person can act
+// on become one-line UserErrors here; transient ones are retried by the factory's strategy.
 import {
   BatchGetImageCommand,
   CreateRepositoryCommand,
   DescribeImageScanFindingsCommand,
-  type DescribeImageScanFindingsCommandOutput,
   DescribeRepositoriesCommand,
   ECRClient,
   GetAuthorizationTokenCommand,
@@ -12,77 +11,11 @@ import {
   PutLifecyclePolicyCommand,
   type Repository,
 } from '@aws-sdk/client-ecr';
+import type { EcrPort, ManifestOfTag, RepositoryFacts } from '../ecr/ports.ts';
 import { UserError } from '../lib/errors.ts';
 import { type ClientOptions, clientConfig } from './client-factory.ts';
 import { awsErrorFacts, describeAwsError } from '../lib/aws-errors.ts';
 import { explainAwsError, sendOptions } from './explain.ts';
-
-export interface AuthorizationData {
-  token: string;
-  proxyEndpoint: string;
-  expiresAt: Date | undefined;
-}
-
-export interface RepositoryFacts {
-  name: string;
-  registryId: string;
-  uri: string;
-  immutable: boolean;
-  scanOnPush: boolean;
-}
-
-export interface NewRepository {
-  name: string;
-  registryId: string | undefined;
-  immutable: boolean;
-  scanOnPush: boolean;
-  kmsKey: string | undefined;
-  lifecyclePolicy: string;
-}
-
-export interface ManifestOfTag {
-  tag: string;
-  digest: string;
-}
-
-export type ScanFindingsPage = DescribeImageScanFindingsCommandOutput;
-
-export interface EcrPort {
-  getAuthorization(
-    registryIds: readonly string[],
-    signal?: AbortSignal,
-  ): Promise<AuthorizationData[]>;
-  /** undefined when the repository does not exist. */
-  describeRepository(
-    name: string,
-    registryId: string | undefined,
-    signal?: AbortSignal,
-  ): Promise<RepositoryFacts | undefined>;
-  createRepository(repository: NewRepository, signal?: AbortSignal): Promise<RepositoryFacts>;
-  /** The digest each existing tag points at; tags that do not exist are left out. */
-  tagDigests(
-    name: string,
-    registryId: string | undefined,
-    tags: readonly string[],
-    signal?: AbortSignal,
-  ): Promise<ManifestOfTag[]>;
-  /** Adds a tag to a manifest already in the repository; 'exists' when it is there already. */
-  putTag(
-    params: {
-      name: string;
-      registryId: string | undefined;
-      manifest: string;
-      mediaType: string;
-      tag: string;
-      digest: string;
-    },
-    signal?: AbortSignal,
-  ): Promise<'tagged' | 'exists'>;
-  scanFindings(
-    params: { name: string; registryId: string | undefined; digest: string; nextToken?: string },
-    signal?: AbortSignal,
-  ): Promise<ScanFindingsPage | 'no-scan'>;
-}
 
 const registry = (registryId: string | undefined) => (registryId ? { registryId } : {});
 

@@ -1,6 +1,5 @@
 // ECR authorization tokens: base64 of `AWS:<password>`, valid 12 hours, for the registry host the
 // proxy endpoint names. The password is a secret from the moment it is decoded.
-import { UserError } from '../lib/errors.ts';
 
 export interface RegistryLogin {
   /** e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com (host[:port], no scheme). */
@@ -43,11 +42,3 @@ export const isInsecure = (login: RegistryLogin): boolean => login.endpoint.star
 /** The Basic authorization header value for the registry's /v2 API. */
 export const basicAuthorization = (login: Pick<RegistryLogin, 'username' | 'password'>): string =>
   `Basic ${Buffer.from(`${login.username}:${login.password}`).toString('base64')}`;
-
-export function checkRegistryIds(input: string, ids: readonly string[]): string[] {
-  const bad = ids.find((id) => !/^\d{12}$/.test(id));
-  if (bad !== undefined) {
-    throw new UserError(`Input '${input}' has '${bad}', which is not a 12-digit AWS account id.`);
-  }
-  return [...new Set(ids)];
-}

@@ -3,10 +3,9 @@
 // bytes staging ran. Blobs the target lacks are copied (each checked against its digest on the
 // way), manifests are pushed by digest, tags added with PutImage, and the digest is read back
 // from the target before the step reports success.
-import type { EcrPort, RepositoryFacts } from '../aws/ecr.ts';
 import { UserError } from '../lib/errors.ts';
 import { type PublishEvent, type PublishResult, publish } from './publish.ts';
-import type { RegistryClient } from './registry-client.ts';
+import type { EcrPort, RegistryPort, RepositoryFacts } from './ports.ts';
 import { readRemoteImage } from './remote-image.ts';
 
 export interface PromoteRequest {
@@ -17,8 +16,8 @@ export interface PromoteRequest {
 
 export interface PromotePorts {
   /** The source registry; the same client as `targetRegistry` when both are one registry. */
-  sourceRegistry: RegistryClient;
-  targetRegistry: RegistryClient;
+  sourceRegistry: RegistryPort;
+  targetRegistry: RegistryPort;
   targetEcr: EcrPort;
   onEvent?: (event: PublishEvent) => void;
   signal?: AbortSignal;

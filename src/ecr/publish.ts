@@ -2,10 +2,9 @@
 // digest, then each tag through ECR's PutImage. Tags are checked first: on an immutable
 // repository a tag that names another digest stops the push before a byte moves, and a tag that
 // already names this digest is a no-op, so a re-run is safe.
-import type { EcrPort, RepositoryFacts } from '../aws/ecr.ts';
 import { UserError } from '../lib/errors.ts';
 import type { LayoutContents } from './oci-layout.ts';
-import type { RegistryClient } from './registry-client.ts';
+import type { EcrPort, RegistryPort, RepositoryFacts } from './ports.ts';
 import { imageByDigest } from './references.ts';
 
 export interface PublishRequest {
@@ -38,7 +37,7 @@ export interface PublishResult {
 
 export interface PublishPorts {
   ecr: EcrPort;
-  registry: RegistryClient;
+  registry: RegistryPort;
   onEvent?: (event: PublishEvent) => void;
   signal?: AbortSignal;
 }

@@ -6,6 +6,7 @@ import type { Sleep } from '../lib/clock.ts';
 import { UserError } from '../lib/errors.ts';
 import { type RegistryLogin, basicAuthorization } from './authorization.ts';
 import { sha256Digest } from './digest.ts';
+import type { RegistryPort, RemoteManifest } from './ports.ts';
 
 export const MANIFEST_ACCEPT = [
   'application/vnd.oci.image.manifest.v1+json',
@@ -51,7 +52,7 @@ function reasonOf(error: unknown): string {
   return cause?.code ? `${message} (${cause.code})` : message;
 }
 
-export class RegistryClient {
+export class RegistryClient implements RegistryPort {
   readonly #options: RegistryClientOptions;
   readonly #authorization: string;
   /** Blob bytes sent by uploads that succeeded. */
@@ -218,10 +219,7 @@ export class RegistryClient {
     }
   }
 
-  async getManifest(
-    repository: string,
-    reference: string,
-  ): Promise<{ body: Buffer; mediaType: string; digest: string } | undefined> {
+  async getManifest(repository: string, reference: string): Promise<RemoteManifest | undefined> {
     const what = `read manifest ${reference}`;
     const response = await this.#send(what, () =>
       this.#fetch(this.#url(`${repository}/manifests/${reference}`), {

@@ -4,7 +4,7 @@
 import { UserError } from '../lib/errors.ts';
 import { sha256Digest } from './digest.ts';
 import type { Descriptor, LayoutContents, LayoutManifest } from './oci-layout.ts';
-import type { RegistryClient } from './registry-client.ts';
+import type { RegistryPort } from './ports.ts';
 
 const INDEX_TYPES = new Set([
   'application/vnd.oci.image.index.v1+json',
@@ -12,7 +12,7 @@ const INDEX_TYPES = new Set([
 ]);
 
 export async function readRemoteImage(
-  registry: RegistryClient,
+  registry: RegistryPort,
   repository: string,
   digest: string,
 ): Promise<LayoutContents> {

@@ -1,7 +1,7 @@
 // The repository an image goes to: it must exist, or be created with the settings ECR's own
 // best practices name (scan on push, immutable tags, encryption, a lifecycle policy).
-import type { EcrPort, RepositoryFacts } from '../aws/ecr.ts';
 import { UserError } from '../lib/errors.ts';
+import type { EcrPort, RepositoryFacts } from './ports.ts';
 
 export interface RepositoryRequest {
   name: string;

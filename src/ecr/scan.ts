@@ -1,10 +1,10 @@
 // Waits for ECR's scan of one digest (basic scanning: COMPLETE; enhanced scanning through
 // Inspector: ACTIVE), gathers every finding across pages, and judges them against a severity
 // threshold. The report is JSON that quality-gate reads.
-import type { EcrPort, ScanFindingsPage } from '../aws/ecr.ts';
 import type { Clock, Sleep } from '../lib/clock.ts';
 import { formatDuration } from '../lib/durations.ts';
 import { UserError } from '../lib/errors.ts';
+import type { EcrPort, ScanFindingsPage } from './ports.ts';
 
 export const SEVERITIES = [
   'CRITICAL',

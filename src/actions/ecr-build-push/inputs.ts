@@ -1,16 +1,21 @@
 import { existsSync, statSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { RetryPolicy } from '../../lib/retry.ts';
 import { resolveRegion } from '../../aws/region.ts';
-import { checkRegistryIds } from '../../ecr/authorization.ts';
+import type {
+  BuildAndPushOptions,
+  BuildOptions,
+  PromotionSource,
+} from '../../ecr/build-and-push.ts';
 import { BUILDERS, type BuilderName } from '../../ecr/builder.ts';
-import { checkRepositoryName } from '../../ecr/references.ts';
+import { REPOSITORY_NAME, TAG } from '../../ecr/references.ts';
 import { type Severity, isSeverity } from '../../ecr/scan.ts';
-import { TAG, renderTags } from '../../ecr/tags.ts';
 import { type InputRegistry, readInputs } from '../../lib/action-io.ts';
 import { parseDuration, parseTimeouts } from '../../lib/durations.ts';
 import { UserError } from '../../lib/errors.ts';
 import { parseBoolean, parseInteger, parseList } from '../../lib/parse.ts';
+import type { RetryPolicy } from '../../lib/retry.ts';
+import { renderTags } from './tags.ts';
 
 export const INPUTS = {
   mode: { default: 'build' },
@@ -57,48 +62,8 @@ export const OUTPUTS = [
   'result',
 ] as const;
 
-export interface BuildInputs {
-  builder: BuilderName;
-  context: string;
-  file: string;
-  buildArgs: [string, string][];
-  secrets: [string, string][];
-  target: string | undefined;
-  platforms: string[];
-  labels: [string, string][];
-  provenance: string | undefined;
-  sbom: string | undefined;
-  cacheTag: string | undefined;
-  /** buildah: the repository of the registry cache. */
-  cacheRepository: string | undefined;
-}
-
-/** The image a promotion starts from, and where to log in to read it. */
-export interface SourceImage {
-  /** The host source-image names, if any (checked against the login's host). */
-  host: string | undefined;
-  repository: string;
-  digest: string;
-  registryId: string | undefined;
-  region: string;
-}
-
-export type ModeInputs =
-  { mode: 'build'; build: BuildInputs } | { mode: 'promote'; source: SourceImage };
-
-export type EcrBuildPushConfig = ModeInputs & {
-  region: string;
-  repository: string;
-  registryId: string | undefined;
-  /** Every registry to log in to: the target's first (empty = the caller's own account). */
-  loginRegistryIds: string[];
-  tags: string[];
+export type EcrBuildPushConfig = BuildAndPushOptions & {
   skippedTags: { template: string; missing: string }[];
-  createRepository: boolean;
-  kmsKey: string | undefined;
-  untaggedExpiryDays: number;
-  /** undefined: do not wait for the scan. */
-  scan: { timeoutMs: number; pollIntervalMs: number; failOn: Severity | undefined } | undefined;
   retry: RetryPolicy;
   requestTimeoutMs: number;
   timeoutMs: number;
@@ -110,6 +75,23 @@ const SOURCE_IMAGE = /^(?:([^/]+[.:][^/]+)\/)?([^@]+)@(sha256:[a-f0-9]{64})$/;
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 const SECRET_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 const ARG_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+function checkRepositoryName(input: string, name: string): string {
+  if (name.length < 2 || name.length > 256 || !REPOSITORY_NAME.test(name)) {
+    throw new UserError(
+      `Input '${input}' is '${name}', which is not an ECR repository name: use lower-case letters, digits and '.', '_', '-' separated path parts, e.g. team/web.`,
+    );
+  }
+  return name;
+}
+
+function checkRegistryIds(input: string, ids: readonly string[]): string[] {
+  const bad = ids.find((id) => !/^\d{12}$/.test(id));
+  if (bad !== undefined) {
+    throw new UserError(`Input '${input}' has '${bad}', which is not a 12-digit AWS account id.`);
+  }
+  return [...new Set(ids)];
+}
 
 /** `NAME=value` lines (values may hold '=' and commas); blank lines dropped. */
 function parsePairs(input: string, text: string, name: RegExp, what: string): [string, string][] {
@@ -174,7 +156,7 @@ export function parseInputs(
     );
   }
 
-  let mode: ModeInputs;
+  let mode: { mode: 'build'; build: BuildOptions } | { mode: 'promote'; source: PromotionSource };
   if (v.mode === 'build') {
     mode = { mode: 'build', build: parseBuild(v, env, rendered.tags) };
   } else if (v.mode === 'promote') {
@@ -202,12 +184,14 @@ export function parseInputs(
     },
     requestTimeoutMs,
     timeoutMs,
+    jobDirectory: join(env.RUNNER_TEMP || tmpdir(), 'aws-ship-suite'),
+    dockerConfig: env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker'),
   };
 }
 
 type Values = ReturnType<typeof readInputs<typeof INPUTS>>['values'];
 
-function parseBuild(v: Values, env: NodeJS.ProcessEnv, tags: readonly string[]): BuildInputs {
+function parseBuild(v: Values, env: NodeJS.ProcessEnv, tags: readonly string[]): BuildOptions {
   if (!(BUILDERS as readonly string[]).includes(v.builder)) {
     throw new UserError(`Input 'builder' is '${v.builder}': use docker (buildx) or buildah.`);
   }
@@ -276,6 +260,11 @@ function parseBuild(v: Values, env: NodeJS.ProcessEnv, tags: readonly string[]):
           ? checkRepositoryName('cache-repository', v['cache-repository'])
           : `${v.repository}-cache`
         : undefined,
+    revision: env.GITHUB_SHA || undefined,
+    sourceUrl:
+      env.GITHUB_REPOSITORY && env.GITHUB_SERVER_URL
+        ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}`
+        : undefined,
   };
 }
 
@@ -283,7 +272,7 @@ function parseBuild(v: Values, env: NodeJS.ProcessEnv, tags: readonly string[]):
  * `[registry/]repository@sha256:…`, e.g. a build's `image` output. An ECR registry host names
  * the source account and region; any other host (a local test registry) is the target's.
  */
-function parseSource(v: Values, region: string): SourceImage {
+function parseSource(v: Values, region: string): PromotionSource {
   if (v['source-image'] === '') {
     throw new UserError(
       "mode: promote needs 'source-image': the image to promote by digest, e.g. the 'image' output of the build step.",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { EcrPort, ScanFindingsPage } from '../../../src/aws/ecr.ts';
+import type { EcrPort, ScanFindingsPage } from '../../../src/ecr/ports.ts';
 import { judgeFindings, waitForScan, type ScanRequest } from '../../../src/ecr/scan.ts';
 import { UserError } from '../../../src/lib/errors.ts';
 

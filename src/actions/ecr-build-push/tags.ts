@@ -1,10 +1,8 @@
 // Image tags from templates: `{sha}`, `{short-sha}`, `{branch}`, `{version}`, `{major}`,
 // `{minor}`, `{patch}`, `{run-number}`, checked against the registry's tag grammar before any
 // build starts.
-import { UserError } from '../lib/errors.ts';
-
-/** The OCI distribution spec's tag grammar (ECR follows it). */
-export const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+import { TAG } from '../../ecr/references.ts';
+import { UserError } from '../../lib/errors.ts';
 
 export interface TagContext {
   /** GITHUB_SHA: the full commit SHA. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { UserError } from '../../../src/lib/errors.ts';
-import { branchTag, renderTags } from '../../../src/ecr/tags.ts';
+import { branchTag, renderTags } from '../../../../src/actions/ecr-build-push/tags.ts';
+import { UserError } from '../../../../src/lib/errors.ts';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 
