@@ -1,6 +1,7 @@
 // mode: ecs-task — the migration runs inside the VPC as a one-off ECS task of the app's image,
 // which carries the rds-migrate command line. This starts the task, waits for it, streams its
-// container's log lines back, and returns the exit code and the JSON result it printed last.
+// container's log lines back, and returns the exit code and the JSON result it printed last,
+// which become the run's report.
 import { formatDuration } from '../lib/durations.ts';
 import { UserError } from '../lib/errors.ts';
 import type { Finding } from './lint/lint.ts';
@@ -161,8 +162,9 @@ export async function runMigrationTask(
     taskDefinition ??= service.taskDefinition;
     network ??= service.network;
   }
-  if (!taskDefinition)
+  if (!taskDefinition) {
     throw new Error('An ECS task spec names neither a task definition nor a service.');
+  }
   const definition = await port.describeTaskDefinition(taskDefinition);
   const container = spec.container
     ? definition.containers.find((c) => c.name === spec.container)

@@ -55,7 +55,7 @@ function ports(step: MainStep<Output>, config: RdsMigrateConfig, workspace: stri
         applicationName: 'rds-migrate',
         connectTimeoutMs: config.connectTimeoutMs,
       }),
-    startThrowaway: (binDir) => startThrowawayPostgres(binDir),
+    startThrowaway: startThrowawayPostgres,
     readSecret: (secretId, region) => readSecretString(secretId, { ...aws, region }, step.signal),
     rdsAuthToken,
     // Loaded only in mode ecs-task: the ECS and Logs clients are a third of the bundle.
