@@ -1,10 +1,11 @@
-// From a database URL to a checked `pg` connection: TLS verified for anything but loopback,
-// plain connections elsewhere only when explicitly allowed, and every connection failure as one
-// line that never carries the password.
+// From a way to connect (a URL, an RDS IAM token, a Secrets Manager secret) to a checked `pg`
+// connection: TLS verified for anything but loopback, and every connection failure as one line
+// that never carries the password.
 import pg from 'pg';
 import { UserError } from '../lib/errors.ts';
 import { defaultTrust } from './default-trust.ts';
-import type { RdsSecret } from './rds-secret.ts';
+import type { RunEvent } from './events.ts';
+import { type RdsSecret, parseRdsSecret } from './rds-secret.ts';
 
 export interface ConnectionTarget {
   host: string;
@@ -22,56 +23,73 @@ export interface TlsPolicy {
   allowPlaintext: boolean;
 }
 
+/** How to reach the database to migrate. */
+export type ConnectionSpec =
+  | { kind: 'url'; target: ConnectionTarget }
+  | {
+      kind: 'iam';
+      host: string;
+      port: number;
+      user: string;
+      database: string;
+      region: string;
+      ca: string | undefined;
+    }
+  | {
+      kind: 'secret';
+      secretId: string;
+      region: string;
+      /** Overrides the secret's dbname. */
+      database: string | undefined;
+      tls: TlsPolicy;
+    };
+
+export interface TargetPorts {
+  /** The secret's string from Secrets Manager. */
+  readSecret(secretId: string, region: string): Promise<string>;
+  /** An RDS IAM authentication token for the user at host:port. */
+  rdsAuthToken(endpoint: {
+    host: string;
+    port: number;
+    user: string;
+    region: string;
+  }): Promise<string>;
+  /** Keeps a secret out of the log. */
+  mask(secret: string): void;
+  onEvent(event: RunEvent): void;
+}
+
+/** The host, credentials and TLS of the connection; every secret met on the way is masked. */
+export async function resolveTarget(
+  spec: ConnectionSpec,
+  ports: TargetPorts,
+): Promise<ConnectionTarget> {
+  if (spec.kind === 'url') return spec.target;
+  if (spec.kind === 'iam') {
+    const token = await ports.rdsAuthToken(spec);
+    ports.mask(token);
+    // RDS accepts IAM tokens over TLS only.
+    return {
+      host: spec.host,
+      port: spec.port,
+      user: spec.user,
+      password: token,
+      database: spec.database,
+      tls: { ca: spec.ca },
+    };
+  }
+  ports.onEvent({ type: 'reading-secret', secretId: spec.secretId, region: spec.region });
+  const text = await ports.readSecret(spec.secretId, spec.region);
+  ports.mask(text);
+  const secret = parseRdsSecret(spec.secretId, text);
+  ports.mask(secret.password);
+  return targetFromSecret(spec.secretId, secret, spec.database, spec.tls);
+}
+
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|::1|\[::1\])$/i;
 
 export function isLoopback(host: string): boolean {
   return LOOPBACK.test(host);
-}
-
-/** Parses `postgres://user:password@host:port/database?sslmode=...` from the named input. */
-export function parseDatabaseUrl(input: string, text: string, policy: TlsPolicy): ConnectionTarget {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new UserError(
-      `Input '${input}' is not a URL: use postgres://user:password@host:5432/database.`,
-    );
-  }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new UserError(
-      `Input '${input}' uses ${url.protocol.replace(/:$/, '')}://: use postgres://user:password@host:5432/database.`,
-    );
-  }
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  const user = decodeURIComponent(url.username);
-  if (!host || !database || !user) {
-    throw new UserError(
-      `Input '${input}' needs a host, a user and a database: postgres://user:password@host:5432/database.`,
-    );
-  }
-  const port = url.port ? Number(url.port) : 5432;
-  const sslmode = url.searchParams.get('sslmode') ?? undefined;
-  const known = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full'];
-  if (sslmode !== undefined && !known.includes(sslmode)) {
-    throw new UserError(
-      `Input '${input}' has sslmode=${sslmode}: use one of ${known.join(', ')} (or leave it out).`,
-    );
-  }
-  let tls: ConnectionTarget['tls'];
-  if (sslmode === 'disable' || (sslmode === undefined && isLoopback(host))) {
-    if (!isLoopback(host) && !policy.allowPlaintext) {
-      throw new UserError(
-        `Input '${input}' asks for a plain connection (sslmode=disable) to ${host}, which is not loopback: remove sslmode=disable, or set allow-plaintext: true if the network path is trusted.`,
-      );
-    }
-    tls = false;
-  } else {
-    // prefer, require and verify-* all verify here: a certificate nobody checks protects nothing.
-    tls = { ca: policy.ca };
-  }
-  return { host, port, user, password: decodeURIComponent(url.password), database, tls };
 }
 
 /** The target an RDS secret describes; `database` overrides the secret's dbname. */

@@ -1,8 +1,10 @@
 // mode: ecs-task — the migration runs inside the VPC as a one-off ECS task of the app's image,
 // which carries the rds-migrate command line. This starts the task, waits for it, streams its
-// container's log lines back, and returns the exit code and the JSON result it printed last.
+// container's log lines back, and returns the exit code and the JSON result it printed last,
+// which become the run's report.
 import { formatDuration } from '../lib/durations.ts';
 import { UserError } from '../lib/errors.ts';
+import type { Finding } from './lint/lint.ts';
 
 export interface TaskDefinitionFacts {
   arn: string;
@@ -86,6 +88,51 @@ export interface TaskOutcome {
   logsAvailable: boolean;
 }
 
+/** What the command line in the task reported, and the task it ran in. */
+export interface TaskReport {
+  mode: 'ecs-task';
+  command: string;
+  taskArn: string;
+  exitCode: number | undefined;
+  findings: Finding[];
+  applied: { script: string }[];
+  pending: unknown[];
+  /** The task's own result, or a failed one when it printed none; with the task added. */
+  result: Record<string, unknown>;
+}
+
+/** The task's outcome as the run's report; a task that did not exit 0 failed the run. */
+export function reportTask(
+  command: string,
+  outcome: TaskOutcome,
+): { report: TaskReport; error?: UserError } {
+  const { result } = outcome;
+  const report: TaskReport = {
+    mode: 'ecs-task',
+    command,
+    taskArn: outcome.taskArn,
+    exitCode: outcome.exitCode,
+    findings: (result?.findings ?? []) as Finding[],
+    applied: (result?.applied ?? []) as { script: string }[],
+    pending: (result?.pending ?? []) as unknown[],
+    result: {
+      ...(result ?? { command, outcome: 'failed' }),
+      task: { arn: outcome.taskArn, exitCode: outcome.exitCode ?? null },
+    },
+  };
+  if (outcome.exitCode === 0) return { report };
+  const reason =
+    typeof result?.reason === 'string'
+      ? result.reason
+      : (outcome.stoppedReason ?? 'no reason given');
+  return {
+    report,
+    error: new UserError(
+      `The migration task exited ${outcome.exitCode ?? 'without an exit code'}: ${reason}${outcome.logsAvailable ? '' : ' (its container has no awslogs configuration, so its log could not be shown)'}`,
+    ),
+  };
+}
+
 function isResult(line: string): Record<string, unknown> | undefined {
   if (!line.startsWith('{')) return undefined;
   try {
@@ -116,7 +163,7 @@ export async function runMigrationTask(
     network ??= service.network;
   }
   if (!taskDefinition) {
-    throw new UserError("mode: ecs-task needs 'task-definition' or 'service'.");
+    throw new Error('An ECS task spec names neither a task definition nor a service.');
   }
   const definition = await port.describeTaskDefinition(taskDefinition);
   const container = spec.container

@@ -1,4 +1,7 @@
 // What the engine reports while it works; the adapter and the command line render these.
+import type { ConnectionTarget } from './connection.ts';
+import type { TaskEvent } from './ecs-task.ts';
+import type { Finding } from './lint/lint.ts';
 
 export type MigrateEvent =
   | { type: 'lock-waiting'; holderPid: number | undefined }
@@ -24,3 +27,15 @@ export type MigrateEvent =
     }
   | { type: 'invalid-index-dropped'; script: string; line: number; index: string }
   | { type: 'migration-applied'; script: string; executionMs: number };
+
+/** Everything a run reports: the engine's events, the steps around them, an ECS task's. */
+export type RunEvent =
+  | MigrateEvent
+  | TaskEvent
+  | { type: 'loaded'; migrations: number; dir: string }
+  | { type: 'linted'; findings: Finding[] }
+  | { type: 'reading-secret'; secretId: string; region: string }
+  | { type: 'connecting'; target: ConnectionTarget }
+  | { type: 'validating'; on: { shadow: ConnectionTarget } | { binDir: string } }
+  | { type: 'validated'; server: string }
+  | { type: 'task-running'; cluster: string; command: string[] };

@@ -3,6 +3,11 @@ export interface SqlSession {
   query(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
 }
 
+/** A session the engine opened itself, and ends when it is done (or cancelled). */
+export interface DatabaseSession extends SqlSession {
+  end(): Promise<void>;
+}
+
 /** PostgreSQL's SQLSTATE of an error from `pg`, if any. */
 export function sqlState(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;

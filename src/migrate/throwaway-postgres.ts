@@ -9,28 +9,36 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import pg from 'pg';
 import { UserError } from '../lib/errors.ts';
+import type { DatabaseSession } from './session.ts';
 
 export interface ThrowawayPostgres {
-  /** pg connection settings (socket directory as host). */
-  readonly config: pg.ClientConfig;
   readonly version: string;
+  /** A session on its `postgres` database. */
+  connect(): Promise<DatabaseSession>;
   stop(): Promise<void>;
 }
 
-/** The directory holding initdb and postgres: `preferred`, else PATH, else the newest Debian/Ubuntu one. */
-export function findPostgresBin(preferred: string | undefined, env: NodeJS.ProcessEnv): string {
-  const has = (dir: string) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'postgres'));
-  if (preferred) {
-    if (has(preferred)) return preferred;
-    throw new UserError(
-      `Input 'postgres-bin' is '${preferred}', which holds no initdb and postgres: give the bin directory of a PostgreSQL installation.`,
-    );
+/** True when `dir` holds initdb and postgres. */
+export function holdsPostgresBinaries(dir: string): boolean {
+  return existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'postgres'));
+}
+
+/**
+ * The directory holding initdb and postgres: `preferred` when given, else the first on the search
+ * path (PATH), else the newest Debian/Ubuntu one.
+ */
+export function findPostgresBin(
+  preferred: string | undefined,
+  searchPath: string | undefined,
+): string {
+  if (preferred) return preferred;
+  for (const dir of (searchPath ?? '').split(delimiter)) {
+    if (dir && holdsPostgresBinaries(dir)) return dir;
   }
-  for (const dir of (env.PATH ?? '').split(delimiter)) if (dir && has(dir)) return dir;
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root)
     ? readdirSync(root)
-        .filter((v) => /^\d+$/.test(v) && has(join(root, v, 'bin')))
+        .filter((v) => /^\d+$/.test(v) && holdsPostgresBinaries(join(root, v, 'bin')))
         .sort((a, b) => Number(b) - Number(a))
     : [];
   if (versions[0]) return join(root, versions[0], 'bin');
@@ -96,7 +104,13 @@ export async function startThrowawayPostgres(
     try {
       await client.connect();
       await client.end();
-      return { config, version, stop };
+      const connect = async () => {
+        const session = new pg.Client(config);
+        session.on('error', () => {});
+        await session.connect();
+        return session;
+      };
+      return { version, connect, stop };
     } catch {
       await client.end().catch(() => {});
       if (child.exitCode !== null || Date.now() > deadline) {

@@ -2,16 +2,20 @@
 // purpose, or a temporary database created on a shadow server and dropped afterwards — and the
 // schema they produce described. Nothing touches the real database.
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { UserError } from '../lib/errors.ts';
 import { type ApplyOptions, type ApplyResult, type EngineDeps, applyMigrations } from './apply.ts';
 import type { Migration } from './migration-set.ts';
 import { type SchemaSummary, describeSchema } from './schema.ts';
-import { startThrowawayPostgres } from './throwaway-postgres.ts';
+import type { DatabaseSession } from './session.ts';
+import type { ThrowawayPostgres } from './throwaway-postgres.ts';
 
 export type ValidateServer =
-  | { kind: 'embedded'; binDir: string }
-  | { kind: 'shadow'; database: string; connect: (database: string) => Promise<pg.Client> };
+  | { kind: 'embedded'; start: () => Promise<ThrowawayPostgres> }
+  | {
+      kind: 'shadow';
+      database: string;
+      connect: (database: string) => Promise<DatabaseSession>;
+    };
 
 export interface Validation {
   server: string;
@@ -22,7 +26,7 @@ export interface Validation {
 type Options = Omit<ApplyOptions, 'phase' | 'outOfOrder' | 'baselineVersion'>;
 
 async function applyAndDescribe(
-  client: pg.Client,
+  client: DatabaseSession,
   migrations: readonly Migration[],
   options: Options,
   deps: Omit<EngineDeps, 'session'>,
@@ -46,11 +50,9 @@ export async function validateMigrations(
   deps: Omit<EngineDeps, 'session'>,
 ): Promise<Validation> {
   if (server.kind === 'embedded') {
-    const postgres = await startThrowawayPostgres(server.binDir);
+    const postgres = await server.start();
     try {
-      const client = new pg.Client(postgres.config);
-      client.on('error', () => {});
-      await client.connect();
+      const client = await postgres.connect();
       try {
         return {
           server: postgres.version,

@@ -4,16 +4,14 @@ import { parseDuration } from '../../lib/durations.ts';
 import { UserError } from '../../lib/errors.ts';
 import { parseBoolean, parseInteger, parseList } from '../../lib/parse.ts';
 import { resolveRegion } from '../../aws/region.ts';
-import {
-  type ConnectionTarget,
-  type TlsPolicy,
-  parseDatabaseUrl,
-} from '../../migrate/connection.ts';
+import type { ConnectionSpec, ConnectionTarget, TlsPolicy } from '../../migrate/connection.ts';
 import type { EcsTaskSpec } from '../../migrate/ecs-task.ts';
 import { type HistoryTable, historyTable } from '../../migrate/history.ts';
-import { quoteIdentifier } from '../../migrate/identifiers.ts';
+import { PLAIN_IDENTIFIER, quoteIdentifier } from '../../migrate/identifiers.ts';
 import type { PhaseInput } from '../../migrate/migration-set.ts';
+import { holdsPostgresBinaries } from '../../migrate/throwaway-postgres.ts';
 import { VERSION_TEXT, type Version, parseVersion } from '../../migrate/version.ts';
+import { parseDatabaseUrl } from './database-url.ts';
 
 export const INPUTS = {
   command: { default: 'plan' },
@@ -59,30 +57,11 @@ export const OUTPUTS = ['applied', 'pending', 'findings', 'comment', 'result'] a
 const COMMANDS = ['lint', 'plan', 'apply', 'validate'] as const;
 const PHASES = ['expand', 'contract', 'all'] as const;
 
-export type Connection =
-  | { kind: 'url'; target: ConnectionTarget }
-  | {
-      kind: 'iam';
-      host: string;
-      port: number;
-      user: string;
-      database: string;
-      region: string;
-      ca: string | undefined;
-    }
-  | {
-      kind: 'secret';
-      secretId: string;
-      region: string;
-      database: string | undefined;
-      tls: TlsPolicy;
-    };
-
 export interface RdsMigrateConfig {
   command: (typeof COMMANDS)[number];
   migrationsDir: string;
   /** Undefined for lint, which needs no database. */
-  connection: Connection | undefined;
+  connection: ConnectionSpec | undefined;
   phase: PhaseInput;
   history: HistoryTable;
   outOfOrder: boolean;
@@ -127,6 +106,15 @@ const FORWARDED = [
   'user',
   'postgres-bin',
 ] as const;
+
+function identifier(input: string, name: string): string {
+  if (!PLAIN_IDENTIFIER.test(name)) {
+    throw new UserError(
+      `Input '${input}' is '${name}': use a PostgreSQL identifier of up to 63 letters, digits, '_' or '$', not starting with a digit.`,
+    );
+  }
+  return name;
+}
 
 function oneOf<T extends string>(input: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) {
@@ -180,7 +168,7 @@ export function parseInputs(
   }
   const allowPlaintext = parseBoolean('allow-plaintext', v['allow-plaintext']);
   const tls: TlsPolicy = { ca, allowPlaintext };
-  let connection: Connection | undefined;
+  let connection: ConnectionSpec | undefined;
   const iamAuth = parseBoolean('iam-auth', v['iam-auth']);
   const ways = [
     v['database-url'] ? 'database-url' : '',
@@ -246,28 +234,39 @@ export function parseInputs(
   if (connectTimeoutMs < 100) {
     throw new UserError(`Input 'connect-timeout' is '${v['connect-timeout']}': use 100ms or more.`);
   }
+  const history = historyTable(
+    quoteIdentifier(identifier('history-schema', v['history-schema'])),
+    quoteIdentifier(identifier('history-table', v['history-table'])),
+  );
+  const outOfOrder = parseBoolean('out-of-order', v['out-of-order']);
+  const lockRetries = parseInteger('lock-retries', v['lock-retries'], 0, 20);
+  const allowDestructive = parseBoolean('allow-destructive', v['allow-destructive']);
+  const shadow = v['shadow-database-url']
+    ? parseDatabaseUrl('shadow-database-url', v['shadow-database-url'], tls)
+    : undefined;
+  const postgresBin = v['postgres-bin'] || undefined;
+  if (command === 'validate' && !shadow && postgresBin && !holdsPostgresBinaries(postgresBin)) {
+    throw new UserError(
+      `Input 'postgres-bin' is '${postgresBin}', which holds no initdb and postgres: give the bin directory of a PostgreSQL installation.`,
+    );
+  }
 
   return {
     command,
     migrationsDir: v.migrations.startsWith('/') ? v.migrations : `${workspace}/${v.migrations}`,
     connection: command === 'plan' || command === 'apply' ? connection : undefined,
     phase,
-    history: historyTable(
-      quoteIdentifier('history-schema', v['history-schema']),
-      quoteIdentifier('history-table', v['history-table']),
-    ),
-    outOfOrder: parseBoolean('out-of-order', v['out-of-order']),
+    history,
+    outOfOrder,
     baselineVersion: baselineText ? parseVersion(baselineText) : undefined,
     lockTimeoutMs,
     statementTimeoutMs,
-    lockRetries: parseInteger('lock-retries', v['lock-retries'], 0, 20),
+    lockRetries,
     lockWaitMs,
-    allowDestructive: parseBoolean('allow-destructive', v['allow-destructive']),
+    allowDestructive,
     connectTimeoutMs,
-    shadow: v['shadow-database-url']
-      ? parseDatabaseUrl('shadow-database-url', v['shadow-database-url'], tls)
-      : undefined,
-    postgresBin: v['postgres-bin'] || undefined,
+    shadow,
+    postgresBin,
     ecsTask: undefined,
     region: undefined,
   };

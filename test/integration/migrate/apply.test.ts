@@ -1,9 +1,11 @@
 // The migration engine against a real PostgreSQL: fresh and incremental apply, repeatables,
-// checksums, out-of-order, baseline, two runners at once, the advisory lock's wait limit.
+// checksums, out-of-order, baseline, two runners at once, the advisory lock's wait limit. Time is
+// virtual (world.ts): nothing here waits on the wall clock.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { checksumOf } from '../../../src/migrate/files.ts';
 import { type PostgresServer, startPostgres } from '../../postgres/server.ts';
-import { apply, connect, migrationsDir } from './world.ts';
+import type { MigrateEvent } from '../../../src/migrate/events.ts';
+import { apply, connect, migrationsDir, virtualClock } from './world.ts';
 
 let server: PostgresServer;
 beforeAll(async () => {
@@ -147,15 +149,31 @@ describe('apply', () => {
 
   it('applies each migration exactly once when two runners start at once', async () => {
     const db = await server.createDatabase();
+    // Whichever runner takes the migration lock first stops in V1 until this gate opens, and it
+    // opens when the other runner reports waiting for the lock: the two runs surely overlap.
+    const gate = await connect(server, db);
+    await gate.query('SELECT pg_advisory_lock(42)');
+    const openGate = (event: MigrateEvent) => {
+      if (event.type === 'lock-waiting') void gate.end();
+    };
     const files = migrationsDir({
-      'V1__customers.sql': `${V1}\nSELECT pg_sleep(0.3);`,
+      'V1__customers.sql': `${V1}\nSELECT pg_advisory_xact_lock_shared(42);`,
       'V2__orders.sql': V2,
       'V3__counter.sql': 'CREATE TABLE runs (n int); INSERT INTO runs VALUES (1);',
     });
-    const [a, b] = await Promise.all([apply(server, db, files.dir), apply(server, db, files.dir)]);
-    const outcomes = [a.result.outcome, b.result.outcome].sort();
-    expect(outcomes).toEqual(['applied', 'up-to-date']);
-    expect([...a.events, ...b.events].filter((e) => e.type === 'lock-waiting')).toHaveLength(1);
+    // Virtual time flies while the waiter polls: a lock-wait that cannot run out here.
+    const oneDay = { lockWaitMs: 86_400_000 };
+    try {
+      const [a, b] = await Promise.all([
+        apply(server, db, files.dir, oneDay, { onEvent: openGate }),
+        apply(server, db, files.dir, oneDay, { onEvent: openGate }),
+      ]);
+      const outcomes = [a.result.outcome, b.result.outcome].sort();
+      expect(outcomes).toEqual(['applied', 'up-to-date']);
+      expect([...a.events, ...b.events].filter((e) => e.type === 'lock-waiting')).toHaveLength(1);
+    } finally {
+      await gate.end().catch(() => {});
+    }
     expect((await history(db)).map((r) => r.version)).toEqual(['1', '2', '3']);
     expect(await server.query(db, 'SELECT count(*)::int AS n FROM runs')).toEqual([{ n: 1 }]);
   });
@@ -171,11 +189,12 @@ describe('apply', () => {
       await holder.query(
         `SELECT pg_advisory_lock(${0x7264736d}, hashtext('"public"."schema_history"'))`,
       );
-      const started = performance.now();
-      await expect(apply(server, db, files.dir, { lockWaitMs: 400 })).rejects.toThrow(
-        `Another migration run holds the lock for "public"."schema_history" (backend pid ${pid})`,
+      const clock = virtualClock();
+      await expect(apply(server, db, files.dir, { lockWaitMs: 400 }, clock)).rejects.toThrow(
+        `Another migration run holds the lock for "public"."schema_history" (backend pid ${pid}); waited 400ms (lock-wait)`,
       );
-      expect(performance.now() - started).toBeGreaterThanOrEqual(400);
+      // It polled with backoff and waited exactly lock-wait in all.
+      expect(clock.slept).toEqual([100, 200, 100]);
     } finally {
       await holder.end();
     }

@@ -7,7 +7,6 @@ import { type ApplyOptions, type EngineDeps, applyMigrations } from '../../../sr
 import type { MigrateEvent } from '../../../src/migrate/events.ts';
 import { historyTable } from '../../../src/migrate/history.ts';
 import { loadMigrations } from '../../../src/migrate/migration-set.ts';
-import { sleep } from '../../../src/lib/clock.ts';
 import type { PostgresServer } from '../../postgres/server.ts';
 
 export function migrationsDir(files: Record<string, string>): {
@@ -47,7 +46,29 @@ export async function connect(server: PostgresServer, database: string): Promise
   return client;
 }
 
-/** Loads `dir` and applies it on a fresh connection; returns the result and the events. */
+/**
+ * Virtual time: a sleep moves the clock on at once, after letting other work run, so a test never
+ * waits on the wall clock; `slept` is what the engine asked to wait.
+ */
+export function virtualClock() {
+  let now = 0;
+  const slept: number[] = [];
+  return {
+    slept,
+    now: () => now,
+    async sleep(ms: number, signal?: AbortSignal) {
+      signal?.throwIfAborted();
+      slept.push(ms);
+      now += ms;
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+  };
+}
+
+/**
+ * Loads `dir` and applies it on a fresh connection, on virtual time unless `deps` say otherwise;
+ * returns the result and the events.
+ */
 export async function apply(
   server: PostgresServer,
   database: string,
@@ -62,11 +83,13 @@ export async function apply(
       await loadMigrations(dir),
       { ...OPTIONS, ...options },
       {
-        session: client,
-        sleep,
-        now: () => performance.now(),
-        onEvent: (event) => events.push(event),
+        ...virtualClock(),
         ...deps,
+        session: client,
+        onEvent: (event) => {
+          events.push(event);
+          deps.onEvent?.(event);
+        },
       },
     );
     return { result, events };

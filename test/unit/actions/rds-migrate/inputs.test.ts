@@ -150,6 +150,10 @@ describe('parseInputs', () => {
     [{ 'lock-timeout': 'soon' }, "Input 'lock-timeout' is 'soon', which is not a duration"],
     [{ 'lock-retries': '50' }, "Input 'lock-retries' is '50': use a whole number from 0 to 20."],
     [
+      { command: 'validate', 'postgres-bin': '/nowhere' },
+      "Input 'postgres-bin' is '/nowhere', which holds no initdb and postgres",
+    ],
+    [
       { 'ca-bundle': '/nowhere.pem' },
       "Input 'ca-bundle' names '/nowhere.pem', which cannot be read (ENOENT)",
     ],

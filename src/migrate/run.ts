@@ -1,0 +1,289 @@
+// rds-migrate's one entry: load and lint the migrations, then validate them on a throwaway
+// database, or connect, plan and apply them; or hand all of it to the command line in an ECS task.
+// Decides which findings block the command and when the run has failed.
+import type { Sleep } from '../lib/clock.ts';
+import { UserError } from '../lib/errors.ts';
+import {
+  type AppliedMigration,
+  type ApplyOptions,
+  type ApplyResult,
+  type FailedMigration,
+  applyMigrations,
+} from './apply.ts';
+import {
+  type ConnectionSpec,
+  type ConnectionTarget,
+  type TargetPorts,
+  resolveTarget,
+} from './connection.ts';
+import {
+  type EcsTaskPort,
+  type EcsTaskSpec,
+  type TaskReport,
+  reportTask,
+  runMigrationTask,
+} from './ecs-task.ts';
+import { type Finding, type LintOptions, blocking, lintMigrations } from './lint/lint.ts';
+import { type Migration, loadMigrations } from './migration-set.ts';
+import { type Plan, type PlanOptions, type PlannedMigration, planMigrations } from './plan.ts';
+import type { DatabaseSession } from './session.ts';
+import { type ThrowawayPostgres, findPostgresBin } from './throwaway-postgres.ts';
+import { type ValidateServer, type Validation, validateMigrations } from './validate.ts';
+
+export type Command = 'lint' | 'plan' | 'apply' | 'validate';
+
+/** Backoff after a lock timeout: 1 s, 2 s, 4 s, ... up to 30 s, with jitter. */
+const RETRY_BASE_DELAY_MS = 1000;
+const RETRY_MAX_DELAY_MS = 30_000;
+
+export interface MigrateOptions
+  extends
+    LintOptions,
+    PlanOptions,
+    Pick<ApplyOptions, 'lockRetries' | 'lockWaitMs' | 'appliedBy' | 'commit'> {
+  command: Command;
+  migrationsDir: string;
+  /** The database plan and apply work on. */
+  connection: ConnectionSpec | undefined;
+  /** validate: the shadow server, or undefined for a throwaway cluster. */
+  shadow: ConnectionTarget | undefined;
+  /** validate: the throwaway cluster's binaries, or undefined to look on `searchPath`. */
+  postgresBin: string | undefined;
+  searchPath: string | undefined;
+  /** mode: ecs-task: the task that runs the command line instead. */
+  ecsTask: EcsTaskSpec | undefined;
+}
+
+export interface MigratePorts extends TargetPorts {
+  /** A session on the database to migrate, or on the shadow server. */
+  connect(target: ConnectionTarget): Promise<DatabaseSession>;
+  /** A throwaway PostgreSQL from the binaries in `binDir`, for validate. */
+  startThrowaway(binDir: string): Promise<ThrowawayPostgres>;
+  /** The ECS and CloudWatch Logs calls of mode ecs-task, loaded only in that mode. */
+  ecsTask(): Promise<EcsTaskPort & { destroy(): void }>;
+  sleep: Sleep;
+  now: () => number;
+  signal: AbortSignal;
+}
+
+export type Outcome = 'applied' | 'up-to-date' | 'valid' | 'ok' | 'failed';
+
+export interface RunnerReport {
+  mode: 'runner';
+  /** The command as given. */
+  command: string;
+  outcome: Outcome;
+  findings: Finding[];
+  /** The findings that stop this command. */
+  blockers: Finding[];
+  plan: Plan | undefined;
+  apply: ApplyResult | undefined;
+  validation: Validation | undefined;
+  applied: AppliedMigration[];
+  /** Planned and not applied by this run. */
+  pending: PlannedMigration[];
+  /** The version the database is at, as far as this run knows. */
+  current: string | undefined;
+}
+
+export type MigrateReport = RunnerReport | TaskReport;
+
+/** A failed run still reports what it got to; an ECS task that never started has no report. */
+export type MigrateRun =
+  | { ok: true; report: MigrateReport }
+  | { ok: false; report: MigrateReport | undefined; error: unknown };
+
+export async function runMigration(
+  options: MigrateOptions,
+  ports: MigratePorts,
+): Promise<MigrateRun> {
+  if (options.ecsTask) return runInTask(options.ecsTask, options.command, ports);
+  const found: Found = {};
+  let error: unknown;
+  try {
+    await lintAndMigrate(found, options, ports);
+    error = refusal(options.command, found);
+  } catch (caught) {
+    error = caught;
+  }
+  const report = runnerReport(options.command, found, error !== undefined);
+  return error === undefined ? { ok: true, report } : { ok: false, report, error };
+}
+
+/** What a run found before it ended. */
+interface Found {
+  findings?: Finding[];
+  plan?: Plan;
+  apply?: ApplyResult;
+  validation?: Validation;
+}
+
+/** The report of a run that failed before it found anything (its inputs, say). */
+export function failedReport(command: string): RunnerReport {
+  return runnerReport(command, {}, true);
+}
+
+function runnerReport(command: string, found: Found, failed: boolean): RunnerReport {
+  const { findings = [], plan, apply, validation } = found;
+  const applied = apply?.applied ?? [];
+  const appliedScripts = new Set(applied.map((a) => a.script));
+  return {
+    mode: 'runner',
+    command,
+    outcome: failed ? 'failed' : outcome(command, apply),
+    findings,
+    blockers: blockingFor(command, findings, plan),
+    plan,
+    apply,
+    validation,
+    applied,
+    pending: (plan?.pending ?? []).filter((p) => !appliedScripts.has(p.script)),
+    current: apply && apply.outcome !== 'failed' ? apply.current : plan?.current,
+  };
+}
+
+function outcome(command: string, apply: ApplyResult | undefined): Outcome {
+  if (command === 'apply') return apply?.outcome ?? 'failed';
+  return command === 'validate' ? 'valid' : 'ok';
+}
+
+/**
+ * The findings that stop this command: all of them for lint and plan, the pending ones for
+ * apply, none for validate (it answers whether the migrations apply, not whether they are safe).
+ */
+export function blockingFor(
+  command: string,
+  findings: readonly Finding[],
+  plan: Plan | undefined,
+): Finding[] {
+  if (command === 'validate') return [];
+  const all = blocking(findings);
+  if (command !== 'apply') return all;
+  const pending = new Set(plan?.pending.map((p) => p.script) ?? []);
+  return all.filter((f) => pending.has(f.script));
+}
+
+/** Why a run that threw nothing failed all the same: a migration failed, or findings block it. */
+function refusal(command: Command, found: Found): UserError | undefined {
+  if (found.apply?.outcome === 'failed') return migrationFailed(found.apply.failed);
+  const blockers = blockingFor(command, found.findings ?? [], found.plan);
+  if (blockers.length === 0) return undefined;
+  const first = blockers[0]!;
+  return new UserError(
+    `Lint: ${blockers.length} finding${blockers.length === 1 ? '' : 's'} would lock or break the live database (first: ${first.script}:${first.line} ${first.rule}): use the safe pattern, move destructive changes to a contract migration, or waive with -- rds-migrate: allow <rule> because <reason>.`,
+  );
+}
+
+function migrationFailed(f: FailedMigration): UserError {
+  return new UserError(
+    `${f.script}:${f.line}: ${f.reason}${f.sqlState ? ` (SQLSTATE ${f.sqlState})` : ''}; ${f.partsCommitted > 0 ? `${f.partsCommitted} of ${f.parts} parts committed, the next run resumes after them` : 'rolled back, nothing of it is applied'}.`,
+  );
+}
+
+async function lintAndMigrate(
+  found: Found,
+  options: MigrateOptions,
+  ports: MigratePorts,
+): Promise<void> {
+  const migrations = await loadMigrations(options.migrationsDir);
+  ports.onEvent({ type: 'loaded', migrations: migrations.length, dir: options.migrationsDir });
+  found.findings = lintMigrations(migrations, options);
+  ports.onEvent({ type: 'linted', findings: found.findings });
+  if (options.command === 'validate') {
+    found.validation = await validate(migrations, options, ports);
+    found.apply = found.validation.result;
+  } else if (options.command !== 'lint') {
+    await planAndApply(found, migrations, options, ports);
+  }
+}
+
+async function planAndApply(
+  found: Found,
+  migrations: Migration[],
+  options: MigrateOptions,
+  ports: MigratePorts,
+): Promise<void> {
+  if (!options.connection) throw new Error(`command ${options.command} has no connection`);
+  const target = await resolveTarget(options.connection, ports);
+  ports.onEvent({ type: 'connecting', target });
+  const session = await ports.connect(target);
+  // Cancelling ends the session: PostgreSQL rolls back the open transaction and frees the lock.
+  const onAbort = () => void session.end().catch(() => {});
+  ports.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    found.plan = await planMigrations(migrations, options, { session, onEvent: ports.onEvent });
+    if (options.command === 'plan') return;
+    if (blockingFor(options.command, found.findings ?? [], found.plan).length > 0) return;
+    found.apply = await applyMigrations(migrations, applyOptions(options), {
+      session,
+      sleep: ports.sleep,
+      now: ports.now,
+      signal: ports.signal,
+      onEvent: ports.onEvent,
+    });
+  } finally {
+    ports.signal.removeEventListener('abort', onAbort);
+    await session.end().catch(() => {});
+  }
+}
+
+function applyOptions(options: MigrateOptions): ApplyOptions {
+  return {
+    ...options,
+    retryBaseDelayMs: RETRY_BASE_DELAY_MS,
+    retryMaxDelayMs: RETRY_MAX_DELAY_MS,
+  };
+}
+
+async function validate(
+  migrations: Migration[],
+  options: MigrateOptions,
+  ports: MigratePorts,
+): Promise<Validation> {
+  const { shadow } = options;
+  let server: ValidateServer;
+  if (shadow) {
+    server = {
+      kind: 'shadow',
+      database: shadow.database,
+      connect: (database) => ports.connect({ ...shadow, database }),
+    };
+    ports.onEvent({ type: 'validating', on: { shadow } });
+  } else {
+    const binDir = findPostgresBin(options.postgresBin, options.searchPath);
+    server = { kind: 'embedded', start: () => ports.startThrowaway(binDir) };
+    ports.onEvent({ type: 'validating', on: { binDir } });
+  }
+  const validation = await validateMigrations(
+    migrations,
+    server,
+    { ...applyOptions(options), lockWaitMs: 0 },
+    { sleep: ports.sleep, now: ports.now, signal: ports.signal, onEvent: ports.onEvent },
+  );
+  ports.onEvent({ type: 'validated', server: validation.server });
+  return validation;
+}
+
+async function runInTask(
+  spec: EcsTaskSpec,
+  command: Command,
+  ports: MigratePorts,
+): Promise<MigrateRun> {
+  let port: (EcsTaskPort & { destroy(): void }) | undefined;
+  try {
+    port = await ports.ecsTask();
+    ports.onEvent({ type: 'task-running', cluster: spec.cluster, command: spec.command });
+    const outcome = await runMigrationTask(spec, port, {
+      sleep: ports.sleep,
+      now: ports.now,
+      signal: ports.signal,
+      onEvent: ports.onEvent,
+    });
+    const { report, error } = reportTask(command, outcome);
+    return error ? { ok: false, report, error } : { ok: true, report };
+  } catch (error) {
+    return { ok: false, report: undefined, error };
+  } finally {
+    port?.destroy();
+  }
+}
