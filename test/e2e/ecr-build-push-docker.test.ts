@@ -1,19 +1,15 @@
 // The docker (buildx) builder for real, where a Docker daemon with buildx is available (GitHub's
 // Ubuntu runners: the suite's own CI, where it must run). Elsewhere it is skipped with a note; the exact
 // commands this path runs are tested in test/unit/ecr/builder.test.ts either way.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Emulator, startEmulator } from '../emulator/server.ts';
-import {
-  type ActionRun,
-  cleanupActionRuns,
-  expectNoSecretsIn,
-  runAction,
-} from '../harness/index.ts';
+import { useActionSteps } from './action-steps.ts';
 import { result } from './step-assertions.ts';
+import { workspace } from './workspace.ts';
 
 const BUILDER = 'aws-ship-suite-e2e';
 const KEYS = {
@@ -32,7 +28,6 @@ if (!available && !required) {
 (available || required ? describe : describe.skip)('ecr-build-push with builder: docker', () => {
   let emulator: Emulator;
   let root: string;
-  const runs: ActionRun[] = [];
 
   beforeAll(async () => {
     emulator = await startEmulator({ ecr: { registry: true } });
@@ -57,45 +52,43 @@ if (!available && !required) {
     expect(created.stderr).not.toMatch(/error/i);
   }, 180_000);
 
-  afterAll(async () => {
-    try {
-      for (const run of runs) {
-        expectNoSecretsIn(run, [
-          emulator.ecr.password,
-          ...emulator.ecr.issuedTokens,
-          KEYS.AWS_SECRET_ACCESS_KEY,
-        ]);
-      }
-    } finally {
+  const steps = useActionSteps('actions/ecr-build-push/action.yml', {
+    defaults: () => ({
+      env: {
+        ...KEYS,
+        AWS_ENDPOINT_URL: emulator.url,
+        // The job's docker config, whose builders the action links into its own DOCKER_CONFIG.
+        DOCKER_CONFIG: process.env.DOCKER_CONFIG || join(homedir(), '.docker'),
+        BUILDX_BUILDER: BUILDER,
+      },
+      timeoutMs: 240_000,
+    }),
+    secrets: () => [
+      emulator.ecr.password,
+      ...emulator.ecr.issuedTokens,
+      KEYS.AWS_SECRET_ACCESS_KEY,
+    ],
+    close: async () => {
       docker('buildx', 'rm', BUILDER);
       await emulator.close();
-      await cleanupActionRuns();
       await rm(root, { recursive: true, force: true });
-    }
+    },
   });
 
   it('builds with buildx to an OCI layout, pushes by digest, and fills the ECR registry cache', async () => {
     emulator.ecr.createRepository('shop/docker');
-    const cwd = await mkdtemp(join(root, 'ws-'));
-    await writeFile(join(cwd, 'app.txt'), 'built by buildx\n');
-    await writeFile(join(cwd, 'Dockerfile'), 'FROM scratch\nCOPY app.txt /app.txt\n');
-    const step = async () => {
-      const r = await runAction({
-        action: 'actions/ecr-build-push/action.yml',
+    const cwd = workspace(
+      {
+        'app.txt': 'built by buildx\n',
+        Dockerfile: 'FROM scratch\nCOPY app.txt /app.txt\n',
+      },
+      root,
+    );
+    const step = () =>
+      steps.run({
         inputs: { repository: 'shop/docker', builder: 'docker', 'aws-region': 'us-east-1' },
         cwd,
-        env: {
-          ...KEYS,
-          AWS_ENDPOINT_URL: emulator.url,
-          // The job's docker config, whose builders the action links into its own DOCKER_CONFIG.
-          DOCKER_CONFIG: process.env.DOCKER_CONFIG || join(homedir(), '.docker'),
-          BUILDX_BUILDER: BUILDER,
-        },
-        timeoutMs: 240_000,
       });
-      runs.push(r);
-      return r;
-    };
 
     const first = await step();
     expect(first.exitCode).toBe(0);

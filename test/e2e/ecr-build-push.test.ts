@@ -2,7 +2,7 @@
 // docker-registry behind it, with real buildah builds (vfs storage of this file's own). Every
 // run's log is scanned for every secret: ECR tokens, the registry password, AWS keys, build
 // secrets.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -10,18 +10,12 @@ import { tmpdir } from 'node:os';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { type Emulator, startEmulator } from '../emulator/server.ts';
-import {
-  type ActionRun,
-  cleanupActionRuns,
-  expectNoSecretsIn,
-  runAction,
-  startAction,
-  startForwardProxy,
-} from '../harness/index.ts';
+import { type ActionRun, startForwardProxy } from '../harness/index.ts';
+import { type StepOptions, useActionSteps } from './action-steps.ts';
 import { buildBaseImage } from './buildah-base-image.ts';
 import { errors, expectFailure, result } from './step-assertions.ts';
+import { workspace as workspaceWith } from './workspace.ts';
 
-const ACTION = 'actions/ecr-build-push/action.yml';
 const SHA = 'a3f1c9e07b5d2e4f6a8b0c1d2e3f4a5b6c7d8e9f';
 const KEYS = {
   AWS_ACCESS_KEY_ID: 'AKIAECRE2ETESTKEY001',
@@ -33,7 +27,6 @@ const BASE_IMAGE = 'localhost/e2e-base:1';
 let emulator: Emulator;
 let root: string;
 let storageConf: string;
-const runs: ActionRun[] = [];
 
 beforeAll(async () => {
   emulator = await startEmulator({ ecr: { registry: true } });
@@ -51,50 +44,46 @@ beforeAll(async () => {
   buildBaseImage(storageConf, BASE_IMAGE);
 });
 
-afterAll(async () => {
-  const secrets = [
-    emulator.ecr.password,
-    ...emulator.ecr.issuedTokens,
-    KEYS.AWS_SECRET_ACCESS_KEY,
-    BUILD_SECRET,
-  ];
-  try {
-    expect(emulator.ecr.issuedTokens.length).toBeGreaterThan(0);
-    for (const run of runs) expectNoSecretsIn(run, secrets);
-  } finally {
-    await emulator.close();
-    await cleanupActionRuns();
-    await rm(root, { recursive: true, force: true });
-  }
-});
-
-/** A workspace with a FROM scratch image whose content is `content`. */
-async function workspace(content: string, containerfile = 'FROM scratch\nCOPY app.txt /app.txt\n') {
-  const dir = await mkdtemp(join(root, 'ws-'));
-  await writeFile(join(dir, 'app.txt'), content);
-  await writeFile(join(dir, 'Containerfile'), containerfile);
-  return dir;
-}
-
-async function run(
-  inputs: Record<string, string>,
-  options: { cwd?: string; env?: Record<string, string> } = {},
-): Promise<ActionRun> {
-  const r = await runAction({
-    action: ACTION,
-    inputs: { 'aws-region': 'us-east-1', builder: 'buildah', 'request-timeout': '5s', ...inputs },
-    cwd: options.cwd ?? (await workspace('default')),
+const steps = useActionSteps('actions/ecr-build-push/action.yml', {
+  defaults: () => ({
+    inputs: { 'aws-region': 'us-east-1', builder: 'buildah' },
     env: {
       ...KEYS,
       AWS_ENDPOINT_URL: emulator.url,
       CONTAINERS_STORAGE_CONF: storageConf,
       BUILDAH_ISOLATION: 'chroot',
-      ...options.env,
     },
     timeoutMs: 60_000,
+  }),
+  secrets: () => {
+    expect(emulator.ecr.issuedTokens.length).toBeGreaterThan(0);
+    return [
+      emulator.ecr.password,
+      ...emulator.ecr.issuedTokens,
+      KEYS.AWS_SECRET_ACCESS_KEY,
+      BUILD_SECRET,
+    ];
+  },
+  close: async () => {
+    await emulator.close();
+    await rm(root, { recursive: true, force: true });
+  },
+});
+
+/** A workspace with a FROM scratch image whose content is `content`. */
+function workspace(content: string, containerfile = 'FROM scratch\nCOPY app.txt /app.txt\n') {
+  return workspaceWith({ 'app.txt': content, Containerfile: containerfile }, root);
+}
+
+function run(
+  inputs: Record<string, string>,
+  options: Pick<StepOptions, 'cwd' | 'env'> = {},
+): Promise<ActionRun> {
+  return steps.run({
+    ...options,
+    inputs: { 'request-timeout': '5s', ...inputs },
+    cwd: options.cwd ?? workspace('default'),
   });
-  runs.push(r);
-  return r;
 }
 
 const host = () => new URL(emulator.url).host;
@@ -102,7 +91,7 @@ const host = () => new URL(emulator.url).host;
 describe('ecr-build-push bundle', () => {
   it('builds with buildah, pushes by digest, tags with the commit SHA, and cleans up its login', async () => {
     emulator.ecr.createRepository('shop/web');
-    const cwd = await workspace('version 1');
+    const cwd = workspace('version 1');
     const uploadedBefore = emulator.registry!.uploadedBytes;
     const r = await run({ repository: 'shop/web', tags: '{sha}\nmain-{run-number}' }, { cwd });
     expect(r.exitCode).toBe(0);
@@ -133,7 +122,7 @@ describe('ecr-build-push bundle', () => {
 
   it('rebuilds an unchanged context from the cache and uploads no layer; the same tags are a no-op', async () => {
     emulator.ecr.createRepository('shop/cached', { immutable: true });
-    const cwd = await workspace('cache me');
+    const cwd = workspace('cache me');
     const first = await run({ repository: 'shop/cached' }, { cwd });
     expect(first.exitCode).toBe(0);
     const uploadedBefore = emulator.registry!.uploadedBytes;
@@ -156,7 +145,7 @@ describe('ecr-build-push bundle', () => {
   });
 
   it('on a fresh runner, reuses the steps another job built from the registry cache', async () => {
-    const cwd = await workspace(
+    const cwd = workspace(
       'fresh',
       `FROM ${BASE_IMAGE}\nRUN sleep 3; echo dependencies > /deps\nCOPY app.txt /app.txt\n`,
     );
@@ -192,7 +181,7 @@ describe('ecr-build-push bundle', () => {
 
   it('without a cache repository, warns once and builds on', async () => {
     emulator.ecr.createRepository('shop/uncached');
-    const r = await run({ repository: 'shop/uncached' }, { cwd: await workspace('uncached') });
+    const r = await run({ repository: 'shop/uncached' }, { cwd: workspace('uncached') });
     expect(r.exitCode).toBe(0);
     expect(r.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([
       'No registry cache: repository shop/uncached-cache does not exist, so a fresh runner rebuilds every step. Create it (or set create-repository: true), or set cache: false.',
@@ -204,12 +193,12 @@ describe('ecr-build-push bundle', () => {
     emulator.ecr.createRepository('shop/locked', { immutable: true });
     const first = await run(
       { repository: 'shop/locked', tags: 'release-1' },
-      { cwd: await workspace('one') },
+      { cwd: workspace('one') },
     );
     expect(first.exitCode).toBe(0);
     const second = await run(
       { repository: 'shop/locked', tags: 'release-1' },
-      { cwd: await workspace('two') },
+      { cwd: workspace('two') },
     );
     expectFailure(
       second,
@@ -241,7 +230,7 @@ describe('ecr-build-push bundle', () => {
       kind: 'server-error',
       times: 1,
     });
-    const r = await run({ repository: 'shop/flaky' }, { cwd: await workspace('flaky') });
+    const r = await run({ repository: 'shop/flaky' }, { cwd: workspace('flaky') });
     emulator.faults.clear();
     expect(r.exitCode).toBe(0);
     expect(r.log).toMatch(
@@ -257,7 +246,7 @@ describe('ecr-build-push bundle', () => {
   it('creates a missing repository when asked, with scan on push, immutable tags and a lifecycle policy', async () => {
     const r = await run(
       { repository: 'shop/new', 'create-repository': 'true', 'untagged-expiry-days': '3' },
-      { cwd: await workspace('new') },
+      { cwd: workspace('new') },
     );
     expect(r.exitCode).toBe(0);
     const created = emulator.ecr.repository('shop/new')!;
@@ -279,7 +268,7 @@ describe('ecr-build-push bundle', () => {
         'build-args': 'VERSION=1.2.3',
       },
       {
-        cwd: await workspace(
+        cwd: workspace(
           'secret',
           [
             `FROM ${BASE_IMAGE}`,
@@ -332,7 +321,7 @@ describe('ecr-build-push stops', () => {
     emulator.ecr.createRepository('shop/slow');
     const r = await run(
       { repository: 'shop/slow', timeout: '2s', 'request-timeout': '1s' },
-      { cwd: await slow() },
+      { cwd: slow() },
     );
     expectFailure(r, /^Stopped: the timeout of 2s ran out\.$/);
     expect(r.durationMs).toBeLessThan(15_000);
@@ -342,21 +331,9 @@ describe('ecr-build-push stops', () => {
 
   it('when the job is cancelled, and the post step still removes the credentials', async () => {
     emulator.ecr.createRepository('shop/cancelled');
-    const running = startAction({
-      action: ACTION,
-      inputs: { 'aws-region': 'us-east-1', builder: 'buildah', repository: 'shop/cancelled' },
-      cwd: await slow(),
-      env: {
-        ...KEYS,
-        AWS_ENDPOINT_URL: emulator.url,
-        CONTAINERS_STORAGE_CONF: storageConf,
-        BUILDAH_ISOLATION: 'chroot',
-      },
-      timeoutMs: 60_000,
-    });
+    const running = steps.start({ inputs: { repository: 'shop/cancelled' }, cwd: slow() });
     await running.waitForOutput(/RUN sleep 20/, 30_000);
     const r = await running.cancel({ sigintTimeoutMs: 5_000, sigtermTimeoutMs: 2_000 });
-    runs.push(r);
     expect(r.exitCode).toBe(1);
     expect(errors(r).map((e) => e.message)).toEqual(['Stopped: the job was cancelled (SIGINT).']);
     expect(r.post?.outcome).toBe('success');
@@ -381,7 +358,7 @@ describe('ecr-build-push scan', () => {
     });
     const r = await run(
       { repository: 'shop/scanned', 'fail-on-severity': 'high', 'scan-poll-interval': '100ms' },
-      { cwd: await workspace('scanned') },
+      { cwd: workspace('scanned') },
     );
     expect(r.exitCode).toBe(0);
     expect(r.outputs['scan-status']).toBe('COMPLETE');
@@ -425,7 +402,7 @@ describe('ecr-build-push scan', () => {
     });
     const r = await run(
       { repository: 'shop/vulnerable', 'fail-on-severity': 'HIGH', 'scan-poll-interval': '100ms' },
-      { cwd: await workspace('vulnerable') },
+      { cwd: workspace('vulnerable') },
     );
     expectFailure(
       r,
@@ -458,7 +435,7 @@ describe('ecr-build-push scan', () => {
         'scan-timeout': '1s',
         'scan-poll-interval': '200ms',
       },
-      { cwd: await workspace('slow') },
+      { cwd: workspace('slow') },
     );
     expectFailure(
       r,
@@ -472,10 +449,7 @@ describe('ecr-build-push promote', () => {
 
   beforeAll(async () => {
     emulator.ecr.createRepository('staging/api');
-    built = await run(
-      { repository: 'staging/api', tags: 'staging' },
-      { cwd: await workspace('api v7') },
-    );
+    built = await run({ repository: 'staging/api', tags: 'staging' }, { cwd: workspace('api v7') });
     expect(built.exitCode).toBe(0);
   });
 

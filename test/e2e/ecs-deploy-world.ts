@@ -1,7 +1,7 @@
 // The world the ecs-canary-deploy end-to-end tests run in: the AWS emulator at 120× (an emulated
 // minute is half a second), the job's credentials in the environment, every run's log scanned
 // for them, and one seeded app per test so nothing one test deploys disturbs another.
-import { afterAll, beforeAll, expect } from '@jest/globals';
+import { beforeAll, expect } from '@jest/globals';
 import {
   CANARY_INPUTS_AT_120X,
   type BlueGreenApp,
@@ -12,17 +12,16 @@ import {
   type ActionRun,
   type RunningAction,
   type OidcIssuer,
-  cleanupActionRuns,
-  expectNoSecretsIn,
-  runAction,
-  startAction,
   startOidcIssuer,
 } from '../harness/index.ts';
+import { useActionSteps } from './action-steps.ts';
+import { expectFailure, expectSuccess, result } from './step-assertions.ts';
 
-const ACTION = 'actions/ecs-canary-deploy/action.yml';
 export const ACCOUNT = '123456789012';
 /** With `oidcRole`: a role the job's OIDC token may assume. */
 export const DEPLOY_ROLE = `arn:aws:iam::${ACCOUNT}:role/deployer`;
+/** The log line that says the canary takes production traffic (with CANARY_INPUTS_AT_120X). */
+export const CANARY_TRAFFIC = /Traffic on the new revision: production 20%/;
 
 export interface EcsDeployWorld {
   readonly emulator: Emulator;
@@ -50,18 +49,10 @@ export function useEcsDeployWorld(options: {
   const { keys } = options;
   let emulator: Emulator | undefined;
   let issuer: OidcIssuer | undefined;
-  const runs: ActionRun[] = [];
   const started = () => {
     if (!emulator) throw new Error('the emulator starts in beforeAll');
     return emulator;
   };
-  const env = () => ({
-    AWS_ACCESS_KEY_ID: keys.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
-    AWS_ENDPOINT_URL: started().url,
-  });
-
-  const job = () => (issuer ? { oidc: issuer } : {});
 
   beforeAll(async () => {
     emulator = await startEmulator({ timeScale: 120, seed: options.seed });
@@ -86,20 +77,28 @@ export function useEcsDeployWorld(options: {
     }
   });
 
-  afterAll(async () => {
-    try {
+  const steps = useActionSteps('actions/ecs-canary-deploy/action.yml', {
+    defaults: () => ({
+      env: {
+        AWS_ACCESS_KEY_ID: keys.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
+        AWS_ENDPOINT_URL: started().url,
+      },
+      timeoutMs: 50_000,
+      ...(issuer ? { oidc: issuer } : {}),
+    }),
+    secrets: (runs) => {
       expect(runs.length).toBeGreaterThan(0);
-      const secrets = [
+      return [
         keys.secretAccessKey,
         ...(emulator?.sts.issuedSecrets() ?? []),
         ...(issuer ? [issuer.requestToken, ...issuer.issued.map((t) => t.token)] : []),
       ];
-      for (const run of runs) expectNoSecretsIn(run, secrets);
-    } finally {
+    },
+    close: async () => {
       await issuer?.close();
       await emulator?.close();
-      await cleanupActionRuns();
-    }
+    },
   });
 
   return {
@@ -124,33 +123,8 @@ export function useEcsDeployWorld(options: {
       images: `app=${app.image(tag)}`,
       ...more,
     }),
-    async run(inputs, timeoutMs = 50_000, post = true) {
-      const result = await runAction({
-        action: ACTION,
-        inputs,
-        env: env(),
-        timeoutMs,
-        post,
-        ...job(),
-      });
-      runs.push(result);
-      return result;
-    },
-    start(inputs, post = true) {
-      const running = startAction({
-        action: ACTION,
-        inputs,
-        env: env(),
-        timeoutMs: 50_000,
-        post,
-        ...job(),
-      });
-      void running.result.then(
-        (r) => runs.push(r),
-        () => undefined,
-      );
-      return running;
-    },
+    run: (inputs, timeoutMs = 50_000, post = true) => steps.run({ inputs, timeoutMs, post }),
+    start: (inputs, post = true) => steps.start({ inputs, post }),
     calls: (action) => started().calls.filter((c) => c.action === action).length,
     running: (app) => [
       ...new Set(
@@ -163,4 +137,23 @@ export function useEcsDeployWorld(options: {
       ),
     ],
   };
+}
+
+/** The ARN revision `n` of the app's family gets when registered. */
+export const revision = (app: BlueGreenApp, n: number) => app.v1.replace(/:1$/, `:${n}`);
+
+/** A step that deployed: it succeeded and the deployment ended SUCCESSFUL. */
+export function expectDeployed(run: ActionRun): void {
+  expectSuccess(run);
+  expect(run.outputs.status).toBe('SUCCESSFUL');
+}
+
+/** A step that failed because `decidedBy` rolled the deployment back, and the rollback finished. */
+export function expectRolledBack(
+  run: ActionRun,
+  decidedBy: 'alarm' | 'analysis' | 'circuit-breaker',
+): void {
+  expectFailure(run, new RegExp(`^Rolled back \\(${decidedBy}\\): `));
+  expect(run.outputs.status).toBe('ROLLBACK_SUCCESSFUL');
+  expect(result(run)).toMatchObject({ outcome: 'rolled-back', decidedBy });
 }

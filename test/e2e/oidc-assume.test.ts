@@ -3,27 +3,22 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { stat, readFile } from 'node:fs/promises';
 import { type Emulator, startEmulator } from '../emulator/server.ts';
-import { expectFailure, result } from './step-assertions.ts';
 import {
   type ActionRun,
-  cleanupActionRuns,
-  expectNoSecretsIn,
   type ForwardProxy,
   type OidcIssuer,
-  runAction,
-  startAction,
   startForwardProxy,
   startOidcIssuer,
 } from '../harness/index.ts';
+import { useActionSteps } from './action-steps.ts';
+import { expectFailure, result } from './step-assertions.ts';
 
-const ACTION = 'actions/oidc-assume/action.yml';
 const DEPLOY_ROLE = 'arn:aws:iam::111122223333:role/deploy';
 const PROD_ROLE = 'arn:aws:iam::444455556666:role/prod-deployer';
 const SUBJECT = 'repo:octo-org/octo-app:environment:staging';
 
 let issuer: OidcIssuer;
 let emulator: Emulator;
-const runs: ActionRun[] = [];
 
 beforeAll(async () => {
   issuer = await startOidcIssuer({ context: { environment: 'staging' } });
@@ -54,28 +49,32 @@ afterEach(() => {
   emulator.sts.clearKeyCache();
 });
 
-afterAll(async () => {
+const steps = useActionSteps('actions/oidc-assume/action.yml', {
+  defaults: () => ({
+    inputs: { 'aws-region': 'eu-west-1' },
+    env: { AWS_ENDPOINT_URL: emulator.url },
+  }),
   // The secret scan, over every run of this file: tokens, the runner's request token and every
   // credential any run received.
-  const secrets = [
-    issuer.requestToken,
-    ...issuer.issued.map((t) => t.token),
-    ...runs.flatMap((run) => [
-      run.exportedEnv.AWS_SECRET_ACCESS_KEY ?? '',
-      run.exportedEnv.AWS_SESSION_TOKEN ?? '',
-      run.exportedEnv.AWS_ACCESS_KEY_ID ?? '',
-      run.outputs['aws-secret-access-key'] ?? '',
-      run.outputs['aws-session-token'] ?? '',
-    ]),
-  ];
-  try {
+  secrets: (runs) => {
+    const secrets = [
+      issuer.requestToken,
+      ...issuer.issued.map((t) => t.token),
+      ...runs.flatMap((run) => [
+        run.exportedEnv.AWS_SECRET_ACCESS_KEY ?? '',
+        run.exportedEnv.AWS_SESSION_TOKEN ?? '',
+        run.exportedEnv.AWS_ACCESS_KEY_ID ?? '',
+        run.outputs['aws-secret-access-key'] ?? '',
+        run.outputs['aws-session-token'] ?? '',
+      ]),
+    ];
     expect(secrets.filter(Boolean).length).toBeGreaterThan(runs.length);
-    for (const run of runs) expectNoSecretsIn(run, secrets);
-  } finally {
+    return secrets;
+  },
+  close: async () => {
     await emulator.close();
     await issuer.close();
-    await cleanupActionRuns();
-  }
+  },
 });
 
 interface RunOptions {
@@ -85,16 +84,13 @@ interface RunOptions {
   withoutOidc?: boolean;
 }
 
-async function run(inputs: Record<string, string>, options: RunOptions = {}): Promise<ActionRun> {
-  const result = await runAction({
-    action: ACTION,
+function run(inputs: Record<string, string>, options: RunOptions = {}): Promise<ActionRun> {
+  return steps.run({
     ...(options.withoutOidc ? {} : { oidc: issuer }),
-    inputs: { 'aws-region': 'eu-west-1', ...inputs },
+    inputs,
     ...(options.post === undefined ? {} : { post: options.post }),
-    env: { AWS_ENDPOINT_URL: emulator.url, ...options.env },
+    env: options.env ?? {},
   });
-  runs.push(result);
-  return result;
 }
 
 const callsTo = (action: string) => emulator.calls.filter((c) => c.action === action).length;
@@ -344,22 +340,14 @@ describe('oidc-assume bundle', () => {
 
   it('rolls nothing forward when cancelled: SIGTERM ends a waiting step with one clear line', async () => {
     emulator.faults.inject({ service: 'sts', action: 'AssumeRoleWithWebIdentity', kind: 'hang' });
-    const running = startAction({
-      action: ACTION,
+    const running = steps.start({
       oidc: issuer,
-      inputs: {
-        'aws-region': 'eu-west-1',
-        'role-to-assume': DEPLOY_ROLE,
-        'request-timeout': '30s',
-        timeout: '60s',
-      },
-      env: { AWS_ENDPOINT_URL: emulator.url },
+      inputs: { 'role-to-assume': DEPLOY_ROLE, 'request-timeout': '30s', timeout: '60s' },
     });
     await running.waitForOutput(/Assuming arn:aws:iam::111122223333:role\/deploy/, 10_000);
     await new Promise((resolve) => setTimeout(resolve, 300));
     running.kill('SIGTERM');
     const r = await running.result;
-    runs.push(r);
     expectFailure(r, /did not finish: the job was cancelled \(SIGTERM\)/);
     expect(r.exportedEnv.AWS_ACCESS_KEY_ID).toBeUndefined();
   });

@@ -2,10 +2,11 @@
 // on node_modules) and run as a terminal or another CI would run it, against a real PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type PostgresServer, startPostgres } from '../postgres/server.ts';
+import { migrationsWorkspace } from './workspace.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 let server: PostgresServer;
@@ -27,16 +28,9 @@ afterAll(async () => {
   }
 });
 
-function workspace(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rds-migrate-cli-ws-'));
-  mkdirSync(join(dir, 'migrations'));
-  for (const [name, text] of Object.entries(files))
-    writeFileSync(join(dir, 'migrations', name), text);
-  return dir;
-}
-
-function cliRun(cwd: string, args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [cli, ...args], {
+/** Runs a copy of the command line, and keeps what it printed for the password scan. */
+function runScript(script: string, cwd: string, args: string[], env: Record<string, string>) {
+  const r = spawnSync(process.execPath, [script, ...args], {
     cwd,
     env: { PATH: process.env.PATH, ...env },
     encoding: 'utf8',
@@ -46,10 +40,13 @@ function cliRun(cwd: string, args: string[], env: Record<string, string> = {}) {
   return r;
 }
 
+const cliRun = (cwd: string, args: string[], env: Record<string, string> = {}) =>
+  runScript(cli, cwd, args, env);
+
 describe('rds-migrate command line', () => {
   it('applies with DATABASE_URL from the environment and prints the result as JSON', async () => {
     const db = await server.createDatabase();
-    const cwd = workspace({ 'V1__t.sql': 'CREATE TABLE t (id bigint);' });
+    const cwd = migrationsWorkspace({ 'V1__t.sql': 'CREATE TABLE t (id bigint);' });
     const r = cliRun(cwd, ['apply', '--json', '--summary', 'summary.md'], {
       DATABASE_URL: server.url(db),
     });
@@ -69,7 +66,7 @@ describe('rds-migrate command line', () => {
   });
 
   it('lints with findings as file:line:col lines and exit code 1', () => {
-    const cwd = workspace({ 'V1__i.sql': 'SELECT 1;\nCREATE INDEX i ON orders (x);' });
+    const cwd = migrationsWorkspace({ 'V1__i.sql': 'SELECT 1;\nCREATE INDEX i ON orders (x);' });
     const r = cliRun(cwd, ['lint']);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(
@@ -79,13 +76,13 @@ describe('rds-migrate command line', () => {
   });
 
   it('refuses a database URL on the command line', () => {
-    const r = cliRun(workspace({}), ['plan', '--database-url', server.url('postgres')]);
+    const r = cliRun(migrationsWorkspace({}), ['plan', '--database-url', server.url('postgres')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('database URLs come from DATABASE_URL');
   });
 
   it('validates on a shadow server given in SHADOW_DATABASE_URL', () => {
-    const cwd = workspace({ 'V1__t.sql': 'CREATE TABLE t (id bigint);' });
+    const cwd = migrationsWorkspace({ 'V1__t.sql': 'CREATE TABLE t (id bigint);' });
     const r = cliRun(cwd, ['validate', '--json'], { SHADOW_DATABASE_URL: server.url('postgres') });
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({
@@ -107,26 +104,18 @@ describe('rds-migrate as one file', () => {
     cache = mkdtempSync(join(tmpdir(), 'rds-migrate-cache-'));
   });
 
-  const oneFile = (cwd: string, args: string[], env: Record<string, string> = {}) => {
-    const r = spawnSync(process.execPath, [single, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH, RDS_MIGRATE_CACHE: cache, ...env },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    outputs.push(r.stdout, r.stderr);
-    return r;
-  };
+  const oneFile = (cwd: string, args: string[], env: Record<string, string> = {}) =>
+    runScript(single, cwd, args, { RDS_MIGRATE_CACHE: cache, ...env });
 
   it('unpacks itself once and applies, with the exit codes and output of the command line', async () => {
     const db = await server.createDatabase();
-    const cwd = workspace({ 'V1__t.sql': 'CREATE TABLE t (id bigint);' });
+    const cwd = migrationsWorkspace({ 'V1__t.sql': 'CREATE TABLE t (id bigint);' });
     const first = oneFile(cwd, ['apply', '--json'], { DATABASE_URL: server.url(db) });
     expect(first.status).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject({ outcome: 'applied' });
     expect(readdirSync(cache)).toEqual([expect.stringMatching(/^rds-migrate-[0-9a-f]{16}$/)]);
 
-    const bad = workspace({ 'V1__i.sql': 'CREATE INDEX i ON orders (x);' });
+    const bad = migrationsWorkspace({ 'V1__i.sql': 'CREATE INDEX i ON orders (x);' });
     const lint = oneFile(bad, ['lint']);
     expect(lint.status).toBe(1);
     expect(lint.stderr).toContain(

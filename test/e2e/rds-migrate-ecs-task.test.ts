@@ -1,22 +1,17 @@
 // dist/rds-migrate/index.js with mode: ecs-task, against the AWS emulator whose RunTask runs the
 // task's container for real: the rds-migrate command line (dist/rds-migrate/cli.js, as the app's
 // image would carry it) against a real PostgreSQL. Its log comes back through CloudWatch Logs.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { type Emulator, startEmulator } from '../emulator/server.ts';
 import type { ContainerRun } from '../emulator/ecs/standalone-tasks.ts';
-import {
-  type ActionRun,
-  cleanupActionRuns,
-  expectNoSecretsIn,
-  runAction,
-} from '../harness/index.ts';
+import type { ActionRun } from '../harness/index.ts';
 import { type PostgresServer, startPostgres } from '../postgres/server.ts';
+import { useActionSteps } from './action-steps.ts';
 import { expectFailure, result } from './step-assertions.ts';
+import { migrationsWorkspace } from './workspace.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const IMAGE_CLI = '/opt/rds-migrate/cli.js';
@@ -29,7 +24,6 @@ let server: PostgresServer;
 let emulator: Emulator;
 let database: string;
 let migrations: string;
-const runs: ActionRun[] = [];
 const containerRuns: ContainerRun[] = [];
 
 /** The app's image: its migrations and the command line at IMAGE_CLI. */
@@ -52,13 +46,11 @@ function runContainer(run: ContainerRun): Promise<number> {
 beforeAll(async () => {
   server = await startPostgres();
   database = await server.createDatabase();
-  migrations = mkdtempSync(join(tmpdir(), 'rds-migrate-image-'));
-  mkdirSync(join(migrations, 'migrations'));
-  writeFileSync(join(migrations, 'migrations', 'V1__t.sql'), 'CREATE TABLE t (id bigint);');
-  writeFileSync(
-    join(migrations, 'migrations', 'V2__u.sql'),
-    'CREATE TABLE u (id bigint);\nCREATE INDEX CONCURRENTLY IF NOT EXISTS u_id ON u (id);',
-  );
+  migrations = migrationsWorkspace({
+    'V1__t.sql': 'CREATE TABLE t (id bigint);',
+    'V2__u.sql':
+      'CREATE TABLE u (id bigint);\nCREATE INDEX CONCURRENTLY IF NOT EXISTS u_id ON u (id);',
+  });
   emulator = await startEmulator({ timeScale: 1000, ecs: { containerRuntime: runContainer } });
   emulator.sts.addCredentials({ ...KEYS, arn: 'arn:aws:iam::123456789012:user/ci' });
   emulator.ecs.createCluster('apps');
@@ -105,26 +97,14 @@ beforeAll(() => {
   });
 });
 
-afterAll(async () => {
-  try {
-    for (const run of runs) expectNoSecretsIn(run, [server.password, KEYS.secretAccessKey]);
-  } finally {
-    await emulator.close();
-    await server.stop();
-    await cleanupActionRuns();
-  }
-});
-
-async function run(inputs: Record<string, string>): Promise<ActionRun> {
-  const r = await runAction({
-    action: 'actions/rds-migrate/action.yml',
+const steps = useActionSteps('actions/rds-migrate/action.yml', {
+  defaults: () => ({
     inputs: {
       mode: 'ecs-task',
       cluster: 'apps',
       subnets: 'subnet-a, subnet-b',
       'security-groups': 'sg-db',
       'poll-interval': '100ms',
-      ...inputs,
     },
     env: {
       AWS_ACCESS_KEY_ID: KEYS.accessKeyId,
@@ -133,10 +113,15 @@ async function run(inputs: Record<string, string>): Promise<ActionRun> {
       AWS_REGION: 'us-east-1',
     },
     timeoutMs: 90_000,
-  });
-  runs.push(r);
-  return r;
-}
+  }),
+  secrets: () => [server.password, KEYS.secretAccessKey],
+  close: async () => {
+    await emulator.close();
+    await server.stop();
+  },
+});
+
+const run = (inputs: Record<string, string>): Promise<ActionRun> => steps.run({ inputs });
 
 describe('rds-migrate mode: ecs-task', () => {
   it('runs the command line in a task, streams its log, and takes its result', async () => {

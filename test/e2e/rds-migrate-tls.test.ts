@@ -1,56 +1,34 @@
 // dist/rds-migrate/index.js against a PostgreSQL that serves TLS with a certificate from a test
 // CA: verified against ca-bundle it connects; without the CA the certificate is refused.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  type ActionRun,
-  cleanupActionRuns,
-  expectNoSecretsIn,
-  runAction,
-} from '../harness/index.ts';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { type ActionRun, expectNoSecretsIn } from '../harness/index.ts';
 import { type PostgresServer, startPostgres } from '../postgres/server.ts';
+import { useActionSteps } from './action-steps.ts';
 import { expectFailure } from './step-assertions.ts';
+import { migrationsWorkspace } from './workspace.ts';
 
 let server: PostgresServer;
-const runs: ActionRun[] = [];
 
 beforeAll(async () => {
   server = await startPostgres({ tls: true });
 });
 
-afterAll(async () => {
-  try {
-    for (const run of runs) expectNoSecretsIn(run, [server.password]);
-  } finally {
-    await server.stop();
-    await cleanupActionRuns();
-  }
+const steps = useActionSteps('actions/rds-migrate/action.yml', {
+  // The migration records whether its own session is encrypted.
+  defaults: () => ({
+    cwd: migrationsWorkspace(
+      {
+        'V1__t.sql': 'CREATE TABLE t AS SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid();',
+      },
+      { 'ca.pem': server.caPem! },
+    ),
+    timeoutMs: 60_000,
+  }),
+  secrets: () => [server.password],
+  close: () => server.stop(),
 });
 
-function workspace(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rds-migrate-tls-'));
-  mkdirSync(join(dir, 'migrations'));
-  // The migration records whether its own session is encrypted.
-  writeFileSync(
-    join(dir, 'migrations', 'V1__t.sql'),
-    'CREATE TABLE t AS SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid();',
-  );
-  writeFileSync(join(dir, 'ca.pem'), server.caPem!);
-  return dir;
-}
-
-async function run(inputs: Record<string, string>): Promise<ActionRun> {
-  const r = await runAction({
-    action: 'actions/rds-migrate/action.yml',
-    cwd: workspace(),
-    inputs,
-    timeoutMs: 60_000,
-  });
-  runs.push(r);
-  return r;
-}
+const run = (inputs: Record<string, string>): Promise<ActionRun> => steps.run({ inputs });
 
 describe('rds-migrate over TLS', () => {
   it('verifies the server certificate against ca-bundle and applies', async () => {
@@ -67,9 +45,7 @@ describe('rds-migrate over TLS', () => {
   });
 
   it('connects with an RDS IAM token as the password, over TLS, never printing the token', async () => {
-    const r = await runAction({
-      action: 'actions/rds-migrate/action.yml',
-      cwd: workspace(),
+    const r = await steps.run({
       inputs: {
         command: 'plan',
         'iam-auth': 'true',
@@ -84,9 +60,7 @@ describe('rds-migrate over TLS', () => {
         AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
         AWS_SECRET_ACCESS_KEY: 'rds-migrate-iam-test-secret-key',
       },
-      timeoutMs: 60_000,
     });
-    runs.push(r);
     // The test server knows admin's password, not IAM: it refuses the token, over TLS.
     expect(r.log).toMatch(/Connecting to admin@127\.0\.0\.1:\d+\/postgres \(TLS, verified\)/);
     expectFailure(

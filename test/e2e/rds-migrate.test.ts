@@ -1,22 +1,13 @@
 // dist/rds-migrate/index.js run as the runner runs it, against a real PostgreSQL started by the
 // test: apply, plan, lint, two runners at once, SIGKILL mid-migration, and one clear line for each
 // bad input. Every run's log is scanned for the database password.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  type ActionRun,
-  cleanupActionRuns,
-  expectNoSecretsIn,
-  runAction,
-  startAction,
-} from '../harness/index.ts';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { type ActionRun, expectNoSecretsIn } from '../harness/index.ts';
 import { type Emulator, startEmulator } from '../emulator/server.ts';
 import { type PostgresServer, startPostgres } from '../postgres/server.ts';
+import { useActionSteps } from './action-steps.ts';
 import { errors, expectFailure, result } from './step-assertions.ts';
-
-const ACTION = 'actions/rds-migrate/action.yml';
+import { migrationsWorkspace } from './workspace.ts';
 
 const KEYS = {
   accessKeyId: 'AKIARDSMIGRATEE2E001',
@@ -25,7 +16,6 @@ const KEYS = {
 
 let server: PostgresServer;
 let emulator: Emulator;
-const runs: ActionRun[] = [];
 
 beforeAll(async () => {
   server = await startPostgres();
@@ -33,15 +23,16 @@ beforeAll(async () => {
   emulator.sts.addCredentials({ ...KEYS, arn: 'arn:aws:iam::123456789012:user/ci' });
 });
 
-afterAll(async () => {
-  try {
+const steps = useActionSteps('actions/rds-migrate/action.yml', {
+  defaults: () => ({ timeoutMs: 60_000 }),
+  secrets: (runs) => {
     expect(runs.length).toBeGreaterThan(5);
-    for (const run of runs) expectNoSecretsIn(run, [server.password, KEYS.secretAccessKey]);
-  } finally {
+    return [server.password, KEYS.secretAccessKey];
+  },
+  close: async () => {
     await emulator.close();
     await server.stop();
-    await cleanupActionRuns();
-  }
+  },
 });
 
 const awsEnv = () => ({
@@ -51,28 +42,12 @@ const awsEnv = () => ({
   AWS_REGION: 'us-east-1',
 });
 
-/** A workspace with a migrations/ folder holding `files`. */
-function workspace(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rds-migrate-ws-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, 'migrations', name, '..'), { recursive: true });
-    writeFileSync(join(dir, 'migrations', name), text);
-  }
-  return dir;
-}
-
-function options(cwd: string, inputs: Record<string, string>, env: Record<string, string> = {}) {
-  return { action: ACTION, cwd, inputs, env, timeoutMs: 60_000 };
-}
-
-async function run(
+function run(
   cwd: string,
   inputs: Record<string, string>,
   env: Record<string, string> = {},
 ): Promise<ActionRun> {
-  const r = await runAction(options(cwd, inputs, env));
-  runs.push(r);
-  return r;
+  return steps.run({ cwd, inputs, env });
 }
 
 const V1 = 'CREATE TABLE customers (id bigint PRIMARY KEY, name text);';
@@ -82,7 +57,7 @@ const V2 =
 describe('rds-migrate bundle', () => {
   it('applies pending migrations, masks the password, and reports the plan, outputs and summary', async () => {
     const db = await server.createDatabase();
-    const cwd = workspace({ 'V1__customers.sql': V1, 'V2__orders.sql': V2 });
+    const cwd = migrationsWorkspace({ 'V1__customers.sql': V1, 'V2__orders.sql': V2 });
     const r = await run(cwd, { command: 'apply', 'database-url': server.url(db) });
     expect(r.exitCode).toBe(0);
     expect(r.masks).toContain(server.password);
@@ -113,7 +88,7 @@ describe('rds-migrate bundle', () => {
 
   it('plans without changing anything', async () => {
     const db = await server.createDatabase();
-    const cwd = workspace({ 'V1__customers.sql': V1, 'V2__orders.sql': V2 });
+    const cwd = migrationsWorkspace({ 'V1__customers.sql': V1, 'V2__orders.sql': V2 });
     const r = await run(cwd, { command: 'plan', 'database-url': server.url(db) });
     expect(r.exitCode).toBe(0);
     expect(r.outputs).toMatchObject({ applied: '0', pending: '2' });
@@ -127,7 +102,7 @@ describe('rds-migrate bundle', () => {
   });
 
   it('lints without a database: annotations on the file and line, one failing line', async () => {
-    const cwd = workspace({
+    const cwd = migrationsWorkspace({
       'V1__customers.sql': V1,
       'V2__index.sql': 'SELECT 1;\nCREATE INDEX customers_name ON customers (name);',
     });
@@ -151,7 +126,7 @@ describe('rds-migrate bundle', () => {
 
   it('refuses to apply when a pending migration fails the lint, before changing anything', async () => {
     const db = await server.createDatabase();
-    const cwd = workspace({
+    const cwd = migrationsWorkspace({
       'V1__customers.sql': V1,
       'V2__drop.sql': 'ALTER TABLE customers DROP COLUMN name;',
     });
@@ -163,7 +138,7 @@ describe('rds-migrate bundle', () => {
 
   it('applies each migration exactly once when two runners start at once', async () => {
     const db = await server.createDatabase();
-    const cwd = workspace({
+    const cwd = migrationsWorkspace({
       'V1__customers.sql': `${V1}\nSELECT pg_sleep(0.5);`,
       'V2__orders.sql': V2,
       'V3__runs.sql': 'CREATE TABLE runs (n int);\nINSERT INTO runs VALUES (1);',
@@ -182,32 +157,25 @@ describe('rds-migrate bundle', () => {
   it('leaves no partial change and no lock when killed mid-migration, and the next run completes', async () => {
     const db = await server.createDatabase();
     await server.query('postgres', `ALTER DATABASE ${db} SET app.slow = 'on'`);
-    const cwd = workspace({
+    const cwd = migrationsWorkspace({
       'V1__customers.sql': V1,
       'V2__slow.sql': `CREATE TABLE half (id int);
 SELECT pg_sleep(CASE WHEN current_setting('app.slow', true) = 'on' THEN 60 ELSE 0 END);
 CREATE TABLE done (id int);`,
     });
-    const running = startAction(options(cwd, { command: 'apply', 'database-url': server.url(db) }));
-    await running.waitForOutput(/part 1: 3 statements in one transaction/, 30_000);
-    await waitFor(async () => {
-      const rows = await server.query(
-        db,
-        "SELECT 1 FROM pg_stat_activity WHERE application_name = 'rds-migrate' AND query LIKE 'SELECT pg_sleep%'",
-      );
-      return rows.length === 1;
+    const running = steps.start({
+      cwd,
+      inputs: { command: 'apply', 'database-url': server.url(db) },
     });
+    await running.waitForOutput(/part 1: 3 statements in one transaction/, 30_000);
+    await sleeping(db);
     running.kill('SIGKILL');
     const killed = await running.result;
-    runs.push(killed);
     expect(killed.signal).toBe('SIGKILL');
     await server.query('postgres', `ALTER DATABASE ${db} RESET app.slow`);
 
     // The backend notices the dead client within a second: rolled back, advisory lock gone.
-    await waitFor(async () => {
-      const locks = await server.query(db, "SELECT 1 FROM pg_locks WHERE locktype = 'advisory'");
-      return locks.length === 0;
-    });
+    await lockFreed(db);
     expect(await server.query(db, "SELECT to_regclass('half') AS t")).toEqual([{ t: null }]);
     expect(
       await server.query(db, 'SELECT version FROM rds_migrate_history ORDER BY installed_rank'),
@@ -230,36 +198,29 @@ CREATE TABLE done (id int);`,
 
   it('rolls back and frees the lock when the job is cancelled mid-migration', async () => {
     const db = await server.createDatabase();
-    const cwd = workspace({
+    const cwd = migrationsWorkspace({
       'V1__slow.sql': 'CREATE TABLE half (id int);\nSELECT pg_sleep(60);',
     });
-    const running = startAction(options(cwd, { command: 'apply', 'database-url': server.url(db) }));
-    await running.waitForOutput(/part 1: 2 statements in one transaction/, 30_000);
-    await waitFor(async () => {
-      const rows = await server.query(
-        db,
-        "SELECT 1 FROM pg_stat_activity WHERE application_name = 'rds-migrate' AND query LIKE 'SELECT pg_sleep%'",
-      );
-      return rows.length === 1;
+    const running = steps.start({
+      cwd,
+      inputs: { command: 'apply', 'database-url': server.url(db) },
     });
+    await running.waitForOutput(/part 1: 2 statements in one transaction/, 30_000);
+    await sleeping(db);
     const cancelled = await running.cancel();
-    runs.push(cancelled);
     expect(cancelled.exitCode).toBe(1);
     expect(errors(cancelled).map((e) => e.message)).toEqual([
       expect.stringMatching(
         /^V1__slow\.sql:2: stopped because the job was cancelled \(SIGINT\); the session was closed, so PostgreSQL rolled back the open transaction/,
       ),
     ]);
-    await waitFor(async () => {
-      const locks = await server.query(db, "SELECT 1 FROM pg_locks WHERE locktype = 'advisory'");
-      return locks.length === 0;
-    });
+    await lockFreed(db);
     expect(await server.query(db, "SELECT to_regclass('half') AS t")).toEqual([{ t: null }]);
   });
 
   it('fails a migration cleanly: one line with file, line and SQLSTATE, nothing of it applied', async () => {
     const db = await server.createDatabase();
-    const cwd = workspace({
+    const cwd = migrationsWorkspace({
       'V1__customers.sql': V1,
       'V2__bad.sql': 'CREATE TABLE t2 (id bigint);\nINSERT INTO missing VALUES (1);',
     });
@@ -287,7 +248,7 @@ describe('rds-migrate validate', () => {
   };
 
   it('applies everything to a throwaway PostgreSQL it starts, and reports the schema', async () => {
-    const r = await run(workspace(files), { command: 'validate' });
+    const r = await run(migrationsWorkspace(files), { command: 'validate' });
     expect(r.exitCode).toBe(0);
     expect(r.log).toMatch(/Validated on postgres \(PostgreSQL\) \d+/);
     const res = result(r);
@@ -323,7 +284,7 @@ describe('rds-migrate validate', () => {
 
   it('validates on a temporary database of a shadow server, and drops it', async () => {
     const before = await server.query('postgres', 'SELECT count(*)::int AS n FROM pg_database');
-    const r = await run(workspace(files), {
+    const r = await run(migrationsWorkspace(files), {
       command: 'validate',
       'shadow-database-url': server.url('postgres'),
     });
@@ -342,7 +303,7 @@ describe('rds-migrate validate', () => {
 
   it('fails on the statement that does not apply, in one line', async () => {
     const r = await run(
-      workspace({
+      migrationsWorkspace({
         'V1__customers.sql': V1,
         'V2__bad.sql': 'ALTER TABLE customer ADD COLUMN x int;',
       }),
@@ -364,7 +325,7 @@ describe('rds-migrate with the connection in Secrets Manager', () => {
       dbname: 'postgres',
       dbInstanceIdentifier: 'app',
     });
-    const cwd = workspace({ 'V1__customers.sql': V1 });
+    const cwd = migrationsWorkspace({ 'V1__customers.sql': V1 });
     const r = await run(
       cwd,
       { command: 'apply', 'secret-id': 'prod/app/db', database: db },
@@ -382,7 +343,7 @@ describe('rds-migrate with the connection in Secrets Manager', () => {
 
   it('says which secret is missing, in one line', async () => {
     const r = await run(
-      workspace({ 'V1__customers.sql': V1 }),
+      migrationsWorkspace({ 'V1__customers.sql': V1 }),
       { command: 'plan', 'secret-id': 'prod/missing' },
       awsEnv(),
     );
@@ -395,7 +356,7 @@ describe('rds-migrate with the connection in Secrets Manager', () => {
   it('refuses a secret that is not the RDS shape, without printing it', async () => {
     emulator.secretsManager.put('prod/not-rds', { user: 'app', pass: server.password });
     const r = await run(
-      workspace({ 'V1__customers.sql': V1 }),
+      migrationsWorkspace({ 'V1__customers.sql': V1 }),
       { command: 'plan', 'secret-id': 'prod/not-rds' },
       awsEnv(),
     );
@@ -444,12 +405,16 @@ describe('rds-migrate bad inputs: one clear line each', () => {
       /^command: plan needs a database/,
     ],
   ])('%s', async (_name, files, inputs, message) => {
-    const r = await run(workspace(files), { command: 'plan', 'database-url': url(), ...inputs });
+    const r = await run(migrationsWorkspace(files), {
+      command: 'plan',
+      'database-url': url(),
+      ...inputs,
+    });
     expectFailure(r, message);
   });
 
   it('unreachable database', async () => {
-    const r = await run(workspace({ 'V1__a.sql': V1 }), {
+    const r = await run(migrationsWorkspace({ 'V1__a.sql': V1 }), {
       command: 'plan',
       'database-url': `postgres://admin:${encodeURIComponent(server.password)}@127.0.0.1:1/postgres`,
     });
@@ -458,7 +423,7 @@ describe('rds-migrate bad inputs: one clear line each', () => {
 
   it('wrong password', async () => {
     const wrong = `${server.password}-wrong`;
-    const r = await run(workspace({ 'V1__a.sql': V1 }), {
+    const r = await run(migrationsWorkspace({ 'V1__a.sql': V1 }), {
       command: 'plan',
       'database-url': `postgres://admin:${encodeURIComponent(wrong)}@127.0.0.1:${server.port}/postgres`,
     });
@@ -471,7 +436,7 @@ describe('rds-migrate bad inputs: one clear line each', () => {
   });
 
   it('TLS required but refused by the server', async () => {
-    const r = await run(workspace({ 'V1__a.sql': V1 }), {
+    const r = await run(migrationsWorkspace({ 'V1__a.sql': V1 }), {
       command: 'plan',
       'database-url': `${url()}?sslmode=require`,
     });
@@ -479,7 +444,7 @@ describe('rds-migrate bad inputs: one clear line each', () => {
   });
 
   it('plain connection to a host that is not loopback', async () => {
-    const r = await run(workspace({ 'V1__a.sql': V1 }), {
+    const r = await run(migrationsWorkspace({ 'V1__a.sql': V1 }), {
       command: 'plan',
       'database-url': `postgres://admin:${encodeURIComponent(server.password)}@db.example.internal:5432/app?sslmode=disable`,
     });
@@ -496,4 +461,23 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs = 15_000): P
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Until the migration's session is inside its pg_sleep. */
+function sleeping(db: string): Promise<void> {
+  return waitFor(async () => {
+    const rows = await server.query(
+      db,
+      "SELECT 1 FROM pg_stat_activity WHERE application_name = 'rds-migrate' AND query LIKE 'SELECT pg_sleep%'",
+    );
+    return rows.length === 1;
+  });
+}
+
+/** Until no session holds the migration lock (an advisory lock). */
+function lockFreed(db: string): Promise<void> {
+  return waitFor(async () => {
+    const locks = await server.query(db, "SELECT 1 FROM pg_locks WHERE locktype = 'advisory'");
+    return locks.length === 0;
+  });
 }

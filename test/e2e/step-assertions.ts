@@ -10,6 +10,11 @@ export const errors = (run: ActionRun) =>
 export const result = (run: ActionRun) =>
   JSON.parse(run.outputs.result ?? '{}') as Record<string, unknown>;
 
+/** A succeeded step: exit 0 and no error line of its own. */
+export function expectSuccess(run: ActionRun): void {
+  expect({ exit: run.exitCode, errors: errors(run) }).toEqual({ exit: 0, errors: [] });
+}
+
 /** A failed step: exit 1, exactly one error line matching `message`, no stack trace. */
 export function expectFailure(run: ActionRun, message: RegExp): void {
   expect(run.exitCode).toBe(1);

@@ -25,7 +25,10 @@ import { Scenario, timeScale } from './world.ts';
 export interface EmulatorOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
   readonly port?: number;
-  /** Time source for credential and token expiry and SigV4 clock-skew checks. */
+  /**
+   * The emulator's one time source: credential and token expiry, SigV4 clock-skew checks, target
+   * health, the traffic model's minutes and the services' timestamps. The real clock by default.
+   */
   readonly clock?: () => Date;
   readonly sts?: StsSetup;
   /** The test's script for the world; a new empty one by default (`emulator.scenario`). */
