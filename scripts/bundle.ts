@@ -2,6 +2,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ncc from '@vercel/ncc';
+import { minify } from '@swc/core';
 
 export interface Bundle {
   code: string;
@@ -33,6 +34,9 @@ export interface BundleOptions {
 
 const COMMONJS_PATHS_SHIM =
   "import{fileURLToPath as __suiteFileURLToPath}from'node:url';const __filename=__suiteFileURLToPath(import.meta.url);const __dirname=__suiteFileURLToPath(new URL('.',import.meta.url)).replace(/\\/$/,'');\n";
+
+/** The chunks ncc writes for dynamic imports: `<id>.index.js`. */
+const CHUNK = /^\d+\.index\.js$/;
 
 const CREDENTIAL_CHAIN_STUB = 'default-credential-chain.cjs';
 const CREDENTIAL_CHAIN_STUB_SOURCE = `// Stands in for @aws-sdk/credential-provider-node: this action passes credentials explicitly.
@@ -68,6 +72,20 @@ async function bundleOne(entry: string, options: BundleOptions): Promise<Bundle>
       ? { externals: { '@aws-sdk/credential-provider-node': `./${CREDENTIAL_CHAIN_STUB}` } }
       : {}),
   });
+  // ncc minifies the entry, not the chunks it splits off at dynamic imports.
+  for (const [name, asset] of Object.entries(assets)) {
+    if (!CHUNK.test(name)) continue;
+    const minified = await minify(asset.source.toString(), {
+      compress: true,
+      mangle: true,
+      module: true,
+      ecma: 2023,
+    });
+    // A chunk is an ES module of its own: the CommonJS paths need defining in it too.
+    assets[name] = {
+      source: options.commonJsPaths ? COMMONJS_PATHS_SHIM + minified.code : minified.code,
+    };
+  }
   if (options.withoutDefaultCredentialChain) {
     assets[CREDENTIAL_CHAIN_STUB] = { source: CREDENTIAL_CHAIN_STUB_SOURCE };
   }

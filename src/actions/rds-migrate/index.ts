@@ -1,5 +1,9 @@
 import { useProxyFromEnv } from '../../lib/proxy.ts';
-import { run } from './main.ts';
+import { relaunchedWith } from '../../runner/relaunch.ts';
+import { PARSER_V8_FLAGS } from '../../migrate/parser-flags.ts';
 
-useProxyFromEnv(process.env);
-await run();
+if (!(await relaunchedWith(PARSER_V8_FLAGS))) {
+  useProxyFromEnv(process.env);
+  const { run } = await import('./main.ts');
+  await run();
+}

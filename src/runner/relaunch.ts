@@ -1,0 +1,53 @@
+// Runs this same script again, in a child `node` started with V8 flags. V8 freezes its flags once it
+// has started (`v8.setFlagsFromString` is too late for them), and an action's `runs.main` cannot
+// pass any, so the entry starts the child, which inherits stdio, environment and the runner's
+// files, forwards the runner's cancel signals to it, and exits with its code.
+import { spawn } from 'node:child_process';
+
+/**
+ * Resolves `false` in the child (or where no child can be started: the caller then runs the work
+ * itself), and `true` in the parent once the child has exited and its code is this process's.
+ */
+export function relaunchedWith(flags: readonly string[]): Promise<boolean> {
+  if (flags.every((flag) => process.execArgv.includes(flag))) {
+    dieWithParent();
+    return Promise.resolve(false);
+  }
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [...process.execArgv, ...flags, ...process.argv.slice(1)],
+      // Its own process group: a terminal's Ctrl-C reaches the parent alone, which forwards it
+      // once (a second SIGINT would end the child before it has rolled back).
+      // The IPC channel only tells the child when the parent is gone (dieWithParent).
+      { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], detached: true },
+    );
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+    for (const signal of signals) process.on(signal, forward);
+    const done = (relaunched: boolean) => {
+      for (const signal of signals) process.off(signal, forward);
+      resolve(relaunched);
+    };
+    child.once('error', () => done(false));
+    child.once('exit', (code, signal) => {
+      // A child killed by a signal failed; 128 + n is how a shell would report it.
+      process.exitCode = code ?? (signal ? 128 + signalNumber(signal) : 1);
+      done(true);
+    });
+  });
+}
+
+function signalNumber(signal: NodeJS.Signals): number {
+  return { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }[signal as string] ?? 1;
+}
+
+/**
+ * A parent killed outright (SIGKILL, the runner's last resort) takes the child with it, as it
+ * would have taken the work had it run in-process: its channel closes, and the child ends at once.
+ */
+function dieWithParent(): void {
+  if (!process.channel) return;
+  process.channel.unref();
+  process.once('disconnect', () => process.kill(process.pid, 'SIGKILL'));
+}
