@@ -1,5 +1,6 @@
 // Bundles every action under src/actions/<name>/index.ts into dist/<name>/index.js with ncc.
 // dist/ is committed: the runner executes these files, and CI fails when they are stale.
+import { existsSync } from 'node:fs';
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Bundle, type BundleOptions, bundle, writeBundle } from './bundle.ts';
@@ -28,7 +29,8 @@ const SINGLE_FILES: Record<string, { file: string; entry: string; title: string 
 };
 
 const names = (await readdir(join(root, 'src/actions'), { withFileTypes: true }))
-  .filter((d) => d.isDirectory())
+  // src/actions/shared/ holds the input parsing actions share: no entry, no bundle.
+  .filter((d) => d.isDirectory() && existsSync(join(root, 'src/actions', d.name, 'index.ts')))
   .map((d) => d.name)
   .filter((name) => only.length === 0 || only.includes(name))
   .sort();

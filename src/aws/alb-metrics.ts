@@ -1,5 +1,5 @@
-// The canary analysis's metrics (MetricsPort): ALB target-group metrics from CloudWatch, target
-// health from ELBv2.
+// The canary analysis's metrics (MetricSeriesPort): ALB target-group series from CloudWatch, as
+// CloudWatch returns them (the engine aligns them), and target health from ELBv2.
 import {
   CloudWatchClient,
   GetMetricDataCommand,
@@ -10,8 +10,8 @@ import {
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { alignSeries, type TargetGroupSeries } from '../canary/analysis/align-series.ts';
-import type { MetricsPort } from '../ecs/deploy/ports.ts';
+import type { CloudWatchSeries, TargetGroupSeries } from '../canary/analysis/align-series.ts';
+import type { MetricSeriesPort } from '../ecs/deploy/metrics.ts';
 import { UserError } from '../lib/errors.ts';
 import { type ClientOptions, clientConfig } from './client-factory.ts';
 import { explainAwsError, sendOptions } from './explain.ts';
@@ -39,7 +39,7 @@ export interface MetricsClients {
 export function sdkMetricsPort(
   options: ClientOptions,
   clients: Partial<MetricsClients> = {},
-): MetricsPort {
+): MetricSeriesPort {
   const cloudwatch =
     clients.cloudwatch ?? new CloudWatchClient(clientConfig('CloudWatch', options));
   const elbv2 =
@@ -92,7 +92,7 @@ export function sdkMetricsPort(
   }
 
   return {
-    async windows(request, signal) {
+    async series(request, signal) {
       const groups = [request.canaryTargetGroup, request.baselineTargetGroup];
       const loadBalancers = await loadBalancerDimensions(groups, signal);
       const queries: MetricDataQuery[] = GROUPS.flatMap((name, i) =>
@@ -145,13 +145,14 @@ export function sdkMetricsPort(
         }
       } while (nextToken);
 
-      const grid = { start: request.start, end: request.end, periodSeconds: request.periodSeconds };
-      const window = (name: (typeof GROUPS)[number]) =>
-        alignSeries(
-          Object.fromEntries(QUERIES.map((q) => [q.series, points.get(`${name}_${q.series}`)])),
-          grid,
+      const series = (name: (typeof GROUPS)[number]): TargetGroupSeries =>
+        Object.fromEntries(
+          QUERIES.map((q): [SeriesName, CloudWatchSeries | undefined] => [
+            q.series,
+            points.get(`${name}_${q.series}`),
+          ]),
         );
-      return { canary: window('canary'), baseline: window('baseline') };
+      return { canary: series('canary'), baseline: series('baseline') };
     },
 
     async targetHealth(targetGroupArn, signal) {

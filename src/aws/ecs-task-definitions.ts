@@ -1,4 +1,4 @@
-// The narrow ECS port the task-definition engine uses, over the SDK client.
+// The task-definition engine's port (src/ecs/task-definition/ports.ts) over the SDK client.
 //
 // The SDK serialises and parses by its own model: a field newer than the bundled SDK would be
 // dropped from RegisterTaskDefinition without a word, and left out of what DescribeTaskDefinition
@@ -9,35 +9,13 @@ import {
   DescribeTaskDefinitionCommand,
   ECSClient,
   RegisterTaskDefinitionCommand,
-  type RegisterTaskDefinitionCommandInput,
-  type Tag,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
+import type { TaskDefinitionPort } from '../ecs/task-definition/ports.ts';
 import { UserError } from '../lib/errors.ts';
 import { type ClientOptions, clientConfig } from './client-factory.ts';
 import { awsErrorFacts } from '../lib/aws-errors.ts';
 import { explainAwsError } from './explain.ts';
-
-export interface RegisteredTaskDefinition {
-  /** As ECS returned it, fields the bundled SDK does not know included. */
-  taskDefinition: TaskDefinition;
-  tags: Tag[];
-}
-
-export interface TaskDefinitionPort {
-  /** The latest ACTIVE revision of the family, or undefined when it has none. */
-  latest(family: string, signal?: AbortSignal): Promise<RegisteredTaskDefinition | undefined>;
-  register(
-    input: RegisterTaskDefinitionCommandInput,
-    signal?: AbortSignal,
-  ): Promise<RegisteredTaskDefinition>;
-  /** The revision the service is set to run (`service.taskDefinition`). */
-  serviceTaskDefinition(
-    cluster: string,
-    service: string,
-    signal?: AbortSignal,
-  ): Promise<RegisteredTaskDefinition>;
-}
 
 /** `client` is for tests that drive the SDK against a stub handler; it defaults to the factory's. */
 export function sdkTaskDefinitionPort(

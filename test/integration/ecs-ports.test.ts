@@ -17,6 +17,7 @@ import { awsErrorFacts } from '../../src/lib/aws-errors.ts';
 import { sdkPreflightPorts } from '../../src/aws/ecs-preflight.ts';
 import type { PeriodSample } from '../../src/canary/analysis/types.ts';
 import type { DeploymentSnapshot } from '../../src/ecs/deploy/ports.ts';
+import { alignedMetrics } from '../../src/ecs/deploy/metrics.ts';
 import { preflight } from '../../src/ecs/deploy/preflight.ts';
 import type { Strategy } from '../../src/ecs/deploy/strategy.ts';
 import { UserError } from '../../src/lib/errors.ts';
@@ -496,12 +497,12 @@ describe('sdkPreflightPorts', () => {
       `Listener rule ${a.alb.testRule.arn} mixes forward with authenticate-cognito: ECS-native deployments support forward-only rules; move those actions to another rule. (1 more problem listed above)`,
     );
     expect((failure as UserError).details).toEqual([
-      "No CloudWatch alarm named 'news-gone' in this region: check the 'alarms' input.",
+      "No CloudWatch alarm named 'news-gone' in this region: check the alarm names.",
     ]);
   });
 });
 
-describe('sdkMetricsPort', () => {
+describe('sdkMetricsPort, aligned by the engine', () => {
   it('reads canary and baseline windows: 5xx on the canary group only', async () => {
     const a = app('search');
     const baseline = 'arn:aws:ecs:us-east-1:123456789012:task-definition/search:1';
@@ -526,7 +527,7 @@ describe('sdkMetricsPort', () => {
       { targetGroupArn: a.alb.blue.arn, weight: 50 },
       { targetGroupArn: a.alb.green.arn, weight: 50 },
     ]);
-    const metrics = sdkMetricsPort(options);
+    const metrics = alignedMetrics(sdkMetricsPort(options));
     await until(
       () =>
         Promise.all([metrics.targetHealth(a.alb.blue.arn), metrics.targetHealth(a.alb.green.arn)]),
@@ -594,7 +595,7 @@ describe('sdkMetricsPort', () => {
   it('refuses a target group that serves no load balancer', async () => {
     const lonely = emulator.elbv2.createTargetGroup({ name: 'lonely' });
     const a = app('lone');
-    const metrics = sdkMetricsPort(options);
+    const metrics = alignedMetrics(sdkMetricsPort(options));
     await expect(
       metrics.windows({
         canaryTargetGroup: lonely.arn,

@@ -6,21 +6,21 @@ import {
   validateAnalysisConfig,
   validateInconclusivePolicy,
 } from '../../canary/analysis/index.ts';
-import type { OnBusy } from '../../ecs/deploy/index.ts';
-import { type Strategy, parseStrategy } from '../../ecs/deploy/strategy.ts';
-import { parseOverrides } from '../../ecs/task-definition/parse-overrides.ts';
-import type { TaskDefinitionOverrides } from '../../ecs/task-definition/types.ts';
+import type { RunOptions } from '../../ecs/deploy/index.ts';
+import type { Strategy } from '../../ecs/deploy/strategy.ts';
 import { type InputRegistry, readInputs } from '../../lib/action-io.ts';
 import { parseDuration } from '../../lib/durations.ts';
 import { UserError, oneLine } from '../../lib/errors.ts';
 import { parseBoolean, parseInteger, parseList } from '../../lib/parse.ts';
-import { checkRoleArn } from '../../oidc/identifiers.ts';
+import { checkRoleArn } from '../shared/identifier-inputs.ts';
 import {
   DEFAULT_AUDIENCE,
   WEB_IDENTITY_INPUTS,
   type WebIdentitySettings,
   parseWebIdentityInputs,
-} from '../../oidc/web-identity-inputs.ts';
+} from '../shared/web-identity-inputs.ts';
+import { parseOverrides } from './overrides/parse-overrides.ts';
+import { parseStrategy } from './parse-strategy.ts';
 
 export const INPUTS = {
   'aws-region': {},
@@ -68,36 +68,23 @@ export const OUTPUTS = [
   'result',
 ] as const;
 
-export type TaskDefinitionSourceInput = { kind: 'service' } | { kind: 'file'; path: string };
-
 export interface EcsCanaryDeployConfig {
   region: string;
-  cluster: string;
-  service: string;
-  taskDefinition: TaskDefinitionSourceInput;
-  overrides: TaskDefinitionOverrides;
-  strategy: Strategy;
-  alarms: string[];
+  /** What the engine gets, but the task definition file's text. */
+  deploy: Omit<RunOptions, 'taskDefinition'>;
+  /** Relative to the workspace; none: the service's current revision. */
+  taskDefinitionFile: string | undefined;
   smoke: { url: URL; expectStatus: number } | undefined;
-  analysis: {
-    config: AnalysisConfigInput;
-    onInconclusive: InconclusivePolicyInput;
-    intervalMs: number;
-  };
-  pollIntervalMs: number;
   /** Per AWS request attempt; a hung call is abandoned and retried after this. */
   requestTimeoutMs: number;
-  hookTimeoutMinutes: number;
-  onBusy: OnBusy;
-  timeoutMs: number;
-  dryRun: boolean;
   /** Assume this role with the job's OIDC token, and again whenever the session nears its end. */
   assume: ({ roleArn: string } & WebIdentitySettings) | undefined;
 }
 
-/** The engine refuses shorter: ALB metrics come in 60 s periods, and ECS is polled, not pushed. */
-export const MIN_ANALYSIS_INTERVAL_MS = 10_000;
-export const MIN_POLL_INTERVAL_MS = 1_000;
+/** ALB metrics come in 60 s periods, and ECS is polled, not pushed. */
+const MIN_ANALYSIS_INTERVAL_MS = 10_000;
+const MIN_POLL_INTERVAL_MS = 1_000;
+/** The longest PAUSE hook timeout ECS takes. */
 const MAX_HOOK_TIMEOUT_MINUTES = 20_160;
 const MAX_ALARMS = 10;
 
@@ -111,28 +98,9 @@ export function parseInputs(
   const cluster = checkName('cluster', v.cluster);
   const service = checkName('service', v.service);
 
-  const taskDefinition: TaskDefinitionSourceInput =
-    v['task-definition'] === ''
-      ? { kind: 'service' }
-      : { kind: 'file', path: v['task-definition'] };
-  const overrides = parseOverrides({
-    images: v.images,
-    environment: v.environment,
-    secrets: v.secrets,
-    'task-role-arn': v['task-role-arn'],
-    'execution-role-arn': v['execution-role-arn'],
-    'log-options': v['log-options'],
-    command: v.command,
-  });
+  const overrides = parseOverrides(v);
 
-  const strategy = parseStrategy({
-    strategy: v.strategy,
-    'canary-percent': v['canary-percent'],
-    'canary-bake': v['canary-bake'],
-    'step-percent': v['step-percent'],
-    'step-bake': v['step-bake'],
-    'bake-time': v['bake-time'],
-  });
+  const strategy = parseStrategy(v);
 
   const alarms = parseList(v.alarms);
   const badAlarm = alarms.find((name) => name.length > 255);
@@ -149,21 +117,22 @@ export function parseInputs(
 
   const smoke = smokeCheck(v['smoke-url'], v['smoke-expect-status'], strategy);
 
-  const analysis = {
-    config: {
-      minRequests: parseInteger('min-requests', v['min-requests'], 1, 100_000_000),
-      ...optional('maxErrorRate', v['max-error-rate'], (t) => fraction('max-error-rate', t)),
-      ...optional('maxP95LatencySeconds', v['max-p95-latency'], (t) =>
-        latency('max-p95-latency', t),
-      ),
-      tolerance: number('tolerance', v.tolerance),
-    },
-    onInconclusive: { onInconclusive: v['on-inconclusive'] as OnInconclusive },
-    intervalMs: parseDuration('analysis-interval', v['analysis-interval']),
+  const config: AnalysisConfigInput = {
+    minRequests: parseInteger('min-requests', v['min-requests'], 1, 100_000_000),
+    ...optional('maxErrorRate', v['max-error-rate'], (t) => fraction('max-error-rate', t)),
+    ...optional('maxP95LatencySeconds', v['max-p95-latency'], (t) => latency('max-p95-latency', t)),
+    tolerance: number('tolerance', v.tolerance),
   };
+  const onInconclusive: InconclusivePolicyInput = {
+    onInconclusive: v['on-inconclusive'] as OnInconclusive,
+  };
+  const intervalMs = parseDuration('analysis-interval', v['analysis-interval']);
   // The analysis module's own checks, with its messages turned into ones that name the input.
-  asInputError(() => validateAnalysisConfig(analysis.config));
-  asInputError(() => validateInconclusivePolicy(analysis.onInconclusive));
+  const analysis = {
+    config: asInputError(() => validateAnalysisConfig(config)),
+    onInconclusive: asInputError(() => validateInconclusivePolicy(onInconclusive)),
+    intervalMs,
+  };
   if (analysis.intervalMs < MIN_ANALYSIS_INTERVAL_MS) {
     throw new UserError(
       `Input 'analysis-interval' is '${v['analysis-interval']}': use 10s or more (ALB metrics come in 60 s periods).`,
@@ -212,20 +181,22 @@ export function parseInputs(
 
   return {
     region,
-    cluster,
-    service,
-    taskDefinition,
-    overrides,
-    strategy,
-    alarms,
+    deploy: {
+      cluster,
+      service,
+      strategy,
+      overrides,
+      alarms,
+      analysis,
+      onBusy: v['on-busy'],
+      hookTimeoutMinutes,
+      timeoutMs,
+      pollIntervalMs,
+      dryRun: parseBoolean('dry-run', v['dry-run']),
+    },
+    taskDefinitionFile: v['task-definition'] === '' ? undefined : v['task-definition'],
     smoke,
-    analysis,
-    pollIntervalMs,
     requestTimeoutMs,
-    hookTimeoutMinutes,
-    onBusy: v['on-busy'],
-    timeoutMs,
-    dryRun: parseBoolean('dry-run', v['dry-run']),
     assume: roleToAssume(v, env),
   };
 }
@@ -322,9 +293,9 @@ function latency(input: string, text: string): number {
 }
 
 /** The analysis module says `min-requests is …`; the action says `Input 'min-requests' is …`. */
-function asInputError(check: () => unknown): void {
+function asInputError<T>(check: () => T): T {
   try {
-    check();
+    return check();
   } catch (error) {
     if (error instanceof UserError) {
       throw new UserError(`Input '${oneLine(error).replace(/^([a-z0-9-]+) is/, "$1' is")}`);

@@ -7,8 +7,9 @@ import { parseTimeouts } from '../../lib/durations.ts';
 import { UserError } from '../../lib/errors.ts';
 import { parseBoolean, parseInteger, parseList } from '../../lib/parse.ts';
 import { PROFILE_NAME } from '../../oidc/aws-profile.ts';
-import { ACCOUNT_ID, POLICY_ARN, checkExternalId, checkRoleArn } from '../../oidc/identifiers.ts';
-import { WEB_IDENTITY_INPUTS, parseWebIdentityInputs } from '../../oidc/web-identity-inputs.ts';
+import { ACCOUNT_ID, POLICY_ARN } from '../../oidc/identifiers.ts';
+import { checkExternalId, checkRoleArn } from '../shared/identifier-inputs.ts';
+import { WEB_IDENTITY_INPUTS, parseWebIdentityInputs } from '../shared/web-identity-inputs.ts';
 
 export const INPUTS = {
   'aws-region': {},

@@ -29,7 +29,7 @@ export interface DeployRequest {
   strategy: Strategy;
   /** CloudWatch alarms ECS watches and rolls back on. */
   alarms?: readonly string[] | undefined;
-  /** How long ECS waits at a PAUSE hook before rolling back by itself; default 30. */
+  /** How long ECS waits at a PAUSE hook before rolling back by itself: 1–20160, default 30. */
   hookTimeoutMinutes?: number | undefined;
   /** Another task definition is deploying: wait for it (default) or fail. */
   onBusy?: OnBusy | undefined;
@@ -38,7 +38,7 @@ export interface DeployRequest {
     | {
         config: AnalysisConfigInput;
         onInconclusive: InconclusivePolicyInput;
-        /** Default 60 s. */
+        /** Default 60 s; 10 s or more makes sense (ALB metrics come in 60 s periods). */
         intervalMs?: number | undefined;
         /** Default 60 s (the ALB's data-point period). */
         periodSeconds?: number | undefined;
@@ -173,11 +173,6 @@ function analysisSettings(request: DeployRequest): AnalysisSettings | undefined 
   if (input === undefined || request.strategy.kind === 'rolling') return undefined;
   const intervalMs = input.intervalMs ?? DEFAULT_ANALYSIS_INTERVAL_MS;
   const periodSeconds = input.periodSeconds ?? 60;
-  if (!Number.isFinite(intervalMs) || intervalMs < 10_000) {
-    throw new UserError(
-      `Input 'analysis-interval' is ${intervalMs} ms: use 10s or more (ALB metrics come in 60 s periods).`,
-    );
-  }
   if (!Number.isInteger(periodSeconds) || periodSeconds < 60 || periodSeconds % 60 !== 0) {
     throw new UserError(
       `The analysis period is ${periodSeconds} s: use a multiple of 60 (ALB metrics come in 60 s periods).`,

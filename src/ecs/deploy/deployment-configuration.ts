@@ -2,13 +2,12 @@
 // circuit breaker) and the PAUSE hooks where the engine decides. Every hook times out to ROLLBACK,
 // so a deployment whose runner died rolls back by itself instead of finishing unwatched.
 import type { DeploymentConfiguration, DeploymentLifecycleHookStage } from '@aws-sdk/client-ecs';
-import { UserError } from '../../lib/errors.ts';
 import type { Strategy } from './strategy.ts';
 
 export interface DeploymentConfigurationOptions {
   /** CloudWatch alarm names; ECS rolls back when one goes into ALARM. Left out: the service keeps its own. */
   alarms?: readonly string[] | undefined;
-  /** How long ECS waits at a PAUSE hook before it rolls back on its own (1–20160). */
+  /** How long ECS waits at a PAUSE hook before it rolls back on its own: whole minutes, 1–20160. */
   hookTimeoutMinutes: number;
   /** A smoke check runs at POST_TEST_TRAFFIC_SHIFT. */
   smokeCheck: boolean;
@@ -21,8 +20,6 @@ const NO_PAUSE: readonly DeploymentLifecycleHookStage[] = [
   'TEST_TRAFFIC_SHIFT',
   'PRODUCTION_TRAFFIC_SHIFT',
 ];
-
-const MAX_HOOK_TIMEOUT_MINUTES = 20_160;
 
 /** The stages where the engine pauses the deployment to decide. */
 export function pauseStages(
@@ -46,12 +43,6 @@ export function deploymentConfiguration(
   strategy: Strategy,
   options: DeploymentConfigurationOptions,
 ): DeploymentConfiguration {
-  const timeout = options.hookTimeoutMinutes;
-  if (!Number.isInteger(timeout) || timeout < 1 || timeout > MAX_HOOK_TIMEOUT_MINUTES) {
-    throw new UserError(
-      `Input 'hook-timeout' is ${timeout} minutes: use whole minutes from 1 to ${MAX_HOOK_TIMEOUT_MINUTES} (ECS rolls back on its own when a paused deployment is not answered in that time).`,
-    );
-  }
   const configuration: DeploymentConfiguration = {
     strategy: ecsStrategy(strategy),
     deploymentCircuitBreaker: { enable: true, rollback: true },
@@ -91,7 +82,10 @@ export function deploymentConfiguration(
             {
               targetType: 'PAUSE',
               lifecycleStages: stages,
-              timeoutConfiguration: { timeoutInMinutes: timeout, action: 'ROLLBACK' },
+              timeoutConfiguration: {
+                timeoutInMinutes: options.hookTimeoutMinutes,
+                action: 'ROLLBACK',
+              },
             },
           ];
   }

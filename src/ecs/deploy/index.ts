@@ -1,5 +1,15 @@
 // The ecs-canary-deploy engine's public face: what the adapter and the post step call.
 export {
+  type RunEvent,
+  type RunOptions,
+  type RunPorts,
+  type RunResult,
+  type TaskDefinitionOrigin,
+  run,
+} from './run.ts';
+export { type MetricSeriesPort, alignedMetrics } from './metrics.ts';
+export { type DeploymentPlan, describePlan } from './plan.ts';
+export {
   type AttachOrStart,
   type OnBusy,
   attachOrStart,

@@ -4,7 +4,6 @@
 // (target draining takes seconds to minutes) before a final status, and those are polled at the
 // normal interval.
 import { awsErrorFacts, classifyAwsError } from '../../lib/aws-errors.ts';
-import { UserError } from '../../lib/errors.ts';
 import type { WatchErrorKind } from './events.ts';
 import type { DeploymentStatus } from './ports.ts';
 import { WINDING_DOWN } from './rollback.ts';
@@ -42,9 +41,6 @@ export const POLLING_DEFAULTS: PollingSettings = {
 
 export function pollingSettings(overrides: Partial<PollingSettings> = {}): PollingSettings {
   const s = { ...POLLING_DEFAULTS, ...overrides };
-  if (!(s.intervalMs >= 1000)) {
-    throw new UserError(`Input 'poll-interval' is ${s.intervalMs} ms: use 1s or more.`);
-  }
   return {
     ...s,
     fastIntervalMs: Math.min(s.fastIntervalMs, s.intervalMs),

@@ -70,12 +70,12 @@ export async function preflight(
   const lookup = await ports.describeService(request.cluster, request.service, signal);
   if (lookup.found === 'no-cluster') {
     throw new UserError(
-      `Cluster ${request.cluster} does not exist in this account and region: check the 'cluster' input and the region.`,
+      `Cluster ${request.cluster} does not exist in this account and region: check the cluster name and the region.`,
     );
   }
   if (lookup.found === 'no-service') {
     throw new UserError(
-      `Service ${request.service} does not exist in cluster ${request.cluster}: check the 'service' input, or create the service first (the infra/ CDK app).`,
+      `Service ${request.service} does not exist in cluster ${request.cluster}: check the service name, or create the service first (the infra/ CDK app).`,
     );
   }
   const { service } = lookup;
@@ -153,7 +153,7 @@ export async function preflight(
     const unknown = request.alarms.filter((name) => !existing.has(name));
     if (unknown.length > 0) {
       problems.push(
-        `No CloudWatch alarm named ${unknown.map((n) => `'${n}'`).join(', ')} in this region: check the 'alarms' input.`,
+        `No CloudWatch alarm named ${unknown.map((n) => `'${n}'`).join(', ')} in this region: check the alarm names.`,
       );
     }
   }

@@ -3,15 +3,15 @@
 // dropped, tags kept apart for the request's own `tags`, everything else passed through.
 import type { Tag } from '@aws-sdk/client-ecs';
 import { parseDocument } from 'yaml';
-import type { RegisteredTaskDefinition } from '../../aws/ecs-task-definitions.ts';
+import type { RegisteredTaskDefinition } from './ports.ts';
 import { UserError, oneLine } from '../../lib/errors.ts';
-import { isContainerName } from './line-grammar.ts';
 import { withoutReadOnlyFields } from './read-only-fields.ts';
 import type { TaskDefinitionInput, TaskDefinitionSource } from './types.ts';
 
 type JsonObject = Record<string, unknown>;
 
 const FAMILY = /^[A-Za-z0-9_-]{1,255}$/;
+const CONTAINER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 
 export function loadTaskDefinition(text: string, fileName: string): TaskDefinitionSource {
   const root = parse(text.replace(/^\uFEFF/, ''), fileName);
@@ -137,6 +137,10 @@ function checkTags(tags: unknown, origin: string): Tag[] {
     );
   }
   return (tags as Tag[]).map((tag) => ({ ...tag }));
+}
+
+export function isContainerName(text: string): boolean {
+  return CONTAINER_NAME.test(text);
 }
 
 export function isObject(value: unknown): value is JsonObject {

@@ -2,10 +2,7 @@
 // from the service, render the overrides into it, and register it unless an equal revision
 // exists.
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
-import type {
-  RegisteredTaskDefinition,
-  TaskDefinitionPort,
-} from '../../aws/ecs-task-definitions.ts';
+import type { RegisteredTaskDefinition, TaskDefinitionPort } from './ports.ts';
 import { fromRegistered, loadTaskDefinition } from './load.ts';
 import { type RegisterOrReuseResult, registerOrReuse } from './register-or-reuse.ts';
 import { render } from './render.ts';

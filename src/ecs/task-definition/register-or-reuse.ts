@@ -2,10 +2,7 @@
 // family (or from a revision the caller already holds, such as the service's current one): a
 // re-run, or one definition deployed to several services, adds no duplicate revision.
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
-import type {
-  RegisteredTaskDefinition,
-  TaskDefinitionPort,
-} from '../../aws/ecs-task-definitions.ts';
+import type { RegisteredTaskDefinition, TaskDefinitionPort } from './ports.ts';
 import { canonicalJson, comparableInput, comparableRevision } from './comparable.ts';
 import { differences } from './differences.ts';
 

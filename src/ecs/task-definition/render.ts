@@ -20,11 +20,16 @@ export function render(
   const names = containers.map((container) => container.name ?? '');
   const scope = { origin: source.origin, names };
 
-  const images = byContainer(scope, 'images', overrides.images ?? [], 'only');
-  const commands = byContainer(scope, 'command', overrides.command ?? [], 'only');
-  const environment = byContainer(scope, 'environment', overrides.environment ?? [], 'all');
-  const secrets = byContainer(scope, 'secrets', overrides.secrets ?? [], 'all');
-  const logOptions = byContainer(scope, 'log-options', overrides.logOptions ?? [], 'all');
+  const images = byContainer(scope, 'An image', overrides.images ?? [], 'only');
+  const commands = byContainer(scope, 'A command', overrides.command ?? [], 'only');
+  const environment = byContainer(
+    scope,
+    'An environment variable',
+    overrides.environment ?? [],
+    'all',
+  );
+  const secrets = byContainer(scope, 'A secret', overrides.secrets ?? [], 'all');
+  const logOptions = byContainer(scope, 'An awslogs option', overrides.logOptions ?? [], 'all');
   checkLogTargets(overrides.logOptions ?? [], containers);
 
   const containerDefinitions = containers.map((container): ContainerDefinition => {
@@ -69,13 +74,13 @@ export function render(
 }
 
 /**
- * Overrides per container name, in input order. One without a container goes to the only
+ * Overrides per container name, in the order given. One without a container goes to the only
  * container (`only`) or to every container ahead of the ones naming it (`all`), so that
  * `container:NAME=…` wins over `NAME=…` whatever the line order.
  */
 function byContainer<T extends { container?: string }>(
   source: { origin: string; names: readonly string[] },
-  input: string,
+  what: string,
   overrides: readonly T[],
   unnamed: 'only' | 'all',
 ): Map<string, T[]> {
@@ -87,7 +92,7 @@ function byContainer<T extends { container?: string }>(
     if (override.container !== undefined) continue;
     if (unnamed === 'only' && names.length !== 1) {
       throw new UserError(
-        `Input '${input}' does not name a container, but ${origin} has ${names.length} (${names.join(', ')}): write container=… on every line.`,
+        `${what} without a container name needs a definition with one container, but ${origin} has ${names.length} (${names.join(', ')}): name the container.`,
       );
     }
     for (const name of names) add(name, override);
@@ -96,7 +101,7 @@ function byContainer<T extends { container?: string }>(
     if (override.container === undefined) continue;
     if (!names.includes(override.container)) {
       throw new UserError(
-        `Input '${input}' names container '${override.container}', which ${origin} does not have: its containers are ${names.join(', ')}.`,
+        `${what} names container '${override.container}', which ${origin} does not have: its containers are ${names.join(', ')}.`,
       );
     }
     add(override.container, override);
@@ -106,7 +111,7 @@ function byContainer<T extends { container?: string }>(
 
 /**
  * Merges by name: an entry whose name is updated gets the new value in its place, updates for new
- * names are appended in input order, and the last update of a name wins.
+ * names are appended in the order given, and the last update of a name wins.
  */
 function mergeByName<T extends { name?: string | undefined }>(
   existing: readonly T[],
@@ -140,13 +145,13 @@ function checkLogTargets(
     const container = containers.find((candidate) => candidate.name === override.container);
     if (container && !isAwslogsTarget(container)) {
       throw new UserError(
-        `Input 'log-options' sets awslogs options for container '${override.container}', which logs with ${container.logConfiguration?.logDriver}: remove those lines, or change the container's logDriver in the task definition.`,
+        `Awslogs options are set for container '${override.container}', which logs with ${container.logConfiguration?.logDriver}: leave them out, or change the container's logDriver in the task definition.`,
       );
     }
   }
   if (overrides.some((o) => o.container === undefined) && !containers.some(isAwslogsTarget)) {
     throw new UserError(
-      `Input 'log-options' applies to no container: every container logs with another driver than awslogs. Name the containers, or change their logDriver in the task definition.`,
+      `The awslogs options apply to no container: every container logs with another driver than awslogs. Leave them out, or change the containers' logDriver in the task definition.`,
     );
   }
 }
@@ -162,7 +167,7 @@ function withAwslogsOptions(
     const missing = ['awslogs-group', 'awslogs-region'].filter((option) => !options[option]);
     if (missing.length > 0) {
       throw new UserError(
-        `Input 'log-options' gives container '${container}' its first log configuration without ${missing.join(' and ')}: add ${missing.map((option) => `${option.replace('awslogs-', '')}=…`).join(' and ')}.`,
+        `Container '${container}' would get its first log configuration without ${missing.join(' and ')}: set ${missing.length > 1 ? 'them' : 'it'} too.`,
       );
     }
   }

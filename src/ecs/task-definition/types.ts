@@ -1,5 +1,5 @@
 // What the task-definition engine works on: a definition without its tags (they go to the
-// request's own `tags`), and the changes the action's inputs ask for.
+// request's own `tags`), and the changes to render into it.
 import type { RegisterTaskDefinitionCommandInput, Tag } from '@aws-sdk/client-ecs';
 
 /** RegisterTaskDefinition's fields, plus any the bundled SDK does not know yet; no tags. */

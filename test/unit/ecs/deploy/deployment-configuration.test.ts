@@ -4,7 +4,6 @@ import {
   pauseStages,
 } from '../../../../src/ecs/deploy/deployment-configuration.ts';
 import type { Strategy } from '../../../../src/ecs/deploy/strategy.ts';
-import { UserError } from '../../../../src/lib/errors.ts';
 
 const canary: Strategy = {
   kind: 'canary',
@@ -103,11 +102,5 @@ describe('deploymentConfiguration', () => {
         expect(stages).not.toContain('PRODUCTION_TRAFFIC_SHIFT');
       }
     }
-  });
-
-  it.each([0, 20_161, 1.5, Number.NaN])('refuses a hook timeout of %d minutes', (minutes) => {
-    expect(() =>
-      deploymentConfiguration(canary, { hookTimeoutMinutes: minutes, smokeCheck: false }),
-    ).toThrow(UserError);
   });
 });

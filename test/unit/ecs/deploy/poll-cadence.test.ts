@@ -97,7 +97,3 @@ describe('expectedTransitionAt', () => {
     expect(expectedTransitionAt({ strategy: canary, productionWeight: 0 })).toBeUndefined();
   });
 });
-
-it('pollingSettings refuses a poll interval under a second', () => {
-  expect(() => pollingSettings({ intervalMs: 500 })).toThrow(/poll-interval/);
-});

@@ -163,7 +163,7 @@ describe('preflight', () => {
     expect(all).toHaveLength(2);
     expect(all[0]).toMatch(/is DRAINING, not ACTIVE.*\(1 more problem listed above\)/);
     expect(all[1]).toBe(
-      "No CloudWatch alarm named 'web-latency', 'db-cpu' in this region: check the 'alarms' input.",
+      "No CloudWatch alarm named 'web-latency', 'db-cpu' in this region: check the alarm names.",
     );
   });
 });

@@ -10,7 +10,7 @@ import type {
 import type {
   RegisteredTaskDefinition,
   TaskDefinitionPort,
-} from '../../../../src/aws/ecs-task-definitions.ts';
+} from '../../../../src/ecs/task-definition/ports.ts';
 
 export const ACCOUNT = '111122223333';
 

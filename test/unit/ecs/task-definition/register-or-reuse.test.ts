@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
 import { loadTaskDefinition } from '../../../../src/ecs/task-definition/load.ts';
-import { parseOverrides } from '../../../../src/ecs/task-definition/parse-overrides.ts';
 import { prepareTaskDefinition } from '../../../../src/ecs/task-definition/prepare.ts';
 import { registerOrReuse } from '../../../../src/ecs/task-definition/register-or-reuse.ts';
 import { render } from '../../../../src/ecs/task-definition/render.ts';
@@ -8,11 +7,13 @@ import { ACCOUNT, fakeEcs, fixture } from './fake-ecs.ts';
 
 const arn = (family: string, revision: number) =>
   `arn:aws:ecs:eu-west-1:${ACCOUNT}:task-definition/${family}:${revision}`;
-const billing = (images = 'web=billing/web:1\nworker=billing/worker:1') =>
-  render(
-    loadTaskDefinition(fixture('two-containers.yaml'), 'billing.yaml'),
-    parseOverrides({ images }),
-  );
+const billing = (web = 'billing/web:1', worker = 'billing/worker:1') =>
+  render(loadTaskDefinition(fixture('two-containers.yaml'), 'billing.yaml'), {
+    images: [
+      { container: 'web', image: web },
+      { container: 'worker', image: worker },
+    ],
+  });
 
 describe('registerOrReuse', () => {
   it('registers the first revision of a family', async () => {
@@ -68,10 +69,7 @@ describe('registerOrReuse', () => {
   it('registers when an image changes, and says what changed', async () => {
     const ecs = fakeEcs();
     await registerOrReuse(billing(), ecs.port);
-    const next = await registerOrReuse(
-      billing('web=billing/web:2\nworker=billing/worker:1'),
-      ecs.port,
-    );
+    const next = await registerOrReuse(billing('billing/web:2'), ecs.port);
     expect(next).toEqual({
       arn: arn('billing', 2),
       revision: 2,
@@ -83,7 +81,7 @@ describe('registerOrReuse', () => {
   it('compares with the latest revision only: going back registers again', async () => {
     const ecs = fakeEcs();
     await registerOrReuse(billing(), ecs.port);
-    await registerOrReuse(billing('web=billing/web:2\nworker=billing/worker:1'), ecs.port);
+    await registerOrReuse(billing('billing/web:2'), ecs.port);
     const back = await registerOrReuse(billing(), ecs.port);
     expect(back).toMatchObject({ revision: 3, registered: true });
   });
@@ -110,7 +108,7 @@ describe('prepareTaskDefinition', () => {
           text: fixture('describe-task-definition.json'),
           fileName: 'td.json',
         },
-        overrides: parseOverrides({ images: 'api=shop/api:1.5.0' }),
+        overrides: { images: [{ container: 'api', image: 'shop/api:1.5.0' }] },
       },
       { port: ecs.port },
     );
@@ -126,7 +124,7 @@ describe('prepareTaskDefinition', () => {
   it("redeploys the service's current revision as it is, even when it is not the latest", async () => {
     const ecs = fakeEcs();
     const running = ecs.seed(billing());
-    ecs.seed(billing('web=billing/web:3-rc\nworker=billing/worker:1'));
+    ecs.seed(billing('billing/web:3-rc'));
     ecs.services.set('prod/billing', running);
     const prepared = await prepareTaskDefinition(
       { origin: { kind: 'service', cluster: 'prod', service: 'billing' }, overrides: {} },
@@ -140,7 +138,7 @@ describe('prepareTaskDefinition', () => {
     const ecs = fakeEcs();
     const running = ecs.seed(billing());
     running.taskDefinition.status = 'INACTIVE';
-    ecs.seed(billing('web=billing/web:3-rc\nworker=billing/worker:1'));
+    ecs.seed(billing('billing/web:3-rc'));
     ecs.services.set('prod/billing', running);
     const prepared = await prepareTaskDefinition(
       { origin: { kind: 'service', cluster: 'prod', service: 'billing' }, overrides: {} },
@@ -155,7 +153,7 @@ describe('prepareTaskDefinition', () => {
     const prepared = await prepareTaskDefinition(
       {
         origin: { kind: 'service', cluster: 'prod', service: 'billing' },
-        overrides: parseOverrides({ images: 'worker=billing/worker:2' }),
+        overrides: { images: [{ container: 'worker', image: 'billing/worker:2' }] },
       },
       { port: ecs.port },
     );

@@ -1,9 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { UserError } from '../../../../src/lib/errors.ts';
 import { loadTaskDefinition } from '../../../../src/ecs/task-definition/load.ts';
-import { parseOverrides } from '../../../../src/ecs/task-definition/parse-overrides.ts';
 import { render } from '../../../../src/ecs/task-definition/render.ts';
-import type { TaskDefinitionSource } from '../../../../src/ecs/task-definition/types.ts';
+import type {
+  TaskDefinitionOverrides,
+  TaskDefinitionSource,
+} from '../../../../src/ecs/task-definition/types.ts';
 import { deepFreeze, fixture } from './fake-ecs.ts';
 
 const ECR = '111122223333.dkr.ecr.eu-west-1.amazonaws.com';
@@ -18,53 +20,51 @@ const container = (input: ReturnType<typeof render>, name: string) =>
 
 describe('render', () => {
   it('sets a different image per container, digest references included', () => {
-    const input = render(
-      billing(),
-      parseOverrides({
-        images: `web=${ECR}/billing/web@${WEB_DIGEST}\nworker=${ECR}/billing/worker:2026.03.2@${WORKER_DIGEST}`,
-      }),
-    );
+    const input = render(billing(), {
+      images: [
+        { container: 'web', image: `${ECR}/billing/web@${WEB_DIGEST}` },
+        { container: 'worker', image: `${ECR}/billing/worker:2026.03.2@${WORKER_DIGEST}` },
+      ],
+    });
     expect(container(input, 'web')?.image).toBe(`${ECR}/billing/web@${WEB_DIGEST}`);
     expect(container(input, 'worker')?.image).toBe(
       `${ECR}/billing/worker:2026.03.2@${WORKER_DIGEST}`,
     );
   });
 
-  it('names the containers that exist when an input names one that does not', () => {
-    for (const overrides of [
-      { images: 'api=app:2' },
-      { environment: 'api:A=1' },
-      { secrets: `api:S=${SECRET}` },
-      { 'log-options': 'api:group=/x' },
-      { command: '{"api": ["x"]}' },
-    ]) {
-      const input = Object.keys(overrides)[0];
-      expect(() => render(billing(), parseOverrides(overrides))).toThrow(
+  it('names the containers that exist when an override names one that does not', () => {
+    const container = 'api';
+    const cases: [string, TaskDefinitionOverrides][] = [
+      ['An image', { images: [{ container, image: 'app:2' }] }],
+      ['An environment variable', { environment: [{ container, name: 'A', value: '1' }] }],
+      ['A secret', { secrets: [{ container, name: 'S', valueFrom: SECRET }] }],
+      ['An awslogs option', { logOptions: [{ container, option: 'awslogs-group', value: '/x' }] }],
+      ['A command', { command: [{ container, command: ['x'] }] }],
+    ];
+    for (const [what, overrides] of cases) {
+      expect(() => render(billing(), overrides)).toThrow(
         new UserError(
-          `Input '${input}' names container 'api', which billing.yaml does not have: its containers are web, worker.`,
+          `${what} names container 'api', which billing.yaml does not have: its containers are web, worker.`,
         ),
       );
     }
   });
 
   it('wants a container name for an image when there are several containers', () => {
-    expect(() => render(billing(), parseOverrides({ images: 'app:2' }))).toThrow(
-      "Input 'images' does not name a container, but billing.yaml has 2 (web, worker): write container=… on every line.",
+    expect(() => render(billing(), { images: [{ image: 'app:2' }] })).toThrow(
+      'An image without a container name needs a definition with one container, but billing.yaml has 2 (web, worker): name the container.',
     );
   });
 
   it('merges environment variables by name: override wins in place, new ones appended', () => {
-    const input = render(
-      billing(),
-      parseOverrides({
-        environment: [
-          'FEATURE_FLAGS=invoices=on,refunds=on,audit=on',
-          'web:GREETING=hello, wide world',
-          'REGION=eu-west-1',
-          'web:PORT=8080',
-        ].join('\n'),
-      }),
-    );
+    const input = render(billing(), {
+      environment: [
+        { name: 'FEATURE_FLAGS', value: 'invoices=on,refunds=on,audit=on' },
+        { container: 'web', name: 'GREETING', value: 'hello, wide world' },
+        { name: 'REGION', value: 'eu-west-1' },
+        { container: 'web', name: 'PORT', value: '8080' },
+      ],
+    });
     expect(container(input, 'web')?.environment).toEqual([
       { name: 'PORT', value: '8080' },
       { name: 'FEATURE_FLAGS', value: 'invoices=on,refunds=on,audit=on' },
@@ -79,19 +79,28 @@ describe('render', () => {
   });
 
   it('lets a container-scoped variable win over one for all containers, whatever the order', () => {
-    const input = render(billing(), parseOverrides({ environment: 'web:MODE=a\nMODE=b' }));
+    const input = render(billing(), {
+      environment: [
+        { container: 'web', name: 'MODE', value: 'a' },
+        { name: 'MODE', value: 'b' },
+      ],
+    });
     expect(container(input, 'web')?.environment?.at(-1)).toEqual({ name: 'MODE', value: 'a' });
     expect(container(input, 'worker')?.environment?.at(-1)).toEqual({ name: 'MODE', value: 'b' });
   });
 
   it('merges secrets by name and leaves containers without overrides alone', () => {
     const source = shop();
-    const input = render(
-      source,
-      parseOverrides({
-        secrets: `api:DATABASE_PASSWORD=${SECRET}:password::AWSCURRENT:\napi:STRIPE_KEY=${SECRET}`,
-      }),
-    );
+    const input = render(source, {
+      secrets: [
+        {
+          container: 'api',
+          name: 'DATABASE_PASSWORD',
+          valueFrom: `${SECRET}:password::AWSCURRENT:`,
+        },
+        { container: 'api', name: 'STRIPE_KEY', valueFrom: SECRET },
+      ],
+    });
     expect(container(input, 'api')?.secrets).toEqual([
       { name: 'DATABASE_PASSWORD', valueFrom: `${SECRET}:password::AWSCURRENT:` },
       { name: 'STRIPE_KEY', valueFrom: SECRET },
@@ -101,24 +110,22 @@ describe('render', () => {
   });
 
   it('sets the task and execution roles', () => {
-    const input = render(
-      billing(),
-      parseOverrides({
-        'task-role-arn': 'arn:aws:iam::111122223333:role/billing-task',
-        'execution-role-arn': 'arn:aws:iam::111122223333:role/billing-execution-2',
-      }),
-    );
+    const input = render(billing(), {
+      taskRoleArn: 'arn:aws:iam::111122223333:role/billing-task',
+      executionRoleArn: 'arn:aws:iam::111122223333:role/billing-execution-2',
+    });
     expect(input.taskRoleArn).toBe('arn:aws:iam::111122223333:role/billing-task');
     expect(input.executionRoleArn).toBe('arn:aws:iam::111122223333:role/billing-execution-2');
   });
 
   it('applies awslogs options to all awslogs containers, creating a configuration where none is', () => {
-    const input = render(
-      billing(),
-      parseOverrides({
-        'log-options': 'group=/ecs/billing-v2\nregion=eu-central-1\nworker:stream-prefix=worker',
-      }),
-    );
+    const input = render(billing(), {
+      logOptions: [
+        { option: 'awslogs-group', value: '/ecs/billing-v2' },
+        { option: 'awslogs-region', value: 'eu-central-1' },
+        { container: 'worker', option: 'awslogs-stream-prefix', value: 'worker' },
+      ],
+    });
     expect(container(input, 'web')?.logConfiguration).toEqual({
       logDriver: 'awslogs',
       options: {
@@ -139,7 +146,9 @@ describe('render', () => {
 
   it('applies awslogs options to one named container only', () => {
     const source = shop();
-    const input = render(source, parseOverrides({ 'log-options': 'api:mode=non-blocking' }));
+    const input = render(source, {
+      logOptions: [{ container: 'api', option: 'mode', value: 'non-blocking' }],
+    });
     expect(container(input, 'api')?.logConfiguration?.options).toEqual({
       'awslogs-group': '/ecs/shop-api',
       'awslogs-region': 'eu-west-1',
@@ -159,31 +168,44 @@ describe('render', () => {
         logConfiguration: { logDriver: 'awsfirelens', options: { Name: 'cloudwatch' } },
       },
     ]);
-    const input = render(
-      source,
-      parseOverrides({ 'log-options': 'group=/ecs/app\nregion=eu-west-1' }),
-    );
+    const input = render(source, {
+      logOptions: [
+        { option: 'awslogs-group', value: '/ecs/app' },
+        { option: 'awslogs-region', value: 'eu-west-1' },
+      ],
+    });
     expect(container(input, 'router')?.logConfiguration).toEqual({
       logDriver: 'awsfirelens',
       options: { Name: 'cloudwatch' },
     });
     expect(container(input, 'app')?.logConfiguration?.logDriver).toBe('awslogs');
-    expect(() => render(source, parseOverrides({ 'log-options': 'router:group=/x' }))).toThrow(
-      "Input 'log-options' sets awslogs options for container 'router', which logs with awsfirelens: remove those lines, or change the container's logDriver in the task definition.",
+    expect(() =>
+      render(source, {
+        logOptions: [{ container: 'router', option: 'awslogs-group', value: '/x' }],
+      }),
+    ).toThrow(
+      "Awslogs options are set for container 'router', which logs with awsfirelens: leave them out, or change the container's logDriver in the task definition.",
+    );
+    const router = withContainers([source.definition.containerDefinitions![1]!]);
+    expect(() =>
+      render(router, { logOptions: [{ option: 'awslogs-group', value: '/x' }] }),
+    ).toThrow(
+      "The awslogs options apply to no container: every container logs with another driver than awslogs. Leave them out, or change the containers' logDriver in the task definition.",
     );
   });
 
   it('wants group and region before it creates a log configuration', () => {
-    expect(() => render(billing(), parseOverrides({ 'log-options': 'stream-prefix=x' }))).toThrow(
-      "Input 'log-options' gives container 'worker' its first log configuration without awslogs-group and awslogs-region: add group=… and region=….",
+    expect(() =>
+      render(billing(), { logOptions: [{ option: 'awslogs-stream-prefix', value: 'x' }] }),
+    ).toThrow(
+      "Container 'worker' would get its first log configuration without awslogs-group and awslogs-region: set them too.",
     );
   });
 
   it('replaces a command with the JSON array given, never re-split', () => {
-    const input = render(
-      billing(),
-      parseOverrides({ command: '{"worker": ["exec python -m worker --queue \\"night jobs\\""]}' }),
-    );
+    const input = render(billing(), {
+      command: [{ container: 'worker', command: ['exec python -m worker --queue "night jobs"'] }],
+    });
     expect(container(input, 'worker')?.command).toEqual([
       'exec python -m worker --queue "night jobs"',
     ]);
@@ -196,7 +218,7 @@ describe('render', () => {
   });
 
   it('passes unknown fields through untouched, at the top and in containers', () => {
-    const input = render(shop(), parseOverrides({ images: 'api=shop/api:1.5.0' }));
+    const input = render(shop(), { images: [{ container: 'api', image: 'shop/api:1.5.0' }] });
     expect(input).toHaveProperty('futureTopLevelSetting', true);
     expect(container(input, 'api')).toHaveProperty('futureContainerSetting', { mode: 'strict' });
     expect(container(input, 'api')?.restartPolicy).toEqual({
@@ -216,16 +238,16 @@ describe('render', () => {
   it('never changes its input, and shares nothing with it', () => {
     const source = deepFreeze(shop());
     const before = JSON.stringify(source);
-    const input = render(
-      source,
-      parseOverrides({
-        images: 'api=shop/api:2',
-        environment: 'LOG_LEVEL=debug\nNEW=1',
-        secrets: `api:NEW_SECRET=${SECRET}`,
-        'log-options': 'mode=non-blocking',
-        'task-role-arn': 'arn:aws:iam::111122223333:role/other',
-      }),
-    );
+    const input = render(source, {
+      images: [{ container: 'api', image: 'shop/api:2' }],
+      environment: [
+        { name: 'LOG_LEVEL', value: 'debug' },
+        { name: 'NEW', value: '1' },
+      ],
+      secrets: [{ container: 'api', name: 'NEW_SECRET', valueFrom: SECRET }],
+      logOptions: [{ option: 'mode', value: 'non-blocking' }],
+      taskRoleArn: 'arn:aws:iam::111122223333:role/other',
+    });
     expect(JSON.stringify(source)).toBe(before);
     input.containerDefinitions?.[1]?.command?.push('--mutated');
     (input as { futureTopLevelSetting?: unknown }).futureTopLevelSetting = false;
@@ -233,7 +255,13 @@ describe('render', () => {
   });
 
   it('renders the same request from the same input every time', () => {
-    const overrides = parseOverrides({ images: 'web=a:1\nworker=b:1', environment: 'X=1' });
+    const overrides: TaskDefinitionOverrides = {
+      images: [
+        { container: 'web', image: 'a:1' },
+        { container: 'worker', image: 'b:1' },
+      ],
+      environment: [{ name: 'X', value: '1' }],
+    };
     expect(render(billing(), overrides)).toEqual(render(billing(), overrides));
   });
 });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { UserError } from '../../../../src/lib/errors.ts';
-import { parseLogOptions } from '../../../../src/ecs/task-definition/parse-log-options.ts';
+import { UserError } from '../../../../../src/lib/errors.ts';
+import { parseLogOptions } from '../../../../../src/actions/ecs-canary-deploy/overrides/parse-log-options.ts';
 import {
   parseCommand,
   parseOverrides,
   parseRoleArn,
-} from '../../../../src/ecs/task-definition/parse-overrides.ts';
+} from '../../../../../src/actions/ecs-canary-deploy/overrides/parse-overrides.ts';
 
 describe('parseOverrides', () => {
   it('parses every input that is set and leaves out the empty ones', () => {

@@ -1,8 +1,9 @@
 // The inputs of an AssumeRoleWithWebIdentity with the job's OIDC token, shared by oidc-assume and
 // by the actions that re-assume the role themselves when a long run outlives its credentials.
-import type { InputRegistry } from '../lib/action-io.ts';
-import { parseInteger } from '../lib/parse.ts';
-import { checkSessionName, defaultSessionName } from './identifiers.ts';
+import type { InputRegistry } from '../../lib/action-io.ts';
+import { parseInteger } from '../../lib/parse.ts';
+import { defaultSessionName } from '../../oidc/identifiers.ts';
+import { checkSessionName } from './identifier-inputs.ts';
 
 export const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { UserError } from '../../../../src/lib/errors.ts';
-import { imageReferenceProblem } from '../../../../src/ecs/task-definition/image-reference.ts';
-import { parseImages } from '../../../../src/ecs/task-definition/parse-images.ts';
+import { UserError } from '../../../../../src/lib/errors.ts';
+import { imageReferenceProblem } from '../../../../../src/actions/ecs-canary-deploy/overrides/image-reference.ts';
+import { parseImages } from '../../../../../src/actions/ecs-canary-deploy/overrides/parse-images.ts';
 
 const ECR = '111122223333.dkr.ecr.eu-west-1.amazonaws.com';
 const DIGEST = `sha256:${'a1'.repeat(32)}`;

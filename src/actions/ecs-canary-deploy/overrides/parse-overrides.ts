@@ -1,11 +1,14 @@
 // Turns the action's text inputs into TaskDefinitionOverrides: each input has its own parser and
 // each rejects bad text with one UserError naming the input.
-import { UserError } from '../../lib/errors.ts';
-import { isContainerName } from './line-grammar.ts';
+import { UserError } from '../../../lib/errors.ts';
+import { isContainerName } from '../../../ecs/task-definition/load.ts';
 import { parseImages } from './parse-images.ts';
 import { parseLogOptions } from './parse-log-options.ts';
 import { parseEnvironment, parseSecrets } from './parse-variables.ts';
-import type { CommandOverride, TaskDefinitionOverrides } from './types.ts';
+import type {
+  CommandOverride,
+  TaskDefinitionOverrides,
+} from '../../../ecs/task-definition/types.ts';
 
 /** The raw inputs, by action input name; empty or absent ones change nothing. */
 export interface OverrideInputs {

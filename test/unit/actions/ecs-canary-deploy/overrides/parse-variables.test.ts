@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { UserError } from '../../../../src/lib/errors.ts';
+import { UserError } from '../../../../../src/lib/errors.ts';
 import {
   parseEnvironment,
   parseSecrets,
-} from '../../../../src/ecs/task-definition/parse-variables.ts';
+} from '../../../../../src/actions/ecs-canary-deploy/overrides/parse-variables.ts';
 
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:shop/db-AbCdEf';
 const PARAMETER = 'arn:aws:ssm:eu-west-1:111122223333:parameter/shop/api/token';

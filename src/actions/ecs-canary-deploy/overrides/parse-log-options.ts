@@ -1,7 +1,7 @@
 // The `log-options` input: awslogs driver options, `key=value` per line for every container that
 // logs with awslogs (or has no log configuration yet), `container:key=value` for one container.
 import { inputLines, lineError, parseAssignment, quote } from './line-grammar.ts';
-import type { LogOptionOverride } from './types.ts';
+import type { LogOptionOverride } from '../../../ecs/task-definition/types.ts';
 
 const INPUT = 'log-options';
 const EXPECTED = 'key=value or container:key=value';

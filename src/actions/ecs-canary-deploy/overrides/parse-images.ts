@@ -1,9 +1,10 @@
 // The `images` input: `container=image` per line; a line with no `=` is the image of a definition
 // that has one container.
-import { UserError } from '../../lib/errors.ts';
+import { UserError } from '../../../lib/errors.ts';
 import { imageReferenceProblem } from './image-reference.ts';
-import { inputLines, isContainerName, lineError } from './line-grammar.ts';
-import type { ImageOverride } from './types.ts';
+import { inputLines, lineError } from './line-grammar.ts';
+import { isContainerName } from '../../../ecs/task-definition/load.ts';
+import type { ImageOverride } from '../../../ecs/task-definition/types.ts';
 
 const INPUT = 'images';
 const EXPECTED = 'container=image (or only image, for a definition with one container)';

@@ -1,6 +1,7 @@
 // The line grammar the list inputs share: one `key=value` per line, split on the first `=` only,
 // blank lines and `#` comments skipped; a key may name a container as `container:key`.
-import { UserError } from '../../lib/errors.ts';
+import { isContainerName } from '../../../ecs/task-definition/load.ts';
+import { UserError } from '../../../lib/errors.ts';
 
 export interface InputLine {
   /** Where the text is, for messages: `line 3 ('web=app:1')`, or `key 'web:NAME'` in JSON. */
@@ -14,8 +15,6 @@ export interface Assignment {
   key: string;
   value: string;
 }
-
-const CONTAINER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 
 export function inputLines(text: string): InputLine[] {
   return (
@@ -51,7 +50,7 @@ export function scopedKey(
   const colon = text.indexOf(':');
   const container = colon < 0 ? undefined : text.slice(0, colon).trim();
   const key = (colon < 0 ? text : text.slice(colon + 1)).trim();
-  if (container !== undefined && !CONTAINER_NAME.test(container)) {
+  if (container !== undefined && !isContainerName(container)) {
     throw lineError(
       input,
       line,
@@ -60,10 +59,6 @@ export function scopedKey(
   }
   if (key === '') throw lineError(input, line, `the name is empty; expected ${expected}`);
   return container === undefined ? { key } : { container, key };
-}
-
-export function isContainerName(text: string): boolean {
-  return CONTAINER_NAME.test(text);
 }
 
 export function lineError(input: string, line: InputLine, problem: string): UserError {

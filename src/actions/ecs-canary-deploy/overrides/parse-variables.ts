@@ -1,7 +1,7 @@
 // The `environment` and `secrets` inputs. Line form: `NAME=value` for every container or
 // `container:NAME=value` for one, split on the first `=` only. JSON form, for values with
 // newlines or edge whitespace: one object whose keys are `NAME` or `container:NAME`.
-import { UserError, oneLine } from '../../lib/errors.ts';
+import { UserError, oneLine } from '../../../lib/errors.ts';
 import {
   type Assignment,
   type InputLine,
@@ -11,7 +11,7 @@ import {
   quote,
   scopedKey,
 } from './line-grammar.ts';
-import type { SecretOverride, VariableOverride } from './types.ts';
+import type { SecretOverride, VariableOverride } from '../../../ecs/task-definition/types.ts';
 
 const NAME = /^[^\s=:]+$/;
 const SECRET_ARN = [
