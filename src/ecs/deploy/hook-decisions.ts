@@ -1,10 +1,6 @@
 // What the engine answers at a PAUSE hook: the smoke check's result after the test traffic
-// shift, the analysis's verdict before a production step and after the last one. Pure.
-import {
-  type AnalysisResult,
-  type InconclusivePolicy,
-  decideAfterAnalysis,
-} from '../../canary/analysis/index.ts';
+// shift; before a production step and after the last one, whether the gate can judge yet (the
+// verdict's answer is decideRollback's, in rollback-decision.ts). Pure.
 import { formatDuration } from '../../lib/durations.ts';
 
 export type HookAnswer =
@@ -45,61 +41,39 @@ export function observationHold(
   return until > now ? until : undefined;
 }
 
-export interface GateFacts {
-  result: AnalysisResult;
-  policy: InconclusivePolicy;
-  extensionsUsed: number;
+export interface GateWindowFacts {
+  /** `step`: before the next production shift; `final`: after the last. */
+  gate: 'step' | 'final';
   now: number;
+  productionWeight: number;
+  /** The earliest the current weight, and the first production traffic, can have arrived. */
+  weightSince: number | undefined;
+  exposureSince: number | undefined;
   intervalMs: number;
   /** answerBy() of the hook. */
   latest: number;
-  /** "before the shift to 25 %", "after the last shift", for the reasons. */
-  where: string;
 }
 
-export function gateAnswer(facts: GateFacts): HookAnswer {
-  const { result, policy } = facts;
-  if (result.verdict === 'inconclusive' && result.cause === 'nothing-to-judge') {
-    // Only at full traffic: the baseline serves nothing and no absolute limit is set.
+/**
+ * What a gate judges: before a step, the window since the last shift; after the last, everything
+ * since the canary first took production traffic, its longest window against the baseline.
+ * Answers at once when there is nothing to judge, holds while the window is too short.
+ */
+export function gateWindow(facts: GateWindowFacts): HookAnswer | { action: 'judge'; from: number } {
+  const { now, productionWeight: weight } = facts;
+  if (facts.gate === 'step' && weight === 0) {
     return {
       action: 'CONTINUE',
-      reason: `nothing to judge the canary against ${facts.where} (the baseline serves no traffic and no absolute limit is set): continuing`,
+      reason:
+        'no production traffic on the new revision yet: nothing to judge before the first shift',
     };
   }
-  const decision = decideAfterAnalysis(result.verdict, policy, facts.extensionsUsed);
-  const figures = result.reasons.join('; ');
-  switch (decision.action) {
-    case 'continue':
-      return { action: 'CONTINUE', reason: `${decision.reason} (${facts.where}): ${figures}` };
-    case 'rollback':
-      return {
-        action: 'ROLLBACK',
-        reason:
-          result.verdict === 'fail'
-            ? `Canary analysis failed ${facts.where}: ${figures}`
-            : `Canary analysis ${facts.where}: ${decision.reason}: ${figures}`,
-        decidedBy: 'analysis',
-      };
-    case 'extend': {
-      const until = facts.now + facts.intervalMs;
-      if (until <= facts.latest) {
-        return {
-          action: 'hold',
-          until,
-          extension: decision.extension,
-          reason: `${decision.reason} (${facts.where}): judging again in ${formatDuration(facts.intervalMs)}`,
-        };
-      }
-      // No room for another interval before ECS's own timeout: do what spent extensions do.
-      const then = policy.afterExtensions;
-      const why = `analysis inconclusive ${facts.where} and the PAUSE hook expires before another ${formatDuration(facts.intervalMs)} extension`;
-      return then === 'continue'
-        ? { action: 'CONTINUE', reason: `${why}: continuing (after-extensions: continue)` }
-        : {
-            action: 'ROLLBACK',
-            reason: `Canary ${why}: rolling back (after-extensions: rollback): ${figures}`,
-            decidedBy: 'analysis',
-          };
-    }
-  }
+  const from = (facts.gate === 'step' ? facts.weightSince : facts.exposureSince) ?? now;
+  const hold = observationHold(now, from, facts.intervalMs, facts.latest);
+  if (hold === undefined) return { action: 'judge', from };
+  return {
+    action: 'hold',
+    until: hold,
+    reason: `watching the new revision at ${weight} % of production for ${formatDuration(hold - from)} before judging it`,
+  };
 }

@@ -110,6 +110,21 @@ export function analysisRecord(
   };
 }
 
+/**
+ * The verdict a result reports: of the analysis that decided the rollback, else of the last gate
+ * (continuous looks at 100 % often have no baseline to compare), else of the last look.
+ */
+export function reportedVerdict(
+  analyses: readonly AnalysisRecord[],
+  decidedBy: DecidedBy | undefined,
+): Verdict | undefined {
+  const deciding =
+    decidedBy === 'analysis'
+      ? analyses.findLast((a) => a.decision.action === 'rollback')
+      : undefined;
+  return (deciding ?? analyses.findLast((a) => a.kind === 'gate') ?? analyses.at(-1))?.verdict;
+}
+
 /** Which of ECS's monitors rolled the deployment back, from what it reports. */
 export function ecsDecider(
   snapshot: DeploymentSnapshot,

@@ -75,41 +75,48 @@ export async function gatherTrouble(
       }),
   ]);
   const since = request.since?.getTime();
-  const report: TroubleReport = {
-    events: events
-      .filter((e) => since === undefined || e.at.getTime() >= since)
-      .map((e) => ({ at: e.at.toISOString(), message: e.message })),
-    stoppedTasks: [],
-    logTails: [],
-    unavailable,
-  };
   // Tasks that stopped before this deployment began are someone else's trouble.
   const failing = tasks.filter(
     (t) =>
       failed(t) &&
       (since === undefined || t.stoppedAt === undefined || t.stoppedAt.getTime() >= since),
   );
-  for (const task of failing) {
-    report.stoppedTasks.push({
-      taskArn: task.taskArn,
-      ...(task.taskDefinitionArn === undefined
-        ? {}
-        : { taskDefinitionArn: task.taskDefinitionArn }),
-      ...(task.stopCode === undefined ? {} : { stopCode: task.stopCode }),
-      ...(task.stoppedReason === undefined ? {} : { stoppedReason: task.stoppedReason }),
-      containers: task.containers.map((c) => ({
-        name: c.name,
-        ...(c.exitCode === undefined ? {} : { exitCode: c.exitCode }),
-        ...(c.reason === undefined ? {} : { reason: c.reason }),
-      })),
-    });
+  const wanted = logStreams(failing).slice(0, limits.logTails);
+  let logTails: TroubleReport['logTails'] = [];
+  if (wanted.length > 0 && ports.logs === undefined) {
+    unavailable.push('container logs: no CloudWatch Logs access was given');
+  } else if (ports.logs !== undefined) {
+    logTails = await tails(wanted, ports.logs, limits.logLines, unavailable, signal);
   }
+  return {
+    events: events
+      .filter((e) => since === undefined || e.at.getTime() >= since)
+      .map((e) => ({ at: e.at.toISOString(), message: e.message })),
+    stoppedTasks: failing.map(stoppedTaskReport),
+    logTails,
+    unavailable,
+  };
+}
 
-  // One tail per log stream, crashed containers first.
-  const streams = new Map<
-    string,
-    { taskArn: string; container: string; logGroup: string; logStream: string; region?: string }
-  >();
+function stoppedTaskReport(task: StoppedTask): TroubleReport['stoppedTasks'][number] {
+  return {
+    taskArn: task.taskArn,
+    ...(task.taskDefinitionArn === undefined ? {} : { taskDefinitionArn: task.taskDefinitionArn }),
+    ...(task.stopCode === undefined ? {} : { stopCode: task.stopCode }),
+    ...(task.stoppedReason === undefined ? {} : { stoppedReason: task.stoppedReason }),
+    containers: task.containers.map((c) => ({
+      name: c.name,
+      ...(c.exitCode === undefined ? {} : { exitCode: c.exitCode }),
+      ...(c.reason === undefined ? {} : { reason: c.reason }),
+    })),
+  };
+}
+
+type LogStream = Omit<TroubleReport['logTails'][number], 'lines'>;
+
+/** One stream per container log, crashed containers first. */
+function logStreams(failing: readonly StoppedTask[]): LogStream[] {
+  const streams = new Map<string, LogStream>();
   for (const task of failing) {
     // A task that failed its health checks may have no crashed container: then all of them.
     const crashed = task.containers.filter((c) => crashRank(c) < 2);
@@ -130,33 +137,37 @@ export async function gatherTrouble(
       }
     }
   }
-  const wanted = [...streams.values()].slice(0, limits.logTails);
-  if (wanted.length > 0 && ports.logs === undefined) {
-    unavailable.push('container logs: no CloudWatch Logs access was given');
-  } else if (ports.logs !== undefined) {
-    const logs = ports.logs;
-    const tails = await Promise.all(
-      wanted.map(async (stream) => {
-        try {
-          const lines = await logs.tail(
-            stream.logGroup,
-            stream.logStream,
-            limits.logLines,
-            signal,
-            stream.region,
-          );
-          return { ...stream, lines };
-        } catch (error) {
-          unavailable.push(
-            `logs of ${stream.container} (${stream.logGroup} ${stream.logStream}): ${describeAwsError(error)}`,
-          );
-          return undefined;
-        }
-      }),
-    );
-    report.logTails = tails.filter((t) => t !== undefined);
-  }
-  return report;
+  return [...streams.values()];
+}
+
+/** The last lines of each stream; a stream that cannot be read is noted in `unavailable`. */
+async function tails(
+  streams: readonly LogStream[],
+  logs: LogsPort,
+  lines: number,
+  unavailable: string[],
+  signal?: AbortSignal,
+): Promise<TroubleReport['logTails']> {
+  const read = await Promise.all(
+    streams.map(async (stream) => {
+      try {
+        const tail = await logs.tail(
+          stream.logGroup,
+          stream.logStream,
+          lines,
+          signal,
+          stream.region,
+        );
+        return { ...stream, lines: tail };
+      } catch (error) {
+        unavailable.push(
+          `logs of ${stream.container} (${stream.logGroup} ${stream.logStream}): ${describeAwsError(error)}`,
+        );
+        return undefined;
+      }
+    }),
+  );
+  return read.filter((t) => t !== undefined);
 }
 
 function crashRank(container: StoppedTask['containers'][number]): number {

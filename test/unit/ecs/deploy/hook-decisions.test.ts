@@ -6,10 +6,10 @@ import {
 } from '../../../../src/canary/analysis/index.ts';
 import {
   answerBy,
-  gateAnswer,
   observationHold,
   smokeCheckAnswer,
 } from '../../../../src/ecs/deploy/hook-decisions.ts';
+import { gateAnswer } from '../../../../src/ecs/deploy/rollback-decision.ts';
 
 const traffic = {
   canaryRequests: 500,

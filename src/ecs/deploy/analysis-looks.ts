@@ -1,0 +1,162 @@
+// A look at the canary: its metrics and the baseline's read and judged, decideRollback asked what
+// that means where the deployment is, the analysis recorded. Between gates, the look the schedule
+// calls for; at a gate, the judgement behind the hook's answer (hook-answers.ts).
+import { describeAwsError } from '../../lib/aws-errors.ts';
+import { isSuspicious, lookAgainSoon, takeLook } from './analysis-schedule.ts';
+import {
+  type AnalysisSettings,
+  type Judgement,
+  type TargetGroups,
+  judgeWindow,
+  resolveTargetGroups,
+} from './continuous-analysis.ts';
+import type { HookAnswer } from './hook-decisions.ts';
+import type { DeploymentSnapshot } from './ports.ts';
+import { type AnalysisRecord, analysisRecord, iso } from './result.ts';
+import {
+  type Evidence,
+  type Place,
+  type RollbackDecision,
+  decideRollback,
+} from './rollback-decision.ts';
+import { rollBack } from './rollback-request.ts';
+import { awaitingPauseHook } from './rollback.ts';
+import { callFailed } from './watch-calls.ts';
+import { type Watch, emit, now } from './watch-state.ts';
+
+type Judged = Judgement & { groups: TargetGroups };
+
+/** The look between gates that the schedule calls for; only a failing verdict acts. */
+export async function lookBetweenGates(w: Watch, s: DeploymentSnapshot): Promise<void> {
+  const settings = w.request.analysis;
+  if (settings === undefined) return;
+  const start = w.state.seen.weightSince ?? now(w);
+  if (!takeLook(w, settings.intervalMs)) return;
+  const look = await judgeCanary(w, settings, s, start, { at: 'between-gates' });
+  if (look === undefined) return;
+  const { decision } = look;
+  if (decision.action === 'ROLLBACK') {
+    await rollBack(w, 'analysis', decision.reason, undefined);
+  } else if (decision.action === 'retry') {
+    lookAgainSoon(w, 'unreadable');
+  } else if (look.suspicious) {
+    lookAgainSoon(w, 'suspicious');
+  }
+}
+
+/**
+ * Judges the canary's metrics since `from` and asks decideRollback what to do at `place`; records
+ * the analysis. A canary whose metrics cannot be read at all is rolled back here and then, through
+ * the hook that waits if any: then undefined.
+ */
+export async function judgeCanary(
+  w: Watch,
+  settings: AnalysisSettings,
+  s: DeploymentSnapshot,
+  from: number,
+  place: Place,
+): Promise<{ decision: RollbackDecision; suspicious: boolean } | undefined> {
+  const stage = s.lifecycleStage ?? '';
+  const decide = (evidence: Evidence) =>
+    decideRollback({
+      evidence,
+      policy: settings.policy,
+      intervalMs: settings.intervalMs,
+      place,
+      deployment: { now: now(w), productionWeight: w.state.seen.weight, stage },
+    });
+  const reading = await readMetrics(w, settings, s, from, place.at === 'gate');
+  if (reading.kind === 'unreadable') {
+    const decision = decide(reading);
+    if (!reading.giveUp || decision.action !== 'ROLLBACK') return { decision, suspicious: false };
+    const hookId = place.at === 'gate' ? awaitingPauseHook(s)?.hookId : undefined;
+    await rollBack(w, 'analysis', decision.reason, hookId);
+    return undefined;
+  }
+  const { judged } = reading;
+  const suspicious = isSuspicious(judged, settings.config.tolerance);
+  const decision = decide({ kind: 'verdict', result: judged.result, suspicious });
+  if (decision.action !== 'retry') recordAnalysis(w, judged, place, stage, decision);
+  return { decision, suspicious };
+}
+
+type Reading = { kind: 'judged'; judged: Judged } | Extract<Evidence, { kind: 'unreadable' }>;
+
+/** The canary's and the baseline's metrics since `start`, judged; a failed read is counted. */
+async function readMetrics(
+  w: Watch,
+  settings: AnalysisSettings,
+  s: DeploymentSnapshot,
+  start: number,
+  withTargetHealth: boolean,
+): Promise<Reading> {
+  const { metrics, signal } = w.deps;
+  if (metrics === undefined) return { kind: 'unreadable', error: 'no metrics', giveUp: false };
+  const looks = w.state.looks;
+  try {
+    looks.groups ??= await resolveTargetGroups(
+      s,
+      w.deps.revisions,
+      w.request.targetGroupPair,
+      signal,
+    );
+    const judgement = await judgeWindow(
+      { groups: looks.groups, start, end: now(w), settings, withTargetHealth },
+      metrics,
+      signal,
+    );
+    looks.errors = 0;
+    return { kind: 'judged', judged: { ...judgement, groups: looks.groups } };
+  } catch (error) {
+    if (signal.aborted) return { kind: 'unreadable', error: 'aborted', giveUp: false };
+    const call = looks.groups === undefined ? 'DescribeServiceRevisions' : 'GetMetricData';
+    const kind = callFailed(w, call, error, false);
+    looks.errors += 1;
+    return {
+      kind: 'unreadable',
+      error: describeError(error),
+      giveUp: kind === 'fatal' || looks.errors > w.request.polling.maxConsecutiveErrors,
+    };
+  }
+}
+
+function recordAnalysis(
+  w: Watch,
+  judged: Judged,
+  place: Place,
+  stage: string,
+  decision: HookAnswer,
+): void {
+  const kind = place.at === 'gate' ? 'gate' : 'continuous';
+  const action: AnalysisRecord['decision']['action'] =
+    decision.action === 'ROLLBACK'
+      ? 'rollback'
+      : decision.action === 'hold'
+        ? 'extend'
+        : kind === 'gate'
+          ? 'continue'
+          : 'none';
+  const record = analysisRecord(
+    judged.result,
+    {
+      at: iso(now(w)),
+      kind,
+      ...(stage ? { stage } : {}),
+      productionWeight: w.state.seen.weight,
+      window: { start: iso(judged.start), end: iso(judged.end) },
+      canaryTargetGroup: judged.groups.canary,
+      baselineTargetGroup: judged.groups.baseline,
+      decision: { action, reason: decision.reason },
+    },
+    kind === 'gate' || action === 'rollback',
+  );
+  w.state.report.analyses.push(record);
+  emit(w, { type: 'analysis', analysis: record });
+}
+
+/** A UserError (the target groups cannot be told apart) says it best itself. */
+function describeError(error: unknown): string {
+  return error instanceof Error && error.name === 'UserError'
+    ? error.message
+    : describeAwsError(error);
+}

@@ -1,0 +1,113 @@
+// When the canary is judged between gates: on a grid of analysis intervals from the last shift,
+// sooner after a suspicious look or a failed metrics read, and not just before a gate that judges
+// the same window. Only while the new revision takes production traffic and nothing is decided.
+import { type Judgement, recentlyWorse } from './continuous-analysis.ts';
+import { expectedTransitionAt } from './poll-cadence.ts';
+import { awaitingPauseHook } from './rollback.ts';
+import { type Watch, now } from './watch-state.ts';
+
+export function nextLookAt(looks: {
+  gridAt: number | undefined;
+  soonAt: number | undefined;
+}): number | undefined {
+  const { soonAt, gridAt } = looks;
+  if (soonAt === undefined) return gridAt;
+  return gridAt === undefined ? soonAt : Math.min(soonAt, gridAt);
+}
+
+/** Looks happen while the canary takes production traffic, until something is decided. */
+export function analysing(w: Watch): boolean {
+  const { seen, steering } = w.state;
+  return (
+    w.request.analysis !== undefined &&
+    seen.weight > 0 &&
+    seen.status === 'IN_PROGRESS' &&
+    seen.stage !== 'CLEAN_UP' &&
+    !steering.rollbackPending &&
+    steering.decision === undefined
+  );
+}
+
+export function lookDue(w: Watch): boolean {
+  const next = nextLookAt(w.state.looks);
+  return analysing(w) && next !== undefined && now(w) >= next;
+}
+
+/** A look is due before the next poll, and the last snapshot had no hook to answer. */
+export function lookWithoutPolling(w: Watch): boolean {
+  const { snapshot } = w.state.seen;
+  return (
+    snapshot !== undefined &&
+    lookDue(w) &&
+    now(w) < w.state.calls.pollDueAt &&
+    awaitingPauseHook(snapshot) === undefined
+  );
+}
+
+/**
+ * When the pre-production PAUSE hook of the next canary or linear shift is expected: the end of
+ * the step's bake. Only while the new revision holds part of production.
+ */
+export function gateExpectedAt(w: Watch): number | undefined {
+  const { strategy } = w.request;
+  const { weight, weightSince, stage, stageSince } = w.state.seen;
+  if (strategy.kind !== 'canary' && strategy.kind !== 'linear') return undefined;
+  if (!(weight > 0 && weight < 100) || stage === 'BAKE_TIME') return undefined;
+  return expectedTransitionAt({
+    strategy,
+    productionWeight: weight,
+    weightSince,
+    stage,
+    stageSince,
+  });
+}
+
+/** A shift starts the grid afresh: the first look one interval after it. */
+export function restartLooks(w: Watch, since: number): void {
+  if (w.request.analysis === undefined) return;
+  w.state.looks.gridAt = since + w.request.analysis.intervalMs;
+  w.state.looks.soonAt = undefined;
+}
+
+/**
+ * Moves the grid past now for the look that is due, and says whether to judge now: not when the
+ * step's gate judges the same window in a moment (then the next look comes half an interval
+ * after the gate, unless the gate is late).
+ */
+export function takeLook(w: Watch, intervalMs: number): boolean {
+  const at = now(w);
+  const looks = w.state.looks;
+  const gateAt = gateExpectedAt(w);
+  looks.soonAt = undefined;
+  if (gateAt !== undefined && gateAt > at && gateAt - at <= intervalMs / 2) {
+    looks.gridAt = gateAt + intervalMs / 2;
+    return false;
+  }
+  let grid = looks.gridAt ?? at;
+  while (grid <= at) grid += intervalMs;
+  looks.gridAt = grid;
+  return true;
+}
+
+/**
+ * An early look: at the next poll after the metrics could not be read, a quarter interval (at
+ * least 10 s) after a suspicious one, so a regression that starts between two looks is caught
+ * within one interval.
+ */
+export function lookAgainSoon(w: Watch, after: 'unreadable' | 'suspicious'): void {
+  const interval = w.request.analysis?.intervalMs ?? 0;
+  w.state.looks.soonAt =
+    now(w) +
+    (after === 'unreadable'
+      ? w.request.polling.intervalMs
+      : Math.max(10_000, Math.round(interval / 4)));
+}
+
+/** Worse without being significant yet, over the window or in its last period. */
+export function isSuspicious(judgement: Judgement, tolerance: number): boolean {
+  const { result } = judgement;
+  return (
+    (result.verdict === 'inconclusive' && result.cause === 'insufficient-evidence') ||
+    recentlyWorse(judgement.canary, judgement.baseline, tolerance)
+  );
+}

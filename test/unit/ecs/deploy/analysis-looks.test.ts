@@ -1,0 +1,92 @@
+import { describe, expect, it } from '@jest/globals';
+import { lookBetweenGates } from '../../../../src/ecs/deploy/analysis-looks.ts';
+import { POLLING_DEFAULTS } from '../../../../src/ecs/deploy/poll-cadence.ts';
+import { awsError } from './fake-ecs.ts';
+import type { MetricsScenario } from './fake-metrics.ts';
+import { MINUTE, SECOND, START } from './virtual-time.ts';
+import { type WatchSetUp, watchOn } from './watch-fixture.ts';
+
+/** The canary at 10 % of production since 1.5 min (seen at 2 min), looked at `minutes` after START. */
+async function lookAt(minutes: number, options: WatchSetUp = {}) {
+  const f = await watchOn(options);
+  const hook = (await f.seeAt(1.5)).hooks[0]!;
+  await f.ecs.resolveHook(f.w.request.serviceDeploymentArn, hook.hookId, 'CONTINUE');
+  await f.seeAt(2);
+  const s = await f.seeAt(minutes);
+  return { f, s, look: () => lookBetweenGates(f.w, s) };
+}
+
+const spiking: MetricsScenario = {
+  rpm: 2000,
+  canary: () => ({ errorRate: 0.3 }),
+  baseline: () => ({ errorRate: 0.002 }),
+};
+
+describe('lookBetweenGates', () => {
+  it('judges the window since the shift and goes on while the canary holds up', async () => {
+    const { f, look } = await lookAt(4);
+    await look();
+    expect(f.metrics.calls).toEqual([
+      { name: 'windows', at: START + 4 * MINUTE, start: START + MINUTE },
+    ]);
+    expect(f.w.state.report.analyses).toMatchObject([
+      { kind: 'continuous', productionWeight: 10, decision: { action: 'none' } },
+    ]);
+    expect(f.w.state.report.analyses[0]).not.toHaveProperty('metrics');
+    expect(f.w.state.looks.gridAt).toBe(START + 4.5 * MINUTE);
+    expect(f.ecs.count('rollBack')).toBe(0);
+  });
+
+  it('rolls back through StopServiceDeployment on a failing verdict, keeping its figures', async () => {
+    const { f, look } = await lookAt(4, { scenario: spiking });
+    await look();
+    expect(f.w.state.steering).toMatchObject({
+      decision: {
+        decidedBy: 'analysis',
+        reason: /^Canary analysis failed at 10 % of production: /,
+      },
+      rollbackPending: false,
+    });
+    expect(f.w.state.report.analyses[0]).toMatchObject({
+      verdict: 'fail',
+      decision: { action: 'rollback' },
+    });
+    expect(f.w.state.report.analyses[0]!.metrics?.length).toBeGreaterThan(0);
+    expect(f.ecs.count('rollBack')).toBe(1);
+    expect(f.events.at(-1)).toMatchObject({ type: 'rollback', decidedBy: 'analysis', via: 'stop' });
+  });
+
+  it('looks again at the next poll when the metrics cannot be read', async () => {
+    const { f, look } = await lookAt(4);
+    f.metrics.fault = () => awsError('ServiceUnavailable', 503);
+    await look();
+    expect(f.w.state.looks).toMatchObject({ soonAt: START + 4 * MINUTE + 10 * SECOND, errors: 1 });
+    expect(f.events.at(-1)).toMatchObject({
+      type: 'call-error',
+      call: 'GetMetricData',
+      kind: 'transient',
+    });
+    expect(f.w.state.report.analyses).toEqual([]);
+  });
+
+  it('rolls back once the metrics stay unreadable', async () => {
+    const { f, look } = await lookAt(4, {
+      request: { polling: { ...POLLING_DEFAULTS, maxConsecutiveErrors: 1 } },
+    });
+    f.metrics.fault = () => awsError('ServiceUnavailable', 503);
+    await look();
+    expect(f.ecs.count('rollBack')).toBe(0);
+    f.time.now += 10 * SECOND;
+    await look();
+    expect(f.w.state.steering.decision?.reason).toMatch(
+      /^Canary analysis cannot run at PRODUCTION_TRAFFIC_SHIFT: ServiceUnavailable/,
+    );
+    expect(f.ecs.count('rollBack')).toBe(1);
+  });
+
+  it('leaves the look to the gate due in a moment', async () => {
+    const { f, look } = await lookAt(11.2);
+    await look();
+    expect(f.metrics.calls).toEqual([]);
+  });
+});

@@ -1,0 +1,156 @@
+import { describe, expect, it } from '@jest/globals';
+import type { AnalysisResult } from '../../../../src/canary/analysis/index.ts';
+import {
+  analysing,
+  isSuspicious,
+  lookAgainSoon,
+  lookWithoutPolling,
+  nextLookAt,
+  takeLook,
+} from '../../../../src/ecs/deploy/analysis-schedule.ts';
+import { type PeriodSpec, windowOf } from '../../canary/analysis/windows.ts';
+import { MINUTE, SECOND, START } from './virtual-time.ts';
+import { watchOn } from './watch-fixture.ts';
+
+/** On the fake canary: the first hook at 1.5 min, 10 % of production from 1.5 min, the next gate about 10 min later. */
+async function atTenPercent() {
+  const f = await watchOn();
+  const hook = (await f.seeAt(1.5)).hooks[0]!;
+  await f.ecs.resolveHook(f.w.request.serviceDeploymentArn, hook.hookId, 'CONTINUE');
+  await f.seeAt(2);
+  return f;
+}
+
+describe('nextLookAt', () => {
+  it('is the earlier of the grid and an early look', () => {
+    expect(nextLookAt({ gridAt: undefined, soonAt: undefined })).toBeUndefined();
+    expect(nextLookAt({ gridAt: 100, soonAt: undefined })).toBe(100);
+    expect(nextLookAt({ gridAt: undefined, soonAt: 50 })).toBe(50);
+    expect(nextLookAt({ gridAt: 100, soonAt: 150 })).toBe(100);
+  });
+});
+
+describe('the grid', () => {
+  it('starts one interval after the earliest the shift can have happened', async () => {
+    const f = await atTenPercent();
+    // Seen at 2 min, after a look at 1.5 min: the shift happened after 1.5 min.
+    expect(f.w.state.seen.weightSince).toBe(START + 1.5 * MINUTE);
+    expect(f.w.state.looks.gridAt).toBe(START + 2.5 * MINUTE);
+  });
+
+  it('moves past now after a late wake-up without piling up missed looks', async () => {
+    const f = await atTenPercent();
+    f.time.now = START + 4.7 * MINUTE;
+    expect(takeLook(f.w, MINUTE)).toBe(true);
+    expect(f.w.state.looks.gridAt).toBe(START + 5.5 * MINUTE);
+  });
+
+  it('leaves the look to a gate due within half an interval, then looks half an interval after it', async () => {
+    const f = await atTenPercent();
+    const gateAt = START + 11.5 * MINUTE; // the 10 min canary bake from 1.5 min
+    f.time.now = gateAt - 20 * SECOND;
+    expect(takeLook(f.w, MINUTE)).toBe(false);
+    expect(f.w.state.looks.gridAt).toBe(gateAt + 30 * SECOND);
+    // The gate is late: look after all.
+    f.time.now = gateAt + 30 * SECOND;
+    expect(takeLook(f.w, MINUTE)).toBe(true);
+  });
+
+  it('clears an early look once it is taken', async () => {
+    const f = await atTenPercent();
+    f.time.now = START + 3 * MINUTE;
+    lookAgainSoon(f.w, 'suspicious');
+    expect(takeLook(f.w, MINUTE)).toBe(true);
+    expect(f.w.state.looks.soonAt).toBeUndefined();
+  });
+});
+
+describe('lookAgainSoon', () => {
+  it('looks at the next poll after a failed read, a quarter interval (10 s at least) after a suspicious look', async () => {
+    const f = await atTenPercent();
+    const now = f.time.now;
+    lookAgainSoon(f.w, 'unreadable');
+    expect(f.w.state.looks.soonAt).toBe(now + 10 * SECOND);
+    lookAgainSoon(f.w, 'suspicious');
+    expect(f.w.state.looks.soonAt).toBe(now + 15 * SECOND);
+    const fast = await watchOn({
+      request: { analysis: { ...f.w.request.analysis!, intervalMs: 20 * SECOND } },
+    });
+    lookAgainSoon(fast.w, 'suspicious');
+    expect(fast.w.state.looks.soonAt).toBe(fast.time.now + 10 * SECOND);
+  });
+});
+
+describe('when looks happen', () => {
+  it('only while the canary takes production traffic and nothing is decided', async () => {
+    const f = await watchOn();
+    await f.seeAt(1);
+    expect(analysing(f.w)).toBe(false); // no production traffic yet
+    const g = await atTenPercent();
+    expect(analysing(g.w)).toBe(true);
+    g.w.state.steering.rollbackPending = true;
+    expect(analysing(g.w)).toBe(false);
+    const h = await atTenPercent();
+    h.w.state.steering.decision = { decidedBy: 'cancelled', reason: 'x', at: h.time.now };
+    expect(analysing(h.w)).toBe(false);
+    const none = await watchOn({ request: { analysis: undefined } });
+    await none.seeAt(1.5);
+    expect(analysing(none.w)).toBe(false);
+  });
+
+  it('without a poll only when the poll is not due yet and no hook waits', async () => {
+    const f = await atTenPercent();
+    f.time.now = START + 2.5 * MINUTE;
+    f.w.state.calls.pollDueAt = START + 3 * MINUTE;
+    expect(lookWithoutPolling(f.w)).toBe(true);
+    f.w.state.calls.pollDueAt = START + 2.5 * MINUTE;
+    expect(lookWithoutPolling(f.w)).toBe(false);
+    // The snapshot in hand shows a hook waiting: the next poll answers it first.
+    const g = await watchOn();
+    await g.seeAt(1.5);
+    g.w.state.seen.weight = 10;
+    g.w.state.looks.gridAt = g.time.now;
+    g.w.state.calls.pollDueAt = g.time.now + MINUTE;
+    expect(lookWithoutPolling(g.w)).toBe(false);
+  });
+});
+
+describe('isSuspicious', () => {
+  const traffic = { canaryRequests: 0, baselineRequests: 0, canaryPeriods: 0, baselinePeriods: 0 };
+  const judgement = (
+    result: AnalysisResult,
+    canaryPeriods: PeriodSpec[] = [{ requests: 300 }],
+  ) => ({
+    result,
+    start: 0,
+    end: 0,
+    canary: windowOf(canaryPeriods),
+    baseline: windowOf([{ requests: 3000, target5xx: 6 }]),
+  });
+
+  it('flags evidence that is not significant yet, or a last period that is worse', () => {
+    const base = { reasons: [], metrics: [], traffic };
+    expect(isSuspicious(judgement({ verdict: 'pass', ...base }), 0.25)).toBe(false);
+    expect(
+      isSuspicious(
+        judgement({ verdict: 'inconclusive', cause: 'insufficient-evidence', ...base }),
+        0.25,
+      ),
+    ).toBe(true);
+    expect(
+      isSuspicious(
+        judgement({ verdict: 'inconclusive', cause: 'too-few-requests', ...base }),
+        0.25,
+      ),
+    ).toBe(false);
+    expect(
+      isSuspicious(
+        judgement({ verdict: 'pass', ...base }, [
+          { requests: 300 },
+          { requests: 300, target5xx: 5 },
+        ]),
+        0.25,
+      ),
+    ).toBe(true);
+  });
+});
