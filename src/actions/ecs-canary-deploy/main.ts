@@ -21,7 +21,7 @@ import { type Runner, createRunner } from '../../runner/runner.ts';
 import { ACTION, clientOptions } from './clients.ts';
 import { OUTPUTS, parseInputs } from './inputs.ts';
 import {
-  describeEvent,
+  eventDescriber,
   failureMessage,
   rollbackLine,
   summarize,
@@ -46,6 +46,7 @@ async function main(step: Step): Promise<void> {
   const where = `service ${config.deploy.service} in cluster ${config.deploy.cluster} (${config.region})`;
 
   runner.info(`Checking ${where} before changing anything`);
+  const describe = eventDescriber();
   const result = await deployService(
     { ...config.deploy, taskDefinition },
     {
@@ -58,13 +59,19 @@ async function main(step: Step): Promise<void> {
       clock: systemClock,
       sleep,
       signal: step.signal,
-      onEvent: (event) => onEvent(step, event, config.deploy.strategy.kind, where),
+      onEvent: (event) => onEvent(step, event, describe, config.deploy.strategy.kind, where),
     },
   );
   finish(step, result, where);
 }
 
-function onEvent(step: Step, event: RunEvent, strategy: string, where: string): void {
+function onEvent(
+  step: Step,
+  event: RunEvent,
+  describe: ReturnType<typeof eventDescriber>,
+  strategy: string,
+  where: string,
+): void {
   const { runner } = step;
   const lines: string[] = [];
   if (event.type === 'plan') {
@@ -80,7 +87,7 @@ function onEvent(step: Step, event: RunEvent, strategy: string, where: string): 
       runner.saveState('service-deployment-arn', event.serviceDeploymentArn);
       step.setOutput('service-deployment-arn', event.serviceDeploymentArn);
     }
-    const line = describeEvent(event);
+    const line = describe(event);
     if (line !== undefined) lines.push(line);
   }
   for (const line of lines) runner.info(line);

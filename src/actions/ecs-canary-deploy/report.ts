@@ -4,6 +4,7 @@ import type { DeployEvent, DeployResult, UnfinishedRollback } from '../../ecs/de
 import type { PreparedTaskDefinition } from '../../ecs/task-definition/prepare.ts';
 import { formatDuration } from '../../lib/durations.ts';
 import type { Summary } from '../../runner/summary.ts';
+import { analysisLines } from './analysis-lines.ts';
 
 export function taskDefinitionRecord(prepared: PreparedTaskDefinition) {
   return {
@@ -21,7 +22,22 @@ export function taskDefinitionLines(prepared: PreparedTaskDefinition): string[] 
     : [`Reusing ${prepared.arn}: an equal revision is already registered`];
 }
 
-export function describeEvent(event: DeployEvent): string | undefined {
+/**
+ * The engine's events as log text. Stateful: a hook answered on the analysis printed just before
+ * it says so instead of repeating that analysis's reasoning.
+ */
+export function eventDescriber(): (event: DeployEvent) => string | undefined {
+  let lastAnalysisReason: string | undefined;
+  return (event) => {
+    if (event.type === 'hook' && event.reason === lastAnalysisReason) {
+      return `Hook at ${event.stage}: ${event.action}${event.until ? ` until ${event.until}` : ''} (the analysis above)`;
+    }
+    lastAnalysisReason = event.type === 'analysis' ? event.analysis.decision.reason : undefined;
+    return describeEvent(event);
+  };
+}
+
+function describeEvent(event: DeployEvent): string | undefined {
   switch (event.type) {
     case 'busy':
       return `Another deployment is in flight: ${event.serviceDeploymentArn} (${event.taskDefinition ?? 'another task definition'}, ${event.status}); ${event.action === 'wait' ? 'waiting for it' : 'failing (on-busy: fail)'}`;
@@ -37,10 +53,8 @@ export function describeEvent(event: DeployEvent): string | undefined {
       return `Monitors: ${event.triggeredAlarms.length > 0 ? `alarms in ALARM: ${event.triggeredAlarms.join(', ')}` : 'no alarm triggered'}${event.circuitBreaker?.status ? `; circuit breaker ${event.circuitBreaker.status}${event.circuitBreaker.failureCount === undefined ? '' : ` (${event.circuitBreaker.failureCount} failed tasks)`}` : ''}`;
     case 'smoke-check':
       return `Smoke check ${event.ok ? 'passed' : 'failed'}: ${event.detail}`;
-    case 'analysis': {
-      const a = event.analysis;
-      return `Analysis (${a.kind}${a.stage ? ` at ${a.stage}` : ''}, canary at ${percent(a.productionWeight)}): ${a.verdict}${a.cause ? ` (${a.cause})` : ''}; ${a.traffic.canaryRequests} canary / ${a.traffic.baselineRequests} baseline requests; ${a.decision.action}: ${a.decision.reason}`;
-    }
+    case 'analysis':
+      return analysisLines(event.analysis).join('\n');
     case 'hook':
       return `Hook at ${event.stage}: ${event.action}${event.until ? ` until ${event.until}` : ''}: ${event.reason}`;
     case 'rollback':
