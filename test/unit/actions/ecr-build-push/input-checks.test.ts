@@ -376,6 +376,6 @@ describe('durations have a maximum', () => {
     refused({ timeout: '2h', 'request-timeout': '1h1s' }, 'request-timeout', /the 1h it accepts/);
     refused({ 'scan-timeout': '24h0.5s' }, 'scan-timeout', /the 24h it accepts/);
     refused({ 'scan-poll-interval': '601s' }, 'scan-poll-interval', /the 10m it accepts/);
-    refused({ 'scan-timeout': `${'9'.repeat(400)}` }, 'scan-timeout', /the 24h it accepts/);
+    refused({ 'scan-timeout': '9'.repeat(30) }, 'scan-timeout', /the 24h it accepts/);
   });
 });
