@@ -78,7 +78,10 @@ export type EcrBuildPushConfig = BuildAndPushOptions & {
   timeoutMs: number;
 };
 
-const ECR_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
+// ECR's registry hosts: <account>.dkr.ecr[-fips].<region>.<DNS suffix of the region's partition>
+// (the suffixes of the bundled SDK's partitions: aws, aws-cn, aws-eusc, aws-iso*, aws-us-gov).
+const ECR_HOST =
+  /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.(?:amazonaws\.com(?:\.cn)?|amazonaws\.eu|c2s\.ic\.gov|sc2s\.sgov\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$/;
 const SOURCE_IMAGE = /^(?:([^/]+[.:][^/]+)\/)?([^@]+)@(sha256:[a-f0-9]{64})$/;
 
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;

@@ -315,6 +315,23 @@ describe('context and file', () => {
   });
 });
 
+describe('source-image', () => {
+  it("reads the account and region of an ECR host in any partition's DNS suffix", () => {
+    for (const [host, region] of [
+      ['111122223333.dkr.ecr.cn-north-1.amazonaws.com.cn', 'cn-north-1'],
+      ['111122223333.dkr.ecr.us-iso-east-1.c2s.ic.gov', 'us-iso-east-1'],
+      ['111122223333.dkr.ecr-fips.us-gov-west-1.amazonaws.com', 'us-gov-west-1'],
+    ]) {
+      const config = parse({ mode: 'promote', 'source-image': `${host}/staging/web@${DIGEST}` });
+      expect(config.mode === 'promote' && config.source).toMatchObject({
+        host,
+        registryId: '111122223333',
+        region,
+      });
+    }
+  });
+});
+
 describe('regions and tags name their input', () => {
   it('refuses a bad source-region, and a source-image host whose region is none', () => {
     const source = { mode: 'promote', 'source-image': `staging/web@${DIGEST}` };
