@@ -158,3 +158,32 @@ export function checkAttestation(input: 'provenance' | 'sbom', value: string): s
   }
   return value;
 }
+
+// The operating systems and architectures the builders' platform parser (containerd's
+// platforms.Parse, in BuildKit and buildah) knows, with the aliases it normalizes.
+const KNOWN_OS = new Set(
+  'aix android darwin dragonfly freebsd hurd illumos ios js linux macos nacl netbsd openbsd plan9 solaris windows zos'.split(
+    ' ',
+  ),
+);
+const KNOWN_ARCH = new Set(
+  '386 amd64 amd64p32 arm armbe arm64 arm64be ppc64 ppc64le loong64 mips mipsle mips64 mips64le mips64p32 mips64p32le ppc riscv riscv64 s390 s390x sparc sparc64 wasm i386 x86_64 aarch64 armhf armel'.split(
+    ' ',
+  ),
+);
+
+/** `os/arch[/variant]` whose os and arch the builders know; else a line naming the input. */
+export function checkPlatform(input: string, platform: string): string {
+  const [os = '', arch = ''] = platform.split('/');
+  const problem = !KNOWN_OS.has(os)
+    ? `operating system ${shown(os, 30)}`
+    : !KNOWN_ARCH.has(arch)
+      ? `architecture ${shown(arch, 30)}`
+      : undefined;
+  if (problem !== undefined) {
+    throw new UserError(
+      `Input '${input}' has ${shown(platform)}, whose ${problem} the builders do not know: use os/arch[/variant] such as linux/amd64, linux/arm64 or linux/arm/v7.`,
+    );
+  }
+  return platform;
+}

@@ -18,6 +18,7 @@ import type { RetryPolicy } from '../../lib/retry.ts';
 import {
   checkAttestation,
   checkKmsKey,
+  checkPlatform,
   isInside,
   realPath,
   refuseImageReference,
@@ -287,6 +288,7 @@ function parseBuild(
       `Input 'platforms' has ${shown(badPlatform)}: use os/arch[/variant], e.g. linux/amd64,linux/arm64.`,
     );
   }
+  for (const platform of platforms) checkPlatform('platforms', platform);
   const provenance = checkAttestation('provenance', v.provenance);
   if (builder === 'buildah' && provenance !== undefined) {
     throw new UserError(

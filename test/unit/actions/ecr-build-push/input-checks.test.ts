@@ -315,6 +315,22 @@ describe('context and file', () => {
   });
 });
 
+describe('platforms', () => {
+  it('accepts the platforms and aliases the builders know', () => {
+    const platforms =
+      'linux/amd64,linux/arm64,linux/arm/v7,linux/arm64/v8,linux/x86_64,linux/aarch64,linux/386,linux/ppc64le,linux/s390x,linux/riscv64,windows/amd64,linux/amd64/v3';
+    expect(build({ platforms }).platforms).toEqual(platforms.split(','));
+  });
+
+  it('refuses an operating system or architecture they do not know', () => {
+    expect(refused({ platforms: 'linux/amd64,linux/amd65' }, 'platforms')).toBe(
+      "Input 'platforms' has 'linux/amd65', whose architecture 'amd65' the builders do not know: use os/arch[/variant] such as linux/amd64, linux/arm64 or linux/arm/v7.",
+    );
+    refused({ platforms: 'lnux/amd64' }, 'platforms', /whose operating system 'lnux'/);
+    refused({ platforms: 'linux' }, 'platforms', /use os\/arch\[\/variant\]/);
+  });
+});
+
 describe('source-image', () => {
   it("reads the account and region of an ECR host in any partition's DNS suffix", () => {
     for (const [host, region] of [
