@@ -591,7 +591,7 @@ describe('ecr-build-push refuses, in one line and before any build or push', () 
     [
       'a tag outside the registry grammar',
       { tags: 'release/1' },
-      /^Tag 'release\/1' is not a valid image tag: use up to 128 letters, digits, '_', '.' or '-', not starting with '.' or '-'\.$/,
+      /^Input 'tags' has 'release\/1', which is not a valid image tag: use up to 128 letters, digits, '_', '.' or '-', not starting with '.' or '-'\.$/,
     ],
     [
       'an unknown severity',

@@ -1,6 +1,6 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { resolveRegion } from '../../aws/region.ts';
 import type {
   BuildAndPushOptions,
@@ -11,10 +11,20 @@ import { BUILDERS, type BuilderName } from '../../ecr/builder.ts';
 import { REPOSITORY_NAME, TAG } from '../../ecr/references.ts';
 import { type Severity, isSeverity } from '../../ecr/scan.ts';
 import { type InputRegistry, readInputs } from '../../lib/action-io.ts';
-import { parseDuration, parseTimeouts } from '../../lib/durations.ts';
+import { formatDuration, parseDuration, parseTimeouts } from '../../lib/durations.ts';
 import { UserError } from '../../lib/errors.ts';
 import { parseBoolean, parseInteger, parseList } from '../../lib/parse.ts';
 import type { RetryPolicy } from '../../lib/retry.ts';
+import {
+  checkAttestation,
+  checkKmsKey,
+  checkPlatform,
+  isInside,
+  realPath,
+  refuseImageReference,
+  shown,
+} from './checks.ts';
+import { dockerfileStages } from './dockerfile-stages.ts';
 import { renderTags } from './tags.ts';
 
 export const INPUTS = {
@@ -69,17 +79,48 @@ export type EcrBuildPushConfig = BuildAndPushOptions & {
   timeoutMs: number;
 };
 
-const ECR_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
+// ECR's registry hosts: <account>.dkr.ecr[-fips].<region>.<DNS suffix of the region's partition>
+// (the suffixes of the bundled SDK's partitions: aws, aws-cn, aws-eusc, aws-iso*, aws-us-gov).
+const ECR_HOST =
+  /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.(?:amazonaws\.com(?:\.cn)?|amazonaws\.eu|c2s\.ic\.gov|sc2s\.sgov\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$/;
 const SOURCE_IMAGE = /^(?:([^/]+[.:][^/]+)\/)?([^@]+)@(sha256:[a-f0-9]{64})$/;
 
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 const SECRET_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 const ARG_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+/** BuildKit's stage names (`FROM … AS name`, compared without case); buildah also takes a position. */
+const STAGE_NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+/** Dockerfiles larger than this are not read for their stages (the builder still checks). */
+const MAX_DOCKERFILE_BYTES = 1024 * 1024;
 
-function checkRepositoryName(input: string, name: string): string {
+const HOUR = 3_600_000;
+/**
+ * The documented maximum of each duration input (action.yml says the same, and the registry's
+ * `max` once inputs have kinds): never near Node's timer limit, where a delay fires after 1 ms.
+ */
+export const DURATION_MAXIMA = {
+  timeout: 168 * HOUR,
+  'request-timeout': HOUR,
+  'scan-timeout': 24 * HOUR,
+  'scan-poll-interval': HOUR / 6,
+} as const;
+
+function checkMaximum(input: keyof typeof DURATION_MAXIMA, text: string, ms: number): number {
+  const max = DURATION_MAXIMA[input];
+  if (!(ms <= max)) {
+    throw new UserError(
+      `Input '${input}' is ${shown(text)}, longer than the ${formatDuration(max)} it accepts: give ${formatDuration(max)} or less.`,
+    );
+  }
+  return ms;
+}
+
+/** A repository name; `region` (the target's) makes a full registry URI's refusal say what to give. */
+function checkRepositoryName(input: string, name: string, region?: string): string {
+  if (region !== undefined) refuseImageReference(input, name, region);
   if (name.length < 2 || name.length > 256 || !REPOSITORY_NAME.test(name)) {
     throw new UserError(
-      `Input '${input}' is '${name}', which is not an ECR repository name: use lower-case letters, digits and '.', '_', '-' separated path parts, e.g. team/web.`,
+      `Input '${input}' is ${shown(name)}, which is not an ECR repository name: use 2 to 256 lower-case letters, digits and '.', '_', '-' separated path parts, e.g. team/web.`,
     );
   }
   return name;
@@ -88,9 +129,26 @@ function checkRepositoryName(input: string, name: string): string {
 function checkRegistryIds(input: string, ids: readonly string[]): string[] {
   const bad = ids.find((id) => !/^\d{12}$/.test(id));
   if (bad !== undefined) {
-    throw new UserError(`Input '${input}' has '${bad}', which is not a 12-digit AWS account id.`);
+    throw new UserError(
+      `Input '${input}' has ${shown(bad)}, which is not a 12-digit AWS account id: give account ids like 123456789012.`,
+    );
   }
   return [...new Set(ids)];
+}
+
+/**
+ * A region given by an input other than aws-region (`what`: how the input gives it), refused in a
+ * line that names that input.
+ */
+function checkRegion(input: string, what: string, value: string, fix: string): string {
+  try {
+    return resolveRegion(value, {});
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    throw new UserError(
+      `Input '${input}' ${what} ${shown(value, 40)}, which is not an AWS region: ${fix}.`,
+    );
+  }
 }
 
 /** `NAME=value` lines (values may hold '=' and commas); blank lines dropped. */
@@ -102,7 +160,7 @@ function parsePairs(input: string, text: string, name: RegExp, what: string): [s
     const key = eq === -1 ? line.trim() : line.slice(0, eq).trim();
     if (eq === -1 || !name.test(key)) {
       throw new UserError(
-        `Input '${input}' has a line that is not ${what}=value${eq === -1 ? '' : ` ('${key}' is not a valid ${what})`}: give one ${what}=value per line.`,
+        `Input '${input}' has a line that is not ${what}=value${eq === -1 ? '' : ` (${shown(key, 40)} is not a valid ${what})`}: give one ${what}=value per line.`,
       );
     }
     pairs.push([key, line.slice(eq + 1)]);
@@ -117,7 +175,7 @@ export function parseInputs(
 ): EcrBuildPushConfig {
   const { values: v } = readInputs(INPUTS, read);
   const region = resolveRegion(v['aws-region'], env);
-  const repository = checkRepositoryName('repository', v.repository);
+  const repository = checkRepositoryName('repository', v.repository, region);
   const registryId = v['registry-id']
     ? checkRegistryIds('registry-id', [v['registry-id']])[0]
     : undefined;
@@ -129,7 +187,9 @@ export function parseInputs(
   }
   const loginRegistryIds = registryId ? [...new Set([registryId, ...extra])] : [];
   if (loginRegistryIds.length > 10) {
-    throw new UserError('ECR logs in to at most 10 registries at once: list fewer registry-ids.');
+    throw new UserError(
+      `Input 'registry-ids' makes ${loginRegistryIds.length} registries with registry-id, and ECR logs in to at most 10 at once: list fewer registry-ids.`,
+    );
   }
 
   const rendered = renderTags(parseList(v.tags), {
@@ -137,32 +197,48 @@ export function parseInputs(
     ref: env.GITHUB_REF,
     runNumber: env.GITHUB_RUN_NUMBER,
   });
+  // Each maximum first, then how the two relate.
+  checkMaximum('timeout', v.timeout, parseDuration('timeout', v.timeout));
+  checkMaximum(
+    'request-timeout',
+    v['request-timeout'],
+    parseDuration('request-timeout', v['request-timeout']),
+  );
   const { requestTimeoutMs, timeoutMs } = parseTimeouts(v);
 
   const failOnText = v['fail-on-severity'].toUpperCase();
   if (failOnText !== '' && !isSeverity(failOnText)) {
     throw new UserError(
-      `Input 'fail-on-severity' is '${v['fail-on-severity']}': use critical, high, medium, low, informational or undefined.`,
+      `Input 'fail-on-severity' is ${shown(v['fail-on-severity'])}: use critical, high, medium, low, informational or undefined.`,
     );
   }
   const failOn = failOnText === '' ? undefined : (failOnText as Severity);
   // A threshold needs the scan's result: it implies waiting for it.
   const waitForScan = parseBoolean('wait-for-scan', v['wait-for-scan']) || failOn !== undefined;
-  const scanTimeoutMs = parseDuration('scan-timeout', v['scan-timeout']);
-  const pollIntervalMs = parseDuration('scan-poll-interval', v['scan-poll-interval']);
+  const scanTimeoutMs = checkMaximum(
+    'scan-timeout',
+    v['scan-timeout'],
+    parseDuration('scan-timeout', v['scan-timeout']),
+  );
+  const pollIntervalMs = checkMaximum(
+    'scan-poll-interval',
+    v['scan-poll-interval'],
+    parseDuration('scan-poll-interval', v['scan-poll-interval']),
+  );
   if (pollIntervalMs < 100 || pollIntervalMs > scanTimeoutMs) {
     throw new UserError(
-      `Inputs 'scan-poll-interval' (${v['scan-poll-interval']}) and 'scan-timeout' (${v['scan-timeout']}) must satisfy 100ms <= scan-poll-interval <= scan-timeout.`,
+      `Inputs 'scan-poll-interval' (${shown(v['scan-poll-interval'], 20)}) and 'scan-timeout' (${shown(v['scan-timeout'], 20)}) must satisfy 100ms <= scan-poll-interval <= scan-timeout.`,
     );
   }
+  const kmsKey = v['kms-key'] ? checkKmsKey('kms-key', v['kms-key'], region) : undefined;
 
   let mode: { mode: 'build'; build: BuildOptions } | { mode: 'promote'; source: PromotionSource };
   if (v.mode === 'build') {
-    mode = { mode: 'build', build: parseBuild(v, env, rendered.tags) };
+    mode = { mode: 'build', build: parseBuild(v, env, rendered.tags, region) };
   } else if (v.mode === 'promote') {
     mode = { mode: 'promote', source: parseSource(v, region) };
   } else {
-    throw new UserError(`Input 'mode' is '${v.mode}': use build or promote.`);
+    throw new UserError(`Input 'mode' is ${shown(v.mode)}: use build or promote.`);
   }
 
   return {
@@ -174,7 +250,7 @@ export function parseInputs(
     tags: rendered.tags,
     skippedTags: rendered.skipped,
     createRepository: parseBoolean('create-repository', v['create-repository']),
-    kmsKey: v['kms-key'] || undefined,
+    kmsKey,
     untaggedExpiryDays: parseInteger('untagged-expiry-days', v['untagged-expiry-days'], 1, 3650),
     scan: waitForScan ? { timeoutMs: scanTimeoutMs, pollIntervalMs, failOn } : undefined,
     retry: {
@@ -191,49 +267,45 @@ export function parseInputs(
 
 type Values = ReturnType<typeof readInputs<typeof INPUTS>>['values'];
 
-function parseBuild(v: Values, env: NodeJS.ProcessEnv, tags: readonly string[]): BuildOptions {
+function parseBuild(
+  v: Values,
+  env: NodeJS.ProcessEnv,
+  tags: readonly string[],
+  region: string,
+): BuildOptions {
   if (!(BUILDERS as readonly string[]).includes(v.builder)) {
-    throw new UserError(`Input 'builder' is '${v.builder}': use docker (buildx) or buildah.`);
+    throw new UserError(`Input 'builder' is ${shown(v.builder)}: use docker (buildx) or buildah.`);
   }
   const builder = v.builder as BuilderName;
 
-  const workspace = env.GITHUB_WORKSPACE || process.cwd();
-  const context = resolve(workspace, v.context);
-  if (!existsSync(context) || !statSync(context).isDirectory()) {
-    throw new UserError(
-      `Input 'context' is '${v.context}', which is not a directory in the workspace: check out the code first, or fix the path.`,
-    );
-  }
-  const file = v.file
-    ? isAbsolute(v.file)
-      ? v.file
-      : resolve(workspace, v.file)
-    : defaultFile(context);
-  if (!existsSync(file) || !statSync(file).isFile()) {
-    throw new UserError(
-      v.file
-        ? `Input 'file' is '${v.file}', but there is no such file: fix the path (relative to the workspace).`
-        : `No Dockerfile or Containerfile in the build context ${v.context}: add one, or set the 'file' input.`,
-    );
-  }
+  const { context, file } = parsePaths(v, env.GITHUB_WORKSPACE || process.cwd());
+  const target = v.target ? checkTarget(v.target, builder, file) : undefined;
 
   const platforms = parseList(v.platforms);
   const badPlatform = platforms.find((p) => !PLATFORM.test(p));
   if (badPlatform !== undefined) {
     throw new UserError(
-      `Input 'platforms' has '${badPlatform}': use os/arch[/variant], e.g. linux/amd64,linux/arm64.`,
+      `Input 'platforms' has ${shown(badPlatform)}: use os/arch[/variant], e.g. linux/amd64,linux/arm64.`,
     );
   }
-  if (builder === 'buildah' && v.provenance) {
+  for (const platform of platforms) checkPlatform('platforms', platform);
+  const provenance = checkAttestation('provenance', v.provenance);
+  if (builder === 'buildah' && provenance !== undefined) {
     throw new UserError(
       "Input 'provenance' needs builder: docker; buildah makes no provenance attestations.",
+    );
+  }
+  const sbom = checkAttestation('sbom', v.sbom);
+  if (builder === 'buildah' && sbom !== undefined) {
+    throw new UserError(
+      "Input 'sbom' needs builder: docker; buildah makes no SBOM attestations (its --sbom writes files this action does not ask for): use builder: docker, or leave sbom out.",
     );
   }
 
   const cache = parseBoolean('cache', v.cache);
   if (cache && !TAG.test(v['cache-tag'])) {
     throw new UserError(
-      `Input 'cache-tag' is '${v['cache-tag']}', which is not a valid image tag.`,
+      `Input 'cache-tag' is ${shown(v['cache-tag'])}, which is not a valid image tag: use up to 128 letters, digits, '_', '.' or '-', not starting with '.' or '-'.`,
     );
   }
   if (cache && tags.includes(v['cache-tag'])) {
@@ -248,24 +320,96 @@ function parseBuild(v: Values, env: NodeJS.ProcessEnv, tags: readonly string[]):
     file,
     buildArgs: parsePairs('build-args', v['build-args'], ARG_NAME, 'NAME'),
     secrets: parsePairs('secrets', v.secrets, SECRET_ID, 'id'),
-    target: v.target || undefined,
+    target,
     platforms,
     labels: parsePairs('labels', v.labels, /^[^\s=]+$/, 'key'),
-    provenance: v.provenance || undefined,
-    sbom: v.sbom || undefined,
+    provenance,
+    sbom,
     cacheTag: cache && builder === 'docker' ? v['cache-tag'] : undefined,
-    cacheRepository:
-      cache && builder === 'buildah'
-        ? v['cache-repository']
-          ? checkRepositoryName('cache-repository', v['cache-repository'])
-          : `${v.repository}-cache`
-        : undefined,
+    cacheRepository: cache && builder === 'buildah' ? cacheRepository(v, region) : undefined,
     revision: env.GITHUB_SHA || undefined,
     sourceUrl:
       env.GITHUB_REPOSITORY && env.GITHUB_SERVER_URL
         ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}`
         : undefined,
   };
+}
+
+function cacheRepository(v: Values, region: string): string {
+  if (v['cache-repository']) {
+    return checkRepositoryName('cache-repository', v['cache-repository'], region);
+  }
+  const name = `${v.repository}-cache`;
+  if (name.length > 256) {
+    throw new UserError(
+      `Input 'repository' is ${v.repository.length} characters, too long for the build cache's repository <repository>-cache (at most 256): set 'cache-repository', or cache: false.`,
+    );
+  }
+  return name;
+}
+
+/**
+ * The build context and the Dockerfile: both must exist and be in the workspace, also once every
+ * symlink on the way is followed (a link out of the workspace is refused like `../`).
+ */
+function parsePaths(v: Values, workspace: string): { context: string; file: string } {
+  const root = realPath(resolve(workspace));
+  const context = resolve(workspace, v.context);
+  if (!existsSync(context) || !statSync(context).isDirectory()) {
+    throw new UserError(
+      `Input 'context' is ${shown(v.context)}, which is not a directory in the workspace: check out the code first, or fix the path.`,
+    );
+  }
+  if (!isInside(root, realPath(context))) {
+    throw new UserError(
+      `Input 'context' is ${shown(v.context)}, which ${realPath(context) === context ? 'is' : 'resolves through a symlink to'} a directory outside the workspace: give a directory inside the workspace (${shown(root, 60)}).`,
+    );
+  }
+
+  const file = v.file ? resolve(workspace, v.file) : defaultFile(context);
+  if (!existsSync(file) || !statSync(file).isFile()) {
+    throw new UserError(
+      v.file
+        ? `Input 'file' is ${shown(v.file)}, but there is no such file: fix the path (relative to the workspace).`
+        : `Input 'context' is ${shown(v.context)}, which has no Dockerfile or Containerfile: add one, or set the 'file' input.`,
+    );
+  }
+  if (!isInside(root, realPath(file))) {
+    const how = realPath(file) === file ? 'is' : 'resolves through a symlink to';
+    throw new UserError(
+      v.file
+        ? `Input 'file' is ${shown(v.file)}, which ${how} a file outside the workspace: give a Dockerfile inside the workspace (${shown(root, 60)}).`
+        : `Input 'context' is ${shown(v.context)}, whose Dockerfile ${how} a file outside the workspace: replace the link with the file, or set the 'file' input.`,
+    );
+  }
+  return { context, file };
+}
+
+/**
+ * A build stage name (BuildKit: a letter, then letters, digits, '_', '.', '-'; buildah also takes
+ * a stage's position) the Dockerfile declares. A file whose stages cannot be read is left to the
+ * builder.
+ */
+function checkTarget(target: string, builder: BuilderName, file: string): string {
+  const position = builder === 'buildah' && /^\d{1,4}$/.test(target);
+  if (!STAGE_NAME.test(target) && !position) {
+    throw new UserError(
+      `Input 'target' is ${shown(target)}, which is not a build stage name: use the name after AS in a FROM line (a letter, then letters, digits, '_', '.' or '-')${builder === 'buildah' ? ", or the stage's position (0 is the first)" : ''}.`,
+    );
+  }
+  if (statSync(file).size > MAX_DOCKERFILE_BYTES) return target;
+  const stages = dockerfileStages(readFileSync(file, 'utf8'));
+  if (stages === undefined) return target;
+  const found = position
+    ? Number(target) < stages.count
+    : stages.names.includes(target.toLowerCase());
+  if (!found) {
+    const names = stages.names.length > 0 ? stages.names.join(', ') : 'none';
+    throw new UserError(
+      `Input 'target' is ${shown(target)}, but the Dockerfile has no such stage (named stages: ${shown(names, 100).slice(1, -1)}): give one of its stage names, or leave target out to build the last stage.`,
+    );
+  }
+  return target;
 }
 
 /**
@@ -281,7 +425,7 @@ function parseSource(v: Values, region: string): PromotionSource {
   const match = SOURCE_IMAGE.exec(v['source-image']);
   if (!match) {
     throw new UserError(
-      `Input 'source-image' is '${v['source-image']}': use [registry/]repository@sha256:<64 hex digits>, e.g. the 'image' output of the build step; promotion goes by digest, never by tag.`,
+      `Input 'source-image' is ${shown(v['source-image'], 120)}: use [registry/]repository@sha256:<64 hex digits>, e.g. the 'image' output of the build step; promotion goes by digest, never by tag.`,
     );
   }
   const [, host, repositoryName, digest] = match as unknown as [
@@ -292,12 +436,25 @@ function parseSource(v: Values, region: string): PromotionSource {
   ];
   const repository = checkRepositoryName('source-image', repositoryName);
   const ecrHost = host === undefined ? null : ECR_HOST.exec(host);
+  const hostRegion = ecrHost
+    ? checkRegion(
+        'source-image',
+        'names the region',
+        ecrHost[2]!,
+        'fix the registry host, or copy the image output of the build step',
+      )
+    : undefined;
   const sourceRegion = v['source-region']
-    ? resolveRegion(v['source-region'], {})
-    : (ecrHost?.[2] ?? region);
-  if (ecrHost && v['source-region'] && ecrHost[2] !== sourceRegion) {
+    ? checkRegion(
+        'source-region',
+        'is',
+        v['source-region'],
+        "use one like us-east-1, or leave it out to use the source-image host's region or aws-region",
+      )
+    : (hostRegion ?? region);
+  if (hostRegion && v['source-region'] && hostRegion !== sourceRegion) {
     throw new UserError(
-      `Input 'source-region' is ${sourceRegion}, but source-image names a registry in ${ecrHost[2]}: leave source-region out.`,
+      `Input 'source-region' is ${sourceRegion}, but source-image names a registry in ${hostRegion}: leave source-region out.`,
     );
   }
   return { host, repository, digest, registryId: ecrHost?.[1], region: sourceRegion };

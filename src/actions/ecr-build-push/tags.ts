@@ -3,6 +3,7 @@
 // build starts.
 import { TAG } from '../../ecr/references.ts';
 import { UserError } from '../../lib/errors.ts';
+import { shown } from './checks.ts';
 
 export interface TagContext {
   /** GITHUB_SHA: the full commit SHA. */
@@ -70,7 +71,7 @@ export function renderTags(templates: readonly string[], context: TagContext): R
     const tag = template.replace(VARIABLE, (_, name: string) => {
       if (!KNOWN.has(name)) {
         throw new UserError(
-          `Input 'tags' has '${template}' with the unknown variable {${name}}: use {sha}, {short-sha}, {branch}, {version}, {major}, {minor}, {patch} or {run-number}.`,
+          `Input 'tags' has ${shown(template)} with the unknown variable ${shown(`{${name}}`, 40).slice(1, -1)}: use {sha}, {short-sha}, {branch}, {version}, {major}, {minor}, {patch} or {run-number}.`,
         );
       }
       const value = values[name];
@@ -83,14 +84,19 @@ export function renderTags(templates: readonly string[], context: TagContext): R
     }
     if (!TAG.test(tag)) {
       throw new UserError(
-        `Tag '${tag}'${tag === template ? '' : ` (from '${template}')`} is not a valid image tag: use up to 128 letters, digits, '_', '.' or '-', not starting with '.' or '-'.`,
+        `Input 'tags' has ${shown(template)}, which ${tag === template ? 'is' : `makes ${shown(tag)},`} not a valid image tag: use up to 128 letters, digits, '_', '.' or '-', not starting with '.' or '-'.`,
       );
     }
     if (!tags.includes(tag)) tags.push(tag);
   }
   if (tags.length === 0) {
     throw new UserError(
-      `Input 'tags' gives no tag for this run (${skipped.map((s) => `${s.template} needs {${s.missing}}`).join(', ')}): add a template this run can fill, such as {sha}.`,
+      `Input 'tags' gives no tag for this run (${skipped
+        .slice(0, 5)
+        .map((s) => `${shown(s.template, 40).slice(1, -1)} needs {${s.missing}}`)
+        .join(
+          ', ',
+        )}${skipped.length > 5 ? ', …' : ''}): add a template this run can fill, such as {sha}.`,
     );
   }
   return { tags, skipped };

@@ -29,7 +29,7 @@ describe('renderTags', () => {
   it('refuses a tag outside the registry grammar, an unknown variable, or no tag at all', () => {
     const context = { sha: SHA, ref: 'refs/heads/main', runNumber: '1' };
     expect(() => renderTags(['-bad'], context)).toThrow(
-      "Tag '-bad' is not a valid image tag: use up to 128 letters, digits, '_', '.' or '-', not starting with '.' or '-'.",
+      "Input 'tags' has '-bad', which is not a valid image tag: use up to 128 letters, digits, '_', '.' or '-', not starting with '.' or '-'.",
     );
     expect(() => renderTags(['a'.repeat(129)], context)).toThrow(UserError);
     expect(() => renderTags(['x:y'], context)).toThrow(/not a valid image tag/);
