@@ -48,6 +48,16 @@ export async function readTaskDefinitionFile(workspace: string, path: string): P
       `Input 'task-definition' is relative to the workspace, which cannot be read (${oneLine(error)}): check out the repository first.`,
     );
   }
+  const outside = fail(
+    ', which is outside the workspace (after following links): give a file in the repository, relative to its root.',
+  );
+  // Outside as written (`../x`, `/etc/x`): refused whether or not it exists.
+  if (
+    !isInside(resolve(workspace), resolve(workspace, path)) &&
+    !isInside(root, resolve(root, path))
+  ) {
+    throw outside;
+  }
   let real: string;
   try {
     real = await realpath(resolve(root, path));
@@ -59,12 +69,7 @@ export async function readTaskDefinitionFile(workspace: string, path: string): P
         )
       : fail(`, which cannot be read (${code ?? oneLine(error)}).`);
   }
-  const inside = relative(root, real);
-  if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
-    throw fail(
-      ', which is outside the workspace (after following links): give a file in the repository, relative to its root.',
-    );
-  }
+  if (!isInside(root, real)) throw outside;
   const file = await open(real, 'r').catch((error: unknown) => {
     throw fail(
       `, which cannot be read (${(error as NodeJS.ErrnoException).code ?? oneLine(error)}).`,
@@ -92,4 +97,10 @@ export async function readTaskDefinitionFile(workspace: string, path: string): P
   } finally {
     await file.close();
   }
+}
+
+/** Whether `path` is strictly below `directory` (both absolute, already resolved). */
+function isInside(directory: string, path: string): boolean {
+  const inside = relative(directory, path);
+  return inside !== '' && inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside);
 }

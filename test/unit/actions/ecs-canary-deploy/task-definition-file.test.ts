@@ -80,6 +80,12 @@ describe('taskDefinitionOrigin', () => {
     ],
     ['a directory link out of the workspace', 'up/outside.json', /which is outside the workspace/],
     ['the workspace itself', '.', /which is outside the workspace/],
+    [
+      'a missing file above the workspace',
+      '../missing.json',
+      /^Input 'task-definition' names '\.\.\/missing\.json', which is outside the workspace/,
+    ],
+    ['a missing absolute path outside', '/nonexistent/web.json', /which is outside the workspace/],
     ['a directory', 'ecs', /^Input 'task-definition' names 'ecs', which is not a file/],
     [
       'a missing file',
