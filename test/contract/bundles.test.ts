@@ -11,12 +11,10 @@ const actions = readdirSync(join(root, 'src/actions')).filter((name) =>
 );
 
 /**
- * Size budgets. 1 MB is the suite's goal (bench/README.md); ecs-canary-deploy is over it: five
- * SDK clients (ECS, ELBv2, CloudWatch, Logs, and STS for role-to-assume), the SDK's default
- * credential chain (it uses whatever credentials the job has) and a YAML parser come to 1.15 MB
- * minified.
+ * Size budgets. 1 MB is the suite's goal (bench/README.md) and every action's index.js is under it
+ * (ecs-canary-deploy loads YAML, CloudWatch Logs and STS as chunks, only when a run needs them).
  */
-const BUDGET_BYTES: Record<string, number> = { 'ecs-canary-deploy': 1_200_000 };
+const BUDGET_BYTES: Record<string, number> = {};
 
 describe.each(actions)('dist/%s', (name) => {
   it('is an ES module bundle within its size budget', () => {

@@ -11,16 +11,18 @@ import type { Strategy } from '../../ecs/deploy/strategy.ts';
 import { type InputRegistry, readInputs } from '../../lib/action-io.ts';
 import { parseDuration } from '../../lib/durations.ts';
 import { UserError, oneLine } from '../../lib/errors.ts';
-import { parseBoolean, parseInteger, parseList } from '../../lib/parse.ts';
-import { checkRoleArn } from '../shared/identifier-inputs.ts';
+import { parseBoolean, parseInteger } from '../../lib/parse.ts';
 import {
   DEFAULT_AUDIENCE,
   WEB_IDENTITY_INPUTS,
   type WebIdentitySettings,
   parseWebIdentityInputs,
 } from '../shared/web-identity-inputs.ts';
+import { quote } from './echo.ts';
+import { checkAlarms, checkEcsTarget, checkRoleArn } from './identifiers.ts';
 import { parseOverrides } from './overrides/parse-overrides.ts';
 import { parseStrategy } from './parse-strategy.ts';
+import { parseSmokeUrl } from './smoke-url.ts';
 
 export const INPUTS = {
   'aws-region': {},
@@ -86,7 +88,21 @@ const MIN_ANALYSIS_INTERVAL_MS = 10_000;
 const MIN_POLL_INTERVAL_MS = 1_000;
 /** The longest PAUSE hook timeout ECS takes. */
 const MAX_HOOK_TIMEOUT_MINUTES = 20_160;
-const MAX_ALARMS = 10;
+const ON_INCONCLUSIVE: readonly string[] = ['continue', 'rollback', 'extend'];
+
+/**
+ * The longest value of each duration input (every one is below Node's timer limit of 2^31-1 ms,
+ * about 24.8 days, past which a timer fires at once). `timeout`: 5 days, the longest a job runs
+ * on a self-hosted runner. A wait between looks at ECS or at the metrics longer than these would
+ * leave a deployment unwatched for longer than any bake; a p95 latency limit above an hour is no
+ * limit (an ALB waits at most 4000 s for a target).
+ */
+export const MAX_DURATIONS = {
+  timeout: { ms: 120 * 3_600_000, text: '120h' },
+  'analysis-interval': { ms: 3_600_000, text: '1h' },
+  'poll-interval': { ms: 5 * 60_000, text: '5m' },
+  'max-p95-latency': { ms: 3_600_000, text: '1h' },
+} as const;
 
 /** Every input checked before any call to AWS; the first problem is thrown as a UserError. */
 export function parseInputs(
@@ -95,25 +111,13 @@ export function parseInputs(
 ): EcsCanaryDeployConfig {
   const { values: v } = readInputs(INPUTS, read);
   const region = resolveRegion(v['aws-region'], env);
-  const cluster = checkName('cluster', v.cluster);
-  const service = checkName('service', v.service);
+  const { cluster, service } = checkEcsTarget(v.cluster, v.service, region);
 
   const overrides = parseOverrides(v);
 
   const strategy = parseStrategy(v);
 
-  const alarms = parseList(v.alarms);
-  const badAlarm = alarms.find((name) => name.length > 255);
-  if (badAlarm !== undefined) {
-    throw new UserError(
-      `Input 'alarms' has a name of ${badAlarm.length} characters: CloudWatch alarm names have at most 255.`,
-    );
-  }
-  if (alarms.length > MAX_ALARMS) {
-    throw new UserError(
-      `Input 'alarms' lists ${alarms.length} alarms; ECS watches at most ${MAX_ALARMS} per service.`,
-    );
-  }
+  const alarms = checkAlarms(v.alarms);
 
   const smoke = smokeCheck(v['smoke-url'], v['smoke-expect-status'], strategy);
 
@@ -123,10 +127,15 @@ export function parseInputs(
     ...optional('maxP95LatencySeconds', v['max-p95-latency'], (t) => latency('max-p95-latency', t)),
     tolerance: number('tolerance', v.tolerance),
   };
+  if (!ON_INCONCLUSIVE.includes(v['on-inconclusive'])) {
+    throw new UserError(
+      `Input 'on-inconclusive' is ${quote(v['on-inconclusive'])}: use ${ON_INCONCLUSIVE.join(', ')}.`,
+    );
+  }
   const onInconclusive: InconclusivePolicyInput = {
     onInconclusive: v['on-inconclusive'] as OnInconclusive,
   };
-  const intervalMs = parseDuration('analysis-interval', v['analysis-interval']);
+  const intervalMs = boundedDuration('analysis-interval', v['analysis-interval']);
   // The analysis module's own checks, with its messages turned into ones that name the input.
   const analysis = {
     config: asInputError(() => validateAnalysisConfig(config)),
@@ -135,19 +144,19 @@ export function parseInputs(
   };
   if (analysis.intervalMs < MIN_ANALYSIS_INTERVAL_MS) {
     throw new UserError(
-      `Input 'analysis-interval' is '${v['analysis-interval']}': use 10s or more (ALB metrics come in 60 s periods).`,
+      `Input 'analysis-interval' is ${quote(v['analysis-interval'])}: use 10s or more (ALB metrics come in 60 s periods).`,
     );
   }
 
-  const pollIntervalMs = parseDuration('poll-interval', v['poll-interval']);
+  const pollIntervalMs = boundedDuration('poll-interval', v['poll-interval']);
   if (pollIntervalMs < MIN_POLL_INTERVAL_MS) {
-    throw new UserError(`Input 'poll-interval' is '${v['poll-interval']}': use 1s or more.`);
+    throw new UserError(`Input 'poll-interval' is ${quote(v['poll-interval'])}: use 1s or more.`);
   }
 
   const requestTimeoutMs = parseDuration('request-timeout', v['request-timeout']);
   if (requestTimeoutMs < 1_000 || requestTimeoutMs > 120_000) {
     throw new UserError(
-      `Input 'request-timeout' is '${v['request-timeout']}': use 1s to 2m (each AWS request attempt is abandoned and retried after it).`,
+      `Input 'request-timeout' is ${quote(v['request-timeout'])}: use 1s to 2m (each AWS request attempt is abandoned and retried after it).`,
     );
   }
 
@@ -159,23 +168,23 @@ export function parseInputs(
     hookTimeoutMinutes > MAX_HOOK_TIMEOUT_MINUTES
   ) {
     throw new UserError(
-      `Input 'hook-timeout' is '${v['hook-timeout']}': use whole minutes from 1m to ${MAX_HOOK_TIMEOUT_MINUTES}m (ECS rolls back on its own when a paused deployment is not answered in that time).`,
+      `Input 'hook-timeout' is ${quote(v['hook-timeout'])}: use whole minutes from 1m to ${MAX_HOOK_TIMEOUT_MINUTES}m (ECS rolls back on its own when a paused deployment is not answered in that time).`,
     );
   }
   if (hookTimeoutMs <= analysis.intervalMs * 2) {
     throw new UserError(
-      `Input 'hook-timeout' (${v['hook-timeout']}) must be more than twice 'analysis-interval' (${v['analysis-interval']}): a gate watches for one interval before it answers ECS.`,
+      `Input 'hook-timeout' (${v['hook-timeout'].trim()}) must be more than twice 'analysis-interval' (${v['analysis-interval'].trim()}): a gate watches for one interval before it answers ECS.`,
     );
   }
 
   if (v['on-busy'] !== 'wait' && v['on-busy'] !== 'fail') {
-    throw new UserError(`Input 'on-busy' is '${v['on-busy']}': use wait or fail.`);
+    throw new UserError(`Input 'on-busy' is ${quote(v['on-busy'])}: use wait or fail.`);
   }
 
-  const timeoutMs = parseDuration('timeout', v.timeout);
+  const timeoutMs = boundedDuration('timeout', v.timeout);
   if (timeoutMs < 60_000) {
     throw new UserError(
-      `Input 'timeout' is '${v.timeout}': use 1m or more (a deployment starts and health-checks new tasks first).`,
+      `Input 'timeout' is ${quote(v.timeout)}: use 1m or more (a deployment starts and health-checks new tasks first).`,
     );
   }
 
@@ -222,15 +231,14 @@ function roleToAssume(
   };
 }
 
-/** A cluster or service: a name, or an ARN (its last path segment is what ECS matches). */
-function checkName(input: string, text: string): string {
-  if (/^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:(cluster|service)\/[\w/-]+$/.test(text)) return text;
-  if (!/^[A-Za-z0-9_-]{1,255}$/.test(text)) {
-    throw new UserError(
-      `Input '${input}' is '${text}': use a name of up to 255 letters, digits, '-' and '_', or the ${input}'s ARN.`,
-    );
+/** A duration input within its maximum (MAX_DURATIONS); the minimum is checked by the caller. */
+function boundedDuration(input: keyof typeof MAX_DURATIONS, text: string): number {
+  const ms = parseDuration(input, text);
+  const max = MAX_DURATIONS[input];
+  if (!(ms <= max.ms)) {
+    throw new UserError(`Input '${input}' is ${quote(text)}: use at most ${max.text}.`);
   }
-  return text;
+  return ms;
 }
 
 function smokeCheck(
@@ -240,22 +248,7 @@ function smokeCheck(
 ): EcsCanaryDeployConfig['smoke'] {
   const expectStatus = parseInteger('smoke-expect-status', statusText, 100, 599);
   if (urlText === '') return undefined;
-  let url: URL;
-  try {
-    url = new URL(urlText);
-  } catch {
-    throw new UserError(
-      `Input 'smoke-url' is '${urlText}', which is not a URL: give the test listener's address, e.g. http://my-alb-123.eu-west-1.elb.amazonaws.com:8080/health.`,
-    );
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UserError(`Input 'smoke-url' is '${urlText}': use an http:// or https:// URL.`);
-  }
-  if (url.username || url.password) {
-    throw new UserError(
-      "Input 'smoke-url' carries a user name or password: the smoke check sends no credentials, leave them out.",
-    );
-  }
+  const url = parseSmokeUrl(urlText);
   if (strategy.kind === 'rolling') {
     throw new UserError(
       "Input 'smoke-url' needs a test listener, which rolling deployments do not have: use strategy canary, linear or blue-green, or leave smoke-url out.",
@@ -272,24 +265,27 @@ function optional<K extends string, T>(
   return text === '' ? {} : ({ [key]: parse(text) } as Record<K, T>);
 }
 
+/** A decimal number such as 0.25 (no sign, exponent or hex: the limits are checked after). */
 function number(input: string, text: string): number {
-  const value = Number(text);
-  if (text === '' || !Number.isFinite(value)) {
-    throw new UserError(`Input '${input}' is '${text}': use a number, e.g. 0.25.`);
+  const trimmed = text.trim();
+  if (!/^\d+(?:\.\d+)?$/.test(trimmed) || trimmed.length > 20) {
+    throw new UserError(`Input '${input}' is ${quote(text)}: use a number, e.g. 0.25.`);
   }
-  return value;
+  return Number(trimmed);
 }
 
 /** A fraction such as 0.01, or a percentage such as 1%. */
 function fraction(input: string, text: string): number {
-  const percent = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
-  if (percent) return Number(percent[1]) / 100;
+  const percent = /^(\d+(?:\.\d+)?)\s*%$/.exec(text.trim());
+  if (percent) return number(input, percent[1] ?? '') / 100;
   return number(input, text);
 }
 
 /** A duration such as 500ms or 1.5s (a bare number is seconds), in seconds. */
-function latency(input: string, text: string): number {
-  return parseDuration(input, text) / 1000;
+function latency(input: 'max-p95-latency', text: string): number {
+  const ms = boundedDuration(input, text);
+  if (ms < 1) throw new UserError(`Input '${input}' is ${quote(text)}: use 1ms or more.`);
+  return ms / 1000;
 }
 
 /** The analysis module says `min-requests is …`; the action says `Input 'min-requests' is …`. */

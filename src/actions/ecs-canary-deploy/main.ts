@@ -2,12 +2,13 @@
 // step's outcome. The post step (same bundle, run again by the runner) rolls back a deployment main
 // started but did not see to the end.
 import { sdkMetricsPort } from '../../aws/alb-metrics.ts';
-import { sdkLogsPort } from '../../aws/cloudwatch-logs.ts';
 import { sdkDeploymentPort } from '../../aws/ecs-deployments.ts';
 import { sdkPreflightPorts } from '../../aws/ecs-preflight.ts';
 import { sdkTaskDefinitionPort } from '../../aws/ecs-task-definitions.ts';
+import type { ClientOptions } from '../../aws/client-factory.ts';
 import {
   type RunEvent,
+  type RunPorts,
   type RunResult,
   describePlan,
   rollBackUnfinished,
@@ -54,7 +55,7 @@ async function main(step: Step): Promise<void> {
       taskDefinitions: sdkTaskDefinitionPort(clients),
       deployments: sdkDeploymentPort(clients),
       metrics: sdkMetricsPort(clients),
-      logs: sdkLogsPort(clients),
+      logs: lazyLogsPort(clients),
       ...(config.smoke ? { smokeCheck: httpSmokeCheck(config.smoke, ACTION) } : {}),
       clock: systemClock,
       sleep,
@@ -63,6 +64,22 @@ async function main(step: Step): Promise<void> {
     },
   );
   finish(step, result, where);
+}
+
+/**
+ * Container logs are read only when tasks fail: the CloudWatch Logs client is a chunk of its own,
+ * loaded on the first read.
+ */
+function lazyLogsPort(clients: ClientOptions): RunPorts['logs'] {
+  let port: Promise<RunPorts['logs']> | undefined;
+  return {
+    async tail(...args) {
+      port ??= import('../../aws/cloudwatch-logs.ts').then(({ sdkLogsPort }) =>
+        sdkLogsPort(clients),
+      );
+      return (await port).tail(...args);
+    },
+  };
 }
 
 function onEvent(

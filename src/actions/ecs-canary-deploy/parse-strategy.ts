@@ -2,6 +2,7 @@
 // limits the ECS API documents (shared/reference/ecs-native-deployments.md).
 import type { Strategy, StrategyKind } from '../../ecs/deploy/strategy.ts';
 import { UserError } from '../../lib/errors.ts';
+import { quote } from './echo.ts';
 
 export interface StrategyInputs {
   strategy: string;
@@ -19,7 +20,7 @@ function percent(input: string, text: string, min: number, max: number): number 
   const value = Number(text.trim());
   if (!/^\d+(\.\d)?$/.test(text.trim()) || value < min || value > max) {
     throw new UserError(
-      `Input '${input}' is '${text}': use a percentage from ${min} to ${max} in steps of 0.1.`,
+      `Input '${input}' is ${quote(text)}: use a percentage from ${min} to ${max} in steps of 0.1.`,
     );
   }
   return value;
@@ -31,7 +32,7 @@ function minutes(input: string, text: string): number {
   const value = match ? Number(match[1]) * (match[2] === 'h' ? 60 : 1) : NaN;
   if (!match || value > 1440) {
     throw new UserError(
-      `Input '${input}' is '${text}': use whole minutes from 0 to 1440, e.g. 10m or 1h (ECS counts bake times in minutes).`,
+      `Input '${input}' is ${quote(text)}: use whole minutes from 0 to 1440, e.g. 10m or 1h (ECS counts bake times in minutes).`,
     );
   }
   return value;
@@ -41,7 +42,7 @@ export function parseStrategy(inputs: StrategyInputs): Strategy {
   const kind = inputs.strategy.trim() as StrategyKind;
   if (!KINDS.includes(kind)) {
     throw new UserError(
-      `Input 'strategy' is '${inputs.strategy}': use one of ${KINDS.join(', ')}.`,
+      `Input 'strategy' is ${quote(inputs.strategy)}: use one of ${KINDS.join(', ')}.`,
     );
   }
   switch (kind) {

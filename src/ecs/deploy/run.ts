@@ -6,7 +6,7 @@ import { formatDuration } from '../../lib/durations.ts';
 import { UserError } from '../../lib/errors.ts';
 import type { TaskDefinitionPort } from '../task-definition/ports.ts';
 import { type PreparedTaskDefinition, prepareTaskDefinition } from '../task-definition/prepare.ts';
-import type { TaskDefinitionOverrides } from '../task-definition/types.ts';
+import type { TaskDefinitionOverrides, TaskDefinitionSource } from '../task-definition/types.ts';
 import { type OnBusy, refuseIfBusy, sameTaskDefinition } from './attach-or-start.ts';
 import { type DeployRequest, deploy } from './deploy.ts';
 import type { DeployEvent } from './events.ts';
@@ -21,9 +21,9 @@ import type { SmokeCheck } from './watch.ts';
 /** Starting the new tasks and passing health checks, for the plan's estimate. */
 const SCALE_UP_ESTIMATE_MS = 3 * 60_000;
 
-/** A file's text (read by the adapter), or the revision the service runs now. */
+/** A file (read and checked by the adapter before any call), or the revision the service runs now. */
 export type TaskDefinitionOrigin =
-  { kind: 'file'; text: string; fileName: string } | { kind: 'service' };
+  { kind: 'file'; source: TaskDefinitionSource } | { kind: 'service' };
 
 export interface RunOptions {
   cluster: string;

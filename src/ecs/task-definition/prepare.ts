@@ -3,13 +3,14 @@
 // exists.
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import type { RegisteredTaskDefinition, TaskDefinitionPort } from './ports.ts';
-import { fromRegistered, loadTaskDefinition } from './load.ts';
+import { fromRegistered } from './source.ts';
 import { type RegisterOrReuseResult, registerOrReuse } from './register-or-reuse.ts';
 import { render } from './render.ts';
 import type { TaskDefinitionOverrides, TaskDefinitionSource } from './types.ts';
 
 export type TaskDefinitionOrigin =
-  | { kind: 'file'; text: string; fileName: string }
+  /** A file, read and checked before any call (source.ts, yaml.ts). */
+  | { kind: 'file'; source: TaskDefinitionSource }
   | { kind: 'service'; cluster: string; service: string };
 
 export interface PrepareRequest {
@@ -38,7 +39,7 @@ export async function prepareTaskDefinition(
   let current: RegisteredTaskDefinition | undefined;
   let source: TaskDefinitionSource;
   if (origin.kind === 'file') {
-    source = loadTaskDefinition(origin.text, origin.fileName);
+    source = origin.source;
   } else {
     current = await deps.port.serviceTaskDefinition(origin.cluster, origin.service, deps.signal);
     source = fromRegistered(current, `service ${origin.service} in cluster ${origin.cluster}`);

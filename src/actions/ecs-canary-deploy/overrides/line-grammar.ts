@@ -1,7 +1,8 @@
 // The line grammar the list inputs share: one `key=value` per line, split on the first `=` only,
 // blank lines and `#` comments skipped; a key may name a container as `container:key`.
-import { isContainerName } from '../../../ecs/task-definition/load.ts';
+import { isContainerName } from '../../../ecs/task-definition/source.ts';
 import { UserError } from '../../../lib/errors.ts';
+import { quote } from '../echo.ts';
 
 export interface InputLine {
   /** Where the text is, for messages: `line 3 ('web=app:1')`, or `key 'web:NAME'` in JSON. */
@@ -65,7 +66,4 @@ export function lineError(input: string, line: InputLine, problem: string): User
   return new UserError(`Input '${input}' ${line.label}: ${problem}.`);
 }
 
-/** For messages: a value shown in quotes, long ones shortened (only ever for display). */
-export function quote(text: string, max = 80): string {
-  return `'${text.length > max ? `${text.slice(0, max - 1)}…` : text}'`;
-}
+export { quote };

@@ -3,7 +3,7 @@
 import { UserError } from '../../../lib/errors.ts';
 import { imageReferenceProblem } from './image-reference.ts';
 import { inputLines, lineError } from './line-grammar.ts';
-import { isContainerName } from '../../../ecs/task-definition/load.ts';
+import { isContainerName } from '../../../ecs/task-definition/source.ts';
 import type { ImageOverride } from '../../../ecs/task-definition/types.ts';
 
 const INPUT = 'images';

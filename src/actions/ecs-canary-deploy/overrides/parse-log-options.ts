@@ -25,7 +25,8 @@ const CHECKS: Readonly<Record<string, { pattern: RegExp; expected: string }>> = 
     expected: "a log group name (letters, digits, '_', '-', '/', '.', '#')",
   },
   'awslogs-region': {
-    pattern: /^[a-z]{2}(?:-[a-z]+)+-\d+$/,
+    // Every partition's form: us-east-1, us-gov-west-1, cn-north-1, eusc-de-east-1.
+    pattern: /^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$/,
     expected: 'a region such as eu-west-1',
   },
   'awslogs-stream-prefix': {
@@ -38,6 +39,7 @@ const CHECKS: Readonly<Record<string, { pattern: RegExp; expected: string }>> = 
 };
 
 export function parseLogOptions(text: string): LogOptionOverride[] {
+  const seen = new Set<string>();
   return inputLines(text).map((line) => {
     const { container, key, value } = parseAssignment(INPUT, line, EXPECTED);
     const option = AWSLOGS_OPTIONS[key.replace(/^awslogs-/, '')];
@@ -52,6 +54,15 @@ export function parseLogOptions(text: string): LogOptionOverride[] {
     if (value === '' || (check && !check.pattern.test(value))) {
       throw lineError(INPUT, line, `${key} must be ${check?.expected ?? 'a value'}`);
     }
+    const scoped = `${container ?? ''}:${option}`;
+    if (seen.has(scoped)) {
+      throw lineError(
+        INPUT,
+        line,
+        `${option} is set a second time${container === undefined ? '' : ` for container '${container}'`}: keep one`,
+      );
+    }
+    seen.add(scoped);
     return container === undefined ? { option, value } : { container, option, value };
   });
 }

@@ -1,7 +1,8 @@
 // Turns the action's text inputs into TaskDefinitionOverrides: each input has its own parser and
 // each rejects bad text with one UserError naming the input.
 import { UserError } from '../../../lib/errors.ts';
-import { isContainerName } from '../../../ecs/task-definition/load.ts';
+import { isContainerName } from '../../../ecs/task-definition/source.ts';
+import { checkRoleArn } from '../identifiers.ts';
 import { parseImages } from './parse-images.ts';
 import { parseLogOptions } from './parse-log-options.ts';
 import { parseEnvironment, parseSecrets } from './parse-variables.ts';
@@ -20,8 +21,6 @@ export interface OverrideInputs {
   'log-options'?: string;
   command?: string;
 }
-
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
 export function parseOverrides(inputs: OverrideInputs): TaskDefinitionOverrides {
   const present = (text: string | undefined): text is string =>
@@ -42,17 +41,11 @@ export function parseOverrides(inputs: OverrideInputs): TaskDefinitionOverrides 
 }
 
 /**
- * A full IAM role ARN only: a bare role name could come back from ECS as an ARN, never compare
- * equal to the registered revision, and make every run register a new one.
+ * A full IAM role ARN only (see checkRoleArn): a bare role name could come back from ECS as an
+ * ARN, never compare equal to the registered revision, and make every run register a new one.
  */
 export function parseRoleArn(input: string, text: string): string {
-  const arn = text.trim();
-  if (!ROLE_ARN.test(arn)) {
-    throw new UserError(
-      `Input '${input}' is '${arn}': use a full role ARN, arn:aws:iam::<account>:role/<name>.`,
-    );
-  }
-  return arn;
+  return checkRoleArn(input, text);
 }
 
 /**

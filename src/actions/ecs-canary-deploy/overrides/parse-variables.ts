@@ -13,7 +13,8 @@ import {
 } from './line-grammar.ts';
 import type { SecretOverride, VariableOverride } from '../../../ecs/task-definition/types.ts';
 
-const NAME = /^[^\s=:]+$/;
+/** No white space, control characters, '=' or ':' (which would start a container name). */
+const NAME = /^[^\s\p{Cc}=:]+$/u;
 const SECRET_ARN = [
   /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[^\s]+$/,
   /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/[^\s]+$/,
@@ -47,10 +48,25 @@ function parseVariables(input: string, text: string, expected: string): Assignme
   const assignments = text.trim().startsWith('{')
     ? jsonAssignments(input, text, expected)
     : inputLines(text).map((line) => parseAssignment(input, line, expected));
-  for (const { key, line } of assignments) {
+  const seen = new Set<string>();
+  for (const { container, key, line } of assignments) {
     if (!NAME.test(key)) {
-      throw lineError(input, line, `'${key}' is not a variable name (no spaces, '=' or ':')`);
+      throw lineError(
+        input,
+        line,
+        `${quote(key, 40)} is not a variable name (no spaces, control characters, '=' or ':')`,
+      );
     }
+    // The same name twice for the same containers: one would silently win.
+    const scoped = `${container ?? ''}:${key}`;
+    if (seen.has(scoped)) {
+      throw lineError(
+        input,
+        line,
+        `${quote(key, 40)} is set a second time${container === undefined ? '' : ` for container '${container}'`}: keep one`,
+      );
+    }
+    seen.add(scoped);
   }
   return assignments;
 }

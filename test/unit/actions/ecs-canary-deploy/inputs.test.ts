@@ -54,4 +54,105 @@ describe('ecs-canary-deploy inputs', () => {
   ])('refuses %p in one line that names the input', (inputs, message) => {
     expect(() => parse(inputs)).toThrow(message);
   });
+
+  it.each([
+    // Past Node's timer limit: refused here, or by parseDuration's suite-wide cap first.
+    [{ timeout: '1000000h' }, /^Input 'timeout' is '1000000h'[,:] .*\b(at most|or less)\b/],
+    [{ timeout: '121h' }, /^Input 'timeout' is '121h': use at most 120h\.$/],
+    [{ timeout: '9'.repeat(400) }, /^Input 'timeout' is '9{20,80}[^9]{0,200}$/],
+    [
+      { 'analysis-interval': '61m', 'hook-timeout': '1000m' },
+      /^Input 'analysis-interval' is '61m': use at most 1h\.$/,
+    ],
+    [{ 'poll-interval': '301s' }, /^Input 'poll-interval' is '301s': use at most 5m\.$/],
+    [{ 'max-p95-latency': '2h' }, /^Input 'max-p95-latency' is '2h': use at most 1h\.$/],
+    [{ 'max-p95-latency': '0' }, /^Input 'max-p95-latency' is '0': use 1ms or more\.$/],
+    [
+      { 'on-inconclusive': 'x'.repeat(100_000) },
+      /^Input 'on-inconclusive' is 'x{79}…': use continue, rollback, extend\.$/,
+    ],
+    [{ tolerance: '0x1' }, /^Input 'tolerance' is '0x1': use a number, e.g. 0\.25\.$/],
+    [{ tolerance: '1e-1' }, /^Input 'tolerance' is '1e-1': use a number/],
+    [{ 'max-error-rate': '-1%' }, /^Input 'max-error-rate' is '-1%': use a number/],
+    [{ strategy: 'big\nbang' }, /^Input 'strategy' is 'big\\nbang': use one of/],
+    [
+      { 'canary-percent': '0.05' },
+      /^Input 'canary-percent' is '0\.05': use a percentage from 0\.1 to 100/,
+    ],
+    [{ 'canary-percent': '100.1' }, /^Input 'canary-percent' is '100\.1'/],
+    [
+      { strategy: 'linear', 'step-percent': '2.9' },
+      /^Input 'step-percent' is '2\.9': use a percentage from 3 to 100/,
+    ],
+    [{ 'canary-bake': '1441' }, /^Input 'canary-bake' is '1441': use whole minutes from 0 to 1440/],
+    [
+      { cluster: 'arn:aws:ecs:eu-west-1:123456789012:service/prod/web' },
+      /^Input 'cluster' is .*an ECS service ARN, not a cluster ARN/,
+    ],
+    [
+      { service: 'arn:aws:ecs:eu-west-1:123456789012:cluster/prod' },
+      /^Input 'service' is .*an ECS cluster ARN, not a service ARN/,
+    ],
+    [
+      { 'execution-role-arn': `arn:aws:iam::123456789012:role/${'r'.repeat(65)}` },
+      /^Input 'execution-role-arn' names a role of 65 characters/,
+    ],
+    [
+      { 'role-to-assume': `arn:aws:iam::123456789012:role/${'r'.repeat(65)}` },
+      /^Input 'role-to-assume' names a role of 65 characters/,
+    ],
+    [
+      { 'smoke-url': 'http://h/ x' },
+      /^Input 'smoke-url' is 'http:\/\/h\/ x', which has white space/,
+    ],
+    [{ alarms: 'a,a' }, /^Input 'alarms' lists 'a' twice/],
+  ])('refuses %p before any call, echoing a shortened value', (inputs, message) => {
+    expect(() => parse(inputs)).toThrow(message);
+  });
+
+  it('accepts every documented maximum and minimum', () => {
+    const config = parse({
+      timeout: '120h',
+      'analysis-interval': '1h',
+      'hook-timeout': '20160m',
+      'poll-interval': '5m',
+      'request-timeout': '2m',
+      'max-p95-latency': '1h',
+      'canary-percent': '100',
+      'canary-bake': '1440',
+      'bake-time': '24h',
+      'min-requests': '100000000',
+      tolerance: '0',
+      alarms: Array.from({ length: 10 }, (_, i) => `a${i}`).join(','),
+      'role-to-assume': `arn:aws:iam::123456789012:role/${'r'.repeat(64)}`,
+      'task-role-arn': `arn:aws:iam::123456789012:role/${'p'.repeat(510)}/x`,
+    });
+    expect(config.deploy).toMatchObject({
+      timeoutMs: 120 * 3_600_000,
+      hookTimeoutMinutes: 20_160,
+      pollIntervalMs: 300_000,
+      strategy: { canaryPercent: 100, canaryBakeMinutes: 1440, bakeMinutes: 1440 },
+      analysis: { intervalMs: 3_600_000, config: { maxP95LatencySeconds: 3600, tolerance: 0 } },
+    });
+    expect(config.assume?.roleArn).toMatch(/r{64}$/);
+    const least = parse({
+      timeout: '1m',
+      'analysis-interval': '10s',
+      'hook-timeout': '1m',
+      'poll-interval': '1s',
+      'request-timeout': '1s',
+      'max-p95-latency': '1ms',
+      'canary-percent': '0.1',
+      'canary-bake': '0',
+      'bake-time': '0m',
+    });
+    expect(least.deploy).toMatchObject({
+      timeoutMs: 60_000,
+      pollIntervalMs: 1_000,
+      strategy: { canaryPercent: 0.1, canaryBakeMinutes: 0, bakeMinutes: 0 },
+    });
+    expect(parse({ strategy: 'linear', 'step-percent': '3' }).deploy.strategy).toMatchObject({
+      stepPercent: 3,
+    });
+  });
 });

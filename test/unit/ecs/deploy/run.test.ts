@@ -12,6 +12,7 @@ import {
   type RunPorts,
   run,
 } from '../../../../src/ecs/deploy/run.ts';
+import { loadTaskDefinition } from '../../../../src/ecs/task-definition/load.ts';
 import { UserError } from '../../../../src/lib/errors.ts';
 import { fakeEcs as fakeTaskDefinitions } from '../task-definition/fake-ecs.ts';
 import {
@@ -112,7 +113,7 @@ function setUp(setup: SetUp = {}) {
     cluster: CLUSTER,
     service: SERVICE,
     strategy: CANARY,
-    taskDefinition: { kind: 'file', text: FILE, fileName: 'web.json' },
+    taskDefinition: { kind: 'file', source: loadTaskDefinition(FILE, 'web.json') },
     overrides: { images: [{ image: 'web:2' }] },
     alarms: ['web-5xx'],
     analysis: { config: { minRequests: 300 }, onInconclusive: { onInconclusive: 'continue' } },

@@ -105,8 +105,7 @@ describe('prepareTaskDefinition', () => {
       {
         origin: {
           kind: 'file',
-          text: fixture('describe-task-definition.json'),
-          fileName: 'td.json',
+          source: loadTaskDefinition(fixture('describe-task-definition.json'), 'td.json'),
         },
         overrides: { images: [{ container: 'api', image: 'shop/api:1.5.0' }] },
       },

@@ -35,7 +35,7 @@ describe('parseRoleArn', () => {
     'rejects %j: only full role ARNs',
     (text) => {
       expect(() => parseRoleArn('task-role-arn', text)).toThrow(
-        `Input 'task-role-arn' is '${text}': use a full role ARN, arn:aws:iam::<account>:role/<name>.`,
+        `Input 'task-role-arn' is '${text}', which is not an IAM role ARN: use arn:aws:iam::<12-digit account>:role/<name>.`,
       );
     },
   );
