@@ -50,7 +50,7 @@ export const INPUTS = {
   'on-inconclusive': { kind: 'choice', default: 'continue' },
   'analysis-interval': { kind: 'duration', max: '1h', default: '60s' },
   'poll-interval': { kind: 'duration', max: '10m', default: '10s' },
-  'request-timeout': { kind: 'duration', max: '1h', default: '10s' },
+  'request-timeout': { kind: 'duration', max: '2m', default: '10s' },
   'hook-timeout': { kind: 'duration', default: '30m' },
   'on-busy': { kind: 'choice', default: 'wait' },
   timeout: { kind: 'duration', max: '168h', default: '60m' },

@@ -47,7 +47,7 @@ export const INPUTS = {
   subnets: { kind: 'list' },
   'security-groups': { kind: 'list' },
   'assign-public-ip': { kind: 'boolean', default: 'false' },
-  'cli-path': { kind: 'host-path', default: '/opt/rds-migrate/cli.js' },
+  'cli-path': { kind: 'text', default: '/opt/rds-migrate/cli.js' },
   'task-timeout': { kind: 'duration', max: '24h', default: '30m' },
   'poll-interval': { kind: 'duration', max: '10m', default: '5s' },
 } as const satisfies InputRegistry;
