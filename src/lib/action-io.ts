@@ -76,7 +76,7 @@ export type RawInputs<R extends InputRegistry> = { readonly [K in keyof R]: stri
 /** The longest value of each kind, in characters (README "Inputs": limits every action shares). */
 export const MAX_LENGTH: Readonly<Record<InputKind, number>> = {
   text: 2048,
-  name: 512,
+  name: 1024,
   choice: 64,
   boolean: 16,
   integer: 32,
