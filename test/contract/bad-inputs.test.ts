@@ -457,9 +457,20 @@ function acceptedCases(): Case[] {
     }
   }
   add('ecs-canary-deploy', 'hook-timeout', 'its maximum, 20160m', '20160m');
+  // Every documented minimum of a duration.
+  add('oidc-assume', 'request-timeout', 'its minimum, 100ms', '100ms');
+  add('ecr-build-push', 'scan-poll-interval', 'its minimum, 100ms', '100ms');
+  add('ecs-canary-deploy', 'analysis-interval', 'its minimum, 10s', '10s');
+  add('ecs-canary-deploy', 'poll-interval', 'its minimum, 1s', '1s');
+  add('ecs-canary-deploy', 'request-timeout', 'its minimum, 1s', '1s');
+  add('ecs-canary-deploy', 'hook-timeout', 'its minimum, 1m', '1m', { 'analysis-interval': '10s' });
+  add('ecs-canary-deploy', 'timeout', 'its minimum, 1m', '1m');
+  add('rds-migrate', 'connect-timeout', 'its minimum, 100ms', '100ms');
+  add('rds-migrate', 'lock-timeout', '0 (disabled)', '0');
   add('oidc-assume', 'role-duration-seconds', 'its minimum', '900');
   add('oidc-assume', 'role-duration-seconds', 'its maximum', '43200');
   add('oidc-assume', 'retry-max-attempts', 'its maximum', '20');
+  add('oidc-assume', 'retry-max-attempts', 'its minimum', '1');
   add('oidc-assume', 'role-session-name', 'its longest', 's'.repeat(64));
   add('oidc-assume', 'role-external-id', 'its longest', 'e'.repeat(1224));
   add(
