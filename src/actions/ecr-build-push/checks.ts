@@ -3,20 +3,7 @@
 // names given as image URIs. Every refusal is one line that names the input.
 import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
-import { UserError } from '../../lib/errors.ts';
-
-/** A value as shown in a message: quoted, control characters escaped, long ones shortened. */
-export function shown(text: string, max = 80): string {
-  let escaped = '';
-  for (const c of text) {
-    const code = c.charCodeAt(0);
-    const control =
-      code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029;
-    escaped += control ? `\\u${code.toString(16).padStart(4, '0')}` : c;
-    if (escaped.length > max) break;
-  }
-  return `'${escaped.length > max ? `${escaped.slice(0, max - 1)}…` : escaped}'`;
-}
+import { UserError, shown } from '../../lib/errors.ts';
 
 /** The path with every symlink resolved; the path itself when it cannot be resolved. */
 export function realPath(path: string): string {

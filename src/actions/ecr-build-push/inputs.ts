@@ -11,8 +11,8 @@ import { BUILDERS, type BuilderName } from '../../ecr/builder.ts';
 import { REPOSITORY_NAME, TAG } from '../../ecr/references.ts';
 import { type Severity, isSeverity } from '../../ecr/scan.ts';
 import { type InputRegistry, readInputs } from '../../lib/action-io.ts';
-import { formatDuration, parseDuration, parseTimeouts } from '../../lib/durations.ts';
-import { UserError } from '../../lib/errors.ts';
+import { parseDuration, parseTimeouts } from '../../lib/durations.ts';
+import { UserError, shown } from '../../lib/errors.ts';
 import { parseBoolean, parseInteger, parseList } from '../../lib/parse.ts';
 import type { RetryPolicy } from '../../lib/retry.ts';
 import {
@@ -22,43 +22,42 @@ import {
   isInside,
   realPath,
   refuseImageReference,
-  shown,
 } from './checks.ts';
 import { dockerfileStages } from './dockerfile-stages.ts';
 import { renderTags } from './tags.ts';
 
 export const INPUTS = {
-  mode: { default: 'build' },
-  'aws-region': {},
-  repository: { required: true },
-  'registry-id': {},
-  'registry-ids': {},
-  'source-image': {},
-  'source-region': {},
-  builder: { default: 'docker' },
-  context: { default: '.' },
-  file: {},
-  'build-args': {},
-  secrets: {},
-  target: {},
-  platforms: {},
-  labels: {},
-  provenance: {},
-  sbom: {},
-  tags: { default: '{sha}' },
-  cache: { default: 'true' },
-  'cache-tag': { default: 'buildcache' },
-  'cache-repository': {},
-  'create-repository': { default: 'false' },
-  'kms-key': {},
-  'untagged-expiry-days': { default: '14' },
-  'wait-for-scan': { default: 'false' },
-  'fail-on-severity': {},
-  'scan-timeout': { default: '10m' },
-  'scan-poll-interval': { default: '5s' },
-  'retry-max-attempts': { default: '5' },
-  'request-timeout': { default: '60s' },
-  timeout: { default: '30m' },
+  mode: { kind: 'choice', default: 'build' },
+  'aws-region': { kind: 'region' },
+  repository: { kind: 'name', required: true },
+  'registry-id': { kind: 'name' },
+  'registry-ids': { kind: 'list' },
+  'source-image': { kind: 'name' },
+  'source-region': { kind: 'region' },
+  builder: { kind: 'choice', default: 'docker' },
+  context: { kind: 'path', default: '.' },
+  file: { kind: 'path' },
+  'build-args': { kind: 'lines' },
+  secrets: { kind: 'lines', secret: true },
+  target: { kind: 'name' },
+  platforms: { kind: 'list' },
+  labels: { kind: 'lines' },
+  provenance: { kind: 'text' },
+  sbom: { kind: 'text' },
+  tags: { kind: 'list', default: '{sha}' },
+  cache: { kind: 'boolean', default: 'true' },
+  'cache-tag': { kind: 'name', default: 'buildcache' },
+  'cache-repository': { kind: 'name' },
+  'create-repository': { kind: 'boolean', default: 'false' },
+  'kms-key': { kind: 'arn', arn: 'kms-key' },
+  'untagged-expiry-days': { kind: 'integer', default: '14' },
+  'wait-for-scan': { kind: 'boolean', default: 'false' },
+  'fail-on-severity': { kind: 'choice' },
+  'scan-timeout': { kind: 'duration', max: '24h', default: '10m' },
+  'scan-poll-interval': { kind: 'duration', max: '10m', default: '5s' },
+  'retry-max-attempts': { kind: 'integer', default: '5' },
+  'request-timeout': { kind: 'duration', max: '1h', default: '60s' },
+  timeout: { kind: 'duration', max: '168h', default: '30m' },
 } as const satisfies InputRegistry;
 
 export const OUTPUTS = [
@@ -92,28 +91,6 @@ const ARG_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const STAGE_NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 /** Dockerfiles larger than this are not read for their stages (the builder still checks). */
 const MAX_DOCKERFILE_BYTES = 1024 * 1024;
-
-const HOUR = 3_600_000;
-/**
- * The documented maximum of each duration input (action.yml says the same, and the registry's
- * `max` once inputs have kinds): never near Node's timer limit, where a delay fires after 1 ms.
- */
-export const DURATION_MAXIMA = {
-  timeout: 168 * HOUR,
-  'request-timeout': HOUR,
-  'scan-timeout': 24 * HOUR,
-  'scan-poll-interval': HOUR / 6,
-} as const;
-
-function checkMaximum(input: keyof typeof DURATION_MAXIMA, text: string, ms: number): number {
-  const max = DURATION_MAXIMA[input];
-  if (!(ms <= max)) {
-    throw new UserError(
-      `Input '${input}' is ${shown(text)}, longer than the ${formatDuration(max)} it accepts: give ${formatDuration(max)} or less.`,
-    );
-  }
-  return ms;
-}
 
 /** A repository name; `region` (the target's) makes a full registry URI's refusal say what to give. */
 function checkRepositoryName(input: string, name: string, region?: string): string {
@@ -197,13 +174,6 @@ export function parseInputs(
     ref: env.GITHUB_REF,
     runNumber: env.GITHUB_RUN_NUMBER,
   });
-  // Each maximum first, then how the two relate.
-  checkMaximum('timeout', v.timeout, parseDuration('timeout', v.timeout));
-  checkMaximum(
-    'request-timeout',
-    v['request-timeout'],
-    parseDuration('request-timeout', v['request-timeout']),
-  );
   const { requestTimeoutMs, timeoutMs } = parseTimeouts(v);
 
   const failOnText = v['fail-on-severity'].toUpperCase();
@@ -215,16 +185,8 @@ export function parseInputs(
   const failOn = failOnText === '' ? undefined : (failOnText as Severity);
   // A threshold needs the scan's result: it implies waiting for it.
   const waitForScan = parseBoolean('wait-for-scan', v['wait-for-scan']) || failOn !== undefined;
-  const scanTimeoutMs = checkMaximum(
-    'scan-timeout',
-    v['scan-timeout'],
-    parseDuration('scan-timeout', v['scan-timeout']),
-  );
-  const pollIntervalMs = checkMaximum(
-    'scan-poll-interval',
-    v['scan-poll-interval'],
-    parseDuration('scan-poll-interval', v['scan-poll-interval']),
-  );
+  const scanTimeoutMs = parseDuration('scan-timeout', v['scan-timeout']);
+  const pollIntervalMs = parseDuration('scan-poll-interval', v['scan-poll-interval']);
   if (pollIntervalMs < 100 || pollIntervalMs > scanTimeoutMs) {
     throw new UserError(
       `Inputs 'scan-poll-interval' (${shown(v['scan-poll-interval'], 20)}) and 'scan-timeout' (${shown(v['scan-timeout'], 20)}) must satisfy 100ms <= scan-poll-interval <= scan-timeout.`,

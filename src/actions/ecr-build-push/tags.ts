@@ -2,8 +2,7 @@
 // `{minor}`, `{patch}`, `{run-number}`, checked against the registry's tag grammar before any
 // build starts.
 import { TAG } from '../../ecr/references.ts';
-import { UserError } from '../../lib/errors.ts';
-import { shown } from './checks.ts';
+import { UserError, shown } from '../../lib/errors.ts';
 
 export interface TagContext {
   /** GITHUB_SHA: the full commit SHA. */

@@ -3,7 +3,7 @@
 // region the step works in), role ARNs and alarm names. Each refusal is one line that names the
 // input and echoes a shortened value.
 import { UserError } from '../../lib/errors.ts';
-import { quote } from './echo.ts';
+import { shown as quote } from '../../lib/errors.ts';
 
 /** Cluster, service and container names: what ECS accepts. */
 const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/;

@@ -2,7 +2,7 @@
 // limits the ECS API documents (shared/reference/ecs-native-deployments.md).
 import type { Strategy, StrategyKind } from '../../ecs/deploy/strategy.ts';
 import { UserError } from '../../lib/errors.ts';
-import { quote } from './echo.ts';
+import { shown as quote } from '../../lib/errors.ts';
 
 export interface StrategyInputs {
   strategy: string;

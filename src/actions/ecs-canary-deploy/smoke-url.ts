@@ -2,7 +2,7 @@
 // accepts much more (white space stripped from anywhere, backslashes read as slashes, `http:host`
 // without slashes, hosts in hex or shorthand, user names): each is refused here, before any call.
 import { UserError } from '../../lib/errors.ts';
-import { quote } from './echo.ts';
+import { shown as quote } from '../../lib/errors.ts';
 
 const MAX_LENGTH = 2048;
 const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443' };

@@ -8,7 +8,7 @@ import type { TaskDefinitionOrigin } from '../../ecs/deploy/index.ts';
 import { fromJsonText, taskDefinitionFormat } from '../../ecs/task-definition/source.ts';
 import { UserError, oneLine } from '../../lib/errors.ts';
 import type { Runner } from '../../runner/runner.ts';
-import { quote } from './echo.ts';
+import { shown as quote } from '../../lib/errors.ts';
 
 /** ECS takes a task definition of at most 64 KiB; a file 16 times that is no task definition. */
 export const MAX_TASK_DEFINITION_FILE_BYTES = 1024 * 1024;

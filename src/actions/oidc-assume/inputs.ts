@@ -12,20 +12,20 @@ import { checkExternalId, checkRoleArn } from '../shared/identifier-inputs.ts';
 import { WEB_IDENTITY_INPUTS, parseWebIdentityInputs } from '../shared/web-identity-inputs.ts';
 
 export const INPUTS = {
-  'aws-region': {},
-  'role-to-assume': { required: true },
+  'aws-region': { kind: 'region' },
+  'role-to-assume': { kind: 'arn', arn: 'iam-role', required: true },
   ...WEB_IDENTITY_INPUTS,
-  'role-chaining': { default: 'false' },
-  'role-external-id': {},
-  'inline-session-policy': {},
-  'managed-session-policies': {},
-  'output-credentials': { default: 'false' },
-  'aws-profile': {},
-  'allowed-account-ids': {},
-  'mask-aws-account-id': { default: 'false' },
-  'retry-max-attempts': { default: '8' },
-  'request-timeout': { default: '10s' },
-  timeout: { default: '2m' },
+  'role-chaining': { kind: 'boolean', default: 'false' },
+  'role-external-id': { kind: 'text' },
+  'inline-session-policy': { kind: 'json' },
+  'managed-session-policies': { kind: 'list', arn: 'iam-policy' },
+  'output-credentials': { kind: 'boolean', default: 'false' },
+  'aws-profile': { kind: 'name' },
+  'allowed-account-ids': { kind: 'list' },
+  'mask-aws-account-id': { kind: 'boolean', default: 'false' },
+  'retry-max-attempts': { kind: 'integer', default: '8' },
+  'request-timeout': { kind: 'duration', max: '5m', default: '10s' },
+  timeout: { kind: 'duration', max: '1h', default: '2m' },
 } as const satisfies InputRegistry;
 
 export const OUTPUTS = [

@@ -1,13 +1,13 @@
 // The identifier inputs the actions that assume a role share, checked against what STS and IAM
 // accept (src/oidc/identifiers.ts).
-import { UserError } from '../../lib/errors.ts';
+import { UserError, shown } from '../../lib/errors.ts';
 import { EXTERNAL_ID, ROLE_ARN, SESSION_NAME } from '../../oidc/identifiers.ts';
 
 export function checkRoleArn(input: string, value: string): string {
   const arn = value.trim();
   if (!ROLE_ARN.test(arn)) {
     throw new UserError(
-      `Input '${input}' is '${value}', which is not an IAM role ARN: use arn:aws:iam::<12-digit account>:role/<name>.`,
+      `Input '${input}' is ${shown(value)}, which is not an IAM role ARN: use arn:aws:iam::<12-digit account>:role/<name>.`,
     );
   }
   return arn;
@@ -16,7 +16,7 @@ export function checkRoleArn(input: string, value: string): string {
 export function checkSessionName(input: string, value: string): string {
   if (!SESSION_NAME.test(value)) {
     throw new UserError(
-      `Input '${input}' is '${value}': STS accepts 2 to 64 characters of letters, digits and _+=,.@- only.`,
+      `Input '${input}' is ${shown(value)}: STS accepts 2 to 64 characters of letters, digits and _+=,.@- only.`,
     );
   }
   return value;

@@ -8,9 +8,9 @@ import { checkSessionName } from './identifier-inputs.ts';
 export const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
 
 export const WEB_IDENTITY_INPUTS = {
-  audience: { default: DEFAULT_AUDIENCE },
-  'role-session-name': {},
-  'role-duration-seconds': { default: '3600' },
+  audience: { kind: 'text', default: DEFAULT_AUDIENCE },
+  'role-session-name': { kind: 'name' },
+  'role-duration-seconds': { kind: 'integer', default: '3600' },
 } as const satisfies InputRegistry;
 
 export interface WebIdentitySettings {

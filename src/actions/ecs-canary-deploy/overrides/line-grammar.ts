@@ -2,7 +2,7 @@
 // blank lines and `#` comments skipped; a key may name a container as `container:key`.
 import { isContainerName } from '../../../ecs/task-definition/source.ts';
 import { UserError } from '../../../lib/errors.ts';
-import { quote } from '../echo.ts';
+import { shown as quote } from '../../../lib/errors.ts';
 
 export interface InputLine {
   /** Where the text is, for messages: `line 3 ('web=app:1')`, or `key 'web:NAME'` in JSON. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { shown } from '../../../../src/actions/ecr-build-push/checks.ts';
+import { shown } from '../../../../src/lib/errors.ts';
 import { dockerfileStages } from '../../../../src/actions/ecr-build-push/dockerfile-stages.ts';
 
 describe('dockerfileStages', () => {

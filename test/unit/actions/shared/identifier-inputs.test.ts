@@ -31,3 +31,14 @@ describe('identifier checks', () => {
     );
   });
 });
+
+describe('echoed values', () => {
+  it('are shortened and kept on one line', () => {
+    expect(() => checkRoleArn('role-to-assume', `x\n${'y'.repeat(200)}`)).toThrow(
+      `Input 'role-to-assume' is 'x\\u000a${'y'.repeat(58)}…' (202 characters), which is not an IAM role ARN`,
+    );
+    expect(() => checkSessionName('role-session-name', 'z'.repeat(500))).toThrow(
+      `Input 'role-session-name' is '${'z'.repeat(60)}…' (500 characters): STS accepts`,
+    );
+  });
+});
