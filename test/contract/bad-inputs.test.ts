@@ -320,33 +320,6 @@ const OWN: Record<string, BadValue[]> = {
 // case passes, `it.failing` reports it, and the entry must go.
 
 const KNOWN_GAPS: readonly string[] = [
-  // ecr-build-push (h-ecr: target, kms-key, sbom, provenance, repository as a URI, file/context outside the workspace, tags)
-  'ecr-build-push/repository: a full registry URI',
-  'ecr-build-push/context: absolute path outside the workspace',
-  'ecr-build-push/context: relative path outside the workspace',
-  'ecr-build-push/context: symlink pointing outside the workspace',
-  'ecr-build-push/file: absolute path outside the workspace',
-  'ecr-build-push/file: relative path outside the workspace',
-  'ecr-build-push/file: symlink pointing outside the workspace',
-  'ecr-build-push/target: white space',
-  'ecr-build-push/target: not a stage name',
-  'ecr-build-push/provenance: not a provenance setting',
-  'ecr-build-push/sbom: not an sbom setting',
-  'ecr-build-push/tags: newlines carrying workflow commands',
-  'ecr-build-push/tags: not a tag',
-  'ecr-build-push/kms-key: wrong resource type',
-  'ecr-build-push/kms-key: not an ARN',
-  'ecr-build-push/kms-key: not a key',
-  // ecs-canary-deploy (cluster/service ARNs of the wrong type, task-definition outside the workspace or not one, role ARN names too long, smoke-url with white space)
-  'ecs-canary-deploy/cluster: ARN of the wrong resource type',
-  'ecs-canary-deploy/service: ARN of the wrong resource type',
-  'ecs-canary-deploy/task-definition: absolute path outside the workspace',
-  'ecs-canary-deploy/task-definition: relative path outside the workspace',
-  'ecs-canary-deploy/task-definition: symlink pointing outside the workspace',
-  'ecs-canary-deploy/task-definition: not a task definition',
-  'ecs-canary-deploy/task-role-arn: role name too long',
-  'ecs-canary-deploy/execution-role-arn: role name too long',
-  'ecs-canary-deploy/smoke-url: white space',
   // rds-migrate (secret-id, every mode: ecs-task input, host/user/database, migrations outside the workspace; database-url and shadow-database-url decode %0A into the user and database names they claim)
   'rds-migrate/migrations: absolute path outside the workspace',
   'rds-migrate/migrations: relative path outside the workspace',

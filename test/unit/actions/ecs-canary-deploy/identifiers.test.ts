@@ -100,7 +100,12 @@ describe('checkEcsTarget', () => {
       'web',
       /^Input 'cluster' is 'my cluster': use a name of up to 255/,
     ],
-    ['a 256-character name', 'web', 's'.repeat(256), /^Input 'service' is 's{79}…': use a name/],
+    [
+      'a 256-character name',
+      'web',
+      's'.repeat(256),
+      /^Input 'service' is 's{60}…' \(256 characters\): use a name/,
+    ],
   ])('refuses %s', (_, cluster, service, message) => {
     expect(() => checkEcsTarget(cluster, service, 'eu-west-1')).toThrow(message);
   });
@@ -128,7 +133,7 @@ describe('checkRoleArn', () => {
     [
       'a role name of 65 characters',
       role('r'.repeat(65)),
-      /^Input 'task-role-arn' names a role of 65 characters \('r{39}…'\): IAM role names have at most 64, check the ARN\.$/,
+      /^Input 'task-role-arn' names a role of 65 characters \('r{40}…' \(65 characters\)\): IAM role names have at most 64, check the ARN\.$/,
     ],
     [
       'a role path of 513 characters',
@@ -167,7 +172,7 @@ describe('checkAlarms', () => {
     [
       'a 256-character name',
       'x'.repeat(256),
-      /^Input 'alarms' has a name of 256 characters \('x{39}…'\): CloudWatch alarm names have at most 255\.$/,
+      /^Input 'alarms' has a name of 256 characters \('x{40}…' \(256 characters\)\): CloudWatch alarm names have at most 255\.$/,
     ],
     [
       'a control character',

@@ -27,7 +27,7 @@ describe('parseSmokeUrl', () => {
     [
       'a newline',
       'http://h/\n::error::x',
-      /^Input 'smoke-url' is 'http:\/\/h\/\\n::error::x', which has white space/,
+      /^Input 'smoke-url' is 'http:\/\/h\/\\u000a::error::x', which has white space/,
     ],
     ['a tab in the host', 'http://h\tost/', /which has white space/],
     [

@@ -68,7 +68,7 @@ describe('the list inputs at their edges', () => {
     [
       'a long line, echoed short',
       () => parseEnvironment(`${'N'.repeat(100_000)}`),
-      /^Input 'environment' line 1 \('N{79}…'\): expected NAME=value/,
+      /^Input 'environment' line 1 \('N{60}…' \(100000 characters\)\): expected NAME=value/,
     ],
   ])('refuses %s in one line', (_, parse, message) => {
     expect(parse).toThrow(message);
