@@ -64,7 +64,7 @@ export function main(argv: string[]): Promise<void> | undefined {
     out: (text) => void (values.json ? process.stderr : process.stdout).write(text),
     err: (text) => void process.stderr.write(text),
   });
-  return run(runner).then(() => {
+  return run(runner, { paths: 'anywhere' }).then(() => {
     if (values.json && runner.outputs.result) process.stdout.write(`${runner.outputs.result}\n`);
   });
 }

@@ -1,6 +1,6 @@
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type InputRegistry, type RawInputs, readInputs } from '../../lib/action-io.ts';
-import { parseDuration } from '../../lib/durations.ts';
 import { UserError } from '../../lib/errors.ts';
 import { parseBoolean, parseInteger, parseList } from '../../lib/parse.ts';
 import { resolveRegion } from '../../aws/region.ts';
@@ -11,6 +11,22 @@ import { PLAIN_IDENTIFIER, quoteIdentifier } from '../../migrate/identifiers.ts'
 import type { PhaseInput } from '../../migrate/migration-set.ts';
 import { holdsPostgresBinaries } from '../../migrate/throwaway-postgres.ts';
 import { VERSION_TEXT, type Version, parseVersion } from '../../migrate/version.ts';
+import {
+  DURATIONS,
+  checkCliPath,
+  checkCluster,
+  checkContainer,
+  checkHost,
+  checkPostgresName,
+  checkSecretId,
+  checkService,
+  checkTaskDefinition,
+  checkText,
+  checkVpcIds,
+  durationIn,
+  migrationsDirectory,
+  shown,
+} from './checks.ts';
 import { parseDatabaseUrl } from './database-url.ts';
 
 export const INPUTS = {
@@ -110,7 +126,7 @@ const FORWARDED = [
 function identifier(input: string, name: string): string {
   if (!PLAIN_IDENTIFIER.test(name)) {
     throw new UserError(
-      `Input '${input}' is '${name}': use a PostgreSQL identifier of up to 63 letters, digits, '_' or '$', not starting with a digit.`,
+      `Input '${input}' is '${shown(name)}': use a PostgreSQL identifier of up to 63 letters, digits, '_' or '$', not starting with a digit.`,
     );
   }
   return name;
@@ -118,7 +134,7 @@ function identifier(input: string, name: string): string {
 
 function oneOf<T extends string>(input: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) {
-    throw new UserError(`Input '${input}' is '${value}': use one of ${allowed.join(', ')}.`);
+    throw new UserError(`Input '${input}' is '${shown(value)}': use one of ${allowed.join(', ')}.`);
   }
   return value as T;
 }
@@ -131,8 +147,10 @@ export function secretInputs(read: (name: string) => string | undefined): string
     if (!url) continue;
     secrets.push(url);
     try {
-      const password = decodeURIComponent(new URL(url).password);
-      if (password) secrets.push(password, new URL(url).password);
+      const raw = new URL(url).password;
+      if (raw) secrets.push(raw);
+      const password = decodeURIComponent(raw);
+      if (password && password !== raw) secrets.push(password);
     } catch {
       // Not a URL: parseInputs says so; the whole text is masked already.
     }
@@ -140,36 +158,49 @@ export function secretInputs(read: (name: string) => string | undefined): string
   return secrets;
 }
 
-/** Every input checked before the database is touched; the first problem is thrown. */
+/**
+ * Where the paths of the inputs lie: `workspace`, the action's (migrations inside
+ * GITHUB_WORKSPACE, symlinks resolved); `anywhere`, the command line's, where a person names
+ * their own folders; `image`, the inputs mode: ecs-task forwards, paths of the task's image that
+ * only the task can read.
+ */
+export type PathScope = 'workspace' | 'anywhere' | 'image';
+
+/** Every input checked before the database or AWS is touched; the first problem is thrown. */
 export function parseInputs(
   read: (name: string) => string | undefined,
   workspace: string,
   env: NodeJS.ProcessEnv = {},
+  paths: PathScope = 'workspace',
 ): RdsMigrateConfig {
   const { values: v, explicit } = readInputs(INPUTS, read);
+  for (const name of Object.keys(INPUTS) as (keyof typeof INPUTS)[]) checkText(name, v[name]);
   const command = oneOf('command', v.command, COMMANDS);
   const mode = oneOf('mode', v.mode, ['runner', 'ecs-task'] as const);
-  if (mode === 'ecs-task') return parseEcsTaskInputs(v, explicit, command, env);
+  // The region, when given, is checked whatever needs it; a run without one may need none.
+  const region = v['aws-region'] ? resolveRegion(v['aws-region'], env) : undefined;
+  // Checked in either mode, so a mistake in them is never found by the first ECS call.
+  const task = parseTaskInputs(v, region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION);
+  if (mode === 'ecs-task') return parseEcsTaskInputs(v, explicit, command, env, task);
   const phase = oneOf('phase', v.phase, PHASES);
 
   const caPath = v['ca-bundle'];
   let ca: string | undefined;
-  if (caPath) {
+  if (caPath && paths !== 'image') {
     try {
       ca = readFileSync(caPath.startsWith('/') ? caPath : `${workspace}/${caPath}`, 'utf8');
     } catch (error) {
       throw new UserError(
-        `Input 'ca-bundle' names '${caPath}', which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): give the path of a PEM bundle, such as the RDS global-bundle.pem.`,
+        `Input 'ca-bundle' names '${shown(caPath)}', which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): give the path of a PEM bundle, such as the RDS global-bundle.pem.`,
       );
     }
-    if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
-      throw new UserError(`Input 'ca-bundle' (${caPath}) holds no PEM certificate.`);
-    }
+    checkCaBundle(caPath, ca);
   }
   const allowPlaintext = parseBoolean('allow-plaintext', v['allow-plaintext']);
   const tls: TlsPolicy = { ca, allowPlaintext };
   let connection: ConnectionSpec | undefined;
   const iamAuth = parseBoolean('iam-auth', v['iam-auth']);
+  const port = parseInteger('port', v.port, 1, 65535);
   const ways = [
     v['database-url'] ? 'database-url' : '',
     v['secret-id'] ? 'secret-id' : '',
@@ -183,6 +214,12 @@ export function parseInputs(
   if (!iamAuth && (v.host || v.user)) {
     throw new UserError("Inputs 'host' and 'user' only apply with iam-auth: true.");
   }
+  if (v.database && !v['secret-id'] && !iamAuth) {
+    throw new UserError(
+      "Input 'database' only applies with secret-id or iam-auth: name the database in database-url instead.",
+    );
+  }
+  const database = v.database ? checkPostgresName('database', 'database', v.database) : '';
   if (iamAuth) {
     for (const name of ['host', 'user', 'database'] as const) {
       if (!v[name]) {
@@ -193,21 +230,22 @@ export function parseInputs(
     }
     connection = {
       kind: 'iam',
-      host: v.host,
-      port: parseInteger('port', v.port, 1, 65535),
-      user: v.user,
-      database: v.database,
-      region: resolveRegion(v['aws-region'], env),
+      host: checkHost('host', v.host),
+      port,
+      user: checkPostgresName('user', 'user', v.user),
+      database,
+      region: region ?? resolveRegion('', env),
       ca,
     };
   } else if (v['database-url']) {
     connection = { kind: 'url', target: parseDatabaseUrl('database-url', v['database-url'], tls) };
   } else if (v['secret-id']) {
+    const secretRegion = region ?? resolveRegion('', env);
     connection = {
       kind: 'secret',
-      secretId: v['secret-id'],
-      region: resolveRegion(v['aws-region'], env),
-      database: v.database || undefined,
+      secretId: checkSecretId('secret-id', v['secret-id'], secretRegion),
+      region: secretRegion,
+      database: database || undefined,
       tls,
     };
   } else if (command === 'plan' || command === 'apply') {
@@ -215,25 +253,25 @@ export function parseInputs(
       `command: ${command} needs a database: set 'database-url' (from a secret) or 'secret-id' (Secrets Manager), or use command: lint.`,
     );
   }
-  if (v.database && !v['secret-id'] && !iamAuth) {
-    throw new UserError(
-      "Input 'database' only applies with secret-id or iam-auth: name the database in database-url instead.",
-    );
-  }
 
   const baselineText = v['baseline-version'];
   if (baselineText && !VERSION_TEXT.test(baselineText)) {
     throw new UserError(
-      `Input 'baseline-version' is '${baselineText}': use a version like 1, 2.3 or 20260101.`,
+      `Input 'baseline-version' is '${shown(baselineText)}': use a version like 1, 2.3 or 20260101.`,
     );
   }
-  const lockTimeoutMs = parseDuration('lock-timeout', v['lock-timeout']);
-  const statementTimeoutMs = parseDuration('statement-timeout', v['statement-timeout']);
-  const lockWaitMs = parseDuration('lock-wait', v['lock-wait']);
-  const connectTimeoutMs = parseDuration('connect-timeout', v['connect-timeout']);
-  if (connectTimeoutMs < 100) {
-    throw new UserError(`Input 'connect-timeout' is '${v['connect-timeout']}': use 100ms or more.`);
-  }
+  const lockTimeoutMs = durationIn('lock-timeout', v['lock-timeout'], DURATIONS['lock-timeout']);
+  const statementTimeoutMs = durationIn(
+    'statement-timeout',
+    v['statement-timeout'],
+    DURATIONS['statement-timeout'],
+  );
+  const lockWaitMs = durationIn('lock-wait', v['lock-wait'], DURATIONS['lock-wait']);
+  const connectTimeoutMs = durationIn(
+    'connect-timeout',
+    v['connect-timeout'],
+    DURATIONS['connect-timeout'],
+  );
   const history = historyTable(
     quoteIdentifier(identifier('history-schema', v['history-schema'])),
     quoteIdentifier(identifier('history-table', v['history-table'])),
@@ -245,15 +283,24 @@ export function parseInputs(
     ? parseDatabaseUrl('shadow-database-url', v['shadow-database-url'], tls)
     : undefined;
   const postgresBin = v['postgres-bin'] || undefined;
-  if (command === 'validate' && !shadow && postgresBin && !holdsPostgresBinaries(postgresBin)) {
+  if (postgresBin && paths !== 'image' && !holdsPostgresBinaries(postgresBin)) {
     throw new UserError(
-      `Input 'postgres-bin' is '${postgresBin}', which holds no initdb and postgres: give the bin directory of a PostgreSQL installation.`,
+      `Input 'postgres-bin' is '${shown(postgresBin)}', which holds no initdb and postgres: give the bin directory of a PostgreSQL installation.`,
     );
   }
+  const migrationsDir =
+    paths === 'image'
+      ? imagePath('migrations', v.migrations)
+      : migrationsDirectory(
+          'migrations',
+          v.migrations,
+          workspace,
+          paths === 'workspace' ? workspace : undefined,
+        );
 
   return {
     command,
-    migrationsDir: v.migrations.startsWith('/') ? v.migrations : `${workspace}/${v.migrations}`,
+    migrationsDir,
     connection: command === 'plan' || command === 'apply' ? connection : undefined,
     phase,
     history,
@@ -272,11 +319,80 @@ export function parseInputs(
   };
 }
 
+/** A path inside the task's image: only the task can look at it; here it must at least be one. */
+function imagePath(input: string, text: string): string {
+  if (text === '') {
+    throw new UserError(
+      `Input '${input}' is empty: give the folder of the migrations inside the image, relative to the container's working directory.`,
+    );
+  }
+  return text;
+}
+
+/** A CA bundle holds PEM certificates that parse: a broken one would fail only at the TLS handshake. */
+function checkCaBundle(path: string, pem: string): void {
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[^-]*-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) {
+    throw new UserError(
+      `Input 'ca-bundle' (${shown(path)}) holds no PEM certificate: give a PEM bundle, such as the RDS global-bundle.pem.`,
+    );
+  }
+  for (const [i, block] of blocks.entries()) {
+    try {
+      new X509Certificate(block);
+    } catch {
+      throw new UserError(
+        `Input 'ca-bundle' (${shown(path)}): certificate ${i + 1} of ${blocks.length} does not parse: give an intact PEM bundle, such as the RDS global-bundle.pem.`,
+      );
+    }
+  }
+}
+
+type TaskInputs = Omit<EcsTaskSpec, 'command' | 'timeoutMs' | 'pollMs'> & {
+  timeoutMs: number;
+  pollMs: number;
+  cliPath: string;
+};
+
+/** The inputs of mode: ecs-task, each checked against what ECS and EC2 accept. */
+function parseTaskInputs(v: RawInputs<typeof INPUTS>, region: string | undefined): TaskInputs {
+  const clusterName = v.cluster ? checkCluster('cluster', v.cluster, region) : undefined;
+  const subnets = checkVpcIds('subnets', parseList(v.subnets), 'subnet', 16, 'subnet-0a1b2c3d');
+  const securityGroups = checkVpcIds(
+    'security-groups',
+    parseList(v['security-groups']),
+    'sg',
+    5,
+    'sg-0a1b2c3d',
+  );
+  const assignPublicIp = parseBoolean('assign-public-ip', v['assign-public-ip']);
+  const timeoutMs = durationIn('task-timeout', v['task-timeout'], DURATIONS['task-timeout']);
+  const pollMs = durationIn('poll-interval', v['poll-interval'], DURATIONS['poll-interval']);
+  if (pollMs > timeoutMs) {
+    throw new UserError(
+      `Inputs 'poll-interval' (${shown(v['poll-interval'], 20)}) and 'task-timeout' (${shown(v['task-timeout'], 20)}): the task is read at least once before it times out, so make poll-interval no longer than task-timeout.`,
+    );
+  }
+  return {
+    cluster: v.cluster,
+    taskDefinition: v['task-definition']
+      ? checkTaskDefinition('task-definition', v['task-definition'], region)
+      : undefined,
+    service: v.service ? checkService('service', v.service, clusterName, region) : undefined,
+    container: v.container ? checkContainer('container', v.container) : undefined,
+    network: subnets.length > 0 ? { subnets, securityGroups, assignPublicIp } : undefined,
+    timeoutMs,
+    pollMs,
+    cliPath: checkCliPath('cli-path', v['cli-path']),
+  };
+}
+
 function parseEcsTaskInputs(
   v: RawInputs<typeof INPUTS>,
   explicit: ReadonlySet<string>,
   command: RdsMigrateConfig['command'],
   env: NodeJS.ProcessEnv,
+  task: TaskInputs,
 ): RdsMigrateConfig {
   if (v['database-url'] || v['shadow-database-url']) {
     throw new UserError(
@@ -289,38 +405,31 @@ function parseEcsTaskInputs(
       "mode: ecs-task needs 'task-definition' or 'service' (to run its task definition).",
     );
   }
-  const subnets = parseList(v.subnets);
   const flags: string[] = [];
   for (const name of FORWARDED) {
     if (explicit.has(name) && v[name] !== '') flags.push(`--${name}`, v[name]);
   }
-  const timeoutMs = parseDuration('task-timeout', v['task-timeout']);
   // The task's command line checks these again; checking them here fails the step before a task
-  // starts. ca-bundle names a file inside the image, so only the task reads it.
+  // starts. Paths name files of the image, so only the task reads them.
   const forwarded = (name: string) =>
-    name !== 'ca-bundle' && (FORWARDED as readonly string[]).includes(name) && explicit.has(name)
+    (FORWARDED as readonly string[]).includes(name) && explicit.has(name)
       ? v[name as keyof typeof v]
       : undefined;
-  const base = parseInputs((name) => (name === 'command' ? 'lint' : forwarded(name)), '/', env);
+  const base = parseInputs(
+    (name) => (name === 'command' ? 'lint' : forwarded(name)),
+    '/',
+    env,
+    'image',
+  );
+  const { cliPath, timeoutMs, pollMs, ...where } = task;
   return {
     ...base,
     command,
     ecsTask: {
-      cluster: v.cluster,
-      taskDefinition: v['task-definition'] || undefined,
-      service: v.service || undefined,
-      container: v.container || undefined,
-      network:
-        subnets.length > 0
-          ? {
-              subnets,
-              securityGroups: parseList(v['security-groups']),
-              assignPublicIp: parseBoolean('assign-public-ip', v['assign-public-ip']),
-            }
-          : undefined,
-      command: ['node', v['cli-path'], command, '--json', ...flags],
+      ...where,
+      command: ['node', cliPath, command, '--json', ...flags],
       timeoutMs,
-      pollMs: parseDuration('poll-interval', v['poll-interval']),
+      pollMs,
     },
     region: resolveRegion(v['aws-region'], env),
   };

@@ -14,16 +14,32 @@ import {
 import { startThrowawayPostgres } from '../../migrate/throwaway-postgres.ts';
 import { type MainStep, runAction } from '../../runner/action.ts';
 import { type Runner, createRunner } from '../../runner/runner.ts';
-import { OUTPUTS, type RdsMigrateConfig, parseInputs, secretInputs } from './inputs.ts';
+import {
+  OUTPUTS,
+  type PathScope,
+  type RdsMigrateConfig,
+  parseInputs,
+  secretInputs,
+} from './inputs.ts';
 import { annotate, comment, describeEvent, resultBody } from './report.ts';
 
 type Output = (typeof OUTPUTS)[number];
 
-export function run(runner: Runner = createRunner()): Promise<void> {
-  return runAction({ name: 'rds-migrate', outputs: OUTPUTS, main }, runner);
+/**
+ * `paths: 'anywhere'` is the command line's: a person at a terminal (or the app's image) names
+ * folders anywhere; the action keeps its paths inside the workspace.
+ */
+export function run(
+  runner: Runner = createRunner(),
+  options: { paths?: PathScope } = {},
+): Promise<void> {
+  return runAction(
+    { name: 'rds-migrate', outputs: OUTPUTS, main: (step) => main(step, options.paths) },
+    runner,
+  );
 }
 
-async function main(step: MainStep<Output>): Promise<void> {
+async function main(step: MainStep<Output>, paths: PathScope = 'workspace'): Promise<void> {
   const { runner } = step;
   const read = (name: string) => runner.input(name);
   // Until the run reports, a failure reports the command it was given and nothing found.
@@ -31,7 +47,7 @@ async function main(step: MainStep<Output>): Promise<void> {
   step.onFailure((reason) => report && deliver(step, report, reason));
   for (const secret of secretInputs(read)) runner.setSecret(secret);
   const workspace = runner.env.GITHUB_WORKSPACE || process.cwd();
-  const config = parseInputs(read, workspace, runner.env);
+  const config = parseInputs(read, workspace, runner.env, paths);
   const outcome = await runMigration(
     {
       ...config,

@@ -1,12 +1,17 @@
 // rds-migrate's inputs: defaults, the TLS rules of database-url, and one line for each mistake.
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseInputs, secretInputs } from '../../../../src/actions/rds-migrate/inputs.ts';
+import { CA_PEM } from './ca-pem.ts';
+
+/** A workspace with the default migrations folder. */
+const workspace = mkdtempSync(join(tmpdir(), 'rds-migrate-ws-'));
+mkdirSync(join(workspace, 'migrations'));
 
 const parse = (inputs: Record<string, string>) =>
-  parseInputs((name) => inputs[name], '/workspace', { AWS_REGION: 'eu-west-1' });
+  parseInputs((name) => inputs[name], workspace, { AWS_REGION: 'eu-west-1' });
 
 const target = (config: ReturnType<typeof parse>) =>
   config.connection?.kind === 'url' ? config.connection.target : undefined;
@@ -15,7 +20,7 @@ describe('parseInputs', () => {
   it('applies the defaults', () => {
     expect(parse({ 'database-url': 'postgres://app:pw@127.0.0.1:5433/shop' })).toEqual({
       command: 'plan',
-      migrationsDir: '/workspace/migrations/',
+      migrationsDir: join(workspace, 'migrations'),
       connection: {
         kind: 'url',
         target: {
@@ -54,10 +59,7 @@ describe('parseInputs', () => {
 
   it('verifies TLS for any host but loopback, with the CA bundle when given', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ca-'));
-    writeFileSync(
-      join(dir, 'ca.pem'),
-      '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
-    );
+    writeFileSync(join(dir, 'ca.pem'), CA_PEM);
     const config = parse({
       'database-url': 'postgresql://app:p%40ss@db.cluster-x.eu-west-1.rds.amazonaws.com/shop',
       'ca-bundle': join(dir, 'ca.pem'),
@@ -84,11 +86,7 @@ describe('parseInputs', () => {
   });
 
   it('reads the connection from a Secrets Manager secret instead', () => {
-    const config = parseInputs(
-      (name) => ({ command: 'apply', 'secret-id': 'prod/db', database: 'shop' })[name],
-      '/workspace',
-      { AWS_REGION: 'eu-west-1' },
-    );
+    const config = parse({ command: 'apply', 'secret-id': 'prod/db', database: 'shop' });
     expect(config.connection).toEqual({
       kind: 'secret',
       secretId: 'prod/db',
@@ -99,18 +97,13 @@ describe('parseInputs', () => {
   });
 
   it('connects with an RDS IAM token with iam-auth', () => {
-    const config = parseInputs(
-      (name) =>
-        ({
-          command: 'apply',
-          'iam-auth': 'true',
-          host: 'db.x',
-          user: 'migrator',
-          database: 'shop',
-        })[name],
-      '/workspace',
-      { AWS_REGION: 'eu-west-1' },
-    );
+    const config = parse({
+      command: 'apply',
+      'iam-auth': 'true',
+      host: 'db.x',
+      user: 'migrator',
+      database: 'shop',
+    });
     expect(config.connection).toEqual({
       kind: 'iam',
       host: 'db.x',
@@ -166,7 +159,7 @@ describe('parseInputs', () => {
 
 it('needs host, user and database with iam-auth', () => {
   expect(() =>
-    parseInputs((name) => ({ command: 'plan', 'iam-auth': 'true', host: 'h' })[name], '/w', {
+    parseInputs((name) => ({ command: 'plan', 'iam-auth': 'true', host: 'h' })[name], workspace, {
       AWS_REGION: 'eu-west-1',
     }),
   ).toThrow("iam-auth: true needs 'user'");
@@ -176,7 +169,7 @@ describe('mode: ecs-task', () => {
   const ecs = (inputs: Record<string, string>) =>
     parseInputs(
       (name) => ({ mode: 'ecs-task', command: 'apply', cluster: 'apps', ...inputs })[name],
-      '/workspace',
+      workspace,
       { AWS_REGION: 'eu-west-1' },
     );
 
@@ -232,6 +225,6 @@ describe('secretInputs', () => {
   it('masks the whole URL and its password, decoded and encoded', () => {
     expect(
       secretInputs((n) => (n === 'database-url' ? 'postgres://a:p%40ss@h/d' : undefined)),
-    ).toEqual(['postgres://a:p%40ss@h/d', 'p@ss', 'p%40ss']);
+    ).toEqual(['postgres://a:p%40ss@h/d', 'p%40ss', 'p@ss']);
   });
 });
