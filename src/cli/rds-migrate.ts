@@ -4,8 +4,14 @@ import { useProxyFromEnv } from '../lib/proxy.ts';
 import { PARSER_V8_FLAGS } from '../migrate/parser-flags.ts';
 import { relaunchedWith } from '../runner/relaunch.ts';
 
-if (!(await relaunchedWith(PARSER_V8_FLAGS))) {
+const argv = process.argv.slice(2);
+// --help and a call without a command print the usage and parse no SQL: they run here, without a
+// child node, so they start as fast as node itself (bench/README.md, "rds-migrate memory").
+const runsACommand =
+  argv.some((arg) => !arg.startsWith('-')) && !argv.some((arg) => arg === '--help' || arg === '-h');
+
+if (!runsACommand || !(await relaunchedWith(PARSER_V8_FLAGS))) {
   useProxyFromEnv(process.env);
   const { main } = await import('./rds-migrate-command.ts');
-  await main(process.argv.slice(2));
+  await main(argv);
 }
