@@ -269,7 +269,7 @@ export const DURATIONS = {
   'lock-wait': { min: 0, max: 86_400_000 },
   'connect-timeout': { min: 100, max: 600_000 },
   'task-timeout': { min: 1000, max: 86_400_000 },
-  'poll-interval': { min: 100, max: 300_000 },
+  'poll-interval': { min: 100, max: 600_000 },
 } as const satisfies Record<string, DurationRange>;
 
 const within = (root: string, path: string) => {

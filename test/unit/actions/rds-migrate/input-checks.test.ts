@@ -249,7 +249,7 @@ describe('rds-migrate refuses, in one line naming the input', () => {
     [
       'poll-interval 1000000h',
       { 'poll-interval': '1000000h' },
-      /^Input 'poll-interval' is '1000000h': use a duration from 100ms to 5m\.$/,
+      /^Input 'poll-interval' is '1000000h': use a duration from 100ms to 10m\.$/,
     ],
     [
       'poll-interval longer than task-timeout',
@@ -440,9 +440,9 @@ describe('rds-migrate accepts the edge values', () => {
       connectTimeoutMs: 600_000,
     });
     expect(parse({ 'database-url': URL_OK, 'lock-timeout': '1ms' }).lockTimeoutMs).toBe(1);
-    expect(task({ 'task-timeout': '24h', 'poll-interval': '5m' })).toMatchObject({
+    expect(task({ 'task-timeout': '24h', 'poll-interval': '10m' })).toMatchObject({
       timeoutMs: 86_400_000,
-      pollMs: 300_000,
+      pollMs: 600_000,
     });
     expect(task({ 'task-timeout': '1s', 'poll-interval': '100ms' })).toMatchObject({
       timeoutMs: 1000,
