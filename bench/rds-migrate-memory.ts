@@ -11,6 +11,8 @@
 //     liftoff    node --liftoff-only dist/.../cli.js ...  (the child's own command line, alone)
 //     turbofan   node --liftoff-only --no-liftoff-only .. (no relaunch, V8's default tiering: the
 //                                                         last flag wins; what the bundle did before)
+//     execve     node -e 'process.execve(node, [--liftoff-only, cli.js, ...])' ... (an experiment:
+//                                                         the relaunch without a parent left)
 //   node bench/rds-migrate-memory.ts [--rounds 5] [--migrations 5] [--statements 10000]
 // Prints tables and writes bench/results/rds-migrate-memory.json. See bench/README.md.
 import { spawn } from 'node:child_process';
@@ -38,6 +40,12 @@ const VARIANTS = {
   relaunch: [],
   liftoff: ['--liftoff-only'],
   turbofan: ['--liftoff-only', '--no-liftoff-only'],
+  // What a relaunch by process.execve (node >= 23.11) would cost: the process replaces itself with
+  // the --liftoff-only one, so no parent node stays resident beside the child.
+  execve: [
+    '-e',
+    `process.execve(process.execPath, [process.execPath, '--liftoff-only', ${JSON.stringify(CLI)}, ...process.argv.slice(1)], process.env)`,
+  ],
 } as const satisfies Record<string, readonly string[]>;
 type Variant = keyof typeof VARIANTS | 'node-pg-migrate';
 
@@ -191,9 +199,9 @@ const median = (values: number[]) => {
 
 type Job = 'lint' | 'apply' | 'lint-10k' | 'help' | 'usage-error';
 const JOBS: Record<Job, Variant[]> = {
-  lint: ['relaunch', 'liftoff', 'turbofan'],
-  apply: ['relaunch', 'liftoff', 'turbofan', 'node-pg-migrate'],
-  'lint-10k': ['relaunch', 'liftoff', 'turbofan'],
+  lint: ['relaunch', 'liftoff', 'turbofan', 'execve'],
+  apply: ['relaunch', 'liftoff', 'turbofan', 'execve', 'node-pg-migrate'],
+  'lint-10k': ['relaunch', 'liftoff', 'turbofan', 'execve'],
   help: ['relaunch', 'liftoff', 'turbofan', 'node-pg-migrate'],
   'usage-error': ['relaunch', 'liftoff', 'turbofan', 'node-pg-migrate'],
 };
@@ -215,7 +223,11 @@ try {
       const order = variants.map((_, i) => variants[(i + round) % variants.length]!);
       for (const variant of order) {
         const ours = variant !== 'node-pg-migrate';
-        const program = ours ? [...VARIANTS[variant], CLI] : [NODE_PG_MIGRATE];
+        const program = !ours
+          ? [NODE_PG_MIGRATE]
+          : variant === 'execve'
+            ? [...VARIANTS[variant]]
+            : [...VARIANTS[variant], CLI];
         let sample: Sample;
         if (job === 'lint' || job === 'lint-10k') {
           sample = await measure(
@@ -284,6 +296,7 @@ const NAMES: Record<Variant, string> = {
   relaunch: 'rds-migrate (as shipped: relaunch, child --liftoff-only)',
   liftoff: 'rds-migrate child alone (node --liftoff-only cli.js)',
   turbofan: 'rds-migrate without the flag (V8 default tiering)',
+  execve: 'rds-migrate relaunched by process.execve (experiment: no parent)',
   'node-pg-migrate': 'node-pg-migrate',
 };
 console.log(
