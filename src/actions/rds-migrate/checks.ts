@@ -1,83 +1,28 @@
-// The checks rds-migrate's inputs pass before anything is called: text that is one printable line
-// of a sane length, host names, PostgreSQL names, a Secrets Manager secret, the ECS names of
-// mode: ecs-task, durations with their documented range, and the migrations folder inside the
-// workspace. Each refusal is one line that names the input and echoes at most a shortened value.
+// The checks rds-migrate's inputs pass before anything is called, beyond those of their kind
+// (readInputs: one printable line of bounded length, durations up to the registry's max): host
+// names, PostgreSQL names, a Secrets Manager secret, the ECS names and ids of mode: ecs-task, the
+// least value of each duration, and the migrations folder inside the workspace. Each refusal is
+// one line that names the input and echoes at most a shortened value.
 import { realpathSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { formatDuration, parseDuration } from '../../lib/durations.ts';
-import { UserError } from '../../lib/errors.ts';
+import { UserError, shown } from '../../lib/errors.ts';
 
-/** The value as an error may echo it: control characters escaped, cut to `max` characters. */
-export function shown(value: string, max = 60): string {
-  const escaped = value.replace(
-    // eslint-disable-next-line no-control-regex
-    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
-    (c) =>
-      ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ??
-      `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-  return escaped.length <= max
-    ? escaped
-    : `${escaped.slice(0, max - 1)}… (${value.length} characters)`;
-}
-
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-
-/** The longest text each input may hold; inputs not named here hold at most 256 characters. */
-const MAX_LENGTH: Readonly<Record<string, number>> = {
-  'database-url': 4096,
-  'shadow-database-url': 4096,
-  // A Secrets Manager ARN: up to 512 characters of name after about 90 of ARN.
-  'secret-id': 2048,
-  migrations: 1024,
-  'ca-bundle': 1024,
-  'postgres-bin': 1024,
-  'cli-path': 1024,
-  'task-definition': 1024,
-  service: 1024,
-  cluster: 1024,
-  subnets: 4096,
-  'security-groups': 4096,
-};
-
-/** Inputs that are lists, one item a line (or comma separated): line breaks are separators. */
-const LIST_INPUTS = new Set(['subnets', 'security-groups']);
-const SECRET_INPUTS = new Set(['database-url', 'shadow-database-url']);
-
-/**
- * Every input is printable text of a bounded length: no control character (a line break would
- * start a new log line wherever the value is printed), and nothing like a 100 KB paste.
- */
-export function checkText(input: string, value: string): void {
-  const max = MAX_LENGTH[input] ?? 256;
-  const secret = SECRET_INPUTS.has(input);
-  if (value.length > max) {
-    throw new UserError(
-      `Input '${input}' is ${value.length} characters long${secret ? '' : ` ('${shown(value, 40)}')`}: use at most ${max}.`,
-    );
-  }
-  const text = LIST_INPUTS.has(input) ? value.replace(/\r?\n/g, ',') : value;
-  const at = CONTROL.exec(text);
-  if (at) {
-    throw new UserError(
-      `Input '${input}' holds a control character (${shown(at[0])} at position ${at.index + 1})${secret ? '' : ` in '${shown(value)}'`}: give it as one line of printable text.`,
-    );
-  }
-}
 
 /** A name PostgreSQL keeps whole: at most 63 bytes (longer ones are cut), no control character. */
 export function checkPostgresName(input: string, what: string, name: string): string {
   if (CONTROL.test(name)) {
     throw new UserError(
-      `Input '${input}' has a ${what} with a control character ('${shown(name)}'): use the ${what}'s real name.`,
+      `Input '${input}' has a ${what} with a control character (${shown(name)}): use the ${what}'s real name.`,
     );
   }
   const bytes = Buffer.byteLength(name, 'utf8');
   if (bytes > 63) {
     throw new UserError(
-      `Input '${input}' has a ${what} of ${bytes} bytes ('${shown(name, 40)}'): PostgreSQL names are at most 63 bytes, so no ${what} has this name.`,
+      `Input '${input}' has a ${what} of ${bytes} bytes (${shown(name, 40)}): PostgreSQL names are at most 63 bytes, so no ${what} has this name.`,
     );
   }
   return name;
@@ -91,7 +36,7 @@ export function checkHost(input: string, host: string): string {
   const bare = host.replace(/^\[(.*)\]$/, '$1');
   if (isIP(bare) || HOST_NAME.test(host)) return bare;
   throw new UserError(
-    `Input '${input}' has the host '${shown(host)}', which is not a host name or IP address: give the endpoint alone, like db.abc123.eu-west-1.rds.amazonaws.com (no scheme, port, path or spaces).`,
+    `Input '${input}' has the host ${shown(host)}, which is not a host name or IP address: give the endpoint alone, like db.abc123.eu-west-1.rds.amazonaws.com (no scheme, port, path or spaces).`,
   );
 }
 
@@ -121,7 +66,7 @@ function describeArn(arn: Arn): string {
 function sameRegion(input: string, value: string, arn: Arn, region: string | undefined): void {
   if (region !== undefined && arn.region !== region) {
     throw new UserError(
-      `Input '${input}' ('${shown(value)}') is in region '${arn.region}', but the run's region is ${region}: set aws-region to the resource's region, or name one in ${region}.`,
+      `Input '${input}' (${shown(value, 120)}) is in region '${arn.region}', but the run's region is ${region}: set aws-region to the resource's region, or name one in ${region}.`,
     );
   }
 }
@@ -139,7 +84,7 @@ export function checkSecretId(input: string, value: string, region: string | und
   }
   if (!arn && SECRET_NAME.test(value)) return value;
   throw new UserError(
-    `Input '${input}' is '${shown(value)}'${arn ? `, ${describeArn(arn)}` : ''}: give a Secrets Manager secret's name (1 to 512 letters, digits and /_+=.@-) or its ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>).`,
+    `Input '${input}' is ${shown(value)}${arn ? `, ${describeArn(arn)}` : ''}: give a Secrets Manager secret's name (1 to 512 letters, digits and /_+=.@-) or its ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>).`,
   );
 }
 
@@ -157,7 +102,7 @@ export function checkCluster(input: string, value: string, region: string | unde
   }
   if (!arn && ECS_NAME.test(value)) return value;
   throw new UserError(
-    `Input '${input}' is '${shown(value)}'${arn ? `, ${describeArn(arn)}` : ''}: give an ECS cluster's name (${ECS_ARN_NAMES}) or its ARN (arn:aws:ecs:<region>:<account>:cluster/<name>).`,
+    `Input '${input}' is ${shown(value)}${arn ? `, ${describeArn(arn)}` : ''}: give an ECS cluster's name (${ECS_ARN_NAMES}) or its ARN (arn:aws:ecs:<region>:<account>:cluster/<name>).`,
   );
 }
 
@@ -173,14 +118,14 @@ export function checkService(
     sameRegion(input, value, arn, region);
     if (parts[1] && cluster !== undefined && parts[1] !== cluster) {
       throw new UserError(
-        `Input '${input}' ('${shown(value)}') is a service of cluster ${parts[1]}, but 'cluster' is ${cluster}: give the service's own cluster.`,
+        `Input '${input}' (${shown(value)}) is a service of cluster ${parts[1]}, but 'cluster' is ${cluster}: give the service's own cluster.`,
       );
     }
     return value;
   }
   if (!arn && ECS_NAME.test(value)) return value;
   throw new UserError(
-    `Input '${input}' is '${shown(value)}'${arn ? `, ${describeArn(arn)}` : ''}: give an ECS service's name (${ECS_ARN_NAMES}) or its ARN (arn:aws:ecs:<region>:<account>:service/<cluster>/<name>).`,
+    `Input '${input}' is ${shown(value)}${arn ? `, ${describeArn(arn)}` : ''}: give an ECS service's name (${ECS_ARN_NAMES}) or its ARN (arn:aws:ecs:<region>:<account>:service/<cluster>/<name>).`,
   );
 }
 
@@ -199,14 +144,14 @@ export function checkTaskDefinition(
     return value;
   }
   throw new UserError(
-    `Input '${input}' is '${shown(value)}'${arn ? `, ${describeArn(arn)}` : ''}: give a registered task definition as family, family:revision or its ARN (arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>); families are ${ECS_ARN_NAMES}.`,
+    `Input '${input}' is ${shown(value)}${arn ? `, ${describeArn(arn)}` : ''}: give a registered task definition as family, family:revision or its ARN (arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>); families are ${ECS_ARN_NAMES}.`,
   );
 }
 
 export function checkContainer(input: string, value: string): string {
   if (ECS_NAME.test(value)) return value;
   throw new UserError(
-    `Input '${input}' is '${shown(value)}': give the name of a container of the task definition (${ECS_ARN_NAMES}).`,
+    `Input '${input}' is ${shown(value)}: give the name of a container of the task definition (${ECS_ARN_NAMES}).`,
   );
 }
 
@@ -222,7 +167,7 @@ export function checkVpcIds(
   const bad = ids.find((id) => !pattern.test(id));
   if (bad !== undefined) {
     throw new UserError(
-      `Input '${input}' holds '${shown(bad)}', which is not a ${prefix}- id: list ids like ${example}, separated by commas or new lines.`,
+      `Input '${input}' holds ${shown(bad)}, which is not a ${prefix}- id: list ids like ${example}, separated by commas or new lines.`,
     );
   }
   if (ids.length > max) {
@@ -235,42 +180,40 @@ export function checkVpcIds(
 export function checkCliPath(input: string, value: string): string {
   if (value === '' || value.startsWith('-') || /\s/.test(value)) {
     throw new UserError(
-      `Input '${input}' is '${shown(value)}': give the path of the rds-migrate command line inside the image, like /opt/rds-migrate/cli.js (no spaces, not starting with -).`,
+      `Input '${input}' is ${shown(value)}: give the path of the rds-migrate command line inside the image, like /opt/rds-migrate/cli.js (no spaces, not starting with -).`,
     );
   }
   return value;
 }
 
-export interface DurationRange {
-  /** The least duration, in milliseconds (0 = off, when `offAtZero`). */
+export interface DurationFloor {
+  /** The least duration, in milliseconds (the registry's `max` is checked by readInputs). */
   min: number;
-  max: number;
   /** 0 turns the limit off (lock_timeout, statement_timeout). */
   offAtZero?: boolean;
 }
 
-/** A duration input inside its documented range. */
-export function durationIn(input: string, text: string, range: DurationRange): number {
+/** A duration input at or above its least value (or 0, where 0 turns the limit off). */
+export function durationFrom(input: string, text: string, floor: DurationFloor): number {
   const ms = parseDuration(input, text);
-  const off = range.offAtZero && ms === 0 && /^0*(\.0*)?(ms|s|m|h)?$/.test(text.trim());
-  if (off) return 0;
-  if (ms < range.min || ms > range.max) {
+  if (floor.offAtZero && ms === 0 && /^0*(\.0*)?(ms|s|m|h)?$/.test(text.trim())) return 0;
+  if (ms < floor.min) {
     throw new UserError(
-      `Input '${input}' is '${shown(text, 30)}': use ${range.offAtZero ? '0 (no limit) or ' : ''}a duration from ${formatDuration(range.min)} to ${formatDuration(range.max)}.`,
+      `Input '${input}' is ${shown(text)}, shorter than the ${formatDuration(floor.min)} it needs: give ${floor.offAtZero ? '0 (no limit) or ' : ''}${formatDuration(floor.min)} or more.`,
     );
   }
   return ms;
 }
 
-/** The documented ranges of rds-migrate's durations (action.yml says the same). */
-export const DURATIONS = {
-  'lock-timeout': { min: 1, max: 3_600_000, offAtZero: true },
-  'statement-timeout': { min: 1, max: 86_400_000, offAtZero: true },
-  'lock-wait': { min: 0, max: 86_400_000 },
-  'connect-timeout': { min: 100, max: 600_000 },
-  'task-timeout': { min: 1000, max: 86_400_000 },
-  'poll-interval': { min: 100, max: 600_000 },
-} as const satisfies Record<string, DurationRange>;
+/** The least value of rds-migrate's durations; their maxima are in the input registry (INPUTS). */
+export const DURATION_FLOORS = {
+  'lock-timeout': { min: 1, offAtZero: true },
+  'statement-timeout': { min: 1, offAtZero: true },
+  'lock-wait': { min: 0 },
+  'connect-timeout': { min: 100 },
+  'task-timeout': { min: 1000 },
+  'poll-interval': { min: 100 },
+} as const satisfies Record<string, DurationFloor>;
 
 const within = (root: string, path: string) => {
   const rel = relative(root, path);
@@ -300,7 +243,7 @@ export function migrationsDirectory(
   const dir = resolve(base, text);
   const outside = () =>
     new UserError(
-      `Input '${input}' is '${shown(text)}', which leads outside the workspace (${shown(workspace!)}): give a folder of the repository, relative to the workspace.`,
+      `Input '${input}' is ${shown(text)}, which leads outside the workspace (${shown(workspace!)}): give a folder of the repository, relative to the workspace.`,
     );
   if (workspace !== undefined && !within(resolve(workspace), dir)) throw outside();
   let real: string;

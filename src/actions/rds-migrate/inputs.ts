@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type InputRegistry, type RawInputs, readInputs } from '../../lib/action-io.ts';
-import { UserError } from '../../lib/errors.ts';
+import { UserError, shown } from '../../lib/errors.ts';
 import { parseBoolean, parseInteger, parseList } from '../../lib/parse.ts';
 import { resolveRegion } from '../../aws/region.ts';
 import type { ConnectionSpec, ConnectionTarget, TlsPolicy } from '../../migrate/connection.ts';
@@ -12,7 +12,7 @@ import type { PhaseInput } from '../../migrate/migration-set.ts';
 import { holdsPostgresBinaries } from '../../migrate/throwaway-postgres.ts';
 import { VERSION_TEXT, type Version, parseVersion } from '../../migrate/version.ts';
 import {
-  DURATIONS,
+  DURATION_FLOORS,
   checkCliPath,
   checkCluster,
   checkContainer,
@@ -21,11 +21,9 @@ import {
   checkSecretId,
   checkService,
   checkTaskDefinition,
-  checkText,
   checkVpcIds,
-  durationIn,
+  durationFrom,
   migrationsDirectory,
-  shown,
 } from './checks.ts';
 import { parseDatabaseUrl } from './database-url.ts';
 
@@ -126,7 +124,7 @@ const FORWARDED = [
 function identifier(input: string, name: string): string {
   if (!PLAIN_IDENTIFIER.test(name)) {
     throw new UserError(
-      `Input '${input}' is '${shown(name)}': use a PostgreSQL identifier of up to 63 letters, digits, '_' or '$', not starting with a digit.`,
+      `Input '${input}' is ${shown(name)}: use a PostgreSQL identifier of up to 63 letters, digits, '_' or '$', not starting with a digit.`,
     );
   }
   return name;
@@ -134,7 +132,7 @@ function identifier(input: string, name: string): string {
 
 function oneOf<T extends string>(input: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) {
-    throw new UserError(`Input '${input}' is '${shown(value)}': use one of ${allowed.join(', ')}.`);
+    throw new UserError(`Input '${input}' is ${shown(value)}: use one of ${allowed.join(', ')}.`);
   }
   return value as T;
 }
@@ -146,13 +144,17 @@ export function secretInputs(read: (name: string) => string | undefined): string
     const url = read(input)?.trim();
     if (!url) continue;
     secrets.push(url);
+    // The password as written (URL's getter would re-encode it: a mask the log never holds), and
+    // decoded, as the connection sends it.
+    const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i.exec(url)?.[1] ?? '';
+    const raw = userinfo.includes(':') ? userinfo.slice(userinfo.indexOf(':') + 1) : '';
+    if (!raw) continue;
+    secrets.push(raw);
     try {
-      const raw = new URL(url).password;
-      if (raw) secrets.push(raw);
       const password = decodeURIComponent(raw);
-      if (password && password !== raw) secrets.push(password);
+      if (password !== raw) secrets.push(password);
     } catch {
-      // Not a URL: parseInputs says so; the whole text is masked already.
+      // A malformed escape: parseInputs says so; the text as written is masked already.
     }
   }
   return secrets;
@@ -174,7 +176,6 @@ export function parseInputs(
   paths: PathScope = 'workspace',
 ): RdsMigrateConfig {
   const { values: v, explicit } = readInputs(INPUTS, read);
-  for (const name of Object.keys(INPUTS) as (keyof typeof INPUTS)[]) checkText(name, v[name]);
   const command = oneOf('command', v.command, COMMANDS);
   const mode = oneOf('mode', v.mode, ['runner', 'ecs-task'] as const);
   // The region, when given, is checked whatever needs it; a run without one may need none.
@@ -191,7 +192,7 @@ export function parseInputs(
       ca = readFileSync(caPath.startsWith('/') ? caPath : `${workspace}/${caPath}`, 'utf8');
     } catch (error) {
       throw new UserError(
-        `Input 'ca-bundle' names '${shown(caPath)}', which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): give the path of a PEM bundle, such as the RDS global-bundle.pem.`,
+        `Input 'ca-bundle' names ${shown(caPath)}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): give the path of a PEM bundle, such as the RDS global-bundle.pem.`,
       );
     }
     checkCaBundle(caPath, ca);
@@ -257,20 +258,24 @@ export function parseInputs(
   const baselineText = v['baseline-version'];
   if (baselineText && !VERSION_TEXT.test(baselineText)) {
     throw new UserError(
-      `Input 'baseline-version' is '${shown(baselineText)}': use a version like 1, 2.3 or 20260101.`,
+      `Input 'baseline-version' is ${shown(baselineText)}: use a version like 1, 2.3 or 20260101.`,
     );
   }
-  const lockTimeoutMs = durationIn('lock-timeout', v['lock-timeout'], DURATIONS['lock-timeout']);
-  const statementTimeoutMs = durationIn(
+  const lockTimeoutMs = durationFrom(
+    'lock-timeout',
+    v['lock-timeout'],
+    DURATION_FLOORS['lock-timeout'],
+  );
+  const statementTimeoutMs = durationFrom(
     'statement-timeout',
     v['statement-timeout'],
-    DURATIONS['statement-timeout'],
+    DURATION_FLOORS['statement-timeout'],
   );
-  const lockWaitMs = durationIn('lock-wait', v['lock-wait'], DURATIONS['lock-wait']);
-  const connectTimeoutMs = durationIn(
+  const lockWaitMs = durationFrom('lock-wait', v['lock-wait'], DURATION_FLOORS['lock-wait']);
+  const connectTimeoutMs = durationFrom(
     'connect-timeout',
     v['connect-timeout'],
-    DURATIONS['connect-timeout'],
+    DURATION_FLOORS['connect-timeout'],
   );
   const history = historyTable(
     quoteIdentifier(identifier('history-schema', v['history-schema'])),
@@ -285,7 +290,7 @@ export function parseInputs(
   const postgresBin = v['postgres-bin'] || undefined;
   if (postgresBin && paths !== 'image' && !holdsPostgresBinaries(postgresBin)) {
     throw new UserError(
-      `Input 'postgres-bin' is '${shown(postgresBin)}', which holds no initdb and postgres: give the bin directory of a PostgreSQL installation.`,
+      `Input 'postgres-bin' is ${shown(postgresBin)}, which holds no initdb and postgres: give the bin directory of a PostgreSQL installation.`,
     );
   }
   const migrationsDir =
@@ -366,8 +371,16 @@ function parseTaskInputs(v: RawInputs<typeof INPUTS>, region: string | undefined
     'sg-0a1b2c3d',
   );
   const assignPublicIp = parseBoolean('assign-public-ip', v['assign-public-ip']);
-  const timeoutMs = durationIn('task-timeout', v['task-timeout'], DURATIONS['task-timeout']);
-  const pollMs = durationIn('poll-interval', v['poll-interval'], DURATIONS['poll-interval']);
+  const timeoutMs = durationFrom(
+    'task-timeout',
+    v['task-timeout'],
+    DURATION_FLOORS['task-timeout'],
+  );
+  const pollMs = durationFrom(
+    'poll-interval',
+    v['poll-interval'],
+    DURATION_FLOORS['poll-interval'],
+  );
   if (pollMs > timeoutMs) {
     throw new UserError(
       `Inputs 'poll-interval' (${shown(v['poll-interval'], 20)}) and 'task-timeout' (${shown(v['task-timeout'], 20)}): the task is read at least once before it times out, so make poll-interval no longer than task-timeout.`,

@@ -227,4 +227,15 @@ describe('secretInputs', () => {
       secretInputs((n) => (n === 'database-url' ? 'postgres://a:p%40ss@h/d' : undefined)),
     ).toEqual(['postgres://a:p%40ss@h/d', 'p%40ss', 'p@ss']);
   });
+
+  it('masks the password as written, never as the URL parser re-encodes it', () => {
+    const url = 'postgres://app%0A::add-mask::x:pw@h/app';
+    expect(secretInputs((n) => (n === 'database-url' ? url : undefined))).toEqual([
+      url,
+      ':add-mask::x:pw',
+    ]);
+    expect(secretInputs((n) => (n === 'database-url' ? 'postgres://a@h/d' : undefined))).toEqual([
+      'postgres://a@h/d',
+    ]);
+  });
 });
