@@ -319,33 +319,7 @@ const OWN: Record<string, BadValue[]> = {
 // (action/input: label) that fails today and is expected to fail here; once the fix is merged the
 // case passes, `it.failing` reports it, and the entry must go.
 
-const KNOWN_GAPS: readonly string[] = [
-  // rds-migrate (secret-id, every mode: ecs-task input, host/user/database, migrations outside the workspace; database-url and shadow-database-url decode %0A into the user and database names they claim)
-  'rds-migrate/migrations: absolute path outside the workspace',
-  'rds-migrate/migrations: relative path outside the workspace',
-  'rds-migrate/migrations: symlink pointing outside the workspace',
-  'rds-migrate/secret-id: white space',
-  'rds-migrate/secret-id: ARN of the wrong resource type',
-  'rds-migrate/secret-id: not a secret name',
-  'rds-migrate/host: white space',
-  'rds-migrate/host: not a host name',
-  'rds-migrate/user: longer than PostgreSQL names',
-  'rds-migrate/database: longer than PostgreSQL names',
-  'rds-migrate/cluster: white space',
-  'rds-migrate/cluster: ARN of the wrong resource type',
-  'rds-migrate/task-definition: white space',
-  'rds-migrate/task-definition: ARN of the wrong resource type',
-  'rds-migrate/service: white space',
-  'rds-migrate/service: ARN of the wrong resource type',
-  'rds-migrate/container: white space',
-  'rds-migrate/subnets: newlines carrying workflow commands',
-  'rds-migrate/subnets: not a subnet id',
-  'rds-migrate/security-groups: newlines carrying workflow commands',
-  'rds-migrate/security-groups: not a security group id',
-  'rds-migrate/database-url: a %0A-encoded command in the database name',
-  'rds-migrate/database-url: a %0A-encoded command in the user name',
-  'rds-migrate/shadow-database-url: a %0A-encoded command in the database name',
-];
+const KNOWN_GAPS: readonly string[] = [];
 
 // ---------------------------------------------------------------------------------------------
 
