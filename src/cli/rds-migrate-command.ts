@@ -3,7 +3,8 @@
 // (DATABASE_URL), never from the command line, where other users could read it.
 //   node dist/rds-migrate/cli.js <lint|plan|apply|validate> [--migrations dir] [--phase expand] ...
 import { parseArgs } from 'node:util';
-import { INPUTS } from '../actions/rds-migrate/inputs.ts';
+import { COMMANDS, INPUTS } from '../actions/rds-migrate/inputs.ts';
+import { shown } from '../lib/errors.ts';
 import { run } from '../actions/rds-migrate/main.ts';
 import { createTerminalRunner } from '../runner/terminal-runner.ts';
 
@@ -47,7 +48,15 @@ export function main(argv: string[]): Promise<void> | undefined {
     if (!values.help) process.exitCode = 2;
     return undefined;
   }
-  const inputs: Record<string, string> = { command: positionals[0]! };
+  const command = positionals[0]!;
+  if (!(COMMANDS as readonly string[]).includes(command)) {
+    console.error(
+      `error: unknown command ${shown(command)}: use one of ${COMMANDS.join(', ')}\n${USAGE}`,
+    );
+    process.exitCode = 2;
+    return undefined;
+  }
+  const inputs: Record<string, string> = { command };
   for (const name of Object.keys(inputOptions)) {
     const value = (values as Record<string, unknown>)[name];
     if (typeof value === 'string') inputs[name] = value;

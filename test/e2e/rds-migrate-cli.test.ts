@@ -81,6 +81,37 @@ describe('rds-migrate command line', () => {
     expect(r.stderr).toContain('database URLs come from DATABASE_URL');
   });
 
+  it('shows the plan in text, and says when apply has nothing to do', async () => {
+    const db = await server.createDatabase();
+    const cwd = migrationsWorkspace({
+      'V1__t.sql': 'CREATE TABLE t (id bigint);',
+      'V2__i.sql': 'CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (id);',
+    });
+    const env = { DATABASE_URL: server.url(db) };
+    const plan = cliRun(cwd, ['plan'], env);
+    expect(plan.status).toBe(0);
+    expect(plan.stdout).toContain('Plan: 2 pending migrations after no version yet:');
+    expect(plan.stdout).toMatch(/^ {2}V1__t\.sql \(expand, new\): 1 part$/m);
+    expect(plan.stdout).toMatch(/^ {2}V2__i\.sql .*one outside a transaction$/m);
+
+    expect(cliRun(cwd, ['apply'], env).stdout).toContain(
+      'Applied 2; the database is at version 2.',
+    );
+    const again = cliRun(cwd, ['apply'], env);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain(
+      'Nothing to apply: the database is at version 2, with no pending migration.',
+    );
+  });
+
+  it('exits 2 on an unknown command, as on any usage error', () => {
+    const r = cliRun(migrationsWorkspace({}), ['migrate']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /^error: unknown command 'migrate': use one of lint, plan, apply, validate$/m,
+    );
+  });
+
   it('validates on a shadow server given in SHADOW_DATABASE_URL', () => {
     const cwd = migrationsWorkspace({ 'V1__t.sql': 'CREATE TABLE t (id bigint);' });
     const r = cliRun(cwd, ['validate', '--json'], { SHADOW_DATABASE_URL: server.url('postgres') });

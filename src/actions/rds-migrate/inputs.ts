@@ -68,7 +68,7 @@ export const INPUTS = {
 
 export const OUTPUTS = ['applied', 'pending', 'findings', 'comment', 'result'] as const;
 
-const COMMANDS = ['lint', 'plan', 'apply', 'validate'] as const;
+export const COMMANDS = ['lint', 'plan', 'apply', 'validate'] as const;
 const PHASES = ['expand', 'contract', 'all'] as const;
 
 export interface RdsMigrateConfig {

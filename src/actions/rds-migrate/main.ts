@@ -21,7 +21,7 @@ import {
   parseInputs,
   secretInputs,
 } from './inputs.ts';
-import { annotate, comment, describeEvent, resultBody } from './report.ts';
+import { annotate, closingLines, comment, describeEvent, resultBody } from './report.ts';
 
 type Output = (typeof OUTPUTS)[number];
 
@@ -59,6 +59,7 @@ async function main(step: MainStep<Output>, paths: PathScope = 'workspace'): Pro
   );
   report = outcome.report;
   if (!outcome.ok) throw outcome.error;
+  for (const line of closingLines(outcome.report)) runner.info(line);
   deliver(step, outcome.report);
 }
 

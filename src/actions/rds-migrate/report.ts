@@ -120,3 +120,35 @@ export function resultBody(report: MigrateReport, reason?: string): Record<strin
       : {}),
   };
 }
+
+/**
+ * The lines that close a run in the log: the plan (plan prints nothing else that shows it), and
+ * what apply did, including that there was nothing to do.
+ */
+export function closingLines(report: MigrateReport): string[] {
+  if (report.mode !== 'runner') return [];
+  const at = report.current === undefined ? 'no version yet' : `version ${report.current}`;
+  const lines: string[] = [];
+  if (report.command === 'plan' && report.plan) {
+    const { pending, deferred } = report.plan;
+    lines.push(
+      pending.length === 0
+        ? `Plan: nothing pending; the database is at ${at}.`
+        : `Plan: ${pending.length} pending migration${pending.length === 1 ? '' : 's'} after ${at}:`,
+      ...pending.map(
+        (m) =>
+          `  ${m.script} (${m.phase}, ${m.reason}): ${m.parts.length} part${m.parts.length === 1 ? '' : 's'}${m.parts.some((p) => !p.transactional) ? ', one outside a transaction' : ''}`,
+      ),
+      ...(deferred.length > 0
+        ? [`  left for the contract phase: ${deferred.map((d) => d.script).join(', ')}`]
+        : []),
+    );
+  }
+  if (report.command === 'apply' && report.outcome === 'up-to-date') {
+    lines.push(`Nothing to apply: the database is at ${at}, with no pending migration.`);
+  }
+  if (report.command === 'apply' && report.outcome === 'applied') {
+    lines.push(`Applied ${report.applied.length}; the database is at ${at}.`);
+  }
+  return lines;
+}
