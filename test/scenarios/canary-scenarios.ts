@@ -173,6 +173,8 @@ export interface RunRecord {
   decidedBy?: string;
   /** A gate said inconclusive somewhere (on-inconclusive: rollback would have rolled back). */
   inconclusiveGate: boolean;
+  /** Why: the checks that were inconclusive at those gates (or too-few-requests). */
+  inconclusiveChecks: string[];
   /** The verdict the result reports (the deciding analysis, else the last gate). */
   verdict: string | undefined;
   /** Canary requests in the longest window judged. */
@@ -220,6 +222,17 @@ export async function runScenario(spec: ScenarioSpec, seed: number): Promise<Run
     outcome: result.outcome,
     ...(result.outcome === 'rolled-back' ? { decidedBy: result.decidedBy } : {}),
     inconclusiveGate: gates.some((g) => g.verdict === 'inconclusive'),
+    inconclusiveChecks: [
+      ...new Set(
+        gates
+          .filter((g) => g.verdict === 'inconclusive')
+          .flatMap((g) =>
+            g.cause === 'too-few-requests'
+              ? ['too-few-requests']
+              : (g.metrics ?? []).filter((m) => m.outcome === 'inconclusive').map((m) => m.name),
+          ),
+      ),
+    ],
     verdict: result.verdict,
     canaryRequests: Math.max(0, ...result.analyses.map((a) => a.traffic.canaryRequests)),
     shiftAt,
@@ -264,6 +277,8 @@ export interface ScenarioSummary {
   promoted: number;
   /** Healthy runs: at least one gate inconclusive. */
   inconclusiveGate: number;
+  /** Healthy runs with an inconclusive gate, by the check that was inconclusive. */
+  inconclusiveBy: Record<string, number>;
   /** Promoted with an inconclusive reported verdict. */
   promotedInconclusive: number;
   /** Seconds, bad releases only. */
@@ -285,6 +300,11 @@ export function summarise(spec: ScenarioSpec, runs: readonly RunRecord[]): Scena
     rolledBack: rolledBack.length,
     promoted: promoted.length,
     inconclusiveGate: runs.filter((r) => r.inconclusiveGate).length,
+    inconclusiveBy: Object.fromEntries(
+      [...new Set(runs.flatMap((r) => r.inconclusiveChecks))]
+        .sort()
+        .map((name) => [name, runs.filter((r) => r.inconclusiveChecks.includes(name)).length]),
+    ),
     promotedInconclusive: promoted.filter((r) => r.verdict === 'inconclusive').length,
     ...(spec.bad
       ? {

@@ -18,6 +18,11 @@ function pText(p: number, digits: number): string {
   return trimZeros(p.toPrecision(digits));
 }
 
+/** A confidence level without rounding it up to 100 %: 0.98 → "98 %", 0.99957 → "99.957 %". */
+export function confidenceText(confidence: number): string {
+  return `${trimZeros((confidence * 100).toPrecision(6))} %`;
+}
+
 /** The significance level 1 − confidence without floating-point noise: 0.98 → "0.02". */
 export function alphaText(confidence: number): string {
   return trimZeros((1 - confidence).toPrecision(6));

@@ -1,9 +1,9 @@
 import type { AnalysisConfig } from './config.ts';
 import { median } from './descriptive.ts';
 import { binomialUpperTail } from './distributions.ts';
-import { alphaText, pAgainst, seconds } from './format.ts';
-import { mannWhitneyU, smallestPossibleP } from './mann-whitney.ts';
-import { type Draft, isSignificant, relativeRule } from './metric-judgement.ts';
+import { alphaText, seconds } from './format.ts';
+import { type MannWhitneyResult, mannWhitneyU, smallestPossibleP } from './mann-whitney.ts';
+import { type Draft, failAlpha, isSignificant, pVersus, relativeRule } from './metric-judgement.ts';
 
 export type LatencyMetric = 'p95-latency' | 'p99-latency';
 
@@ -15,6 +15,24 @@ const LIMIT_INPUTS = {
 
 function periods(count: number): string {
   return count === 1 ? '1 period' : `${count} periods`;
+}
+
+// judge() counts the checks that can fail before it judges them at the look's level: the same
+// samples, so the rank test (the costly part) is computed once.
+const computed = new WeakMap<
+  readonly number[],
+  { baseline: readonly number[]; result: MannWhitneyResult }
+>();
+
+function cachedMannWhitney(
+  canary: readonly number[],
+  baseline: readonly number[],
+): MannWhitneyResult {
+  const hit = computed.get(canary);
+  if (hit !== undefined && hit.baseline === baseline) return hit.result;
+  const result = mannWhitneyU(canary, baseline);
+  computed.set(canary, { baseline, result });
+  return result;
 }
 
 /**
@@ -63,16 +81,16 @@ export function judgeLatencyAgainstBaseline(
     };
   }
 
-  const test = mannWhitneyU(canary, baseline);
+  const test = cachedMannWhitney(canary, baseline);
   const rule = relativeRule(test.canaryMedian, test.baselineMedian, test.p, 'Mann–Whitney', config);
   let figures =
     `canary ${label} ${seconds(test.canaryMedian)} (median of ${periods(canary.length)}) ` +
     `vs baseline ${seconds(test.baselineMedian)} (${periods(baseline.length)}): ${rule.text}`;
   if (
     rule.outcome === 'inconclusive' &&
-    smallestPossibleP(canary.length, baseline.length) >= 1 - config.confidence
+    smallestPossibleP(canary.length, baseline.length) >= failAlpha(config)
   ) {
-    figures += `; ${canary.length} and ${baseline.length} periods can never reach p < ${alphaText(config.confidence)}`;
+    figures += `; ${canary.length} and ${baseline.length} periods can never reach p < ${alphaText(1 - failAlpha(config))}`;
   }
   return {
     ...base,
@@ -118,7 +136,7 @@ export function judgeLatencyLimit(
       canary: middle,
       test,
       outcome: 'fail',
-      figures: `${subject} > ${limitText}, ${count}, sign test ${pAgainst(p, config.confidence)}`,
+      figures: `${subject} > ${limitText}, ${count}, sign test ${pVersus(p, config)}`,
     };
   }
   if (middle <= limitSeconds) {
@@ -135,6 +153,6 @@ export function judgeLatencyLimit(
     canary: middle,
     test,
     outcome: 'inconclusive',
-    figures: `${subject} > ${limitText}, ${count}, but sign test ${pAgainst(p, config.confidence)}`,
+    figures: `${subject} > ${limitText}, ${count}, but sign test ${pVersus(p, config)}`,
   };
 }
