@@ -23,6 +23,11 @@ export function confidenceText(confidence: number): string {
   return `${trimZeros((confidence * 100).toPrecision(6))} %`;
 }
 
+/** A p-value with two significant digits: 0.0123 → "0.012", 3.3e-40 → "3.3e-40". */
+export function pValue(p: number): string {
+  return pText(p, 2);
+}
+
 /** The significance level 1 − confidence without floating-point noise: 0.98 → "0.02". */
 export function alphaText(confidence: number): string {
   return trimZeros((1 - confidence).toPrecision(6));

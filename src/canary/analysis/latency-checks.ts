@@ -1,7 +1,8 @@
 import type { AnalysisConfig } from './config.ts';
 import { median } from './descriptive.ts';
 import { binomialUpperTail } from './distributions.ts';
-import { alphaText, seconds } from './format.ts';
+import { alphaText, pValue, seconds } from './format.ts';
+import { type PeriodPercentiles, enoughForExceedance, exceedanceTest } from './exceedance.ts';
 import { type MannWhitneyResult, mannWhitneyU, smallestPossibleP } from './mann-whitney.ts';
 import { type Draft, failAlpha, isSignificant, pVersus, relativeRule } from './metric-judgement.ts';
 
@@ -45,6 +46,8 @@ export function judgeLatencyAgainstBaseline(
   baseline: readonly number[],
   baselineServed: boolean,
   config: AnalysisConfig,
+  /** Concurrent periods with both groups' request counts and percentiles (p95 only). */
+  paired?: readonly PeriodPercentiles[],
 ): Draft {
   const label = LABELS[name];
   const base = {
@@ -82,11 +85,21 @@ export function judgeLatencyAgainstBaseline(
   }
 
   const test = cachedMannWhitney(canary, baseline);
-  const rule = relativeRule(test.canaryMedian, test.baselineMedian, test.p, 'Mann–Whitney', config);
+  // With the periods' request counts (p95 only): the exceedance test as well, each at half the
+  // level (the smaller p doubled), so a large regression decides on a period or two.
+  const exceedance =
+    paired !== undefined && paired.some(enoughForExceedance) ? exceedanceTest(paired) : undefined;
+  const p = exceedance === undefined ? test.p : Math.min(1, 2 * Math.min(test.p, exceedance.p));
+  const testName =
+    exceedance === undefined
+      ? 'Mann–Whitney'
+      : `Mann–Whitney p=${pValue(test.p)} and exceedance p=${pValue(exceedance.p)} (${exceedance.atLeast} canary requests above the baseline's p99), the smaller doubled:`;
+  const rule = relativeRule(test.canaryMedian, test.baselineMedian, p, testName, config);
   let figures =
     `canary ${label} ${seconds(test.canaryMedian)} (median of ${periods(canary.length)}) ` +
     `vs baseline ${seconds(test.baselineMedian)} (${periods(baseline.length)}): ${rule.text}`;
   if (
+    exceedance === undefined &&
     rule.outcome === 'inconclusive' &&
     smallestPossibleP(canary.length, baseline.length) >= failAlpha(config)
   ) {
@@ -94,7 +107,7 @@ export function judgeLatencyAgainstBaseline(
   }
   return {
     ...base,
-    test: { method: 'mann-whitney', p: test.p, effect: test.medianRatio },
+    test: { method: 'mann-whitney', p, effect: test.medianRatio },
     outcome: rule.outcome,
     figures,
   };

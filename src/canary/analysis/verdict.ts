@@ -1,5 +1,6 @@
 import { type AnalysisConfig, type AnalysisConfigInput, validateAnalysisConfig } from './config.ts';
 import { judgeErrorRateLimit, judgeRateAgainstBaseline, proportion } from './error-checks.ts';
+import type { PeriodPercentiles } from './exceedance.ts';
 import { judgeHealth } from './health-check.ts';
 import { judgeLatencyAgainstBaseline, judgeLatencyLimit } from './latency-checks.ts';
 import { type Draft, finish } from './metric-judgement.ts';
@@ -52,7 +53,7 @@ export function judge(
   const b = windowTotals(baseline);
   // The comparisons use only the periods in which both groups served: a period of the canary
   // alone (at full traffic) has nothing beside it, and periods apart in time differ in time.
-  const both = concurrent(canary, baseline);
+  const both = { ...concurrent(canary, baseline), paired: pairedPercentiles(canary, baseline) };
   const baselineServed = b.requests > 0;
   const enoughRequests = c.requests >= validated.minRequests;
 
@@ -146,7 +147,7 @@ export function judge(
 /** The request-based checks at `config`'s level, before min-requests gates them. */
 function requestChecks(
   c: WindowTotals,
-  both: { canary: WindowTotals; baseline: WindowTotals },
+  both: { canary: WindowTotals; baseline: WindowTotals; paired: PeriodPercentiles[] },
   baselineServed: boolean,
   config: AnalysisConfig,
 ): Draft[] {
@@ -180,7 +181,16 @@ function requestChecks(
     ['p95-latency', 'p95Seconds', config.maxP95LatencySeconds],
     ['p99-latency', 'p99Seconds', config.maxP99LatencySeconds],
   ] as const) {
-    checks.push(judgeLatencyAgainstBaseline(name, cc[key], b[key], baselineServed, config));
+    checks.push(
+      judgeLatencyAgainstBaseline(
+        name,
+        cc[key],
+        b[key],
+        baselineServed,
+        config,
+        name === 'p95-latency' ? both.paired : undefined,
+      ),
+    );
     if (limit !== undefined) {
       checks.push(judgeLatencyLimit(name, c[key], limit, config));
     }
@@ -205,4 +215,26 @@ function concurrent(
     canary: windowTotals(only(canary, baselineServed)),
     baseline: windowTotals(only(baseline, canaryServed)),
   };
+}
+
+/** The periods in which both groups have a p95 (and the baseline a p99), side by side. */
+function pairedPercentiles(
+  canary: TargetGroupWindow,
+  baseline: TargetGroupWindow,
+): PeriodPercentiles[] {
+  const byTime = new Map(baseline.samples.map((s) => [s.timestamp.getTime(), s]));
+  const paired: PeriodPercentiles[] = [];
+  for (const c of canary.samples) {
+    const b = byTime.get(c.timestamp.getTime());
+    if (b === undefined || c.p95Seconds === undefined || b.p99Seconds === undefined) continue;
+    if (c.requests === 0 || b.requests === 0) continue;
+    paired.push({
+      canaryRequests: c.requests,
+      canaryP95: c.p95Seconds,
+      canaryP99: c.p99Seconds,
+      baselineRequests: b.requests,
+      baselineP99: b.p99Seconds,
+    });
+  }
+  return paired;
 }

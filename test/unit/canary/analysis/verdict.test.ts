@@ -204,11 +204,12 @@ describe('judge: latency against the baseline', () => {
     const result = judge(canary, baseline, config);
     expect(result.verdict).toBe('fail');
     expect(result.reasons).toEqual([
-      'canary p95 latency 402 ms (median of 10 periods) vs baseline 252 ms (10 periods): 1.6× baseline, over the 1.25× allowed, Mann–Whitney p=5.4e-6 < 0.02: fail',
+      "canary p95 latency 402 ms (median of 10 periods) vs baseline 252 ms (10 periods): 1.6× baseline, over the 1.25× allowed, Mann–Whitney p=5.4e-6 and exceedance p=1 (0 canary requests above the baseline's p99), the smaller doubled: p=1.1e-5 < 0.02: fail",
     ]);
     expect(check(result, 'p95-latency').test).toEqual({
       method: 'mann-whitney',
-      p: expect.closeTo(1 / 184_756, 12),
+      // Mann–Whitney's exact 1/C(20, 10), doubled beside the exceedance test.
+      p: expect.closeTo(2 / 184_756, 12),
       effect: expect.closeTo(1.6, 12),
     });
   });
@@ -605,5 +606,41 @@ describe('judge: one look of a sequential design', () => {
       outcome: 'pass',
     });
     expect(result.traffic.canaryRequests).toBe(11_000);
+  });
+});
+
+describe('judge: a large latency regression decides on its first periods', () => {
+  it('fails a canary p95 above the baseline p99 in two periods, which Mann–Whitney cannot', () => {
+    const canary = windowOf([
+      { requests: 300, p95: 0.5, p99: 0.7 },
+      { requests: 300, p95: 0.52, p99: 0.75 },
+    ]);
+    const base = windowOf([
+      { requests: 2700, p95: 0.25, p99: 0.4 },
+      { requests: 2700, p95: 0.26, p99: 0.41 },
+    ]);
+    const result = judge(canary, base, config, { alpha: 0.001 });
+    const p95 = check(result, 'p95-latency');
+    expect(p95.outcome).toBe('fail');
+    // Mann–Whitney on 2 and 2 periods: 1/6 at best; the exceedance test: 32 requests above the
+    // baseline's p99 where about 6 are expected (exact tail, exceedance.test.ts), doubled.
+    expect(p95.why).toMatch(
+      /^canary p95 latency 510 ms \(median of 2 periods\) vs baseline 255 ms \(2 periods\): 2× baseline, over the 1\.25× allowed, Mann–Whitney p=0\.17 and exceedance p=.+ \(32 canary requests above the baseline's p99\), the smaller doubled: p=.+ < 0\.00025: fail$/,
+    );
+    expect(p95.test.p).toBeLessThan(1e-8);
+  });
+
+  it('does not use it for p99, nor without request counts on both sides', () => {
+    const canary = windowOf([
+      { requests: 10, p95: 0.5, p99: 0.7 },
+      { requests: 10, p95: 0.5, p99: 0.7 },
+    ]);
+    const base = windowOf([
+      { requests: 2700, p95: 0.25, p99: 0.4 },
+      { requests: 2700, p95: 0.25, p99: 0.4 },
+    ]);
+    const p95 = check(judge(canary, base, config), 'p95-latency');
+    expect(p95.why).not.toContain('exceedance');
+    expect(check(judge(canary, base, config), 'p99-latency').why).not.toContain('exceedance');
   });
 });
