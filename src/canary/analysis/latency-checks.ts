@@ -2,7 +2,12 @@ import type { AnalysisConfig } from './config.ts';
 import { median } from './descriptive.ts';
 import { binomialUpperTail } from './distributions.ts';
 import { alphaText, pValue, seconds } from './format.ts';
-import { type PeriodPercentiles, enoughForExceedance, exceedanceTest } from './exceedance.ts';
+import {
+  type PeriodPercentiles,
+  atOrAbove,
+  enoughForExceedance,
+  exceedanceTest,
+} from './exceedance.ts';
 import { type MannWhitneyResult, mannWhitneyU, smallestPossibleP } from './mann-whitney.ts';
 import { type Draft, failAlpha, isSignificant, pVersus, relativeRule } from './metric-judgement.ts';
 
@@ -114,16 +119,43 @@ export function judgeLatencyAgainstBaseline(
 }
 
 /**
+ * The chance, for a canary within the limit, that `above` or more of the periods have their
+ * q-percentile above it. Within the limit, at most 1 − q of the requests are slower, so a period of
+ * n requests has its nearest-rank q-percentile above the limit with a chance of at most
+ * P(Binomial(n, 1 − q) ≥ n − ceil(q·n) + 1): under 0.5 (0.43 for 300 requests, 0.05 for one),
+ * the sign test's chance made exact per period. The periods are independent: the tail of the sum
+ * of their Bernoulli draws (Poisson binomial, by dynamic programming) is the p-value.
+ */
+export function aboveLimitP(above: number, requests: readonly number[], q: number): number {
+  let dist = [1];
+  for (const n of requests) {
+    const chance = n > 0 ? binomialUpperTail(atOrAbove(n, q), n, 1 - q) : 0.5;
+    const next = new Array<number>(dist.length + 1).fill(0);
+    dist.forEach((value, k) => {
+      next[k]! += value * (1 - chance);
+      next[k + 1]! += value * chance;
+    });
+    dist = next;
+  }
+  let tail = 0;
+  for (let k = above; k < dist.length; k++) tail += dist[k]!;
+  return Math.min(1, tail);
+}
+
+/**
  * The canary's per-period latency percentile against an absolute limit. It fails when the
- * percentile was above the limit in significantly more than half of the periods (exact sign
- * test), passes when the median period is within the limit, and is inconclusive in between.
- * A single slow period cannot fail it: each value already summarises a period's requests.
+ * percentile was above the limit in significantly more periods than a canary within the limit
+ * would show (an exact sign test whose chance per period follows from its request count,
+ * `aboveLimitP`), passes when the median period is within the limit, and is inconclusive in
+ * between. A single slow period cannot fail it: each value already summarises a period's requests.
  */
 export function judgeLatencyLimit(
   name: LatencyMetric,
   canary: readonly number[],
   limitSeconds: number,
   config: AnalysisConfig,
+  /** Each period's requests: each period's own chance of a percentile above the limit. */
+  requests?: readonly number[],
 ): Draft {
   const label = LABELS[name];
   const limitText = `${LIMIT_INPUTS[name]} ${seconds(limitSeconds)}`;
@@ -139,7 +171,11 @@ export function judgeLatencyLimit(
   }
   const middle = median(canary);
   const above = canary.filter((value) => value > limitSeconds).length;
-  const p = binomialUpperTail(above, canary.length, 0.5);
+  const q = name === 'p95-latency' ? 0.95 : 0.99;
+  const p =
+    requests === undefined || requests.length !== canary.length
+      ? binomialUpperTail(above, canary.length, 0.5)
+      : aboveLimitP(above, requests, q);
   const test = { method: 'sign-test', p, effect: middle / limitSeconds } as const;
   const subject = `canary ${label} ${seconds(middle)} (median of ${periods(canary.length)})`;
   const count = `above it in ${above} of ${periods(canary.length)}`;

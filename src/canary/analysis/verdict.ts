@@ -192,7 +192,8 @@ function requestChecks(
       ),
     );
     if (limit !== undefined) {
-      checks.push(judgeLatencyLimit(name, c[key], limit, config));
+      const requests = key === 'p95Seconds' ? c.p95Requests : c.p99Requests;
+      checks.push(judgeLatencyLimit(name, c[key], limit, config, requests));
     }
   }
   return checks;

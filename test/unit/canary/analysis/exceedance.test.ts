@@ -4,6 +4,8 @@ import {
   exceedancePmf,
   exceedanceTest,
 } from '../../../../src/canary/analysis/exceedance.ts';
+import { binomialUpperTail } from '../../../../src/canary/analysis/distributions.ts';
+import { aboveLimitP } from '../../../../src/canary/analysis/latency-checks.ts';
 
 /** Brute force: every placement of n canary values among N = n + m ranked values, equally likely. */
 function bruteForcePmf(n: number, m: number, j: number): number[] {
@@ -118,5 +120,27 @@ describe('exceedanceTest', () => {
       if (exceedanceTest(periods).p < 0.05) rejections++;
     }
     expect(rejections / runs).toBeLessThanOrEqual(0.05);
+  });
+});
+
+describe('aboveLimitP: the sign test with each period’s exact chance', () => {
+  // References computed independently with exact rational arithmetic (Python fractions): the
+  // per-period chance P(Binomial(n, 0.05) ≥ n − ceil(0.95 n) + 1), then the Poisson-binomial tail.
+  it.each([
+    [10, Array<number>(10).fill(200), 0.0001587306555039452],
+    [3, Array<number>(4).fill(500), 0.23756866144059197],
+    [1, [1], 0.05],
+    [1, [300], 0.4318879640725795],
+  ])('%p periods above among %p requests: p = %p', (above, requests, expected) => {
+    expect(aboveLimitP(above, requests, 0.95)).toBeCloseTo(expected, 10);
+  });
+
+  it('is never above the plain sign test', () => {
+    for (let above = 0; above <= 8; above++) {
+      const requests = [300, 40, 3000, 1, 120, 77, 500, 9];
+      expect(aboveLimitP(above, requests, 0.95)).toBeLessThanOrEqual(
+        binomialUpperTail(above, 8, 0.5) + 1e-12,
+      );
+    }
   });
 });
