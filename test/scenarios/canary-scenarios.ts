@@ -9,7 +9,7 @@ import type { DeployRequest } from '../../src/ecs/deploy/deploy.ts';
 import type { DeployResult } from '../../src/ecs/deploy/result.ts';
 import type { Strategy } from '../../src/ecs/deploy/strategy.ts';
 import { Random } from '../emulator/traffic.ts';
-import { setUp, shiftedAt } from '../unit/ecs/deploy/harness.ts';
+import { setUp } from '../unit/ecs/deploy/harness.ts';
 import { MINUTE, SECOND, START } from '../unit/ecs/deploy/virtual-time.ts';
 import { type Behaviour, type Latency, SeededMetrics, type TrafficSpec } from './seeded-metrics.ts';
 
@@ -58,6 +58,8 @@ export interface ScenarioSpec {
   onsetAfterShiftMs?: number;
   rps: number;
   analysis?: DeployRequest['analysis'];
+  /** Default: canary 10 % for 10 minutes, then 100 % for 10. */
+  strategy?: Strategy;
   /** `bad(t)`: whether the canary's problem has begun at t (set by the runner). */
   traffic: (bad: (t: number) => boolean) => Omit<TrafficSpec, 'rps'>;
   describe: string;
@@ -157,6 +159,15 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
     describe: 'canary p95 ≈ 2.5 s, baseline ≈ 1.9 s, max-p95-latency 2s',
   },
   {
+    name: 'linear-latency-regression',
+    bad: true,
+    rps: 50,
+    onsetAfterShiftMs: 0,
+    strategy: { kind: 'linear', stepPercent: 20, stepBakeMinutes: 3, bakeMinutes: 10 },
+    traffic: regressed(normal, { ...normal, latencyFactor: 1.5 }),
+    describe: 'linear, 20 % steps of 3 minutes: canary latency × 1.5',
+  },
+  {
     name: 'late-failure',
     bad: true,
     rps: 50,
@@ -187,12 +198,19 @@ export interface RunRecord {
   evidenceAt?: number;
   reason?: string;
   looks: number;
+  /** The most production traffic the new revision took. */
+  maxWeight: number;
+}
+
+/** When the new revision first took production traffic. */
+function firstShift(ecs: ReturnType<typeof setUp>['ecs']): number | undefined {
+  return ecs.ours.weights.find((w) => w.production > 0)?.at;
 }
 
 /** Runs one deployment of `spec` with `seed`; the start moves by up to a minute with the seed. */
 export async function runScenario(spec: ScenarioSpec, seed: number): Promise<RunRecord> {
   const h = setUp({
-    strategy: STRATEGY,
+    strategy: spec.strategy ?? STRATEGY,
     request: { alarms: [], analysis: spec.analysis ?? DEFAULT_ANALYSIS },
   });
   // Vary where in the minute things happen.
@@ -200,7 +218,7 @@ export async function runScenario(spec: ScenarioSpec, seed: number): Promise<Run
   let shift: number | undefined;
   const bad = (t: number): boolean => {
     if (!spec.bad) return false;
-    shift ??= shiftedAt(h.ecs, STRATEGY.canaryPercent);
+    shift ??= firstShift(h.ecs);
     return shift !== undefined && t >= shift + (spec.onsetAfterShiftMs ?? 0);
   };
   const metrics = new SeededMetrics(
@@ -211,7 +229,7 @@ export async function runScenario(spec: ScenarioSpec, seed: number): Promise<Run
   );
   h.deps.metrics = metrics;
   const result = await h.run();
-  const shiftAt = shiftedAt(h.ecs, STRATEGY.canaryPercent) ?? Number.NaN;
+  const shiftAt = firstShift(h.ecs) ?? Number.NaN;
   const rollback = h.ecs.calls.find(
     (c) => c.name === 'rollBack' || (c.name === 'resolveHook' && /ROLLBACK/.test(c.detail ?? '')),
   );
@@ -237,6 +255,7 @@ export async function runScenario(spec: ScenarioSpec, seed: number): Promise<Run
     canaryRequests: Math.max(0, ...result.analyses.map((a) => a.traffic.canaryRequests)),
     shiftAt,
     looks: result.analyses.length,
+    maxWeight: Math.max(...h.ecs.ours.weights.map((w) => w.production)),
     ...(result.outcome === 'succeeded' ? {} : { reason: result.reason }),
   };
   if (rollback !== undefined) record.rollbackAt = rollback.at;
@@ -284,6 +303,8 @@ export interface ScenarioSummary {
   /** Seconds, bad releases only. */
   evidenceToRollbackS?: Distribution | undefined;
   onsetToRollbackS?: Distribution | undefined;
+  /** Bad releases: how far they got (most production traffic before the rollback), by run count. */
+  reachedWeight?: Record<string, number>;
   /** A few reasons of unexpected outcomes (false rollbacks, bad releases promoted). */
   examples: string[];
 }
@@ -312,6 +333,15 @@ export function summarise(spec: ScenarioSpec, runs: readonly RunRecord[]): Scena
             timed.map((r) => (r.rollbackAt! - r.evidenceAt!) / SECOND),
           ),
           onsetToRollbackS: distribution(timed.map((r) => (r.rollbackAt! - r.onsetAt!) / SECOND)),
+        }
+      : {}),
+    ...(spec.bad
+      ? {
+          reachedWeight: Object.fromEntries(
+            [...new Set(runs.map((r) => r.maxWeight))]
+              .sort((a, b) => a - b)
+              .map((w) => [`${w} %`, runs.filter((r) => r.maxWeight === w).length]),
+          ),
         }
       : {}),
     examples: unexpected

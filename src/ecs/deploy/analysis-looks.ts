@@ -32,12 +32,13 @@ type Judged = Judgement & { groups: TargetGroups };
 export async function lookBetweenGates(w: Watch, s: DeploymentSnapshot): Promise<void> {
   const settings = w.request.analysis;
   if (settings === undefined) return;
-  // At full traffic the baseline serves nothing: the absolute limits judge every period of the
-  // new revision since it first took traffic (the comparisons with the baseline were made while
-  // it served, and the final gate makes them over the whole exposure).
+  // Every look judges the new revision since it first took traffic: evidence from earlier steps
+  // of a linear rollout counts (the comparisons use the periods both groups served, each period
+  // side by side). At full traffic the baseline serves nothing: the absolute limits judge (the
+  // comparisons were made while it served, and the final gate makes them again).
   const { weight, weightSince, exposureSince } = w.state.seen;
   const full = weight >= 100;
-  const start = (full ? (exposureSince ?? weightSince) : weightSince) ?? now(w);
+  const start = exposureSince ?? weightSince ?? now(w);
   if (!takeLook(w, settings.intervalMs)) return;
   const look = await judgeCanary(w, settings, s, start, { at: 'between-gates' }, !full);
   if (look === undefined) return;

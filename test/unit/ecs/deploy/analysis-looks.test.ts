@@ -112,3 +112,13 @@ describe('lookBetweenGates: the false-rollback budget', () => {
     expect(f.w.state.looks.alphaSpent).toBeCloseTo(released, 15);
   });
 });
+
+describe('lookBetweenGates: the window', () => {
+  it('starts when the new revision first took traffic, not at the last shift', async () => {
+    const { f, look } = await lookAt(6);
+    // As if a later linear step had shifted more traffic at 4 min.
+    f.w.state.seen.weightSince = START + 4 * MINUTE;
+    await look();
+    expect(f.metrics.calls.at(-1)).toMatchObject({ name: 'windows', start: START + MINUTE });
+  });
+});
