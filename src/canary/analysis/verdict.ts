@@ -1,8 +1,10 @@
 import { type AnalysisConfig, type AnalysisConfigInput, validateAnalysisConfig } from './config.ts';
 import { judgeErrorRateLimit, judgeRateAgainstBaseline, proportion } from './error-checks.ts';
-import type { PeriodPercentiles } from './exceedance.ts';
+import { type PeriodPercentiles, enoughForExceedance } from './exceedance.ts';
 import { judgeHealth } from './health-check.ts';
-import { judgeLatencyAgainstBaseline, judgeLatencyLimit } from './latency-checks.ts';
+import { aboveLimitP, judgeLatencyAgainstBaseline, judgeLatencyLimit } from './latency-checks.ts';
+import { smallestPossibleP as mannWhitneySmallestP } from './mann-whitney.ts';
+import { fisherExactGreater } from './proportions.ts';
 import { type Draft, finish } from './metric-judgement.ts';
 import type {
   AnalysisResult,
@@ -61,9 +63,13 @@ export function judge(
   let config: AnalysisConfig = validated;
   let errorControl: ErrorControl | undefined;
   if (look !== undefined) {
-    const checks = requestChecks(c, both, baselineServed, validated).filter(
-      (draft) => draft.outcome !== 'skipped',
-    ).length;
+    const smallest = smallestPossibleP(
+      c,
+      both,
+      requestChecks(c, both, baselineServed, validated),
+      validated,
+    );
+    const checks = sharingChecks(smallest, look.alpha);
     const perCheck = checks === 0 ? 0 : look.alpha / checks;
     config = { ...validated, failAlpha: perCheck };
     errorControl = {
@@ -238,4 +244,80 @@ function pairedPercentiles(
     });
   }
   return paired;
+}
+
+/**
+ * How many checks share the look's alpha: the fewest k such that every other check's smallest
+ * possible p-value (given what the tests condition on: counts, periods, requests) is at least
+ * alpha/k. Those checks cannot fail at the common level alpha/k, so the k that can share all of
+ * it and the union bound still sums to alpha. A rate with no errors in either group, or a rank
+ * test on too few periods, no longer thins everyone else's share.
+ */
+export function sharingChecks(smallest: readonly number[], alpha: number): number {
+  const sorted = [...smallest].sort((a, b) => a - b);
+  // Not one can fail even with all of it: none shares (and nothing is spent).
+  if (sorted.length === 0 || sorted[0]! >= alpha) return 0;
+  for (let k = 1; k < sorted.length; k++) {
+    if (sorted[k]! >= alpha / k) return k;
+  }
+  return sorted.length;
+}
+
+/** Each request check's smallest possible p-value, in requestChecks' order; 1 when skipped. */
+function smallestPossibleP(
+  c: WindowTotals,
+  both: { canary: WindowTotals; baseline: WindowTotals; paired: PeriodPercentiles[] },
+  drafts: readonly Draft[],
+  config: AnalysisConfig,
+): number[] {
+  const smallest: number[] = [];
+  const rate = (
+    canaryEvents: number,
+    canaryTrials: number,
+    baselineEvents: number,
+    baselineTrials: number,
+  ) => {
+    const total = canaryEvents + baselineEvents;
+    if (total === 0 || canaryTrials === 0 || baselineTrials === 0) return 1;
+    const most = Math.min(total, canaryTrials);
+    return fisherExactGreater(
+      { events: most, trials: canaryTrials },
+      { events: Math.min(total - most, baselineTrials), trials: baselineTrials },
+    );
+  };
+  if (config.maxErrorRate !== undefined) smallest.push(0);
+  const cc = both.canary;
+  const b = both.baseline;
+  smallest.push(
+    rate(
+      Math.min(cc.target5xx, cc.requests),
+      cc.requests,
+      Math.min(b.target5xx, b.requests),
+      b.requests,
+    ),
+    rate(
+      Math.min(cc.connectionErrors, cc.requests),
+      cc.requests,
+      Math.min(b.connectionErrors, b.requests),
+      b.requests,
+    ),
+  );
+  for (const [key, limit, q] of [
+    ['p95Seconds', config.maxP95LatencySeconds, 0.95],
+    ['p99Seconds', config.maxP99LatencySeconds, 0.99],
+  ] as const) {
+    const exceedance = key === 'p95Seconds' && both.paired.some(enoughForExceedance);
+    smallest.push(
+      exceedance || cc[key].length === 0 || b[key].length === 0
+        ? 0
+        : mannWhitneySmallestP(cc[key].length, b[key].length),
+    );
+    if (limit !== undefined) {
+      const values = c[key];
+      const requests = key === 'p95Seconds' ? c.p95Requests : c.p99Requests;
+      smallest.push(values.length === 0 ? 1 : aboveLimitP(values.length, requests, q));
+    }
+  }
+  // Skipped checks (no baseline) cannot fail at all.
+  return smallest.map((p, i) => (drafts[i]?.outcome === 'skipped' ? 1 : p));
 }

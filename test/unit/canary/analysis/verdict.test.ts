@@ -6,7 +6,7 @@ import type {
   MetricJudgement,
   MetricName,
 } from '../../../../src/canary/analysis/types.ts';
-import { judge } from '../../../../src/canary/analysis/verdict.ts';
+import { judge, sharingChecks } from '../../../../src/canary/analysis/verdict.ts';
 import { UserError } from '../../../../src/lib/errors.ts';
 import { BASELINE_P95, BASELINE_P99, START, scaled, steady, windowOf } from './windows.ts';
 
@@ -561,15 +561,16 @@ describe('judge: one look of a sequential design', () => {
 
   it("shares the look's alpha among the checks that can fail, and fails only at that level", () => {
     const result = judge(canary, base, config, { alpha: 0.004 });
+    // 5xx, p95 and p99 share it; connection errors (none in either group) cannot fail.
     expect(result.errorControl).toEqual({
       lookAlpha: 0.004,
-      checks: 4,
-      perCheckAlpha: 0.001,
+      checks: 3,
+      perCheckAlpha: 0.004 / 3,
       spent: 0.004,
     });
     expect(result.verdict).toBe('inconclusive');
     expect(check(result, '5xx-rate').why).toBe(
-      'canary 5xx rate 0.4 % (3/753) vs baseline 0.051 % (4/7894): 7.86× baseline, over the 1.25× and +0.2 points allowed, but Fisher p=0.018 ≥ 0.001: inconclusive',
+      'canary 5xx rate 0.4 % (3/753) vs baseline 0.051 % (4/7894): 7.86× baseline, over the 1.25× and +0.2 points allowed, but Fisher p=0.018 ≥ 0.00133333: inconclusive',
     );
     expect(judge(canary, base, config, { alpha: 0.08 }).verdict).toBe('fail');
   });
@@ -625,7 +626,7 @@ describe('judge: a large latency regression decides on its first periods', () =>
     // Mann–Whitney on 2 and 2 periods: 1/6 at best; the exceedance test: 32 requests above the
     // baseline's p99 where about 6 are expected (exact tail, exceedance.test.ts), doubled.
     expect(p95.why).toMatch(
-      /^canary p95 latency 510 ms \(median of 2 periods\) vs baseline 255 ms \(2 periods\): 2× baseline, over the 1\.25× allowed, Mann–Whitney p=0\.17 and exceedance p=.+ \(32 canary requests above the baseline's p99\), the smaller doubled: p=.+ < 0\.00025: fail$/,
+      /^canary p95 latency 510 ms \(median of 2 periods\) vs baseline 255 ms \(2 periods\): 2× baseline, over the 1\.25× allowed, Mann–Whitney p=0\.17 and exceedance p=.+ \(32 canary requests above the baseline's p99\), the smaller doubled: p=.+ < 0\.001: fail$/,
     );
     expect(p95.test.p).toBeLessThan(1e-8);
   });
@@ -642,5 +643,24 @@ describe('judge: a large latency regression decides on its first periods', () =>
     const p95 = check(judge(canary, base, config), 'p95-latency');
     expect(p95.why).not.toContain('exceedance');
     expect(check(judge(canary, base, config), 'p99-latency').why).not.toContain('exceedance');
+  });
+});
+
+describe('sharingChecks: the checks that share a look', () => {
+  it.each<[number[], number, number]>([
+    [[0.5, 1e-9, 1e-12], 0.001, 2],
+    [[1, 1, 0], 0.001, 1],
+    [[0, 0, 0, 0], 0.004, 4],
+    [[1, 1], 0.004, 0],
+    [[0.01, 0.02], 0.004, 0],
+    // 0.0015 can fail at 0.004/2, so all three share; 0.0025 cannot, so two do.
+    [[0, 0, 0.0015], 0.004, 3],
+    [[0, 0, 0.0025], 0.004, 2],
+  ])('smallest possible p %p at a look of %p: %p share', (smallest, alpha, expected) => {
+    expect(sharingChecks(smallest, alpha)).toBe(expected);
+    // Whatever is left out cannot fail at the level the others get.
+    const k = expected;
+    const left = [...smallest].sort((a, b) => a - b).slice(k);
+    for (const p of left) expect(p).toBeGreaterThanOrEqual(k === 0 ? alpha : alpha / k);
   });
 });
