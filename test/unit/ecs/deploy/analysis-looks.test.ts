@@ -104,6 +104,11 @@ describe('lookBetweenGates: the false-rollback budget', () => {
     const released = 0.009 * Math.log(1 + (Math.E - 1) * (exposedMs / planned));
     expect(f.w.state.looks.alphaSpent).toBeCloseTo(released, 15);
     expect(f.w.state.report.analyses).toHaveLength(1);
+    // The record says what the look could spend and what it did.
+    expect(f.w.state.report.analyses[0]!.errorControl).toMatchObject({
+      lookAlpha: expect.closeTo(released, 15),
+      spent: expect.closeTo(released, 15),
+    });
 
     // A look that reads the same periods (the fake's data cannot change at the same instant).
     f.w.state.looks.gridAt = START + 4 * MINUTE;
