@@ -143,6 +143,12 @@ describe('ecs-canary-deploy bundle when things go wrong', () => {
       expectDeployed(r);
       expect(r.outputs.verdict).toBe('inconclusive');
       expect(running(a)).toEqual([revision(a, 2)]);
+      // Promoted on an inconclusive verdict: loud, in a warning and the summary.
+      const warnings = r.annotations.filter((x) => x.source === 'action' && x.level === 'warning');
+      expect(warnings.map((x) => x.message)).toEqual([
+        expect.stringMatching(/^Promoted without evidence: \d+ canary requests?; /),
+      ]);
+      expect(r.summary).toMatch(/\*\*Warning:\*\* Promoted without evidence: \d+ canary request/);
     }, 40_000);
 
     it('and on-inconclusive: rollback rolls back', async () => {

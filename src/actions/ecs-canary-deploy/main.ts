@@ -24,6 +24,7 @@ import { OUTPUTS, parseInputs } from './inputs.ts';
 import {
   eventDescriber,
   failureMessage,
+  promotedWithoutEvidence,
   rollbackLine,
   summarize,
   taskDefinitionLines,
@@ -143,6 +144,8 @@ function finish(step: Step, result: RunResult, where: string): void {
   step.setResult({ ...deployment, taskDefinition });
   summarize(summary, deployment, result.taskDefinition);
   if (deployment.outcome === 'succeeded') {
+    const unproven = promotedWithoutEvidence(deployment);
+    if (unproven !== undefined) runner.annotate('warning', unproven);
     runner.info(`Deployed ${taskDefinition.arn} to ${where}.`);
     return;
   }

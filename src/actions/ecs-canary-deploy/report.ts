@@ -100,6 +100,19 @@ export function failureMessage(result: Exclude<DeployResult, { outcome: 'succeed
     : `Deployment failed: ${result.reason}`;
 }
 
+/**
+ * A deployment that succeeded although the analysis that let it through (the last gate's, else
+ * the last look's) was inconclusive: promoted without evidence. One line for the warning
+ * annotation and the summary; undefined otherwise.
+ */
+export function promotedWithoutEvidence(result: DeployResult): string | undefined {
+  if (result.outcome !== 'succeeded') return undefined;
+  const deciding = result.analyses.findLast((a) => a.kind === 'gate') ?? result.analyses.at(-1);
+  if (deciding?.verdict !== 'inconclusive') return undefined;
+  const n = deciding.traffic.canaryRequests;
+  return `Promoted without evidence: ${n} canary ${n === 1 ? 'request' : 'requests'}; the canary analysis was inconclusive (${deciding.reasons.join('; ')})`;
+}
+
 export function summarize(
   summary: Summary,
   result: DeployResult,
@@ -112,6 +125,8 @@ export function summarize(
         ? `Rolled back (${result.decidedBy}): ${result.reason}`
         : `Failed: ${result.reason}`;
   summary.paragraph(`**Decision:** ${decision}`);
+  const unproven = promotedWithoutEvidence(result);
+  if (unproven !== undefined) summary.paragraph(`**Warning:** ${unproven}`);
   summary.table(
     ['', ''],
     [

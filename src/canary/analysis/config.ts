@@ -13,6 +13,16 @@ export interface AnalysisConfigInput {
   readonly confidence?: number | undefined;
   /** Periods with unhealthy canary hosts (while the baseline has none) that fail the canary. */
   readonly unhealthyPeriodsToFail?: number | undefined;
+  /**
+   * How far above the baseline's an error rate may be, as a fraction of requests, whatever the
+   * ratio: a floor beside `tolerance` for rates made of a handful of errors (0.002: 0.2 points).
+   */
+  readonly absoluteTolerance?: number | undefined;
+  /**
+   * The chance, per deployment, that the analysis fails a canary no worse than the baseline (and
+   * within the limits): the budget the looks of a deployment share (sequential.ts).
+   */
+  readonly falseRollbackRate?: number | undefined;
 }
 
 export interface AnalysisConfig {
@@ -23,6 +33,13 @@ export interface AnalysisConfig {
   readonly tolerance: number;
   readonly confidence: number;
   readonly unhealthyPeriodsToFail: number;
+  readonly absoluteTolerance: number;
+  readonly falseRollbackRate: number;
+  /**
+   * The significance level a check fails at in this judgement: set by `judge` from the look's
+   * share of the deployment's budget; without it, 1 − confidence (one fixed-horizon judgement).
+   */
+  readonly failAlpha?: number;
 }
 
 export const ANALYSIS_DEFAULTS = {
@@ -31,6 +48,10 @@ export const ANALYSIS_DEFAULTS = {
   confidence: 0.98,
   /** The load balancer already waits for 2–10 failed health checks before it reports a host. */
   unhealthyPeriodsToFail: 1,
+  /** 0.2 points: 2 errors in 1,000 requests above the baseline's rate always pass. */
+  absoluteTolerance: 0.002,
+  /** At most 1 healthy deployment in 100 rolled back by the analysis. */
+  falseRollbackRate: 0.01,
 } as const;
 
 const MAX_TOLERANCE = 10;
@@ -66,9 +87,30 @@ export function validateAnalysisConfig(input: AnalysisConfigInput): AnalysisConf
     );
   }
 
+  const absoluteTolerance = input.absoluteTolerance ?? ANALYSIS_DEFAULTS.absoluteTolerance;
+  if (!Number.isFinite(absoluteTolerance) || absoluteTolerance < 0 || absoluteTolerance >= 1) {
+    throw new UserError(
+      `absolute-tolerance is ${absoluteTolerance}: use a fraction of requests from 0 to below 1 (0.002 lets the canary's error rate be 0.2 points above the baseline's).`,
+    );
+  }
+
+  const falseRollbackRate = input.falseRollbackRate ?? ANALYSIS_DEFAULTS.falseRollbackRate;
+  if (!Number.isFinite(falseRollbackRate) || falseRollbackRate <= 0 || falseRollbackRate >= 0.5) {
+    throw new UserError(
+      `false-rollback-rate is ${falseRollbackRate}: use a fraction above 0 and below 0.5 (0.01: at most 1 healthy deployment in 100 rolled back).`,
+    );
+  }
+
   const config: {
     -readonly [K in keyof AnalysisConfig]: AnalysisConfig[K];
-  } = { minRequests, tolerance, confidence, unhealthyPeriodsToFail };
+  } = {
+    minRequests,
+    tolerance,
+    confidence,
+    unhealthyPeriodsToFail,
+    absoluteTolerance,
+    falseRollbackRate,
+  };
 
   if (input.maxErrorRate !== undefined) {
     const rate = input.maxErrorRate;

@@ -1,7 +1,7 @@
 import type { AnalysisConfig } from './config.ts';
 import { ratioOf } from './descriptive.ts';
-import { pAgainst, percent } from './format.ts';
-import { type Draft, isSignificant, relativeRule } from './metric-judgement.ts';
+import { confidenceText, percent } from './format.ts';
+import { type Draft, failAlpha, isSignificant, pVersus, relativeRule } from './metric-judgement.ts';
 import {
   type Proportion,
   binomialTestGreater,
@@ -55,12 +55,14 @@ export function judgeErrorRateLimit(
   const p = binomialTestGreater(canary, maxErrorRate);
   const test = { method: 'binomial-exact', p, effect: rate(canary) / maxErrorRate } as const;
   if (isSignificant(p, config)) {
-    const lower = clopperPearsonLower(canary, confidence);
+    // The bound at the level the check failed at.
+    const failConfidence = 1 - failAlpha(config);
+    const lower = clopperPearsonLower(canary, failConfidence);
     return {
       ...base,
       test,
       outcome: 'fail',
-      figures: `${subject} > ${limitText}: ${level} lower bound ${percent(lower)}, ${pAgainst(p, confidence)}`,
+      figures: `${subject} > ${limitText}: ${confidenceText(failConfidence)} lower bound ${percent(lower)}, ${pVersus(p, config)}`,
     };
   }
   const upper = clopperPearsonUpper(canary, confidence);
@@ -119,7 +121,14 @@ export function judgeRateAgainstBaseline(
     };
   }
   const p = fisherExactGreater(canary, baseline);
-  const rule = relativeRule(rate(canary), rate(baseline), p, 'Fisher', config);
+  const rule = relativeRule(
+    rate(canary),
+    rate(baseline),
+    p,
+    'Fisher',
+    config,
+    config.absoluteTolerance,
+  );
   return {
     ...base,
     test: { method: 'fisher-exact', p, effect: ratioOf(rate(canary), rate(baseline)) },

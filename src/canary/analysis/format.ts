@@ -18,6 +18,16 @@ function pText(p: number, digits: number): string {
   return trimZeros(p.toPrecision(digits));
 }
 
+/** A confidence level without rounding it up to 100 %: 0.98 → "98 %", 0.99957 → "99.957 %". */
+export function confidenceText(confidence: number): string {
+  return `${trimZeros((confidence * 100).toPrecision(6))} %`;
+}
+
+/** A p-value with two significant digits: 0.0123 → "0.012", 3.3e-40 → "3.3e-40". */
+export function pValue(p: number): string {
+  return pText(p, 2);
+}
+
 /** The significance level 1 − confidence without floating-point noise: 0.98 → "0.02". */
 export function alphaText(confidence: number): string {
   return trimZeros((1 - confidence).toPrecision(6));

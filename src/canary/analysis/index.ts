@@ -35,5 +35,6 @@ export {
   fisherExactGreater,
   requestsNeededWithoutErrors,
 } from './proportions.ts';
+export { type LookBudget, PLANNED_SHARE, alphaSpentBy, lookAlpha } from './sequential.ts';
 export type * from './types.ts';
 export { judge } from './verdict.ts';

@@ -1,5 +1,5 @@
 import type { AnalysisConfig } from './config.ts';
-import { pAgainst, times } from './format.ts';
+import { pAgainst, percent, times } from './format.ts';
 import type { CheckOutcome, MetricJudgement } from './types.ts';
 
 /** A judgement before its `why` is closed with the outcome (the verdict may still gate it). */
@@ -12,8 +12,18 @@ export function finish({ figures, ...judgement }: Draft): MetricJudgement {
   return { ...judgement, why: `${figures}: ${judgement.outcome}` };
 }
 
+/** The level a check fails at: the look's share of the budget, else 1 − confidence. */
+export function failAlpha(config: AnalysisConfig): number {
+  return config.failAlpha ?? 1 - config.confidence;
+}
+
 export function isSignificant(p: number, config: AnalysisConfig): boolean {
-  return p < 1 - config.confidence;
+  return p < failAlpha(config);
+}
+
+/** "p=0.0013 < 0.02" against the level the check fails at. */
+export function pVersus(p: number, config: AnalysisConfig): string {
+  return pAgainst(p, 1 - failAlpha(config));
 }
 
 /**
@@ -28,6 +38,8 @@ export function relativeRule(
   p: number,
   testName: string,
   config: AnalysisConfig,
+  /** For rates: an absolute increase that is always allowed (`absoluteTolerance`). */
+  floor = 0,
 ): { outcome: CheckOutcome; text: string } {
   const ratio = baseline === 0 ? null : canary / baseline;
   const allowed = times(1 + config.tolerance);
@@ -39,12 +51,26 @@ export function relativeRule(
       text: `${times(ratio as number)} baseline, within the ${allowed} allowed`,
     };
   }
+  const over = ratio === null ? 'above a baseline of zero' : `${times(ratio)} baseline`;
+  if (floor > 0 && canary - baseline <= floor) {
+    return {
+      outcome: 'pass',
+      text: `${over}, within the +${points(floor)} allowed (absolute-tolerance)`,
+    };
+  }
   const worse =
     ratio === null
-      ? 'above a baseline of zero'
-      : `${times(ratio)} baseline, over the ${allowed} allowed`;
-  const test = `${testName} ${pAgainst(p, config.confidence)}`;
+      ? floor > 0
+        ? `${over}, over the +${points(floor)} allowed`
+        : over
+      : `${over}, over the ${allowed}${floor > 0 ? ` and +${points(floor)}` : ''} allowed`;
+  const test = `${testName} ${pVersus(p, config)}`;
   return isSignificant(p, config)
     ? { outcome: 'fail', text: `${worse}, ${test}` }
     : { outcome: 'inconclusive', text: `${worse}, but ${test}` };
+}
+
+/** 0.002 → "0.2 points" (of percent). */
+function points(fraction: number): string {
+  return `${percent(fraction).replace(' %', '')} ${fraction === 0.01 ? 'point' : 'points'}`;
 }

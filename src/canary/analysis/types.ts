@@ -83,10 +83,29 @@ export interface TrafficSummary {
  */
 export type InconclusiveCause = 'too-few-requests' | 'insufficient-evidence' | 'nothing-to-judge';
 
+/** One look of a deployment judged sequentially: its share of the false-rollback budget. */
+export interface LookOptions {
+  /** What this look may spend of the deployment's budget (sequential.ts `lookAlpha`). */
+  readonly alpha: number;
+}
+
+/** How a sequential look used its share of the budget. */
+export interface ErrorControl {
+  readonly lookAlpha: number;
+  /** Request-based checks that could fail at this look; the look's alpha is shared among them. */
+  readonly checks: number;
+  /** The level each of them failed at. */
+  readonly perCheckAlpha: number;
+  /** What the look spent: its alpha when a check could fail, else nothing (it carries over). */
+  readonly spent: number;
+}
+
 interface ResultBody {
   readonly reasons: readonly string[];
   readonly metrics: readonly MetricJudgement[];
   readonly traffic: TrafficSummary;
+  /** Present when the judgement was one look of a sequential design. */
+  readonly errorControl?: ErrorControl;
 }
 
 export type AnalysisResult =

@@ -9,6 +9,9 @@ export interface WindowTotals {
   /** Per-period latencies, in the window's order, from the periods that have one. */
   readonly p95Seconds: readonly number[];
   readonly p99Seconds: readonly number[];
+  /** The requests of the periods behind each value of p95Seconds and p99Seconds. */
+  readonly p95Requests: readonly number[];
+  readonly p99Requests: readonly number[];
 }
 
 const COUNTS = [
@@ -43,14 +46,31 @@ export function windowTotals(window: TargetGroupWindow): WindowTotals {
   let periodsWithRequests = 0;
   const p95Seconds: number[] = [];
   const p99Seconds: number[] = [];
+  const p95Requests: number[] = [];
+  const p99Requests: number[] = [];
   for (const sample of window.samples) {
     checkSample(sample);
     requests += sample.requests;
     target5xx += sample.target5xx;
     connectionErrors += sample.connectionErrors;
     if (sample.requests > 0) periodsWithRequests++;
-    if (sample.p95Seconds !== undefined) p95Seconds.push(sample.p95Seconds);
-    if (sample.p99Seconds !== undefined) p99Seconds.push(sample.p99Seconds);
+    if (sample.p95Seconds !== undefined) {
+      p95Seconds.push(sample.p95Seconds);
+      p95Requests.push(sample.requests);
+    }
+    if (sample.p99Seconds !== undefined) {
+      p99Seconds.push(sample.p99Seconds);
+      p99Requests.push(sample.requests);
+    }
   }
-  return { requests, target5xx, connectionErrors, periodsWithRequests, p95Seconds, p99Seconds };
+  return {
+    requests,
+    target5xx,
+    connectionErrors,
+    periodsWithRequests,
+    p95Seconds,
+    p99Seconds,
+    p95Requests,
+    p99Requests,
+  };
 }

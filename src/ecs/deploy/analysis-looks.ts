@@ -2,12 +2,14 @@
 // that means where the deployment is, the analysis recorded. Between gates, the look the schedule
 // calls for; at a gate, the judgement behind the hook's answer (hook-answers.ts).
 import { describeAwsError } from '../../lib/aws-errors.ts';
-import { isSuspicious, lookAgainSoon, takeLook } from './analysis-schedule.ts';
+import { alphaForLook, isSuspicious, lookAgainSoon, takeLook } from './analysis-schedule.ts';
 import {
   type AnalysisSettings,
   type Judgement,
   type TargetGroups,
+  dataKey,
   judgeWindow,
+  periodStart,
   resolveTargetGroups,
 } from './continuous-analysis.ts';
 import type { HookAnswer } from './hook-decisions.ts';
@@ -30,9 +32,15 @@ type Judged = Judgement & { groups: TargetGroups };
 export async function lookBetweenGates(w: Watch, s: DeploymentSnapshot): Promise<void> {
   const settings = w.request.analysis;
   if (settings === undefined) return;
-  const start = w.state.seen.weightSince ?? now(w);
+  // Every look judges the new revision since it first took traffic: evidence from earlier steps
+  // of a linear rollout counts (the comparisons use the periods both groups served, each period
+  // side by side). At full traffic the baseline serves nothing: the absolute limits judge (the
+  // comparisons were made while it served, and the final gate makes them again).
+  const { weight, weightSince, exposureSince } = w.state.seen;
+  const full = weight >= 100;
+  const start = exposureSince ?? weightSince ?? now(w);
   if (!takeLook(w, settings.intervalMs)) return;
-  const look = await judgeCanary(w, settings, s, start, { at: 'between-gates' });
+  const look = await judgeCanary(w, settings, s, start, { at: 'between-gates' }, !full);
   if (look === undefined) return;
   const { decision } = look;
   if (decision.action === 'ROLLBACK') {
@@ -55,6 +63,7 @@ export async function judgeCanary(
   s: DeploymentSnapshot,
   from: number,
   place: Place,
+  compare = true,
 ): Promise<{ decision: RollbackDecision; suspicious: boolean } | undefined> {
   const stage = s.lifecycleStage ?? '';
   const decide = (evidence: Evidence) =>
@@ -65,7 +74,7 @@ export async function judgeCanary(
       place,
       deployment: { now: now(w), productionWeight: w.state.seen.weight, stage },
     });
-  const reading = await readMetrics(w, settings, s, from, place.at === 'gate');
+  const reading = await readMetrics(w, settings, s, from, place.at === 'gate', compare);
   if (reading.kind === 'unreadable') {
     const decision = decide(reading);
     if (!reading.giveUp || decision.action !== 'ROLLBACK') return { decision, suspicious: false };
@@ -89,6 +98,7 @@ async function readMetrics(
   s: DeploymentSnapshot,
   start: number,
   withTargetHealth: boolean,
+  compare: boolean,
 ): Promise<Reading> {
   const { metrics, signal } = w.deps;
   if (metrics === undefined) return { kind: 'unreadable', error: 'no metrics', giveUp: false };
@@ -101,11 +111,26 @@ async function readMetrics(
       signal,
     );
     const judgement = await judgeWindow(
-      { groups: looks.groups, start, end: now(w), settings, withTargetHealth },
+      {
+        groups: looks.groups,
+        start,
+        end: now(w),
+        settings,
+        withTargetHealth,
+        compare,
+        // A look that reads what the last one read (nothing published since) spends nothing.
+        alphaFor: (canary, baseline) => {
+          const key = dataKey(periodStart(start, settings.periodSeconds), canary, baseline);
+          if (key === looks.lastDataKey) return 0;
+          looks.lastDataKey = key;
+          return alphaForLook(w) ?? 0;
+        },
+      },
       metrics,
       signal,
     );
     looks.errors = 0;
+    looks.alphaSpent += judgement.result.errorControl?.spent ?? 0;
     return { kind: 'judged', judged: { ...judgement, groups: looks.groups } };
   } catch (error) {
     if (signal.aborted) return { kind: 'unreadable', error: 'aborted', giveUp: false };

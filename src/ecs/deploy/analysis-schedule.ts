@@ -1,9 +1,11 @@
 // When the canary is judged between gates: on a grid of analysis intervals from the last shift,
 // sooner after a suspicious look or a failed metrics read, and not just before a gate that judges
 // the same window. Only while the new revision takes production traffic and nothing is decided.
-import { type Judgement, recentlyWorse } from './continuous-analysis.ts';
+import { lookAlpha } from '../../canary/analysis/index.ts';
+import { type AnalysisSettings, type Judgement, recentlyWorse } from './continuous-analysis.ts';
 import { expectedTransitionAt } from './poll-cadence.ts';
 import { awaitingPauseHook } from './rollback.ts';
+import { type Strategy, productionSteps } from './strategy.ts';
 import { type Watch, now } from './watch-state.ts';
 
 export function nextLookAt(looks: {
@@ -109,5 +111,54 @@ export function isSuspicious(judgement: Judgement, tolerance: number): boolean {
   return (
     (result.verdict === 'inconclusive' && result.cause === 'insufficient-evidence') ||
     recentlyWorse(judgement.canary, judgement.baseline, tolerance)
+  );
+}
+
+/**
+ * How long the new revision is planned to take production traffic: the bake of every step and
+ * the final bake (each at least one analysis interval, which a gate watches before it judges),
+ * and the extensions on-inconclusive may add. The false-rollback budget is spent over it.
+ */
+export function plannedExposureMs(strategy: Strategy, settings: AnalysisSettings): number {
+  const interval = settings.intervalMs;
+  const bake = (minutes: number) => Math.max(minutes * 60_000, interval);
+  const extensions =
+    settings.policy.onInconclusive === 'extend' ? settings.policy.maxExtensions * interval : 0;
+  switch (strategy.kind) {
+    case 'canary':
+      return (
+        (productionSteps(strategy).length > 1 ? bake(strategy.canaryBakeMinutes) : 0) +
+        bake(strategy.bakeMinutes) +
+        extensions
+      );
+    case 'linear':
+      return (
+        (productionSteps(strategy).length - 1) * bake(strategy.stepBakeMinutes) +
+        bake(strategy.bakeMinutes) +
+        extensions
+      );
+    case 'blue-green':
+      return bake(strategy.bakeMinutes) + extensions;
+    case 'rolling':
+      return bake(0) + extensions;
+  }
+}
+
+/**
+ * What the look now may spend of the deployment's false-rollback budget: what the spending
+ * function has released since the new revision first took production traffic, less what earlier
+ * looks spent.
+ */
+export function alphaForLook(w: Watch): number | undefined {
+  const settings = w.request.analysis;
+  if (settings === undefined) return undefined;
+  const since = w.state.seen.exposureSince ?? now(w);
+  return lookAlpha(
+    {
+      alpha: settings.config.falseRollbackRate,
+      plannedExposureMs: plannedExposureMs(w.request.strategy, settings),
+    },
+    now(w) - since,
+    w.state.looks.alphaSpent,
   );
 }

@@ -92,6 +92,16 @@ export async function judgeWindow(
     end: number;
     settings: AnalysisSettings;
     withTargetHealth: boolean;
+    /**
+     * This look's share of the deployment's false-rollback budget (analysis-schedule.ts), given
+     * the windows read; none: one fixed-horizon judgement at 1 − confidence.
+     */
+    alphaFor?: (canary: TargetGroupWindow, baseline: TargetGroupWindow) => number;
+    /**
+     * false at full traffic between gates: the baseline's traffic in the window is from before
+     * the last shift, already compared; only its hosts' health is kept beside the canary's.
+     */
+    compare?: boolean;
   },
   metrics: MetricsPort,
   signal?: AbortSignal,
@@ -120,9 +130,57 @@ export async function judgeWindow(
   const withHealth = (window: TargetGroupWindow, snapshot: TargetHealthSnapshot | undefined) =>
     snapshot === undefined ? window : { ...window, targetHealth: snapshot };
   const canary = withHealth(windows.canary, healths?.[0]);
-  const baseline = withHealth(windows.baseline, healths?.[1]);
-  const result = judge(canary, baseline, settings.config);
+  const baseline = withHealth(
+    request.compare === false ? hostsOnly(windows.baseline) : windows.baseline,
+    healths?.[1],
+  );
+  const result = judge(
+    canary,
+    baseline,
+    settings.config,
+    request.alphaFor === undefined ? undefined : { alpha: request.alphaFor(canary, baseline) },
+  );
   return { result, start, end: request.end, canary, baseline };
+}
+
+/** A window with its traffic taken out: the health of its hosts only. */
+function hostsOnly(window: TargetGroupWindow): TargetGroupWindow {
+  return {
+    ...window,
+    samples: window.samples.map((s) => ({
+      timestamp: s.timestamp,
+      requests: 0,
+      target5xx: 0,
+      connectionErrors: 0,
+      unhealthyHosts: s.unhealthyHosts,
+      healthyHosts: s.healthyHosts,
+    })),
+  };
+}
+
+/**
+ * What a judgement reads, in a few numbers: two reads with the same key judge the same data (no
+ * period was published in between), so the second need not spend any of the budget.
+ */
+export function dataKey(
+  start: number,
+  canary: TargetGroupWindow,
+  baseline: TargetGroupWindow,
+): string {
+  const totals = (window: TargetGroupWindow) => {
+    let requests = 0;
+    let errors = 0;
+    let latencies = 0;
+    let unhealthy = 0;
+    for (const s of window.samples) {
+      requests += s.requests;
+      errors += s.target5xx * 1_000_003 + s.connectionErrors;
+      if (s.p95Seconds !== undefined || s.p99Seconds !== undefined) latencies++;
+      unhealthy += s.unhealthyHosts;
+    }
+    return `${requests}/${errors}/${latencies}/${unhealthy}`;
+  };
+  return `${start} ${totals(canary)} ${totals(baseline)}`;
 }
 
 /**

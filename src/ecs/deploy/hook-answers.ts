@@ -130,7 +130,10 @@ async function canaryGate(
     latest,
   });
   if (window.action !== 'judge') return window;
-  const look = await judgeCanary(w, settings, s, window.from, {
+  // The gate waits for an interval since the last shift, then judges everything since the first:
+  // what earlier steps showed about the same revision counts.
+  const from = seen.exposureSince ?? window.from;
+  const look = await judgeCanary(w, settings, s, from, {
     at: 'gate',
     gate,
     answerBy: latest,

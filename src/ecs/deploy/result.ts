@@ -2,6 +2,7 @@
 // summary are rendered from it. Times are ISO strings so the whole result survives JSON.
 import type {
   AnalysisResult,
+  ErrorControl,
   InconclusiveCause,
   MetricJudgement,
   TrafficSummary,
@@ -62,6 +63,8 @@ export interface AnalysisRecord {
   traffic: TrafficSummary;
   /** Every check's figures; kept for gates and for the analysis that rolled back. */
   metrics?: readonly MetricJudgement[];
+  /** This look's share of the deployment's false-rollback budget and how it was used. */
+  errorControl?: ErrorControl;
   /** What the engine did with it. */
   decision: { action: 'continue' | 'rollback' | 'extend' | 'none'; reason: string };
 }
@@ -97,7 +100,10 @@ export interface EngineDecision {
 
 export function analysisRecord(
   result: AnalysisResult,
-  facts: Omit<AnalysisRecord, 'verdict' | 'cause' | 'reasons' | 'traffic' | 'metrics'>,
+  facts: Omit<
+    AnalysisRecord,
+    'verdict' | 'cause' | 'reasons' | 'traffic' | 'metrics' | 'errorControl'
+  >,
   keepMetrics: boolean,
 ): AnalysisRecord {
   return {
@@ -107,6 +113,7 @@ export function analysisRecord(
     reasons: result.reasons,
     traffic: result.traffic,
     ...(keepMetrics ? { metrics: result.metrics } : {}),
+    ...(result.errorControl === undefined ? {} : { errorControl: result.errorControl }),
   };
 }
 

@@ -61,6 +61,10 @@ export interface WatchState {
     soonAt: number | undefined;
     groups: TargetGroups | undefined;
     errors: number;
+    /** The false-rollback budget the looks so far have spent (sequential.ts). */
+    alphaSpent: number;
+    /** What the last look that spent read (continuous-analysis.ts `dataKey`). */
+    lastDataKey: string | undefined;
   };
   /** The engine's own rollback (rollback-request.ts); `actedAt` also when it answered a hook. */
   steering: {
@@ -112,7 +116,14 @@ export function newWatch(request: WatchRequest, deps: WatchDeps): Watch {
         lost: undefined,
       },
       hooks: { answered: new Map(), hold: undefined, extensionsUsed: 0 },
-      looks: { gridAt: undefined, soonAt: undefined, groups: undefined, errors: 0 },
+      looks: {
+        gridAt: undefined,
+        soonAt: undefined,
+        groups: undefined,
+        errors: 0,
+        alphaSpent: 0,
+        lastDataKey: undefined,
+      },
       steering: { decision: undefined, rollbackPending: false, actedAt: undefined },
       report: {
         timeline: [],

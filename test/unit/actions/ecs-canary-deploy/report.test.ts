@@ -1,7 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import type { AnalysisRecord, DeployEvent } from '../../../../src/ecs/deploy/index.ts';
 import { analysisLines } from '../../../../src/actions/ecs-canary-deploy/analysis-lines.ts';
-import { eventDescriber } from '../../../../src/actions/ecs-canary-deploy/report.ts';
+import {
+  eventDescriber,
+  promotedWithoutEvidence,
+} from '../../../../src/actions/ecs-canary-deploy/report.ts';
+import type { DeployResult } from '../../../../src/ecs/deploy/index.ts';
 
 const LONG_REASON =
   'Canary analysis before the shift to 100 %: 5xx-rate: canary 3 of 753 (0.40%) vs baseline 4 of 7894 (0.05%), 7.86x over a 1.25x tolerance, Fisher p=0.018 < 0.02: fail; p95-latency: canary 0.120 s vs baseline 0.110 s, Mann-Whitney p=0.4: pass';
@@ -102,5 +106,49 @@ describe('eventDescriber', () => {
         reason: 'smoke check passed',
       } as DeployEvent),
     ).toBe('Hook at TEST_TRAFFIC_SHIFT: CONTINUE: smoke check passed');
+  });
+});
+
+describe('promotedWithoutEvidence', () => {
+  const inconclusive: AnalysisRecord = {
+    ...gate,
+    kind: 'gate',
+    verdict: 'inconclusive',
+    cause: 'too-few-requests',
+    reasons: ['canary served 14 requests, fewer than min-requests 300: inconclusive'],
+    traffic: { canaryRequests: 14, baselineRequests: 130, canaryPeriods: 2, baselinePeriods: 2 },
+    decision: { action: 'continue', reason: 'analysis inconclusive: continuing' },
+  };
+  const result = (outcome: 'succeeded' | 'rolled-back', analyses: AnalysisRecord[]) =>
+    ({
+      outcome,
+      ...(outcome === 'rolled-back' ? { reason: 'r', decidedBy: 'analysis' } : {}),
+      resultVersion: 1,
+      attached: false,
+      triggeredAlarms: [],
+      timeline: [],
+      trafficSteps: [],
+      hooks: [],
+      analyses,
+      startedAt: '',
+      finishedAt: '',
+    }) as unknown as DeployResult;
+
+  it('says so when the gate that let the deployment through was inconclusive', () => {
+    expect(promotedWithoutEvidence(result('succeeded', [gate, inconclusive]))).toBe(
+      'Promoted without evidence: 14 canary requests; the canary analysis was inconclusive (canary served 14 requests, fewer than min-requests 300: inconclusive)',
+    );
+  });
+
+  it('is quiet for a pass, a rollback, or no analysis', () => {
+    const passed = { ...inconclusive, verdict: 'pass' as const };
+    expect(promotedWithoutEvidence(result('succeeded', [inconclusive, passed]))).toBeUndefined();
+    expect(promotedWithoutEvidence(result('rolled-back', [inconclusive]))).toBeUndefined();
+    expect(promotedWithoutEvidence(result('succeeded', []))).toBeUndefined();
+    // A later continuous look does not hide an inconclusive gate.
+    const look = { ...passed, kind: 'continuous' as const };
+    expect(promotedWithoutEvidence(result('succeeded', [inconclusive, look]))).toMatch(
+      /^Promoted without evidence: 14 canary requests/,
+    );
   });
 });

@@ -12,6 +12,8 @@ describe('validateAnalysisConfig', () => {
       tolerance: 0.25,
       confidence: 0.98,
       unhealthyPeriodsToFail: 1,
+      absoluteTolerance: 0.002,
+      falseRollbackRate: 0.01,
     });
     expect(ANALYSIS_DEFAULTS).toMatchObject({ tolerance: 0.25, confidence: 0.98 });
   });
@@ -33,6 +35,8 @@ describe('validateAnalysisConfig', () => {
       tolerance: 0,
       confidence: 0.95,
       unhealthyPeriodsToFail: 3,
+      absoluteTolerance: 0.002,
+      falseRollbackRate: 0.01,
     });
     expect(config).not.toHaveProperty('maxP99LatencySeconds');
   });
@@ -62,6 +66,13 @@ describe('validateAnalysisConfig', () => {
     [{ minRequests: 300, confidence: 1 }, /^confidence is 1:/],
     [{ minRequests: 300, confidence: 98 }, /^confidence is 98:/],
     [{ minRequests: 300, unhealthyPeriodsToFail: 0 }, /^unhealthy-periods-to-fail is 0/],
+    [{ minRequests: 300, absoluteTolerance: -0.001 }, /^absolute-tolerance is -0.001/],
+    [{ minRequests: 300, absoluteTolerance: 1 }, /^absolute-tolerance is 1:/],
+    [
+      { minRequests: 300, falseRollbackRate: 0 },
+      /^false-rollback-rate is 0: use a fraction above 0/,
+    ],
+    [{ minRequests: 300, falseRollbackRate: 0.5 }, /^false-rollback-rate is 0.5:/],
   ])('refuses %p', (input, message) => {
     let thrown: unknown;
     try {

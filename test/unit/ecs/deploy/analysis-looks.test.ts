@@ -90,3 +90,40 @@ describe('lookBetweenGates', () => {
     expect(f.metrics.calls).toEqual([]);
   });
 });
+
+describe('lookBetweenGates: the false-rollback budget', () => {
+  it('spends what the spending function released since exposure, and nothing on a look that reads the same data', async () => {
+    // The fixture's canary: 10 % from 1.5 min, a 10-minute canary bake and a 15-minute bake, so
+    // 25 planned minutes of exposure; the first look 2.5 minutes in.
+    const { f, look } = await lookAt(4);
+    const exposedMs = START + 4 * MINUTE - f.w.state.seen.exposureSince!;
+    expect(exposedMs).toBe(2.5 * MINUTE);
+    await look();
+    const planned = 25 * MINUTE;
+    // 0.9 · 0.01 · ln(1 + (e − 1) · t)
+    const released = 0.009 * Math.log(1 + (Math.E - 1) * (exposedMs / planned));
+    expect(f.w.state.looks.alphaSpent).toBeCloseTo(released, 15);
+    expect(f.w.state.report.analyses).toHaveLength(1);
+    // The record says what the look could spend and what it did.
+    expect(f.w.state.report.analyses[0]!.errorControl).toMatchObject({
+      lookAlpha: expect.closeTo(released, 15),
+      spent: expect.closeTo(released, 15),
+    });
+
+    // A look that reads the same periods (the fake's data cannot change at the same instant).
+    f.w.state.looks.gridAt = START + 4 * MINUTE;
+    await lookBetweenGates(f.w, (await f.seeAt(4))!);
+    expect(f.w.state.report.analyses).toHaveLength(2);
+    expect(f.w.state.looks.alphaSpent).toBeCloseTo(released, 15);
+  });
+});
+
+describe('lookBetweenGates: the window', () => {
+  it('starts when the new revision first took traffic, not at the last shift', async () => {
+    const { f, look } = await lookAt(6);
+    // As if a later linear step had shifted more traffic at 4 min.
+    f.w.state.seen.weightSince = START + 4 * MINUTE;
+    await look();
+    expect(f.metrics.calls.at(-1)).toMatchObject({ name: 'windows', start: START + MINUTE });
+  });
+});

@@ -1,16 +1,20 @@
 import { describe, expect, it } from '@jest/globals';
-import type { AnalysisResult } from '../../../../src/canary/analysis/index.ts';
+import {
+  type AnalysisResult,
+  validateInconclusivePolicy,
+} from '../../../../src/canary/analysis/index.ts';
 import {
   analysing,
   isSuspicious,
   lookAgainSoon,
   lookWithoutPolling,
   nextLookAt,
+  plannedExposureMs,
   takeLook,
 } from '../../../../src/ecs/deploy/analysis-schedule.ts';
 import { type PeriodSpec, windowOf } from '../../canary/analysis/windows.ts';
 import { MINUTE, SECOND, START } from './virtual-time.ts';
-import { watchOn } from './watch-fixture.ts';
+import { ANALYSIS, watchOn } from './watch-fixture.ts';
 
 /** On the fake canary: the first hook at 1.5 min, 10 % of production from 1.5 min, the next gate about 10 min later. */
 async function atTenPercent() {
@@ -152,5 +156,51 @@ describe('isSuspicious', () => {
         0.25,
       ),
     ).toBe(true);
+  });
+});
+
+describe('plannedExposureMs: what the false-rollback budget is spent over', () => {
+  const settings = (onInconclusive: 'continue' | 'extend', maxExtensions?: number) => ({
+    ...ANALYSIS,
+    policy: validateInconclusivePolicy({ onInconclusive, maxExtensions }),
+  });
+
+  it('adds the bake of every step and the final bake', () => {
+    const canary = {
+      kind: 'canary',
+      canaryPercent: 10,
+      canaryBakeMinutes: 10,
+      bakeMinutes: 10,
+    } as const;
+    expect(plannedExposureMs(canary, settings('continue'))).toBe(20 * MINUTE);
+    // 20, 40, 60, 80, then 100 %: four step bakes.
+    const linear = {
+      kind: 'linear',
+      stepPercent: 20,
+      stepBakeMinutes: 6,
+      bakeMinutes: 10,
+    } as const;
+    expect(plannedExposureMs(linear, settings('continue'))).toBe((4 * 6 + 10) * MINUTE);
+    expect(plannedExposureMs({ kind: 'blue-green', bakeMinutes: 15 }, settings('continue'))).toBe(
+      15 * MINUTE,
+    );
+  });
+
+  it('counts a step without a bake as the interval a gate watches, and the extensions', () => {
+    const canary = {
+      kind: 'canary',
+      canaryPercent: 10,
+      canaryBakeMinutes: 0,
+      bakeMinutes: 0,
+    } as const;
+    expect(plannedExposureMs(canary, settings('continue'))).toBe(2 * MINUTE);
+    expect(plannedExposureMs(canary, settings('extend', 3))).toBe(5 * MINUTE);
+    const all = {
+      kind: 'canary',
+      canaryPercent: 100,
+      canaryBakeMinutes: 10,
+      bakeMinutes: 5,
+    } as const;
+    expect(plannedExposureMs(all, settings('continue'))).toBe(5 * MINUTE);
   });
 });

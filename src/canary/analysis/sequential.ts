@@ -1,0 +1,40 @@
+// Error control over the repeated looks of one deployment. The canary is judged again and again as
+// its window grows; a test at a fixed level each time would fail a healthy canary somewhere with a
+// chance that grows with the number of looks. Instead each deployment has a false-rollback budget
+// (`falseRollbackRate`, default 1 %) spent over its planned exposure by an alpha-spending
+// function, and each look may only spend what the function has released since the looks before:
+// by the union bound, the chance that any look fails a healthy canary is at most the budget,
+// however many looks there are, when they come, and however their windows overlap.
+
+/** Of the budget, what the planned exposure spends; the rest is for a deployment that runs over. */
+export const PLANNED_SHARE = 0.9;
+
+/**
+ * Alpha spent by information time `t` (elapsed exposure / planned exposure), Pocock-like:
+ * 0.9·α·ln(1 + (e − 1)·t) up to t = 1, so early looks get a fair share (a clear regression decides
+ * early); past the plan (ECS slower than planned, extensions) the last tenth is released half at a
+ * time per planned length, 0.9·α + 0.1·α·(1 − 2^−(t − 1)), so a late look can still fail and the
+ * total never exceeds α.
+ */
+export function alphaSpentBy(alpha: number, t: number): number {
+  if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${alpha}`);
+  if (!(t >= 0)) return 0;
+  if (t <= 1) return PLANNED_SHARE * alpha * Math.log1p(Math.expm1(1) * t);
+  return PLANNED_SHARE * alpha + (1 - PLANNED_SHARE) * alpha * -Math.expm1(-(t - 1) * Math.LN2);
+}
+
+export interface LookBudget {
+  /** The deployment's false-rollback budget. */
+  readonly alpha: number;
+  /** How long the new revision is planned to take production traffic, in ms. */
+  readonly plannedExposureMs: number;
+}
+
+/**
+ * What a look `exposedMs` into the exposure may spend, given what earlier looks spent: the alpha
+ * released so far less `spent`. Never negative.
+ */
+export function lookAlpha(budget: LookBudget, exposedMs: number, spent: number): number {
+  const t = budget.plannedExposureMs > 0 ? exposedMs / budget.plannedExposureMs : 1;
+  return Math.max(0, alphaSpentBy(budget.alpha, t) - spent);
+}
