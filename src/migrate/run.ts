@@ -148,8 +148,8 @@ function outcome(command: string, apply: ApplyResult | undefined): Outcome {
 }
 
 /**
- * The findings that stop this command: all of them for lint and plan, the pending ones for
- * apply, none for validate (it answers whether the migrations apply, not whether they are safe).
+ * The findings that stop this command: all of them for lint, the pending ones for plan and apply,
+ * none for validate (it answers whether the migrations apply, not whether they are safe).
  */
 export function blockingFor(
   command: string,
@@ -158,7 +158,9 @@ export function blockingFor(
 ): Finding[] {
   if (command === 'validate') return [];
   const all = blocking(findings);
-  if (command !== 'apply') return all;
+  // Against a database only what is still to apply can hurt it, so plan and apply agree and an
+  // applied or baselined migration never blocks; lint, with no database, judges every file.
+  if (command === 'lint') return all;
   const pending = new Set(plan?.pending.map((p) => p.script) ?? []);
   return all.filter((f) => pending.has(f.script));
 }

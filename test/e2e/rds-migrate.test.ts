@@ -86,6 +86,42 @@ describe('rds-migrate bundle', () => {
     expect(result(again)).toMatchObject({ outcome: 'up-to-date', current: '2' });
   });
 
+  it('plan and apply agree: a baselined migration never blocks, a pending one does', async () => {
+    const db = await server.createDatabase();
+    // A database that already has what V1 and V2 make, adopted with baseline-version 2. V2's
+    // index, built without CONCURRENTLY on an existing table, is a finding.
+    const index = 'CREATE INDEX customers_name ON customers (name);';
+    await server.query(db, `${V1}\n${index}`);
+    const files = {
+      'V1__customers.sql': V1,
+      'V2__customers_name.sql': index,
+      'V3__orders.sql': V2,
+    };
+    const inputs = { 'database-url': server.url(db), 'baseline-version': '2' };
+
+    const plan = await run(migrationsWorkspace(files), { command: 'plan', ...inputs });
+    expect(plan.exitCode).toBe(0);
+    expect(plan.outputs).toMatchObject({ pending: '1', findings: '1' });
+
+    const withPendingIndex = migrationsWorkspace({
+      ...files,
+      'V4__orders_index.sql': 'CREATE INDEX orders_again ON orders (id);',
+    });
+    const blocked = await run(withPendingIndex, { command: 'plan', ...inputs });
+    expect(blocked.exitCode).toBe(1);
+    // Every finding is annotated on its file; the one failing line counts the pending one alone.
+    expect(errors(blocked).at(-1)!.message).toMatch(
+      /^Lint: 1 finding would lock or break the live database \(first: V4__orders_index\.sql:1 /,
+    );
+
+    const apply = await run(migrationsWorkspace(files), { command: 'apply', ...inputs });
+    expect(apply.exitCode).toBe(0);
+    expect(result(apply)).toMatchObject({
+      outcome: 'applied',
+      applied: [{ script: 'V3__orders.sql' }],
+    });
+  });
+
   it('plans without changing anything', async () => {
     const db = await server.createDatabase();
     const cwd = migrationsWorkspace({ 'V1__customers.sql': V1, 'V2__orders.sql': V2 });

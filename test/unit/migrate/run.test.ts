@@ -270,7 +270,7 @@ describe('which findings block the command', () => {
     const plan = { pending: [{ script: 'V2.sql' }] } as Parameters<typeof blockingFor>[2];
     const scripts = (command: string) => blockingFor(command, findings, plan).map((f) => f.script);
     expect(scripts('lint')).toEqual(['V1.sql', 'V2.sql']);
-    expect(scripts('plan')).toEqual(['V1.sql', 'V2.sql']);
+    expect(scripts('plan')).toEqual(['V2.sql']);
     expect(scripts('apply')).toEqual(['V2.sql']);
     expect(scripts('validate')).toEqual([]);
   });
