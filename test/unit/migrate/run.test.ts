@@ -197,15 +197,24 @@ describe('which findings block the command', () => {
     expect(run.report!.findings).toEqual([expect.objectContaining({ waived: expect.any(String) })]);
   });
 
-  it('plan: findings of applied migrations block too, after the plan is made', async () => {
+  it('plan: like apply, only findings of pending migrations block (an applied one never does)', async () => {
     const dir = migrationsDir({ 'V1__index.sql': UNSAFE_INDEX, 'V2__orders.sql': SAFE });
     const database = fakeDatabase({ history: [appliedRow('V1__index.sql', '1', UNSAFE_INDEX)] });
+    const run = await runMigration(options('plan', dir), fakePorts(database).ports);
+    expect(run).toMatchObject({ ok: true, report: { outcome: 'ok', blockers: [] } });
+    expect(run.report!.findings.map((f) => f.script)).toEqual(['V1__index.sql']);
+    expect((run.report as RunnerReport).pending.map((p) => p.script)).toEqual(['V2__orders.sql']);
+    expect(database.statements()).toEqual([]);
+  });
+
+  it('plan: a finding in a pending migration blocks, after the plan is made', async () => {
+    const dir = migrationsDir({ 'V1__orders.sql': SAFE, 'V2__index.sql': UNSAFE_INDEX });
+    const database = fakeDatabase({ history: [appliedRow('V1__orders.sql', '1', SAFE)] });
     const { report, message } = failed(
       await runMigration(options('plan', dir), fakePorts(database).ports),
     );
     expect(message).toMatch(LINT_REFUSAL);
-    expect(report.plan?.pending.map((p) => p.script)).toEqual(['V2__orders.sql']);
-    expect(report.pending.map((p) => p.script)).toEqual(['V2__orders.sql']);
+    expect(report.plan?.pending.map((p) => p.script)).toEqual(['V2__index.sql']);
     expect(database.statements()).toEqual([]);
   });
 
