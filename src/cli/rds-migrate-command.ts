@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { COMMANDS, INPUTS } from '../actions/rds-migrate/inputs.ts';
 import { shown } from '../lib/errors.ts';
 import { run } from '../actions/rds-migrate/main.ts';
+import { logText } from '../runner/commands.ts';
 import { createTerminalRunner } from '../runner/terminal-runner.ts';
 
 const SECRET_INPUTS = new Set(['database-url', 'shadow-database-url']);
@@ -36,7 +37,8 @@ export function main(argv: string[]): Promise<void> | undefined {
       },
     });
   } catch (error) {
-    console.error(
+    say(
+      process.stderr,
       `error: ${(error as Error).message} (database URLs come from DATABASE_URL and SHADOW_DATABASE_URL, never flags)\n${USAGE}`,
     );
     process.exitCode = 2;
@@ -44,13 +46,14 @@ export function main(argv: string[]): Promise<void> | undefined {
   }
   const { values, positionals } = parsed;
   if (values.help || positionals.length !== 1) {
-    (values.help ? console.log : console.error)(USAGE);
+    say(values.help ? process.stdout : process.stderr, USAGE);
     if (!values.help) process.exitCode = 2;
     return undefined;
   }
   const command = positionals[0]!;
   if (!(COMMANDS as readonly string[]).includes(command)) {
-    console.error(
+    say(
+      process.stderr,
       `error: unknown command ${shown(command)}: use one of ${COMMANDS.join(', ')}\n${USAGE}`,
     );
     process.exitCode = 2;
@@ -76,4 +79,12 @@ export function main(argv: string[]): Promise<void> | undefined {
   return run(runner, { paths: 'anywhere' }).then(() => {
     if (values.json && runner.outputs.result) process.stdout.write(`${runner.outputs.result}\n`);
   });
+}
+
+/**
+ * A usage line, echoing what was typed: inside a workflow step (`run:`) its output is read for
+ * workflow commands, so text that looks like one goes out as text (see logText).
+ */
+function say(stream: NodeJS.WriteStream, text: string): void {
+  stream.write(process.env.GITHUB_ACTIONS === 'true' ? logText(text) : `${text}\n`);
 }

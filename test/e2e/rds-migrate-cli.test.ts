@@ -6,6 +6,7 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type PostgresServer, startPostgres } from '../postgres/server.ts';
+import { WorkflowCommandProcessor } from '../harness/workflow-commands.ts';
 import { migrationsWorkspace } from './workspace.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -110,6 +111,17 @@ describe('rds-migrate command line', () => {
     expect(r.stderr).toMatch(
       /^error: unknown command 'migrate': use one of lint, plan, apply, validate$/m,
     );
+  });
+
+  it('inside a workflow step, echoes what was typed without it acting as a workflow command', () => {
+    const r = cliRun(migrationsWorkspace({}), ['lint', '--bogus\n::error::forged'], {
+      GITHUB_ACTIONS: 'true',
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('::error::forged');
+    const processor = new WorkflowCommandProcessor();
+    for (const line of r.stderr.split(/\r\n|\r|\n/)) processor.processLine(line);
+    expect(processor.annotations).toEqual([]);
   });
 
   it('validates on a shadow server given in SHADOW_DATABASE_URL', () => {
