@@ -1,24 +1,7 @@
 // The checks of ecr-build-push's inputs that need more than a pattern: values shown in messages,
-// the workspace a path must stay in, KMS key forms, builder attestation options and repository
+// KMS key forms, builder attestation options and repository
 // names given as image URIs. Every refusal is one line that names the input.
-import { realpathSync } from 'node:fs';
-import { isAbsolute, relative, sep } from 'node:path';
 import { UserError, shown } from '../../lib/errors.ts';
-
-/** The path with every symlink resolved; the path itself when it cannot be resolved. */
-export function realPath(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
-}
-
-/** `path` (already resolved through its links) is the workspace or inside it. */
-export function isInside(workspace: string, path: string): boolean {
-  const rel = relative(workspace, path);
-  return rel === '' || !(rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel));
-}
 
 // ECR's private registry host, in any partition: <account>.dkr.ecr[-fips].<region>.<dns suffix>.
 const ECR_REGISTRY_PREFIX = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\./;

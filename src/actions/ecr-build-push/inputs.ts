@@ -15,14 +15,8 @@ import { parseDuration, parseTimeouts } from '../../lib/durations.ts';
 import { UserError, shown } from '../../lib/errors.ts';
 import { parseBoolean, parseInteger, parseList } from '../../lib/parse.ts';
 import type { RetryPolicy } from '../../lib/retry.ts';
-import {
-  checkAttestation,
-  checkKmsKey,
-  checkPlatform,
-  isInside,
-  realPath,
-  refuseImageReference,
-} from './checks.ts';
+import { checkAttestation, checkKmsKey, checkPlatform, refuseImageReference } from './checks.ts';
+import { isInside, realPath } from '../shared/workspace-paths.ts';
 import { dockerfileStages } from './dockerfile-stages.ts';
 import { renderTags } from './tags.ts';
 

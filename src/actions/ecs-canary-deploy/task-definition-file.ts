@@ -3,11 +3,12 @@
 // the workspace once every `..` and symbolic link is resolved. The YAML parser is loaded only for
 // a YAML file.
 import { open, realpath } from 'node:fs/promises';
-import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { TaskDefinitionOrigin } from '../../ecs/deploy/index.ts';
 import { fromJsonText, taskDefinitionFormat } from '../../ecs/task-definition/source.ts';
 import { UserError, oneLine } from '../../lib/errors.ts';
 import type { Runner } from '../../runner/runner.ts';
+import { isInside } from '../shared/workspace-paths.ts';
 import { shown as quote } from '../../lib/errors.ts';
 
 /** ECS takes a task definition of at most 64 KiB; a file 16 times that is no task definition. */
@@ -53,8 +54,8 @@ export async function readTaskDefinitionFile(workspace: string, path: string): P
   );
   // Outside as written (`../x`, `/etc/x`): refused whether or not it exists.
   if (
-    !isInside(resolve(workspace), resolve(workspace, path)) &&
-    !isInside(root, resolve(root, path))
+    !isBelow(resolve(workspace), resolve(workspace, path)) &&
+    !isBelow(root, resolve(root, path))
   ) {
     throw outside;
   }
@@ -69,7 +70,7 @@ export async function readTaskDefinitionFile(workspace: string, path: string): P
         )
       : fail(`, which cannot be read (${code ?? oneLine(error)}).`);
   }
-  if (!isInside(root, real)) throw outside;
+  if (!isBelow(root, real)) throw outside;
   const file = await open(real, 'r').catch((error: unknown) => {
     throw fail(
       `, which cannot be read (${(error as NodeJS.ErrnoException).code ?? oneLine(error)}).`,
@@ -99,8 +100,7 @@ export async function readTaskDefinitionFile(workspace: string, path: string): P
   }
 }
 
-/** Whether `path` is strictly below `directory` (both absolute, already resolved). */
-function isInside(directory: string, path: string): boolean {
-  const inside = relative(directory, path);
-  return inside !== '' && inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside);
+/** A file is strictly below the workspace: the workspace itself is not one. */
+function isBelow(directory: string, path: string): boolean {
+  return path !== directory && isInside(directory, path);
 }

@@ -5,9 +5,10 @@
 // one line that names the input and echoes at most a shortened value.
 import { realpathSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { formatDuration, parseDuration } from '../../lib/durations.ts';
 import { UserError, shown } from '../../lib/errors.ts';
+import { isInside } from '../shared/workspace-paths.ts';
 
 // eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
@@ -215,11 +216,6 @@ export const DURATION_FLOORS = {
   'poll-interval': { min: 100 },
 } as const satisfies Record<string, DurationFloor>;
 
-const within = (root: string, path: string) => {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-};
-
 const missing = (dir: string) =>
   new UserError(
     `Migrations directory '${dir}' does not exist or is not a directory: set 'migrations' to the folder that holds your V*__*.sql files.`,
@@ -245,7 +241,7 @@ export function migrationsDirectory(
     new UserError(
       `Input '${input}' is ${shown(text)}, which leads outside the workspace (${shown(workspace!)}): give a folder of the repository, relative to the workspace.`,
     );
-  if (workspace !== undefined && !within(resolve(workspace), dir)) throw outside();
+  if (workspace !== undefined && !isInside(resolve(workspace), dir)) throw outside();
   let real: string;
   try {
     real = realpathSync(dir);
@@ -260,7 +256,7 @@ export function migrationsDirectory(
     } catch {
       root = resolve(workspace);
     }
-    if (!within(root, real)) throw outside();
+    if (!isInside(root, real)) throw outside();
   }
   return dir;
 }
