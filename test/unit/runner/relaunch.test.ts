@@ -19,7 +19,9 @@ function probe(env: Record<string, string>, onStarted?: (pid: number) => void) {
     }
   });
   return new Promise<{ code: number | null; lines: string[]; pid: number }>((resolve) =>
-    child.on('exit', (code) => resolve({ code, lines: out.trim().split('\n'), pid: child.pid! })),
+    // 'close', not 'exit': the relaunched child writes to the same pipe, and its last line may
+    // still be unread when the parent's 'exit' fires.
+    child.on('close', (code) => resolve({ code, lines: out.trim().split('\n'), pid: child.pid! })),
   );
 }
 
