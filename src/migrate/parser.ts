@@ -1,7 +1,7 @@
 // Splits a migration into statements with PostgreSQL's own parser (libpg-query, WASM), keeping
 // each statement's parse tree and where it starts in the file. A syntax error names the file,
-// line and column before anything runs.
-import { loadModule, parseSync } from 'libpg-query';
+// line and column before anything runs. The same WASM parses PL/pgSQL, for the bodies of DO blocks.
+import { loadModule, parsePlPgSQLSync, parseSync } from 'libpg-query';
 import { UserError } from '../lib/errors.ts';
 
 /** One node of a libpg-query parse tree: `{ NodeType: { ...fields } }`. */
@@ -53,24 +53,14 @@ interface RawStatement {
   stmt_len?: number;
 }
 
-/** Parses `text` (the contents of `file`); call loadParser() once first. */
-export function splitStatements(file: string, text: string): Statement[] {
+/**
+ * The statements of `text` with their lines and columns in it; throws the parser's own error
+ * (with `sqlDetails`). Call loadParser() once first.
+ */
+export function parseStatements(text: string): Statement[] {
   const bytes = Buffer.from(text, 'utf8');
   const positionOf = positions(bytes);
-  let stmts: RawStatement[];
-  try {
-    stmts = (parseSync(text) as { stmts?: RawStatement[] }).stmts ?? [];
-  } catch (error) {
-    const details = (error as { sqlDetails?: { message?: string; cursorPosition?: number } })
-      .sqlDetails;
-    // The parser's cursor counts characters (code points) from 0, not bytes.
-    const prefix = [...text].slice(0, Math.max(0, details?.cursorPosition ?? 0)).join('');
-    const { line, column } = positionOf(Buffer.byteLength(prefix, 'utf8'));
-    throw new UserError(
-      `${file}:${line}:${column}: ${details?.message ?? (error as Error).message} (PostgreSQL's parser): fix the SQL.`,
-      { cause: error },
-    );
-  }
+  const stmts = (parseSync(text) as { stmts?: RawStatement[] }).stmts ?? [];
   return stmts.map((raw) => {
     const start = raw.stmt_location ?? 0;
     const end = raw.stmt_len ? start + raw.stmt_len : bytes.length;
@@ -83,4 +73,32 @@ export function splitStatements(file: string, text: string): Statement[] {
       ...positionOf(start),
     };
   });
+}
+
+/** Parses `text` (the contents of `file`); call loadParser() once first. */
+export function splitStatements(file: string, text: string): Statement[] {
+  try {
+    return parseStatements(text);
+  } catch (error) {
+    const details = (error as { sqlDetails?: { message?: string; cursorPosition?: number } })
+      .sqlDetails;
+    // The parser's cursor counts characters (code points) from 0, not bytes.
+    const prefix = [...text].slice(0, Math.max(0, details?.cursorPosition ?? 0)).join('');
+    const { line, column } = positions(Buffer.from(text, 'utf8'))(
+      Buffer.byteLength(prefix, 'utf8'),
+    );
+    throw new UserError(
+      `${file}:${line}:${column}: ${details?.message ?? (error as Error).message} (PostgreSQL's parser): fix the SQL.`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * The PL/pgSQL parse tree of each DO block or plpgsql function in `sql` (PL/pgSQL's own parser:
+ * it also refuses what PostgreSQL refuses when it compiles the body, such as an unknown variable).
+ */
+export function parsePlpgsql(sql: string): Node[] {
+  const result = parsePlPgSQLSync(sql) as unknown as { plpgsql_funcs?: Node[] };
+  return result.plpgsql_funcs ?? [];
 }

@@ -3,8 +3,9 @@
 // migration they fail unless allow-destructive is set or an inline waiver gives a reason.
 import type { Migration } from '../migration-set.ts';
 import type { Statement } from '../parser.ts';
-import { alterCommands, list, relationName, unwrap } from './ast.ts';
-import { type LintContext, RULES, RULE_IDS, type Severity } from './rules.ts';
+import { expandDoBlocks } from './do-blocks.ts';
+import { DO_BLOCK_NOT_CHECKED, RULES, RULE_IDS, type Severity } from './rules.ts';
+import { trackedContext } from './tracking.ts';
 import { findWaivers, waivedStatement } from './waivers.ts';
 
 export interface Finding {
@@ -31,68 +32,16 @@ export function blocking(findings: readonly Finding[]): Finding[] {
   return findings.filter((f) => f.severity === 'error' && f.waived === undefined);
 }
 
-function settingValue(statement: Statement): string | undefined {
-  const arg = unwrap(list(statement.node.args)[0], 'A_Const');
-  if (!arg) return undefined;
-  const sval = (arg.sval as { sval?: string } | undefined)?.sval;
-  if (sval !== undefined) return sval;
-  return String((arg.ival as { ival?: number } | undefined)?.ival ?? 0);
-}
-
-/** The column of a CHECK (column IS NOT NULL) constraint, if that is what it is. */
-function notNullCheckColumn(constraint: Record<string, unknown>): string | undefined {
-  const test = unwrap(constraint.raw_expr, 'NullTest');
-  if (test?.nulltesttype !== 'IS_NOT_NULL') return undefined;
-  const fields = list(unwrap(test.arg, 'ColumnRef')?.fields);
-  return fields.length === 1 ? (unwrap(fields[0], 'String')?.sval as string) : undefined;
-}
-
-function track(statement: Statement, context: MutableContext): void {
-  const table = relationName(statement.node.relation);
-  if (statement.type === 'CreateStmt' && table) context.createdTables.add(table);
-  if (statement.type === 'VariableSetStmt') {
-    const name = String(statement.node.name ?? '');
-    if (name === 'lock_timeout' || name === 'statement_timeout') {
-      if (statement.node.kind === 'VAR_SET_VALUE') {
-        context.setTimeouts.set(name, settingValue(statement) ?? '');
-      } else context.setTimeouts.delete(name);
-    }
-  }
-  for (const command of alterCommands(statement)) {
-    if (command.subtype === 'AT_AddConstraint') {
-      const constraint = unwrap(command.def, 'Constraint');
-      const column = constraint && notNullCheckColumn(constraint);
-      if (constraint?.contype === 'CONSTR_CHECK' && column && table) {
-        if (constraint.skip_validation === true) {
-          context.notNullChecks.set(String(constraint.conname ?? ''), `${table}.${column}`);
-        } else context.validatedNotNull.add(`${table}.${column}`);
-      }
-    }
-    if (command.subtype === 'AT_ValidateConstraint' && command.name) {
-      const column = context.notNullChecks.get(command.name);
-      if (column) context.validatedNotNull.add(column);
-    }
-  }
-}
-
-interface MutableContext extends LintContext {
-  createdTables: Set<string>;
-  validatedNotNull: Set<string>;
-  setTimeouts: Map<string, string>;
-  notNullChecks: Map<string, string>;
-}
-
 export function lintMigration(migration: Migration, options: LintOptions): Finding[] {
   const { phase } = migration;
-  const context: MutableContext = {
-    createdTables: new Set(),
-    validatedNotNull: new Set(),
-    setTimeouts: new Map(),
-    notNullChecks: new Map(),
+  const context = trackedContext({
     runnerLockTimeout: options.lockTimeoutMs > 0,
     runnerStatementTimeout: options.statementTimeoutMs > 0,
     multiPart: migration.parts.length > 1,
-  };
+  });
+  // A DO block's statements are linted where they stand; a waiver before the block covers them.
+  const { units, gaps } = expandDoBlocks(migration.statements);
+  const statements = units.map((u) => u.statement);
   const findings: Finding[] = [];
   const waivers = findWaivers(migration.text);
   const waiverOf = new Map<Statement, Map<string, string>>();
@@ -120,38 +69,60 @@ export function lintMigration(migration: Migration, options: LintOptions): Findi
       });
       continue;
     }
-    const statement = waivedStatement(waiver, migration.statements);
+    const statement = waivedStatement(waiver, statements);
     if (!statement) continue;
     const rules = waiverOf.get(statement) ?? new Map<string, string>();
     for (const rule of waiver.rules) rules.set(rule, waiver.reason);
     waiverOf.set(statement, rules);
   }
 
-  for (const statement of migration.statements) {
+  const waived = (rule: string, covered: readonly Statement[]) =>
+    covered.map((s) => waiverOf.get(s)?.get(rule)).findLast((r) => r !== undefined);
+
+  for (const gap of gaps) {
+    const reason = waived(DO_BLOCK_NOT_CHECKED.id, gap.blocks);
+    findings.push({
+      rule: DO_BLOCK_NOT_CHECKED.id,
+      severity: DO_BLOCK_NOT_CHECKED.severity,
+      script: migration.script,
+      line: gap.line,
+      column: gap.column,
+      detail: gap.detail,
+      why: DO_BLOCK_NOT_CHECKED.why,
+      fix: DO_BLOCK_NOT_CHECKED.fix,
+      ...(reason !== undefined ? { waived: reason } : {}),
+    });
+  }
+
+  for (const { statement, blocks } of units) {
     for (const rule of RULES) {
       for (const detail of rule.check(statement, context)) {
         let severity = rule.severity;
         if (rule.destructive && (phase === 'contract' || options.allowDestructive)) {
           severity = 'warning';
         }
-        const reason = waiverOf.get(statement)?.get(rule.id);
+        const reason = waived(rule.id, [...blocks, statement]);
+        const block = blocks.at(-1);
         findings.push({
           rule: rule.id,
           severity,
           script: migration.script,
           line: statement.line,
           column: statement.column,
-          detail,
+          detail: block ? `${detail} (in the DO block at line ${block.line})` : detail,
           why:
             rule.destructive && phase === 'expand' && severity === 'error'
               ? `${rule.why} This is an expand migration: mark it -- rds-migrate: contract to run it after promotion.`
               : rule.why,
-          fix: rule.fix,
+          fix:
+            block && rule.concurrentFix
+              ? `${rule.fix} Move the statement out of the DO block first: PostgreSQL runs no concurrent statement inside one.`
+              : rule.fix,
           ...(reason !== undefined ? { waived: reason } : {}),
         });
       }
     }
-    track(statement, context);
+    context.track(statement);
   }
   return findings.sort((a, b) => a.line - b.line || a.column - b.column);
 }

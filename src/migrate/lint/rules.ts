@@ -11,23 +11,10 @@ import {
   typeName,
   unwrap,
 } from './ast.ts';
+import type { LintContext } from './tracking.ts';
 
-export type Severity = 'error' | 'warning';
-
-/** What a rule knows about the migration so far. */
-export interface LintContext {
-  /** Tables created earlier in the same migration: nobody else uses them yet. */
-  createdTables: ReadonlySet<string>;
-  /** `table.column` with a validated CHECK (column IS NOT NULL) earlier in the migration. */
-  validatedNotNull: ReadonlySet<string>;
-  /** Whether the runner sets a lock timeout (lock-timeout input above 0). */
-  runnerLockTimeout: boolean;
-  runnerStatementTimeout: boolean;
-  /** SET lock_timeout / statement_timeout seen so far in the migration, with their values. */
-  setTimeouts: ReadonlyMap<string, string>;
-  /** The migration runs in several parts, so a failure can leave its first parts committed. */
-  multiPart: boolean;
-}
+/** notice: told, never blocking (what the linter could not check). */
+export type Severity = 'error' | 'warning' | 'notice';
 
 export interface Rule {
   id: string;
@@ -36,6 +23,8 @@ export interface Rule {
   destructive: boolean;
   why: string;
   fix: string;
+  /** The fix needs a concurrent statement, which PostgreSQL does not run inside a DO block. */
+  concurrentFix?: boolean;
   /** Returns a detail for each violation in the statement (an empty list when none). */
   check(statement: Statement, context: LintContext): string[];
 }
@@ -63,9 +52,17 @@ const SERIAL_TYPES = new Set([
   'bigserial',
 ]);
 
+/** A relation named as a list of names (DROP TABLE's objects): [[catalog.]schema.]name. */
+function namedRelation(object: unknown): Fields {
+  const names = list(unwrap(object, 'List')?.items).map((n) => unwrap(n, 'String')?.sval);
+  return { relname: names.at(-1), schemaname: names.at(-2) };
+}
+
+/** The statement works on a table that may hold rows others use: not one new in the migration. */
 function isExisting(statement: Statement, context: LintContext): boolean {
-  const table = relationName(statement.node.relation);
-  return table !== undefined && !context.createdTables.has(table);
+  return (
+    relationName(statement.node.relation) !== undefined && !context.isNew(statement.node.relation)
+  );
 }
 
 function addedColumns(statement: Statement): Fields[] {
@@ -108,6 +105,7 @@ export const RULES: readonly Rule[] = [
     id: 'require-concurrent-index-creation',
     severity: 'error',
     destructive: false,
+    concurrentFix: true,
     why: 'CREATE INDEX without CONCURRENTLY blocks every write to the table until the index is built.',
     fix: 'Use CREATE INDEX CONCURRENTLY (rds-migrate runs it outside the transaction and drops a failed INVALID index).',
     check: (s, ctx) =>
@@ -119,6 +117,7 @@ export const RULES: readonly Rule[] = [
     id: 'require-concurrent-index-deletion',
     severity: 'error',
     destructive: false,
+    concurrentFix: true,
     why: 'DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table.',
     fix: 'Use DROP INDEX CONCURRENTLY.',
     check: (s) =>
@@ -177,10 +176,9 @@ export const RULES: readonly Rule[] = [
     fix: 'First ADD CONSTRAINT c CHECK (col IS NOT NULL) NOT VALID, then VALIDATE CONSTRAINT c (in this migration), then SET NOT NULL: PostgreSQL 12+ skips the scan.',
     check: (s, ctx) => {
       if (!isExisting(s, ctx)) return [];
-      const table = relationName(s.node.relation)!;
       return alterCommands(s)
         .filter((c) => c.subtype === 'AT_SetNotNull')
-        .filter((c) => !ctx.validatedNotNull.has(`${table}.${c.name}`))
+        .filter((c) => !ctx.hasValidatedNotNull(s.node.relation, String(c.name)))
         .map((c) => `column ${c.name}`);
     },
   },
@@ -220,6 +218,7 @@ export const RULES: readonly Rule[] = [
     id: 'disallowed-unique-constraint',
     severity: 'error',
     destructive: false,
+    concurrentFix: true,
     why: 'ADD UNIQUE or PRIMARY KEY builds its index while blocking reads and writes.',
     fix: 'CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT ... UNIQUE USING INDEX (or PRIMARY KEY USING INDEX).',
     check: (s, ctx) =>
@@ -266,8 +265,12 @@ export const RULES: readonly Rule[] = [
     destructive: true,
     why: 'Dropping a table breaks the app version still running that reads it, and loses its data.',
     fix: 'Stop using the table in the app first; drop it in a contract migration after production is fully promoted.',
-    check: (s) =>
-      s.type === 'DropStmt' && s.node.removeType === 'OBJECT_TABLE' ? ['DROP TABLE'] : [],
+    check: (s, ctx) =>
+      s.type === 'DropStmt' &&
+      s.node.removeType === 'OBJECT_TABLE' &&
+      !list(s.node.objects).every((o) => ctx.isNew(namedRelation(o)))
+        ? ['DROP TABLE']
+        : [],
   },
   {
     id: 'ban-drop-column',
@@ -275,9 +278,9 @@ export const RULES: readonly Rule[] = [
     destructive: true,
     why: 'Dropping a column breaks the app version still running that reads or writes it.',
     fix: 'Stop using the column in the app first; drop it in a contract migration after production is fully promoted.',
-    check: (s) =>
+    check: (s, ctx) =>
       alterCommands(s)
-        .filter((c) => c.subtype === 'AT_DropColumn')
+        .filter((c) => c.subtype === 'AT_DropColumn' && isExisting(s, ctx))
         .map((c) => `column ${c.name}`),
   },
   {
@@ -286,8 +289,8 @@ export const RULES: readonly Rule[] = [
     destructive: true,
     why: 'Renaming a table breaks every app version that uses the old name.',
     fix: 'Create the new table (or a view with the new name), migrate readers and writers, and drop the old one in a contract migration.',
-    check: (s) =>
-      s.type === 'RenameStmt' && s.node.renameType === 'OBJECT_TABLE'
+    check: (s, ctx) =>
+      s.type === 'RenameStmt' && s.node.renameType === 'OBJECT_TABLE' && isExisting(s, ctx)
         ? [`${relationName(s.node.relation)} to ${String(s.node.newname)}`]
         : [],
   },
@@ -297,8 +300,8 @@ export const RULES: readonly Rule[] = [
     destructive: true,
     why: 'Renaming a column breaks every app version that uses the old name.',
     fix: 'Add the new column, write both, backfill, switch reads, and drop the old column in a contract migration.',
-    check: (s) =>
-      s.type === 'RenameStmt' && s.node.renameType === 'OBJECT_COLUMN'
+    check: (s, ctx) =>
+      s.type === 'RenameStmt' && s.node.renameType === 'OBJECT_COLUMN' && isExisting(s, ctx)
         ? [`${String(s.node.subname)} to ${String(s.node.newname)}`]
         : [],
   },
@@ -308,9 +311,9 @@ export const RULES: readonly Rule[] = [
     destructive: true,
     why: 'Dropping NOT NULL lets the new version write NULLs that the old version, still running, does not expect.',
     fix: 'Drop NOT NULL in a contract migration, once no running version relies on it.',
-    check: (s) =>
+    check: (s, ctx) =>
       alterCommands(s)
-        .filter((c) => c.subtype === 'AT_DropNotNull')
+        .filter((c) => c.subtype === 'AT_DropNotNull' && isExisting(s, ctx))
         .map((c) => `column ${c.name}`),
   },
   {
@@ -319,10 +322,12 @@ export const RULES: readonly Rule[] = [
     destructive: true,
     why: 'TRUNCATE deletes every row under an ACCESS EXCLUSIVE lock (and CASCADE empties referencing tables too).',
     fix: 'Delete in batches, or truncate in a contract migration with a waiver that says why.',
-    check: (s) =>
-      s.type === 'TruncateStmt'
-        ? [s.node.behavior === 'DROP_CASCADE' ? 'TRUNCATE ... CASCADE' : 'TRUNCATE']
-        : [],
+    check: (s, ctx) => {
+      if (s.type !== 'TruncateStmt') return [];
+      if (s.node.behavior === 'DROP_CASCADE') return ['TRUNCATE ... CASCADE'];
+      const relations = list(s.node.relations).map((r) => unwrap(r, 'RangeVar'));
+      return relations.every((r) => ctx.isNew(r)) ? [] : ['TRUNCATE'];
+    },
   },
   {
     id: 'ban-drop-database',
@@ -397,4 +402,15 @@ export const RULES: readonly Rule[] = [
   },
 ];
 
-export const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((r) => r.id));
+/** Told when a DO block's statements could not all be linted; never blocking. */
+export const DO_BLOCK_NOT_CHECKED = {
+  id: 'do-block-not-checked',
+  severity: 'notice',
+  why: 'The linter reads the statements a DO block runs, but not one built at run time (EXECUTE) or in a language other than PL/pgSQL.',
+  fix: 'Review that statement by hand, or write it as a static statement (outside the block where it can be) so the linter checks it.',
+} as const;
+
+export const RULE_IDS: ReadonlySet<string> = new Set([
+  ...RULES.map((r) => r.id),
+  DO_BLOCK_NOT_CHECKED.id,
+]);

@@ -1,36 +1,14 @@
 // Every lint rule with a statement that breaks it and the safe pattern that passes; phases,
 // allow-destructive and inline waivers.
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { checksumOf } from '../../../src/migrate/files.ts';
 import { type LintOptions, blocking, lintMigration } from '../../../src/migrate/lint/lint.ts';
 import { RULES } from '../../../src/migrate/lint/rules.ts';
-import { type Migration, toMigration } from '../../../src/migrate/migration-set.ts';
 import { loadParser } from '../../../src/migrate/parser.ts';
+import { OPTIONS, migration, rulesOf } from './lint-helpers.ts';
 
 beforeAll(async () => {
   await loadParser();
 });
-
-const OPTIONS: LintOptions = {
-  allowDestructive: false,
-  lockTimeoutMs: 5000,
-  statementTimeoutMs: 60_000,
-};
-
-function migration(text: string, script = 'V1__x.sql'): Migration {
-  return toMigration({
-    kind: 'versioned',
-    version: [1n],
-    description: 'x',
-    script,
-    path: script,
-    text,
-    checksum: checksumOf(text),
-  });
-}
-
-const rulesOf = (text: string, options: Partial<LintOptions> = {}) =>
-  lintMigration(migration(text), { ...OPTIONS, ...options }).map((f) => f.rule);
 
 const CASES: Record<string, { failing: string; passing: string; options?: Partial<LintOptions> }> =
   {
