@@ -22,30 +22,43 @@ export function creationSchema(searchPath: readonly string[]): string | undefine
   return searchPath.find((s) => s !== '$user' && s !== 'pg_catalog' && !s.startsWith('pg_temp'));
 }
 
-const key = (schema: string, name: string) => JSON.stringify([schema, name]);
+/** A table's key: schema and name, joined by NUL, which no PostgreSQL identifier contains. */
+export const tableKey = (schema: string, name: string): string => `${schema}\u0000${name}`;
+
+/** The schema of a qualified name, pg_temp for every temporary schema. */
+const schemaOf = (r: RangeVar) =>
+  r.relpersistence === 't' || r.schemaname?.startsWith('pg_temp') ? 'pg_temp' : r.schemaname;
 
 /**
- * The keys a relation may stand for, most likely first: a temporary table shadows every other for
- * an unqualified name. Empty when the name cannot be told.
+ * The key of the table a CREATE makes, with `schema` the creation schema of the search_path (a
+ * name that is not a new temporary table is found there too); undefined when it cannot be told.
  */
-export function relationKeys(relation: unknown, searchPath: readonly string[]): string[] {
-  const r = relation as RangeVar | undefined;
-  if (!r?.relname) return [];
-  if (r.relpersistence === 't') return [key('pg_temp', r.relname)];
-  if (r.schemaname) {
-    return [key(r.schemaname.startsWith('pg_temp') ? 'pg_temp' : r.schemaname, r.relname)];
-  }
-  const schema = creationSchema(searchPath);
-  return [key('pg_temp', r.relname), ...(schema ? [key(schema, r.relname)] : [])];
-}
-
-/** The key of a table a statement creates, where PostgreSQL puts it; undefined if unknown. */
-export function createdKey(relation: unknown, searchPath: readonly string[]): string | undefined {
+export function createdKey(relation: unknown, schema: string | undefined): string | undefined {
   const r = relation as RangeVar | undefined;
   if (!r?.relname) return undefined;
-  if (r.relpersistence === 't' || r.schemaname) return relationKeys(r, searchPath)[0];
-  const schema = creationSchema(searchPath);
-  return schema ? key(schema, r.relname) : undefined;
+  const qualified = schemaOf(r) ?? schema;
+  return qualified === undefined ? undefined : tableKey(qualified, r.relname);
+}
+
+/**
+ * The key in `known` that `relation` names, if any: an unqualified name is a temporary table
+ * first (it shadows every other), then a table of the creation schema `schema`.
+ */
+export function knownKey(
+  relation: unknown,
+  schema: string | undefined,
+  known: ReadonlySet<string>,
+): string | undefined {
+  const r = relation as RangeVar | undefined;
+  if (!r?.relname) return undefined;
+  const qualified = schemaOf(r);
+  const candidates = qualified ? [qualified] : ['pg_temp', schema];
+  for (const candidate of candidates) {
+    if (candidate !== undefined && known.has(tableKey(candidate, r.relname))) {
+      return tableKey(candidate, r.relname);
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -3,7 +3,14 @@
 // timeouts and search_path it sets.
 import type { Statement } from '../parser.ts';
 import { alterCommands, list, unwrap } from './ast.ts';
-import { DEFAULT_SEARCH_PATH, createdKey, relationKeys, searchPathSet } from './relations.ts';
+import {
+  DEFAULT_SEARCH_PATH,
+  createdKey,
+  creationSchema,
+  knownKey,
+  searchPathSet,
+  tableKey,
+} from './relations.ts';
 
 /** What a rule knows about the migration so far. */
 export interface LintContext {
@@ -68,39 +75,43 @@ function notNullCheckColumn(constraint: Record<string, unknown>): string | undef
 export function trackedContext(
   settings: Pick<LintContext, 'runnerLockTimeout' | 'runnerStatementTimeout' | 'multiPart'>,
 ): TrackedContext {
-  let searchPath = DEFAULT_SEARCH_PATH;
+  /** Where an unqualified name is, by the search_path the migration has set so far. */
+  let schema = creationSchema(DEFAULT_SEARCH_PATH);
   const created = new Set<string>();
   const validatedNotNull = new Set<string>();
   /** Unvalidated NOT NULL checks: table key and constraint name → the column. */
   const notNullChecks = new Map<string, string>();
   const setTimeouts = new Map<string, string>();
-  const keysOf = (relation: unknown) => relationKeys(relation, searchPath);
-  /** The key of the table a name resolves to: the first that the migration created, else the first. */
-  const tableOf = (relation: unknown) => {
-    const keys = keysOf(relation);
-    return keys.find((k) => created.has(k)) ?? keys.at(-1);
-  };
-  const pair = (a: string, b: string) => JSON.stringify([a, b]);
+  /** The key of the table a name resolves to: one the migration created, else where it looks first. */
+  const tableOf = (relation: unknown) =>
+    knownKey(relation, schema, created) ?? createdKey(relation, schema);
+  const pair = tableKey;
+  let last: { relation: unknown; isNew: boolean } = { relation: undefined, isNew: false };
 
   return {
     ...settings,
     setTimeouts,
-    isNew: (relation) => keysOf(relation).some((k) => created.has(k)),
+    isNew(relation) {
+      // Every rule asks about the same statement's table: answer once per statement.
+      if (relation !== last.relation) {
+        last = { relation, isNew: knownKey(relation, schema, created) !== undefined };
+      }
+      return last.isNew;
+    },
     hasValidatedNotNull(relation, column) {
       const table = tableOf(relation);
       return table !== undefined && validatedNotNull.has(pair(table, column));
     },
     track(statement) {
-      const made = createdKey(createdRelation(statement), searchPath);
+      last = { relation: undefined, isNew: false };
+      const made = createdKey(createdRelation(statement), schema);
       if (made) created.add(made);
-      searchPath = searchPathSet(statement) ?? searchPath;
+      const searchPath = searchPathSet(statement);
+      if (searchPath) schema = creationSchema(searchPath);
       const { node } = statement;
       if (statement.type === 'RenameStmt' && node.renameType === 'OBJECT_TABLE') {
-        const old = keysOf(node.relation).find((k) => created.has(k));
-        if (old) {
-          const [schema] = JSON.parse(old) as [string, string];
-          created.add(pair(schema, String(node.newname)));
-        }
+        const old = knownKey(node.relation, schema, created);
+        if (old) created.add(pair(old.slice(0, old.indexOf('\u0000')), String(node.newname)));
       }
       if (statement.type === 'VariableSetStmt') {
         const name = String(node.name ?? '');
