@@ -73,6 +73,14 @@ describe('a table created in the same migration', () => {
     expect(rulesOf(`${create}DROP TABLE t, orders;`)).toEqual(['ban-drop-table']);
   });
 
+  it('exempts an index on a new partition of an existing table', () => {
+    expect(
+      rulesOf(
+        'CREATE TABLE t PARTITION OF events FOR VALUES IN (2026);\nCREATE INDEX t_a ON t (a);',
+      ),
+    ).toEqual([]);
+  });
+
   it('follows a rename of the new table', () => {
     expect(
       rulesOf('CREATE TABLE t (a bigint);\nALTER TABLE t RENAME TO u;\nCREATE INDEX u_a ON u (a);'),
