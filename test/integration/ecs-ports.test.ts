@@ -543,13 +543,14 @@ describe('sdkMetricsPort, aligned by the engine', () => {
     emulator.scenario.setRequestRate(a.alb.productionListener.arn, 0);
     const end = new Date(Date.now() + 60_000);
 
-    const windows = await metrics.windows({
+    const request = {
       canaryTargetGroup: a.alb.green.arn,
       baselineTargetGroup: a.alb.blue.arn,
       start: new Date(start.getTime() - 120_000),
       end,
       periodSeconds: 60,
-    });
+    };
+    const windows = await metrics.windows(request);
     const total = (samples: readonly PeriodSample[], key: 'requests' | 'target5xx') =>
       samples.reduce((sum, s) => sum + s[key], 0);
     for (const w of [windows.canary, windows.baseline]) {
@@ -579,11 +580,7 @@ describe('sdkMetricsPort, aligned by the engine', () => {
 
     // Slower-request counts in the same call: PR(:threshold) × SampleCount of TargetResponseTime.
     const counted = await metrics.windows({
-      canaryTargetGroup: a.alb.green.arn,
-      baselineTargetGroup: a.alb.blue.arn,
-      start: new Date(start.getTime() - 120_000),
-      end,
-      periodSeconds: 60,
+      ...request,
       slowerThan: { canary: [0.2, 5], baseline: [0.2] },
     });
     const slower = (samples: readonly PeriodSample[], threshold: number) => {
