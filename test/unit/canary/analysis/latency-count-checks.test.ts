@@ -82,6 +82,16 @@ describe('max-p95-latency on request counts', () => {
     expect(judged.why).toMatch(/18 of 300 requests \(6 %\).*but binomial p=0\.\d+ ≥ 0\.02/);
   });
 
+  it('judges max-p99-latency the same way at 1 %', () => {
+    const canary = window([{ requests: 300, p95: 0.8, p99: 1.4, slower: { 1: 12 } }]);
+    const result = judge(canary, slowBaseline, { minRequests: 300, maxP99LatencySeconds: 1 });
+    const limit = result.metrics.find((m) => m.name === 'p99-latency' && m.against === 'limit')!;
+    expect(limit.outcome).toBe('fail');
+    expect(limit.why).toMatch(
+      /12 of 300 requests \(4 %\) slower than max-p99-latency 1 s over 1 period, 1 % allowed/,
+    );
+  });
+
   it('counts only the periods that have the statistic', () => {
     const canary = window([
       { requests: 300, p95: 2.4, slower: { 2: 40 } },
