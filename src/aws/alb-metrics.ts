@@ -1,5 +1,7 @@
 // The canary analysis's metrics (MetricSeriesPort): ALB target-group series from CloudWatch, as
-// CloudWatch returns them (the engine aligns them), and target health from ELBv2.
+// CloudWatch returns them (the engine aligns them), and target health from ELBv2. Slower-request
+// counts come in the same GetMetricData call: TargetResponseTime's percentile rank PR(:threshold)
+// per threshold asked for, with its SampleCount.
 import {
   CloudWatchClient,
   GetMetricDataCommand,
@@ -16,7 +18,7 @@ import { UserError } from '../lib/errors.ts';
 import { type ClientOptions, clientConfig } from './client-factory.ts';
 import { explainAwsError, sendOptions } from './explain.ts';
 
-type SeriesName = keyof TargetGroupSeries;
+type SeriesName = Exclude<keyof TargetGroupSeries, 'responses' | 'atOrBelow'>;
 
 const QUERIES: readonly { series: SeriesName; metric: string; stat: string }[] = [
   { series: 'requests', metric: 'RequestCount', stat: 'Sum' },
@@ -95,24 +97,36 @@ export function sdkMetricsPort(
     async series(request, signal) {
       const groups = [request.canaryTargetGroup, request.baselineTargetGroup];
       const loadBalancers = await loadBalancerDimensions(groups, signal);
-      const queries: MetricDataQuery[] = GROUPS.flatMap((name, i) =>
-        QUERIES.map((q) => ({
-          Id: `${name}_${q.series}`,
+      const thresholds = (name: (typeof GROUPS)[number]) => request.slowerThan?.[name] ?? [];
+      const queries: MetricDataQuery[] = GROUPS.flatMap((name, i) => {
+        const query = (id: string, metric: string, stat: string): MetricDataQuery => ({
+          Id: `${name}_${id}`,
           MetricStat: {
             Metric: {
               Namespace: 'AWS/ApplicationELB',
-              MetricName: q.metric,
+              MetricName: metric,
               Dimensions: [
                 { Name: 'TargetGroup', Value: targetGroupDimension(groups[i] ?? '') },
                 { Name: 'LoadBalancer', Value: loadBalancers[i] ?? '' },
               ],
             },
             Period: request.periodSeconds,
-            Stat: q.stat,
+            Stat: stat,
           },
           ReturnData: true,
-        })),
-      );
+        });
+        // The percentile rank of a threshold (percent of responses at or below it) and the
+        // responses it is a share of: the requests slower than the threshold.
+        const ranks = thresholds(name).map((threshold, k) =>
+          query(`pr${k}`, 'TargetResponseTime', `PR(:${statisticNumber(threshold)})`),
+        );
+        return [
+          ...QUERIES.map((q) => query(q.series, q.metric, q.stat)),
+          ...(ranks.length > 0
+            ? [query('responses', 'TargetResponseTime', 'SampleCount'), ...ranks]
+            : []),
+        ];
+      });
 
       const points = new Map<string, { Timestamps: Date[]; Values: number[] }>();
       let nextToken: string | undefined;
@@ -145,13 +159,19 @@ export function sdkMetricsPort(
         }
       } while (nextToken);
 
-      const series = (name: (typeof GROUPS)[number]): TargetGroupSeries =>
-        Object.fromEntries(
+      const series = (name: (typeof GROUPS)[number]): TargetGroupSeries => ({
+        ...Object.fromEntries(
           QUERIES.map((q): [SeriesName, CloudWatchSeries | undefined] => [
             q.series,
             points.get(`${name}_${q.series}`),
           ]),
-        );
+        ),
+        responses: points.get(`${name}_responses`),
+        atOrBelow: thresholds(name).map((thresholdSeconds, k) => ({
+          thresholdSeconds,
+          series: points.get(`${name}_pr${k}`),
+        })),
+      });
       return { canary: series('canary'), baseline: series('baseline') };
     },
 
@@ -175,6 +195,11 @@ export function sdkMetricsPort(
       }
     },
   };
+}
+
+/** A threshold as CloudWatch reads it in a statistic: plain decimals (no exponent), at most 10 places. */
+export function statisticNumber(value: number): string {
+  return value.toFixed(10).replace(/\.?0+$/, '');
 }
 
 /** `targetgroup/<name>/<id>`, the `TargetGroup` dimension, from the target group's ARN. */

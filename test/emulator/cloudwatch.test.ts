@@ -158,6 +158,31 @@ describe('GetMetricData', () => {
     }
   });
 
+  it('serves percentile rank PR(a:b) and trimmed count TC(a:b): lower bound exclusive, upper inclusive', async () => {
+    const out = await getMetricData([
+      query('below', 'Latency', 'PR(:90)'),
+      query('between', 'Latency', 'PR(50:150)'),
+      query('above', 'Latency', 'TC(50:)'),
+      query('count', 'Latency', 'TC(10:20)'),
+    ]);
+    const values = (id: string) => out.MetricDataResults?.find((r) => r.Id === id)?.Values;
+    // Minute 3 (a single 7), minute 1 (101..200), minute 0 (1..100), newest first. The values
+    // here are more than the histogram's 1 % apart, so the bounds' sides are exact.
+    expect(values('below')).toEqual([100, 0, 90]);
+    expect(values('between')).toEqual([0, 50, 50]);
+    expect(values('above')).toEqual([0, 100, 50]);
+    expect(values('count')).toEqual([0, 0, 10]);
+  });
+
+  it('refuses a percentile rank or trimmed count without a range, with an empty one, or in percent', async () => {
+    for (const stat of ['PR(:)', 'PR(5:5)', 'TC(90:10)', 'TC(10%:90%)', 'PR(:1e-3)', 'pr(:1)']) {
+      expect(await failure(getMetricData([query('a', 'Latency', stat)]))).toMatchObject({
+        name: 'ValidationException',
+        message: `The value ${stat} for parameter MetricDataQueries.member.1.MetricStat.Stat is not a valid statistic.`,
+      });
+    }
+  });
+
   it('accepts periods of 1, 5, 10, 20, 30 and multiples of 60, and rejects others', async () => {
     for (const period of [1, 5, 10, 20, 30, 60, 180]) {
       await expect(getMetricData([query('ok', 'Latency', 'Sum', period)])).resolves.toBeDefined();

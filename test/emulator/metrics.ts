@@ -1,7 +1,10 @@
 // CloudWatch's metric storage as the emulator keeps it: one aggregate per metric (namespace,
 // name, exact dimension set) per wall-clock minute. Statistics are computed from the aggregate:
 // SampleCount, Sum, Minimum, Maximum exactly; percentiles from a log-scale histogram (bins 1 %
-// wide, so a percentile is within about 0.5 % of the sample it stands for).
+// wide, so a percentile is within about 0.5 % of the sample it stands for). Percentile rank
+// PR(a:b) and trimmed count TC(a:b) count the histogram's bins in the range: lower bound
+// exclusive, upper bound inclusive, as CloudWatch documents for PR (Statistics-definitions.html),
+// to the histogram's 1 %.
 
 export type Dimensions = Readonly<Record<string, string>>;
 
@@ -14,9 +17,40 @@ const NON_POSITIVE_BIN = Number.MIN_SAFE_INTEGER;
 
 export type Statistic =
   | { readonly kind: 'Sum' | 'Average' | 'Maximum' | 'Minimum' | 'SampleCount' }
-  | { readonly kind: 'percentile'; readonly percent: number };
+  | { readonly kind: 'percentile'; readonly percent: number }
+  /** PR(lower:upper): % of samples in (lower, upper]; TC(lower:upper): how many. */
+  | {
+      readonly kind: 'percentile-rank' | 'trimmed-count';
+      readonly lower?: number;
+      readonly upper?: number;
+    };
 
-/** Sum | Average | Maximum | Minimum | SampleCount | pNN(.NN); undefined for anything else. */
+const NUMBER = String.raw`\d+(?:\.\d{1,10})?`;
+const RANGE = new RegExp(`^(PR|TC)\\((${NUMBER})?:(${NUMBER})?\\)$`);
+
+/**
+ * PR(a:b) or TC(a:b) with absolute bounds, either one omitted (PR(:0.5)); undefined when both
+ * are missing, the range is empty, or the bounds are percentages (TC(10%:90%), tc90: not served).
+ */
+function parseRange(stat: string): Statistic | undefined {
+  const match = RANGE.exec(stat);
+  if (match === null) return undefined;
+  const [, name, low, high] = match;
+  if (low === undefined && high === undefined) return undefined;
+  const lower = low === undefined ? undefined : Number(low);
+  const upper = high === undefined ? undefined : Number(high);
+  if (lower !== undefined && upper !== undefined && !(lower < upper)) return undefined;
+  return {
+    kind: name === 'PR' ? 'percentile-rank' : 'trimmed-count',
+    ...(lower === undefined ? {} : { lower }),
+    ...(upper === undefined ? {} : { upper }),
+  };
+}
+
+/**
+ * Sum | Average | Maximum | Minimum | SampleCount | pNN(.NN) | PR(a:b) | TC(a:b); undefined for
+ * anything else.
+ */
 export function parseStatistic(stat: string): Statistic | undefined {
   switch (stat) {
     case 'Sum':
@@ -26,10 +60,15 @@ export function parseStatistic(stat: string): Statistic | undefined {
     case 'SampleCount':
       return { kind: stat };
   }
+  if (stat.startsWith('PR(') || stat.startsWith('TC(')) return parseRange(stat);
   const match = /^p(\d{1,3}(?:\.\d{1,2})?)$/.exec(stat);
   if (match?.[1] === undefined) return undefined;
   const percent = Number(match[1]);
   return percent > 0 && percent <= 100 ? { kind: 'percentile', percent } : undefined;
+}
+
+function binOf(value: number): number {
+  return value > 0 ? Math.floor(Math.log(value) / BIN_BASE) : NON_POSITIVE_BIN;
 }
 
 /** Samples of one metric over some span: exact count, sum, min, max and a histogram. */
@@ -47,7 +86,7 @@ export class Aggregate {
     this.sum += value * count;
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
-    const bin = value > 0 ? Math.floor(Math.log(value) / BIN_BASE) : NON_POSITIVE_BIN;
+    const bin = binOf(value);
     this.#bins.set(bin, (this.#bins.get(bin) ?? 0) + count);
   }
 
@@ -75,7 +114,38 @@ export class Aggregate {
         return this.sampleCount;
       case 'percentile':
         return this.#percentile(statistic.percent);
+      case 'percentile-rank':
+        return (100 * this.#inRange(statistic.lower, statistic.upper)) / this.sampleCount;
+      case 'trimmed-count':
+        return this.#inRange(statistic.lower, statistic.upper);
     }
+  }
+
+  /**
+   * Samples in (lower, upper]. A bin holding a bound counts as at that bound (a sample within 1 %
+   * above a bound is taken as equal to it), so samples exactly at a bound fall on the documented
+   * side: the upper bound included, the lower excluded.
+   */
+  #inRange(lower?: number, upper?: number): number {
+    if (this.min === this.max) {
+      const inside =
+        (lower === undefined || this.min > lower) && (upper === undefined || this.min <= upper);
+      return inside ? this.sampleCount : 0;
+    }
+    let count = 0;
+    for (const [bin, binCount] of this.#bins) {
+      if (lower !== undefined && bin <= binOf(lower)) continue;
+      if (upper !== undefined && bin > binOf(upper)) continue;
+      count += binCount;
+    }
+    return count;
+  }
+
+  /** The value a bin stands for: its middle, within the samples' range (exact when all equal). */
+  #binValue(bin: number): number {
+    if (this.min === this.max) return this.min;
+    const value = bin === NON_POSITIVE_BIN ? 0 : Math.exp((bin + 0.5) * BIN_BASE);
+    return Math.min(this.max, Math.max(this.min, value));
   }
 
   /** Nearest-rank percentile: the smallest sample with at least `percent` % of samples <= it. */
@@ -86,10 +156,7 @@ export class Aggregate {
     let seen = 0;
     for (const bin of bins) {
       seen += this.#bins.get(bin) ?? 0;
-      if (seen >= rank) {
-        const value = bin === NON_POSITIVE_BIN ? 0 : Math.exp((bin + 0.5) * BIN_BASE);
-        return Math.min(this.max, Math.max(this.min, value));
-      }
+      if (seen >= rank) return this.#binValue(bin);
     }
     return this.max;
   }

@@ -543,13 +543,14 @@ describe('sdkMetricsPort, aligned by the engine', () => {
     emulator.scenario.setRequestRate(a.alb.productionListener.arn, 0);
     const end = new Date(Date.now() + 60_000);
 
-    const windows = await metrics.windows({
+    const request = {
       canaryTargetGroup: a.alb.green.arn,
       baselineTargetGroup: a.alb.blue.arn,
       start: new Date(start.getTime() - 120_000),
       end,
       periodSeconds: 60,
-    });
+    };
+    const windows = await metrics.windows(request);
     const total = (samples: readonly PeriodSample[], key: 'requests' | 'target5xx') =>
       samples.reduce((sum, s) => sum + s[key], 0);
     for (const w of [windows.canary, windows.baseline]) {
@@ -576,6 +577,30 @@ describe('sdkMetricsPort, aligned by the engine', () => {
     const baselineP95 = Math.max(...windows.baseline.samples.map((s) => s.p95Seconds ?? 0));
     expect(baselineP95).toBeLessThan(0.2);
     expect(Math.max(...windows.canary.samples.map((s) => s.healthyHosts))).toBe(1);
+
+    // Slower-request counts in the same call: PR(:threshold) × SampleCount of TargetResponseTime.
+    const counted = await metrics.windows({
+      ...request,
+      slowerThan: { canary: [0.2, 5], baseline: [0.2] },
+    });
+    const slower = (samples: readonly PeriodSample[], threshold: number) => {
+      const counts = samples.flatMap((s) =>
+        (s.slower ?? []).filter((c) => c.thresholdSeconds === threshold),
+      );
+      return {
+        slower: counts.reduce((sum, c) => sum + c.slower, 0),
+        requests: counts.reduce((sum, c) => sum + c.requests, 0),
+      };
+    };
+    const atMedian = slower(counted.canary.samples, 0.2);
+    expect(atMedian.requests).toBeGreaterThan(0.9 * canaryRequests);
+    expect(atMedian.requests).toBeLessThanOrEqual(canaryRequests);
+    expect(atMedian.slower / atMedian.requests).toBeGreaterThan(0.35);
+    expect(atMedian.slower / atMedian.requests).toBeLessThan(0.65);
+    expect(slower(counted.canary.samples, 5).slower).toBe(0);
+    const base = slower(counted.baseline.samples, 0.2);
+    expect(base.slower / base.requests).toBeLessThan(0.05);
+    expect(windows.baseline.samples.every((s) => s.slower === undefined)).toBe(true);
 
     // A target whose health checks fail turns unhealthy after two checks.
     emulator.elbv2.registerTarget(a.alb.green.arn, {

@@ -88,3 +88,36 @@ describe('deployments through the engine', () => {
     }
   });
 });
+
+// Latency on request counts (CloudWatch's percentile rank): the goals are one analysis
+// interval (60 s) from the evidence for an absolute breach and two for a +50 % regression. The
+// bounds below are what 20 seeds show at worst; bench/README.md has the distributions over 100.
+describe('latency decided on request counts', () => {
+  test('an absolute latency breach is rolled back by the binomial test on requests slower than the limit', async () => {
+    const { runs, summary } = await runMany(scenario('absolute-latency-breach'), seeds(20));
+    expect(summary.promoted).toBe(0);
+    expect(summary.evidenceToRollbackS!.median).toBeLessThanOrEqual(75);
+    expect(summary.evidenceToRollbackS!.max).toBeLessThanOrEqual(150);
+    for (const run of runs) {
+      expect(run.reason).toMatch(
+        /canary p95 latency: \d+ of \d+ requests \([\d.]+ %\) slower than max-p95-latency 2 s .* binomial p=/,
+      );
+    }
+  });
+
+  test('a +50 % p95 regression is rolled back by the stratified exact test against the baseline', async () => {
+    const { runs, summary } = await runMany(scenario('latency-regression'), seeds(20));
+    expect(summary.promoted).toBe(0);
+    expect(summary.evidenceToRollbackS!.median).toBeLessThanOrEqual(120);
+    expect(summary.evidenceToRollbackS!.max).toBeLessThanOrEqual(360);
+    for (const run of runs) {
+      expect(run.reason).toMatch(/slower than 1\.25× the baseline's p95 .* stratified exact p=/);
+    }
+  });
+
+  test('a healthy release with its p95 just within max-p95-latency is promoted: 10 seeds', async () => {
+    const { summary } = await runMany(scenario('healthy-near-limit'), seeds(10));
+    expect(summary.rolledBack).toBe(0);
+    expect(summary.promoted).toBe(10);
+  });
+});

@@ -159,6 +159,17 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
     describe: 'canary p95 ≈ 2.5 s, baseline ≈ 1.9 s, max-p95-latency 2s',
   },
   {
+    name: 'healthy-near-limit',
+    bad: false,
+    rps: 50,
+    analysis: {
+      ...DEFAULT_ANALYSIS,
+      config: { ...DEFAULT_ANALYSIS.config, maxP95LatencySeconds: 2 },
+    },
+    traffic: () => healthy(SLOW),
+    describe: 'both p95 ≈ 1.9 s (4.4 % of requests slower than 2 s), max-p95-latency 2s',
+  },
+  {
     name: 'linear-latency-regression',
     bad: true,
     rps: 50,

@@ -69,6 +69,18 @@ export function nearestRank(sorted: readonly number[], q: number): number {
   return sorted[index]!;
 }
 
+/** How many of the sorted values are at or below `threshold` (binary search). */
+export function atOrBelow(sorted: readonly number[], threshold: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! <= threshold) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 function mix(...values: number[]): number {
   let h = 0x9e3779b9;
   for (const v of values) {
@@ -93,6 +105,8 @@ export class SeededMetrics implements MetricsPort {
   readonly #seed: number;
   readonly #delay: (periodStart: number) => number;
   readonly #cache = new Map<string, PeriodSample>();
+  /** Each period's latencies, sorted: the slower counts the percentile rank gives. */
+  readonly #latencies = new Map<string, readonly number[]>();
   readCalls = 0;
 
   constructor(time: VirtualTime, ecs: FakeEcs, spec: TrafficSpec, options: SeededMetricsOptions) {
@@ -117,11 +131,16 @@ export class SeededMetrics implements MetricsPort {
     start: Date;
     end: Date;
     periodSeconds: number;
+    slowerThan?: { canary: readonly number[]; baseline: readonly number[] };
   }) {
     this.readCalls++;
     return {
-      canary: this.#window(request.canaryTargetGroup, request),
-      baseline: this.#window(request.baselineTargetGroup, request),
+      canary: this.#window(request.canaryTargetGroup, request, request.slowerThan?.canary ?? []),
+      baseline: this.#window(
+        request.baselineTargetGroup,
+        request,
+        request.slowerThan?.baseline ?? [],
+      ),
     };
   }
 
@@ -132,6 +151,7 @@ export class SeededMetrics implements MetricsPort {
   #window(
     group: string,
     request: { start: Date; end: Date; periodSeconds: number },
+    thresholds: readonly number[],
   ): TargetGroupWindow {
     if (request.periodSeconds !== 60) throw new RangeError('the scenarios use 60 s periods');
     const now = this.#time.now;
@@ -140,7 +160,7 @@ export class SeededMetrics implements MetricsPort {
     for (let p = first; p < request.end.getTime(); p += PERIOD_MS) {
       samples.push(
         this.publishedAt(p) <= now
-          ? this.period(group, p)
+          ? this.#withSlower(group, p, thresholds)
           : {
               timestamp: new Date(p),
               requests: 0,
@@ -152,6 +172,21 @@ export class SeededMetrics implements MetricsPort {
       );
     }
     return { periodSeconds: 60, samples };
+  }
+
+  /** The period's figures with its requests slower than each threshold (PR(:t) × SampleCount). */
+  #withSlower(group: string, p: number, thresholds: readonly number[]): PeriodSample {
+    const sample = this.period(group, p);
+    const sorted = this.#latencies.get(`${group} ${p}`) ?? [];
+    if (thresholds.length === 0 || sorted.length === 0) return sample;
+    return {
+      ...sample,
+      slower: thresholds.map((thresholdSeconds) => ({
+        thresholdSeconds,
+        slower: sorted.length - atOrBelow(sorted, thresholdSeconds),
+        requests: sorted.length,
+      })),
+    };
   }
 
   /** The period's ALB figures for a group (drawn once). */
@@ -197,6 +232,7 @@ export class SeededMetrics implements MetricsPort {
       sample.p95Seconds = nearestRank(latencies, 0.95);
       sample.p99Seconds = nearestRank(latencies, 0.99);
     }
+    this.#latencies.set(key, latencies);
     this.#cache.set(key, sample);
     return sample;
   }

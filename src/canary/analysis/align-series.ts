@@ -22,6 +22,15 @@ export interface TargetGroupSeries {
   readonly unhealthyHosts?: CloudWatchSeries | undefined;
   /** `HealthyHostCount`, Minimum. */
   readonly healthyHosts?: CloudWatchSeries | undefined;
+  /** `TargetResponseTime`, SampleCount: the responses the percentile ranks are shares of. */
+  readonly responses?: CloudWatchSeries | undefined;
+  /** `TargetResponseTime`, `PR(:threshold)`: the percentage of responses at or below it. */
+  readonly atOrBelow?: readonly PercentileRankSeries[] | undefined;
+}
+
+export interface PercentileRankSeries {
+  readonly thresholdSeconds: number;
+  readonly series: CloudWatchSeries | undefined;
 }
 
 export interface AlignmentGrid {
@@ -43,7 +52,9 @@ const LATENCIES = ['p95Seconds', 'p99Seconds'] as const;
  * stays absent (no requests, nothing to measure). Points are snapped down to their period and
  * points outside the window are dropped. Should two points land in one period (a finer series
  * than the grid), counts add up and latencies and host counts keep the largest. Values that
- * are not finite and non-negative are not data and are dropped.
+ * are not finite and non-negative are not data and are dropped. A percentile rank (a percentage
+ * of the period's responses at or below a threshold) becomes a count of slower responses with
+ * the period's `responses`; without that count, or above 100 %, it is dropped.
  */
 export function alignSeries(series: TargetGroupSeries, grid: AlignmentGrid): TargetGroupWindow {
   const periodMs = grid.periodSeconds * 1000;
@@ -96,6 +107,18 @@ export function alignSeries(series: TargetGroupSeries, grid: AlignmentGrid): Tar
   for (const key of LATENCIES) {
     each(series[key], key, (slot, value) => {
       slot[key] = Math.max(slot[key] ?? 0, value);
+    });
+  }
+  const responses = new Map<Slot, number>();
+  each(series.responses, 'responses', (slot, value) => {
+    responses.set(slot, (responses.get(slot) ?? 0) + Math.round(value));
+  });
+  for (const { thresholdSeconds, series: ranks } of series.atOrBelow ?? []) {
+    each(ranks, `PR(:${thresholdSeconds})`, (slot, value) => {
+      const requests = responses.get(slot);
+      if (requests === undefined || requests === 0 || value > 100) return;
+      const slower = Math.round((requests * (100 - value)) / 100);
+      slot.slower = [...(slot.slower ?? []), { thresholdSeconds, slower, requests }];
     });
   }
   return { periodSeconds: grid.periodSeconds, samples: slots };

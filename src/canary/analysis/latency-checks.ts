@@ -13,8 +13,8 @@ import { type Draft, failAlpha, isSignificant, pVersus, relativeRule } from './m
 
 export type LatencyMetric = 'p95-latency' | 'p99-latency';
 
-const LABELS = { 'p95-latency': 'p95 latency', 'p99-latency': 'p99 latency' } as const;
-const LIMIT_INPUTS = {
+export const LABELS = { 'p95-latency': 'p95 latency', 'p99-latency': 'p99 latency' } as const;
+export const LIMIT_INPUTS = {
   'p95-latency': 'max-p95-latency',
   'p99-latency': 'max-p99-latency',
 } as const;

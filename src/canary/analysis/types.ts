@@ -13,6 +13,28 @@ export interface PeriodSample {
   readonly p99Seconds?: number;
   readonly unhealthyHosts: number;
   readonly healthyHosts: number;
+  /**
+   * Requests slower than given thresholds (CloudWatch's percentile rank `PR(:threshold)` on
+   * `TargetResponseTime` with its `SampleCount`); absent when not asked for or not published.
+   */
+  readonly slower?: readonly SlowerCount[];
+}
+
+/** Of a period's `requests` (responses timed), how many took longer than `thresholdSeconds`. */
+export interface SlowerCount {
+  readonly thresholdSeconds: number;
+  readonly slower: number;
+  readonly requests: number;
+}
+
+/**
+ * The thresholds a window's slower counts compare the canary with its baseline at: the baseline's
+ * p95 in one earlier period (`period`, left out of the comparison), and that times 1 + tolerance.
+ */
+export interface LatencyReference {
+  readonly baselineSeconds: number;
+  readonly canarySeconds: number;
+  readonly period: Date;
 }
 
 /** `DescribeTargetHealth` at the end of the window: count only targets in state `unhealthy`. */
@@ -26,6 +48,8 @@ export interface TargetGroupWindow {
   readonly periodSeconds: number;
   readonly samples: readonly PeriodSample[];
   readonly targetHealth?: TargetHealthSnapshot;
+  /** On the canary's window: the thresholds its and the baseline's slower counts were read at. */
+  readonly latencyReference?: LatencyReference;
 }
 
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
@@ -42,7 +66,12 @@ export type MetricName =
   | 'p99-latency';
 
 export type TestMethod =
-  'fisher-exact' | 'mann-whitney' | 'binomial-exact' | 'sign-test' | 'period-count';
+  | 'fisher-exact'
+  | 'mann-whitney'
+  | 'binomial-exact'
+  | 'sign-test'
+  | 'period-count'
+  | 'stratified-exact';
 
 export interface TestSummary {
   readonly method: TestMethod;

@@ -3,7 +3,17 @@ import { judgeErrorRateLimit, judgeRateAgainstBaseline, proportion } from './err
 import { type PeriodPercentiles, enoughForExceedance } from './exceedance.ts';
 import { judgeHealth } from './health-check.ts';
 import { aboveLimitP, judgeLatencyAgainstBaseline, judgeLatencyLimit } from './latency-checks.ts';
+import {
+  judgeLatencyAgainstBaselineFromCounts,
+  judgeLatencyLimitFromCounts,
+} from './latency-count-checks.ts';
 import { smallestPossibleP as mannWhitneySmallestP } from './mann-whitney.ts';
+import {
+  type LatencyCounts,
+  latencyCounts,
+  limitCountP,
+  smallestStratifiedP,
+} from './slower-counts.ts';
 import { fisherExactGreater } from './proportions.ts';
 import { type Draft, finish } from './metric-judgement.ts';
 import type {
@@ -55,7 +65,14 @@ export function judge(
   const b = windowTotals(baseline);
   // The comparisons use only the periods in which both groups served: a period of the canary
   // alone (at full traffic) has nothing beside it, and periods apart in time differ in time.
-  const both = { ...concurrent(canary, baseline), paired: pairedPercentiles(canary, baseline) };
+  const both = {
+    ...concurrent(canary, baseline),
+    paired: pairedPercentiles(canary, baseline),
+    counts: latencyCounts(canary, baseline, {
+      p95: validated.maxP95LatencySeconds,
+      p99: validated.maxP99LatencySeconds,
+    }),
+  };
   const baselineServed = b.requests > 0;
   const enoughRequests = c.requests >= validated.minRequests;
 
@@ -150,10 +167,18 @@ export function judge(
   };
 }
 
+/** The totals over the periods both groups served, and what the latency checks judge. */
+interface Concurrent {
+  canary: WindowTotals;
+  baseline: WindowTotals;
+  paired: PeriodPercentiles[];
+  counts: LatencyCounts;
+}
+
 /** The request-based checks at `config`'s level, before min-requests gates them. */
 function requestChecks(
   c: WindowTotals,
-  both: { canary: WindowTotals; baseline: WindowTotals; paired: PeriodPercentiles[] },
+  both: Concurrent,
   baselineServed: boolean,
   config: AnalysisConfig,
 ): Draft[] {
@@ -183,23 +208,37 @@ function requestChecks(
       config,
     ),
   );
-  for (const [name, key, limit] of [
-    ['p95-latency', 'p95Seconds', config.maxP95LatencySeconds],
-    ['p99-latency', 'p99Seconds', config.maxP99LatencySeconds],
+  const { relative, limits } = both.counts;
+  for (const [name, key, limit, counted] of [
+    ['p95-latency', 'p95Seconds', config.maxP95LatencySeconds, limits.p95],
+    ['p99-latency', 'p99Seconds', config.maxP99LatencySeconds, limits.p99],
   ] as const) {
+    // On request counts where CloudWatch returned them, else on the per-period percentiles.
     checks.push(
-      judgeLatencyAgainstBaseline(
-        name,
-        cc[key],
-        b[key],
-        baselineServed,
-        config,
-        name === 'p95-latency' ? both.paired : undefined,
-      ),
+      name === 'p95-latency' && relative !== undefined
+        ? judgeLatencyAgainstBaselineFromCounts(
+            cc[key],
+            b[key],
+            relative.strata,
+            relative.reference,
+            config,
+          )
+        : judgeLatencyAgainstBaseline(
+            name,
+            cc[key],
+            b[key],
+            baselineServed,
+            config,
+            name === 'p95-latency' ? both.paired : undefined,
+          ),
     );
     if (limit !== undefined) {
       const requests = key === 'p95Seconds' ? c.p95Requests : c.p99Requests;
-      checks.push(judgeLatencyLimit(name, c[key], limit, config, requests));
+      checks.push(
+        counted === undefined
+          ? judgeLatencyLimit(name, c[key], limit, config, requests)
+          : judgeLatencyLimitFromCounts(name, c[key], counted, limit, config),
+      );
     }
   }
   return checks;
@@ -266,7 +305,7 @@ export function sharingChecks(smallest: readonly number[], alpha: number): numbe
 /** Each request check's smallest possible p-value, in requestChecks' order; 1 when skipped. */
 function smallestPossibleP(
   c: WindowTotals,
-  both: { canary: WindowTotals; baseline: WindowTotals; paired: PeriodPercentiles[] },
+  both: Concurrent,
   drafts: readonly Draft[],
   config: AnalysisConfig,
 ): number[] {
@@ -302,20 +341,29 @@ function smallestPossibleP(
       b.requests,
     ),
   );
-  for (const [key, limit, q] of [
-    ['p95Seconds', config.maxP95LatencySeconds, 0.95],
-    ['p99Seconds', config.maxP99LatencySeconds, 0.99],
+  const { relative, limits } = both.counts;
+  for (const [key, limit, q, counted] of [
+    ['p95Seconds', config.maxP95LatencySeconds, 0.95, limits.p95],
+    ['p99Seconds', config.maxP99LatencySeconds, 0.99, limits.p99],
   ] as const) {
     const exceedance = key === 'p95Seconds' && both.paired.some(enoughForExceedance);
     smallest.push(
-      exceedance || cc[key].length === 0 || b[key].length === 0
-        ? 0
-        : mannWhitneySmallestP(cc[key].length, b[key].length),
+      key === 'p95Seconds' && relative !== undefined
+        ? smallestStratifiedP(relative.strata)
+        : exceedance || cc[key].length === 0 || b[key].length === 0
+          ? 0
+          : mannWhitneySmallestP(cc[key].length, b[key].length),
     );
     if (limit !== undefined) {
       const values = c[key];
       const requests = key === 'p95Seconds' ? c.p95Requests : c.p99Requests;
-      smallest.push(values.length === 0 ? 1 : aboveLimitP(values.length, requests, q));
+      smallest.push(
+        counted !== undefined
+          ? limitCountP({ ...counted, slower: counted.requests }, q)
+          : values.length === 0
+            ? 1
+            : aboveLimitP(values.length, requests, q),
+      );
     }
   }
   // Skipped checks (no baseline) cannot fail at all.

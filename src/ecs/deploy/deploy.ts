@@ -14,6 +14,7 @@ import type { AnalysisSettings } from './continuous-analysis.ts';
 import { deploymentConfiguration } from './deployment-configuration.ts';
 import type { DeployEvent } from './events.ts';
 import { type PollingSettings, pollingSettings } from './poll-cadence.ts';
+import { withLatencyThresholds } from './latency-thresholds.ts';
 import type { DeploymentPort, LogsPort, MetricsPort } from './ports.ts';
 import type { PreflightResult } from './preflight.ts';
 import { type DeployResult, RESULT_VERSION, iso } from './result.ts';
@@ -154,7 +155,10 @@ export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<
     },
     {
       deployments: deps.deployments,
-      metrics: deps.metrics,
+      metrics:
+        deps.metrics === undefined || analysis === undefined
+          ? deps.metrics
+          : withLatencyThresholds(deps.metrics, analysis.config),
       logs: deps.logs,
       smokeCheck: deps.smokeCheck,
       revisions,

@@ -137,6 +137,11 @@ export interface MetricsPort {
       start: Date;
       end: Date;
       periodSeconds: number;
+      /**
+       * Latency thresholds in seconds at which to count each group's slower requests per period
+       * (CloudWatch's percentile rank on TargetResponseTime), returned as `slower` on its samples.
+       */
+      slowerThan?: { canary: readonly number[]; baseline: readonly number[] };
     },
     signal?: AbortSignal,
   ): Promise<{ canary: TargetGroupWindow; baseline: TargetGroupWindow }>;

@@ -1,0 +1,103 @@
+// The latency checks on request counts (slower-counts.ts), used when CloudWatch returned the
+// percentile-rank statistic; latency-checks.ts judges the per-period percentiles otherwise.
+import type { AnalysisConfig } from './config.ts';
+import { median } from './descriptive.ts';
+import { percent, seconds, times } from './format.ts';
+import { LABELS, LIMIT_INPUTS, type LatencyMetric } from './latency-checks.ts';
+import { type Draft, isSignificant, pVersus } from './metric-judgement.ts';
+import {
+  type CountTotal,
+  type Stratum,
+  limitCountP,
+  stratifiedExactP,
+  strataShares,
+} from './slower-counts.ts';
+import type { LatencyReference } from './types.ts';
+
+function share(total: CountTotal): string {
+  return `${total.slower} of ${total.requests} requests (${percent(total.slower / total.requests)})`;
+}
+
+function periods(count: number): string {
+  return count === 1 ? '1 period' : `${count} periods`;
+}
+
+/**
+ * The canary's q-percentile against an absolute limit, from the requests slower than the limit:
+ * fails when more of them were slower than a canary within the limit would show (exact binomial
+ * at 1 − q, `limitCountP`), passes when at most 1 − q of them were (the window's percentile is
+ * within the limit), inconclusive in between.
+ */
+export function judgeLatencyLimitFromCounts(
+  name: LatencyMetric,
+  /** The per-period percentiles, reported beside the counts. */
+  canary: readonly number[],
+  total: CountTotal,
+  limitSeconds: number,
+  config: AnalysisConfig,
+): Draft {
+  const q = name === 'p95-latency' ? 0.95 : 0.99;
+  const allowed = 1 - q;
+  const observed = total.slower / total.requests;
+  const p = limitCountP(total, q);
+  const base = {
+    name,
+    against: 'limit',
+    canary: canary.length === 0 ? null : median(canary),
+    baseline: null,
+    limit: limitSeconds,
+    test: { method: 'binomial-exact', p, effect: observed / allowed },
+  } as const;
+  const subject =
+    `canary ${LABELS[name]}: ${share(total)} slower than ${LIMIT_INPUTS[name]} ` +
+    `${seconds(limitSeconds)} over ${periods(total.periods)}, ${percent(allowed)} allowed`;
+  if (isSignificant(p, config)) {
+    return { ...base, outcome: 'fail', figures: `${subject}, binomial ${pVersus(p, config)}` };
+  }
+  if (observed <= allowed) return { ...base, outcome: 'pass', figures: subject };
+  return {
+    ...base,
+    outcome: 'inconclusive',
+    figures: `${subject}, but binomial ${pVersus(p, config)}`,
+  };
+}
+
+/**
+ * The canary's p95 against the baseline's, from requests slower than the baseline's p95 B in an
+ * earlier period: the canary's share slower than (1 + tolerance)·B against the baseline's share
+ * slower than B, period by period (stratified exact test, `stratifiedExactP`). A canary whose p95
+ * is within 1 + tolerance of the baseline's has the smaller share. Fails when the canary's share
+ * is larger and significantly so, passes when it is not larger, inconclusive in between.
+ */
+export function judgeLatencyAgainstBaselineFromCounts(
+  canary: readonly number[],
+  baseline: readonly number[],
+  strata: readonly Stratum[],
+  reference: LatencyReference,
+  config: AnalysisConfig,
+): Draft {
+  const shares = strataShares(strata);
+  const canaryShare = shares.canary.slower / shares.canary.requests;
+  const baselineShare = shares.baseline.slower / shares.baseline.requests;
+  const p = stratifiedExactP(strata);
+  const ratio = baselineShare === 0 ? null : canaryShare / baselineShare;
+  const base = {
+    name: 'p95-latency',
+    against: 'baseline',
+    canary: canary.length === 0 ? null : median(canary),
+    baseline: baseline.length === 0 ? null : median(baseline),
+    limit: null,
+    test: { method: 'stratified-exact', p, effect: ratio },
+  } as const;
+  const subject =
+    `canary p95 latency: ${share(shares.canary)} slower than ${times(1 + config.tolerance)} ` +
+    `the baseline's p95 ${seconds(reference.baselineSeconds)} (${seconds(reference.canarySeconds)}) ` +
+    `vs baseline ${share(shares.baseline)} slower than it, over ${periods(strata.length)}`;
+  if (canaryShare <= baselineShare) {
+    return { ...base, outcome: 'pass', figures: `${subject}: within the tolerance` };
+  }
+  const test = `stratified exact ${pVersus(p, config)}`;
+  return isSignificant(p, config)
+    ? { ...base, outcome: 'fail', figures: `${subject}, ${test}` }
+    : { ...base, outcome: 'inconclusive', figures: `${subject}, but ${test}` };
+}

@@ -1,0 +1,151 @@
+import { describe, expect, it } from '@jest/globals';
+import type {
+  AnalysisResult,
+  LatencyReference,
+  MetricJudgement,
+  TargetGroupWindow,
+} from '../../../../src/canary/analysis/types.ts';
+import { judge } from '../../../../src/canary/analysis/verdict.ts';
+import { START, windowOf } from './windows.ts';
+
+interface Period {
+  requests: number;
+  p95: number;
+  p99?: number;
+  /** threshold → requests slower than it */
+  slower?: Record<number, number>;
+}
+
+function window(periods: readonly Period[]): TargetGroupWindow {
+  const base = windowOf(
+    periods.map((p) => ({ requests: p.requests, p95: p.p95, p99: p.p99 ?? p.p95 * 1.5 })),
+  );
+  return {
+    ...base,
+    samples: base.samples.map((sample, i) => {
+      const slower = periods[i]!.slower;
+      if (slower === undefined) return sample;
+      return {
+        ...sample,
+        slower: Object.entries(slower).map(([threshold, count]) => ({
+          thresholdSeconds: Number(threshold),
+          slower: count,
+          requests: sample.requests,
+        })),
+      };
+    }),
+  };
+}
+
+function p95(result: AnalysisResult, against: MetricJudgement['against']): MetricJudgement {
+  const found = result.metrics.find((m) => m.name === 'p95-latency' && m.against === against);
+  if (found === undefined) throw new Error(`no p95 check against the ${against}`);
+  return found;
+}
+
+const limitConfig = { minRequests: 300, maxP95LatencySeconds: 2 };
+/** The baseline is as slow as the limit (only the limit can see a breach). */
+const slowBaseline = window([
+  { requests: 2700, p95: 1.9 },
+  { requests: 2700, p95: 1.9 },
+]);
+
+describe('max-p95-latency on request counts', () => {
+  it('fails a breach on one period: 40 of 300 requests slower than the limit', () => {
+    const canary = window([{ requests: 300, p95: 2.4, slower: { 2: 40 } }]);
+    const result = judge(canary, slowBaseline, limitConfig, { alpha: 0.0005 });
+    expect(result.verdict).toBe('fail');
+    const limit = p95(result, 'limit');
+    expect(limit.test.method).toBe('binomial-exact');
+    expect(limit.test.p).toBeLessThan(1e-6);
+    expect(limit.why).toMatch(
+      /^canary p95 latency: 40 of 300 requests \(13\.3 %\) slower than max-p95-latency 2 s over 1 period, 5 % allowed, binomial p=\S+ < \S+: fail$/,
+    );
+  });
+
+  it('the per-period sign test cannot fail the same period (the fallback without counts)', () => {
+    const canary = window([{ requests: 300, p95: 2.4 }]);
+    const limit = p95(judge(canary, slowBaseline, limitConfig, { alpha: 0.0005 }), 'limit');
+    expect(limit.test.method).toBe('sign-test');
+    expect(limit.outcome).toBe('inconclusive');
+  });
+
+  it('passes when at most 5 % of the requests were slower, and is inconclusive just above', () => {
+    const within = window([
+      { requests: 300, p95: 1.9, slower: { 2: 10 } },
+      { requests: 300, p95: 1.95, slower: { 2: 12 } },
+    ]);
+    expect(p95(judge(within, slowBaseline, limitConfig), 'limit').outcome).toBe('pass');
+    const close = window([{ requests: 300, p95: 2.05, slower: { 2: 18 } }]);
+    const judged = p95(judge(close, slowBaseline, limitConfig), 'limit');
+    expect(judged.outcome).toBe('inconclusive');
+    expect(judged.why).toMatch(/18 of 300 requests \(6 %\).*but binomial p=0\.\d+ ≥ 0\.02/);
+  });
+
+  it('judges max-p99-latency the same way at 1 %', () => {
+    const canary = window([{ requests: 300, p95: 0.8, p99: 1.4, slower: { 1: 12 } }]);
+    const result = judge(canary, slowBaseline, { minRequests: 300, maxP99LatencySeconds: 1 });
+    const limit = result.metrics.find((m) => m.name === 'p99-latency' && m.against === 'limit')!;
+    expect(limit.outcome).toBe('fail');
+    expect(limit.why).toMatch(
+      /12 of 300 requests \(4 %\) slower than max-p99-latency 1 s over 1 period, 1 % allowed/,
+    );
+  });
+
+  it('counts only the periods that have the statistic', () => {
+    const canary = window([
+      { requests: 300, p95: 2.4, slower: { 2: 40 } },
+      { requests: 300, p95: 2.5 },
+    ]);
+    expect(p95(judge(canary, slowBaseline, limitConfig), 'limit').why).toMatch(
+      /40 of 300 requests .* over 1 period/,
+    );
+  });
+});
+
+describe('p95 against the baseline on request counts', () => {
+  const reference: LatencyReference = {
+    baselineSeconds: 0.2,
+    canarySeconds: 0.25,
+    period: new Date(START - 60_000),
+  };
+  const baseline = window([
+    { requests: 2700, p95: 0.2, slower: { 0.2: 135 } },
+    { requests: 2700, p95: 0.21, slower: { 0.2: 140 } },
+  ]);
+  const canaryWith = (slower: number[]): TargetGroupWindow => ({
+    ...window(slower.map((count) => ({ requests: 300, p95: 0.3, slower: { 0.25: count } }))),
+    latencyReference: reference,
+  });
+
+  it('fails a canary twice as often slower than 1.25× the baseline’s p95 on two periods', () => {
+    const result = judge(canaryWith([27, 30]), baseline, { minRequests: 300 }, { alpha: 0.0005 });
+    expect(result.verdict).toBe('fail');
+    const check = p95(result, 'baseline');
+    expect(check.test.method).toBe('stratified-exact');
+    expect(check.why).toMatch(
+      /^canary p95 latency: 57 of 600 requests \(9\.5 %\) slower than 1\.25× the baseline's p95 200 ms \(250 ms\) vs baseline 275 of 5400 requests \(5\.1 %\) slower than it, over 2 periods, stratified exact p=\S+ < \S+: fail$/,
+    );
+  });
+
+  it('passes a canary no more often slower than 1.25× than the baseline is slower than its p95', () => {
+    const check = p95(judge(canaryWith([6, 9]), baseline, { minRequests: 300 }), 'baseline');
+    expect(check.outcome).toBe('pass');
+    expect(check.why).toMatch(/within the tolerance: pass$/);
+  });
+
+  it('is inconclusive when more often slower but not significantly so', () => {
+    const check = p95(judge(canaryWith([18]), baseline, { minRequests: 300 }), 'baseline');
+    expect(check.outcome).toBe('inconclusive');
+  });
+
+  it('falls back to the per-period tests without a reference', () => {
+    const canary = window([
+      { requests: 300, p95: 0.3, slower: { 0.25: 27 } },
+      { requests: 300, p95: 0.3, slower: { 0.25: 30 } },
+    ]);
+    expect(p95(judge(canary, baseline, { minRequests: 300 }), 'baseline').test.method).toBe(
+      'mann-whitney',
+    );
+  });
+});

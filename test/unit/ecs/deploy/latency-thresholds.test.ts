@@ -1,0 +1,132 @@
+import { describe, expect, it } from '@jest/globals';
+import { alignSeries } from '../../../../src/canary/analysis/align-series.ts';
+import { validateAnalysisConfig } from '../../../../src/canary/analysis/config.ts';
+import type { TargetGroupWindow } from '../../../../src/canary/analysis/types.ts';
+import {
+  latestReference,
+  withLatencyThresholds,
+} from '../../../../src/ecs/deploy/latency-thresholds.ts';
+import type { MetricsPort } from '../../../../src/ecs/deploy/ports.ts';
+
+const START = Date.parse('2026-03-01T12:00:00Z');
+const MINUTE = 60_000;
+type Request = Parameters<MetricsPort['windows']>[0];
+
+function baselineWindow(from: number, p95s: readonly (number | undefined)[]): TargetGroupWindow {
+  return {
+    periodSeconds: 60,
+    samples: p95s.map((p95, i) => ({
+      timestamp: new Date(from + i * MINUTE),
+      requests: p95 === undefined ? 0 : 2000,
+      target5xx: 0,
+      connectionErrors: 0,
+      unhealthyHosts: 0,
+      healthyHosts: 2,
+      ...(p95 === undefined ? {} : { p95Seconds: p95 }),
+    })),
+  };
+}
+
+/** Records the requests; the baseline's p95 in each period is 200 ms + 1 ms per minute. */
+function recording(): { port: MetricsPort; requests: Request[] } {
+  const requests: Request[] = [];
+  const port: MetricsPort = {
+    async windows(request) {
+      requests.push(request);
+      const from = request.start.getTime();
+      const count = Math.max(0, (request.end.getTime() - from) / MINUTE);
+      const p95s = Array.from(
+        { length: count },
+        (_, i) => 0.2 + (from - START) / MINUTE / 1000 + i / 1000,
+      );
+      return { canary: baselineWindow(from, []), baseline: baselineWindow(from, p95s) };
+    },
+    targetHealth: async () => ({ healthy: 1, unhealthy: 0 }),
+  };
+  return { port, requests };
+}
+
+const request = (end: number): Request => ({
+  canaryTargetGroup: 'green',
+  baselineTargetGroup: 'blue',
+  start: new Date(START),
+  end: new Date(end),
+  periodSeconds: 60,
+});
+
+describe('the latency thresholds a read asks for', () => {
+  it('reads the baseline before the window once, then asks every read for its slower counts', async () => {
+    const { port, requests } = recording();
+    const config = validateAnalysisConfig({ minRequests: 300, maxP95LatencySeconds: 2 });
+    const metrics = withLatencyThresholds(port, config);
+    const first = await metrics.windows(request(START + 2 * MINUTE));
+    const second = await metrics.windows(request(START + 3 * MINUTE));
+    expect(requests.map((r) => [r.start.getTime() - START, r.end.getTime() - START])).toEqual([
+      [-5 * MINUTE, 0],
+      [0, 2 * MINUTE],
+      [0, 3 * MINUTE],
+    ]);
+    // The last period before the window: 200 ms − 1 ms.
+    const reference = {
+      baselineSeconds: 0.199,
+      canarySeconds: 0.2488,
+      period: new Date(START - MINUTE),
+    };
+    expect(requests[1]!.slowerThan).toEqual({ canary: [2, 0.2488], baseline: [0.199] });
+    expect(requests[2]!.slowerThan).toEqual(requests[1]!.slowerThan);
+    expect(first.canary.latencyReference).toEqual(reference);
+    expect(second.canary.latencyReference).toEqual(reference);
+  });
+
+  it('takes the reference from the window when nothing came before, and asks for no counts without limits', async () => {
+    const { port, requests } = recording();
+    const empty: MetricsPort = {
+      ...port,
+      windows: async (r) =>
+        r.end.getTime() <= START ? Promise.reject(new Error('throttled')) : port.windows(r),
+    };
+    const metrics = withLatencyThresholds(empty, validateAnalysisConfig({ minRequests: 300 }));
+    const first = await metrics.windows(request(START + 2 * MINUTE));
+    expect(first.canary.latencyReference).toBeUndefined();
+    expect(requests[0]!.slowerThan).toBeUndefined();
+    const second = await metrics.windows(request(START + 3 * MINUTE));
+    expect(second.canary.latencyReference).toEqual({
+      baselineSeconds: 0.201,
+      canarySeconds: 0.2513,
+      period: new Date(START + MINUTE),
+    });
+    expect(requests[1]!.slowerThan).toEqual({ canary: [0.2513], baseline: [0.201] });
+  });
+
+  it('skips baseline periods without a p95 or with too few requests', () => {
+    expect(latestReference(baselineWindow(START, [0.3, undefined]), 0.25)?.period).toEqual(
+      new Date(START),
+    );
+    expect(latestReference(baselineWindow(START, [undefined]), 0.25)).toBeUndefined();
+  });
+});
+
+describe('slower counts from CloudWatch series', () => {
+  it('turns a percentile rank and the sample count into requests slower than the threshold', () => {
+    const at = (minute: number) => new Date(START + minute * MINUTE);
+    const window = alignSeries(
+      {
+        requests: { Timestamps: [at(0), at(1)], Values: [300, 200] },
+        responses: { Timestamps: [at(0), at(1)], Values: [300, 200] },
+        atOrBelow: [
+          {
+            thresholdSeconds: 2,
+            series: { Timestamps: [at(0), at(1), at(2)], Values: [86.667, 100, 50] },
+          },
+          { thresholdSeconds: 5, series: undefined },
+        ],
+      },
+      { start: at(0), end: at(3), periodSeconds: 60 },
+    );
+    expect(window.samples.map((s) => s.slower)).toEqual([
+      [{ thresholdSeconds: 2, slower: 40, requests: 300 }],
+      [{ thresholdSeconds: 2, slower: 0, requests: 200 }],
+      undefined,
+    ]);
+  });
+});
