@@ -57,10 +57,14 @@ const appliedRow = (script: string, version: string, text: string) => ({
   parts_applied: 1,
 });
 
-/** A database that takes every statement; `history` undefined: no history table yet. */
+/**
+ * A database that takes every statement; `history` undefined: no history table yet; `objects`:
+ * the user's own tables (none: a new database).
+ */
 function fakeDatabase(
   options: {
     history?: Record<string, unknown>[];
+    objects?: string[];
     failOn?: { sql: string; error: Error & { code?: string } };
     onQuery?: (sql: string) => Promise<void>;
   } = {},
@@ -74,6 +78,11 @@ function fakeDatabase(
       if (sql.includes('pg_try_advisory_lock')) return { rows: [{ locked: true }] };
       if (sql.includes('AS exists')) return { rows: [{ exists: options.history !== undefined }] };
       if (sql.includes('ORDER BY installed_rank')) return { rows: options.history ?? [] };
+      if (sql.includes('count(*) OVER ()')) {
+        const objects = options.objects ?? [];
+        return { rows: objects.map((name) => ({ name, total: objects.length })) };
+      }
+      if (sql.includes('count(*)::int AS n')) return { rows: [{ n: options.history?.length }] };
       if (options.failOn && sql.includes(options.failOn.sql)) throw options.failOn.error;
       return { rows: [] };
     },
@@ -116,6 +125,8 @@ function options(
     postgresBin: undefined,
     searchPath: undefined,
     ecsTask: undefined,
+    databaseState: 'auto',
+    baseRef: undefined,
     appliedBy: 'ci',
     commit: null,
     ...more,
@@ -157,6 +168,11 @@ function fakePorts(database = fakeDatabase(), more: Partial<MigratePorts> = {}) 
     },
     ecsTask: async () => {
       throw new Error('no ECS in this test');
+    },
+    changes: {
+      changesSince: async () => {
+        throw new Error('no git in this test');
+      },
     },
     sleep: async () => {},
     now: () => 0,
@@ -233,7 +249,7 @@ describe('which findings block the command', () => {
 
   it('apply: a pending migration that blocks stops the run before anything runs', async () => {
     const dir = migrationsDir({ 'V1__orders.sql': SAFE, 'V2__index.sql': UNSAFE_INDEX });
-    const database = fakeDatabase();
+    const database = fakeDatabase({ objects: ['public.customers'] });
     const { report, message } = failed(
       await runMigration(options('apply', dir), fakePorts(database).ports),
     );
@@ -397,7 +413,7 @@ describe('the connection target', () => {
       database: 'shop',
       tls: { ca: undefined, allowPlaintext: false },
     });
-    expect(events[2]).toEqual({ type: 'reading-secret', secretId: 'prod/db', region: 'us-east-1' });
+    expect(events[1]).toEqual({ type: 'reading-secret', secretId: 'prod/db', region: 'us-east-1' });
     expect(calls).toEqual(['readSecret prod/db us-east-1']);
     expect(masked).toEqual([expect.stringContaining('"password":"s3cret"'), 's3cret']);
     expect(connected).toEqual([
@@ -410,7 +426,7 @@ describe('the connection target', () => {
         tls: { ca: undefined },
       },
     ]);
-    expect(events[3]).toEqual({ type: 'connecting', target: connected[0] });
+    expect(events[2]).toEqual({ type: 'connecting', target: connected[0] });
   });
 
   it('validate on a shadow server: a temporary database on it, dropped afterwards', async () => {
