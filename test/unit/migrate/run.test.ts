@@ -301,6 +301,137 @@ describe('which findings block the command', () => {
   });
 });
 
+describe('a new database takes the whole history, a live one is guarded', () => {
+  const HISTORY = { 'V1__orders.sql': SAFE, 'V2__index.sql': UNSAFE_INDEX };
+
+  it('apply on a database with no tables and no history: everything applied, findings reported, none blocking', async () => {
+    const database = fakeDatabase();
+    const { ports, events } = fakePorts(database);
+    const run = await runMigration(options('apply', migrationsDir(HISTORY)), ports);
+    expect(run).toMatchObject({
+      ok: true,
+      report: {
+        outcome: 'applied',
+        blockers: [],
+        database: { state: 'new', reason: expect.stringMatching(/no tables and no history/) },
+      },
+    });
+    expect(run.report!.findings.map((f) => [f.script, f.severity])).toEqual([
+      ['V2__index.sql', 'error'],
+    ]);
+    expect(run.report!.applied.map((a) => a.script)).toEqual(['V1__orders.sql', 'V2__index.sql']);
+    expect(database.statements()).toEqual(
+      expect.arrayContaining([SAFE.replace(/;$/, ''), UNSAFE_INDEX.replace(/;$/, '')]),
+    );
+    // The state is told before the findings, which are shown as advisory, before anything runs.
+    const types = events.map((e) => e.type);
+    expect(types.indexOf('database-state')).toBeLessThan(types.indexOf('linted'));
+    expect(types.indexOf('linted')).toBeLessThan(types.indexOf('migration-started'));
+    expect(events).toContainEqual(expect.objectContaining({ type: 'linted', advisory: true }));
+  });
+
+  it('plan agrees on a new database', async () => {
+    const run = await runMigration(options('plan', migrationsDir(HISTORY)), fakePorts().ports);
+    expect(run).toMatchObject({ ok: true, report: { blockers: [], database: { state: 'new' } } });
+  });
+
+  it('a table of its own makes it live: the pending finding blocks, shown as an error', async () => {
+    const database = fakeDatabase({ objects: ['public.customers'] });
+    const { ports, events } = fakePorts(database);
+    const { report, message } = failed(
+      await runMigration(options('apply', migrationsDir(HISTORY)), ports),
+    );
+    expect(message).toMatch(LINT_REFUSAL);
+    expect(report.database).toEqual({
+      state: 'live',
+      reason:
+        'database has 1 table or view of its own (public.customers): treated as live, findings of pending migrations block',
+    });
+    expect(events).toContainEqual(expect.objectContaining({ type: 'linted', advisory: false }));
+    expect(database.statements()).toEqual([]);
+  });
+
+  it('declared live: blocks on an empty database too', async () => {
+    const { message } = failed(
+      await runMigration(
+        options('apply', migrationsDir(HISTORY), { databaseState: 'live' }),
+        fakePorts().ports,
+      ),
+    );
+    expect(message).toMatch(LINT_REFUSAL);
+  });
+
+  it('declared new on a database with tables: refused before anything runs, findings still shown', async () => {
+    const database = fakeDatabase({ objects: ['public.customers', 'public.orders'] });
+    const { ports, events } = fakePorts(database);
+    const { report, message } = failed(
+      await runMigration(options('apply', migrationsDir(HISTORY), { databaseState: 'new' }), ports),
+    );
+    expect(message).toMatch(/^The database is declared new but has 2 tables or views of its own/);
+    expect(report.database).toBeUndefined();
+    expect(report.blockers.map((f) => f.script)).toEqual(['V2__index.sql']);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'linted', advisory: false }));
+    expect(database.statements()).toEqual([]);
+  });
+});
+
+describe('lint with a base ref', () => {
+  const changesTo = (changes: { status: 'added' | 'modified' | 'deleted'; path: string }[]) => {
+    const asked: string[] = [];
+    return {
+      asked,
+      changes: {
+        changesSince: async (baseRef: string, directory: string) => {
+          asked.push(`${baseRef} ${directory}`);
+          return { base: 'origin/main', mergeBase: 'c'.repeat(40), changes };
+        },
+      },
+    };
+  };
+
+  it('judges only what the branch added or changed: an old finding does not block', async () => {
+    const dir = migrationsDir({ 'V1__index.sql': UNSAFE_INDEX, 'V2__orders.sql': SAFE });
+    const git = changesTo([
+      { status: 'added', path: 'V2__orders.sql' },
+      { status: 'deleted', path: 'V0__gone.sql' },
+    ]);
+    const { ports, events } = fakePorts(fakeDatabase(), { changes: git.changes });
+    const run = await runMigration(options('lint', dir, { baseRef: 'main' }), ports);
+    expect(git.asked).toEqual([`main ${dir}`]);
+    expect(run).toMatchObject({
+      ok: true,
+      report: {
+        findings: [],
+        scope: { base: 'origin/main', judged: ['V2__orders.sql'], deleted: ['V0__gone.sql'] },
+      },
+    });
+    expect(events.map((e) => e.type)).toEqual(['loaded', 'lint-scope', 'linted']);
+  });
+
+  it('a changed migration with a finding blocks', async () => {
+    const dir = migrationsDir({ 'V1__orders.sql': SAFE, 'V2__index.sql': UNSAFE_INDEX });
+    const git = changesTo([{ status: 'modified', path: 'V2__index.sql' }]);
+    const { message } = failed(
+      await runMigration(
+        options('lint', dir, { baseRef: 'main' }),
+        fakePorts(fakeDatabase(), { changes: git.changes }).ports,
+      ),
+    );
+    expect(message).toMatch(LINT_REFUSAL);
+  });
+
+  it('without a base ref, every file as before (git is not asked)', async () => {
+    const dir = migrationsDir({ 'V1__index.sql': UNSAFE_INDEX });
+    const git = changesTo([]);
+    const run = await runMigration(
+      options('lint', dir),
+      fakePorts(fakeDatabase(), { changes: git.changes }).ports,
+    );
+    expect(run.ok).toBe(false);
+    expect(git.asked).toEqual([]);
+  });
+});
+
 describe('a failed migration fails the run', () => {
   const missing = Object.assign(new Error('relation "missing" does not exist'), { code: '42P01' });
 
