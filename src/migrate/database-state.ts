@@ -67,9 +67,18 @@ export function decideDatabaseState(
         `The database is declared new but a baseline version (${formatVersion(baselineVersion)}) says it already holds a schema: drop one of the two.`,
       );
     }
-    return { state: 'new', reason: `declared new, and it has no tables and no history: ${REPORT}` };
+    return {
+      state: 'new',
+      reason:
+        'database declared new, and it has no tables and no history: findings reported, none blocking',
+    };
   }
-  if (declared === 'live') return { state: 'live', reason: `declared live: ${BLOCK}` };
+  if (declared === 'live') {
+    return {
+      state: 'live',
+      reason: 'database declared live: findings of pending migrations block',
+    };
+  }
   if (held) return { state: 'live', reason: `database has ${held}: ${BLOCK}` };
   if (baselineVersion) {
     return {

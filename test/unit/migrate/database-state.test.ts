@@ -52,7 +52,9 @@ describe('declared', () => {
   it('new: taken when the database bears it out', () => {
     expect(decideDatabaseState('new', EMPTY, undefined)).toMatchObject({
       state: 'new',
-      reason: expect.stringMatching(/^declared new, and it has no tables and no history/),
+      reason: expect.stringMatching(
+        /^database declared new, and it has no tables and no history: findings reported, none blocking$/,
+      ),
     });
   });
 
