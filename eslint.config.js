@@ -35,9 +35,17 @@ export default tseslint.config(
   },
   {
     // Engines: no runner, no AWS SDK values, no adapters of the world. They own their port types;
-    // src/aws/ (and src/github/, src/net/) implement them, and the adapters in src/actions/ wire them.
+    // src/aws/ (and src/github/, src/net/, src/git/) implement them, and the adapters in
+    // src/actions/ wire them.
     files: ['src/**/*.ts'],
-    ignores: ['src/actions/**', 'src/aws/**', 'src/github/**', 'src/net/**', 'src/cli/**'],
+    ignores: [
+      'src/actions/**',
+      'src/aws/**',
+      'src/github/**',
+      'src/net/**',
+      'src/git/**',
+      'src/cli/**',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -55,9 +63,9 @@ export default tseslint.config(
                 'Only src/aws/ imports AWS SDK values: declare a port in the engine and implement it in src/aws/.',
             },
             {
-              group: ['**/aws/*', '**/github/*', '**/net/*', '**/actions/*'],
+              group: ['**/aws/*', '**/github/*', '**/net/*', '**/git/*', '**/actions/*'],
               message:
-                'Engines never import src/aws, src/github, src/net or src/actions: they own their ports, which those implement.',
+                'Engines never import src/aws, src/github, src/net, src/git or src/actions: they own their ports, which those implement.',
             },
           ],
         },
@@ -66,7 +74,7 @@ export default tseslint.config(
   },
   {
     // The implementations of the ports: they may import engines' port types, never adapters.
-    files: ['src/aws/**/*.ts', 'src/github/**/*.ts', 'src/net/**/*.ts'],
+    files: ['src/aws/**/*.ts', 'src/github/**/*.ts', 'src/net/**/*.ts', 'src/git/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -15,7 +15,10 @@ const USAGE = `usage: rds-migrate <lint|plan|apply|validate> [--<input> <value> 
     .filter((name) => name !== 'command' && !SECRET_INPUTS.has(name))
     .map((name) => `--${name}`)
     .join(' ')}
-  database: DATABASE_URL (or SHADOW_DATABASE_URL for validate) in the environment, or --secret-id`;
+  database: DATABASE_URL (or SHADOW_DATABASE_URL for validate) in the environment, or --secret-id
+  plan, apply: --database-state auto|live|new (auto: no tables and no history is new, its
+    findings reported, none blocking; otherwise findings of pending migrations block)
+  lint: --base-ref main judges only the migrations added or changed since main's merge base`;
 
 export function main(argv: string[]): Promise<void> | undefined {
   const inputOptions = Object.fromEntries(

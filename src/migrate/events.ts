@@ -1,7 +1,9 @@
 // What the engine reports while it works; the adapter and the command line render these.
 import type { ConnectionTarget } from './connection.ts';
 import type { TaskEvent } from './ecs-task.ts';
+import type { DatabaseState } from './database-state.ts';
 import type { Finding } from './lint/lint.ts';
+import type { LintScope } from './lint-scope.ts';
 
 export type MigrateEvent =
   | { type: 'lock-waiting'; holderPid: number | undefined }
@@ -33,7 +35,10 @@ export type RunEvent =
   | MigrateEvent
   | TaskEvent
   | { type: 'loaded'; migrations: number; dir: string }
-  | { type: 'linted'; findings: Finding[] }
+  /** `advisory`: the database is new, so no finding blocks: errors are shown as warnings. */
+  | { type: 'linted'; findings: Finding[]; advisory: boolean }
+  | { type: 'lint-scope'; scope: LintScope }
+  | ({ type: 'database-state' } & DatabaseState)
   | { type: 'reading-secret'; secretId: string; region: string }
   | { type: 'connecting'; target: ConnectionTarget }
   | { type: 'validating'; on: { shadow: ConnectionTarget } | { binDir: string } }

@@ -23,9 +23,12 @@ import {
   reportTask,
   runMigrationTask,
 } from './ecs-task.ts';
+import { type DatabaseState, type DeclaredState, decideDatabaseState } from './database-state.ts';
 import { type Finding, type LintOptions, blocking, lintMigrations } from './lint/lint.ts';
+import { type ChangesPort, type LintScope, lintScope } from './lint-scope.ts';
 import { type Migration, loadMigrations } from './migration-set.ts';
 import { type Plan, type PlanOptions, type PlannedMigration, planMigrations } from './plan.ts';
+import { inspectDatabase } from './schema.ts';
 import type { DatabaseSession } from './session.ts';
 import { type ThrowawayPostgres, findPostgresBin } from './throwaway-postgres.ts';
 import { type ValidateServer, type Validation, validateMigrations } from './validate.ts';
@@ -52,6 +55,10 @@ export interface MigrateOptions
   searchPath: string | undefined;
   /** mode: ecs-task: the task that runs the command line instead. */
   ecsTask: EcsTaskSpec | undefined;
+  /** plan and apply: whether the database is live (findings block) or new (reported only). */
+  databaseState: DeclaredState;
+  /** lint: judge only the migrations added or changed since this git ref. */
+  baseRef: string | undefined;
 }
 
 export interface MigratePorts extends TargetPorts {
@@ -61,6 +68,8 @@ export interface MigratePorts extends TargetPorts {
   startThrowaway(binDir: string): Promise<ThrowawayPostgres>;
   /** The ECS and CloudWatch Logs calls of mode ecs-task, loaded only in that mode. */
   ecsTask(): Promise<EcsTaskPort & { destroy(): void }>;
+  /** The files a branch changed since its base (lint with a base ref). */
+  changes: ChangesPort;
   sleep: Sleep;
   now: () => number;
   signal: AbortSignal;
@@ -84,6 +93,10 @@ export interface RunnerReport {
   pending: PlannedMigration[];
   /** The version the database is at, as far as this run knows. */
   current: string | undefined;
+  /** plan and apply: live or new, and why. */
+  database: DatabaseState | undefined;
+  /** lint with a base ref: what it judged. */
+  scope: LintScope | undefined;
 }
 
 export type MigrateReport = RunnerReport | TaskReport;
@@ -116,6 +129,8 @@ interface Found {
   plan?: Plan;
   apply?: ApplyResult;
   validation?: Validation;
+  database?: DatabaseState;
+  scope?: LintScope;
 }
 
 /** The report of a run that failed before it found anything (its inputs, say). */
@@ -124,7 +139,7 @@ export function failedReport(command: string): RunnerReport {
 }
 
 function runnerReport(command: string, found: Found, failed: boolean): RunnerReport {
-  const { findings = [], plan, apply, validation } = found;
+  const { findings = [], plan, apply, validation, database, scope } = found;
   const applied = apply?.applied ?? [];
   const appliedScripts = new Set(applied.map((a) => a.script));
   return {
@@ -132,13 +147,15 @@ function runnerReport(command: string, found: Found, failed: boolean): RunnerRep
     command,
     outcome: failed ? 'failed' : outcome(command, apply),
     findings,
-    blockers: blockingFor(command, findings, plan),
+    blockers: blockingFor(command, findings, plan, database),
     plan,
     apply,
     validation,
     applied,
     pending: (plan?.pending ?? []).filter((p) => !appliedScripts.has(p.script)),
     current: apply && apply.outcome !== 'failed' ? apply.current : plan?.current,
+    database,
+    scope,
   };
 }
 
@@ -148,15 +165,18 @@ function outcome(command: string, apply: ApplyResult | undefined): Outcome {
 }
 
 /**
- * The findings that stop this command: all of them for lint, the pending ones for plan and apply,
- * none for validate (it answers whether the migrations apply, not whether they are safe).
+ * The findings that stop this command: all of them for lint (with a base ref it judged only what
+ * the branch changed), the pending ones for plan and apply against a live database, none against
+ * a new one (nothing there to lock or break), none for validate (it answers whether the
+ * migrations apply, not whether they are safe).
  */
 export function blockingFor(
   command: string,
   findings: readonly Finding[],
   plan: Plan | undefined,
+  database?: DatabaseState,
 ): Finding[] {
-  if (command === 'validate') return [];
+  if (command === 'validate' || database?.state === 'new') return [];
   const all = blocking(findings);
   // Against a database only what is still to apply can hurt it, so plan and apply agree and an
   // applied or baselined migration never blocks; lint, with no database, judges every file.
@@ -168,7 +188,7 @@ export function blockingFor(
 /** Why a run that threw nothing failed all the same: a migration failed, or findings block it. */
 function refusal(command: Command, found: Found): UserError | undefined {
   if (found.apply?.outcome === 'failed') return migrationFailed(found.apply.failed);
-  const blockers = blockingFor(command, found.findings ?? [], found.plan);
+  const blockers = blockingFor(command, found.findings ?? [], found.plan, found.database);
   if (blockers.length === 0) return undefined;
   const first = blockers[0]!;
   return new UserError(
@@ -189,13 +209,38 @@ async function lintAndMigrate(
 ): Promise<void> {
   const migrations = await loadMigrations(options.migrationsDir);
   ports.onEvent({ type: 'loaded', migrations: migrations.length, dir: options.migrationsDir });
-  found.findings = lintMigrations(migrations, options);
-  ports.onEvent({ type: 'linted', findings: found.findings });
+  let judged = migrations;
+  if (options.command === 'lint' && options.baseRef) {
+    const changes = await ports.changes.changesSince(options.baseRef, options.migrationsDir);
+    found.scope = lintScope(
+      migrations.map((m) => m.script),
+      changes,
+    );
+    ports.onEvent({ type: 'lint-scope', scope: found.scope });
+    const names = new Set(found.scope.judged);
+    judged = migrations.filter((m) => names.has(m.script));
+  }
+  const findings = lintMigrations(judged, options);
+  found.findings = findings;
   if (options.command === 'validate') {
+    ports.onEvent({ type: 'linted', findings, advisory: false });
     found.validation = await validate(migrations, options, ports);
     found.apply = found.validation.result;
-  } else if (options.command !== 'lint') {
-    await planAndApply(found, migrations, options, ports);
+  } else if (options.command === 'lint') {
+    ports.onEvent({ type: 'linted', findings, advisory: false });
+  } else {
+    // Against a database the findings are shown once its state says whether they block.
+    let shown = false;
+    const show = (database: DatabaseState | undefined) => {
+      if (shown) return;
+      shown = true;
+      ports.onEvent({ type: 'linted', findings, advisory: database?.state === 'new' });
+    };
+    try {
+      await planAndApply(found, migrations, options, ports, show);
+    } finally {
+      show(found.database);
+    }
   }
 }
 
@@ -204,6 +249,7 @@ async function planAndApply(
   migrations: Migration[],
   options: MigrateOptions,
   ports: MigratePorts,
+  showFindings: (database: DatabaseState) => void,
 ): Promise<void> {
   if (!options.connection) throw new Error(`command ${options.command} has no connection`);
   const target = await resolveTarget(options.connection, ports);
@@ -214,8 +260,16 @@ async function planAndApply(
   ports.signal.addEventListener('abort', onAbort, { once: true });
   try {
     found.plan = await planMigrations(migrations, options, { session, onEvent: ports.onEvent });
+    found.database = decideDatabaseState(
+      options.databaseState,
+      await inspectDatabase(session, options.history),
+      options.baselineVersion,
+    );
+    ports.onEvent({ type: 'database-state', ...found.database });
+    showFindings(found.database);
     if (options.command === 'plan') return;
-    if (blockingFor(options.command, found.findings ?? [], found.plan).length > 0) return;
+    if (blockingFor(options.command, found.findings ?? [], found.plan, found.database).length > 0)
+      return;
     found.apply = await applyMigrations(migrations, applyOptions(options), {
       session,
       sleep: ports.sleep,

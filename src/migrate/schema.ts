@@ -1,4 +1,6 @@
 // The schema the migrations produce, read from the catalog: what `validate` reports.
+import type { DatabaseFacts } from './database-state.ts';
+import { type HistoryTable, historyExists } from './history.ts';
 import type { SqlSession } from './session.ts';
 
 export interface SchemaTable {
@@ -115,4 +117,40 @@ export function schemaMarkdown(schema: SchemaSummary): string {
     if (items.length > 0) lines.push(`${label}: ${items.map((i) => `\`${i}\``).join(', ')}`, '');
   }
   return lines.join('\n').trim() || 'The migrations create nothing.';
+}
+
+/** How many of the user's own objects are named; the count says how many there are. */
+const NAMED_OBJECTS = 3;
+
+/**
+ * What tells a live database from a new one: the history's rows, and the user's own relations
+ * (see DatabaseFacts). Names are printable: a quoted identifier may hold a line break.
+ */
+export async function inspectDatabase(
+  session: SqlSession,
+  history: HistoryTable,
+): Promise<DatabaseFacts> {
+  const { rows } = await session.query(
+    `SELECT format('%I.%I', n.nspname, c.relname) AS name, count(*) OVER () AS total
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND ${USER_NAMESPACES}
+        AND c.oid <> COALESCE(to_regclass($1), 0)
+        AND NOT EXISTS (
+          SELECT 1 FROM pg_depend d
+           WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+             AND (d.deptype = 'e' OR (c.relkind = 'S' AND d.deptype IN ('a', 'i'))))
+      ORDER BY 1 LIMIT ${NAMED_OBJECTS}`,
+    [history.qualified],
+  );
+  let historyRows = 0;
+  if (await historyExists(session, history)) {
+    const counted = await session.query(`SELECT count(*)::int AS n FROM ${history.qualified}`);
+    historyRows = Number(counted.rows[0]?.n ?? 0);
+  }
+  return {
+    historyRows,
+    // eslint-disable-next-line no-control-regex -- control characters are what it replaces
+    objects: rows.map((r) => String(r.name).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')),
+    objectCount: Number(rows[0]?.total ?? 0),
+  };
 }

@@ -77,6 +77,7 @@ const BASES: Record<string, { base: Inputs; groups: { inputs: string[]; with: In
     base: { command: 'plan', 'database-url': DB_URL },
     groups: [
       { inputs: ['database-url'], with: { 'database-url': '' } },
+      { inputs: ['base-ref'], with: { command: 'lint', 'database-url': '' } },
       { inputs: ['secret-id'], with: { 'database-url': '', 'aws-region': 'eu-west-1' } },
       {
         inputs: ['host', 'user', 'database', 'port', 'aws-region'],
@@ -312,6 +313,14 @@ const OWN: Record<string, BadValue[]> = {
   'rds-migrate/host': [{ label: 'not a host name', value: 'db/../x' }],
   'rds-migrate/secret-id': [{ label: 'not a secret name', value: 'a%b' }],
   'rds-migrate/port': [{ label: 'out of range', value: '65536' }],
+  'rds-migrate/base-ref': [
+    { label: 'an option', value: '--upload-pack=x' },
+    { label: 'a range', value: 'a..b' },
+    { label: 'a reflog entry', value: 'main@{1}' },
+  ],
+  'rds-migrate/database-state': [
+    { label: 'new for a command without a database', value: 'new', with: { command: 'lint' } },
+  ],
 };
 
 // ---------------------------------------------------------------------------------------------

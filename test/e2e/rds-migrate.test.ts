@@ -166,7 +166,12 @@ describe('rds-migrate bundle', () => {
       'V1__customers.sql': V1,
       'V2__drop.sql': 'ALTER TABLE customers DROP COLUMN name;',
     });
-    const r = await run(cwd, { command: 'apply', 'database-url': server.url(db) });
+    // Declared live: an empty database would be new, its findings reported and none blocking.
+    const r = await run(cwd, {
+      command: 'apply',
+      'database-url': server.url(db),
+      'database-state': 'live',
+    });
     expect(r.exitCode).toBe(1);
     expect(errors(r).at(-1)!.message).toMatch(/^Lint: 1 finding .*V2__drop\.sql:1 ban-drop-column/);
     expect(await server.query(db, "SELECT to_regclass('customers') AS t")).toEqual([{ t: null }]);

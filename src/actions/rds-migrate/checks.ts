@@ -260,3 +260,29 @@ export function migrationsDirectory(
   }
   return dir;
 }
+
+/**
+ * A git ref name as `git check-ref-format` allows one (a branch, a tag, origin/main, a commit id):
+ * nothing git could read as an option or a range, so it is safe as an argument.
+ */
+export function checkGitRef(input: string, ref: string): string {
+  const bad =
+    ref === '' ||
+    ref === '@' ||
+    ref.length > 255 ||
+    ref.startsWith('-') ||
+    ref.includes('..') ||
+    ref.includes('@{') ||
+    ref.includes('//') ||
+    /[\s~^:?*[\\]/.test(ref) ||
+    CONTROL.test(ref) ||
+    ref.endsWith('/') ||
+    ref.endsWith('.') ||
+    ref.split('/').some((part) => part.startsWith('.') || part.endsWith('.lock'));
+  if (bad) {
+    throw new UserError(
+      `Input '${input}' is ${shown(ref)}, which is not a git ref name: give a branch, tag or commit such as main, origin/main or a commit id (no spaces, '..', '~^:?*[\\', or leading '-').`,
+    );
+  }
+  return ref;
+}

@@ -5,6 +5,7 @@ import { UserError, shown } from '../../lib/errors.ts';
 import { parseBoolean, parseInteger, parseList } from '../../lib/parse.ts';
 import { resolveRegion } from '../../aws/region.ts';
 import type { ConnectionSpec, ConnectionTarget, TlsPolicy } from '../../migrate/connection.ts';
+import { DATABASE_STATES, type DeclaredState } from '../../migrate/database-state.ts';
 import type { EcsTaskSpec } from '../../migrate/ecs-task.ts';
 import { type HistoryTable, historyTable } from '../../migrate/history.ts';
 import { PLAIN_IDENTIFIER, quoteIdentifier } from '../../migrate/identifiers.ts';
@@ -15,6 +16,7 @@ import {
   DURATION_FLOORS,
   checkCliPath,
   checkCluster,
+  checkGitRef,
   checkContainer,
   checkHost,
   checkPostgresName,
@@ -48,6 +50,8 @@ export const INPUTS = {
   'lock-retries': { kind: 'integer', default: '5' },
   'lock-wait': { kind: 'duration', max: '24h', default: '10m' },
   'allow-destructive': { kind: 'boolean', default: 'false' },
+  'database-state': { kind: 'choice', default: 'auto' },
+  'base-ref': { kind: 'name' },
   'ca-bundle': { kind: 'host-path' },
   'allow-plaintext': { kind: 'boolean', default: 'false' },
   'connect-timeout': { kind: 'duration', max: '10m', default: '15s' },
@@ -85,6 +89,10 @@ export interface RdsMigrateConfig {
   lockRetries: number;
   lockWaitMs: number;
   allowDestructive: boolean;
+  /** plan and apply: live (findings block), new (reported only), or auto (the database says). */
+  databaseState: DeclaredState;
+  /** lint: judge only the migrations changed since this git ref. */
+  baseRef: string | undefined;
   connectTimeoutMs: number;
   /** validate: the shadow server, or undefined for a throwaway cluster from `postgresBin`. */
   shadow: ConnectionTarget | undefined;
@@ -108,6 +116,7 @@ const FORWARDED = [
   'lock-retries',
   'lock-wait',
   'allow-destructive',
+  'database-state',
   'ca-bundle',
   'allow-plaintext',
   'connect-timeout',
@@ -184,6 +193,8 @@ export function parseInputs(
   const task = parseTaskInputs(v, region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION);
   if (mode === 'ecs-task') return parseEcsTaskInputs(v, explicit, command, env, task);
   const phase = oneOf('phase', v.phase, PHASES);
+  const databaseState = parseDatabaseState(v['database-state'], command);
+  const baseRef = lintBaseRef(v['base-ref'], command, env);
 
   const caPath = v['ca-bundle'];
   let ca: string | undefined;
@@ -316,12 +327,44 @@ export function parseInputs(
     lockRetries,
     lockWaitMs,
     allowDestructive,
+    databaseState,
+    baseRef,
     connectTimeoutMs,
     shadow,
     postgresBin,
     ecsTask: undefined,
     region: undefined,
   };
+}
+
+/** Live, new or auto: only plan and apply look at a database, so only they take live or new. */
+function parseDatabaseState(text: string, command: string): DeclaredState {
+  const state = oneOf('database-state', text, DATABASE_STATES);
+  if (state !== 'auto' && command !== 'plan' && command !== 'apply') {
+    throw new UserError(
+      `Input 'database-state' is '${state}', but only plan and apply look at a database: remove it for command: ${command}.`,
+    );
+  }
+  return state;
+}
+
+/**
+ * lint's base ref: the input, or on a pull_request event the pull request's base branch
+ * (GITHUB_BASE_REF), so a pull request's lint judges what it changes, not the whole history.
+ */
+function lintBaseRef(given: string, command: string, env: NodeJS.ProcessEnv): string | undefined {
+  if (given) {
+    if (command !== 'lint') {
+      throw new UserError(
+        `Input 'base-ref' only applies to command: lint (plan and apply judge what is pending on the database): remove it for command: ${command}.`,
+      );
+    }
+    return checkGitRef('base-ref', given);
+  }
+  const event = env.GITHUB_EVENT_NAME;
+  const fromEvent = event === 'pull_request' || event === 'pull_request_target';
+  if (command !== 'lint' || !fromEvent || !env.GITHUB_BASE_REF) return undefined;
+  return checkGitRef('base-ref (from GITHUB_BASE_REF)', env.GITHUB_BASE_REF);
 }
 
 /** A path inside the task's image: only the task can look at it; here it must at least be one. */
@@ -413,6 +456,11 @@ function parseEcsTaskInputs(
     );
   }
   if (!v.cluster) throw new UserError("mode: ecs-task needs 'cluster'.");
+  if (v['base-ref']) {
+    throw new UserError(
+      "Input 'base-ref' needs the repository's git history, which the task's image does not have: lint on the runner (mode: runner), it needs no database.",
+    );
+  }
   if (!v['task-definition'] && !v.service) {
     throw new UserError(
       "mode: ecs-task needs 'task-definition' or 'service' (to run its task definition).",
@@ -428,16 +476,20 @@ function parseEcsTaskInputs(
     (FORWARDED as readonly string[]).includes(name) && explicit.has(name)
       ? v[name as keyof typeof v]
       : undefined;
+  // Checked here for the real command; the task's command line checks the flag again.
+  const databaseState = parseDatabaseState(v['database-state'], command);
   const base = parseInputs(
-    (name) => (name === 'command' ? 'lint' : forwarded(name)),
+    (name) =>
+      name === 'command' ? 'lint' : name === 'database-state' ? undefined : forwarded(name),
     '/',
-    env,
+    { ...env, GITHUB_BASE_REF: undefined },
     'image',
   );
   const { cliPath, timeoutMs, pollMs, ...where } = task;
   return {
     ...base,
     command,
+    databaseState,
     ecsTask: {
       ...where,
       command: ['node', cliPath, command, '--json', ...flags],

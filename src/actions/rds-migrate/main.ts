@@ -3,6 +3,7 @@
 import { hostname, userInfo } from 'node:os';
 import { rdsAuthToken } from '../../aws/rds-auth-token.ts';
 import { readSecretString } from '../../aws/secrets-manager.ts';
+import { gitChanges } from '../../git/changed-files.ts';
 import { sleep } from '../../lib/clock.ts';
 import { connect } from '../../migrate/connection.ts';
 import {
@@ -81,12 +82,13 @@ function ports(step: MainStep<Output>, config: RdsMigrateConfig, workspace: stri
         ...aws,
         region: config.region!,
       }),
+    changes: gitChanges,
     sleep,
     now: () => Date.now(),
     signal: step.signal,
     onEvent: (event) =>
       event.type === 'linted'
-        ? annotate(runner, config.migrationsDir, workspace, event.findings)
+        ? annotate(runner, config.migrationsDir, workspace, event.findings, event.advisory)
         : runner.info(describeEvent(event)),
     mask: (secret) => runner.setSecret(secret),
   };

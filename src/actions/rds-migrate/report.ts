@@ -5,6 +5,7 @@ import { formatDuration } from '../../lib/durations.ts';
 import { describeTarget } from '../../migrate/connection.ts';
 import type { RunEvent } from '../../migrate/events.ts';
 import type { Finding } from '../../migrate/lint/lint.ts';
+import type { LintScope } from '../../migrate/lint-scope.ts';
 import { applyMarkdown, findingsMarkdown, planMarkdown } from '../../migrate/report.ts';
 import type { MigrateReport } from '../../migrate/run.ts';
 import { schemaMarkdown } from '../../migrate/schema.ts';
@@ -16,10 +17,14 @@ export function annotate(
   migrationsDir: string,
   workspace: string,
   findings: readonly Finding[],
+  advisory = false,
 ): void {
   for (const f of findings) {
     if (f.waived !== undefined) continue;
-    runner.annotate(f.severity, `${f.rule}: ${f.detail}. ${f.why} Safe pattern: ${f.fix}`, {
+    // Against a new database nothing blocks: an error is shown as what it is there, a warning.
+    const level = advisory && f.severity === 'error' ? 'warning' : f.severity;
+    const note = level === f.severity ? '' : ' (not blocking: the database is new)';
+    runner.annotate(level, `${f.rule}: ${f.detail}. ${f.why} Safe pattern: ${f.fix}${note}`, {
       title: `rds-migrate ${f.rule}`,
       file: relative(workspace, join(migrationsDir, f.script)),
       line: f.line,
@@ -62,6 +67,10 @@ export function describeEvent(event: Exclude<RunEvent, { type: 'linted' }>): str
       return `  ${event.script}:${event.line} failed and left INVALID index ${event.index}: dropped it.`;
     case 'migration-applied':
       return `Applied ${event.script} in ${formatDuration(event.executionMs)}.`;
+    case 'database-state':
+      return `${event.reason[0]!.toUpperCase()}${event.reason.slice(1)}.`;
+    case 'lint-scope':
+      return describeScope(event.scope);
     case 'task-running':
       return `Running ${event.command.slice(1).join(' ')} as an ECS task in cluster ${event.cluster}`;
     case 'started':
@@ -71,6 +80,24 @@ export function describeEvent(event: Exclude<RunEvent, { type: 'linted' }>): str
     case 'line':
       return `  | ${event.line}`;
   }
+}
+
+/** What lint with a base ref judged, in one line. */
+export function describeScope(scope: LintScope): string {
+  const count = scope.judged.length;
+  const since = `since ${scope.base} (merge base ${scope.mergeBase.slice(0, 12)})`;
+  const judged =
+    count === 0
+      ? `Linting no migration: none added or changed ${since}`
+      : `Linting the ${count} migration${count === 1 ? '' : 's'} added or changed ${since}: ${scope.judged.join(', ')}`;
+  const renamed = scope.renamed.map((r) => `${r.from} -> ${r.to}`);
+  return [
+    judged,
+    ...(renamed.length > 0 ? [`renamed: ${renamed.join(', ')}`] : []),
+    ...(scope.deleted.length > 0 ? [`deleted: ${scope.deleted.join(', ')}`] : []),
+  ]
+    .join('; ')
+    .concat('.');
 }
 
 /** The plan, what was applied or validated, and the lint, as Markdown. */
@@ -88,6 +115,8 @@ export function comment(report: MigrateReport): string {
       .join('\n\n');
   }
   const parts: string[] = [];
+  if (report.database)
+    parts.push(`Database: **${report.database.state}**: ${report.database.reason}.`);
   if (report.plan) parts.push('### Plan', planMarkdown(report.plan));
   if (report.apply) {
     parts.push(report.validation ? '### Validate' : '### Apply', applyMarkdown(report.apply));
@@ -98,7 +127,9 @@ export function comment(report: MigrateReport): string {
       report.validation.schema ? schemaMarkdown(report.validation.schema) : '(none: it failed)',
     );
   }
-  parts.push('### Lint', findingsMarkdown(report.findings));
+  parts.push('### Lint');
+  if (report.scope) parts.push(describeScope(report.scope));
+  parts.push(findingsMarkdown(report.findings));
   return parts.join('\n\n');
 }
 
@@ -115,6 +146,8 @@ export function resultBody(report: MigrateReport, reason?: string): Record<strin
     deferred: report.plan?.deferred ?? [],
     failed: report.apply?.outcome === 'failed' ? report.apply.failed : null,
     findings: report.findings,
+    ...(report.database ? { database: report.database } : {}),
+    ...(report.scope ? { lintScope: report.scope } : {}),
     ...(report.validation
       ? { validatedOn: report.validation.server, schema: report.validation.schema ?? null }
       : {}),

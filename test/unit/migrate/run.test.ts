@@ -57,10 +57,14 @@ const appliedRow = (script: string, version: string, text: string) => ({
   parts_applied: 1,
 });
 
-/** A database that takes every statement; `history` undefined: no history table yet. */
+/**
+ * A database that takes every statement; `history` undefined: no history table yet; `objects`:
+ * the user's own tables (none: a new database).
+ */
 function fakeDatabase(
   options: {
     history?: Record<string, unknown>[];
+    objects?: string[];
     failOn?: { sql: string; error: Error & { code?: string } };
     onQuery?: (sql: string) => Promise<void>;
   } = {},
@@ -74,6 +78,11 @@ function fakeDatabase(
       if (sql.includes('pg_try_advisory_lock')) return { rows: [{ locked: true }] };
       if (sql.includes('AS exists')) return { rows: [{ exists: options.history !== undefined }] };
       if (sql.includes('ORDER BY installed_rank')) return { rows: options.history ?? [] };
+      if (sql.includes('count(*) OVER ()')) {
+        const objects = options.objects ?? [];
+        return { rows: objects.map((name) => ({ name, total: objects.length })) };
+      }
+      if (sql.includes('count(*)::int AS n')) return { rows: [{ n: options.history?.length }] };
       if (options.failOn && sql.includes(options.failOn.sql)) throw options.failOn.error;
       return { rows: [] };
     },
@@ -116,6 +125,8 @@ function options(
     postgresBin: undefined,
     searchPath: undefined,
     ecsTask: undefined,
+    databaseState: 'auto',
+    baseRef: undefined,
     appliedBy: 'ci',
     commit: null,
     ...more,
@@ -157,6 +168,11 @@ function fakePorts(database = fakeDatabase(), more: Partial<MigratePorts> = {}) 
     },
     ecsTask: async () => {
       throw new Error('no ECS in this test');
+    },
+    changes: {
+      changesSince: async () => {
+        throw new Error('no git in this test');
+      },
     },
     sleep: async () => {},
     now: () => 0,
@@ -233,7 +249,7 @@ describe('which findings block the command', () => {
 
   it('apply: a pending migration that blocks stops the run before anything runs', async () => {
     const dir = migrationsDir({ 'V1__orders.sql': SAFE, 'V2__index.sql': UNSAFE_INDEX });
-    const database = fakeDatabase();
+    const database = fakeDatabase({ objects: ['public.customers'] });
     const { report, message } = failed(
       await runMigration(options('apply', dir), fakePorts(database).ports),
     );
@@ -282,6 +298,137 @@ describe('which findings block the command', () => {
     expect(scripts('plan')).toEqual(['V2.sql']);
     expect(scripts('apply')).toEqual(['V2.sql']);
     expect(scripts('validate')).toEqual([]);
+  });
+});
+
+describe('a new database takes the whole history, a live one is guarded', () => {
+  const HISTORY = { 'V1__orders.sql': SAFE, 'V2__index.sql': UNSAFE_INDEX };
+
+  it('apply on a database with no tables and no history: everything applied, findings reported, none blocking', async () => {
+    const database = fakeDatabase();
+    const { ports, events } = fakePorts(database);
+    const run = await runMigration(options('apply', migrationsDir(HISTORY)), ports);
+    expect(run).toMatchObject({
+      ok: true,
+      report: {
+        outcome: 'applied',
+        blockers: [],
+        database: { state: 'new', reason: expect.stringMatching(/no tables and no history/) },
+      },
+    });
+    expect(run.report!.findings.map((f) => [f.script, f.severity])).toEqual([
+      ['V2__index.sql', 'error'],
+    ]);
+    expect(run.report!.applied.map((a) => a.script)).toEqual(['V1__orders.sql', 'V2__index.sql']);
+    expect(database.statements()).toEqual(
+      expect.arrayContaining([SAFE.replace(/;$/, ''), UNSAFE_INDEX.replace(/;$/, '')]),
+    );
+    // The state is told before the findings, which are shown as advisory, before anything runs.
+    const types = events.map((e) => e.type);
+    expect(types.indexOf('database-state')).toBeLessThan(types.indexOf('linted'));
+    expect(types.indexOf('linted')).toBeLessThan(types.indexOf('migration-started'));
+    expect(events).toContainEqual(expect.objectContaining({ type: 'linted', advisory: true }));
+  });
+
+  it('plan agrees on a new database', async () => {
+    const run = await runMigration(options('plan', migrationsDir(HISTORY)), fakePorts().ports);
+    expect(run).toMatchObject({ ok: true, report: { blockers: [], database: { state: 'new' } } });
+  });
+
+  it('a table of its own makes it live: the pending finding blocks, shown as an error', async () => {
+    const database = fakeDatabase({ objects: ['public.customers'] });
+    const { ports, events } = fakePorts(database);
+    const { report, message } = failed(
+      await runMigration(options('apply', migrationsDir(HISTORY)), ports),
+    );
+    expect(message).toMatch(LINT_REFUSAL);
+    expect(report.database).toEqual({
+      state: 'live',
+      reason:
+        'database has 1 table or view of its own (public.customers): treated as live, findings of pending migrations block',
+    });
+    expect(events).toContainEqual(expect.objectContaining({ type: 'linted', advisory: false }));
+    expect(database.statements()).toEqual([]);
+  });
+
+  it('declared live: blocks on an empty database too', async () => {
+    const { message } = failed(
+      await runMigration(
+        options('apply', migrationsDir(HISTORY), { databaseState: 'live' }),
+        fakePorts().ports,
+      ),
+    );
+    expect(message).toMatch(LINT_REFUSAL);
+  });
+
+  it('declared new on a database with tables: refused before anything runs, findings still shown', async () => {
+    const database = fakeDatabase({ objects: ['public.customers', 'public.orders'] });
+    const { ports, events } = fakePorts(database);
+    const { report, message } = failed(
+      await runMigration(options('apply', migrationsDir(HISTORY), { databaseState: 'new' }), ports),
+    );
+    expect(message).toMatch(/^The database is declared new but has 2 tables or views of its own/);
+    expect(report.database).toBeUndefined();
+    expect(report.blockers.map((f) => f.script)).toEqual(['V2__index.sql']);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'linted', advisory: false }));
+    expect(database.statements()).toEqual([]);
+  });
+});
+
+describe('lint with a base ref', () => {
+  const changesTo = (changes: { status: 'added' | 'modified' | 'deleted'; path: string }[]) => {
+    const asked: string[] = [];
+    return {
+      asked,
+      changes: {
+        changesSince: async (baseRef: string, directory: string) => {
+          asked.push(`${baseRef} ${directory}`);
+          return { base: 'origin/main', mergeBase: 'c'.repeat(40), changes };
+        },
+      },
+    };
+  };
+
+  it('judges only what the branch added or changed: an old finding does not block', async () => {
+    const dir = migrationsDir({ 'V1__index.sql': UNSAFE_INDEX, 'V2__orders.sql': SAFE });
+    const git = changesTo([
+      { status: 'added', path: 'V2__orders.sql' },
+      { status: 'deleted', path: 'V0__gone.sql' },
+    ]);
+    const { ports, events } = fakePorts(fakeDatabase(), { changes: git.changes });
+    const run = await runMigration(options('lint', dir, { baseRef: 'main' }), ports);
+    expect(git.asked).toEqual([`main ${dir}`]);
+    expect(run).toMatchObject({
+      ok: true,
+      report: {
+        findings: [],
+        scope: { base: 'origin/main', judged: ['V2__orders.sql'], deleted: ['V0__gone.sql'] },
+      },
+    });
+    expect(events.map((e) => e.type)).toEqual(['loaded', 'lint-scope', 'linted']);
+  });
+
+  it('a changed migration with a finding blocks', async () => {
+    const dir = migrationsDir({ 'V1__orders.sql': SAFE, 'V2__index.sql': UNSAFE_INDEX });
+    const git = changesTo([{ status: 'modified', path: 'V2__index.sql' }]);
+    const { message } = failed(
+      await runMigration(
+        options('lint', dir, { baseRef: 'main' }),
+        fakePorts(fakeDatabase(), { changes: git.changes }).ports,
+      ),
+    );
+    expect(message).toMatch(LINT_REFUSAL);
+  });
+
+  it('without a base ref, every file as before (git is not asked)', async () => {
+    const dir = migrationsDir({ 'V1__index.sql': UNSAFE_INDEX });
+    const git = changesTo([]);
+    const run = await runMigration(
+      options('lint', dir),
+      fakePorts(fakeDatabase(), { changes: git.changes }).ports,
+    );
+    expect(run.ok).toBe(false);
+    expect(git.asked).toEqual([]);
   });
 });
 
@@ -397,7 +544,7 @@ describe('the connection target', () => {
       database: 'shop',
       tls: { ca: undefined, allowPlaintext: false },
     });
-    expect(events[2]).toEqual({ type: 'reading-secret', secretId: 'prod/db', region: 'us-east-1' });
+    expect(events[1]).toEqual({ type: 'reading-secret', secretId: 'prod/db', region: 'us-east-1' });
     expect(calls).toEqual(['readSecret prod/db us-east-1']);
     expect(masked).toEqual([expect.stringContaining('"password":"s3cret"'), 's3cret']);
     expect(connected).toEqual([
@@ -410,7 +557,7 @@ describe('the connection target', () => {
         tls: { ca: undefined },
       },
     ]);
-    expect(events[3]).toEqual({ type: 'connecting', target: connected[0] });
+    expect(events[2]).toEqual({ type: 'connecting', target: connected[0] });
   });
 
   it('validate on a shadow server: a temporary database on it, dropped afterwards', async () => {

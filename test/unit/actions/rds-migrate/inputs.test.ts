@@ -45,6 +45,8 @@ describe('parseInputs', () => {
       lockRetries: 5,
       lockWaitMs: 600_000,
       allowDestructive: false,
+      databaseState: 'auto',
+      baseRef: undefined,
       connectTimeoutMs: 15_000,
       shadow: undefined,
       postgresBin: undefined,
@@ -165,6 +167,81 @@ it('needs host, user and database with iam-auth', () => {
   ).toThrow("iam-auth: true needs 'user'");
 });
 
+describe('database-state and base-ref', () => {
+  const DB = 'postgres://app:pw@127.0.0.1:5433/shop';
+  const PULL_REQUEST = { GITHUB_EVENT_NAME: 'pull_request', GITHUB_BASE_REF: 'main' };
+  const lint = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) =>
+    parseInputs((name) => ({ command: 'lint', ...inputs })[name], workspace, env);
+
+  it('takes live or new for plan and apply', () => {
+    expect(parse({ 'database-url': DB, 'database-state': 'new' }).databaseState).toBe('new');
+    expect(
+      parse({ command: 'apply', 'database-url': DB, 'database-state': 'live' }).databaseState,
+    ).toBe('live');
+  });
+
+  it.each([
+    [
+      { 'database-url': DB, 'database-state': 'empty' },
+      "Input 'database-state' is 'empty': use one of auto, live, new.",
+    ],
+    [
+      { command: 'lint', 'database-state': 'new' },
+      "Input 'database-state' is 'new', but only plan and apply look at a database: remove it for command: lint.",
+    ],
+    [{ 'database-url': DB, 'base-ref': 'main' }, "Input 'base-ref' only applies to command: lint"],
+  ])('refuses %j', (inputs, message) => {
+    expect(() => parse(inputs)).toThrow(message);
+  });
+
+  it.each(['main', 'origin/main', 'release/1.2', 'v1.0.0', 'a'.repeat(40), 'refs/heads/main'])(
+    'takes the ref %s',
+    (ref) => {
+      expect(lint({ 'base-ref': ref }).baseRef).toBe(ref);
+    },
+  );
+
+  it.each([
+    '--upload-pack=x',
+    '-x',
+    'a..b',
+    'main@{1}',
+    'a b',
+    'a:b',
+    'a~1',
+    'a^',
+    'a*',
+    'a[b',
+    'a\\b',
+    '.hidden',
+    'a/.b',
+    'a.lock',
+    'a/',
+    'a.',
+    'a//b',
+    '@',
+  ])('refuses the ref %j in one line', (ref) => {
+    expect(() => lint({ 'base-ref': ref })).toThrow(
+      /^Input 'base-ref' is '.*', which is not a git ref name: give a branch, tag or commit such as main/,
+    );
+  });
+
+  it("defaults to a pull request's base branch, on pull_request events only", () => {
+    expect(lint({}, PULL_REQUEST).baseRef).toBe('main');
+    expect(lint({}, { ...PULL_REQUEST, GITHUB_EVENT_NAME: 'pull_request_target' }).baseRef).toBe(
+      'main',
+    );
+    expect(lint({ 'base-ref': 'develop' }, PULL_REQUEST).baseRef).toBe('develop');
+    expect(lint({}, { ...PULL_REQUEST, GITHUB_EVENT_NAME: 'push' }).baseRef).toBeUndefined();
+    expect(
+      parseInputs((name) => ({ 'database-url': DB })[name], workspace, PULL_REQUEST).baseRef,
+    ).toBeUndefined();
+    expect(() => lint({}, { ...PULL_REQUEST, GITHUB_BASE_REF: '-x' })).toThrow(
+      "Input 'base-ref (from GITHUB_BASE_REF)' is '-x', which is not a git ref name",
+    );
+  });
+});
+
 describe('mode: ecs-task', () => {
   const ecs = (inputs: Record<string, string>) =>
     parseInputs(
@@ -180,8 +257,10 @@ describe('mode: ecs-task', () => {
       'security-groups': 'sg-1',
       'secret-id': 'prod/db',
       'lock-timeout': '3s',
+      'database-state': 'live',
     });
     expect(config.region).toBe('eu-west-1');
+    expect(config.databaseState).toBe('live');
     expect(config.ecsTask).toEqual({
       cluster: 'apps',
       taskDefinition: 'app:3',
@@ -199,6 +278,8 @@ describe('mode: ecs-task', () => {
         '--json',
         '--lock-timeout',
         '3s',
+        '--database-state',
+        'live',
         '--secret-id',
         'prod/db',
       ],
@@ -216,6 +297,11 @@ describe('mode: ecs-task', () => {
     [{}, "mode: ecs-task needs 'task-definition' or 'service'"],
     [{ 'task-definition': 'app', 'lock-timeout': 'soon' }, "Input 'lock-timeout' is 'soon'"],
     [{ 'task-definition': 'app', 'task-timeout': 'x' }, "Input 'task-timeout' is 'x'"],
+    [{ 'task-definition': 'app', 'database-state': 'gone' }, "Input 'database-state' is 'gone'"],
+    [
+      { 'task-definition': 'app', command: 'lint', 'base-ref': 'main' },
+      "Input 'base-ref' needs the repository's git history",
+    ],
   ])('refuses %j', (inputs, message) => {
     expect(() => ecs(inputs)).toThrow(message);
   });
