@@ -99,7 +99,9 @@ function deliver(step: MainStep<Output>, report: MigrateReport, reason?: string)
   step.summary.paragraph(text);
   step.setOutput('applied', String(report.applied.length));
   step.setOutput('pending', String(report.pending.length));
-  step.setOutput('findings', String(report.findings.filter((f) => f.waived === undefined).length));
+  // Notices (a DO block that could not be checked) are shown, not counted.
+  const open = report.findings.filter((f) => f.waived === undefined && f.severity !== 'notice');
+  step.setOutput('findings', String(open.length));
   step.setOutput('comment', text);
   step.setResult(resultBody(report, reason));
 }
