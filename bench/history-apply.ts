@@ -11,6 +11,7 @@
 // renumbered V1, V2, … into one directory (88 files by default: Supabase Storage's 63, then
 // Temporal's 25).
 //   node_modules/.bin/node bench/history-apply.ts [--rounds 7] [--histories supabase-storage,temporal]
+//     [--variants psql,cli,action] [--compare <another dist/rds-migrate, its cli.js timed too>]
 // Prints a table and writes bench/results/history-apply.json. See bench/README.md.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -34,6 +35,8 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '7' },
     histories: { type: 'string', default: 'supabase-storage,temporal' },
     variants: { type: 'string', default: 'psql,cli,action' },
+    // Another build of dist/rds-migrate (e.g. a copy from before a change): its cli.js runs too.
+    compare: { type: 'string' },
   },
 });
 const ROUNDS = Number(args.rounds);
@@ -42,7 +45,7 @@ const chosen = args.histories.split(',').map((name) => {
   if (!history) throw new Error(`no fixture ${name}: one of ${HISTORIES.map((h) => h.name)}`);
   return history;
 });
-const VARIANTS = args.variants.split(',');
+const VARIANTS = [...args.variants.split(','), ...(args.compare ? ['cli (--compare)'] : [])];
 
 /**
  * One directory of the chosen histories in order, renumbered. rds-migrate's linter blocks an apply
@@ -121,17 +124,11 @@ try {
       if (variant === 'psql') {
         const env = { ...base, PGPASSWORD: server.password };
         await exited(join(bin, 'psql'), psqlArgs(server, db, driver, false), env);
-      } else if (variant === 'cli') {
+      } else if (variant.startsWith('cli')) {
+        const cli = variant === 'cli' ? join(root, 'dist/rds-migrate') : args.compare!;
         await exited(
           process.execPath,
-          [
-            join(root, 'dist/rds-migrate/cli.js'),
-            'apply',
-            '--migrations',
-            dir,
-            '--allow-destructive',
-            'true',
-          ],
+          [join(cli, 'cli.js'), 'apply', '--migrations', dir, '--allow-destructive', 'true'],
           { ...base, DATABASE_URL: server.url(db) },
         );
       } else {
