@@ -118,7 +118,7 @@ try {
     // Interleaved, order rotated each round, so machine noise hits every variant alike.
     const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]!);
     for (const variant of order) {
-      const db = await server.createDatabase(`bench_${variant}`);
+      const db = await server.createDatabase(`bench_${variant.replace(/\W+/g, '_')}`);
       for (const history of chosen) await history.setup(server, db);
       const started = performance.now();
       if (variant === 'psql') {
