@@ -6,7 +6,9 @@
 //            apply of the same few migrations to a fresh database (node-pg-migrate: up),
 //            lint of 10,000 statements (rds-migrate alone), --help, usage error (no arguments).
 //   variants of rds-migrate, to show what the parser's V8 flag does:
-//     relaunch   node dist/rds-migrate/cli.js ...        (as shipped: relaunches itself in a child
+//     (since the parser's tiering is limited in process, src/migrate/parser-flags.ts, "relaunch" is
+//     the shipped command line with no relaunch, and "turbofan" is limited all the same)
+//     relaunch   node dist/rds-migrate/cli.js ...        (as shipped before: relaunched itself in a child
 //                                                         node with --liftoff-only)
 //     liftoff    node --liftoff-only dist/.../cli.js ...  (the child's own command line, alone)
 //     turbofan   node --liftoff-only --no-liftoff-only .. (no relaunch, V8's default tiering: the
@@ -293,9 +295,9 @@ const rows = [...samples].map(([k, list]) => {
 });
 
 const NAMES: Record<Variant, string> = {
-  relaunch: 'rds-migrate (as shipped: relaunch, child --liftoff-only)',
-  liftoff: 'rds-migrate child alone (node --liftoff-only cli.js)',
-  turbofan: 'rds-migrate without the flag (V8 default tiering)',
+  relaunch: 'rds-migrate (as shipped: one process, the parser limited in process)',
+  liftoff: 'rds-migrate with node --liftoff-only (how it shipped before)',
+  turbofan: 'rds-migrate with --liftoff-only --no-liftoff-only',
   execve: 'rds-migrate relaunched by process.execve (experiment: no parent)',
   'node-pg-migrate': 'node-pg-migrate',
 };

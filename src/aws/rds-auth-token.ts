@@ -1,7 +1,6 @@
 // An RDS IAM authentication token: a SigV4-presigned `connect` request, used as the password.
 // It is made locally (no call to AWS) with the job's credentials and lives 15 minutes, enough
 // to open the one session a run uses.
-import { Signer } from '@aws-sdk/rds-signer';
 import { UserError } from '../lib/errors.ts';
 
 export async function rdsAuthToken(options: {
@@ -10,6 +9,8 @@ export async function rdsAuthToken(options: {
   user: string;
   region: string;
 }): Promise<string> {
+  // Loaded on first use, like the Secrets Manager client (secrets-manager.ts).
+  const { Signer } = await import('@aws-sdk/rds-signer');
   try {
     return await new Signer({
       hostname: options.host,

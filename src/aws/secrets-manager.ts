@@ -1,7 +1,6 @@
 // Reads one secret's string from AWS Secrets Manager, with the suite's client configuration.
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { UserError } from '../lib/errors.ts';
-import { type ClientOptions, clientConfig } from './client-factory.ts';
+import type { ClientOptions } from './client-factory.ts';
 import { explainAwsError, sendOptions } from './explain.ts';
 
 export async function readSecretString(
@@ -9,6 +8,12 @@ export async function readSecretString(
   options: ClientOptions,
   signal?: AbortSignal,
 ): Promise<string> {
+  // Loaded on first use: a run given a database URL never loads the SDK (bench/README.md,
+  // "rds-migrate against psql").
+  const [{ GetSecretValueCommand, SecretsManagerClient }, { clientConfig }] = await Promise.all([
+    import('@aws-sdk/client-secrets-manager'),
+    import('./client-factory.ts'),
+  ]);
   const client = new SecretsManagerClient(clientConfig('Secrets Manager', options));
   try {
     const out = await client.send(

@@ -3,6 +3,7 @@
 // line and column before anything runs. The same WASM parses PL/pgSQL, for the bodies of DO blocks.
 import { loadModule, parsePlPgSQLSync, parseSync } from 'libpg-query';
 import { UserError } from '../lib/errors.ts';
+import { limitParserTiering } from './parser-flags.ts';
 
 /** One node of a libpg-query parse tree: `{ NodeType: { ...fields } }`. */
 export type Node = Record<string, unknown>;
@@ -23,6 +24,7 @@ let loaded: Promise<void> | undefined;
 
 /** The parser is WASM: loaded once, before the first parse. */
 export function loadParser(): Promise<void> {
+  if (!loaded) limitParserTiering();
   loaded ??= loadModule();
   return loaded;
 }

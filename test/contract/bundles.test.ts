@@ -28,7 +28,7 @@ describe.each(actions)('dist/%s', (name) => {
 
 describe('dist/rds-migrate', () => {
   it("keeps the action's own files (entry, chunks, the WASM parser) within 3 MB", () => {
-    // Its index.js only relaunches node with --liftoff-only and loads the engine as a chunk, so the
+    // Its index.js only loads the engine as a chunk, so the
     // budget counts every file the action can load: the command line's entries are left out.
     const dir = join(root, 'dist/rds-migrate');
     const files = readdirSync(dir).filter((file) =>

