@@ -55,12 +55,26 @@ function statementsOfTree(node: unknown, into: Found[] = []): Found[] {
         const query = unwrap(fields?.sqlstmt ?? fields?.expr, 'PLpgSQL_expr')?.query;
         into.push({ lineno, query: String(query ?? '') });
       } else if (type.startsWith('PLpgSQL_stmt_dyn') || fields?.dynquery) {
-        into.push({ lineno });
+        const text = unwrap(fields?.query ?? fields?.dynquery, 'PLpgSQL_expr')?.query;
+        const constant = constantString(String(text ?? ''));
+        into.push(constant === undefined ? { lineno } : { lineno, query: constant });
       }
       statementsOfTree(value, into);
     }
   }
   return into;
+}
+
+/**
+ * The SQL an EXECUTE runs when it is one string constant ('…' with '' for a quote, or $tag$…$tag$),
+ * so it is linted like a static statement; undefined when the string is built at run time.
+ */
+export function constantString(expression: string): string | undefined {
+  const text = expression.trim();
+  const quoted = /^'((?:[^']|'')*)'$/s.exec(text);
+  if (quoted) return quoted[1]!.replaceAll("''", "'");
+  const dollar = /^(\$(?:[A-Za-z_][\w]*)?\$)([\s\S]*)\1$/.exec(text);
+  return dollar ? dollar[2] : undefined;
 }
 
 /** Line and column in the file of a place in the block's body (line 1 is the opening line). */
@@ -117,10 +131,11 @@ export function expandDoBlocks(
       continue;
     }
     const parsed: Statement[] = [];
+    const dynamic: { line: number; column: number }[] = [];
     for (const { lineno, query } of found.sort((a, b) => a.lineno - b.lineno)) {
       const at = placeIn(place, Math.max(1, lineno), query);
       if (query === undefined) {
-        gap(at, `statement built at run time (EXECUTE) in the DO block at line ${statement.line}`);
+        dynamic.push(at);
         continue;
       }
       try {
@@ -135,9 +150,23 @@ export function expandDoBlocks(
         gap(at, `statement in the DO block that did not parse: ${(error as Error).message}`);
       }
     }
+    // One notice per block, at its first EXECUTE of a built string, naming every line.
+    if (dynamic.length > 0) gap(dynamic[0]!, builtAtRunTime(dynamic, statement.line));
     const nested = expandDoBlocks(parsed, inner);
     units.push(...nested.units);
     gaps.push(...nested.gaps);
   }
   return { units, gaps };
+}
+
+/** "3 statements built at run time (EXECUTE) at lines 22, 26, 30 of the DO block at line 12". */
+function builtAtRunTime(places: readonly { line: number }[], blockLine: number): string {
+  const lines = places.map((p) => p.line);
+  const shownLines =
+    lines.slice(0, 8).join(', ') + (lines.length > 8 ? ` and ${lines.length - 8} more` : '');
+  const what =
+    lines.length === 1
+      ? `statement built at run time (EXECUTE) at line ${shownLines}`
+      : `${lines.length} statements built at run time (EXECUTE) at lines ${shownLines}`;
+  return `${what} of the DO block at line ${blockLine}`;
 }
