@@ -55,3 +55,63 @@ export async function sniff(file: string): Promise<string> {
     await handle.close();
   }
 }
+
+/** How many bytes a report is read in at a time by the streaming readers below. */
+const CHUNK_BYTES = 256 * 1024;
+
+function openError(file: string, error: NodeJS.ErrnoException): ReportError {
+  return new ReportError(
+    file,
+    error.code === 'ENOENT' ? 'no such file' : `cannot read it (${error.code ?? error.message})`,
+  );
+}
+
+/** The report's bytes, chunk by chunk; a file that cannot be opened is a ReportError. */
+export async function* readChunks(file: string): AsyncGenerator<Buffer> {
+  const handle = await open(file, 'r').catch((error: NodeJS.ErrnoException) => {
+    throw openError(file, error);
+  });
+  try {
+    for await (const chunk of handle.createReadStream({ highWaterMark: CHUNK_BYTES })) {
+      yield chunk as Buffer;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Calls `onLine` for every line of a text report with its 1-based number (CRLF or LF, a BOM
+ * dropped), holding one chunk and one partial line at a time, never the file. A throw from
+ * `onLine` that is not a ReportError becomes one naming the file and the line.
+ */
+export async function readLines(
+  file: string,
+  onLine: (line: string, number: number) => void,
+): Promise<void> {
+  let number = 0;
+  let rest = '';
+  const decoder = new TextDecoder('utf-8');
+  const emit = (line: string) => {
+    number += 1;
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (number === 1) line = line.replace(/^\uFEFF/, '');
+    try {
+      onLine(line, number);
+    } catch (error) {
+      if (error instanceof ReportError) throw error;
+      throw new ReportError(file, (error as Error).message, { line: number });
+    }
+  };
+  for await (const chunk of readChunks(file)) {
+    const text = rest + decoder.decode(chunk, { stream: true });
+    let start = 0;
+    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+      emit(text.slice(start, end));
+      start = end + 1;
+    }
+    rest = text.slice(start);
+  }
+  rest += decoder.decode();
+  if (rest !== '') emit(rest);
+}
