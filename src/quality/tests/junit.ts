@@ -7,6 +7,9 @@
 // `failure`/`error` with `rerunFailure`/`rerunError` = failed every time, failed. gotestsum's
 // --rerun-fails (and TestNG retries) repeat a case by classname and name: a failure followed by
 // a pass of the same case makes it flaky.
+// pytest's xunit1 `line` is 0-based (the item's location; the fixture pytest-xunit1.xml has
+// test_add at line 13 written as line="12"), so it gets 1 added; other dialects' are 1-based.
+// gotestsum writes message="Failed" on every failure, so its text gives the first line instead.
 import { readXml } from '../xml-report.ts';
 import { ReportError } from '../report-file.ts';
 import {
@@ -33,11 +36,23 @@ interface OpenCase {
 /** How many characters of a failure's text are read to find its first line. */
 const TEXT_CAPTURE = MESSAGE_CHARACTERS * 4;
 
+/** Lines of `go test` output that frame a failure without saying what failed. */
+const GO_TEST_FRAMING = /^(=== (RUN|PAUSE|CONT|NAME)|--- (FAIL|PASS|SKIP):)/;
+
+/** The first line of a failure's text that says something, at most MESSAGE_CHARACTERS long. */
 export function firstLine(text: string): string | undefined {
-  const line = text
-    .trim()
-    .split(/\r?\n/, 1)[0]!
-    .trim();
+  let line = '';
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const candidate = text.slice(start, end).trim();
+    start = end + 1;
+    if (candidate !== '' && !GO_TEST_FRAMING.test(candidate) && !candidate.startsWith('●')) {
+      line = candidate;
+      break;
+    }
+  }
   if (line === '') return undefined;
   const characters = [...line];
   return characters.length <= MESSAGE_CHARACTERS
@@ -67,6 +82,7 @@ export class JUnitTally {
     const suiteFiles: (string | undefined)[] = [];
     let current: OpenCase | undefined;
     let capturing: string | undefined; // text of a failure/error without a message attribute
+    let pytest = false;
 
     await readXml(file, {
       open: (name, attributes) => {
@@ -76,7 +92,9 @@ export class JUnitTally {
           }
           root = name;
         }
+        if (name === 'testsuites' && attributes.name === 'pytest tests') pytest = true;
         if (name === 'testsuite') {
+          if (attributes.name === 'pytest') pytest = true;
           suites.push(attributes.name);
           suiteFiles.push(attributes.file ?? suiteFiles.at(-1));
           return;
@@ -88,7 +106,10 @@ export class JUnitTally {
             classname: attributes.classname,
             suite: suites.at(-1),
             file: attributes.file ?? suiteFiles.at(-1),
-            line: Number.isSafeInteger(line) && line > 0 ? line : undefined,
+            line:
+              Number.isSafeInteger(line) && line >= 0 && (line > 0 || pytest)
+                ? line + (pytest ? 1 : 0)
+                : undefined,
             outcome: 'passed',
             flaky: false,
             message: undefined,
@@ -101,7 +122,8 @@ export class JUnitTally {
           case 'error': {
             if (current.outcome === 'failed' || current.outcome === 'errored') return;
             current.outcome = name === 'failure' ? 'failed' : 'errored';
-            current.message = firstLine(attributes.message ?? '');
+            const message = attributes.message;
+            current.message = message === 'Failed' ? undefined : firstLine(message ?? '');
             if (current.message === undefined) capturing = '';
             return;
           }
