@@ -43,7 +43,17 @@ export async function readXml(file: string, handlers: XmlHandlers): Promise<void
   let seen = false;
   for await (const chunk of readChunks(file)) {
     const text = decoder.decode(chunk, { stream: true });
-    if (!seen && text.trim() !== '') seen = true;
+    if (!seen && text.trim() !== '') {
+      seen = true;
+      const first = text.search(/\S/);
+      if (text[first] !== '<') {
+        const before = text.slice(0, first).split('\n');
+        throw new ReportError(file, 'not XML: the first character is not <', {
+          line: before.length,
+          column: before.at(-1)!.length + 1,
+        });
+      }
+    }
     parser.write(text);
   }
   const tail = decoder.decode();

@@ -16,6 +16,38 @@ function isSpace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
 
+/** Whether a prefix of a JSON text fails only because it ends too early. */
+function endsEarly(prefix: string): boolean {
+  try {
+    JSON.parse(prefix);
+    return true;
+  } catch (error) {
+    const message = (error as Error).message;
+    if (/end of JSON input/.test(message)) return true;
+    const at = /position (\d+)/.exec(message);
+    return at !== null && Number(at[1]) >= prefix.length;
+  }
+}
+
+/**
+ * Where in `text` JSON.parse failed. V8 names a position for most errors but not for an
+ * unexpected token ("Unexpected token 'x', "…" is not valid JSON"): then the shortest prefix
+ * that fails for another reason than ending early ends at the culprit (a search in log n parses,
+ * only on error).
+ */
+function errorPosition(text: string, message: string): number {
+  const at = /position (\d+)/.exec(message);
+  if (at) return Number(at[1]);
+  let low = 0;
+  let high = text.length;
+  while (high - low > 1) {
+    const middle = (low + high) >>> 1;
+    if (endsEarly(text.slice(0, middle))) low = middle;
+    else high = middle;
+  }
+  return high - 1;
+}
+
 /**
  * Calls `onEntry` with each key and parsed value of the top-level object. Anything else at the
  * top level, a truncated file or a syntax error is a ReportError with the byte where it is.
@@ -43,15 +75,16 @@ export async function readJsonEntries(
     entryStart = -1;
     const text = bytes.toString('utf8');
     if (text.trim() === '') throw new ReportError(file, 'expected an object key', { byte: start });
+    const wrapped = `{${text}}`;
     let parsed: Record<string, unknown>;
     try {
-      parsed = JSON.parse(`{${text}}`) as Record<string, unknown>;
+      parsed = JSON.parse(wrapped) as Record<string, unknown>;
     } catch (error) {
-      const at = /position (\d+)/.exec((error as Error).message);
-      const inText = at ? Math.max(0, Number(at[1]) - 1) : 0;
+      const message = (error as Error).message;
+      const inText = Math.max(0, errorPosition(wrapped, message) - 1);
       const byte = start + Buffer.byteLength(text.slice(0, inText));
-      const reason = (error as Error).message.replace(/ in JSON at position.*$/, '').trim();
-      throw new ReportError(file, `not valid JSON: ${reason}`, { byte });
+      const reason = message.replace(/,? ".*" is not valid JSON$| in JSON at position.*$/s, '');
+      throw new ReportError(file, `not valid JSON: ${reason.trim()}`, { byte });
     }
     for (const key in parsed) onEntry(key, parsed[key]);
   };

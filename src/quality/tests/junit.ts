@@ -133,7 +133,8 @@ export class JUnitTally {
           case 'flakyFailure':
           case 'flakyError':
             current.flaky = true;
-            if (current.message === undefined) current.message = firstLine(attributes.message ?? '');
+            if (current.message === undefined)
+              current.message = firstLine(attributes.message ?? '');
             return;
         }
       },
@@ -155,7 +156,8 @@ export class JUnitTally {
         }
       },
     });
-    if (root === undefined) throw new ReportError(file, 'no <testsuites> or <testsuite>: not a JUnit report');
+    if (root === undefined)
+      throw new ReportError(file, 'no <testsuites> or <testsuite>: not a JUnit report');
   }
 
   private settle(test: OpenCase, report: string): void {
@@ -178,8 +180,7 @@ export class JUnitTally {
       return;
     }
     this.counts.total += 1;
-    const outcome: TestOutcome =
-      test.outcome === 'passed' && test.flaky ? 'flaky' : test.outcome;
+    const outcome: TestOutcome = test.outcome === 'passed' && test.flaky ? 'flaky' : test.outcome;
     if (outcome === 'failed' || outcome === 'errored') {
       if (this.failedKeys.size < MAX_KEPT_TESTS * 10) this.failedKeys.set(key, outcome);
     }
