@@ -51,7 +51,10 @@ export async function parseCobertura(file: string): Promise<ParsedReport> {
         if (source.trim() !== '') report.sources.push(source.trim());
         source = undefined;
       } else if (name === 'methods') methods -= 1;
-      else if (name === 'class') current = undefined;
+      else if (name === 'class') {
+        current?.compact();
+        current = undefined;
+      }
     },
     text(text) {
       if (source !== undefined && source.length < 4096) source += text;

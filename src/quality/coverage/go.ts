@@ -53,6 +53,7 @@ export async function parseGo(file: string): Promise<ParsedReport> {
       total += statements;
       if (runs > 0) covered += statements;
     }
+    lines.compact();
     report.files.set(path, { lines, statements: { covered, total } });
   }
   return report;

@@ -49,7 +49,7 @@ export async function parseIstanbulFinal(file: string): Promise<ParsedReport> {
     }
     const branchMap = object(entry.branchMap);
     const branches = object(entry.b);
-    if (!branchMap || !branches) return;
+    if (!branchMap || !branches) return lines.compact();
     for (const id in branchMap) {
       const branch = object(branchMap[id]);
       const line = startLine(branch?.loc) ?? (typeof branch?.line === 'number' ? branch.line : 0);
@@ -57,6 +57,7 @@ export async function parseIstanbulFinal(file: string): Promise<ParsedReport> {
       if (!line || !Array.isArray(counts) || counts.length === 0) continue;
       lines.addBranches(line, counts.filter((taken) => hits(taken) > 0).length, counts.length);
     }
+    lines.compact();
   });
   if (report.files.size === 0) throw new ReportError(file, 'the report names no file');
   return report;

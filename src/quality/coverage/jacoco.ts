@@ -40,7 +40,10 @@ export async function parseJacoco(file: string): Promise<ParsedReport> {
       }
     },
     close(name) {
-      if (name === 'sourcefile') current = undefined;
+      if (name === 'sourcefile') {
+        current?.compact();
+        current = undefined;
+      }
       else if (name === 'package') pkg = '';
     },
   });

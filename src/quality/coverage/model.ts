@@ -1,7 +1,7 @@
 // The one coverage model every format is read into: per file, per line hit counts, and branch
-// counts per line where the format has them. Dense typed arrays indexed by line number, so a
-// report's model costs about 4 bytes per executable line (8 with branches), whatever its size
-// on disk.
+// counts per line where the format has them. A typed array indexed by line number, so a
+// report's model costs about 4 bytes a source line (8 more a line with branches), whatever its
+// size on disk.
 
 export type CoverageFormat =
   | 'lcov'
@@ -32,13 +32,15 @@ const MAX_BRANCHES = 0xffff;
 
 /**
  * Hit counts by line number (1-based). A line never set is not executable; counts saturate at
- * 2^31-1. Branches per line, when known, as taken/total (each ≤ 65535).
+ * 2^31-1. Lines are a dense Int32Array (4 bytes a line); branches, on a few lines only, are kept
+ * sparse: sorted line numbers beside taken/total packed in one 32-bit word (each ≤ 65535).
  */
 export class LineHits {
   private hits = new Int32Array(64).fill(NOT_EXECUTABLE);
-  private branchTotal: Uint16Array | undefined;
-  private branchTaken: Uint16Array | undefined;
   private highest = 0;
+  private branchLines = new Uint32Array(0);
+  private branchCounts = new Uint32Array(0);
+  private branchSize = 0;
 
   /** Adds `count` hits to a line (summing, as merged runs do). */
   add(line: number, count: number): void {
@@ -58,11 +60,13 @@ export class LineHits {
    * the line executable: lcov and Istanbul place branches on lines that have no statement.
    */
   addBranches(line: number, taken: number, total: number): void {
-    this.ensure(line);
-    this.branchTotal ??= new Uint16Array(this.hits.length);
-    this.branchTaken ??= new Uint16Array(this.hits.length);
-    this.branchTotal[line] = Math.min(MAX_BRANCHES, this.branchTotal[line]! + total);
-    this.branchTaken[line] = Math.min(MAX_BRANCHES, this.branchTaken[line]! + taken);
+    checkLine(line);
+    const index = this.branchSlot(line);
+    const packed = this.branchCounts[index]!;
+    this.branchCounts[index] = pack(
+      Math.min(MAX_BRANCHES, (packed >>> 16) + taken),
+      Math.min(MAX_BRANCHES, (packed & 0xffff) + total),
+    );
   }
 
   /** The line's hits, or undefined when it is not executable. */
@@ -73,8 +77,10 @@ export class LineHits {
 
   /** The line's branches, when the format gave any for it. */
   branches(line: number): Count | undefined {
-    const total = line <= this.highest ? (this.branchTotal?.[line] ?? 0) : 0;
-    return total === 0 ? undefined : { covered: this.branchTaken![line]!, total };
+    const index = this.findBranch(line);
+    if (index < 0) return undefined;
+    const packed = this.branchCounts[index]!;
+    return { covered: packed >>> 16, total: packed & 0xffff };
   }
 
   /** Executable lines in order, with their hits. */
@@ -98,12 +104,13 @@ export class LineHits {
   }
 
   get branchCount(): Count | undefined {
-    if (!this.branchTotal) return undefined;
+    if (this.branchSize === 0) return undefined;
     let covered = 0;
     let total = 0;
-    for (let line = 1; line <= this.highest; line += 1) {
-      total += this.branchTotal[line]!;
-      covered += this.branchTaken![line]!;
+    for (let index = 0; index < this.branchSize; index += 1) {
+      const packed = this.branchCounts[index]!;
+      covered += packed >>> 16;
+      total += packed & 0xffff;
     }
     return { covered, total };
   }
@@ -115,37 +122,89 @@ export class LineHits {
    */
   merge(other: LineHits): void {
     for (const [line, hits] of other.entries()) this.add(line, hits);
-    if (!other.branchTotal) return;
-    for (let line = 1; line <= other.highest; line += 1) {
-      const total = other.branchTotal[line]!;
-      if (total === 0) continue;
-      this.ensure(line);
-      this.branchTotal ??= new Uint16Array(this.hits.length);
-      this.branchTaken ??= new Uint16Array(this.hits.length);
-      this.branchTotal[line] = Math.max(this.branchTotal[line]!, total);
-      this.branchTaken[line] = Math.max(this.branchTaken[line]!, other.branchTaken![line]!);
+    for (let index = 0; index < other.branchSize; index += 1) {
+      const line = other.branchLines[index]!;
+      const theirs = other.branchCounts[index]!;
+      const slot = this.branchSlot(line);
+      const ours = this.branchCounts[slot]!;
+      this.branchCounts[slot] = pack(
+        Math.max(ours >>> 16, theirs >>> 16),
+        Math.max(ours & 0xffff, theirs & 0xffff),
+      );
+    }
+  }
+
+  /** Gives back the room kept for growth; parsers call it when a file's record ends. */
+  compact(): void {
+    if (this.hits.length > this.highest + 1) this.hits = this.hits.slice(0, this.highest + 1);
+    if (this.branchLines.length > this.branchSize) {
+      this.branchLines = this.branchLines.slice(0, this.branchSize);
+      this.branchCounts = this.branchCounts.slice(0, this.branchSize);
     }
   }
 
   private ensure(line: number): void {
-    if (!Number.isSafeInteger(line) || line < 1) throw new Error(`line number ${line} is not valid`);
+    checkLine(line);
     if (line >= this.hits.length) {
-      let size = this.hits.length * 2;
-      while (size <= line) size *= 2;
-      const hits = new Int32Array(size).fill(NOT_EXECUTABLE);
+      const hits = new Int32Array(Math.max(line + 1, Math.ceil(this.hits.length * 1.5)));
+      hits.fill(NOT_EXECUTABLE, this.hits.length);
       hits.set(this.hits);
       this.hits = hits;
-      if (this.branchTotal) this.branchTotal = grown(this.branchTotal, size);
-      if (this.branchTaken) this.branchTaken = grown(this.branchTaken, size);
     }
     if (line > this.highest) this.highest = line;
   }
+
+  /** Index of the line in the sorted branch arrays, or -1. */
+  private findBranch(line: number): number {
+    let low = 0;
+    let high = this.branchSize - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const at = this.branchLines[middle]!;
+      if (at === line) return middle;
+      if (at < line) low = middle + 1;
+      else high = middle - 1;
+    }
+    return -1;
+  }
+
+  /** The line's slot in the branch arrays, inserted in order when new (appended, usually). */
+  private branchSlot(line: number): number {
+    const size = this.branchSize;
+    if (size > 0 && this.branchLines[size - 1] === line) return size - 1;
+    let index = size;
+    if (size > 0 && this.branchLines[size - 1]! > line) {
+      const found = this.findBranch(line);
+      if (found >= 0) return found;
+      index = 0;
+      while (this.branchLines[index]! < line) index += 1;
+    }
+    if (size === this.branchLines.length) {
+      const capacity = Math.max(8, Math.ceil(size * 1.5));
+      const lines = new Uint32Array(capacity);
+      const counts = new Uint32Array(capacity);
+      lines.set(this.branchLines);
+      counts.set(this.branchCounts);
+      this.branchLines = lines;
+      this.branchCounts = counts;
+    }
+    this.branchLines.copyWithin(index + 1, index, size);
+    this.branchCounts.copyWithin(index + 1, index, size);
+    this.branchLines[index] = line;
+    this.branchCounts[index] = 0;
+    this.branchSize = size + 1;
+    return index;
+  }
 }
 
-function grown(array: Uint16Array, size: number): Uint16Array {
-  const bigger = new Uint16Array(size);
-  bigger.set(array);
-  return bigger;
+function pack(taken: number, total: number): number {
+  return ((taken << 16) | total) >>> 0;
+}
+
+function checkLine(line: number): void {
+  if (!Number.isSafeInteger(line) || line < 1 || line > 0x7fffffff) {
+    throw new Error(`line number ${line} is not valid`);
+  }
 }
 
 function clampHits(count: number): number {
