@@ -57,7 +57,7 @@ export async function sniff(file: string): Promise<string> {
 }
 
 /** How many bytes a report is read in at a time by the streaming readers below. */
-const CHUNK_BYTES = 256 * 1024;
+const CHUNK_BYTES = 64 * 1024;
 
 function openError(file: string, error: NodeJS.ErrnoException): ReportError {
   return new ReportError(
@@ -82,20 +82,29 @@ export async function* readChunks(file: string): AsyncGenerator<Buffer> {
 
 /**
  * Calls `onLine` for every line of a text report with its 1-based number (CRLF or LF, a BOM
- * dropped), holding one chunk and one partial line at a time, never the file. A throw from
- * `onLine` that is not a ReportError becomes one naming the file and the line.
+ * dropped), holding one chunk and one partial line at a time, never the file. Lines are cut
+ * from the bytes and decoded one by one: no chunk-sized string is made, so nothing big lives
+ * long enough to be promoted to the old generation. A throw from `onLine` that is not a
+ * ReportError becomes one naming the file and the line.
  */
 export async function readLines(
   file: string,
   onLine: (line: string, number: number) => void,
 ): Promise<void> {
   let number = 0;
-  let rest = '';
-  const decoder = new TextDecoder('utf-8');
-  const emit = (line: string) => {
+  let rest: Buffer | undefined;
+  const emit = (bytes: Buffer, start: number, end: number) => {
     number += 1;
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-    if (number === 1) line = line.replace(/^\uFEFF/, '');
+    if (end > start && bytes[end - 1] === 0x0d) end -= 1;
+    if (
+      number === 1 &&
+      bytes[start] === 0xef &&
+      bytes[start + 1] === 0xbb &&
+      bytes[start + 2] === 0xbf
+    ) {
+      start += 3;
+    }
+    const line = bytes.toString('utf8', start, end);
     try {
       onLine(line, number);
     } catch (error) {
@@ -103,15 +112,14 @@ export async function readLines(
       throw new ReportError(file, (error as Error).message, { line: number });
     }
   };
-  for await (const chunk of readChunks(file)) {
-    const text = rest + decoder.decode(chunk, { stream: true });
+  for await (const read of readChunks(file)) {
+    const chunk = rest ? Buffer.concat([rest, read]) : read;
     let start = 0;
-    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-      emit(text.slice(start, end));
+    for (let end = chunk.indexOf(0x0a); end !== -1; end = chunk.indexOf(0x0a, start)) {
+      emit(chunk, start, end);
       start = end + 1;
     }
-    rest = text.slice(start);
+    rest = start < chunk.length ? Buffer.from(chunk.subarray(start)) : undefined;
   }
-  rest += decoder.decode();
-  if (rest !== '') emit(rest);
+  if (rest) emit(rest, 0, rest.length);
 }

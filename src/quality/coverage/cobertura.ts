@@ -16,7 +16,7 @@ export async function parseCobertura(file: string): Promise<ParsedReport> {
   let methods = 0;
   let source: string | undefined;
   await readXml(file, {
-    open(name, attributes) {
+    open(name, attributes, text) {
       if (root) {
         if (name !== 'coverage') throw new Error(`the root is <${name}>, not Cobertura's <coverage>`);
         root = false;
@@ -24,6 +24,7 @@ export async function parseCobertura(file: string): Promise<ParsedReport> {
       switch (name) {
         case 'source':
           source = '';
+          text.capture(true);
           return;
         case 'class': {
           const filename = attributes.filename?.trim();
@@ -46,10 +47,11 @@ export async function parseCobertura(file: string): Promise<ParsedReport> {
         }
       }
     },
-    close(name) {
+    close(name, text) {
       if (name === 'source' && source !== undefined) {
         if (source.trim() !== '') report.sources.push(source.trim());
         source = undefined;
+        text.capture(false);
       } else if (name === 'methods') methods -= 1;
       else if (name === 'class') {
         current?.compact();

@@ -85,7 +85,7 @@ export class JUnitTally {
     let pytest = false;
 
     await readXml(file, {
-      open: (name, attributes) => {
+      open: (name, attributes, text) => {
         if (root === undefined) {
           if (name !== 'testsuites' && name !== 'testsuite') {
             throw new Error(`the root is <${name}>, not JUnit's <testsuites> or <testsuite>`);
@@ -124,7 +124,10 @@ export class JUnitTally {
             current.outcome = name === 'failure' ? 'failed' : 'errored';
             const message = attributes.message;
             current.message = message === 'Failed' ? undefined : firstLine(message ?? '');
-            if (current.message === undefined) capturing = '';
+            if (current.message === undefined) {
+              capturing = '';
+              text.capture(true);
+            }
             return;
           }
           case 'skipped':
@@ -138,13 +141,14 @@ export class JUnitTally {
             return;
         }
       },
-      close: (name) => {
+      close: (name, text) => {
         if (name === 'testsuite') {
           suites.pop();
           suiteFiles.pop();
         } else if ((name === 'failure' || name === 'error') && capturing !== undefined) {
           if (current) current.message = firstLine(capturing) ?? current.message;
           capturing = undefined;
+          text.capture(false);
         } else if (name === 'testcase' && current) {
           this.settle(current, file);
           current = undefined;
