@@ -1,6 +1,6 @@
 // The one coverage model every format is read into: per file, per line hit counts, and branch
 // counts per line where the format has them. A typed array indexed by line number, so a
-// report's model costs about 4 bytes a source line (8 more a line with branches), whatever its
+// report's model costs about 2 bytes a source line (8 more a line with branches), whatever its
 // size on disk.
 
 export type CoverageFormat =
@@ -26,17 +26,20 @@ export interface Count {
   readonly total: number;
 }
 
-const NOT_EXECUTABLE = -1;
-const MAX_HITS = 0x7fffffff;
+/** Hits are stored plus one, so 0 (a new array's fill) means "not executable". */
+const NOT_EXECUTABLE = 0;
+const MAX_HITS = 0xfffffffe;
+const MAX_SMALL_HITS = 0xfffe;
 const MAX_BRANCHES = 0xffff;
 
 /**
  * Hit counts by line number (1-based). A line never set is not executable; counts saturate at
- * 2^31-1. Lines are a dense Int32Array (4 bytes a line); branches, on a few lines only, are kept
- * sparse: sorted line numbers beside taken/total packed in one 32-bit word (each ≤ 65535).
+ * 2^32-2. Lines are a dense array of hits + 1: 16-bit (2 bytes a line) until a count passes
+ * 65534, then 32-bit for that file. Branches, on a few lines only, are kept sparse: sorted line
+ * numbers beside taken/total packed in one 32-bit word (each ≤ 65535).
  */
 export class LineHits {
-  private hits = new Int32Array(64).fill(NOT_EXECUTABLE);
+  private hits: Uint16Array | Uint32Array = new Uint16Array(64);
   private highest = 0;
   private branchLines = new Uint32Array(0);
   private branchCounts = new Uint32Array(0);
@@ -46,13 +49,13 @@ export class LineHits {
   add(line: number, count: number): void {
     this.ensure(line);
     const before = this.hits[line]!;
-    this.hits[line] = Math.min(MAX_HITS, (before < 0 ? 0 : before) + clampHits(count));
+    this.store(line, Math.min(MAX_HITS, (before === NOT_EXECUTABLE ? 0 : before - 1) + clampHits(count)));
   }
 
   /** Keeps the larger of the line's hits and `count` (Go's `set` mode; blocks sharing a line). */
   max(line: number, count: number): void {
     this.ensure(line);
-    this.hits[line] = Math.max(this.hits[line]!, clampHits(count));
+    this.store(line, Math.max(this.hits[line]! - 1, clampHits(count)));
   }
 
   /**
@@ -71,8 +74,8 @@ export class LineHits {
 
   /** The line's hits, or undefined when it is not executable. */
   get(line: number): number | undefined {
-    const hits = line > 0 && line <= this.highest ? this.hits[line]! : NOT_EXECUTABLE;
-    return hits < 0 ? undefined : hits;
+    const stored = line > 0 && line <= this.highest ? this.hits[line]! : NOT_EXECUTABLE;
+    return stored === NOT_EXECUTABLE ? undefined : stored - 1;
   }
 
   /** The line's branches, when the format gave any for it. */
@@ -86,8 +89,8 @@ export class LineHits {
   /** Executable lines in order, with their hits. */
   *entries(): IterableIterator<[line: number, hits: number]> {
     for (let line = 1; line <= this.highest; line += 1) {
-      const hits = this.hits[line]!;
-      if (hits >= 0) yield [line, hits];
+      const stored = this.hits[line]!;
+      if (stored !== NOT_EXECUTABLE) yield [line, stored - 1];
     }
   }
 
@@ -95,10 +98,10 @@ export class LineHits {
     let covered = 0;
     let total = 0;
     for (let line = 1; line <= this.highest; line += 1) {
-      const hits = this.hits[line]!;
-      if (hits < 0) continue;
+      const stored = this.hits[line]!;
+      if (stored === NOT_EXECUTABLE) continue;
       total += 1;
-      if (hits > 0) covered += 1;
+      if (stored > 1) covered += 1;
     }
     return { covered, total };
   }
@@ -146,12 +149,22 @@ export class LineHits {
   private ensure(line: number): void {
     checkLine(line);
     if (line >= this.hits.length) {
-      const hits = new Int32Array(Math.max(line + 1, Math.ceil(this.hits.length * 1.5)));
-      hits.fill(NOT_EXECUTABLE, this.hits.length);
+      const Wide = this.hits instanceof Uint32Array ? Uint32Array : Uint16Array;
+      const hits = new Wide(Math.max(line + 1, Math.ceil(this.hits.length * 1.5)));
       hits.set(this.hits);
       this.hits = hits;
     }
     if (line > this.highest) this.highest = line;
+  }
+
+  /** Stores a line's hits (ensured), widening to 32 bits the first time a count needs it. */
+  private store(line: number, hits: number): void {
+    if (hits > MAX_SMALL_HITS && this.hits instanceof Uint16Array) {
+      const wide = new Uint32Array(this.hits.length);
+      wide.set(this.hits);
+      this.hits = wide;
+    }
+    this.hits[line] = hits + 1;
   }
 
   /** Index of the line in the sorted branch arrays, or -1. */

@@ -1,27 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from '@jest/globals';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempReports } from '../temp-reports.ts';
 import { readCoverage } from '../../../../src/quality/coverage/read-coverage.ts';
 import type { CoverageFormat } from '../../../../src/quality/coverage/model.ts';
 import { ReportError } from '../../../../src/quality/report-file.ts';
 
 const fixtures = fileURLToPath(new URL('../../../fixtures/quality/coverage/', import.meta.url));
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'quality-coverage-'));
-});
-afterAll(() => rm(dir, { recursive: true, force: true }));
-
-async function report(name: string, content: string | Buffer): Promise<string> {
-  const file = join(dir, name);
-  await writeFile(file, content);
-  return file;
-}
+const reports = tempReports('quality-coverage-');
+const report = reports.write;
 
 async function failure(file: string, format?: CoverageFormat): Promise<ReportError> {
-  const error = await readCoverage([file], format ? { workspace: dir, format } : { workspace: dir })
+  const error = await readCoverage([file], format ? { workspace: reports.dir, format } : { workspace: reports.dir })
     .then(() => undefined)
     .catch((caught: unknown) => caught);
   expect(error).toBeInstanceOf(ReportError);
@@ -30,8 +21,8 @@ async function failure(file: string, format?: CoverageFormat): Promise<ReportErr
 
 describe('a report that cannot be read', () => {
   it('names a missing file', async () => {
-    const error = await failure(join(dir, 'nowhere.info'));
-    expect(error.message).toBe(`${join(dir, 'nowhere.info')}: no such file`);
+    const error = await failure(join(reports.dir, 'nowhere.info'));
+    expect(error.message).toBe(`${join(reports.dir, 'nowhere.info')}: no such file`);
   });
 
   it.each(['', '  \n\n'])('refuses an empty report (%j)', async (content) => {

@@ -1,23 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
+import { tempReports } from '../temp-reports.ts';
 import { readCoverage } from '../../../../src/quality/coverage/read-coverage.ts';
 import { LineHits, lineTotals, overallLines } from '../../../../src/quality/coverage/model.ts';
 
 const fixtures = fileURLToPath(new URL('../../../fixtures/quality/coverage/', import.meta.url));
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'quality-merge-'));
-});
-afterAll(() => rm(dir, { recursive: true, force: true }));
-
-async function report(name: string, content: string): Promise<string> {
-  const file = join(dir, name);
-  await writeFile(file, content);
-  return file;
-}
+const reports = tempReports('quality-merge-');
+const report = reports.write;
 
 describe('merging reports by file', () => {
   it('counts a line covered when either job covered it, whatever path each wrote', async () => {
@@ -95,20 +84,40 @@ describe('merging reports by file', () => {
   });
 
   it("reads the Go module from the workspace's go.mod", async () => {
-    await writeFile(join(dir, 'go.mod'), 'module example.com/shop\n\ngo 1.23\n');
-    const coverage = await readCoverage([`${fixtures}go-count.out`], { workspace: dir });
+    await report('go.mod', 'module example.com/shop\n\ngo 1.23\n');
+    const coverage = await readCoverage([`${fixtures}go-count.out`], { workspace: reports.dir });
     expect([...coverage.files.keys()]).toEqual(['cart/cart.go', 'price/price.go']);
   });
 });
 
 describe('LineHits', () => {
-  it('grows to any line number and saturates hit counts', () => {
+  it('grows to any line number, widens past 65534 hits and saturates at 2^32-2', () => {
     const hits = new LineHits();
-    hits.add(100_000, 2 ** 31);
+    hits.add(3, 65_534);
+    hits.add(100_000, 1);
+    hits.add(3, 1);
+    expect(hits.get(3)).toBe(65_535);
+    hits.add(100_000, 2 ** 32);
     hits.add(100_000, 5);
-    expect(hits.get(100_000)).toBe(2 ** 31 - 1);
+    expect(hits.get(100_000)).toBe(2 ** 32 - 2);
     expect(hits.get(99_999)).toBeUndefined();
-    expect(hits.lineCount).toEqual({ covered: 1, total: 1 });
+    expect(hits.lineCount).toEqual({ covered: 2, total: 2 });
+    hits.compact();
+    expect([...hits.entries()]).toEqual([
+      [3, 65_535],
+      [100_000, 2 ** 32 - 2],
+    ]);
+  });
+
+  it('keeps a zero-hit line executable', () => {
+    const hits = new LineHits();
+    hits.add(2, 0);
+    hits.max(4, 0);
+    expect([...hits.entries()]).toEqual([
+      [2, 0],
+      [4, 0],
+    ]);
+    expect(hits.lineCount).toEqual({ covered: 0, total: 2 });
   });
 
   it('refuses line numbers below 1 and negative counts', () => {

@@ -1,24 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from '@jest/globals';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempReports } from '../temp-reports.ts';
 import { readTestResults } from '../../../../src/quality/tests/read-test-results.ts';
 import { MAX_KEPT_TESTS, MESSAGE_CHARACTERS } from '../../../../src/quality/tests/model.ts';
 import { ReportError } from '../../../../src/quality/report-file.ts';
 
 const fixtures = fileURLToPath(new URL('../../../fixtures/quality/tests/', import.meta.url));
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'quality-junit-'));
-});
-afterAll(() => rm(dir, { recursive: true, force: true }));
-
-async function report(name: string, content: string): Promise<string> {
-  const file = join(dir, name);
-  await writeFile(file, content);
-  return file;
-}
+const reports = tempReports('quality-junit-');
+const report = reports.write;
 
 describe('pytest (reports pytest 9 wrote)', () => {
   it.each(['pytest-xunit2.xml', 'pytest-xunit1.xml'])(
@@ -181,7 +172,9 @@ describe('bad reports', () => {
   }
 
   it('names a missing file', async () => {
-    expect((await failure(join(dir, 'none.xml'))).message).toMatch(/none\.xml: no such file$/);
+    expect((await failure(join(reports.dir, 'none.xml'))).message).toMatch(
+      /none\.xml: no such file$/,
+    );
   });
 
   it('refuses an empty report', async () => {
