@@ -81,15 +81,22 @@ export async function* readChunks(file: string): AsyncGenerator<Buffer> {
 }
 
 /**
+ * Reads a line straight from the report's bytes (`start` to `end`, CR and BOM already dropped)
+ * and says whether it did; a line it leaves goes to `onLine` as a string.
+ */
+export type RawLineReader = (bytes: Buffer, start: number, end: number) => boolean;
+
+/**
  * Calls `onLine` for every line of a text report with its 1-based number (CRLF or LF, a BOM
  * dropped), holding one chunk and one partial line at a time, never the file. Lines are cut
- * from the bytes and decoded one by one: no chunk-sized string is made, so nothing big lives
- * long enough to be promoted to the old generation. A throw from `onLine` that is not a
- * ReportError becomes one naming the file and the line.
+ * from the bytes: no chunk-sized string is made, so nothing big lives long enough to be
+ * promoted to the old generation, and `raw` can read the commonest lines with no string at
+ * all. A throw from either that is not a ReportError becomes one naming the file and the line.
  */
 export async function readLines(
   file: string,
   onLine: (line: string, number: number) => void,
+  raw?: RawLineReader,
 ): Promise<void> {
   let number = 0;
   let rest: Buffer | undefined;
@@ -104,22 +111,31 @@ export async function readLines(
     ) {
       start += 3;
     }
-    const line = bytes.toString('utf8', start, end);
     try {
-      onLine(line, number);
+      if (raw?.(bytes, start, end)) return;
+      onLine(bytes.toString('utf8', start, end), number);
     } catch (error) {
       if (error instanceof ReportError) throw error;
       throw new ReportError(file, (error as Error).message, { line: number });
     }
   };
   for await (const read of readChunks(file)) {
-    const chunk = rest ? Buffer.concat([rest, read]) : read;
     let start = 0;
-    for (let end = chunk.indexOf(0x0a); end !== -1; end = chunk.indexOf(0x0a, start)) {
-      emit(chunk, start, end);
+    if (rest) {
+      const end = read.indexOf(0x0a);
+      if (end === -1) {
+        rest = Buffer.concat([rest, read]);
+        continue;
+      }
+      const joined = Buffer.concat([rest, read.subarray(0, end)]);
+      emit(joined, 0, joined.length);
       start = end + 1;
     }
-    rest = start < chunk.length ? Buffer.from(chunk.subarray(start)) : undefined;
+    for (let end = read.indexOf(0x0a, start); end !== -1; end = read.indexOf(0x0a, start)) {
+      emit(read, start, end);
+      start = end + 1;
+    }
+    rest = start < read.length ? read.subarray(start) : undefined;
   }
   if (rest) emit(rest, 0, rest.length);
 }

@@ -15,33 +15,29 @@ const ZERO = 0x30;
 const NINE = 0x39;
 
 /**
- * The DA line's two numbers read straight from its characters (DA lines are most of an lcov
- * file, so no substring or array is made for them), or undefined when the line is not a plain
- * `DA:n,n[,…]`: the general path then reads it or says what is wrong.
+ * Reads a plain `DA:n,n[,…]` line straight from its bytes (DA lines are most of an lcov file,
+ * so none of them becomes a string) into the current record. Anything else (another tag, a
+ * space, a number that is not plain) is left to the general path, which reads it or says what
+ * is wrong.
  */
-function fastDa(line: string, into: LineHits | undefined): boolean {
-  if (!into || line.charCodeAt(0) !== D || line.charCodeAt(1) !== A || line.charCodeAt(2) !== COLON) {
+function rawDa(into: LineHits | undefined, bytes: Buffer, start: number, end: number): boolean {
+  if (!into || bytes[start] !== D || bytes[start + 1] !== A || bytes[start + 2] !== COLON) {
     return false;
   }
-  let index = 3;
+  let index = start + 3;
   let number = 0;
-  let digits = 0;
-  for (let c = line.charCodeAt(index); c >= ZERO && c <= NINE; c = line.charCodeAt(++index)) {
-    number = number * 10 + (c - ZERO);
-    digits += 1;
+  for (; index < end && bytes[index]! >= ZERO && bytes[index]! <= NINE; index += 1) {
+    number = number * 10 + (bytes[index]! - ZERO);
   }
-  if (digits === 0 || digits > 9 || line.charCodeAt(index) !== COMMA) return false;
+  const digits = index - start - 3;
+  if (digits === 0 || digits > 9 || number === 0 || bytes[index] !== COMMA) return false;
   index += 1;
+  const from = index;
   let hits = 0;
-  digits = 0;
-  for (let c = line.charCodeAt(index); c >= ZERO && c <= NINE; c = line.charCodeAt(++index)) {
-    hits = hits * 10 + (c - ZERO);
-    digits += 1;
+  for (; index < end && bytes[index]! >= ZERO && bytes[index]! <= NINE; index += 1) {
+    hits = hits * 10 + (bytes[index]! - ZERO);
   }
-  if (digits === 0 || digits > 15 || (index < line.length && line.charCodeAt(index) !== COMMA)) {
-    return false;
-  }
-  if (number === 0) return false;
+  if (index === from || index - from > 15 || (index < end && bytes[index] !== COMMA)) return false;
   into.add(number, hits);
   return true;
 }
@@ -50,9 +46,11 @@ export async function parseLcov(file: string): Promise<ParsedReport> {
   const report = new ParsedReport();
   let current: LineHits | undefined;
   let records = 0;
-  await readLines(file, (raw) => {
-    if (fastDa(raw, current)) return;
-    const line = raw.trim();
+  const raw = (bytes: Buffer, start: number, end: number) => rawDa(current, bytes, start, end);
+  await readLines(
+    file,
+    (text) => {
+    const line = text.trim();
     if (line === '') return;
     const colon = line.indexOf(':');
     const tag = colon === -1 ? line : line.slice(0, colon);
@@ -85,7 +83,9 @@ export async function parseLcov(file: string): Promise<ParsedReport> {
           throw new Error(`'${line.slice(0, 40)}' is not an lcov line (TAG:value)`);
         }
     }
-  });
+    },
+    raw,
+  );
   current?.compact();
   if (records === 0) throw new ReportError(file, 'no SF: record: this is not an lcov tracefile');
   return report;
