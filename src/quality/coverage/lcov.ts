@@ -5,48 +5,15 @@
 // are not needed for line coverage and skipped.
 import { ReportError, readLines } from '../report-file.ts';
 import type { LineHits } from './model.ts';
+import { readRawLcovLine } from './lcov-raw.ts';
 import { ParsedReport, count } from './parsed-report.ts';
-
-const D = 0x44;
-const A = 0x41;
-const COLON = 0x3a;
-const COMMA = 0x2c;
-const ZERO = 0x30;
-const NINE = 0x39;
-
-/**
- * Reads a plain `DA:n,n[,…]` line straight from its bytes (DA lines are most of an lcov file,
- * so none of them becomes a string) into the current record. Anything else (another tag, a
- * space, a number that is not plain) is left to the general path, which reads it or says what
- * is wrong.
- */
-function rawDa(into: LineHits | undefined, bytes: Buffer, start: number, end: number): boolean {
-  if (!into || bytes[start] !== D || bytes[start + 1] !== A || bytes[start + 2] !== COLON) {
-    return false;
-  }
-  let index = start + 3;
-  let number = 0;
-  for (; index < end && bytes[index]! >= ZERO && bytes[index]! <= NINE; index += 1) {
-    number = number * 10 + (bytes[index]! - ZERO);
-  }
-  const digits = index - start - 3;
-  if (digits === 0 || digits > 9 || number === 0 || bytes[index] !== COMMA) return false;
-  index += 1;
-  const from = index;
-  let hits = 0;
-  for (; index < end && bytes[index]! >= ZERO && bytes[index]! <= NINE; index += 1) {
-    hits = hits * 10 + (bytes[index]! - ZERO);
-  }
-  if (index === from || index - from > 15 || (index < end && bytes[index] !== COMMA)) return false;
-  into.add(number, hits);
-  return true;
-}
 
 export async function parseLcov(file: string): Promise<ParsedReport> {
   const report = new ParsedReport();
   let current: LineHits | undefined;
   let records = 0;
-  const raw = (bytes: Buffer, start: number, end: number) => rawDa(current, bytes, start, end);
+  const raw = (bytes: Buffer, start: number, end: number) =>
+    readRawLcovLine(current, bytes, start, end);
   await readLines(
     file,
     (text) => {
