@@ -255,6 +255,7 @@ async function main(): Promise<void> {
         peakMb: Math.round(Math.max(...samples[variant]!.map((sample) => sample.peakMb))),
         samplesMs: samples[variant]!.map((sample) => Math.round(sample.ms)),
         samplesCpuMs: samples[variant]!.map((sample) => Math.round(sample.cpuMs)),
+        samplesPeakMb: samples[variant]!.map((sample) => Math.round(sample.peakMb)),
         result: samples[variant]![0]!.result,
       });
       const ours = summary('ours');
