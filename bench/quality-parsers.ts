@@ -185,12 +185,15 @@ interface Sample {
   readonly ms: number;
   /** The child's CPU time (user + system) for the same work: steadier than wall time on a shared machine. */
   readonly cpuMs: number;
+  /** Peak RSS before the work: node, its type stripping of these sources, the modules loaded. */
+  readonly startMb: number;
   readonly peakMb: number;
   readonly result: unknown;
 }
 
 /** Child mode: run one variant on one file and print its time, peak RSS and result as JSON. */
 async function child(kind: string, variant: 'ours' | 'bare', file: string): Promise<void> {
+  const startMb = process.resourceUsage().maxRSS / 1024; // node, type stripping, the modules
   const start = performance.now();
   const cpu = process.cpuUsage();
   const result = await KINDS[kind]!.variants[variant](file);
@@ -198,7 +201,7 @@ async function child(kind: string, variant: 'ours' | 'bare', file: string): Prom
   const used = process.cpuUsage(cpu);
   const cpuMs = (used.user + used.system) / 1000;
   const peakMb = process.resourceUsage().maxRSS / 1024; // maxRSS is in KiB
-  process.stdout.write(`${JSON.stringify({ ms, cpuMs, peakMb, result })}\n`);
+  process.stdout.write(`${JSON.stringify({ ms, cpuMs, startMb, peakMb, result })}\n`);
 }
 
 function runChild(kind: string, variant: string, file: string): Promise<Sample> {
@@ -256,6 +259,7 @@ async function main(): Promise<void> {
         samplesMs: samples[variant]!.map((sample) => Math.round(sample.ms)),
         samplesCpuMs: samples[variant]!.map((sample) => Math.round(sample.cpuMs)),
         samplesPeakMb: samples[variant]!.map((sample) => Math.round(sample.peakMb)),
+        startMb: Math.round(Math.max(...samples[variant]!.map((sample) => sample.startMb))),
         result: samples[variant]![0]!.result,
       });
       const ours = summary('ours');
