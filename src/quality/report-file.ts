@@ -66,14 +66,22 @@ function openError(file: string, error: NodeJS.ErrnoException): ReportError {
   );
 }
 
-/** The report's bytes, chunk by chunk; a file that cannot be opened is a ReportError. */
+/**
+ * The report's bytes, chunk by chunk, read into one buffer that is reused: each chunk is valid
+ * only until the next is asked for (copy what must outlive it). A fresh buffer per read would
+ * leave the whole file behind as dead external memory until V8's next full GC. A file that
+ * cannot be opened is a ReportError.
+ */
 export async function* readChunks(file: string): AsyncGenerator<Buffer> {
   const handle = await open(file, 'r').catch((error: NodeJS.ErrnoException) => {
     throw openError(file, error);
   });
   try {
-    for await (const chunk of handle.createReadStream({ highWaterMark: CHUNK_BYTES })) {
-      yield chunk as Buffer;
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
     }
   } finally {
     await handle.close();
@@ -135,7 +143,7 @@ export async function readLines(
       emit(read, start, end);
       start = end + 1;
     }
-    rest = start < read.length ? read.subarray(start) : undefined;
+    rest = start < read.length ? Buffer.from(read.subarray(start)) : undefined; // read is reused
   }
   if (rest) emit(rest, 0, rest.length);
 }

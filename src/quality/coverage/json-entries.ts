@@ -146,7 +146,8 @@ export async function readJsonEntries(
         throw new ReportError(file, 'unbalanced brackets', { byte: offset + i });
       }
     }
-    if (entryStart !== -1) parts.push(from <= 0 ? chunk : chunk.subarray(from));
+    // The chunk's buffer is reused for the next read: keep a copy of the open entry's bytes.
+    if (entryStart !== -1) parts.push(Buffer.from(from <= 0 ? chunk : chunk.subarray(from)));
     offset += chunk.length;
   }
   if (!started) throw new ReportError(file, 'the report is empty');

@@ -90,6 +90,36 @@ describe('merging reports by file', () => {
   });
 });
 
+describe('reports bigger than a read', () => {
+  it('reads coverage-final.json entries that span several 64 KiB reads', async () => {
+    const report: Record<string, unknown> = {};
+    for (let file = 0; file < 8; file += 1) {
+      const statementMap: Record<number, unknown> = {};
+      const s: Record<number, number> = {};
+      for (let id = 0; id < 3000; id += 1) {
+        statementMap[id] = { start: { line: id + 1, column: 0 }, end: { line: id + 1, column: 9 } };
+        s[id] = id % 3; // every third statement never ran
+      }
+      const path = `/work/shop/src/f${file}.ts`;
+      report[path] = { path, statementMap, fnMap: {}, branchMap: {}, s, f: {}, b: {} };
+    }
+    const file = await reports.write('coverage-final.json', JSON.stringify(report));
+    const coverage = await readCoverage([file], { workspace: '/work/shop' });
+    expect(coverage.files.size).toBe(8);
+    expect(overallLines(coverage)).toEqual({ covered: 8 * 2000, total: 8 * 3000 });
+    expect(coverage.files.get('src/f7.ts')!.lines!.get(3000)).toBe(2);
+  });
+
+  it('reads lcov lines that straddle two reads', async () => {
+    const lines = ['SF:src/a.ts'];
+    for (let line = 1; line <= 20_000; line += 1) lines.push(`DA:${line},${line % 2}`);
+    lines.push('end_of_record');
+    const file = await reports.write('big.info', lines.join('\r\n'));
+    const coverage = await readCoverage([file], { workspace: '/work/shop' });
+    expect(overallLines(coverage)).toEqual({ covered: 10_000, total: 20_000 });
+  });
+});
+
 describe('LineHits', () => {
   it('grows to any line number, widens past 65534 hits and saturates at 2^32-2', () => {
     const hits = new LineHits();
