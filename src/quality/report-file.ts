@@ -28,34 +28,6 @@ function where(position: ReportPosition | undefined): string {
     : `:${position.line}:${position.column}`;
 }
 
-/** How many bytes format detection looks at. */
-export const SNIFF_BYTES = 4096;
-
-/**
- * The first bytes of a report as text (a byte-order mark dropped), for format detection without
- * reading the whole file. An empty file is a ReportError.
- */
-export async function sniff(file: string): Promise<string> {
-  const handle = await open(file, 'r').catch((error: NodeJS.ErrnoException) => {
-    throw new ReportError(
-      file,
-      error.code === 'ENOENT' ? 'no such file' : `cannot read it (${error.code ?? error.message})`,
-    );
-  });
-  try {
-    const buffer = Buffer.alloc(SNIFF_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
-    const text = buffer
-      .subarray(0, bytesRead)
-      .toString('utf8')
-      .replace(/^\uFEFF/, '');
-    if (text.trim() === '') throw new ReportError(file, 'the report is empty');
-    return text;
-  } finally {
-    await handle.close();
-  }
-}
-
 /** How many bytes a report is read in at a time by the streaming readers below. */
 const CHUNK_BYTES = 64 * 1024;
 
@@ -146,4 +118,32 @@ export async function readLines(
     rest = start < read.length ? Buffer.from(read.subarray(start)) : undefined; // read is reused
   }
   if (rest) emit(rest, 0, rest.length);
+}
+
+/** How many bytes format detection looks at. */
+export const SNIFF_BYTES = 4096;
+
+/**
+ * The first bytes of a report as text (a byte-order mark dropped), for format detection without
+ * reading the whole file. An empty file is a ReportError.
+ */
+export async function sniff(file: string): Promise<string> {
+  const handle = await open(file, 'r').catch((error: NodeJS.ErrnoException) => {
+    throw new ReportError(
+      file,
+      error.code === 'ENOENT' ? 'no such file' : `cannot read it (${error.code ?? error.message})`,
+    );
+  });
+  try {
+    const buffer = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
+    const text = buffer
+      .subarray(0, bytesRead)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '');
+    if (text.trim() === '') throw new ReportError(file, 'the report is empty');
+    return text;
+  } finally {
+    await handle.close();
+  }
 }
