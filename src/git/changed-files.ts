@@ -11,7 +11,7 @@ interface GitResult {
   stderr: string;
 }
 
-function git(args: string[], cwd: string): Promise<GitResult> {
+export function git(args: string[], cwd: string): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     execFile(
       'git',
@@ -34,7 +34,7 @@ function git(args: string[], cwd: string): Promise<GitResult> {
   });
 }
 
-async function gitOk(args: string[], cwd: string): Promise<string> {
+export async function gitOk(args: string[], cwd: string): Promise<string> {
   const result = await git(args, cwd);
   if (result.code !== 0) {
     const why = result.stderr.trim().split('\n')[0] ?? '';
@@ -44,7 +44,10 @@ async function gitOk(args: string[], cwd: string): Promise<string> {
 }
 
 /** The commit `ref` names, or the remote-tracking branch origin/<ref> (a pull request's checkout). */
-async function resolveRef(ref: string, cwd: string): Promise<{ name: string; commit: string }> {
+export async function resolveRef(
+  ref: string,
+  cwd: string,
+): Promise<{ name: string; commit: string }> {
   const candidates = ref.startsWith('refs/') ? [ref] : [ref, `refs/remotes/origin/${ref}`];
   for (const name of candidates) {
     const found = await git(
