@@ -118,6 +118,7 @@ const BASES: Record<string, { base: Inputs; groups: { inputs: string[]; with: In
       },
     ],
   },
+  'quality-gate': { base: {}, groups: [] },
 };
 
 function baseFor(action: string, input: string): Inputs {
@@ -318,6 +319,55 @@ const OWN: Record<string, BadValue[]> = {
     { label: 'a range', value: 'a..b' },
     { label: 'a reflog entry', value: 'main@{1}' },
   ],
+  'quality-gate/coverage': [
+    { label: 'a glob leading outside the workspace', value: '../elsewhere/*.info' },
+    { label: 'not a path', value: 'lcov.info, ::error::x' },
+  ],
+  'quality-gate/tests': [{ label: 'an absolute path outside the workspace', value: '/etc/*.xml' }],
+  'quality-gate/findings': [
+    { label: 'a glob leading outside the workspace', value: 'a/../../x.sarif' },
+  ],
+  'quality-gate/performance': [{ label: 'not a path', value: 'k6:summary.json' }],
+  'quality-gate/coverage-format': [{ label: 'a format it does not read', value: 'clover' }],
+  'quality-gate/policy': [
+    { label: 'a missing file', value: 'nowhere.yml' },
+    { label: 'a folder', value: 'migrations' },
+    { label: 'not a policy', value: 'Dockerfile' },
+    { label: 'unknown keys', value: 'task-definition.json' },
+  ],
+  'quality-gate/waivers': [
+    { label: 'a missing file', value: 'nowhere.yml' },
+    { label: 'not waivers', value: 'task-definition.json' },
+  ],
+  'quality-gate/baseline': [
+    { label: 'a missing file', value: 'nowhere.json' },
+    { label: 'not a quality-gate result', value: 'task-definition.json' },
+  ],
+  'quality-gate/min-coverage': [{ label: 'over 100', value: '120' }],
+  'quality-gate/min-patch-coverage': [
+    { label: 'over 100', value: '101%' },
+    { label: 'without a base to compare with', value: '90' },
+  ],
+  'quality-gate/base-ref': [
+    { label: 'an option', value: '--upload-pack=x' },
+    { label: 'a range', value: 'a..b' },
+  ],
+  'quality-gate/max-failed-tests': [{ label: 'negative', value: '-1' }],
+  'quality-gate/fail-on': [{ label: 'not a severity', value: 'severe' }],
+  'quality-gate/max-p95-latency': [
+    { label: 'no unit word', value: 'soon' },
+    { label: 'over 10 minutes', value: '11m' },
+    { label: 'zero', value: '0ms' },
+  ],
+  'quality-gate/max-error-rate': [{ label: 'over 100%', value: '150%' }],
+  'quality-gate/max-coverage-drop': [{ label: 'off (a drop is always judged)', value: 'off' }],
+  'quality-gate/max-p95-regression': [{ label: 'not a percentage', value: 'lots' }],
+  'quality-gate/allow-skipped': [{ label: 'a count', value: '3' }],
+  'quality-gate/mode': [{ label: 'not a mode', value: 'enforce' }],
+  'quality-gate/result-file': [
+    { label: 'in a folder that does not exist', value: 'no-such-folder/result.json' },
+  ],
+  'quality-gate/github-token': [{ label: 'two lines', value: 'ghp_a\nghp_b' }],
   'rds-migrate/database-state': [
     { label: 'new for a command without a database', value: 'new', with: { command: 'lint' } },
   ],

@@ -59,3 +59,14 @@ describe('dist/oidc-assume without the default credential chain', () => {
     );
   });
 });
+
+describe('dist/quality-gate', () => {
+  it('keeps the entry and its chunks within 1 MB, with no test emulator in them', () => {
+    const dir = join(root, 'dist/quality-gate');
+    const files = readdirSync(dir).filter((file) => /^(index\.js|\d+\.index\.js)$/.test(file));
+    const bytes = files.reduce((sum, file) => sum + statSync(join(dir, file)).size, 0);
+    expect(bytes).toBeLessThan(1_000_000);
+    for (const file of files)
+      expect(readFileSync(join(dir, file), 'utf8')).not.toContain('test/emulator');
+  });
+});

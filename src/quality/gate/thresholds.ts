@@ -83,12 +83,14 @@ export function parseCount(where: string, text: string): number | undefined {
   return Number(trimmed);
 }
 
-/** `2s`, `1500ms`, `1.5s`: a latency up to 10 minutes; `off`. */
+const LATENCY_UNITS: Record<string, number> = { ms: 1, s: 1000, '': 1000, m: 60_000 };
+
+/** `2s`, `1500ms`, `1.5s`, `2` (seconds): a latency up to 10 minutes; `off`. */
 export function parseLatency(where: string, text: string): number | undefined {
   const trimmed = text.trim();
   if (trimmed === OFF) return undefined;
-  const match = /^(\d+(?:\.\d+)?)(ms|s)$/.exec(trimmed);
-  const ms = match ? Number(match[1]) * (match[2] === 's' ? 1000 : 1) : NaN;
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|)$/.exec(trimmed);
+  const ms = match ? Number(match[1]) * LATENCY_UNITS[match[2]!]! : NaN;
   if (!(ms > 0 && ms <= 600_000)) {
     throw new UserError(
       `${where} is ${shown(trimmed)}: use a latency with its unit, such as 2s or 1500ms (at most 10m), or off.`,
@@ -137,6 +139,19 @@ export const THRESHOLD_PARSERS = {
 } as const satisfies Record<string, (where: string, text: string) => Partial<Thresholds>>;
 
 export type ThresholdName = keyof typeof THRESHOLD_PARSERS;
+
+/** The field of Thresholds each threshold sets. */
+export const THRESHOLD_FIELDS: Readonly<Record<ThresholdName, keyof Thresholds>> = {
+  'min-coverage': 'minCoverage',
+  'min-patch-coverage': 'minPatchCoverage',
+  'max-failed-tests': 'maxFailedTests',
+  'allow-skipped': 'allowSkipped',
+  'fail-on': 'failOn',
+  'max-p95-latency': 'maxP95Ms',
+  'max-error-rate': 'maxErrorRate',
+  'max-coverage-drop': 'maxCoverageDrop',
+  'max-p95-regression': 'maxP95Regression',
+};
 export const THRESHOLD_NAMES = Object.keys(THRESHOLD_PARSERS) as ThresholdName[];
 
 function parseRegression(where: string, text: string): number {

@@ -29,7 +29,8 @@ function lowestFiles(files: Iterable<FileCoverage>): Offender[] {
     .filter(({ count }) => count.total > count.covered)
     .sort((a, b) => a.count.covered / a.count.total - b.count.covered / b.count.total)
     .map(({ file, count }) => ({
-      message: `${file.path}: ${percentText(percentOf(count))} of lines covered (${count.covered}/${count.total})`,
+      file: file.path,
+      message: `${percentText(percentOf(count))} of lines covered (${count.covered}/${count.total})`,
     }));
 }
 

@@ -48,9 +48,9 @@ describe('coverage', () => {
       ports({ coverage: coverageOf({ 'a.ts': covered(9, 10), 'b.ts': covered(2, 10) }) }),
     );
     expect(fail).toMatchObject({ verdict: 'fail', failedRules: ['min-coverage'] });
-    expect(byRule(fail.rules, 'min-coverage')!.offenders.map((o) => o.message)).toEqual([
-      'b.ts: 20% of lines covered (2/10)',
-      'a.ts: 90% of lines covered (9/10)',
+    expect(byRule(fail.rules, 'min-coverage')!.offenders).toEqual([
+      { file: 'b.ts', message: '20% of lines covered (2/10)' },
+      { file: 'a.ts', message: '90% of lines covered (9/10)' },
     ]);
     expect(fail.facts.coverage).toEqual({ covered: 11, total: 20, percent: 55 });
   });

@@ -60,8 +60,8 @@ describe('policy file', () => {
       "policy.yml: 'rules.min-coverage' is '180': use a percentage from 0 to 100",
     ],
     [
-      'rules:\n  max-p95-latency: 2',
-      "policy.yml: 'rules.max-p95-latency' is '2': use a latency with its unit",
+      'rules:\n  max-p95-latency: 2h',
+      "policy.yml: 'rules.max-p95-latency' is '2h': use a latency with its unit",
     ],
     [
       'rules:\n  fail-on: severe',
