@@ -9,7 +9,7 @@
 // time (bench/quality-findings.ts keeps that variant and its figures); the tokenizer alone is
 // 1.5×, building objects from its tokens the rest.
 import { open } from 'node:fs/promises';
-import { ReportError } from '../report-file.ts';
+import { ReportError, jsonErrorAt } from '../report-file.ts';
 
 export type JsonPath = readonly (string | number)[];
 
@@ -131,18 +131,14 @@ class Scanner {
     throw MORE;
   }
 
-  /** JSON.parse of buf[from, to), a failure placed at its byte in the file. */
+  /** JSON.parse of buf[from, to); a failure is placed at its byte in the file. */
   parse(from: number, to: number): unknown {
     const text = this.buf.toString('utf8', from, to);
     try {
       return JSON.parse(text);
     } catch (error) {
-      const position = Number(/position (\d+)/.exec((error as Error).message)?.[1] ?? 0);
-      const reason = (error as Error).message.replace(
-        /\s*in JSON at position.*$|\s*\(line.*$/s,
-        '',
-      );
-      this.fail(reason, from + Buffer.byteLength(text.slice(0, position)));
+      const at = jsonErrorAt(text);
+      this.fail(at?.reason ?? (error as Error).message, from + (at?.byte ?? 0));
     }
   }
 
