@@ -18,7 +18,8 @@ import { type JsonChoice, type JsonPath, streamJson } from './json-stream.ts';
 /** The version of ScanReport this reader knows. */
 const ECR_SCAN_VERSION: ScanReport['version'] = 1;
 
-const HEADER = new Set(['version', 'scanType', 'image', 'repository']);
+// `image` is written after the findings; repository and digest, which name the same image, before.
+const HEADER = new Set(['version', 'scanType', 'repository', 'digest']);
 
 export async function parseEcrScan(file: string, collector: FindingsCollector): Promise<void> {
   const header: Record<string, unknown> = {};
@@ -31,6 +32,10 @@ export async function parseEcrScan(file: string, collector: FindingsCollector): 
     }
     return 'take';
   };
+  const image = () =>
+    text(header['repository']) && text(header['digest'])
+      ? `${String(header['repository'])}@${String(header['digest'])}`
+      : undefined;
   const tool = () => `Amazon ECR (${header['scanType'] === 'ENHANCED' ? 'enhanced' : 'basic'})`;
   const add = (f: Partial<EcrFinding>) => {
     const id = text(f.id) ?? 'unknown';
@@ -43,7 +48,7 @@ export async function parseEcrScan(file: string, collector: FindingsCollector): 
       severity: severityFromWord(f.severity),
       toolSeverity: text(f.severity) ?? 'UNDEFINED',
       message: boundedMessage(f.description ?? id),
-      ...(text(header['image']) ? { location: { file: String(header['image']) } } : {}),
+      ...(image() ? { location: { file: image()! } } : {}),
       ...(name ? { package: { name, ...(version ? { version } : {}) } } : {}),
       fingerprint: fingerprintOf('vulnerability', id, name, version),
     });
