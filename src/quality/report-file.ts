@@ -71,9 +71,7 @@ export function jsonErrorAt(text: string): { byte: number; reason: string } | un
     return undefined;
   } catch (error) {
     const { offset, message } = error as { offset?: number; message: string };
-    const reason = message
-      .replace(/^.*?Verifier cannot parse input: /, '')
-      .replace(/^ERROR.*?: /, '');
+    const reason = message.replace(/^.*?Verifier (cannot parse input: |has )/s, '');
     // The verifier counts characters; a report names bytes.
     return { byte: Buffer.byteLength(text.slice(0, offset ?? 0)), reason };
   }
