@@ -50,7 +50,9 @@ export async function parseEcrScan(file: string, collector: FindingsCollector): 
       message: boundedMessage(f.description ?? id),
       ...(image() ? { location: { file: image()! } } : {}),
       ...(name ? { package: { name, ...(version ? { version } : {}) } } : {}),
-      fingerprint: fingerprintOf('vulnerability', id, name, version),
+      get fingerprint() {
+        return fingerprintOf('vulnerability', id, name, version);
+      },
     });
   };
   await streamJson(file, {

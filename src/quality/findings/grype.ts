@@ -7,6 +7,7 @@ import {
   boundedMessage,
   fingerprintOf,
   isRecord,
+  RootMembers,
   severityFromWord,
   text,
 } from './model.ts';
@@ -41,7 +42,9 @@ function matchFinding(match: Json): Finding | undefined {
       ...(version ? { version } : {}),
       ...(fixedVersion ? { fixedVersion } : {}),
     },
-    fingerprint: fingerprintOf('vulnerability', id, name, version),
+    get fingerprint() {
+      return fingerprintOf('vulnerability', id, name, version);
+    },
   };
 }
 
@@ -61,7 +64,9 @@ function ignoreJustification(match: Json): string {
 
 export async function parseGrype(file: string, collector: FindingsCollector): Promise<void> {
   collector.tools.add('Grype');
+  const root = new RootMembers();
   const choose = (path: JsonPath): JsonChoice => {
+    root.note(path);
     if (path.length === 0) return 'enter';
     if (path[0] !== 'matches' && path[0] !== 'ignoredMatches') return 'skip';
     return path.length === 1 ? 'enter' : 'take';
@@ -79,4 +84,5 @@ export async function parseGrype(file: string, collector: FindingsCollector): Pr
       );
     },
   });
+  root.require(file, "Grype's JSON report", 'matches');
 }

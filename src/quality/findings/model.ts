@@ -2,6 +2,7 @@
 // policy judges, counts and compares with a baseline. A report keeps the details of a bounded
 // number of findings, the most severe first, and counts all of them.
 import { hash } from 'node:crypto';
+import { ReportError } from '../report-file.ts';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'negligible', 'unknown'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -31,7 +32,10 @@ export interface Finding {
   };
   /** Present when the tool reports the finding as suppressed (SARIF `suppressions`, Trivy, Grype ignore rules). */
   readonly suppressed?: { readonly justification: string };
-  /** The same finding in another run of the same tool has the same fingerprint (see README). */
+  /**
+   * The same finding in another run of the same tool has the same fingerprint (see README). A
+   * getter: computed when read, as most findings of a large report are only counted.
+   */
   readonly fingerprint: string;
 }
 
@@ -142,6 +146,24 @@ export class FindingsCollector {
       suppressed: this.suppressed,
       omitted: this.omitted,
     };
+  }
+}
+
+/**
+ * The names at a report's root, for the check that it has the member its format always writes:
+ * a stated format that does not fit the file is a ReportError, never an empty report.
+ */
+export class RootMembers {
+  private readonly seen = new Set<string | number>();
+  note(path: readonly (string | number)[]): void {
+    if (path.length === 1) this.seen.add(path[0]!);
+  }
+  require(file: string, what: string, ...members: string[]): void {
+    if (members.some((m) => this.seen.has(m))) return;
+    throw new ReportError(
+      file,
+      `no ${members.map((m) => `"${m}"`).join(' or ')} at its root: not ${what}`,
+    );
   }
 }
 

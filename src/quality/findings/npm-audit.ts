@@ -11,6 +11,7 @@ import {
   boundedMessage,
   fingerprintOf,
   isRecord,
+  RootMembers,
   severityFromWord,
   text,
 } from './model.ts';
@@ -48,7 +49,9 @@ function finding(
       ...(version ? { version } : {}),
       ...(fixedVersion ? { fixedVersion } : {}),
     },
-    fingerprint: fingerprintOf('vulnerability', id, name, version),
+    get fingerprint() {
+      return fingerprintOf('vulnerability', id, name, version);
+    },
   };
 }
 
@@ -80,7 +83,9 @@ function advisoryFindings(advisory: Json): Finding[] {
 export async function parseNpmAudit(file: string, collector: FindingsCollector): Promise<void> {
   collector.tools.add('npm audit');
   let failure: string | undefined;
+  const root = new RootMembers();
   const choose = (path: JsonPath): JsonChoice => {
+    root.note(path);
     if (path.length === 0) return 'enter';
     const top = path[0];
     if (top === 'error' || top === 'message') return path.length === 1 ? 'take' : 'skip';
@@ -116,4 +121,5 @@ export async function parseNpmAudit(file: string, collector: FindingsCollector):
       `npm audit could not audit: ${boundedMessage(failure)}; the report has no findings to judge (rerun npm audit where it reaches the registry's advisory endpoint)`,
     );
   }
+  root.require(file, 'npm audit --json output', 'vulnerabilities', 'advisories');
 }

@@ -8,6 +8,7 @@ import {
   fingerprintOf,
   isRecord,
   positiveInteger,
+  RootMembers,
   text,
 } from './model.ts';
 import { type JsonChoice, type JsonPath, streamJson } from './json-stream.ts';
@@ -207,7 +208,9 @@ export function sarifFinding(result: Json, run: Run): Finding | undefined {
     message,
     ...(location ? { location } : {}),
     ...(suppressed ? { suppressed } : {}),
-    fingerprint: fingerprint(run.tool, id, result, location, message),
+    get fingerprint() {
+      return fingerprint(run.tool, id, result, location, message);
+    },
   };
 }
 
@@ -244,7 +247,9 @@ export async function parseSarif(file: string, collector: FindingsCollector): Pr
     const finding = sarifFinding(result, of);
     if (finding) collector.add(finding);
   };
+  const root = new RootMembers();
   const choose = (path: JsonPath): JsonChoice => {
+    root.note(path);
     switch (path.length) {
       case 0:
         return 'enter';
@@ -275,4 +280,5 @@ export async function parseSarif(file: string, collector: FindingsCollector): Pr
     },
   });
   endRun();
+  root.require(file, 'a SARIF 2.1.0 log', 'runs');
 }

@@ -10,6 +10,7 @@ import {
   fingerprintOf,
   isRecord,
   positiveInteger,
+  RootMembers,
   severityFromWord,
   text,
 } from './model.ts';
@@ -41,7 +42,9 @@ function vulnerability(v: Json, target: string | undefined): Finding {
       ...(version ? { version } : {}),
       ...(fixedVersion ? { fixedVersion } : {}),
     },
-    fingerprint: fingerprintOf('vulnerability', id, name, version),
+    get fingerprint() {
+      return fingerprintOf('vulnerability', id, name, version);
+    },
   };
 }
 
@@ -60,7 +63,9 @@ function misconfiguration(m: Json, target: string | undefined): Finding | undefi
     toolSeverity: text(m['Severity']) ?? 'UNKNOWN',
     message: boundedMessage(text(m['Message']) ?? text(m['Title']) ?? id),
     ...(file ? { location: { file, ...(line ? { line } : {}) } } : {}),
-    fingerprint: fingerprintOf('misconfiguration', id, file, text(m['Message'])),
+    get fingerprint() {
+      return fingerprintOf('misconfiguration', id, file, text(m['Message']));
+    },
   };
 }
 
@@ -76,7 +81,9 @@ function secret(s: Json, target: string | undefined): Finding {
     // Match holds the secret (redacted by Trivy); the title says what it is without it.
     message: boundedMessage(text(s['Title']) ?? id),
     ...(target ? { location: { file: target, ...(line ? { line } : {}) } } : {}),
-    fingerprint: fingerprintOf('secret', id, target, text(s['Match'])),
+    get fingerprint() {
+      return fingerprintOf('secret', id, target, text(s['Match']));
+    },
   };
 }
 
@@ -96,7 +103,9 @@ const MODIFIED_KIND: Record<string, FindingKind> = {
 export async function parseTrivy(file: string, collector: FindingsCollector): Promise<void> {
   collector.tools.add('Trivy');
   const targets: (string | undefined)[] = [];
+  const root = new RootMembers();
   const choose = (path: JsonPath): JsonChoice => {
+    root.note(path);
     if (path.length === 0) return 'enter';
     if (path[0] !== 'Results') return 'skip';
     if (path.length <= 2) return 'enter';
@@ -140,4 +149,5 @@ export async function parseTrivy(file: string, collector: FindingsCollector): Pr
       });
     },
   });
+  root.require(file, "Trivy's JSON report", 'SchemaVersion');
 }

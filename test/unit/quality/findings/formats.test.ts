@@ -214,6 +214,21 @@ describe("ecr-build-push's findings file", () => {
   });
 });
 
+describe('a stated format that does not fit the file', () => {
+  it.each([
+    ['grype.json', 'sarif', 'no "runs" at its root: not a SARIF 2.1.0 log'],
+    ['grype.json', 'trivy', 'no "SchemaVersion" at its root: not Trivy\'s JSON report'],
+    ['trivy.json', 'grype', 'no "matches" at its root: not Grype\'s JSON report'],
+    [
+      'ecr-scan-basic.json',
+      'npm-audit',
+      'no "vulnerabilities" or "advisories" at its root: not npm audit --json output',
+    ],
+  ] as const)('%s read as %s fails, never reads as nothing found', async (name, format, reason) => {
+    await expect(readFindingsFile(fixture(name), { format })).rejects.toThrow(`${name}: ${reason}`);
+  });
+});
+
 describe('readFindings', () => {
   it('reads each file in its own format, in order', async () => {
     const reports = await readFindings([fixture('grype.json'), fixture('eslint.sarif')]);
