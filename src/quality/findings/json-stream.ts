@@ -226,12 +226,14 @@ class Scanner {
   }
 
   private value(c: number): void {
+    const container = c === OPEN_OBJECT || c === OPEN_ARRAY;
+    // A scalar's end first: it may need the next read, and the value is then begun again.
+    const end = container ? -1 : c === QUOTE ? this.stringEnd(this.i) : this.scalarEnd(this.i);
     const parent = this.frames.at(-1);
     const skipped = parent?.skipped ?? false;
     if (!skipped && parent?.array) {
       this.path[this.path.length - 1] = (this.path.at(-1) as number) + 1;
     }
-    const container = c === OPEN_OBJECT || c === OPEN_ARRAY;
     const choice = skipped ? 'skip' : this.visitor.choose(this.path);
     if (choice === 'take' && container) {
       this.valueStart = this.i;
@@ -248,7 +250,6 @@ class Scanner {
       this.expect = array ? 'first-value' : 'first-key';
       return;
     }
-    const end = c === QUOTE ? this.stringEnd(this.i) : this.scalarEnd(this.i);
     const scalar = this.parse(this.i, end);
     if (choice === 'take') this.visitor.onValue([...this.path], scalar);
     this.i = end;

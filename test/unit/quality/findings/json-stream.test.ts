@@ -74,6 +74,13 @@ describe('streamJson', () => {
     expect(taken.map(([, v]) => v)).toEqual(doc.items);
   });
 
+  it('counts array members right when one straddles two reads', async () => {
+    const numbers = Array.from({ length: 200_000 }, (_, i) => i * 1000 + 0.5);
+    const taken = await items(JSON.stringify({ items: numbers }));
+    expect(taken).toHaveLength(numbers.length);
+    expect(taken.every(([path, value], i) => path[1] === i && value === numbers[i])).toBe(true);
+  });
+
   it('drops a byte-order mark and counts bytes after it', async () => {
     const body = '{"items":[1,2]}';
     expect(
