@@ -25,6 +25,7 @@ export interface JsonVisitor {
   onValue(path: JsonPath, value: unknown): void;
 }
 
+/** Bytes per read; the scanner keeps one buffer of twice that, reused for every read. */
 const READ_BYTES = 1024 * 1024;
 
 const QUOTE = 0x22;
@@ -265,18 +266,37 @@ class Scanner {
     this.visitor.onValue([...this.path], value);
   }
 
-  /** Appends the next bytes, dropping what is already used (a value being cut out stays). */
-  append(chunk: Buffer | undefined): void {
+  /** The bytes read so far and not yet used up; `buf` is a view of it. */
+  private storage = Buffer.allocUnsafe(2 * READ_BYTES);
+
+  /**
+   * Room for the next read: what is already used is dropped by moving the rest (a value being cut
+   * out stays) to the start of the one storage buffer, which grows only for a value larger than it.
+   */
+  room(): { buffer: Buffer; offset: number } {
     const keep = this.valueStart >= 0 ? this.valueStart : this.i;
-    const rest = this.buf.subarray(keep);
-    this.buf = chunk ? Buffer.concat([rest, chunk]) : rest;
+    const rest = this.buf.length - keep;
+    if (rest + READ_BYTES > this.storage.length) {
+      const larger = Buffer.allocUnsafe(2 * (rest + READ_BYTES));
+      this.buf.copy(larger, 0, keep);
+      this.storage = larger;
+    } else {
+      this.storage.copyWithin(0, keep, this.buf.length);
+    }
     this.base += keep;
     this.i -= keep;
     if (this.valueStart >= 0) {
       this.valueStart -= keep;
       this.valueAt -= keep;
     }
-    if (!chunk) this.eof = true;
+    this.buf = this.storage.subarray(0, rest);
+    return { buffer: this.storage, offset: rest };
+  }
+
+  /** `bytes` more were read into the room; none: the end of the file. */
+  filled(bytes: number): void {
+    this.buf = this.storage.subarray(0, this.buf.length + bytes);
+    if (bytes === 0) this.eof = true;
   }
 }
 
@@ -293,17 +313,19 @@ export async function streamJson(file: string, visitor: JsonVisitor): Promise<vo
   });
   try {
     const scanner = new Scanner(file, visitor);
-    let first = true;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(READ_BYTES);
-      const { bytesRead } = await handle.read(chunk, 0, READ_BYTES, null);
-      let bytes = bytesRead === 0 ? undefined : chunk.subarray(0, bytesRead);
-      if (first && bytes && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-        bytes = bytes.subarray(3);
-        scanner.base = 3;
+    for (let first = true; ; first = false) {
+      const { buffer, offset } = scanner.room();
+      const { bytesRead } = await handle.read(buffer, offset, READ_BYTES, null);
+      scanner.filled(bytesRead);
+      if (
+        first &&
+        bytesRead >= 3 &&
+        buffer[0] === 0xef &&
+        buffer[1] === 0xbb &&
+        buffer[2] === 0xbf
+      ) {
+        scanner.i = 3; // a byte-order mark: skipped, and counted in the bytes a failure names
       }
-      first = false;
-      scanner.append(bytes);
       try {
         scanner.run();
         return;
