@@ -5,14 +5,7 @@
 // written as UNDEFINED).
 import type { Finding as EcrFinding, ScanReport } from '../../ecr/scan.ts';
 import { ReportError } from '../report-file.ts';
-import {
-  type FindingsCollector,
-  boundedMessage,
-  fingerprintOf,
-  isRecord,
-  severityFromWord,
-  text,
-} from './model.ts';
+import { type FindingsCollector, isRecord, text, vulnerabilityFinding } from './model.ts';
 import { type JsonChoice, type JsonPath, streamJson } from './json-stream.ts';
 
 /** The version of ScanReport this reader knows. */
@@ -37,24 +30,18 @@ export async function parseEcrScan(file: string, collector: FindingsCollector): 
       ? `${String(header['repository'])}@${String(header['digest'])}`
       : undefined;
   const tool = () => `Amazon ECR (${header['scanType'] === 'ENHANCED' ? 'enhanced' : 'basic'})`;
-  const add = (f: Partial<EcrFinding>) => {
-    const id = text(f.id) ?? 'unknown';
-    const name = text(f.package);
-    const version = text(f.version);
-    collector.add({
-      tool: tool(),
-      kind: 'vulnerability',
-      id,
-      severity: severityFromWord(f.severity),
-      toolSeverity: text(f.severity) ?? 'UNDEFINED',
-      message: boundedMessage(f.description ?? id),
-      ...(image() ? { location: { file: image()! } } : {}),
-      ...(name ? { package: { name, ...(version ? { version } : {}) } } : {}),
-      get fingerprint() {
-        return fingerprintOf('vulnerability', id, name, version);
-      },
-    });
-  };
+  const add = (f: Partial<EcrFinding>) =>
+    collector.add(
+      vulnerabilityFinding({
+        tool: tool(),
+        id: text(f.id) ?? 'unknown',
+        severity: f.severity,
+        message: text(f.description),
+        file: image(),
+        name: text(f.package),
+        version: text(f.version),
+      }),
+    );
   await streamJson(file, {
     choose,
     onValue(path, value) {

@@ -5,11 +5,10 @@ import {
   type Finding,
   type FindingsCollector,
   boundedMessage,
-  fingerprintOf,
   isRecord,
   RootMembers,
-  severityFromWord,
   text,
+  vulnerabilityFinding,
 } from './model.ts';
 import { type JsonChoice, type JsonPath, streamJson } from './json-stream.ts';
 
@@ -19,33 +18,22 @@ function matchFinding(match: Json): Finding | undefined {
   const vulnerability = isRecord(match['vulnerability']) ? match['vulnerability'] : undefined;
   const artifact = isRecord(match['artifact']) ? match['artifact'] : {};
   if (!vulnerability) return undefined;
-  const id = text(vulnerability['id']) ?? 'unknown';
-  const name = text(artifact['name']) ?? 'unknown';
-  const version = text(artifact['version']);
   const fix = isRecord(vulnerability['fix']) ? vulnerability['fix'] : {};
   const fixedVersion =
     fix['state'] === 'fixed' && Array.isArray(fix['versions'])
       ? text(fix['versions'][0])
       : undefined;
   const locations = Array.isArray(artifact['locations']) ? artifact['locations'] : [];
-  const file = isRecord(locations[0]) ? text(locations[0]['path']) : undefined;
-  return {
+  return vulnerabilityFinding({
     tool: 'Grype',
-    kind: 'vulnerability',
-    id,
-    severity: severityFromWord(vulnerability['severity']),
-    toolSeverity: text(vulnerability['severity']) ?? 'Unknown',
-    message: boundedMessage(text(vulnerability['description']) ?? id),
-    ...(file ? { location: { file } } : {}),
-    package: {
-      name,
-      ...(version ? { version } : {}),
-      ...(fixedVersion ? { fixedVersion } : {}),
-    },
-    get fingerprint() {
-      return fingerprintOf('vulnerability', id, name, version);
-    },
-  };
+    id: text(vulnerability['id']) ?? 'unknown',
+    severity: vulnerability['severity'],
+    message: text(vulnerability['description']),
+    file: isRecord(locations[0]) ? text(locations[0]['path']) : undefined,
+    name: text(artifact['name']) ?? 'unknown',
+    version: text(artifact['version']),
+    fixedVersion,
+  });
 }
 
 /** Why an ignored match was ignored: the rules' reasons, VEX status, or the rule itself. */

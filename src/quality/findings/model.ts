@@ -149,6 +149,46 @@ export class FindingsCollector {
   }
 }
 
+/** What a scanner says about one vulnerable package, in its own words. */
+export interface VulnerabilityFacts {
+  readonly tool: string;
+  readonly id: string;
+  /** The scanner's severity word (`HIGH`, `Negligible`, `moderate`, `UNDEFINED`). */
+  readonly severity: unknown;
+  readonly message: string | undefined;
+  /** Where it was found: Trivy's target, Grype's first location, the ECR image. */
+  readonly file?: string | undefined;
+  readonly name: string | undefined;
+  readonly version?: string | undefined;
+  readonly fixedVersion?: string | undefined;
+}
+
+/** A vulnerability as a finding; its fingerprint is id + package + version. */
+export function vulnerabilityFinding(v: VulnerabilityFacts): Finding {
+  const { id, name, version, fixedVersion } = v;
+  return {
+    tool: v.tool,
+    kind: 'vulnerability',
+    id,
+    severity: severityFromWord(v.severity),
+    toolSeverity: text(v.severity) ?? 'unknown',
+    message: boundedMessage(v.message ?? id),
+    ...(v.file ? { location: { file: v.file } } : {}),
+    ...(name
+      ? {
+          package: {
+            name,
+            ...(version ? { version } : {}),
+            ...(fixedVersion ? { fixedVersion } : {}),
+          },
+        }
+      : {}),
+    get fingerprint() {
+      return fingerprintOf('vulnerability', id, name, version);
+    },
+  };
+}
+
 /**
  * The names at a report's root, for the check that it has the member its format always writes:
  * a stated format that does not fit the file is a ReportError, never an empty report.

@@ -9,11 +9,10 @@ import {
   type Finding,
   type FindingsCollector,
   boundedMessage,
-  fingerprintOf,
   isRecord,
   RootMembers,
-  severityFromWord,
   text,
+  vulnerabilityFinding,
 } from './model.ts';
 import { type JsonChoice, type JsonPath, streamJson } from './json-stream.ts';
 
@@ -36,23 +35,15 @@ function finding(
   version: string | undefined,
   fixedVersion: string | undefined,
 ): Finding {
-  const id = advisoryId(advisory);
-  return {
+  return vulnerabilityFinding({
     tool: 'npm audit',
-    kind: 'vulnerability',
-    id,
-    severity: severityFromWord(advisory['severity']),
-    toolSeverity: text(advisory['severity']) ?? 'unknown',
-    message: boundedMessage(text(advisory['title']) ?? id),
-    package: {
-      name,
-      ...(version ? { version } : {}),
-      ...(fixedVersion ? { fixedVersion } : {}),
-    },
-    get fingerprint() {
-      return fingerprintOf('vulnerability', id, name, version);
-    },
-  };
+    id: advisoryId(advisory),
+    severity: advisory['severity'],
+    message: text(advisory['title']),
+    name,
+    version,
+    fixedVersion,
+  });
 }
 
 /** v2: a package entry. npm gives the vulnerable range, not the installed version. */

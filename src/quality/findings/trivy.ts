@@ -13,6 +13,7 @@ import {
   RootMembers,
   severityFromWord,
   text,
+  vulnerabilityFinding,
 } from './model.ts';
 import { type JsonChoice, type JsonPath, streamJson } from './json-stream.ts';
 
@@ -25,27 +26,16 @@ const LISTS: Record<string, FindingKind> = {
 };
 
 function vulnerability(v: Json, target: string | undefined): Finding {
-  const id = text(v['VulnerabilityID']) ?? 'unknown';
-  const name = text(v['PkgName']) ?? 'unknown';
-  const version = text(v['InstalledVersion']);
-  const fixedVersion = text(v['FixedVersion']);
-  return {
+  return vulnerabilityFinding({
     tool: 'Trivy',
-    kind: 'vulnerability',
-    id,
-    severity: severityFromWord(v['Severity']),
-    toolSeverity: text(v['Severity']) ?? 'UNKNOWN',
-    message: boundedMessage(text(v['Title']) ?? text(v['Description']) ?? id),
-    ...(target ? { location: { file: target } } : {}),
-    package: {
-      name,
-      ...(version ? { version } : {}),
-      ...(fixedVersion ? { fixedVersion } : {}),
-    },
-    get fingerprint() {
-      return fingerprintOf('vulnerability', id, name, version);
-    },
-  };
+    id: text(v['VulnerabilityID']) ?? 'unknown',
+    severity: v['Severity'],
+    message: text(v['Title']) ?? text(v['Description']),
+    file: target,
+    name: text(v['PkgName']) ?? 'unknown',
+    version: text(v['InstalledVersion']),
+    fixedVersion: text(v['FixedVersion']),
+  });
 }
 
 /** trivy-checks v2 renamed `DS002` (AVDID `AVD-DS-0002`) to `DS-0002`; the AVD id is the one both share. */

@@ -74,6 +74,15 @@ describe('streamJson', () => {
     expect(taken.map(([, v]) => v)).toEqual(doc.items);
   });
 
+  it('reads an escape whose backslash is the last byte of a read', async () => {
+    // 18 bytes before the string, then \"} triples: the backslash at byte 1,048,575 ends the
+    // first read; read wrongly, the quote after it would end the string and the } the item.
+    const head = '{"items":[{"s":  "';
+    expect((1_048_575 - head.length) % 3).toBe(0);
+    const taken = await items(`${head}${'\\"}'.repeat(400_000)}"}]}`);
+    expect(taken).toEqual([[['items', 0], { s: '"}'.repeat(400_000) }]]);
+  });
+
   it('counts array members right when one straddles two reads', async () => {
     const numbers = Array.from({ length: 200_000 }, (_, i) => i * 1000 + 0.5);
     const taken = await items(JSON.stringify({ items: numbers }));
