@@ -101,6 +101,7 @@ function messageOf(result: Json, rule: Json | undefined): string {
     template = isRecord(entry) ? text(entry['text']) : undefined;
   }
   const args = Array.isArray(message['arguments']) ? message['arguments'] : [];
+  if (args.length === 0) return boundedMessage(template ?? '');
   return boundedMessage(
     (template ?? '').replace(/\{(\d+)\}/g, (all, n: string) => String(args[Number(n)] ?? all)),
   );
@@ -199,19 +200,21 @@ export function sarifFinding(result: Json, run: Run): Finding | undefined {
   const message = messageOf(result, rule);
   const location = locationOf(result);
   const suppressed = suppressionOf(result);
-  return {
+  // Built then completed, not spread: this runs once per result of a large log.
+  const finding: { -readonly [K in keyof Finding]: Finding[K] } = {
     tool: run.tool,
     kind: 'code',
     id,
     severity,
     toolSeverity: score ?? level,
     message,
-    ...(location ? { location } : {}),
-    ...(suppressed ? { suppressed } : {}),
     get fingerprint() {
       return fingerprint(run.tool, id, result, location, message);
     },
   };
+  if (location) finding.location = location;
+  if (suppressed) finding.suppressed = suppressed;
+  return finding;
 }
 
 function runOf(tool: unknown): Run {
