@@ -1,6 +1,12 @@
 // ECS wired to the emulator's real ELBv2, CloudWatch and CloudWatch Logs (no stand-ins).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DescribeTasksCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import {
+  type DeploymentConfiguration,
+  DescribeTasksCommand,
+  ECSClient,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import type { BlueGreenAlb } from '../elbv2.ts';
 import { startEmulator, type Emulator } from '../server.ts';
 import {
   ACCOUNT,
@@ -42,6 +48,37 @@ afterAll(async () => {
   await emulator.close();
 });
 
+/** Service `web` in `cluster`, steady on `taskDefinition` (2 tasks) behind `alb`'s blue group. */
+function seedBlueGreen(
+  cluster: string,
+  alb: BlueGreenAlb,
+  taskDefinition: string,
+  deploymentConfiguration: DeploymentConfiguration,
+): void {
+  emulator.ecs.seedService({
+    cluster,
+    serviceName: SERVICE,
+    taskDefinition,
+    desiredCount: 2,
+    launchType: 'FARGATE',
+    networkConfiguration: NETWORK,
+    loadBalancers: [
+      {
+        targetGroupArn: alb.blue.arn,
+        containerName: 'app',
+        containerPort: 8080,
+        advancedConfiguration: {
+          alternateTargetGroupArn: alb.green.arn,
+          productionListenerRule: alb.productionRule.arn,
+          testListenerRule: alb.testRule.arn,
+          roleArn: `arn:aws:iam::${ACCOUNT}:role/ecsInfrastructureForLoadBalancers`,
+        },
+      },
+    ],
+    deploymentConfiguration,
+  });
+}
+
 describe('ECS with the real ELBv2, CloudWatch and Logs', () => {
   it('moves listener-rule weights, registers targets, writes logs and rolls back on an alarm', async () => {
     const alb = emulator.elbv2.createBlueGreenAlb('web');
@@ -50,32 +87,11 @@ describe('ECS with the real ELBv2, CloudWatch and Logs', () => {
     const v1 = await registerWeb(client, 'v1');
     const v2 = await registerWeb(client, 'v2');
     emulator.scenario.setBehaviour(v2, { logLines: ['v2 up'] });
-    emulator.ecs.seedService({
-      cluster: CLUSTER,
-      serviceName: SERVICE,
-      taskDefinition: v1,
-      desiredCount: 2,
-      launchType: 'FARGATE',
-      networkConfiguration: NETWORK,
-      loadBalancers: [
-        {
-          targetGroupArn: alb.blue.arn,
-          containerName: 'app',
-          containerPort: 8080,
-          advancedConfiguration: {
-            alternateTargetGroupArn: alb.green.arn,
-            productionListenerRule: alb.productionRule.arn,
-            testListenerRule: alb.testRule.arn,
-            roleArn: `arn:aws:iam::${ACCOUNT}:role/ecsInfrastructureForLoadBalancers`,
-          },
-        },
-      ],
-      deploymentConfiguration: {
-        strategy: 'CANARY',
-        canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 10 },
-        bakeTimeInMinutes: 1,
-        alarms: { alarmNames: ['web-canary-5xx'], enable: true, rollback: true },
-      },
+    seedBlueGreen(CLUSTER, alb, v1, {
+      strategy: 'CANARY',
+      canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 10 },
+      bakeTimeInMinutes: 1,
+      alarms: { alarmNames: ['web-canary-5xx'], enable: true, rollback: true },
     });
     expect(emulator.elbv2.targets(alb.blue.arn).map((t) => t.revision)).toEqual([v1, v1]);
 
@@ -125,31 +141,10 @@ describe('ECS with the real ELBv2, CloudWatch and Logs', () => {
         afterServingSeconds: 60,
       },
     });
-    emulator.ecs.seedService({
-      cluster: 'late',
-      serviceName: SERVICE,
-      taskDefinition: v3,
-      desiredCount: 2,
-      launchType: 'FARGATE',
-      networkConfiguration: NETWORK,
-      loadBalancers: [
-        {
-          targetGroupArn: alb.blue.arn,
-          containerName: 'app',
-          containerPort: 8080,
-          advancedConfiguration: {
-            alternateTargetGroupArn: alb.green.arn,
-            productionListenerRule: alb.productionRule.arn,
-            testListenerRule: alb.testRule.arn,
-            roleArn: `arn:aws:iam::${ACCOUNT}:role/ecsInfrastructureForLoadBalancers`,
-          },
-        },
-      ],
-      deploymentConfiguration: {
-        strategy: 'CANARY',
-        canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 600 },
-        deploymentCircuitBreaker: { enable: true, rollback: true },
-      },
+    seedBlueGreen('late', alb, v3, {
+      strategy: 'CANARY',
+      canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 600 },
+      deploymentCircuitBreaker: { enable: true, rollback: true },
     });
     emulator.scenario.setRequestRate(alb.productionListener.arn, 20);
     const out = await client.send(
