@@ -14,8 +14,13 @@
 // no period, and nothing of the open one, is readable until a minute or more after it ends.
 import type { Elbv2, LoadBalancerInfo, TargetView } from './elbv2.ts';
 import { type Latency, draw } from './latency.ts';
-import type { Dimensions, MetricId, MetricStore } from './metrics.ts';
-import { MINUTE_MS } from './metrics.ts';
+import {
+  Aggregate,
+  type Dimensions,
+  type MetricId,
+  type MetricStore,
+  MINUTE_MS,
+} from './metrics.ts';
 import {
   type ForwardWeight,
   type Scenario,
@@ -37,6 +42,8 @@ const MAX_DRAWS = 2000;
 interface Unpublished {
   readonly publishAt: number;
   readonly samples: { id: MetricId; at: number; value: number; count: number }[];
+  /** Response times, drawn into one aggregate per slice and target for all its metrics. */
+  readonly drawn: { ids: readonly MetricId[]; at: number; samples: Aggregate }[];
 }
 
 export interface TrafficOptions {
@@ -252,7 +259,7 @@ export class TrafficModel implements ServedTraffic {
       // Seeded per minute, so the delay does not depend on how the model was stepped.
       const jitter = new Random((this.#seed ^ Math.imul(index, 0x9e3779b1)) >>> 0).next();
       const delayMs = this.#timeScale.real((delaySeconds + jitter * jitterSeconds) * 1000);
-      found = { publishAt: (index + 1) * emulatedMinute + delayMs, samples: [] };
+      found = { publishAt: (index + 1) * emulatedMinute + delayMs, samples: [], drawn: [] };
       this.#unpublished.set(index, found);
     }
     return found;
@@ -263,6 +270,9 @@ export class TrafficModel implements ServedTraffic {
       if (minute.publishAt > now) continue;
       for (const { id, at, value, count } of minute.samples)
         this.#metrics.record(id, at, value, count);
+      for (const { ids, at, samples } of minute.drawn) {
+        for (const id of ids) this.#metrics.merge(id, at, samples);
+      }
       this.#unpublished.delete(index);
     }
   }
@@ -438,25 +448,24 @@ export class TrafficModel implements ServedTraffic {
     const latency = latencyOf(behaviour.latency ?? DEFAULT_LATENCY);
     const errorLatency =
       behaviour.errorLatency === undefined ? latency : latencyOf(behaviour.errorLatency);
-    this.#responseTimes([lb, tg], latency, m - errors, at);
-    this.#responseTimes([lb, tg], errorLatency, errors, at);
+    const times = new Aggregate();
+    this.#draw(times, latency, m - errors);
+    this.#draw(times, errorLatency, errors);
+    const ids = [lb, tg].map((dimensions) => ({
+      namespace: ALB_NAMESPACE,
+      metricName: 'TargetResponseTime',
+      dimensions,
+    }));
+    this.#current?.drawn.push({ ids, at, samples: times });
   }
 
-  /** TargetResponseTime of `n` answers drawn from `latency`. */
-  #responseTimes(dimensions: readonly Dimensions[], latency: Latency, n: number, at: number): void {
+  /** Response times of `n` answers drawn from `latency`. */
+  #draw(times: Aggregate, latency: Latency, n: number): void {
     const draws = Math.min(n, MAX_DRAWS);
     for (let i = 0; i < draws; i += 1) {
       // Integer weights that add up to n: each draw stands for one or more requests.
       const weight = Math.floor(((i + 1) * n) / draws) - Math.floor((i * n) / draws);
-      const seconds = draw(latency, this.#random);
-      for (const dims of dimensions) {
-        this.#record(
-          { namespace: ALB_NAMESPACE, metricName: 'TargetResponseTime', dimensions: dims },
-          at,
-          seconds,
-          weight,
-        );
-      }
+      times.add(draw(latency, this.#random), weight);
     }
   }
 
