@@ -7,6 +7,7 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import type { BlueGreenAlb } from '../elbv2.ts';
+import { blueGreenLoadBalancers } from '../seed-app.ts';
 import { startEmulator, type Emulator } from '../server.ts';
 import {
   ACCOUNT,
@@ -62,19 +63,7 @@ function seedBlueGreen(
     desiredCount: 2,
     launchType: 'FARGATE',
     networkConfiguration: NETWORK,
-    loadBalancers: [
-      {
-        targetGroupArn: alb.blue.arn,
-        containerName: 'app',
-        containerPort: 8080,
-        advancedConfiguration: {
-          alternateTargetGroupArn: alb.green.arn,
-          productionListenerRule: alb.productionRule.arn,
-          testListenerRule: alb.testRule.arn,
-          roleArn: `arn:aws:iam::${ACCOUNT}:role/ecsInfrastructureForLoadBalancers`,
-        },
-      },
-    ],
+    loadBalancers: blueGreenLoadBalancers(alb, ACCOUNT),
     deploymentConfiguration,
   });
 }
