@@ -1,6 +1,8 @@
 // What every quality-gate report parser shares: the file it reads, where in it a parse failed,
 // and the first bytes that tell which format it is.
-import { open } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
+import { none } from 'stream-chain/defs.js';
+import { jsonVerifier } from 'stream-json/core/utils/verifier.js';
 import { UserError } from '../lib/errors.ts';
 
 /** Where in a report a parse failed: a line (and column) for text formats, a byte offset otherwise. */
@@ -145,5 +147,52 @@ export async function sniff(file: string): Promise<string> {
     return text;
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * The byte at which JSON text stops being JSON, and what was expected there, from stream-json's
+ * verifier: JSON.parse's messages do not always give a position ("Unexpected token 'x', … is
+ * not valid JSON" has none). Undefined when the text is valid JSON.
+ */
+export function jsonErrorAt(text: string): { byte: number; reason: string } | undefined {
+  const verify = jsonVerifier();
+  try {
+    verify(text);
+    verify(none as unknown as string); // the end of input: a truncated value fails here
+    return undefined;
+  } catch (error) {
+    const { offset, message } = error as { offset?: number; message: string };
+    const reason = message.replace(/^.*?Verifier (cannot parse input: |has )/s, '');
+    // The verifier counts characters; a report names bytes.
+    return { byte: Buffer.byteLength(text.slice(0, offset ?? 0)), reason };
+  }
+}
+
+/**
+ * A small JSON report read whole (a k6 summary, a deployment result): a file past `maxBytes`, or
+ * one that is not JSON, is a ReportError naming the byte where it stops being JSON.
+ */
+export async function readJsonReport(file: string, maxBytes: number): Promise<unknown> {
+  const size = await stat(file).then(
+    (s) => s.size,
+    () => 0,
+  );
+  if (size > maxBytes) {
+    throw new ReportError(
+      file,
+      `${(size / 1048576).toFixed(1)} MiB, more than the ${maxBytes / 1048576} MiB such a report can be`,
+    );
+  }
+  const text = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    const at = jsonErrorAt(text);
+    throw new ReportError(
+      file,
+      `not valid JSON (${at?.reason ?? 'unexpected input'})`,
+      at ? { byte: at.byte } : undefined,
+    );
   }
 }

@@ -100,7 +100,9 @@ describe('ecs-canary-deploy bundle when things go wrong', () => {
   it('on-busy: fail fails with one line and changes nothing; on-busy: wait waits, then deploys', async () => {
     const a = app('busy');
     const first = start(inputsFor(a, 'v2'));
-    await first.waitForOutput(/Started deployment/, 20_000);
+    // On the canary: its next change (the gate's answer) is an analysis interval away, so the
+    // calls counted below are the second step's alone.
+    await first.waitForOutput(CANARY_TRAFFIC, 20_000);
     const changes = () =>
       [
         'RegisterTaskDefinition',

@@ -405,7 +405,13 @@ describe('alarms', () => {
     emulator.cloudwatch.evaluateAlarms();
     expect(emulator.cloudwatch.state('eval-5xx')).toBe('OK');
     emulator.scenario.setBehaviour(revision, { errorRate: 0.5 });
-    now += 10_000;
+    // The errors are published a minute or more after their minute ends: not seen yet.
+    now += 60_000;
+    emulator.traffic.advance();
+    emulator.cloudwatch.evaluateAlarms();
+    expect(emulator.cloudwatch.state('eval-5xx')).toBe('OK');
+    // Once published, the evaluation looks past the newer periods that have no data yet.
+    now += 90_000;
     emulator.traffic.advance();
     emulator.cloudwatch.evaluateAlarms();
     expect(emulator.cloudwatch.state('eval-5xx')).toBe('ALARM');

@@ -457,7 +457,11 @@ export class CloudWatch implements Service<JsonObject>, AlarmStates {
     const threshold = spec.threshold ?? 0;
     const operator = spec.comparisonOperator ?? 'GreaterThanOrEqualToThreshold';
     const treatMissing = spec.treatMissingData ?? 'missing';
-    const current = Math.floor(now / periodMs) * periodMs;
+    const current = newestPublished(
+      Math.floor(now / periodMs) * periodMs,
+      periodMs,
+      (at) => this.metrics.total(metric, at, at + periodMs).sampleCount > 0,
+    );
     const values: { at: number; value: number | undefined }[] = [];
     for (let k = periods - 1; k >= 0; k -= 1) {
       const at = current - k * periodMs;
@@ -655,4 +659,23 @@ function optionalString(value: unknown): string | undefined {
 
 function stringList(value: unknown): string[] | undefined {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : undefined;
+}
+
+/** Periods CloudWatch's alarm evaluation looks back past when the newest have no data yet. */
+const LATE_PERIODS = 3;
+
+/**
+ * Where an alarm's evaluation ends: the current period, or, while it and the ones before it have
+ * no data yet (ALB metrics are published a minute or more late), the newest of the last
+ * LATE_PERIODS periods that has some.
+ */
+function newestPublished(
+  current: number,
+  periodMs: number,
+  hasData: (periodStart: number) => boolean,
+): number {
+  for (let back = 0; back <= LATE_PERIODS; back += 1) {
+    if (hasData(current - back * periodMs)) return current - back * periodMs;
+  }
+  return current;
 }

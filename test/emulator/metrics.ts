@@ -186,6 +186,15 @@ export class MetricStore {
 
   record(id: MetricId, at: Date | number, value: number, count = 1): void {
     if (!(count > 0)) return;
+    this.#minute(id, at).add(value, count);
+  }
+
+  /** Adds samples gathered elsewhere (in one minute) to the metric's minute that holds `at`. */
+  merge(id: MetricId, at: Date | number, samples: Aggregate): void {
+    if (samples.sampleCount > 0) this.#minute(id, at).merge(samples);
+  }
+
+  #minute(id: MetricId, at: Date | number): Aggregate {
     const key = seriesKey(id);
     let minutes = this.#series.get(key);
     if (minutes === undefined) {
@@ -199,7 +208,7 @@ export class MetricStore {
       aggregate = new Aggregate();
       minutes.set(minute, aggregate);
     }
-    aggregate.add(value, count);
+    return aggregate;
   }
 
   /** Per-minute aggregates with minute start in [fromMs, toMs), keyed by minute start. */

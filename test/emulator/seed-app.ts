@@ -1,6 +1,7 @@
 // A containerised app as the deploy tests and the rehearsal need it: a cluster, an ALB with
 // blue/green target groups and listener rules, a Fargate service steady on revision 1 with
 // ECS-managed deployments, and live traffic on the production listener.
+import type { LoadBalancer } from '@aws-sdk/client-ecs';
 import type { BlueGreenAlb } from './elbv2.ts';
 import type { Emulator } from './server.ts';
 
@@ -53,24 +54,29 @@ export function seedBlueGreenApp(emulator: Emulator, options: BlueGreenAppOption
     networkConfiguration: {
       awsvpcConfiguration: { subnets: ['subnet-0a1b2c3d'], securityGroups: ['sg-0a1b2c3d'] },
     },
-    loadBalancers: [
-      {
-        targetGroupArn: alb.blue.arn,
-        containerName: 'app',
-        containerPort: 8080,
-        advancedConfiguration: {
-          alternateTargetGroupArn: alb.green.arn,
-          productionListenerRule: alb.productionRule.arn,
-          testListenerRule: alb.testRule.arn,
-          roleArn: `arn:aws:iam::${account}:role/ecsInfrastructureForLoadBalancers`,
-        },
-      },
-    ],
+    loadBalancers: blueGreenLoadBalancers(alb, account),
     deploymentController: { type: 'ECS' },
     deploymentConfiguration: { strategy: 'ROLLING' },
   });
   emulator.scenario.setRequestRate(alb.productionListener.arn, options.requestsPerSecond ?? 20);
   return { name, cluster, alb, v1, image };
+}
+
+/** Container `app` port 8080 behind `alb`: production in blue, ECS-managed blue/green rules. */
+export function blueGreenLoadBalancers(alb: BlueGreenAlb, account: string): LoadBalancer[] {
+  return [
+    {
+      targetGroupArn: alb.blue.arn,
+      containerName: 'app',
+      containerPort: 8080,
+      advancedConfiguration: {
+        alternateTargetGroupArn: alb.green.arn,
+        productionListenerRule: alb.productionRule.arn,
+        testListenerRule: alb.testRule.arn,
+        roleArn: `arn:aws:iam::${account}:role/ecsInfrastructureForLoadBalancers`,
+      },
+    },
+  ];
 }
 
 /**

@@ -110,7 +110,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       timeScale: scale,
       signal: lifetime.signal,
       scenario,
-      world: { loadBalancing: elbv2, alarms: cloudwatch, logs, ...options.ecs?.world },
+      world: {
+        loadBalancing: elbv2,
+        alarms: cloudwatch,
+        logs,
+        // The traffic model only sees the real ELBv2's targets.
+        ...(options.ecs?.world?.loadBalancing === undefined ? { traffic } : {}),
+        ...options.ecs?.world,
+      },
     },
     options.ecs,
   );

@@ -7,6 +7,7 @@ import {
 import type { BlueGreenAlb } from './elbv2.ts';
 import { startEmulator, type Emulator, type EmulatorOptions } from './server.ts';
 import { Random } from './traffic.ts';
+import { type RevisionBehaviour, Scenario } from './world.ts';
 
 const KEYS = {
   accessKeyId: 'AKIATRAFFICTESTKEY01',
@@ -25,6 +26,11 @@ interface World {
   elapse(seconds: number): void;
   /** Moves the clock and lets the traffic model catch up, as its timer does. */
   tick(seconds: number): void;
+  /**
+   * Stops the production listener's traffic and lets CloudWatch publish what came before (the
+   * default publication delay is 60–90 s after a minute ends).
+   */
+  published(): void;
   readonly start: number;
   now(): number;
 }
@@ -84,6 +90,11 @@ async function world(options: EmulatorOptions = {}): Promise<World> {
       w.elapse(seconds);
       emulator.traffic.advance();
     },
+    published() {
+      emulator.scenario.setRequestRate(alb.productionListener.arn, 0);
+      emulator.scenario.setRequestRate(alb.testListener.arn, 0);
+      w.tick(60 - ((now / 1000) % 60) + 90);
+    },
   };
   w.tick(5); // first health check: all healthy
   // Only traffic from here on, at the start of a minute.
@@ -140,6 +151,7 @@ describe('traffic model', () => {
     emulator.scenario.setBehaviour(CANARY, { errorRate: 0.2 });
     emulator.scenario.setRequestRate(alb.productionListener.arn, 100);
     w.tick(180);
+    w.published();
 
     const lb = alb.loadBalancer.dimension;
     const blue = { LoadBalancer: lb, TargetGroup: alb.blue.dimension };
@@ -183,6 +195,7 @@ describe('traffic model', () => {
     emulator.scenario.setBehaviour(STABLE, { latency: { medianSeconds: median, p99Seconds: p99 } });
     emulator.scenario.setRequestRate(alb.productionListener.arn, 200);
     w.tick(120);
+    w.published();
     const dims = { LoadBalancer: alb.loadBalancer.dimension, TargetGroup: alb.blue.dimension };
     const data = await metricData(
       w,
@@ -194,7 +207,7 @@ describe('traffic model', () => {
         albQuery('requests', 'RequestCount', 'Sum', dims, 120),
       ],
       w.start + 60_000,
-      w.now(),
+      w.start + 180_000,
     );
     const sigma = (Math.log(p99) - Math.log(median)) / Z99;
     const expected95 = Math.exp(Math.log(median) + Z95 * sigma);
@@ -218,6 +231,7 @@ describe('traffic model', () => {
     emulator.scenario.setRequestRate(alb.productionListener.arn, 20);
     emulator.scenario.setBehaviour(CANARY, { unhealthy: true });
     w.tick(60);
+    w.published();
     const lb = alb.loadBalancer.dimension;
     const green = { LoadBalancer: lb, TargetGroup: alb.green.dimension };
     const data = await metricData(w, [
@@ -246,6 +260,7 @@ describe('traffic model', () => {
     ]);
     emulator.scenario.setRequestRate(alb.testListener.arn, 10);
     w.tick(30);
+    w.published();
     const lb = { LoadBalancer: alb.loadBalancer.dimension };
     const data = await metricData(w, [
       albQuery('e503', 'HTTPCode_ELB_503_Count', 'Sum', lb),
@@ -277,36 +292,231 @@ describe('traffic model', () => {
     expect(await run(8)).not.toEqual(first);
   });
 
-  it('shows a spike in the still open minute at once: reading the metrics brings the traffic up to the clock', async () => {
-    // The model's own timer never fires here: only the read can bring the traffic up to date.
-    const w = await world({ timeScale: 10, trafficTickMs: 3_600_000 });
-    const { emulator } = w;
-    const alb = emulator.elbv2.createBlueGreenAlb('live');
-    emulator.elbv2.registerTarget(alb.blue.arn, {
-      id: '10.1.0.1',
-      port: 80,
-      revision: STABLE,
-      healthy: true,
-    });
+  it('publishes a minute only after it ends and the delay has passed, and nothing of the open one', async () => {
+    // The model's own timer never fires here: only the reads bring the traffic up to date.
+    const w = await world({ trafficTickMs: 3_600_000 });
+    const { emulator, alb } = w;
+    emulator.scenario.setPublication({ delaySeconds: 75, jitterSeconds: 0 });
     emulator.scenario.setRequestRate(alb.productionListener.arn, 20);
-    // 5 s health-check interval at time scale 10: healthy after 0.5 s.
-    w.tick(0.5);
-    expect(emulator.elbv2.targetHealth(alb.blue.arn, '10.1.0.1')).toBe('healthy');
-    const before = emulator.traffic.totals(alb.blue.arn);
-    expect(before.target5xx).toBe(0);
-
-    emulator.scenario.setBehaviour(STABLE, { errorRate: 0.5 });
-    w.elapse(1.2);
-    // No tick since the spike: none of its traffic is simulated until something reads.
-    expect(emulator.traffic.totals(alb.blue.arn)).toEqual(before);
     const dims = { LoadBalancer: alb.loadBalancer.dimension, TargetGroup: alb.blue.dimension };
-    const data = await metricData(w, [
-      albQuery('errors', 'HTTPCode_Target_5XX_Count', 'Sum', dims),
+    const requests = async () =>
+      (await metricData(w, [albQuery('r', 'RequestCount', 'Sum', dims)])).get('r')?.Values ?? [];
+    w.elapse(30);
+    expect(await requests()).toEqual([]); // the open minute: nothing yet
+    expect(emulator.traffic.totals(alb.blue.arn).requests).toBeGreaterThan(400); // it happened
+    w.elapse(30 + 74);
+    expect(await requests()).toEqual([]); // ended 74 s ago
+    w.elapse(1);
+    const [first] = await requests();
+    expect(first).toBeGreaterThan(1200 * 0.9);
+    expect(first).toBeLessThan(1200 * 1.1);
+    expect(await requests()).toHaveLength(1); // the next minute is still to come
+  });
+
+  it('delays each minute by 60–90 s by default, jittered per minute and the same for a seed', async () => {
+    const publishedAfter = async (seed: number) => {
+      const w = await world({ seed });
+      const { emulator, alb } = w;
+      emulator.scenario.setRequestRate(alb.productionListener.arn, 5);
+      const id = {
+        namespace: 'AWS/ApplicationELB',
+        metricName: 'RequestCount',
+        dimensions: { LoadBalancer: alb.loadBalancer.dimension },
+      };
+      const delays = new Map<number, number>();
+      for (let s = 0; s < 4 * 60 + 90; s += 1) {
+        w.tick(1);
+        for (const minute of emulator.cloudwatch.metrics.minutes(id, w.start, w.now()).keys()) {
+          if (!delays.has(minute)) delays.set(minute, (w.now() - minute - 60_000) / 1000);
+        }
+      }
+      return [...delays.values()];
+    };
+    const delays = await publishedAfter(3);
+    expect(delays.length).toBeGreaterThanOrEqual(4);
+    for (const delay of delays) {
+      expect(delay).toBeGreaterThanOrEqual(60);
+      expect(delay).toBeLessThanOrEqual(91); // read on whole seconds
+    }
+    expect(new Set(delays).size).toBeGreaterThan(1);
+    expect(await publishedAfter(3)).toEqual(delays);
+  });
+
+  it('at a time scale, publishes each emulated minute the scaled delay after it ends', async () => {
+    // At 60× an emulated minute is one real second, and a 60 s delay is one more.
+    const w = await world({ timeScale: 60 });
+    const { emulator, alb } = w;
+    emulator.scenario.setPublication({ delaySeconds: 60, jitterSeconds: 0 });
+    emulator.scenario.setRequestRate(alb.productionListener.arn, 10);
+    const id = {
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'RequestCount',
+      dimensions: { LoadBalancer: alb.loadBalancer.dimension },
+    };
+    const published = () => emulator.cloudwatch.metrics.total(id, w.start, w.now()).sum;
+    w.tick(1);
+    emulator.scenario.setRequestRate(alb.productionListener.arn, 0);
+    w.tick(0.9);
+    expect(published()).toBe(0);
+    w.tick(0.1);
+    expect(published()).toBe(emulator.traffic.totals(alb.blue.arn).requests);
+    expect(published()).toBeGreaterThan(500);
+  });
+
+  it('draws a Pareto tail and a bimodal mixture', async () => {
+    const w = await world();
+    const { emulator, alb } = w;
+    emulator.elbv2.setRuleWeights(alb.productionRule.arn, [
+      { targetGroupArn: alb.blue.arn, weight: 50 },
+      { targetGroupArn: alb.green.arn, weight: 50 },
     ]);
-    expect(sum(data.get('errors')?.Values)).toBeGreaterThan(20);
+    emulator.scenario.setBehaviour(STABLE, {
+      latency: { kind: 'pareto', min: 0.05, alpha: 1.5 },
+    });
+    emulator.scenario.setBehaviour(CANARY, {
+      latency: {
+        kind: 'mixture',
+        parts: [
+          { weight: 0.7, latency: { kind: 'lognormal', median: 0.03, sigma: 0.1 } },
+          { weight: 0.3, latency: { kind: 'lognormal', median: 0.6, sigma: 0.1 } },
+        ],
+      },
+    });
+    emulator.scenario.setRequestRate(alb.productionListener.arn, 200);
+    w.tick(120);
+    w.published();
+    const lb = alb.loadBalancer.dimension;
+    const percentiles = async (group: string, stats: string[]) => {
+      const dims = { LoadBalancer: lb, TargetGroup: group };
+      const data = await metricData(
+        w,
+        stats.map((stat, i) => albQuery(`q${i}`, 'TargetResponseTime', stat, dims, 120)),
+        w.start + 60_000,
+        w.start + 180_000,
+      );
+      return stats.map((_, i) => data.get(`q${i}`)?.Values?.[0] ?? Number.NaN);
+    };
+    // Pareto: the q-quantile is min / (1 − q)^(1/alpha).
+    const pareto = (q: number) => 0.05 / Math.pow(1 - q, 1 / 1.5);
+    const [p50 = Number.NaN, p99 = Number.NaN, max = Number.NaN] = await percentiles(
+      alb.blue.dimension,
+      ['p50', 'p99', 'Maximum'],
+    );
+    expect(p50).toBeGreaterThan(pareto(0.5) * 0.95);
+    expect(p50).toBeLessThan(pareto(0.5) * 1.05);
+    expect(p99).toBeGreaterThan(pareto(0.99) * 0.85);
+    expect(p99).toBeLessThan(pareto(0.99) * 1.15);
+    expect(max).toBeGreaterThan(20 * p50); // a tail no log-normal of that median gives
+    // Bimodal: 70 % near 30 ms, 30 % near 600 ms, nothing in between.
+    const [p60 = Number.NaN, p68 = Number.NaN, p72 = Number.NaN, p90 = Number.NaN] =
+      await percentiles(alb.green.dimension, ['p60', 'p68', 'p72', 'p90']);
+    expect(p60).toBeLessThan(0.04);
+    expect(p68).toBeLessThan(0.045);
+    expect(p72).toBeGreaterThan(0.4);
+    expect(p90).toBeLessThan(0.8);
+  });
+
+  it('gives 5xx answers their own latency, per revision', async () => {
+    const w = await world();
+    const { emulator, alb } = w;
+    emulator.elbv2.setRuleWeights(alb.productionRule.arn, [
+      { targetGroupArn: alb.blue.arn, weight: 50 },
+      { targetGroupArn: alb.green.arn, weight: 50 },
+    ]);
+    // Blue times out slowly on its errors; green fails fast; both answer 2xx in about 100 ms.
+    const ok = { kind: 'lognormal', median: 0.1, sigma: 0.05 } as const;
+    emulator.scenario.setBehaviour(STABLE, {
+      errorRate: 0.4,
+      latency: ok,
+      errorLatency: { kind: 'lognormal', median: 5, sigma: 0.05 },
+    });
+    emulator.scenario.setBehaviour(CANARY, {
+      errorRate: 0.4,
+      latency: ok,
+      errorLatency: { kind: 'lognormal', median: 0.002, sigma: 0.05 },
+    });
+    emulator.scenario.setRequestRate(alb.productionListener.arn, 100);
+    w.tick(60);
+    w.published();
+    const lb = alb.loadBalancer.dimension;
+    const stats = ['p20', 'p50', 'p80', 'SampleCount'];
+    const data = await metricData(
+      w,
+      [alb.blue.dimension, alb.green.dimension].flatMap((group, g) =>
+        stats.map((stat, i) =>
+          albQuery(`g${g}s${i}`, 'TargetResponseTime', stat, {
+            LoadBalancer: lb,
+            TargetGroup: group,
+          }),
+        ),
+      ),
+    );
+    const value = (g: number, i: number) => data.get(`g${g}s${i}`)?.Values?.[0] ?? Number.NaN;
+    // Blue: 60 % fast successes below, 40 % slow errors above.
+    expect(value(0, 1)).toBeLessThan(0.12);
+    expect(value(0, 2)).toBeGreaterThan(4);
+    // Green: 40 % fast failures below, the successes above.
+    expect(value(1, 0)).toBeLessThan(0.003);
+    expect(value(1, 1)).toBeGreaterThan(0.08);
+    expect(value(1, 2)).toBeLessThan(0.12);
+    for (const [g, group] of [alb.blue.arn, alb.green.arn].entries()) {
+      const totals = emulator.traffic.totals(group);
+      expect(value(g, 3)).toBe(totals.target2xx + totals.target5xx);
+    }
+  });
+
+  it('tells watchers what each target was sent, after the step', async () => {
+    const w = await world();
+    const { emulator, alb } = w;
+    const seen: number[] = [];
+    const stop = emulator.traffic.watch('10.0.1.1', (served) => seen.push(served.requests));
+    emulator.elbv2.setRuleWeights(alb.productionRule.arn, [
+      { targetGroupArn: alb.blue.arn, weight: 0 },
+      { targetGroupArn: alb.green.arn, weight: 100 },
+    ]);
+    emulator.scenario.setRequestRate(alb.productionListener.arn, 10);
+    w.tick(3);
+    expect(seen).toHaveLength(1); // once per step, with the running total
+    expect(emulator.traffic.served('10.0.1.1')).toEqual({ requests: seen[0], seconds: 3 });
+    expect(emulator.traffic.served('10.0.0.1')).toEqual({ requests: 0, seconds: 0 });
+    stop();
+    w.tick(3);
+    expect(seen).toHaveLength(1);
+    expect(emulator.traffic.served('10.0.1.1').seconds).toBe(6);
   });
 });
 
+describe('Scenario', () => {
+  it('refuses behaviours and publication delays that cannot be drawn, saying what is wrong', () => {
+    const scenario = new Scenario();
+    const refused = (behaviour: RevisionBehaviour) => () =>
+      scenario.setBehaviour(STABLE, behaviour);
+    expect(refused({ errorRate: 1.5 })).toThrow(/errorRate must be within 0\.\.1, got 1\.5/);
+    expect(refused({ latency: { kind: 'pareto', min: 0.1, alpha: 0 } })).toThrow(
+      /latency: Pareto alpha must be > 0, got 0/,
+    );
+    expect(
+      refused({
+        errorLatency: {
+          kind: 'mixture',
+          parts: [{ weight: 0.5, latency: { kind: 'lognormal', median: 0.1, sigma: 0.2 } }],
+        },
+      }),
+    ).toThrow(/errorLatency: mixture weights must add up to 1, got 0\.5/);
+    expect(refused({ latency: { medianSeconds: 0, p99Seconds: 1 } })).toThrow(/median must be > 0/);
+    expect(
+      refused({ crash: { exitCode: 1, reason: 'x', afterRequests: 10, afterServingSeconds: 5 } }),
+    ).toThrow(/afterServingSeconds or afterRequests, not both/);
+    expect(refused({ crash: { exitCode: 1, reason: 'x', afterRequests: 0 } })).toThrow(
+      /positive amount of traffic/,
+    );
+    expect(() => scenario.setPublication({ delaySeconds: -1, jitterSeconds: 0 })).toThrow(
+      /finite seconds >= 0/,
+    );
+    expect(scenario.behaviour(STABLE)).toEqual({});
+    expect(scenario.publication()).toEqual({ delaySeconds: 60, jitterSeconds: 30 });
+  });
+});
 describe('Random', () => {
   it('draws binomial and Poisson counts with the right means', () => {
     const random = new Random(42);

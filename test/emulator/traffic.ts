@@ -2,25 +2,49 @@
 // weights and each revision's behaviour (Scenario) into the AWS/ApplicationELB metrics an ALB
 // publishes, per target group and per load balancer, in 60-second periods on the wall clock.
 //
-// Time: the model advances in slices of at most one second that never cross a minute boundary.
-// It advances on a timer (every `tickMs`, default 1000) and also right before CloudWatch answers
-// a read and before ELBv2 changes weights or targets, so the current, still open minute is always
-// up to date. Each real second counts as `timeScale.factor` seconds of traffic: with a time scale
-// of 60 a one-minute bake (one real second) sees a minute's worth of requests.
+// Time: the model advances in slices of at most one second that never cross a minute boundary
+// nor the end of an emulated minute (60 s / time scale of real time). It advances on a timer
+// (every `tickMs`, default 1000) and also right before CloudWatch answers a read and before ELBv2
+// changes weights or targets. Each real second counts as `timeScale.factor` seconds of traffic:
+// with a time scale of 60 a one-minute bake (one real second) sees a minute's worth of requests.
+//
+// Publication: what an emulated minute produced reaches the metric store (what GetMetricData and
+// alarms read) only when CloudWatch would publish it: the Scenario's delay plus a seeded jitter
+// after the minute ends, both in emulated seconds. At time scale 1 that is CloudWatch exactly:
+// no period, and nothing of the open one, is readable until a minute or more after it ends.
 import type { Elbv2, LoadBalancerInfo, TargetView } from './elbv2.ts';
-import type { Dimensions, MetricStore } from './metrics.ts';
-import { MINUTE_MS } from './metrics.ts';
-import type { ForwardWeight, Scenario, TimeScale } from './world.ts';
+import { type Latency, draw } from './latency.ts';
+import {
+  Aggregate,
+  type Dimensions,
+  type MetricId,
+  type MetricStore,
+  MINUTE_MS,
+} from './metrics.ts';
+import {
+  type ForwardWeight,
+  type Scenario,
+  type Served,
+  type ServedTraffic,
+  type TimeScale,
+  latencyOf,
+} from './world.ts';
 
 export const ALB_NAMESPACE = 'AWS/ApplicationELB';
 
 /** Latency of a revision without a configured `latency`: fast. */
 export const DEFAULT_LATENCY = { medianSeconds: 0.02, p99Seconds: 0.1 } as const;
 
-/** Response times drawn per slice and target at most; counts beyond are weighted draws. */
+/** Response times drawn per slice, target and status at most; counts beyond are weighted draws. */
 const MAX_DRAWS = 2000;
-/** z for the 99th percentile of the standard normal distribution. */
-const Z99 = 2.3263478740408408;
+
+/** Metric samples of one emulated minute, held until CloudWatch publishes them. */
+interface Unpublished {
+  readonly publishAt: number;
+  readonly samples: { id: MetricId; at: number; value: number; count: number }[];
+  /** Response times, drawn into one aggregate per slice and target for all its metrics. */
+  readonly drawn: { ids: readonly MetricId[]; at: number; samples: Aggregate }[];
+}
 
 export interface TrafficOptions {
   /** Seed of the pseudo-random generator (default 1): same seed, same slices, same numbers. */
@@ -122,7 +146,7 @@ export class Random {
   }
 }
 
-export class TrafficModel {
+export class TrafficModel implements ServedTraffic {
   readonly #elbv2: Elbv2;
   readonly #metrics: MetricStore;
   readonly #scenario: Scenario;
@@ -132,6 +156,16 @@ export class TrafficModel {
   readonly #tickMs: number;
   readonly #afterTick: (() => void)[] = [];
   readonly #totals = new Map<string, TargetGroupTotals>();
+  readonly #seed: number;
+  /** Emulated minutes not yet published, by index. */
+  readonly #unpublished = new Map<number, Unpublished>();
+  /** The emulated minute of the slice being simulated. */
+  #current: Unpublished | undefined;
+  readonly #served = new Map<string, { requests: number; seconds: number }>();
+  readonly #watchers = new Map<string, Set<(served: Served) => void>>();
+  /** Targets sent requests since watchers were last told. */
+  readonly #servedSince = new Set<string>();
+  #advancing = false;
   #last: number;
   #timer: ReturnType<typeof setInterval> | undefined;
 
@@ -141,7 +175,8 @@ export class TrafficModel {
     this.#scenario = dependencies.scenario;
     this.#clock = dependencies.clock;
     this.#timeScale = dependencies.timeScale;
-    this.#random = new Random(options.seed ?? 1);
+    this.#seed = options.seed ?? 1;
+    this.#random = new Random(this.#seed);
     this.#tickMs = options.tickMs ?? 1000;
     this.#last = this.#clock().getTime();
   }
@@ -170,13 +205,88 @@ export class TrafficModel {
     this.#afterTick.push(listener);
   }
 
-  /** Simulates traffic from the last point reached up to `now`. */
+  /**
+   * Simulates traffic from the last point reached up to `now`, publishes the emulated minutes
+   * whose time has come, then tells watchers which targets were sent requests.
+   */
   advance(now: number = this.#clock().getTime()): void {
-    while (this.#last < now) {
-      const minuteEnd = (Math.floor(this.#last / MINUTE_MS) + 1) * MINUTE_MS;
-      const end = Math.min(now, minuteEnd, this.#last + 1000);
-      this.#slice(this.#last, end);
-      this.#last = end;
+    if (this.#advancing) return;
+    this.#advancing = true;
+    try {
+      const emulatedMinute = MINUTE_MS / this.#timeScale.factor;
+      while (this.#last < now) {
+        const index = Math.floor(this.#last / emulatedMinute);
+        // Rounded up to whole ms; the next index's end when rounding lands on the slice start.
+        let indexEnd = Math.ceil((index + 1) * emulatedMinute);
+        if (indexEnd <= this.#last) indexEnd = Math.ceil((index + 2) * emulatedMinute);
+        const minuteEnd = (Math.floor(this.#last / MINUTE_MS) + 1) * MINUTE_MS;
+        const end = Math.min(now, minuteEnd, indexEnd, this.#last + 1000);
+        this.#current = this.#unpublishedOf(index, emulatedMinute);
+        this.#slice(this.#last, end);
+        this.#last = end;
+      }
+      this.#current = undefined;
+      this.#publish(now);
+    } finally {
+      this.#advancing = false;
+    }
+    this.#tellWatchers();
+  }
+
+  /** Requests and seconds of traffic each target was sent since the model started. */
+  served(targetId: string): Served {
+    return { ...(this.#served.get(targetId) ?? { requests: 0, seconds: 0 }) };
+  }
+
+  watch(targetId: string, listener: (served: Served) => void): () => void {
+    let listeners = this.#watchers.get(targetId);
+    if (listeners === undefined) {
+      listeners = new Set();
+      this.#watchers.set(targetId, listeners);
+    }
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0) this.#watchers.delete(targetId);
+    };
+  }
+
+  /** When the emulated minute `index` is published: its end plus the delay and jitter. */
+  #unpublishedOf(index: number, emulatedMinute: number): Unpublished {
+    let found = this.#unpublished.get(index);
+    if (found === undefined) {
+      const { delaySeconds, jitterSeconds } = this.#scenario.publication();
+      // Seeded per minute, so the delay does not depend on how the model was stepped.
+      const jitter = new Random((this.#seed ^ Math.imul(index, 0x9e3779b1)) >>> 0).next();
+      const delayMs = this.#timeScale.real((delaySeconds + jitter * jitterSeconds) * 1000);
+      found = { publishAt: (index + 1) * emulatedMinute + delayMs, samples: [], drawn: [] };
+      this.#unpublished.set(index, found);
+    }
+    return found;
+  }
+
+  #publish(now: number): void {
+    for (const [index, minute] of this.#unpublished) {
+      if (minute.publishAt > now) continue;
+      for (const { id, at, value, count } of minute.samples)
+        this.#metrics.record(id, at, value, count);
+      for (const { ids, at, samples } of minute.drawn) {
+        for (const id of ids) this.#metrics.merge(id, at, samples);
+      }
+      this.#unpublished.delete(index);
+    }
+  }
+
+  #record(id: MetricId, at: number, value: number, count = 1): void {
+    this.#current?.samples.push({ id, at, value, count });
+  }
+
+  #tellWatchers(): void {
+    const ids = [...this.#servedSince];
+    this.#servedSince.clear();
+    for (const id of ids) {
+      const served = this.served(id);
+      for (const listener of [...(this.#watchers.get(id) ?? [])]) listener(served);
     }
   }
 
@@ -221,7 +331,7 @@ export class TrafficModel {
           break;
         }
         case 'forward':
-          this.#forward(loadBalancer.dimension, route.targetGroups, n, start);
+          this.#forward(loadBalancer.dimension, route.targetGroups, n, start, seconds);
           break;
       }
     }
@@ -246,7 +356,13 @@ export class TrafficModel {
     }
   }
 
-  #forward(loadBalancer: string, weights: readonly ForwardWeight[], n: number, at: number): void {
+  #forward(
+    loadBalancer: string,
+    weights: readonly ForwardWeight[],
+    n: number,
+    at: number,
+    seconds: number,
+  ): void {
     const shares = this.#random.split(
       n,
       weights.map((w) => w.weight),
@@ -273,12 +389,12 @@ export class TrafficModel {
       const tg = { LoadBalancer: loadBalancer, TargetGroup: group.dimension };
       totals.requests += k;
       this.#count(tg, 'RequestCount', at, k);
-      this.#metrics.record(
+      this.#record(
         { namespace: ALB_NAMESPACE, metricName: 'RequestCountPerTarget', dimensions: tg },
         at,
         k / routable.length,
       );
-      this.#metrics.record(
+      this.#record(
         {
           namespace: ALB_NAMESPACE,
           metricName: 'RequestCountPerTarget',
@@ -293,7 +409,7 @@ export class TrafficModel {
       );
       routable.forEach((target, i) => {
         const m = perTarget[i] ?? 0;
-        if (m > 0) this.#serve(lb, tg, target, m, at, totals);
+        if (m > 0) this.#serve(lb, tg, target, m, at, totals, seconds);
       });
     });
   }
@@ -305,7 +421,13 @@ export class TrafficModel {
     m: number,
     at: number,
     totals: TargetGroupTotals,
+    seconds: number,
   ): void {
+    const served = this.#served.get(target.id) ?? { requests: 0, seconds: 0 };
+    served.requests += m;
+    served.seconds += seconds;
+    this.#served.set(target.id, served);
+    this.#servedSince.add(target.id);
     if (!target.serving) {
       // Fail-open traffic to a task that does not answer: the connection fails and the load
       // balancer answers 502.
@@ -323,32 +445,37 @@ export class TrafficModel {
       this.#count(dims, 'HTTPCode_Target_5XX_Count', at, errors);
       this.#count(dims, 'HTTPCode_Target_2XX_Count', at, m - errors);
     }
-    const latency = behaviour.latency ?? DEFAULT_LATENCY;
-    const mu = Math.log(latency.medianSeconds);
-    const sigma = Math.max(0, (Math.log(latency.p99Seconds) - mu) / Z99);
-    const draws = Math.min(m, MAX_DRAWS);
+    const latency = latencyOf(behaviour.latency ?? DEFAULT_LATENCY);
+    const errorLatency =
+      behaviour.errorLatency === undefined ? latency : latencyOf(behaviour.errorLatency);
+    const times = new Aggregate();
+    this.#draw(times, latency, m - errors);
+    this.#draw(times, errorLatency, errors);
+    const ids = [lb, tg].map((dimensions) => ({
+      namespace: ALB_NAMESPACE,
+      metricName: 'TargetResponseTime',
+      dimensions,
+    }));
+    this.#current?.drawn.push({ ids, at, samples: times });
+  }
+
+  /** Response times of `n` answers drawn from `latency`. */
+  #draw(times: Aggregate, latency: Latency, n: number): void {
+    const draws = Math.min(n, MAX_DRAWS);
     for (let i = 0; i < draws; i += 1) {
-      // Integer weights that add up to m: each draw stands for one or more requests.
-      const weight = Math.floor(((i + 1) * m) / draws) - Math.floor((i * m) / draws);
-      const seconds = Math.exp(mu + sigma * this.#random.normal());
-      for (const dims of [lb, tg]) {
-        this.#metrics.record(
-          { namespace: ALB_NAMESPACE, metricName: 'TargetResponseTime', dimensions: dims },
-          at,
-          seconds,
-          weight,
-        );
-      }
+      // Integer weights that add up to n: each draw stands for one or more requests.
+      const weight = Math.floor(((i + 1) * n) / draws) - Math.floor((i * n) / draws);
+      times.add(draw(latency, this.#random), weight);
     }
   }
 
   /** Count metrics: each event is a sample of 1 (Minimum, Maximum and Average are 1). */
   #count(dimensions: Dimensions, metricName: string, at: number, n: number): void {
     if (n <= 0) return;
-    this.#metrics.record({ namespace: ALB_NAMESPACE, metricName, dimensions }, at, 1, n);
+    this.#record({ namespace: ALB_NAMESPACE, metricName, dimensions }, at, 1, n);
   }
 
   #gauge(dimensions: Dimensions, metricName: string, at: number, value: number): void {
-    this.#metrics.record({ namespace: ALB_NAMESPACE, metricName, dimensions }, at, value);
+    this.#record({ namespace: ALB_NAMESPACE, metricName, dimensions }, at, value);
   }
 }

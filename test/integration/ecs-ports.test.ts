@@ -533,6 +533,8 @@ describe('sdkMetricsPort, aligned by the engine', () => {
         Promise.all([metrics.targetHealth(a.alb.blue.arn), metrics.targetHealth(a.alb.green.arn)]),
       (health) => health.every((h) => h.healthy === 1),
     );
+    // CloudWatch's publication delay is not what this reads: each emulated minute at its end.
+    emulator.scenario.setPublication({ delaySeconds: 0, jitterSeconds: 0 });
     const start = new Date();
     // The traffic model counts the time since its last step at the rate set now: step around it.
     emulator.traffic.advance();

@@ -7,18 +7,14 @@
 // reads does not depend on when or how often it looked.
 import type { PeriodSample, TargetGroupWindow } from '../../src/canary/analysis/types.ts';
 import type { MetricsPort } from '../../src/ecs/deploy/ports.ts';
+import { type Latency, draw } from '../emulator/latency.ts';
 import { Random } from '../emulator/traffic.ts';
 import { type FakeEcs, GREEN } from '../unit/ecs/deploy/fake-ecs.ts';
 import type { VirtualTime } from '../unit/ecs/deploy/virtual-time.ts';
 
 const PERIOD_MS = 60_000;
 
-/** A latency distribution in seconds, drawn with the model's generator. */
-export type Latency =
-  | { kind: 'lognormal'; median: number; sigma: number }
-  /** Pareto (type I): scale `min`, shape `alpha`; alpha ≤ 2 has infinite variance. */
-  | { kind: 'pareto'; min: number; alpha: number }
-  | { kind: 'mixture'; parts: readonly { weight: number; latency: Latency }[] };
+export type { Latency };
 
 export interface Behaviour {
   /** Fraction of requests the targets answer 5xx. */
@@ -45,23 +41,6 @@ export interface TrafficSpec {
 }
 
 const FAST_FAILURE: Latency = { kind: 'lognormal', median: 0.005, sigma: 0.5 };
-
-export function draw(latency: Latency, random: Random): number {
-  switch (latency.kind) {
-    case 'lognormal':
-      return latency.median * Math.exp(latency.sigma * random.normal());
-    case 'pareto':
-      return latency.min / Math.pow(1 - random.next(), 1 / latency.alpha);
-    case 'mixture': {
-      let u = random.next();
-      for (const part of latency.parts) {
-        if (u < part.weight) return draw(part.latency, random);
-        u -= part.weight;
-      }
-      return draw(latency.parts.at(-1)!.latency, random);
-    }
-  }
-}
 
 /** The value at rank ceil(q·n) of sorted values (the nearest-rank percentile). */
 export function nearestRank(sorted: readonly number[], q: number): number {

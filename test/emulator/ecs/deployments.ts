@@ -29,7 +29,7 @@ import {
 } from './configuration.ts';
 import { lambdaHookId, pauseHookId } from './ids.ts';
 import { addEvent, type EcsContext, type RevisionState, type ServiceState } from './model.ts';
-import type { TaskFleet, TaskState } from './tasks.ts';
+import type { TaskFleet, TaskObserver, TaskState } from './tasks.ts';
 import { EmulatorClosed, MINUTE, SECOND } from './timers.ts';
 
 type Stage = ServiceDeploymentLifecycleStage | 'PRE_PRODUCTION_TRAFFIC_SHIFT';
@@ -127,6 +127,12 @@ export class ServiceDeploymentRun {
   #productionWeight = 0;
   #testWeight = 0;
   #failureCount = 0;
+  /** SCALE_UP is over: from here on the scheduler replaces a target task that stops. */
+  #scaledUp = false;
+  readonly #observer: TaskObserver = {
+    healthy: () => this.#taskHealthy(),
+    failed: (task) => this.#taskFailed(task),
+  };
   #breakerStatus: MonitorStatus;
   #alarmStatus: MonitorStatus;
   #triggeredAlarms: string[] = [];
@@ -405,14 +411,12 @@ export class ServiceDeploymentRun {
       for (;;) {
         if (this.#flow.signal.aborted) throw this.#flow.signal.reason;
         const live = this.#fleet.live(this.target);
-        if (live.filter((t) => t.healthy).length >= desired) return;
-        const missing = desired - live.length;
-        if (missing > 0) {
-          this.#fleet.launch(this.service, this.target, missing, {
-            healthy: () => this.#taskHealthy(),
-            failed: (task) => this.#taskFailed(task),
-          });
+        if (live.filter((t) => t.healthy).length >= desired) {
+          this.#scaledUp = true;
+          return;
         }
+        const missing = desired - live.length;
+        if (missing > 0) this.#fleet.launch(this.service, this.target, missing, this.#observer);
         await this.#ecs.timers.until(this.#changes.next(), this.#flow.signal);
       }
     } finally {
@@ -430,6 +434,11 @@ export class ServiceDeploymentRun {
   #taskFailed(_task: TaskState): void {
     this.target.legacy.failedTasks += 1;
     if (!this.#flow.signal.aborted) this.#countFailure();
+    // A task that stops after SCALE_UP (a crash under load) is replaced, as the service
+    // scheduler keeps desiredCount running, until the deployment ends or is interrupted.
+    if (this.#scaledUp && !this.#flow.signal.aborted && !this.#committed) {
+      this.#fleet.launch(this.service, this.target, 1, this.#observer);
+    }
     this.#changes.notify();
   }
 

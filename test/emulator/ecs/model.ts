@@ -11,7 +11,7 @@ import type {
   ServiceEvent,
   Tag,
 } from '@aws-sdk/client-ecs';
-import type { AlarmStates, LoadBalancing, LogSink, Scenario } from '../world.ts';
+import type { AlarmStates, LoadBalancing, LogSink, Scenario, ServedTraffic } from '../world.ts';
 import { legacyDeploymentId, randomUuid, type Partition } from './ids.ts';
 import type { TaskDefinitionRecord } from './task-definitions.ts';
 import type { Timers } from './timers.ts';
@@ -21,6 +21,8 @@ export interface EcsWorld {
   readonly loadBalancing: LoadBalancing;
   readonly alarms: AlarmStates;
   readonly logs: LogSink;
+  /** What the load balancer sent each task; without it a crash under load counts healthy time. */
+  readonly traffic?: ServedTraffic;
 }
 
 /** How long things take, in emulated seconds (scaled by the emulator's time scale). */
@@ -31,6 +33,11 @@ export interface EcsPacing {
   readonly taskStartSeconds: number;
   /** A crash-looping task (Scenario `crash`) runs this long before its container exits. */
   readonly crashAfterSeconds: number;
+  /**
+   * A task whose container exited under load (Scenario `crash` after traffic) stays registered
+   * this long, refusing connections, before ECS stops it and deregisters its target.
+   */
+  readonly exitDetectionSeconds: number;
   /** Target health checks: a target counts healthy (or fails, Scenario `unhealthy`) after this. */
   readonly healthCheckSeconds: number;
   /** How often deployment alarms are read. */
@@ -41,6 +48,7 @@ export const DEFAULT_PACING: EcsPacing = {
   stageSeconds: 5,
   taskStartSeconds: 10,
   crashAfterSeconds: 5,
+  exitDetectionSeconds: 5,
   healthCheckSeconds: 10,
   alarmPollSeconds: 10,
 };

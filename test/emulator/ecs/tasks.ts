@@ -1,7 +1,7 @@
 // Tasks of services: they start, get an IP, register as load balancer targets, write their
 // Scenario log lines, and crash or fail health checks when the Scenario says so.
 import type { Container, HealthStatus, Task, TaskStopCode } from '@aws-sdk/client-ecs';
-import type { RevisionBehaviour } from '../world.ts';
+import { crashesUnderLoad, type RevisionBehaviour, type Served } from '../world.ts';
 import { containerArn, randomUuid, taskArn, taskId } from './ids.ts';
 import { addEvent, type EcsContext, type RevisionState, type ServiceState } from './model.ts';
 import { SECOND } from './timers.ts';
@@ -31,7 +31,7 @@ export interface TaskState {
   stoppedReason?: string;
   readonly containers: Container[];
   /** Registered load balancer targets, to deregister on stop. */
-  readonly targets: { targetGroupArn: string; id: string }[];
+  readonly targets: { targetGroupArn: string; id: string; port: number }[];
   version: number;
   readonly lifetime: AbortController;
 }
@@ -228,7 +228,7 @@ export class TaskFleet {
       this.#start(task);
 
       const crash = task.behaviour.crash;
-      if (crash !== undefined) {
+      if (crash !== undefined && !crashesUnderLoad(crash)) {
         await timers.wait(pacing.crashAfterSeconds * SECOND, signal);
         this.#crash(task, crash.exitCode, crash.reason);
         observer.failed?.(task);
@@ -249,6 +249,13 @@ export class TaskFleet {
       }
       task.healthy = true;
       observer.healthy?.(task);
+      if (crash !== undefined) {
+        await this.#loaded(task, crash, signal);
+        this.#exitUnderLoad(task, crash.exitCode, crash.reason);
+        await timers.wait(pacing.exitDetectionSeconds * SECOND, signal);
+        this.#crash(task, crash.exitCode, crash.reason);
+        observer.failed?.(task);
+      }
     } catch {
       // Stopped by the scheduler, or the emulator closed.
     }
@@ -278,6 +285,58 @@ export class TaskFleet {
     }
   }
 
+  /** Resolves once the task's target has been sent the traffic its crash waits for. */
+  async #loaded(
+    task: TaskState,
+    crash: NonNullable<RevisionBehaviour['crash']>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const { timers, world } = this.#ecs;
+    const enough = (served: Served) =>
+      crash.afterRequests !== undefined
+        ? served.requests >= crash.afterRequests
+        : served.seconds >= (crash.afterServingSeconds ?? 0);
+    if (world.traffic === undefined) {
+      await timers.wait((crash.afterServingSeconds ?? 0) * SECOND, signal);
+      return;
+    }
+    let stop = () => {};
+    try {
+      await timers.until(
+        new Promise<void>((resolve) => {
+          stop = world.traffic!.watch(task.ip, (served) => {
+            if (enough(served)) resolve();
+          });
+        }),
+        signal,
+      );
+    } finally {
+      stop();
+    }
+  }
+
+  /**
+   * The essential container exits while the task is registered: the load balancer's requests to
+   * it fail (connection refused) until ECS stops the task and deregisters it.
+   */
+  #exitUnderLoad(task: TaskState, exitCode: number, reason: string): void {
+    const { world } = this.#ecs;
+    for (const container of task.containers) {
+      container.lastStatus = 'STOPPED';
+      container.exitCode = exitCode;
+      container.reason = reason;
+    }
+    this.#update(task, { desiredStatus: 'STOPPED' });
+    for (const { targetGroupArn, id, port } of task.targets) {
+      world.loadBalancing.registerTarget(targetGroupArn, {
+        id,
+        port,
+        revision: task.revision.definition.arn,
+        healthy: false,
+      });
+    }
+  }
+
   #crash(task: TaskState, exitCode: number, reason: string): void {
     for (const container of task.containers) {
       container.lastStatus = 'STOPPED';
@@ -292,13 +351,14 @@ export class TaskFleet {
     task.revision.loadBalancers.forEach((lb, i) => {
       const targetGroupArn = task.revision.targetGroups[i];
       if (targetGroupArn === undefined) return;
+      const port = lb.containerPort ?? 80;
       world.loadBalancing.registerTarget(targetGroupArn, {
         id: task.ip,
-        port: lb.containerPort ?? 80,
+        port,
         revision: task.revision.definition.arn,
         healthy: !task.behaviour.unhealthy,
       });
-      task.targets.push({ targetGroupArn, id: task.ip });
+      task.targets.push({ targetGroupArn, id: task.ip, port });
       addEvent(task.service, clock(), `registered 1 targets in (target-group ${targetGroupArn})`);
     });
   }
