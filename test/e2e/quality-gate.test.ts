@@ -5,6 +5,7 @@ import { describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ActionRun } from '../harness/index.ts';
 import { useActionSteps } from './action-steps.ts';
 import { errors, expectFailure, expectSuccess, result } from './step-assertions.ts';
@@ -51,6 +52,10 @@ function junit(cases: { name: string; failure?: string; skipped?: boolean }[]): 
     .join('');
   return `<?xml version="1.0"?><testsuites><testsuite name="cart" tests="${cases.length}">${body}</testsuite></testsuites>`;
 }
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/quality/', import.meta.url));
+/** Reports the real tools wrote (test/fixtures/quality/*), by workspace name. */
+const fixture = (path: string) => readFileSync(join(FIXTURES, path), 'utf8');
 
 const rules = (r: ActionRun) =>
   Object.fromEntries(
@@ -243,6 +248,92 @@ describe('quality-gate bundle', () => {
     const nothing = await run(cwd, {});
     expect(nothing.summary).toContain('no reports were given');
     expect(nothing.exitCode).toBe(1);
+  });
+
+  it('fails on a critical finding (Trivy), passes it with a waiver, and judges findings new since the baseline', async () => {
+    const cwd = workspace({
+      'scan/trivy.json': fixture('findings/trivy.json'),
+      'scan/eslint.sarif': fixture('findings/eslint.sarif'),
+      'waivers.yml': [
+        'waivers:',
+        ...['CVE-2024-45337', 'aws-access-key-id'].flatMap((id) => [
+          `  - id: ${id}`,
+          '    reason: not reachable in production',
+          '    owner: "@acme/security"',
+          '    expires: 2999-01-01',
+        ]),
+      ].join('\n'),
+    });
+    const critical = await run(cwd, { findings: 'scan/trivy.json' });
+    expect(critical.outputs['failed-rules']).toBe('fail-on');
+    expect(critical.summary).toContain(
+      '| `fail-on` | 2 critical, 2 high, 2 low, 1 unknown | no critical |  | **fail** |',
+    );
+    expect(errors(critical).map((e) => e.message)).toContain(
+      '/app/config/settings.py: critical aws-access-key-id (Trivy): AWS Access Key ID',
+    );
+    const waived = await run(cwd, { findings: 'scan/trivy.json', waivers: 'waivers.yml' });
+    expectSuccess(waived);
+    expect(rules(waived)).toMatchObject({ 'fail-on': 'pass', waivers: 'pass' });
+
+    const before = await run(cwd, {
+      findings: 'scan/eslint.sarif',
+      'result-file': 'baseline.json',
+    });
+    expectSuccess(before);
+    const after = await run(cwd, {
+      findings: 'scan/eslint.sarif, scan/trivy.json',
+      baseline: 'baseline.json',
+      'fail-on': 'none',
+    });
+    expectSuccess(after);
+    const known = await run(cwd, {
+      findings: 'scan/*.sarif',
+      baseline: 'baseline.json',
+      'fail-on': 'high',
+    });
+    const fresh = await run(cwd, {
+      findings: 'scan/*',
+      baseline: 'baseline.json',
+      'fail-on': 'high',
+    });
+    expect(rules(known)['new-findings']).toBe('pass');
+    expect(rules(fresh)['new-findings']).toBe('fail');
+    expect(fresh.summary).toMatch(
+      /\| `new-findings` \| 7 new \| no new finding \| 2 known \| \*\*fail\*\* \|/,
+    );
+  });
+
+  it('judges k6 p95 latency, a run without HTTP requests as missing, and p95 growth against the baseline', async () => {
+    const cwd = workspace({
+      'perf/export.json': fixture('performance/k6-summary-export.json'),
+      'perf/handle.json': fixture('performance/k6-handle-summary.json'),
+      'perf/no-http.json': fixture('performance/k6-no-http.json'),
+    });
+    const slow = await run(cwd, { performance: 'perf/export.json' });
+    expect(slow.outputs['failed-rules']).toBe('max-p95-latency');
+    expect(errors(slow)[0]).toMatchObject({
+      message: 'p95 2413ms is over 2000ms',
+      properties: expect.objectContaining({ file: 'perf/export.json' }),
+    });
+    const missing = await run(cwd, { performance: 'perf/no-http.json' });
+    expect(missing.summary).toContain('| `max-p95-latency` | missing | ≤ 2000ms |  | **fail** |');
+    const before = await run(cwd, {
+      performance: 'perf/handle.json',
+      'result-file': 'baseline.json',
+    });
+    expectSuccess(before);
+    const grown = await run(cwd, {
+      performance: 'perf/export.json',
+      baseline: 'baseline.json',
+      'max-p95-latency': '3s',
+      'max-error-rate': '1%',
+    });
+    expect(grown.outputs['failed-rules']).toBe('p95-regression');
+    expect(grown.summary).toContain(
+      '| `p95-regression` | 2413ms (+28.79%) | ≤ +10% | 1873ms | **fail** |',
+    );
+    expect(grown.summary).toContain('- 2413ms (+28.79%), threshold ≤ +10%, baseline 1873ms');
   });
 
   it('never fails the step in mode report', async () => {

@@ -7,7 +7,9 @@ import { oneLine } from '../../lib/errors.ts';
 import { RESULT_VERSION, SUITE_VERSION } from '../../lib/version.ts';
 import type { PullRequestRef, StickyCommentPort } from '../../quality/comment-port.ts';
 import { readCoverage } from '../../quality/coverage/read-coverage.ts';
+import { readFindings } from '../../quality/findings/index.ts';
 import { evaluateGate } from '../../quality/gate.ts';
+import { readPerformance } from '../../quality/performance/index.ts';
 import { readTestResults } from '../../quality/tests/read-test-results.ts';
 import { type MainStep, runAction } from '../../runner/action.ts';
 import { type Runner, createRunner } from '../../runner/runner.ts';
@@ -47,6 +49,8 @@ async function main(step: MainStep<Output>, world: QualityGateWorld): Promise<vo
     readers: {
       coverage: readCoverage,
       tests: readTestResults,
+      findings: (files) => readFindings(files),
+      performance: (files) => readPerformance(files),
     },
     changedLines: gitChangedLines,
     now: world.now ?? (() => Date.now()),
@@ -54,7 +58,7 @@ async function main(step: MainStep<Output>, world: QualityGateWorld): Promise<vo
 
   for (const line of logLines(result)) runner.info(line);
   annotate(runner, result, workspace);
-  step.summary.paragraph(gateMarkdown(result, SUMMARY_BUDGET_BYTES));
+  step.summary.paragraph(gateMarkdown(result, SUMMARY_BUDGET_BYTES, workspace));
   const body = resultBody(result, config.mode);
   step.setOutput('verdict', result.verdict);
   step.setOutput('failed-rules', result.failedRules.join(','));
@@ -80,7 +84,7 @@ async function main(step: MainStep<Output>, world: QualityGateWorld): Promise<vo
         ).upsert(
           pr,
           marker(runner.env),
-          `${marker(runner.env)}\n## quality-gate\n\n${gateMarkdown(result, COMMENT_BUDGET_BYTES)}`,
+          `${marker(runner.env)}\n## quality-gate\n\n${gateMarkdown(result, COMMENT_BUDGET_BYTES, workspace)}`,
         );
         runner.info(`Pull-request comment ${comment.action}: ${comment.url}`);
       } catch (error) {

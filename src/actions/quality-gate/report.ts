@@ -47,18 +47,24 @@ export function rulesTable(result: GateResult): string {
   ].join('\n');
 }
 
-function offenderLine(o: Offender): string {
-  const where = o.file ? `\`${o.file}${o.line !== undefined ? `:${o.line}` : ''}\` ` : '';
+function offenderLine(o: Offender, workspace: string): string {
+  const file = o.file === undefined ? undefined : (annotationPath(o.file, workspace) ?? o.file);
+  const where = file ? `\`${file}${o.line !== undefined ? `:${o.line}` : ''}\` ` : '';
   return `- ${where}${o.message}`;
 }
 
 /** The failed rules' details and the warnings, as Markdown lines. */
-function detailLines(result: GateResult): string[] {
+function detailLines(result: GateResult, workspace: string): string[] {
   const lines: string[] = [];
   for (const r of result.rules) {
     if (r.verdict !== 'fail') continue;
     lines.push('', `### ${r.rule}${r.note ? ` (${r.note})` : ''}`, '');
-    lines.push(...r.offenders.map(offenderLine));
+    lines.push(...r.offenders.map((o) => offenderLine(o, workspace)));
+    if (r.offenders.length === 0 && r.moreOffenders === 0) {
+      lines.push(
+        `- ${r.figure ?? 'no figure'}, threshold ${r.threshold ?? 'none'}${r.baseline ? `, baseline ${r.baseline}` : ''}`,
+      );
+    }
     if (r.moreOffenders > 0) lines.push(`- … and ${r.moreOffenders} more`);
   }
   if (result.warnings.length > 0) {
@@ -71,9 +77,9 @@ function detailLines(result: GateResult): string[] {
  * The headline, the table, then as many detail lines as fit in `budget` bytes, and a note of what
  * was cut.
  */
-export function gateMarkdown(result: GateResult, budget: number): string {
+export function gateMarkdown(result: GateResult, budget: number, workspace: string): string {
   const head = `${headline(result)}\n\n${rulesTable(result)}\n`;
-  const details = detailLines(result);
+  const details = detailLines(result, workspace);
   let used = Buffer.byteLength(head);
   const kept: string[] = [];
   for (const line of details) {
@@ -90,9 +96,13 @@ export function gateMarkdown(result: GateResult, budget: number): string {
   return `${head}${kept.join('\n')}${note}\n`;
 }
 
-/** Workspace-relative with `/`, as annotations need. */
-function annotationPath(file: string, workspace: string): string {
-  return (isAbsolute(file) ? relative(workspace, file) : file).split('\\').join('/');
+/**
+ * Workspace-relative with `/`, as annotations need; undefined for a path outside the workspace
+ * (a path inside a scanned image), which no annotation can point at.
+ */
+export function annotationPath(file: string, workspace: string): string | undefined {
+  const path = (isAbsolute(file) ? relative(workspace, file) : file).split('\\').join('/');
+  return path.startsWith('../') || isAbsolute(path) ? undefined : path;
 }
 
 /**
@@ -112,10 +122,12 @@ export function annotate(runner: Runner, result: GateResult, workspace: string):
     (a, b) => Number(b.offender.file !== undefined) - Number(a.offender.file !== undefined),
   );
   for (const { rule, offender } of errors.slice(0, ANNOTATIONS_PER_LEVEL)) {
-    runner.annotate('error', offender.message, {
+    const file = offender.file === undefined ? undefined : annotationPath(offender.file, workspace);
+    const message =
+      offender.file && !file ? `${offender.file}: ${offender.message}` : offender.message;
+    runner.annotate('error', message, {
       title: `quality-gate ${rule}`,
-      ...(offender.file ? { file: annotationPath(offender.file, workspace) } : {}),
-      ...(offender.line !== undefined ? { line: offender.line } : {}),
+      ...(file ? { file, ...(offender.line !== undefined ? { line: offender.line } : {}) } : {}),
     });
   }
   const moreErrors = Math.max(0, errors.length - ANNOTATIONS_PER_LEVEL) + uncounted;

@@ -49,7 +49,7 @@ export function judgePerformance(
       const report = reports.find((r) => r.file === file);
       return {
         file,
-        message: `${file} has no ${what}${report?.notes[0] ? ` (${report.notes[0]})` : ''}`,
+        message: `no ${what}${report?.notes[0] ? ` (${report.notes[0]})` : ''}`,
       };
     });
 
@@ -72,7 +72,7 @@ export function judgePerformance(
             ? [
                 {
                   file: p95.file!,
-                  message: `p95 ${ms(p95.value!)} in ${p95.file} is over ${thresholds.maxP95Ms}ms`,
+                  message: `p95 ${ms(p95.value!)} is over ${thresholds.maxP95Ms}ms`,
                 },
               ]
             : []),
@@ -100,7 +100,7 @@ export function judgePerformance(
             ? [
                 {
                   file: errors.file!,
-                  message: `error rate ${pct(errors.value!)} in ${errors.file} is over ${pct(thresholds.maxErrorRate)}`,
+                  message: `error rate ${pct(errors.value!)} is over ${pct(thresholds.maxErrorRate)}`,
                 },
               ]
             : []),

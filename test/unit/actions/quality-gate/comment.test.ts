@@ -40,6 +40,7 @@ async function gate(event: string, port: (calls: Upsert[]) => StickyCommentPort[
       GITHUB_JOB: 'quality',
     },
     verbose: false,
+    summaryFile: join(cwd, 'summary.md'),
     out: (text) => void out.push(text),
     err: (text) => void out.push(text),
   });

@@ -333,7 +333,7 @@ describe('performance', () => {
       figure: 'missing',
     });
     expect(byRule(missing.rules, 'max-p95-latency')!.offenders[0]!.message).toBe(
-      'k6.json has no p95 latency (no http_req_duration)',
+      'no p95 latency (no http_req_duration)',
     );
   });
 
