@@ -20,14 +20,29 @@ export interface Waiver {
   readonly expires: string;
   /** Where it was declared, for messages. */
   readonly source: string;
+  /** From a .trivyignore.yaml: Trivy has usually dropped what it waives, so unused is normal. */
+  readonly trivy?: true;
 }
 
 const KEYS = ['id', 'reason', 'owner', 'expires'] as const;
 const DAY_MS = 86_400_000;
 
+/** The sections of Trivy's ignore file (docs/guide/configuration/filtering.md). */
+const TRIVY_SECTIONS = ['vulnerabilities', 'misconfigurations', 'secrets', 'licenses'] as const;
+const TRIVY_KEYS = ['id', 'paths', 'purls', 'expired_at', 'statement'] as const;
+/** A Trivy entry without expired_at never expires. */
+const NEVER = '9999-12-31';
+
 export function parseWaivers(file: string, text: string): Waiver[] {
   const document = parseYamlFile(file, text);
   if (document === null || document === undefined) return [];
+  if (
+    isMapping(document) &&
+    Object.keys(document).length > 0 &&
+    Object.keys(document).every((k) => (TRIVY_SECTIONS as readonly string[]).includes(k))
+  ) {
+    return parseTrivyIgnore(file, document);
+  }
   const entries = Array.isArray(document)
     ? document
     : isMapping(document) && Object.keys(document).every((k) => k === 'waivers')
@@ -56,17 +71,56 @@ export function parseWaivers(file: string, text: string): Waiver[] {
       expires: value('expires'),
       source: `${file} ${key}`,
     };
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(waiver.expires) || Number.isNaN(dayEnd(waiver.expires))) {
-      throw new UserError(
-        `${file}: '${key}.expires' is ${shown(waiver.expires)}: use a date such as 2026-12-31.`,
-      );
-    }
+    checkDate(file, `${key}.expires`, waiver.expires);
     if (seen.has(waiver.id)) {
       throw new UserError(`${file}: '${key}.id' ${shown(waiver.id)} is waived twice: keep one.`);
     }
     seen.add(waiver.id);
     return waiver;
   });
+}
+
+/**
+ * Trivy's `.trivyignore.yaml`: each entry waives its id (paths and purls are Trivy's to apply);
+ * `expired_at` is honoured like `expires`, and the owner is the file, which names none.
+ */
+function parseTrivyIgnore(file: string, document: Record<string, unknown>): Waiver[] {
+  const waivers: Waiver[] = [];
+  for (const section of TRIVY_SECTIONS) {
+    if (document[section] == null) continue;
+    list(file, section, document[section]).forEach((entry, index) => {
+      const key = `${section}[${index}]`;
+      const given = mapping(file, key, entry);
+      onlyKeys(file, key, given, TRIVY_KEYS);
+      const id = given.id == null ? '' : scalarText(file, `${key}.id`, given.id).trim();
+      if (id === '')
+        throw new UserError(`${file}: '${key}.id' is missing: every entry names an id.`);
+      const expires =
+        given.expired_at == null
+          ? NEVER
+          : scalarText(file, `${key}.expired_at`, given.expired_at).trim();
+      checkDate(file, `${key}.expired_at`, expires);
+      if (waivers.some((w) => w.id === id)) return;
+      waivers.push({
+        id,
+        reason:
+          given.statement == null
+            ? 'listed in the Trivy ignore file'
+            : scalarText(file, `${key}.statement`, given.statement),
+        owner: `not named (${file})`,
+        expires,
+        source: `${file} ${key}`,
+        trivy: true,
+      });
+    });
+  }
+  return waivers;
+}
+
+function checkDate(file: string, key: string, date: string): void {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(dayEnd(date))) {
+    throw new UserError(`${file}: '${key}' is ${shown(date)}: use a date such as 2026-12-31.`);
+  }
 }
 
 /** The first instant after the day `expires` names (UTC). */
@@ -113,7 +167,7 @@ export class WaiverBook {
       message: `waiver for ${w.id} expired on ${w.expires} (owner ${w.owner}, ${w.source})${this.expiredHits.has(w) ? `: it no longer waives ${this.expiredHits.get(w)} item(s)` : ''}; renew it or fix what it waived`,
     }));
     const warnings = [...this.active.values()]
-      .filter((w) => !this.used.has(w))
+      .filter((w) => !this.used.has(w) && !w.trivy)
       .map((w) => `waiver for ${w.id} (owner ${w.owner}, ${w.source}) matched nothing: remove it`);
     const result = rule('waivers', offenders.length > 0 ? 'fail' : 'pass', {
       figure: `${this.used.size} used, ${this.expired.length} expired`,

@@ -152,6 +152,55 @@ describe('waivers file', () => {
   });
 });
 
+describe("Trivy's .trivyignore.yaml as waivers", () => {
+  const text = [
+    'vulnerabilities:',
+    '  - id: CVE-2023-2650',
+    '  - id: CVE-2023-3446',
+    '    purls: ["pkg:npm/lodash@4.17.20"]',
+    '    expired_at: 2026-12-06',
+    '    statement: fixed upstream soon',
+    'secrets:',
+    '  - id: aws-access-key-id',
+    '    paths: [foo/bar/aws.secret]',
+  ].join('\n');
+
+  it('reads each entry as a waiver of its id, expired_at as its expiry', () => {
+    expect(parseWaivers('.trivyignore.yaml', text)).toEqual([
+      expect.objectContaining({ id: 'CVE-2023-2650', expires: '9999-12-31', trivy: true }),
+      expect.objectContaining({
+        id: 'CVE-2023-3446',
+        expires: '2026-12-06',
+        reason: 'fixed upstream soon',
+        owner: 'not named (.trivyignore.yaml)',
+      }),
+      expect.objectContaining({ id: 'aws-access-key-id', source: '.trivyignore.yaml secrets[0]' }),
+    ]);
+  });
+
+  it('fails on an expired entry, and does not warn about entries Trivy already applied', () => {
+    const book = new WaiverBook(
+      parseWaivers('.trivyignore.yaml', text),
+      Date.parse('2026-12-07T00:00:00Z'),
+    );
+    const { result, warnings } = book.judge();
+    expect(result).toMatchObject({ verdict: 'fail', figure: '0 used, 1 expired' });
+    expect(result!.offenders[0]!.message).toContain(
+      'waiver for CVE-2023-3446 expired on 2026-12-06 (owner not named (.trivyignore.yaml)',
+    );
+    expect(warnings).toEqual([]);
+  });
+
+  it('refuses a bad entry in one line', () => {
+    expect(() =>
+      parseWaivers('t.yaml', 'vulnerabilities:\n  - id: X\n    expired_at: soon'),
+    ).toThrow("t.yaml: 'vulnerabilities[0].expired_at' is 'soon': use a date such as 2026-12-31.");
+    expect(() => parseWaivers('t.yaml', 'secrets:\n  - paths: [a]')).toThrow(
+      "t.yaml: 'secrets[0].id' is missing",
+    );
+  });
+});
+
 describe('baseline', () => {
   it('reads the facts of an earlier result', () => {
     const text = JSON.stringify({
