@@ -11,7 +11,7 @@ interface GitResult {
   stderr: string;
 }
 
-export function git(args: string[], cwd: string): Promise<GitResult> {
+function git(args: string[], cwd: string): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     execFile(
       'git',
@@ -44,7 +44,7 @@ export async function gitOk(args: string[], cwd: string): Promise<string> {
 }
 
 /** The commit `ref` names, or the remote-tracking branch origin/<ref> (a pull request's checkout). */
-export async function resolveRef(
+async function resolveRef(
   ref: string,
   cwd: string,
 ): Promise<{ name: string; commit: string }> {
@@ -87,22 +87,34 @@ export function parseNameStatus(output: string): FileChange[] {
   return changes;
 }
 
+/**
+ * The merge base of `baseRef` (or origin/<baseRef>) and HEAD in the checkout at `cwd`; `notCheckout`
+ * is the one line for a folder that is not in a git checkout.
+ */
+export async function mergeBaseWith(
+  baseRef: string,
+  cwd: string,
+  notCheckout: string,
+): Promise<{ base: string; mergeBase: string }> {
+  const inside = await git(['rev-parse', '--is-inside-work-tree'], cwd);
+  if (inside.code !== 0 || inside.stdout.trim() !== 'true') throw new UserError(notCheckout);
+  const base = await resolveRef(baseRef, cwd);
+  const mergeBase = await git(['merge-base', base.commit, 'HEAD'], cwd);
+  if (mergeBase.code !== 0) {
+    throw new UserError(
+      `Base ref ${shown(baseRef)} and HEAD share no commit in this clone (a shallow clone?): fetch the whole history, e.g. actions/checkout with fetch-depth: 0.`,
+    );
+  }
+  return { base: base.name, mergeBase: mergeBase.stdout.trim() };
+}
+
 export const gitChanges: ChangesPort = {
   async changesSince(baseRef, directory) {
-    const inside = await git(['rev-parse', '--is-inside-work-tree'], directory);
-    if (inside.code !== 0 || inside.stdout.trim() !== 'true') {
-      throw new UserError(
-        `The migrations folder ${directory} is not in a git checkout, so there is nothing to compare with base ref ${shown(baseRef)}: check the repository out (actions/checkout), or lint without a base ref.`,
-      );
-    }
-    const base = await resolveRef(baseRef, directory);
-    const mergeBase = await git(['merge-base', base.commit, 'HEAD'], directory);
-    if (mergeBase.code !== 0) {
-      throw new UserError(
-        `Base ref ${shown(baseRef)} and HEAD share no commit in this clone (a shallow clone?): fetch the whole history, e.g. actions/checkout with fetch-depth: 0.`,
-      );
-    }
-    const at = mergeBase.stdout.trim();
+    const { base, mergeBase: at } = await mergeBaseWith(
+      baseRef,
+      directory,
+      `The migrations folder ${directory} is not in a git checkout, so there is nothing to compare with base ref ${shown(baseRef)}: check the repository out (actions/checkout), or lint without a base ref.`,
+    );
     // Against the working tree, paths relative to (and only under) the migrations folder.
     const diff = await gitOk(
       [
@@ -123,6 +135,6 @@ export const gitChanges: ChangesPort = {
     for (const path of untracked.split('\0').filter(Boolean)) {
       changes.push({ status: 'added', path });
     }
-    return { base: base.name, mergeBase: at, changes };
+    return { base, mergeBase: at, changes };
   },
 };

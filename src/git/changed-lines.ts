@@ -2,9 +2,9 @@
 // `+` side of `git diff -U0` from the merge base with the base ref to the working tree (commits,
 // staged and unstaged edits alike), renames followed, binary files skipped. Paths are relative
 // to the workspace. git runs without a shell, through changed-files.ts's runner and ref checks.
-import { UserError, shown } from '../lib/errors.ts';
+import { shown } from '../lib/errors.ts';
 import type { ChangedLinesPort } from '../quality/gate/ports.ts';
-import { git, gitOk, resolveRef } from './changed-files.ts';
+import { gitOk, mergeBaseWith } from './changed-files.ts';
 
 /** Parses `git diff -U0 --no-prefix`-free output (a/ b/ prefixes) into new-side line numbers. */
 export function parseUnifiedDiff(output: string): Map<string, number[]> {
@@ -74,20 +74,11 @@ function unquote(path: string): string {
 
 export const gitChangedLines: ChangedLinesPort = {
   async changedLines(baseRef, workspace) {
-    const inside = await git(['rev-parse', '--is-inside-work-tree'], workspace);
-    if (inside.code !== 0 || inside.stdout.trim() !== 'true') {
-      throw new UserError(
-        `The workspace ${workspace} is not a git checkout, so there are no changed lines to compare with base ref ${shown(baseRef)}: check the repository out (actions/checkout), or turn patch coverage off.`,
-      );
-    }
-    const base = await resolveRef(baseRef, workspace);
-    const mergeBase = await git(['merge-base', base.commit, 'HEAD'], workspace);
-    if (mergeBase.code !== 0) {
-      throw new UserError(
-        `Base ref ${shown(baseRef)} and HEAD share no commit in this clone (a shallow clone?): fetch the whole history, e.g. actions/checkout with fetch-depth: 0.`,
-      );
-    }
-    const at = mergeBase.stdout.trim();
+    const { base, mergeBase: at } = await mergeBaseWith(
+      baseRef,
+      workspace,
+      `The workspace ${workspace} is not a git checkout, so there are no changed lines to compare with base ref ${shown(baseRef)}: check the repository out (actions/checkout), or turn patch coverage off.`,
+    );
     const diff = await gitOk(
       [
         'diff',
@@ -104,6 +95,6 @@ export const gitChangedLines: ChangedLinesPort = {
       ],
       workspace,
     );
-    return { base: base.name, mergeBase: at, files: parseUnifiedDiff(diff) };
+    return { base, mergeBase: at, files: parseUnifiedDiff(diff) };
   },
 };

@@ -313,7 +313,7 @@ describe('quality-gate bundle', () => {
     const slow = await run(cwd, { performance: 'perf/export.json' });
     expect(slow.outputs['failed-rules']).toBe('max-p95-latency');
     expect(errors(slow)[0]).toMatchObject({
-      message: 'p95 2413ms is over 2000ms',
+      message: 'p95 latency 2413ms is over 2000ms',
       properties: expect.objectContaining({ file: 'perf/export.json' }),
     });
     const missing = await run(cwd, { performance: 'perf/no-http.json' });

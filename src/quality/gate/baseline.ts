@@ -1,7 +1,7 @@
 // The baseline: the `result` JSON of an earlier quality-gate run (on the main branch), whose
 // facts the regression rules compare with: coverage drop, new findings, p95 growth.
 import { UserError } from '../../lib/errors.ts';
-import type { GateFacts } from './result.ts';
+import { type GateFacts, type RuleResult, rule } from './result.ts';
 
 export interface Baseline {
   readonly file: string;
@@ -67,4 +67,33 @@ function isPerformance(value: unknown): value is NonNullable<GateFacts['performa
     v !== null &&
     (v.p95Seconds === undefined || typeof v.p95Seconds === 'number')
   );
+}
+
+/**
+ * The baseline's figure a regression rule compares with, or the rule skipped saying why: no
+ * baseline at all, or a baseline without that figure. Never a silent pass.
+ */
+export function fromBaseline<T>(
+  name: string,
+  baseline: Baseline | undefined,
+  pick: (facts: GateFacts) => T | undefined,
+  what: string,
+  shown: { readonly figure?: string; readonly threshold: string },
+): { readonly before: T } | { readonly skipped: RuleResult } {
+  if (!baseline) {
+    return {
+      skipped: rule(name, 'skip', { ...shown, baseline: 'no baseline', note: 'no baseline' }),
+    };
+  }
+  const before = pick(baseline.facts);
+  if (before === undefined) {
+    return {
+      skipped: rule(name, 'skip', {
+        ...shown,
+        baseline: 'none',
+        note: `${baseline.file} has no ${what}`,
+      }),
+    };
+  }
+  return { before };
 }

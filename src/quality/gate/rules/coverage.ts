@@ -9,7 +9,7 @@ import {
   lineTotals,
   overallLines,
 } from '../../coverage/model.ts';
-import type { Baseline } from '../baseline.ts';
+import { type Baseline, fromBaseline } from '../baseline.ts';
 import type { CoverageTarget } from '../policy.ts';
 import type { ChangedLines } from '../ports.ts';
 import { type CoverageFacts, type Offender, type RuleResult, percentOf, rule } from '../result.ts';
@@ -184,22 +184,12 @@ export function coverageDrop(
 ): RuleResult {
   const threshold = `≤ ${maxDrop} pp drop`;
   const figure = percentText(facts?.percent);
-  if (!baseline)
-    return rule('coverage-drop', 'skip', {
-      figure,
-      threshold,
-      baseline: 'no baseline',
-      note: 'no baseline',
-    });
-  const before = baseline.facts.coverage;
-  if (!before) {
-    return rule('coverage-drop', 'skip', {
-      figure,
-      threshold,
-      baseline: 'none',
-      note: `${baseline.file} has no coverage figure`,
-    });
-  }
+  const found = fromBaseline('coverage-drop', baseline, (f) => f.coverage, 'coverage figure', {
+    figure,
+    threshold,
+  });
+  if ('skipped' in found) return found.skipped;
+  const before = found.before;
   if (!facts)
     return rule('coverage-drop', 'skip', {
       threshold,

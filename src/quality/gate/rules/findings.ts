@@ -1,6 +1,6 @@
 // Findings rules: any active finding at or above `fail-on` (fail-on), and findings the baseline
 // did not have, by fingerprint (new-findings). A waiver matches a finding's id or fingerprint.
-import type { Baseline } from '../baseline.ts';
+import { type Baseline, fromBaseline } from '../baseline.ts';
 import type { GateFinding, GateFindingsReport } from '../ports.ts';
 import { type GateFacts, type Offender, type RuleResult, rule } from '../result.ts';
 import { SEVERITIES, type Severity, failingSeverities } from '../thresholds.ts';
@@ -81,20 +81,11 @@ function newFindingsRule(
   baseline: Baseline | undefined,
 ): RuleResult {
   const threshold = 'no new finding';
-  if (!baseline)
-    return rule('new-findings', 'skip', {
-      threshold,
-      baseline: 'no baseline',
-      note: 'no baseline',
-    });
-  const before = baseline.facts.findings;
-  if (!before) {
-    return rule('new-findings', 'skip', {
-      threshold,
-      baseline: 'none',
-      note: `${baseline.file} has no findings`,
-    });
-  }
+  const found = fromBaseline('new-findings', baseline, (f) => f.findings, 'findings', {
+    threshold,
+  });
+  if ('skipped' in found) return found.skipped;
+  const before = found.before;
   const known = new Set(before.fingerprints);
   const fresh = active.filter((a) => !known.has(a.finding.fingerprint));
   // New findings below fail-on are reported but do not fail: the severity rule owns that choice.

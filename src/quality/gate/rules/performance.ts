@@ -2,7 +2,7 @@
 // max-p95-latency, the worst error rate against max-error-rate, and p95 growth against the
 // baseline (p95-regression). A report without the figure fails: k6 runs that made no HTTP
 // request have no http_req_duration, which is "missing", never a pass.
-import type { Baseline } from '../baseline.ts';
+import { type Baseline, fromBaseline } from '../baseline.ts';
 import type { GatePerformanceReport } from '../ports.ts';
 import { type GateFacts, type RuleResult, rule } from '../result.ts';
 
@@ -14,10 +14,16 @@ export interface PerformanceJudgement {
   readonly facts: NonNullable<GateFacts['performance']>;
 }
 
+interface Worst {
+  readonly value: number | undefined;
+  readonly file: string | undefined;
+  readonly missing: readonly string[];
+}
+
 function worst(
   reports: readonly GatePerformanceReport[],
   pick: (r: GatePerformanceReport) => number | undefined,
-): { value: number | undefined; file: string | undefined; missing: string[] } {
+): Worst {
   let value: number | undefined;
   let file: string | undefined;
   const missing: string[] = [];
@@ -44,71 +50,47 @@ export function judgePerformance(
   const p95 = worst(reports, (r) => r.p95Seconds);
   const errors = worst(reports, (r) => r.errorRate);
   const rules: RuleResult[] = [];
-  const missingNote = (missing: string[], what: string) =>
-    missing.map((file) => {
-      const report = reports.find((r) => r.file === file);
-      return {
-        file,
-        message: `no ${what}${report?.notes[0] ? ` (${report.notes[0]})` : ''}`,
-      };
+  /** A figure no higher than `max`; a report without the figure fails, naming why it has none. */
+  const ceiling = (
+    name: string,
+    found: Worst,
+    max: number | undefined,
+    text: (value: number) => string,
+    what: string,
+  ): RuleResult => {
+    const { value, file, missing } = found;
+    if (max === undefined) {
+      return rule(name, 'skip', {
+        ...(value !== undefined ? { figure: text(value) } : {}),
+        threshold: 'off',
+        note: 'off',
+      });
+    }
+    const over = value !== undefined && value > max;
+    const offenders = [
+      ...(over ? [{ file: file!, message: `${what} ${text(value)} is over ${text(max)}` }] : []),
+      ...missing.map((path) => {
+        const note = reports.find((r) => r.file === path)?.notes[0];
+        return { file: path, message: `no ${what}${note ? ` (${note})` : ''}` };
+      }),
+    ];
+    return rule(name, offenders.length > 0 ? 'fail' : 'pass', {
+      figure: value === undefined ? 'missing' : text(value),
+      threshold: `≤ ${text(max)}`,
+      offenders,
     });
+  };
 
-  if (thresholds.maxP95Ms === undefined) {
-    rules.push(
-      rule('max-p95-latency', 'skip', {
-        ...(p95.value !== undefined ? { figure: ms(p95.value) } : {}),
-        threshold: 'off',
-        note: 'off',
-      }),
-    );
-  } else {
-    const over = p95.value !== undefined && p95.value * 1000 > thresholds.maxP95Ms;
-    rules.push(
-      rule('max-p95-latency', over || p95.missing.length > 0 ? 'fail' : 'pass', {
-        figure: p95.value === undefined ? 'missing' : ms(p95.value),
-        threshold: `≤ ${thresholds.maxP95Ms}ms`,
-        offenders: [
-          ...(over
-            ? [
-                {
-                  file: p95.file!,
-                  message: `p95 ${ms(p95.value!)} is over ${thresholds.maxP95Ms}ms`,
-                },
-              ]
-            : []),
-          ...missingNote(p95.missing, 'p95 latency'),
-        ],
-      }),
-    );
-  }
-  if (thresholds.maxErrorRate === undefined) {
-    rules.push(
-      rule('max-error-rate', 'skip', {
-        ...(errors.value !== undefined ? { figure: pct(errors.value) } : {}),
-        threshold: 'off',
-        note: 'off',
-      }),
-    );
-  } else {
-    const over = errors.value !== undefined && errors.value > thresholds.maxErrorRate;
-    rules.push(
-      rule('max-error-rate', over || errors.missing.length > 0 ? 'fail' : 'pass', {
-        figure: errors.value === undefined ? 'missing' : pct(errors.value),
-        threshold: `≤ ${pct(thresholds.maxErrorRate)}`,
-        offenders: [
-          ...(over
-            ? [
-                {
-                  file: errors.file!,
-                  message: `error rate ${pct(errors.value!)} is over ${pct(thresholds.maxErrorRate)}`,
-                },
-              ]
-            : []),
-          ...missingNote(errors.missing, 'error rate'),
-        ],
-      }),
-    );
-  }
+  rules.push(
+    ceiling(
+      'max-p95-latency',
+      p95,
+      thresholds.maxP95Ms && thresholds.maxP95Ms / 1000,
+      ms,
+      'p95 latency',
+    ),
+    ceiling('max-error-rate', errors, thresholds.maxErrorRate, pct, 'error rate'),
+  );
   rules.push(p95Regression(p95.value, thresholds.maxP95Regression, baseline));
   return {
     rules,
@@ -126,22 +108,12 @@ function p95Regression(
 ): RuleResult {
   const threshold = `≤ +${maxPercent}%`;
   const figure = p95 === undefined ? 'missing' : ms(p95);
-  if (!baseline)
-    return rule('p95-regression', 'skip', {
-      figure,
-      threshold,
-      baseline: 'no baseline',
-      note: 'no baseline',
-    });
-  const before = baseline.facts.performance?.p95Seconds;
-  if (before === undefined) {
-    return rule('p95-regression', 'skip', {
-      figure,
-      threshold,
-      baseline: 'none',
-      note: `${baseline.file} has no p95`,
-    });
-  }
+  const found = fromBaseline('p95-regression', baseline, (f) => f.performance?.p95Seconds, 'p95', {
+    figure,
+    threshold,
+  });
+  if ('skipped' in found) return found.skipped;
+  const before = found.before;
   if (p95 === undefined)
     return rule('p95-regression', 'skip', {
       threshold,
