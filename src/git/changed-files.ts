@@ -44,10 +44,7 @@ export async function gitOk(args: string[], cwd: string): Promise<string> {
 }
 
 /** The commit `ref` names, or the remote-tracking branch origin/<ref> (a pull request's checkout). */
-async function resolveRef(
-  ref: string,
-  cwd: string,
-): Promise<{ name: string; commit: string }> {
+async function resolveRef(ref: string, cwd: string): Promise<{ name: string; commit: string }> {
   const candidates = ref.startsWith('refs/') ? [ref] : [ref, `refs/remotes/origin/${ref}`];
   for (const name of candidates) {
     const found = await git(
