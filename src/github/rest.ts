@@ -278,12 +278,11 @@ function parseJson(text: string): unknown {
   return JSON.parse(text) as unknown;
 }
 
+/** The socket's error code (ECONNREFUSED, …) under fetch's "fetch failed"; duck-typed, since
+ * errors from node's network code can come from another realm (jest's VM). */
 function networkReason(error: unknown): string {
-  const cause =
-    error instanceof Error
-      ? (error.cause as { code?: unknown; message?: unknown } | undefined)
-      : undefined;
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
   if (typeof cause?.code === 'string') return cause.code;
   if (typeof cause?.message === 'string') return cause.message;
-  return error instanceof Error ? error.message : String(error);
+  return String((error as { message?: unknown } | null)?.message ?? error);
 }
