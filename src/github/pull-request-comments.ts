@@ -36,6 +36,7 @@ export function createStickyComments(options: StickyCommentsOptions): StickyComm
   return {
     async upsert(pr, marker, body) {
       checkMarker(marker);
+      checkPullRequest(pr);
       const text = fitCommentBody(body, marker);
       const ours = (author ??= whoWrites(rest, options.token).catch((error: unknown) => {
         author = undefined; // asked again on the next call
@@ -128,6 +129,18 @@ async function whoWrites(rest: GitHubRest, token: string): Promise<Author> {
 function checkMarker(marker: string): void {
   if (!/^<!--[^\n]*\S[^\n]*-->$/.test(marker) || marker.slice(4, -3).includes('--')) {
     throw new TypeError('a sticky-comment marker is one HTML comment: <!-- name -->');
+  }
+}
+
+function checkPullRequest(pr: PullRequestRef): void {
+  const name = /^[A-Za-z0-9_.-]+$/;
+  if (
+    !name.test(pr.owner) ||
+    !name.test(pr.repo) ||
+    !Number.isSafeInteger(pr.number) ||
+    pr.number < 1
+  ) {
+    throw new TypeError(`not a pull request: ${JSON.stringify(pr)}`);
   }
 }
 

@@ -2,6 +2,7 @@
 // rate-limit retries GitHub asks for, and `Link: rel="next"` pagination. It never puts the token
 // in an error or a log line. Issue comments use it today; deployments and reactions can.
 import { type Sleep, sleep as wallClockSleep } from '../lib/clock.ts';
+import { shown, UserError } from '../lib/errors.ts';
 import { SUITE_NAME, SUITE_VERSION } from '../lib/version.ts';
 
 export interface GitHubRestOptions {
@@ -115,7 +116,6 @@ export function gitHubRest(options: GitHubRestOptions): GitHubRest {
             body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
           signal,
-          redirect: 'error',
         });
       } catch (error) {
         options.signal?.throwIfAborted();
@@ -131,7 +131,13 @@ export function gitHubRest(options: GitHubRestOptions): GitHubRest {
       }
       const text = await response.text();
       if (response.ok) {
-        return { status: response.status, data: parseJson(text) as T, headers: response.headers };
+        const data = parseJson(text);
+        if (data === NOT_JSON) {
+          throw new UserError(
+            `${root.href} answered ${method} ${shownPath} with something other than JSON: it is not GitHub's REST API; check GITHUB_API_URL (GitHub Enterprise Server: https://HOST/api/v3).`,
+          );
+        }
+        return { status: response.status, data: data as T, headers: response.headers };
       }
       const error = apiError(method, shownPath, response.status, text);
       const wait = rateLimitWait(response, error, attempt, now());
@@ -167,15 +173,15 @@ export function gitHubRest(options: GitHubRestOptions): GitHubRest {
     let next: string | undefined = path;
     for (let page = 1; next !== undefined; page++) {
       if (page > MAX_PAGES)
-        throw new Error(`GitHub's list at ${path} has more than ${MAX_PAGES} pages`);
+        throw new UserError(`GitHub's list at ${path} has more than ${MAX_PAGES} pages`);
       const response: GitHubResponse<T[]> = await request<T[]>('GET', next);
       if (!Array.isArray(response.data))
-        throw new Error(`GitHub's list at ${path} is not an array`);
+        throw new UserError(`GitHub's list at ${path} is not a list: check GITHUB_API_URL.`);
       yield response.data;
       next = nextLink(response.headers.get('link'));
       if (next !== undefined && new URL(next).origin !== root.origin) {
         // The token goes only to the API it was given for.
-        throw new Error(
+        throw new UserError(
           `GitHub's next page is on another host (${new URL(next).host}); not followed`,
         );
       }
@@ -195,10 +201,10 @@ function parseApiUrl(apiUrl: string): {
   try {
     url = new URL(apiUrl);
   } catch {
-    throw new TypeError('the GitHub API URL is not a URL');
+    throw new UserError(`GITHUB_API_URL is not a URL: ${shown(apiUrl)}.`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new TypeError(`the GitHub API URL must be http(s), not ${url.protocol}`);
+    throw new UserError(`GITHUB_API_URL must be an http(s) URL: ${shown(apiUrl)}.`);
   }
   const pathname = url.pathname.replace(/\/+$/, '');
   return { href: `${url.origin}${pathname}`, origin: url.origin, host: url.host, pathname };
@@ -273,9 +279,15 @@ function nextLink(header: string | null): string | undefined {
   return undefined;
 }
 
+const NOT_JSON = Symbol('not JSON');
+
 function parseJson(text: string): unknown {
   if (text === '') return undefined;
-  return JSON.parse(text) as unknown;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return NOT_JSON;
+  }
 }
 
 /** The socket's error code (ECONNREFUSED, …) under fetch's "fetch failed"; duck-typed, since

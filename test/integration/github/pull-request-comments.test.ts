@@ -3,6 +3,7 @@ import { UserError } from '../../../src/lib/errors.ts';
 import { createStickyComments } from '../../../src/github/pull-request-comments.ts';
 import type { StickyCommentsOptions } from '../../../src/github/pull-request-comments.ts';
 import { startGitHubEmulator, type GitHubEmulator } from '../../emulator/github/server.ts';
+import { startStubServer } from '../stub-server.ts';
 import type { Repository } from '../../emulator/github/store.ts';
 import type { Permissions } from '../../emulator/github/tokens.ts';
 
@@ -334,6 +335,53 @@ describe('createStickyComments on GitHub Enterprise Server', () => {
       expect(emulator.calls.filter((c) => c.operation === 'issues/list-comments')).toHaveLength(4);
     } finally {
       await emulator.close();
+    }
+  });
+});
+
+describe('createStickyComments pointed at something that is not GitHub', () => {
+  const pr = { owner: 'acme', repo: 'app', number: 1 };
+
+  it('refuses an API URL that is not an http(s) URL, in one line', () => {
+    expect(() => createStickyComments({ token: TOKEN, apiUrl: 'api.github.com' })).toThrow(
+      new UserError("GITHUB_API_URL is not a URL: 'api.github.com'."),
+    );
+    expect(() => createStickyComments({ token: TOKEN, apiUrl: 'ftp://example.com' })).toThrow(
+      /^GITHUB_API_URL must be an http\(s\) URL/,
+    );
+  });
+
+  it('says so when the URL answers with a web page', async () => {
+    const stub = await startStubServer((_request, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html>sign in</html>');
+    });
+    try {
+      const port = createStickyComments({ token: TOKEN, apiUrl: stub.url });
+      await expect(port.upsert(pr, MARKER, 'x')).rejects.toThrow(
+        `${stub.url} answered GET /repos/acme/app/issues/1/comments with something other than JSON: it is not GitHub's REST API; check GITHUB_API_URL (GitHub Enterprise Server: https://HOST/api/v3).`,
+      );
+    } finally {
+      await stub.close();
+    }
+  });
+
+  it('does not follow a next page on another host with the token', async () => {
+    const stub = await startStubServer((_request, res) => {
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        link: '<http://attacker.example/steal?page=2>; rel="next"',
+      });
+      res.end('[]');
+    });
+    try {
+      const port = createStickyComments({ token: TOKEN, apiUrl: stub.url });
+      await expect(port.upsert(pr, MARKER, 'x')).rejects.toThrow(
+        "GitHub's next page is on another host (attacker.example); not followed",
+      );
+      expect(stub.requests).toHaveLength(1);
+    } finally {
+      await stub.close();
     }
   });
 });
