@@ -30,7 +30,10 @@ export const MISSING_COMMENT_PERMISSION =
   'the token cannot write pull-request comments: give the job `permissions: pull-requests: write` (a pull request from a fork only ever gets a read-only token)';
 
 export function createStickyComments(options: StickyCommentsOptions): StickyCommentPort {
-  if (options.token === '') throw new UserError('No GitHub token to comment with: pass one.');
+  if (options.token === '')
+    throw new UserError(
+      "No GitHub token to write the pull-request comment with: pass one (the job's `${{ github.token }}` will do).",
+    );
   const rest = gitHubRest(options);
   let author: Promise<Author> | undefined;
   return {

@@ -351,6 +351,17 @@ describe('createStickyComments pointed at something that is not GitHub', () => {
     );
   });
 
+  it('refuses an empty token in one line, and a marker that is not one HTML comment', async () => {
+    expect(() => createStickyComments({ token: '', apiUrl: 'https://api.github.com' })).toThrow(
+      /^No GitHub token to write the pull-request comment with/,
+    );
+    const port = createStickyComments({ token: TOKEN, apiUrl: 'http://127.0.0.1:9' });
+    for (const marker of ['gate', '<!-- -->', '<!-- a -- b -->', '<!-- a\n -->']) {
+      await expect(port.upsert(pr, marker, 'x')).rejects.toThrow(TypeError);
+    }
+    await expect(port.upsert({ ...pr, number: 0 }, MARKER, 'x')).rejects.toThrow(TypeError);
+  });
+
   it('says so when the URL answers with a web page', async () => {
     const stub = await startStubServer((_request, res) => {
       res.writeHead(200, { 'content-type': 'text/html' });
@@ -380,6 +391,70 @@ describe('createStickyComments pointed at something that is not GitHub', () => {
         "GitHub's next page is on another host (attacker.example); not followed",
       );
       expect(stub.requests).toHaveLength(1);
+    } finally {
+      await stub.close();
+    }
+  });
+
+  it('creates a new comment when its comment was deleted between the list and the edit', async () => {
+    const stub = await startStubServer((request, res) => {
+      const answer = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      if (request.method === 'GET') {
+        answer(200, [
+          { id: 7, html_url: 'u7', body: MARKER, user: { login: 'b[bot]', type: 'Bot' } },
+        ]);
+      } else if (request.method === 'PATCH') {
+        answer(404, { message: 'Not Found' });
+      } else {
+        answer(201, { id: 8, html_url: 'u8', body: MARKER });
+      }
+    });
+    try {
+      const port = createStickyComments({ token: TOKEN, apiUrl: stub.url });
+      expect(await port.upsert(pr, MARKER, 'x')).toEqual({ id: 8, url: 'u8', action: 'created' });
+      expect(stub.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+        'GET /repos/acme/app/issues/1/comments?per_page=100',
+        'PATCH /repos/acme/app/issues/comments/7',
+        'POST /repos/acme/app/issues/1/comments',
+      ]);
+      expect(stub.requests[0]!.headers).toMatchObject({
+        authorization: `Bearer ${TOKEN}`,
+        accept: 'application/vnd.github+json',
+        'x-github-api-version': '2022-11-28',
+        'user-agent': expect.stringMatching(/^aws-ship-suite\//) as unknown,
+      });
+    } finally {
+      await stub.close();
+    }
+  });
+
+  it("passes on GitHub's reason when it refuses a body (422, e.g. a lower limit on GHES)", async () => {
+    const stub = await startStubServer((request, res) => {
+      res.writeHead(request.method === 'GET' ? 200 : 422, { 'content-type': 'application/json' });
+      res.end(
+        request.method === 'GET'
+          ? '[]'
+          : JSON.stringify({
+              message: 'Validation Failed',
+              errors: [
+                {
+                  resource: 'IssueComment',
+                  code: 'custom',
+                  field: 'body',
+                  message: 'body is too long (maximum is 65536 characters)',
+                },
+              ],
+            }),
+      );
+    });
+    try {
+      const port = createStickyComments({ token: TOKEN, apiUrl: stub.url });
+      await expect(port.upsert(pr, MARKER, 'x')).rejects.toThrow(
+        'GitHub refused the comment on acme/app#1 (GitHub: 422 "Validation Failed"): body is too long (maximum is 65536 characters).',
+      );
     } finally {
       await stub.close();
     }
