@@ -336,6 +336,18 @@ describe('GitHub REST emulator', () => {
     expect((await api(emulator, 'ghs_job', 'POST', path, {})).status).toBe(422);
   });
 
+  it('answers 404 to paths it does not serve, malformed escapes included', async () => {
+    seed({ 'pull-requests': 'write' });
+    for (const path of [
+      '/repos/acme/app/nothing',
+      '/repos/acme/%E0%A4%A/pulls/1',
+      '/repos/acme/app/pulls/abc',
+    ]) {
+      const answer = await api(emulator, 'ghs_job', 'GET', path);
+      expect([answer.status, answer.json.message]).toEqual([404, 'Not Found']);
+    }
+  });
+
   it('refuses a request without a User-Agent header', async () => {
     seed({});
     const status = await new Promise<number>((resolve, reject) => {

@@ -159,7 +159,7 @@ export async function startGitHubEmulator(
       const match = pattern.exec(path);
       if (match !== null) {
         const params = Object.fromEntries(
-          Object.entries(match.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]),
+          Object.entries(match.groups ?? {}).map(([k, v]) => [k, decodePathPart(v)]),
         );
         return { route, params };
       }
@@ -295,6 +295,14 @@ function resolveRepositoryId(path: string, store: Store): string {
   const repository = store.repositoryById(Number(match[1]));
   if (repository === undefined) throw new GitHubError(404, 'Not Found');
   return `/repos/${repository.fullName}${match[2] ?? ''}`;
+}
+
+function decodePathPart(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new GitHubError(404, 'Not Found');
+  }
 }
 
 function compile(template: string): RegExp {
