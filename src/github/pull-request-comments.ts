@@ -118,7 +118,7 @@ async function findComment(
  */
 async function whoWrites(rest: GitHubRest, token: string): Promise<Author> {
   const anyBot: Author = (c) => c.user?.type === 'Bot';
-  if (token.startsWith('ghs_')) return anyBot;
+  if (token.trim().startsWith('ghs_')) return anyBot;
   try {
     const { data } = await rest.request<{ login: string }>('GET', '/user');
     const login = data.login.toLowerCase();

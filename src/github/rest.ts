@@ -88,6 +88,15 @@ const MAX_PAGES = 1000;
 
 export function gitHubRest(options: GitHubRestOptions): GitHubRest {
   const root = parseApiUrl(options.apiUrl);
+  const token = options.token.trim();
+  // fetch would name an invalid header value, token and all, in its error.
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    throw new UserError(
+      'The GitHub token has characters no token has (a space, a line break, a non-ASCII letter): pass the token alone.',
+    );
+  }
+  /** Belt and braces for messages that come from elsewhere. */
+  const redact = (text: string) => text.split(token).join('***');
   const sleep = options.sleep ?? wallClockSleep;
   const now = options.now ?? Date.now;
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
@@ -96,7 +105,7 @@ export function gitHubRest(options: GitHubRestOptions): GitHubRest {
   const log = options.log ?? (() => {});
   const headers = {
     accept: 'application/vnd.github+json',
-    authorization: `Bearer ${options.token}`,
+    authorization: `Bearer ${token}`,
     'user-agent': options.userAgent ?? `${SUITE_NAME}/${SUITE_VERSION}`,
     'x-github-api-version': '2022-11-28',
   };
@@ -109,6 +118,7 @@ export function gitHubRest(options: GitHubRestOptions): GitHubRest {
         ? AbortSignal.any([options.signal, AbortSignal.timeout(timeoutMs)])
         : AbortSignal.timeout(timeoutMs);
       let response: Response;
+      let text: string;
       try {
         response = await fetch(url, {
           method,
@@ -117,11 +127,12 @@ export function gitHubRest(options: GitHubRestOptions): GitHubRest {
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
           signal,
         });
+        text = await response.text();
       } catch (error) {
         options.signal?.throwIfAborted();
         const why = signal.aborted
           ? `did not answer within ${timeoutMs} ms`
-          : `could not be reached (${networkReason(error)})`;
+          : `could not be reached (${redact(networkReason(error))})`;
         // A POST that may have reached GitHub is not repeated here: the caller decides.
         if (!IDEMPOTENT.has(method) || attempt >= maxAttempts) {
           throw new GitHubUnreachableError(method, `GitHub's API at ${root.host} ${why}`, error);
@@ -129,7 +140,6 @@ export function gitHubRest(options: GitHubRestOptions): GitHubRest {
         await backOff(attempt, `GitHub's API ${why}`);
         continue;
       }
-      const text = await response.text();
       if (response.ok) {
         const data = parseJson(text);
         if (data === NOT_JSON) {

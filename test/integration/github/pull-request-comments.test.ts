@@ -362,6 +362,27 @@ describe('createStickyComments pointed at something that is not GitHub', () => {
     await expect(port.upsert({ ...pr, number: 0 }, MARKER, 'x')).rejects.toThrow(TypeError);
   });
 
+  it('takes a token with a trailing line break, and refuses one with a space without echoing it', async () => {
+    const emulator = await startGitHubEmulator();
+    try {
+      const repository = emulator.store.addRepository({ fullName: 'acme/app' });
+      emulator.store.addPullRequest(repository, { author: emulator.accounts.get('dev') });
+      emulator.addToken({ token: TOKEN, permissions: { 'pull-requests': 'write' } });
+      const port = createStickyComments({ token: `${TOKEN}\n`, apiUrl: emulator.url });
+      expect((await port.upsert(pr, MARKER, 'x')).action).toBe('created');
+    } finally {
+      await emulator.close();
+    }
+    let message = '';
+    try {
+      createStickyComments({ token: `${TOKEN} x`, apiUrl: 'https://api.github.com' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^The GitHub token has characters no token has/);
+    expect(message).not.toContain(TOKEN);
+  });
+
   it('says so when the URL answers with a web page', async () => {
     const stub = await startStubServer((_request, res) => {
       res.writeHead(200, { 'content-type': 'text/html' });
