@@ -136,17 +136,7 @@ function commentBody(context: RouteContext, docs: string): string {
     });
   }
   if ([...body].length > MAX_COMMENT_CHARACTERS) {
-    throw validationFailed(
-      [
-        {
-          resource: 'IssueComment',
-          code: 'custom',
-          field: 'body',
-          message: `body is too long (maximum is ${MAX_COMMENT_CHARACTERS} characters)`,
-        },
-      ],
-      docs,
-    );
+    throw bodyTooLong(docs);
   }
   return body;
 }
@@ -170,4 +160,19 @@ function issueComment(context: RouteContext, comment: IssueComment): Record<stri
       comment.author.login.toLowerCase() === repository.owner.toLowerCase() ? 'OWNER' : 'NONE',
     performed_via_github_app: null,
   };
+}
+
+/** GitHub's 422 for a comment body over the limit. */
+export function bodyTooLong(documentationUrl = CREATE_DOCS) {
+  return validationFailed(
+    [
+      {
+        resource: 'IssueComment',
+        code: 'custom',
+        field: 'body',
+        message: `body is too long (maximum is ${MAX_COMMENT_CHARACTERS} characters)`,
+      },
+    ],
+    documentationUrl,
+  );
 }

@@ -2,6 +2,7 @@
 import { UserError } from '../../../src/lib/errors.ts';
 import { createStickyComments } from '../../../src/github/pull-request-comments.ts';
 import type { StickyCommentsOptions } from '../../../src/github/pull-request-comments.ts';
+import { bodyTooLong } from '../../emulator/github/issue-comments.ts';
 import { startGitHubEmulator, type GitHubEmulator } from '../../emulator/github/server.ts';
 import { startStubServer } from '../stub-server.ts';
 import type { Repository } from '../../emulator/github/store.ts';
@@ -455,21 +456,7 @@ describe('createStickyComments pointed at something that is not GitHub', () => {
   it("passes on GitHub's reason when it refuses a body (422, e.g. a lower limit on GHES)", async () => {
     const stub = await startStubServer((request, res) => {
       res.writeHead(request.method === 'GET' ? 200 : 422, { 'content-type': 'application/json' });
-      res.end(
-        request.method === 'GET'
-          ? '[]'
-          : JSON.stringify({
-              message: 'Validation Failed',
-              errors: [
-                {
-                  resource: 'IssueComment',
-                  code: 'custom',
-                  field: 'body',
-                  message: 'body is too long (maximum is 65536 characters)',
-                },
-              ],
-            }),
-      );
+      res.end(request.method === 'GET' ? '[]' : JSON.stringify(bodyTooLong().toJSON()));
     });
     try {
       const port = createStickyComments({ token: TOKEN, apiUrl: stub.url });
