@@ -76,7 +76,13 @@ async function main(step: MainStep<Output>, world: QualityGateWorld): Promise<vo
     if (pr) {
       const factory =
         world.stickyComments ??
-        ((t: string, apiUrl: string) => createStickyComments({ token: t, apiUrl }));
+        ((t: string, apiUrl: string) =>
+          createStickyComments({
+            token: t,
+            apiUrl,
+            signal: step.signal,
+            log: (line) => runner.debug(line),
+          }));
       try {
         const comment = await factory(
           config.githubToken,

@@ -6,7 +6,7 @@
 import type { Finding as EcrFinding, ScanReport } from '../../ecr/scan.ts';
 import { ReportError } from '../report-file.ts';
 import { type FindingsCollector, isRecord, text, vulnerabilityFinding } from './model.ts';
-import { type JsonChoice, type JsonPath, streamJson } from './json-stream.ts';
+import { type JsonChoice, type JsonPath, streamJson } from '../json-stream.ts';
 
 /** The version of ScanReport this reader knows. */
 const ECR_SCAN_VERSION: ScanReport['version'] = 1;

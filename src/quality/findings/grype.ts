@@ -10,7 +10,7 @@ import {
   text,
   vulnerabilityFinding,
 } from './model.ts';
-import { type JsonChoice, type JsonPath, streamJson } from './json-stream.ts';
+import { type JsonChoice, type JsonPath, streamJson } from '../json-stream.ts';
 
 type Json = Record<string, unknown>;
 

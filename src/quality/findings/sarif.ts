@@ -11,7 +11,7 @@ import {
   RootMembers,
   text,
 } from './model.ts';
-import { type JsonChoice, type JsonPath, streamJson } from './json-stream.ts';
+import { type JsonChoice, type JsonPath, streamJson } from '../json-stream.ts';
 
 type Json = Record<string, unknown>;
 

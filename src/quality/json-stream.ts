@@ -10,7 +10,7 @@
 // time (bench/quality-findings.ts keeps that variant and its figures); the tokenizer alone is
 // 1.5×, building objects from its tokens the rest.
 import { open } from 'node:fs/promises';
-import { ReportError, jsonErrorAt } from '../report-file.ts';
+import { ReportError, jsonErrorAt } from './report-file.ts';
 
 export type JsonPath = readonly (string | number)[];
 
@@ -131,7 +131,10 @@ class Scanner {
     this.valueAt = at;
     this.valueDepth = depth;
     this.valueInString = inString;
-    if (this.eof) this.fail('the file ends inside a value (truncated?)', this.valueStart);
+    if (this.eof) {
+      const start = this.base + this.valueStart;
+      this.fail(`the file ends inside a value that starts at byte ${start} (truncated?)`, length);
+    }
     throw MORE;
   }
 

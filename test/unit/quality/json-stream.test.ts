@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  type JsonChoice,
-  type JsonPath,
-  streamJson,
-} from '../../../../src/quality/findings/json-stream.ts';
-import { ReportError } from '../../../../src/quality/report-file.ts';
-import { scratch } from './fixtures.ts';
+import { type JsonChoice, type JsonPath, streamJson } from '../../../src/quality/json-stream.ts';
+import { ReportError } from '../../../src/quality/report-file.ts';
+import { scratch } from './findings/fixtures.ts';
 
 let tmp: Awaited<ReturnType<typeof scratch>>;
 beforeAll(async () => {
@@ -109,7 +105,11 @@ describe('streamJson', () => {
     ['{"items":[1,2]', 'the file ends before the JSON does', '{"items":[1,2]'.length],
     ['{"items":[{"a":1}', 'the file ends before the JSON does', '{"items":[{"a":1}'.length],
     ['{"items":[{"a":[1,2}]}', "expected ']'", '{"items":[{"a":[1,2'.length],
-    ['{"items":[{"a":[1,2]', 'the file ends inside a value', '{"items":['.length],
+    [
+      '{"items":[{"a":[1,2]',
+      'the file ends inside a value that starts at byte 10',
+      '{"items":[{"a":[1,2]'.length,
+    ],
     ['{"items" [1]}', "expected ':' after the key", '{"items" '.length],
     ['{items:[1]}', 'expected a key in double quotes', 1],
     ['{"items":[1,}', 'expected a value', '{"items":[1,'.length],
