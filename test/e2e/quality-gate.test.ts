@@ -1,23 +1,27 @@
 // dist/quality-gate/index.js run as the runner runs it, on reports written by the test: a passing
 // gate, each rule failing, patch coverage in a real git repository, a baseline regression, waivers
 // valid and expired, missing and malformed reports, mode report, and bad inputs in one line.
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type GitHubEmulator, startGitHubEmulator } from '../emulator/github/server.ts';
+import type { Repository } from '../emulator/github/store.ts';
 import type { ActionRun } from '../harness/index.ts';
 import { useActionSteps } from './action-steps.ts';
 import { errors, expectFailure, expectSuccess, result } from './step-assertions.ts';
 import { workspace } from './workspace.ts';
 
 const TOKEN = 'ghp_qualitygatee2etoken0000000000000000';
+const WRITER = 'ghs_qualitygatewriter00000000000000000000';
+const READER = 'ghs_qualitygatereader00000000000000000000';
 
 const steps = useActionSteps('actions/quality-gate/action.yml', {
   defaults: () => ({ timeoutMs: 60_000 }),
   secrets: (runs) => {
     expect(runs.length).toBeGreaterThan(10);
-    return [TOKEN];
+    return [TOKEN, WRITER, READER];
   },
 });
 
@@ -387,5 +391,61 @@ describe('quality-gate bundle', () => {
     expectSuccess(r);
     expect(r.masks).toContain(TOKEN);
     expect(r.log).toContain('Not a pull request: no comment.');
+  });
+});
+
+describe('quality-gate sticky comment on the GitHub emulator', () => {
+  let github: GitHubEmulator;
+  let repository: Repository;
+  let number: number;
+
+  beforeAll(async () => {
+    github = await startGitHubEmulator();
+    repository = github.store.addRepository({ fullName: 'octo-org/octo-app' });
+    number = github.store.addPullRequest(repository, { author: github.accounts.get('dev') }).number;
+    github.addToken({ token: WRITER, permissions: { 'pull-requests': 'write' } });
+    github.addToken({ token: READER, permissions: { 'pull-requests': 'read' } });
+  });
+  afterAll(() => github.close());
+
+  const onPullRequest = (cwd: string, token: string, inputs: Record<string, string> = {}) =>
+    run(
+      cwd,
+      { coverage: 'coverage/lcov.info', 'github-token': token, ...inputs },
+      {
+        context: { eventName: 'pull_request', baseRef: 'main' },
+        event: { number, pull_request: { number } },
+        env: { GITHUB_API_URL: github.url },
+      },
+    );
+
+  it('creates one comment with the verdict and the table, then edits it in place', async () => {
+    const cwd = workspace(PASSING);
+    const first = await onPullRequest(cwd, WRITER);
+    expectSuccess(first);
+    expect(first.log).toMatch(/Pull-request comment created: \S+#issuecomment-\d+/);
+    const [comment] = github.store.comments(repository, number);
+    expect(comment!.body).toContain('**Quality gate passed**');
+    expect(comment!.body).toContain('| `min-coverage` | 90% (9/10 lines) | ≥ 80% |  | pass |');
+
+    writeFileSync(join(cwd, 'coverage/lcov.info'), lcov('src/cart.ts', covered(5, 10)));
+    const second = await onPullRequest(cwd, WRITER, { mode: 'report' });
+    expect(second.log).toContain('Pull-request comment updated:');
+    const comments = github.store.comments(repository, number);
+    expect(comments.map((c) => c.id)).toEqual([comment!.id]);
+    expect(comments[0]!.body).toContain('**Quality gate failed**: min-coverage.');
+  });
+
+  it('warns, without failing a passing gate, when the token may not write pull-request comments', async () => {
+    const before = github.store.comments(repository, number).length;
+    const r = await onPullRequest(workspace(PASSING), READER);
+    expectSuccess(r);
+    expect(r.outputs.verdict).toBe('pass');
+    expect(r.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([
+      expect.stringMatching(
+        /^The pull-request comment was not written: .*permissions: pull-requests: write/,
+      ),
+    ]);
+    expect(github.store.comments(repository, number)).toHaveLength(before);
   });
 });
