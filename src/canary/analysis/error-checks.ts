@@ -1,6 +1,7 @@
 import type { AnalysisConfig } from './config.ts';
 import { ratioOf } from './descriptive.ts';
 import { confidenceText, percent } from './format.ts';
+import { effective } from './dispersion.ts';
 import { type Draft, failAlpha, isSignificant, pVersus, relativeRule } from './metric-judgement.ts';
 import {
   type Proportion,
@@ -22,6 +23,30 @@ function described({ events, trials }: Proportion): string {
 }
 
 /**
+ * How many times more the groups' errors vary than binomially (dispersion.ts): the tests run on
+ * the counts divided by it. 1 (or absent): the plain exact test.
+ */
+export interface DesignEffects {
+  readonly canary: number;
+  readonly baseline: number;
+}
+
+/** Where the checks of the recent window say which window they judged. */
+export interface WindowLabel {
+  /** "last 2 periods"; absent: the whole window. */
+  readonly recent?: string;
+}
+
+/** " on counts ÷ 1.7 canary, ÷ 6.2 baseline (between-period overdispersion)", or nothing. */
+function overdispersion(canary: number, baseline?: number): string {
+  if (canary <= 1 && (baseline ?? 1) <= 1) return '';
+  const f = (x: number) => (Math.round(x * 10) / 10).toString();
+  const groups =
+    baseline === undefined ? f(canary) : `${f(canary)} canary, ÷ ${f(baseline)} baseline`;
+  return ` on counts ÷ ${groups} (between-period overdispersion)`;
+}
+
+/**
  * The canary's error rate (target 5xx + connection errors) against `max-error-rate`, with exact
  * binomial (Clopper–Pearson) bounds: it fails once the lower bound is above the limit, passes
  * once the upper bound is at or below it, and is inconclusive in between. With no errors, the
@@ -31,17 +56,20 @@ export function judgeErrorRateLimit(
   canary: Proportion,
   maxErrorRate: number,
   config: AnalysisConfig,
+  /** The canary's design effect at the limit's rate (1: none). */
+  effect = 1,
+  window: WindowLabel = {},
 ): Draft {
   const confidence = config.confidence;
   const level = percent(confidence);
   const base = {
-    name: 'error-rate',
+    name: window.recent === undefined ? 'error-rate' : 'recent-error-rate',
     against: 'limit',
     canary: canary.trials === 0 ? null : rate(canary),
     baseline: null,
     limit: maxErrorRate,
   } as const;
-  const subject = `canary error rate (5xx + connection errors) ${described(canary)}`;
+  const subject = `canary error rate (5xx + connection errors)${window.recent === undefined ? '' : ` in the ${window.recent}`} ${described(canary)}`;
   const limitText = `max-error-rate ${percent(maxErrorRate)}`;
   if (canary.trials === 0) {
     return {
@@ -52,20 +80,28 @@ export function judgeErrorRateLimit(
     };
   }
 
-  const p = binomialTestGreater(canary, maxErrorRate);
+  // Overdispersed counts carry less information: the test and the bounds use the effective ones.
+  const counted = effective(canary, effect, true);
+  const adjusted = overdispersion(effect);
+  const p = binomialTestGreater(counted, maxErrorRate);
   const test = { method: 'binomial-exact', p, effect: rate(canary) / maxErrorRate } as const;
   if (isSignificant(p, config)) {
     // The bound at the level the check failed at.
     const failConfidence = 1 - failAlpha(config);
-    const lower = clopperPearsonLower(canary, failConfidence);
+    const lower = clopperPearsonLower(counted, failConfidence);
     return {
       ...base,
       test,
       outcome: 'fail',
-      figures: `${subject} > ${limitText}: ${confidenceText(failConfidence)} lower bound ${percent(lower)}, ${pVersus(p, config)}`,
+      figures: `${subject} > ${limitText}: ${confidenceText(failConfidence)} lower bound ${percent(lower)}, ${pVersus(p, config)}${adjusted}`,
     };
   }
-  const upper = clopperPearsonUpper(canary, confidence);
+  if (window.recent !== undefined) {
+    return rate(canary) <= maxErrorRate
+      ? { ...base, test, outcome: 'pass', figures: `${subject} ≤ ${limitText}` }
+      : recentNotFailed(base, test, `${subject} > ${limitText}, but ${pVersus(p, config)}`);
+  }
+  const upper = clopperPearsonUpper(counted, confidence);
   if (upper <= maxErrorRate) {
     return {
       ...base,
@@ -77,7 +113,7 @@ export function judgeErrorRateLimit(
   const figures =
     canary.events === 0
       ? `${subject}: ${level} upper bound ${percent(upper)} is above ${limitText}, which needs ${requestsNeededWithoutErrors(maxErrorRate, confidence)} requests without errors`
-      : `${subject}: ${level} bounds ${percent(clopperPearsonLower(canary, confidence))}–${percent(upper)} straddle ${limitText}`;
+      : `${subject}: ${level} bounds ${percent(clopperPearsonLower(counted, confidence))}–${percent(upper)} straddle ${limitText}${adjusted}`;
   return { ...base, test, outcome: 'inconclusive', figures };
 }
 
@@ -95,15 +131,18 @@ export function judgeRateAgainstBaseline(
   canary: Proportion,
   baseline: Proportion,
   config: AnalysisConfig,
+  effects?: DesignEffects,
+  window: WindowLabel = {},
 ): Draft {
   const base = {
-    name,
+    name: window.recent === undefined ? name : (`recent-${name}` as const),
     against: 'baseline',
     canary: canary.trials === 0 ? null : rate(canary),
     baseline: baseline.trials === 0 ? null : rate(baseline),
     limit: null,
   } as const;
-  const subject = `canary ${RATE_LABELS[name]} ${described(canary)} vs baseline ${described(baseline)}`;
+  const within = window.recent === undefined ? '' : ` in the ${window.recent}`;
+  const subject = `canary ${RATE_LABELS[name]}${within} ${described(canary)} vs baseline ${described(baseline)}`;
   if (baseline.trials === 0) {
     return {
       ...base,
@@ -120,19 +159,38 @@ export function judgeRateAgainstBaseline(
       figures: `${subject}: the canary served no requests`,
     };
   }
-  const p = fisherExactGreater(canary, baseline);
+  const p = fisherExactGreater(
+    effective(canary, effects?.canary ?? 1, true),
+    effective(baseline, effects?.baseline ?? 1, false),
+  );
   const rule = relativeRule(
     rate(canary),
     rate(baseline),
     p,
-    'Fisher',
+    `Fisher${effects === undefined ? '' : overdispersion(effects.canary, effects.baseline)}`,
     config,
     config.absoluteTolerance,
   );
-  return {
-    ...base,
-    test: { method: 'fisher-exact', p, effect: ratioOf(rate(canary), rate(baseline)) },
-    outcome: rule.outcome,
-    figures: `${subject}: ${rule.text}`,
-  };
+  const test = {
+    method: 'fisher-exact',
+    p,
+    effect: ratioOf(rate(canary), rate(baseline)),
+  } as const;
+  if (window.recent !== undefined && rule.outcome === 'inconclusive') {
+    return recentNotFailed(base, test, `${subject}: ${rule.text}`);
+  }
+  return { ...base, test, outcome: rule.outcome, figures: `${subject}: ${rule.text}` };
+}
+
+/**
+ * The recent window only ever fails: it is there to see a failure that starts late at its own
+ * size. Short of significant it has no say (`skipped`); the whole window decides pass or
+ * inconclusive, so the recent window's fewer requests never make a healthy canary inconclusive.
+ */
+function recentNotFailed(
+  base: Omit<Draft, 'test' | 'outcome' | 'figures'>,
+  test: Draft['test'],
+  figures: string,
+): Draft {
+  return { ...base, test, outcome: 'skipped', figures: `${figures}; the whole window decides` };
 }

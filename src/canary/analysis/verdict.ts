@@ -1,10 +1,16 @@
 import { type AnalysisConfig, type AnalysisConfigInput, validateAnalysisConfig } from './config.ts';
-import { judgeErrorRateLimit, judgeRateAgainstBaseline, proportion } from './error-checks.ts';
+import { betweenPeriodVariance, designEffect, effective } from './dispersion.ts';
+import {
+  type WindowLabel,
+  judgeErrorRateLimit,
+  judgeRateAgainstBaseline,
+  proportion,
+} from './error-checks.ts';
 import { type PeriodPercentiles, enoughForExceedance } from './exceedance.ts';
 import { judgeHealth } from './health-check.ts';
 import { aboveLimitP, judgeLatencyAgainstBaseline, judgeLatencyLimit } from './latency-checks.ts';
 import { smallestPossibleP as mannWhitneySmallestP } from './mann-whitney.ts';
-import { fisherExactGreater } from './proportions.ts';
+import { type Proportion, fisherExactGreater, rate } from './proportions.ts';
 import { type Draft, finish } from './metric-judgement.ts';
 import type {
   AnalysisResult,
@@ -14,7 +20,7 @@ import type {
   TargetGroupWindow,
   TrafficSummary,
 } from './types.ts';
-import { type WindowTotals, windowTotals } from './window-totals.ts';
+import { type PeriodCounts, type WindowTotals, windowTotals } from './window-totals.ts';
 
 /**
  * Judges the canary against the baseline that ran over the same window and against the absolute
@@ -60,16 +66,14 @@ export function judge(
   const enoughRequests = c.requests >= validated.minRequests;
 
   // Which checks can fail does not depend on the level: count them, then share the look's alpha.
+  const planned = plannedChecks(c, both, recentWindow(canary, baseline), baselineServed, validated);
   let config: AnalysisConfig = validated;
   let errorControl: ErrorControl | undefined;
   if (look !== undefined) {
-    const smallest = smallestPossibleP(
-      c,
-      both,
-      requestChecks(c, both, baselineServed, validated),
-      validated,
+    const checks = sharingChecks(
+      planned.map((check) => check.smallest),
+      look.alpha,
     );
-    const checks = sharingChecks(smallest, look.alpha);
     const perCheck = checks === 0 ? 0 : look.alpha / checks;
     config = { ...validated, failAlpha: perCheck };
     errorControl = {
@@ -79,7 +83,7 @@ export function judge(
       spent: checks === 0 ? 0 : look.alpha,
     };
   }
-  const drafts = requestChecks(c, both, baselineServed, config);
+  const drafts = planned.map((check) => check.judge(config));
 
   const tooFew = `canary served ${c.requests} ${c.requests === 1 ? 'request' : 'requests'}, fewer than min-requests ${config.minRequests}`;
   // Below min-requests nothing passes; a check that fails at its level still fails.
@@ -103,7 +107,9 @@ export function judge(
     metrics.filter((metric) => metric.outcome === outcome).map((metric) => metric.why);
 
   const control = errorControl === undefined ? {} : { errorControl };
-  const failed = whys('fail');
+  const failed = metrics
+    .filter((metric) => metric.outcome === 'fail' && !toldByWholeWindow(metric, metrics, config))
+    .map((metric) => metric.why);
   if (failed.length > 0) {
     return { verdict: 'fail', reasons: [...failed, ...notes], metrics, traffic, ...control };
   }
@@ -150,59 +156,179 @@ export function judge(
   };
 }
 
-/** The request-based checks at `config`'s level, before min-requests gates them. */
-function requestChecks(
+/**
+ * A recent window's failure that says what its whole-window check already says: that check failed
+ * too, at about the same rate (the recent rate within the tolerance of the whole window's). A
+ * failure that started late is worse in the recent window and is reported at that size.
+ */
+function toldByWholeWindow(
+  metric: MetricJudgement,
+  metrics: readonly MetricJudgement[],
+  config: AnalysisConfig,
+): boolean {
+  if (!metric.name.startsWith('recent-')) return false;
+  const whole = metrics.find((m) => m.name === metric.name.slice('recent-'.length));
+  return (
+    whole?.outcome === 'fail' &&
+    (metric.canary ?? 0) <= (whole.canary ?? 0) * (1 + config.tolerance)
+  );
+}
+
+/** A request-based check: the smallest p-value its test can reach here, and the check itself. */
+interface PlannedCheck {
+  /** Given what the test conditions on (counts, periods, requests); 1: it cannot fail. */
+  readonly smallest: number;
+  readonly judge: (config: AnalysisConfig) => Draft;
+}
+
+interface Concurrent {
+  canary: WindowTotals;
+  baseline: WindowTotals;
+  paired: PeriodPercentiles[];
+}
+
+/** The request-based checks, before min-requests gates them, in the order they are reported. */
+function plannedChecks(
   c: WindowTotals,
-  both: { canary: WindowTotals; baseline: WindowTotals; paired: PeriodPercentiles[] },
+  both: Concurrent,
+  recent: Recent | undefined,
   baselineServed: boolean,
   config: AnalysisConfig,
-): Draft[] {
+): PlannedCheck[] {
   const cc = both.canary;
   const b = both.baseline;
-  const checks: Draft[] = [];
-  if (config.maxErrorRate !== undefined) {
-    checks.push(
-      judgeErrorRateLimit(
-        proportion(c.target5xx + c.connectionErrors, c.requests),
-        config.maxErrorRate,
-        config,
-      ),
+  const checks: PlannedCheck[] = [];
+  // The baseline's periods say how much more than binomially a rate varies between periods.
+  const errors = (p: PeriodCounts) => p.target5xx + p.connectionErrors;
+  const variance = {
+    '5xx-rate': betweenPeriodVariance(b.periods.map((p) => proportion(p.target5xx, p.requests))),
+    'connection-error-rate': betweenPeriodVariance(
+      b.periods.map((p) => proportion(p.connectionErrors, p.requests)),
+    ),
+    'error-rate': betweenPeriodVariance(b.periods.map((p) => proportion(errors(p), p.requests))),
+  };
+  const limitCheck = (totals: WindowTotals, window: WindowLabel): PlannedCheck | undefined => {
+    const limit = config.maxErrorRate;
+    if (limit === undefined) return undefined;
+    const canary = proportion(totals.target5xx + totals.connectionErrors, totals.requests);
+    const effect = designEffect(
+      totals.periods.map((p) => p.requests),
+      limit,
+      variance['error-rate'],
     );
-  }
-  checks.push(
-    judgeRateAgainstBaseline(
-      '5xx-rate',
-      proportion(cc.target5xx, cc.requests),
-      proportion(b.target5xx, b.requests),
-      config,
-    ),
-    judgeRateAgainstBaseline(
-      'connection-error-rate',
-      proportion(cc.connectionErrors, cc.requests),
-      proportion(b.connectionErrors, b.requests),
-      config,
-    ),
-  );
-  for (const [name, key, limit] of [
-    ['p95-latency', 'p95Seconds', config.maxP95LatencySeconds],
-    ['p99-latency', 'p99Seconds', config.maxP99LatencySeconds],
+    return {
+      smallest: canary.trials === 0 ? 1 : 0,
+      judge: (at) => judgeErrorRateLimit(canary, limit, at, effect, window),
+    };
+  };
+  const rateChecks = (
+    canaryTotals: WindowTotals,
+    baselineTotals: WindowTotals,
+    window: WindowLabel,
+  ): PlannedCheck[] =>
+    (['5xx-rate', 'connection-error-rate'] as const).map((name) => {
+      const key = name === '5xx-rate' ? 'target5xx' : 'connectionErrors';
+      const canary = proportion(canaryTotals[key], canaryTotals.requests);
+      const baseline = proportion(baselineTotals[key], baselineTotals.requests);
+      const effects = {
+        canary: designEffect(
+          canaryTotals.periods.map((p) => p.requests),
+          rate(baseline),
+          variance[name],
+        ),
+        baseline: designEffect(
+          baselineTotals.periods.map((p) => p.requests),
+          rate(baseline),
+          variance[name],
+        ),
+      };
+      return {
+        smallest: smallestFisherP(
+          effective(canary, effects.canary, true),
+          effective(baseline, effects.baseline, false),
+        ),
+        judge: (at: AnalysisConfig) =>
+          judgeRateAgainstBaseline(name, canary, baseline, at, effects, window),
+      };
+    });
+
+  const limit = limitCheck(c, {});
+  if (limit !== undefined) checks.push(limit);
+  checks.push(...rateChecks(cc, b, {}));
+  for (const [name, key, limitSeconds, q] of [
+    ['p95-latency', 'p95Seconds', config.maxP95LatencySeconds, 0.95],
+    ['p99-latency', 'p99Seconds', config.maxP99LatencySeconds, 0.99],
   ] as const) {
-    checks.push(
-      judgeLatencyAgainstBaseline(
-        name,
-        cc[key],
-        b[key],
-        baselineServed,
-        config,
-        name === 'p95-latency' ? both.paired : undefined,
-      ),
-    );
-    if (limit !== undefined) {
+    const paired = name === 'p95-latency' ? both.paired : undefined;
+    const exceedance = paired?.some(enoughForExceedance) ?? false;
+    checks.push({
+      smallest:
+        !baselineServed || cc[key].length === 0 || b[key].length === 0
+          ? 1
+          : exceedance
+            ? 0
+            : mannWhitneySmallestP(cc[key].length, b[key].length),
+      judge: (at) => judgeLatencyAgainstBaseline(name, cc[key], b[key], baselineServed, at, paired),
+    });
+    if (limitSeconds !== undefined) {
       const requests = key === 'p95Seconds' ? c.p95Requests : c.p99Requests;
-      checks.push(judgeLatencyLimit(name, c[key], limit, config, requests));
+      const values = c[key];
+      checks.push({
+        smallest: values.length === 0 ? 1 : aboveLimitP(values.length, requests, q),
+        judge: (at) => judgeLatencyLimit(name, values, limitSeconds, at, requests),
+      });
+    }
+  }
+  if (recent !== undefined) {
+    const window = { recent: recent.label };
+    const recentLimit = limitCheck(recent.canary, window);
+    if (recentLimit !== undefined) checks.push(recentLimit);
+    if (recent.baseline.requests > 0 && recent.concurrent.requests > 0) {
+      checks.push(...rateChecks(recent.concurrent, recent.baseline, window));
     }
   }
   return checks;
+}
+
+/** The smallest one-sided Fisher p given the total errors: all of them in the canary. */
+function smallestFisherP(canary: Proportion, baseline: Proportion): number {
+  const total = canary.events + baseline.events;
+  if (total === 0 || canary.trials === 0 || baseline.trials === 0) return 1;
+  const most = Math.min(total, canary.trials);
+  return fisherExactGreater(
+    { events: most, trials: canary.trials },
+    { events: Math.min(total - most, baseline.trials), trials: baseline.trials },
+  );
+}
+
+/** How many of the canary's latest periods the recent window judges beside the whole window. */
+export const RECENT_PERIODS = 2;
+
+interface Recent {
+  label: string;
+  /** The canary's last RECENT_PERIODS periods that served requests. */
+  canary: WindowTotals;
+  /** Of those, the canary's periods in which the baseline served too, and the baseline's. */
+  concurrent: WindowTotals;
+  baseline: WindowTotals;
+}
+
+/**
+ * The canary's last RECENT_PERIODS periods with requests, when the window has more than that
+ * (otherwise the recent window is the whole window and adds nothing).
+ */
+function recentWindow(canary: TargetGroupWindow, baseline: TargetGroupWindow): Recent | undefined {
+  const served = canary.samples.filter((s) => s.requests > 0);
+  if (served.length <= RECENT_PERIODS) return undefined;
+  const last = served.slice(-RECENT_PERIODS);
+  const recent = { ...canary, samples: last };
+  const beside = concurrent(recent, baseline);
+  return {
+    label: `last ${RECENT_PERIODS} periods`,
+    canary: windowTotals(recent),
+    concurrent: beside.canary,
+    baseline: beside.baseline,
+  };
 }
 
 /** Both windows' totals over the periods in which both groups served requests. */
@@ -261,63 +387,4 @@ export function sharingChecks(smallest: readonly number[], alpha: number): numbe
     if (sorted[k]! >= alpha / k) return k;
   }
   return sorted.length;
-}
-
-/** Each request check's smallest possible p-value, in requestChecks' order; 1 when skipped. */
-function smallestPossibleP(
-  c: WindowTotals,
-  both: { canary: WindowTotals; baseline: WindowTotals; paired: PeriodPercentiles[] },
-  drafts: readonly Draft[],
-  config: AnalysisConfig,
-): number[] {
-  const smallest: number[] = [];
-  const rate = (
-    canaryEvents: number,
-    canaryTrials: number,
-    baselineEvents: number,
-    baselineTrials: number,
-  ) => {
-    const total = canaryEvents + baselineEvents;
-    if (total === 0 || canaryTrials === 0 || baselineTrials === 0) return 1;
-    const most = Math.min(total, canaryTrials);
-    return fisherExactGreater(
-      { events: most, trials: canaryTrials },
-      { events: Math.min(total - most, baselineTrials), trials: baselineTrials },
-    );
-  };
-  if (config.maxErrorRate !== undefined) smallest.push(0);
-  const cc = both.canary;
-  const b = both.baseline;
-  smallest.push(
-    rate(
-      Math.min(cc.target5xx, cc.requests),
-      cc.requests,
-      Math.min(b.target5xx, b.requests),
-      b.requests,
-    ),
-    rate(
-      Math.min(cc.connectionErrors, cc.requests),
-      cc.requests,
-      Math.min(b.connectionErrors, b.requests),
-      b.requests,
-    ),
-  );
-  for (const [key, limit, q] of [
-    ['p95Seconds', config.maxP95LatencySeconds, 0.95],
-    ['p99Seconds', config.maxP99LatencySeconds, 0.99],
-  ] as const) {
-    const exceedance = key === 'p95Seconds' && both.paired.some(enoughForExceedance);
-    smallest.push(
-      exceedance || cc[key].length === 0 || b[key].length === 0
-        ? 0
-        : mannWhitneySmallestP(cc[key].length, b[key].length),
-    );
-    if (limit !== undefined) {
-      const values = c[key];
-      const requests = key === 'p95Seconds' ? c.p95Requests : c.p99Requests;
-      smallest.push(values.length === 0 ? 1 : aboveLimitP(values.length, requests, q));
-    }
-  }
-  // Skipped checks (no baseline) cannot fail at all.
-  return smallest.map((p, i) => (drafts[i]?.outcome === 'skipped' ? 1 : p));
 }

@@ -585,7 +585,8 @@ describe('judge: one look of a sequential design', () => {
       spent: 0,
     });
     const limited = judge(canary, none, { ...config, maxErrorRate: 0.01 }, { alpha: 0.004 });
-    expect(limited.errorControl).toMatchObject({ checks: 1, perCheckAlpha: 0.004, spent: 0.004 });
+    // The limit over the whole window and over the last two periods.
+    expect(limited.errorControl).toMatchObject({ checks: 2, perCheckAlpha: 0.002, spent: 0.004 });
   });
 
   it('compares only the periods in which both groups served', () => {
