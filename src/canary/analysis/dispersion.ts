@@ -8,14 +8,8 @@
 // what the canary is held to, and a failing canary cannot inflate it.
 import type { Proportion } from './proportions.ts';
 
-/**
- * Before a baseline's periods can say how much its rate moves from minute to minute, assume it
- * may double or halve (V = 1): a rate test on the first periods must not trust a count that one
- * noisy minute made. The estimate from the periods takes over as they come in: the prior counts
- * as PRIOR_DEGREES degrees of freedom beside the K − 1 of K periods.
- */
-export const PRIOR_VARIANCE = 1;
-export const PRIOR_DEGREES = 2;
+/** The fewest periods that estimate a between-period variance (two leave one degree of freedom). */
+export const MIN_DISPERSION_PERIODS = 3;
 
 /**
  * The relative between-period variance V of a rate, by the method of moments: in each period the
@@ -47,15 +41,12 @@ export function estimatedVariance(periods: readonly Proportion[]): number | unde
 }
 
 /**
- * The between-period variance the rate tests assume: the estimate from the baseline's periods,
- * shrunk towards PRIOR_VARIANCE by PRIOR_DEGREES degrees of freedom (few periods estimate a
- * variance badly, and an estimate too low is what fails a healthy canary).
+ * The between-period variance the rate tests assume: the estimate from at least
+ * MIN_DISPERSION_PERIODS periods, else 0 (binomial).
  */
 export function betweenPeriodVariance(periods: readonly Proportion[]): number {
-  const estimate = estimatedVariance(periods);
-  if (estimate === undefined) return PRIOR_VARIANCE;
-  const degrees = periods.filter((p) => p.trials > 0).length - 1;
-  return (PRIOR_DEGREES * PRIOR_VARIANCE + degrees * estimate) / (PRIOR_DEGREES + degrees);
+  const served = periods.filter((p) => p.trials > 0).length;
+  return served < MIN_DISPERSION_PERIODS ? 0 : (estimatedVariance(periods) ?? 0);
 }
 
 /**

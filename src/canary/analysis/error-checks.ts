@@ -38,12 +38,10 @@ export interface WindowLabel {
 }
 
 /** " on counts ÷ 1.7 canary, ÷ 6.2 baseline (between-period overdispersion)", or nothing. */
-function overdispersion(canary: number, baseline?: number): string {
-  if (canary <= 1 && (baseline ?? 1) <= 1) return '';
+function overdispersion({ canary, baseline }: DesignEffects): string {
+  if (canary <= 1 && baseline <= 1) return '';
   const f = (x: number) => (Math.round(x * 10) / 10).toString();
-  const groups =
-    baseline === undefined ? f(canary) : `${f(canary)} canary, ÷ ${f(baseline)} baseline`;
-  return ` on counts ÷ ${groups} (between-period overdispersion)`;
+  return ` on counts ÷ ${f(canary)} canary, ÷ ${f(baseline)} baseline (between-period overdispersion)`;
 }
 
 /**
@@ -56,8 +54,6 @@ export function judgeErrorRateLimit(
   canary: Proportion,
   maxErrorRate: number,
   config: AnalysisConfig,
-  /** The canary's design effect at the limit's rate (1: none). */
-  effect = 1,
   window: WindowLabel = {},
 ): Draft {
   const confidence = config.confidence;
@@ -80,20 +76,17 @@ export function judgeErrorRateLimit(
     };
   }
 
-  // Overdispersed counts carry less information: the test and the bounds use the effective ones.
-  const counted = effective(canary, effect, true);
-  const adjusted = overdispersion(effect);
-  const p = binomialTestGreater(counted, maxErrorRate);
+  const p = binomialTestGreater(canary, maxErrorRate);
   const test = { method: 'binomial-exact', p, effect: rate(canary) / maxErrorRate } as const;
   if (isSignificant(p, config)) {
     // The bound at the level the check failed at.
     const failConfidence = 1 - failAlpha(config);
-    const lower = clopperPearsonLower(counted, failConfidence);
+    const lower = clopperPearsonLower(canary, failConfidence);
     return {
       ...base,
       test,
       outcome: 'fail',
-      figures: `${subject} > ${limitText}: ${confidenceText(failConfidence)} lower bound ${percent(lower)}, ${pVersus(p, config)}${adjusted}`,
+      figures: `${subject} > ${limitText}: ${confidenceText(failConfidence)} lower bound ${percent(lower)}, ${pVersus(p, config)}`,
     };
   }
   if (window.recent !== undefined) {
@@ -101,7 +94,7 @@ export function judgeErrorRateLimit(
       ? { ...base, test, outcome: 'pass', figures: `${subject} ≤ ${limitText}` }
       : recentNotFailed(base, test, `${subject} > ${limitText}, but ${pVersus(p, config)}`);
   }
-  const upper = clopperPearsonUpper(counted, confidence);
+  const upper = clopperPearsonUpper(canary, confidence);
   if (upper <= maxErrorRate) {
     return {
       ...base,
@@ -113,7 +106,7 @@ export function judgeErrorRateLimit(
   const figures =
     canary.events === 0
       ? `${subject}: ${level} upper bound ${percent(upper)} is above ${limitText}, which needs ${requestsNeededWithoutErrors(maxErrorRate, confidence)} requests without errors`
-      : `${subject}: ${level} bounds ${percent(clopperPearsonLower(counted, confidence))}–${percent(upper)} straddle ${limitText}${adjusted}`;
+      : `${subject}: ${level} bounds ${percent(clopperPearsonLower(canary, confidence))}–${percent(upper)} straddle ${limitText}`;
   return { ...base, test, outcome: 'inconclusive', figures };
 }
 
@@ -167,7 +160,7 @@ export function judgeRateAgainstBaseline(
     rate(canary),
     rate(baseline),
     p,
-    `Fisher${effects === undefined ? '' : overdispersion(effects.canary, effects.baseline)}`,
+    `Fisher${effects === undefined ? '' : overdispersion(effects)}`,
     config,
     config.absoluteTolerance,
   );

@@ -20,7 +20,7 @@ import type {
   TargetGroupWindow,
   TrafficSummary,
 } from './types.ts';
-import { type PeriodCounts, type WindowTotals, windowTotals } from './window-totals.ts';
+import { type WindowTotals, windowTotals } from './window-totals.ts';
 
 /**
  * Judges the canary against the baseline that ran over the same window and against the absolute
@@ -199,26 +199,19 @@ function plannedChecks(
   const b = both.baseline;
   const checks: PlannedCheck[] = [];
   // The baseline's periods say how much more than binomially a rate varies between periods.
-  const errors = (p: PeriodCounts) => p.target5xx + p.connectionErrors;
   const variance = {
     '5xx-rate': betweenPeriodVariance(b.periods.map((p) => proportion(p.target5xx, p.requests))),
     'connection-error-rate': betweenPeriodVariance(
       b.periods.map((p) => proportion(p.connectionErrors, p.requests)),
     ),
-    'error-rate': betweenPeriodVariance(b.periods.map((p) => proportion(errors(p), p.requests))),
   };
   const limitCheck = (totals: WindowTotals, window: WindowLabel): PlannedCheck | undefined => {
     const limit = config.maxErrorRate;
     if (limit === undefined) return undefined;
     const canary = proportion(totals.target5xx + totals.connectionErrors, totals.requests);
-    const effect = designEffect(
-      totals.periods.map((p) => p.requests),
-      limit,
-      variance['error-rate'],
-    );
     return {
       smallest: canary.trials === 0 ? 1 : 0,
-      judge: (at) => judgeErrorRateLimit(canary, limit, at, effect, window),
+      judge: (at) => judgeErrorRateLimit(canary, limit, at, window),
     };
   };
   const rateChecks = (
