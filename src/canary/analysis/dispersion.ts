@@ -8,21 +8,25 @@
 // what the canary is held to, and a failing canary cannot inflate it.
 import type { Proportion } from './proportions.ts';
 
-/** The fewest periods that estimate a between-period variance (two leave one degree of freedom). */
-export const MIN_DISPERSION_PERIODS = 3;
+/** The fewest degrees of freedom (periods less one per group) that estimate the variance. */
+export const MIN_DISPERSION_DEGREES = 2;
 
-/**
- * The relative between-period variance V of a rate, by the method of moments: in each period the
- * rate is p·(1 + ε) with Var(ε) = V, so Var(errors in a period of n) = n·p·(1 − p) + n²·p²·V.
- * Estimated from the periods' errors and requests, unbiased for any period sizes; 0 when the
- * errors vary no more than binomially. Undefined with fewer than 2 periods or no errors.
- */
-export function estimatedVariance(periods: readonly Proportion[]): number | undefined {
+interface Moments {
+  /** Σ (x_i − n_i·p̂)² over the periods. */
+  squares: number;
+  /** Its expectation is binomial·p(1 − p) + extra·p²·V. */
+  binomial: number;
+  extra: number;
+  rate: number;
+  periods: number;
+}
+
+/** One group's periods around the group's own rate; undefined without errors or periods. */
+function moments(periods: readonly Proportion[]): Moments | undefined {
   const served = periods.filter((p) => p.trials > 0);
-  if (served.length < 2) return undefined;
   const total = served.reduce((sum, p) => sum + p.trials, 0);
   const events = served.reduce((sum, p) => sum + Math.min(p.events, p.trials), 0);
-  if (events === 0 || events === total) return undefined;
+  if (served.length < 2 || events === 0 || events === total) return undefined;
   const rate = events / total;
   // E[Σ (x_i − n_i·p̂)²] = A·p(1 − p) + B·p²·V, with w_i = n_i / N.
   const sumW2 = served.reduce((sum, p) => sum + (p.trials / total) ** 2, 0);
@@ -36,17 +40,45 @@ export function estimatedVariance(periods: readonly Proportion[]): number | unde
     a += p.trials * (1 - 2 * w);
     b += p.trials ** 2 * (1 - 2 * w);
   }
-  if (!(b > 0)) return undefined;
-  return Math.max(0, (squares - a * rate * (1 - rate)) / (b * rate * rate));
+  return { squares, binomial: a, extra: b, rate, periods: served.length };
 }
 
 /**
- * The between-period variance the rate tests assume: the estimate from at least
- * MIN_DISPERSION_PERIODS periods, else 0 (binomial).
+ * The relative between-period variance V of a rate, by the method of moments: in each period the
+ * rate is p·(1 + ε) with Var(ε) = V, so Var(errors in a period of n) = n·p·(1 − p) + n²·p²·V.
+ * Each group's periods vary around the group's own rate (a canary that is steadily worse is not
+ * overdispersed); the groups' moments add up. Unbiased for any period sizes; 0 when the errors
+ * vary no more than binomially; undefined without two periods with errors in some group.
  */
-export function betweenPeriodVariance(periods: readonly Proportion[]): number {
-  const served = periods.filter((p) => p.trials > 0).length;
-  return served < MIN_DISPERSION_PERIODS ? 0 : (estimatedVariance(periods) ?? 0);
+export function estimatedVariance(
+  ...groups: readonly (readonly Proportion[])[]
+): number | undefined {
+  let squares = 0;
+  let expected = 0;
+  let scale = 0;
+  let counted = false;
+  for (const group of groups) {
+    const m = moments(group);
+    if (m === undefined) continue;
+    counted = true;
+    squares += m.squares;
+    expected += m.binomial * m.rate * (1 - m.rate);
+    scale += m.extra * m.rate * m.rate;
+  }
+  if (!counted || !(scale > 0)) return undefined;
+  return Math.max(0, (squares - expected) / scale);
+}
+
+/**
+ * The between-period variance the rate tests assume: the estimate once the groups' periods give
+ * MIN_DISPERSION_DEGREES degrees of freedom between them, else 0 (binomial).
+ */
+export function betweenPeriodVariance(...groups: readonly (readonly Proportion[])[]): number {
+  const degrees = groups.reduce(
+    (n, g) => n + Math.max(0, g.filter((p) => p.trials > 0).length - 1),
+    0,
+  );
+  return degrees < MIN_DISPERSION_DEGREES ? 0 : (estimatedVariance(...groups) ?? 0);
 }
 
 /**

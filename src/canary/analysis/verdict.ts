@@ -198,13 +198,6 @@ function plannedChecks(
   const cc = both.canary;
   const b = both.baseline;
   const checks: PlannedCheck[] = [];
-  // The baseline's periods say how much more than binomially a rate varies between periods.
-  const variance = {
-    '5xx-rate': betweenPeriodVariance(b.periods.map((p) => proportion(p.target5xx, p.requests))),
-    'connection-error-rate': betweenPeriodVariance(
-      b.periods.map((p) => proportion(p.connectionErrors, p.requests)),
-    ),
-  };
   const limitCheck = (totals: WindowTotals, window: WindowLabel): PlannedCheck | undefined => {
     const limit = config.maxErrorRate;
     if (limit === undefined) return undefined;
@@ -223,16 +216,21 @@ function plannedChecks(
       const key = name === '5xx-rate' ? 'target5xx' : 'connectionErrors';
       const canary = proportion(canaryTotals[key], canaryTotals.requests);
       const baseline = proportion(baselineTotals[key], baselineTotals.requests);
+      // At the baseline's rate over the whole window: a recent window's may be 0 by chance.
+      const usual = rate(proportion(b[key], b.requests));
+      // How much more than binomially the rate moves between periods, from the baseline's
+      // periods: a failing canary cannot inflate it (and hide behind it).
+      const variance = betweenPeriodVariance(b.periods.map((p) => proportion(p[key], p.requests)));
       const effects = {
         canary: designEffect(
           canaryTotals.periods.map((p) => p.requests),
-          rate(baseline),
-          variance[name],
+          usual,
+          variance,
         ),
         baseline: designEffect(
           baselineTotals.periods.map((p) => p.requests),
-          rate(baseline),
-          variance[name],
+          usual,
+          variance,
         ),
       };
       return {
