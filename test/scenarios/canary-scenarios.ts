@@ -168,6 +168,23 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
     describe: 'linear, 20 % steps of 3 minutes: canary latency × 1.5',
   },
   {
+    name: 'blue-green',
+    bad: false,
+    rps: 50,
+    strategy: { kind: 'blue-green', bakeMinutes: 10 },
+    traffic: () => healthy(FAST),
+    describe: 'blue/green, healthy: one shift to 100 %, then a 10-minute bake',
+  },
+  {
+    name: 'blue-green-5xx-spike',
+    bad: true,
+    rps: 50,
+    onsetAfterShiftMs: 0,
+    strategy: { kind: 'blue-green', bakeMinutes: 10 },
+    traffic: regressed(normal, { ...normal, errorRate: 0.1 }),
+    describe: 'blue/green: the new revision at 10 % 5xx from its first request',
+  },
+  {
     name: 'late-failure',
     bad: true,
     rps: 50,

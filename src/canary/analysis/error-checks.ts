@@ -39,8 +39,9 @@ export interface WindowLabel {
 
 /** " on counts ÷ 1.7 canary, ÷ 6.2 baseline (between-period overdispersion)", or nothing. */
 function overdispersion({ canary, baseline }: DesignEffects): string {
-  if (canary <= 1 && baseline <= 1) return '';
-  const f = (x: number) => (Math.round(x * 10) / 10).toString();
+  // Below 1.05 the counts barely change: not worth a word.
+  if (Math.max(canary, baseline) < 1.05) return '';
+  const f = (x: number) => x.toFixed(1);
   return ` on counts ÷ ${f(canary)} canary, ÷ ${f(baseline)} baseline (between-period overdispersion)`;
 }
 

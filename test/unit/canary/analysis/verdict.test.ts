@@ -729,7 +729,7 @@ describe('judge: a baseline whose error rate moves from minute to minute', () =>
     const result = judge(canary, noisy, config);
     expect(result.verdict).toBe('inconclusive');
     expect(check(result, '5xx-rate').why).toBe(
-      'canary 5xx rate 0.8 % (24/3000) vs baseline 0.37 % (100/27000): 2.16× baseline, over the 1.25× and +0.2 points allowed, but Fisher on counts ÷ 1.9 canary, ÷ 9 baseline (between-period overdispersion) p=0.063 ≥ 0.02: inconclusive',
+      'canary 5xx rate 0.8 % (24/3000) vs baseline 0.37 % (100/27000): 2.16× baseline, over the 1.25× and +0.2 points allowed, but Fisher on counts ÷ 1.9 canary, ÷ 9.0 baseline (between-period overdispersion) p=0.063 ≥ 0.02: inconclusive',
     );
   });
 
