@@ -97,8 +97,8 @@ export async function judgeCanary(
 }
 
 /**
- * No canary period since the current weight took effect has been published yet, and the hook
- * leaves time for another poll.
+ * The first whole period at the current weight has not been published yet, and the hook leaves
+ * time for another poll.
  */
 function awaitingData(
   w: Watch,
@@ -108,7 +108,9 @@ function awaitingData(
 ): boolean {
   const since = w.state.seen.weightSince;
   if (since === undefined || now(w) + w.request.polling.intervalMs >= answerBy) return false;
-  return !servedSince(judged.canary, periodStart(since, settings.periodSeconds));
+  // The first whole period at the current weight: the one holding the shift may hold seconds.
+  const period = settings.periodSeconds * 1000;
+  return !servedSince(judged.canary, Math.ceil(since / period) * period);
 }
 
 type Reading = { kind: 'judged'; judged: Judged } | Extract<Evidence, { kind: 'unreadable' }>;
