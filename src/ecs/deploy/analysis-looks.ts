@@ -84,10 +84,16 @@ export async function judgeCanary(
     return undefined;
   }
   const { judged } = reading;
-  if (place.at === 'gate' && awaitingData(w, judged, settings, place.answerBy)) {
-    // CloudWatch publishes a period a minute or more after it ends: a gate right after a shift
-    // would judge a window without the new traffic (a blue/green gate, nothing at all). It waits,
-    // poll by poll, for the first period since the shift, while the hook leaves time.
+  if (
+    place.at === 'gate' &&
+    place.gate === 'final' &&
+    judged.result.verdict === 'inconclusive' &&
+    awaitingData(w, judged, settings, place.answerBy)
+  ) {
+    // CloudWatch publishes a period a minute or more after it ends: the gate after the last
+    // shift, one interval after it, may read nothing of the new traffic (a blue/green gate read
+    // nothing at all). Short of a verdict it waits, poll by poll, for the shift's period, while
+    // the hook leaves time.
     return { decision: { action: 'retry' }, suspicious: false };
   }
   const suspicious = isSuspicious(judged, settings.config.tolerance);
@@ -97,8 +103,8 @@ export async function judgeCanary(
 }
 
 /**
- * The first whole period at the current weight has not been published yet, and the hook leaves
- * time for another poll.
+ * No canary period since the current weight took effect has been published yet, and the hook
+ * leaves time for another poll.
  */
 function awaitingData(
   w: Watch,
@@ -108,9 +114,7 @@ function awaitingData(
 ): boolean {
   const since = w.state.seen.weightSince;
   if (since === undefined || now(w) + w.request.polling.intervalMs >= answerBy) return false;
-  // The first whole period at the current weight: the one holding the shift may hold seconds.
-  const period = settings.periodSeconds * 1000;
-  return !servedSince(judged.canary, Math.ceil(since / period) * period);
+  return !servedSince(judged.canary, periodStart(since, settings.periodSeconds));
 }
 
 type Reading = { kind: 'judged'; judged: Judged } | Extract<Evidence, { kind: 'unreadable' }>;
