@@ -105,16 +105,10 @@ export function lookAgainSoon(w: Watch, after: 'unreadable' | 'suspicious'): voi
       : Math.max(10_000, Math.round(interval / 4)));
 }
 
-/**
- * Worse without being significant yet, over the window or in its last period; or too few requests
- * yet and some of them errors (the next period may settle a severe failure: look when it lands).
- */
+/** Worse without being significant yet, over the window or in its last period. */
 export function isSuspicious(judgement: Judgement, tolerance: number): boolean {
   const { result } = judgement;
   return (
-    (result.verdict === 'inconclusive' &&
-      result.cause === 'too-few-requests' &&
-      judgement.canary.samples.some((s) => s.target5xx + s.connectionErrors > 0)) ||
     (result.verdict === 'inconclusive' && result.cause === 'insufficient-evidence') ||
     recentlyWorse(judgement.canary, judgement.baseline, tolerance)
   );

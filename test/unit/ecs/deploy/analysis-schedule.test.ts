@@ -157,14 +157,6 @@ describe('isSuspicious', () => {
       ),
     ).toBe(true);
   });
-
-  it('looks again soon while too few requests are in but some are errors: the next period may decide', () => {
-    const base = { reasons: [], metrics: [], traffic };
-    const tooFew = { verdict: 'inconclusive', cause: 'too-few-requests', ...base } as const;
-    // 1 error of 30 (the first seconds of a canary) is neither significant nor, by its rate, worse (p = 0.07).
-    expect(isSuspicious(judgement(tooFew, [{ requests: 30, target5xx: 1 }]), 0.25)).toBe(true);
-    expect(isSuspicious(judgement(tooFew, [{ requests: 30 }]), 0.25)).toBe(false);
-  });
 });
 
 describe('plannedExposureMs: what the false-rollback budget is spent over', () => {
