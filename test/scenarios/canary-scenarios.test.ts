@@ -121,3 +121,33 @@ describe('latency decided on request counts', () => {
     expect(summary.promoted).toBe(10);
   });
 });
+
+describe('windows that follow the traffic (issue 11)', () => {
+  test('a failure that starts late is reported at the size of the recent window', async () => {
+    const { runs } = await runMany(scenario('late-failure'), seeds(5));
+    for (const run of runs) {
+      expect(run.outcome).toBe('rolled-back');
+      expect(run.reason).toMatch(/canary 5xx rate in the last 2 periods/);
+    }
+  });
+
+  test('a linear rollout of a clear latency regression never reaches 100 %', async () => {
+    const { runs } = await runMany(scenario('linear-latency-regression'), seeds(5));
+    for (const run of runs) {
+      expect(run.outcome).toBe('rolled-back');
+      expect(run.maxWeight).toBeLessThan(100);
+    }
+  });
+
+  test('a baseline whose error rate moves from minute to minute: no false rollback in 12 seeds', async () => {
+    const { summary } = await runMany(scenario('noisy'), seeds(12));
+    expect(summary.rolledBack).toBe(0);
+  });
+
+  test('blue/green: the gate after the shift waits for the first published minute and compares it', async () => {
+    const { runs } = await runMany(scenario('blue-green'), seeds(3));
+    for (const run of runs) expect([run.outcome, run.verdict]).toEqual(['succeeded', 'pass']);
+    const bad = await runMany(scenario('blue-green-5xx-spike'), seeds(3));
+    for (const run of bad.runs) expect(run.decidedBy).toBe('analysis');
+  });
+});

@@ -79,6 +79,15 @@ const regressed =
 
 const normal: Behaviour = { errorRate: ERRORS, latency: FAST };
 
+/**
+ * Blue/green has a baseline only in the minute of its one shift: the READMEs advise an absolute
+ * limit, which judges every minute after it.
+ */
+const BLUE_GREEN_ANALYSIS: NonNullable<DeployRequest['analysis']> = {
+  ...DEFAULT_ANALYSIS,
+  config: { ...DEFAULT_ANALYSIS.config, maxErrorRate: 0.01 },
+};
+
 export const SCENARIOS: readonly ScenarioSpec[] = [
   {
     name: 'healthy',
@@ -177,6 +186,25 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
     strategy: { kind: 'linear', stepPercent: 20, stepBakeMinutes: 3, bakeMinutes: 10 },
     traffic: regressed(normal, { ...normal, latencyFactor: 1.5 }),
     describe: 'linear, 20 % steps of 3 minutes: canary latency × 1.5',
+  },
+  {
+    name: 'blue-green',
+    bad: false,
+    rps: 50,
+    strategy: { kind: 'blue-green', bakeMinutes: 10 },
+    analysis: BLUE_GREEN_ANALYSIS,
+    traffic: () => healthy(FAST),
+    describe: 'blue/green, healthy: one shift to 100 %, then a 10-minute bake; max-error-rate 1 %',
+  },
+  {
+    name: 'blue-green-5xx-spike',
+    bad: true,
+    rps: 50,
+    onsetAfterShiftMs: 0,
+    strategy: { kind: 'blue-green', bakeMinutes: 10 },
+    analysis: BLUE_GREEN_ANALYSIS,
+    traffic: regressed(normal, { ...normal, errorRate: 0.1 }),
+    describe: 'blue/green: the new revision at 10 % 5xx from its first request; max-error-rate 1 %',
   },
   {
     name: 'late-failure',

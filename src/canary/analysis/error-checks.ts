@@ -1,6 +1,7 @@
 import type { AnalysisConfig } from './config.ts';
 import { ratioOf } from './descriptive.ts';
 import { confidenceText, percent } from './format.ts';
+import { effective } from './dispersion.ts';
 import { type Draft, failAlpha, isSignificant, pVersus, relativeRule } from './metric-judgement.ts';
 import {
   type Proportion,
@@ -22,6 +23,29 @@ function described({ events, trials }: Proportion): string {
 }
 
 /**
+ * How many times more the groups' errors vary than binomially (dispersion.ts): the tests run on
+ * the counts divided by it. 1 (or absent): the plain exact test.
+ */
+export interface DesignEffects {
+  readonly canary: number;
+  readonly baseline: number;
+}
+
+/** Where the checks of the recent window say which window they judged. */
+export interface WindowLabel {
+  /** "last 2 periods"; absent: the whole window. */
+  readonly recent?: string;
+}
+
+/** " on counts ÷ 1.7 canary, ÷ 6.2 baseline (between-period overdispersion)", or nothing. */
+function overdispersion({ canary, baseline }: DesignEffects): string {
+  // Below 1.05 the counts barely change: not worth a word.
+  if (Math.max(canary, baseline) < 1.05) return '';
+  const f = (x: number) => x.toFixed(1);
+  return ` on counts ÷ ${f(canary)} canary, ÷ ${f(baseline)} baseline (between-period overdispersion)`;
+}
+
+/**
  * The canary's error rate (target 5xx + connection errors) against `max-error-rate`, with exact
  * binomial (Clopper–Pearson) bounds: it fails once the lower bound is above the limit, passes
  * once the upper bound is at or below it, and is inconclusive in between. With no errors, the
@@ -31,17 +55,18 @@ export function judgeErrorRateLimit(
   canary: Proportion,
   maxErrorRate: number,
   config: AnalysisConfig,
+  window: WindowLabel = {},
 ): Draft {
   const confidence = config.confidence;
   const level = percent(confidence);
   const base = {
-    name: 'error-rate',
+    name: window.recent === undefined ? 'error-rate' : 'recent-error-rate',
     against: 'limit',
     canary: canary.trials === 0 ? null : rate(canary),
     baseline: null,
     limit: maxErrorRate,
   } as const;
-  const subject = `canary error rate (5xx + connection errors) ${described(canary)}`;
+  const subject = `canary error rate (5xx + connection errors)${window.recent === undefined ? '' : ` in the ${window.recent}`} ${described(canary)}`;
   const limitText = `max-error-rate ${percent(maxErrorRate)}`;
   if (canary.trials === 0) {
     return {
@@ -64,6 +89,11 @@ export function judgeErrorRateLimit(
       outcome: 'fail',
       figures: `${subject} > ${limitText}: ${confidenceText(failConfidence)} lower bound ${percent(lower)}, ${pVersus(p, config)}`,
     };
+  }
+  if (window.recent !== undefined) {
+    return rate(canary) <= maxErrorRate
+      ? { ...base, test, outcome: 'pass', figures: `${subject} ≤ ${limitText}` }
+      : recentNotFailed(base, test, `${subject} > ${limitText}, but ${pVersus(p, config)}`);
   }
   const upper = clopperPearsonUpper(canary, confidence);
   if (upper <= maxErrorRate) {
@@ -95,15 +125,18 @@ export function judgeRateAgainstBaseline(
   canary: Proportion,
   baseline: Proportion,
   config: AnalysisConfig,
+  effects?: DesignEffects,
+  window: WindowLabel = {},
 ): Draft {
   const base = {
-    name,
+    name: window.recent === undefined ? name : (`recent-${name}` as const),
     against: 'baseline',
     canary: canary.trials === 0 ? null : rate(canary),
     baseline: baseline.trials === 0 ? null : rate(baseline),
     limit: null,
   } as const;
-  const subject = `canary ${RATE_LABELS[name]} ${described(canary)} vs baseline ${described(baseline)}`;
+  const within = window.recent === undefined ? '' : ` in the ${window.recent}`;
+  const subject = `canary ${RATE_LABELS[name]}${within} ${described(canary)} vs baseline ${described(baseline)}`;
   if (baseline.trials === 0) {
     return {
       ...base,
@@ -120,19 +153,38 @@ export function judgeRateAgainstBaseline(
       figures: `${subject}: the canary served no requests`,
     };
   }
-  const p = fisherExactGreater(canary, baseline);
+  const p = fisherExactGreater(
+    effective(canary, effects?.canary ?? 1, true),
+    effective(baseline, effects?.baseline ?? 1, false),
+  );
   const rule = relativeRule(
     rate(canary),
     rate(baseline),
     p,
-    'Fisher',
+    `Fisher${effects === undefined ? '' : overdispersion(effects)}`,
     config,
     config.absoluteTolerance,
   );
-  return {
-    ...base,
-    test: { method: 'fisher-exact', p, effect: ratioOf(rate(canary), rate(baseline)) },
-    outcome: rule.outcome,
-    figures: `${subject}: ${rule.text}`,
-  };
+  const test = {
+    method: 'fisher-exact',
+    p,
+    effect: ratioOf(rate(canary), rate(baseline)),
+  } as const;
+  if (window.recent !== undefined && rule.outcome === 'inconclusive') {
+    return recentNotFailed(base, test, `${subject}: ${rule.text}`);
+  }
+  return { ...base, test, outcome: rule.outcome, figures: `${subject}: ${rule.text}` };
+}
+
+/**
+ * The recent window only ever fails: it is there to see a failure that starts late at its own
+ * size. Short of significant it has no say (`skipped`); the whole window decides pass or
+ * inconclusive, so the recent window's fewer requests never make a healthy canary inconclusive.
+ */
+function recentNotFailed(
+  base: Omit<Draft, 'test' | 'outcome' | 'figures'>,
+  test: Draft['test'],
+  figures: string,
+): Draft {
+  return { ...base, test, outcome: 'skipped', figures: `${figures}; the whole window decides` };
 }

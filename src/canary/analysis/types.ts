@@ -63,7 +63,11 @@ export type MetricName =
   | '5xx-rate'
   | 'connection-error-rate'
   | 'p95-latency'
-  | 'p99-latency';
+  | 'p99-latency'
+  /** The same rates over the last periods only: they fail a late failure at its own size. */
+  | 'recent-error-rate'
+  | 'recent-5xx-rate'
+  | 'recent-connection-error-rate';
 
 export type TestMethod =
   | 'fisher-exact'

@@ -1,5 +1,11 @@
 import { type AnalysisConfig, type AnalysisConfigInput, validateAnalysisConfig } from './config.ts';
-import { judgeErrorRateLimit, judgeRateAgainstBaseline, proportion } from './error-checks.ts';
+import { betweenPeriodVariance, designEffect, effective } from './dispersion.ts';
+import {
+  type WindowLabel,
+  judgeErrorRateLimit,
+  judgeRateAgainstBaseline,
+  proportion,
+} from './error-checks.ts';
 import { type PeriodPercentiles, enoughForExceedance } from './exceedance.ts';
 import { judgeHealth } from './health-check.ts';
 import { aboveLimitP, judgeLatencyAgainstBaseline, judgeLatencyLimit } from './latency-checks.ts';
@@ -8,13 +14,13 @@ import {
   judgeLatencyLimitFromCounts,
 } from './latency-count-checks.ts';
 import { smallestPossibleP as mannWhitneySmallestP } from './mann-whitney.ts';
+import { type Proportion, fisherExactGreater, rate } from './proportions.ts';
 import {
   type LatencyCounts,
   latencyCounts,
   limitCountP,
   smallestStratifiedP,
 } from './slower-counts.ts';
-import { fisherExactGreater } from './proportions.ts';
 import { type Draft, finish } from './metric-judgement.ts';
 import type {
   AnalysisResult,
@@ -77,16 +83,14 @@ export function judge(
   const enoughRequests = c.requests >= validated.minRequests;
 
   // Which checks can fail does not depend on the level: count them, then share the look's alpha.
+  const planned = plannedChecks(c, both, recentWindow(canary, baseline), baselineServed, validated);
   let config: AnalysisConfig = validated;
   let errorControl: ErrorControl | undefined;
   if (look !== undefined) {
-    const smallest = smallestPossibleP(
-      c,
-      both,
-      requestChecks(c, both, baselineServed, validated),
-      validated,
+    const checks = sharingChecks(
+      planned.map((check) => check.smallest),
+      look.alpha,
     );
-    const checks = sharingChecks(smallest, look.alpha);
     const perCheck = checks === 0 ? 0 : look.alpha / checks;
     config = { ...validated, failAlpha: perCheck };
     errorControl = {
@@ -96,7 +100,7 @@ export function judge(
       spent: checks === 0 ? 0 : look.alpha,
     };
   }
-  const drafts = requestChecks(c, both, baselineServed, config);
+  const drafts = planned.map((check) => check.judge(config));
 
   const tooFew = `canary served ${c.requests} ${c.requests === 1 ? 'request' : 'requests'}, fewer than min-requests ${config.minRequests}`;
   // Below min-requests nothing passes; a check that fails at its level still fails.
@@ -120,7 +124,9 @@ export function judge(
     metrics.filter((metric) => metric.outcome === outcome).map((metric) => metric.why);
 
   const control = errorControl === undefined ? {} : { errorControl };
-  const failed = whys('fail');
+  const failed = metrics
+    .filter((metric) => metric.outcome === 'fail' && !toldByWholeWindow(metric, metrics, config))
+    .map((metric) => metric.why);
   if (failed.length > 0) {
     return { verdict: 'fail', reasons: [...failed, ...notes], metrics, traffic, ...control };
   }
@@ -167,6 +173,31 @@ export function judge(
   };
 }
 
+/**
+ * A recent window's failure that says what its whole-window check already says: that check failed
+ * too, at about the same rate (the recent rate within the tolerance of the whole window's). A
+ * failure that started late is worse in the recent window and is reported at that size.
+ */
+function toldByWholeWindow(
+  metric: MetricJudgement,
+  metrics: readonly MetricJudgement[],
+  config: AnalysisConfig,
+): boolean {
+  if (!metric.name.startsWith('recent-')) return false;
+  const whole = metrics.find((m) => m.name === metric.name.slice('recent-'.length));
+  return (
+    whole?.outcome === 'fail' &&
+    (metric.canary ?? 0) <= (whole.canary ?? 0) * (1 + config.tolerance)
+  );
+}
+
+/** A request-based check: the smallest p-value its test can reach here, and the check itself. */
+interface PlannedCheck {
+  /** Given what the test conditions on (counts, periods, requests); 1: it cannot fail. */
+  readonly smallest: number;
+  readonly judge: (config: AnalysisConfig) => Draft;
+}
+
 /** The totals over the periods both groups served, and what the latency checks judge. */
 interface Concurrent {
   canary: WindowTotals;
@@ -175,73 +206,165 @@ interface Concurrent {
   counts: LatencyCounts;
 }
 
-/** The request-based checks at `config`'s level, before min-requests gates them. */
-function requestChecks(
+/** The request-based checks, before min-requests gates them, in the order they are reported. */
+function plannedChecks(
   c: WindowTotals,
   both: Concurrent,
+  recent: Recent | undefined,
   baselineServed: boolean,
   config: AnalysisConfig,
-): Draft[] {
+): PlannedCheck[] {
   const cc = both.canary;
   const b = both.baseline;
-  const checks: Draft[] = [];
-  if (config.maxErrorRate !== undefined) {
-    checks.push(
-      judgeErrorRateLimit(
-        proportion(c.target5xx + c.connectionErrors, c.requests),
-        config.maxErrorRate,
-        config,
-      ),
-    );
-  }
-  checks.push(
-    judgeRateAgainstBaseline(
-      '5xx-rate',
-      proportion(cc.target5xx, cc.requests),
-      proportion(b.target5xx, b.requests),
-      config,
-    ),
-    judgeRateAgainstBaseline(
-      'connection-error-rate',
-      proportion(cc.connectionErrors, cc.requests),
-      proportion(b.connectionErrors, b.requests),
-      config,
-    ),
-  );
+  const checks: PlannedCheck[] = [];
+  const limitCheck = (totals: WindowTotals, window: WindowLabel): PlannedCheck | undefined => {
+    const limit = config.maxErrorRate;
+    if (limit === undefined) return undefined;
+    const canary = proportion(totals.target5xx + totals.connectionErrors, totals.requests);
+    return {
+      smallest: canary.trials === 0 ? 1 : 0,
+      judge: (at) => judgeErrorRateLimit(canary, limit, at, window),
+    };
+  };
+  const rateChecks = (
+    canaryTotals: WindowTotals,
+    baselineTotals: WindowTotals,
+    window: WindowLabel,
+  ): PlannedCheck[] =>
+    (['5xx-rate', 'connection-error-rate'] as const).map((name) => {
+      const key = name === '5xx-rate' ? 'target5xx' : 'connectionErrors';
+      const canary = proportion(canaryTotals[key], canaryTotals.requests);
+      const baseline = proportion(baselineTotals[key], baselineTotals.requests);
+      // At the baseline's rate over the whole window: a recent window's may be 0 by chance.
+      const usual = rate(proportion(b[key], b.requests));
+      // How much more than binomially the rate moves between periods, from the baseline's
+      // periods: a failing canary cannot inflate it (and hide behind it).
+      const variance = betweenPeriodVariance(b.periods.map((p) => proportion(p[key], p.requests)));
+      const effects = {
+        canary: designEffect(
+          canaryTotals.periods.map((p) => p.requests),
+          usual,
+          variance,
+        ),
+        baseline: designEffect(
+          baselineTotals.periods.map((p) => p.requests),
+          usual,
+          variance,
+        ),
+      };
+      return {
+        smallest: smallestFisherP(
+          effective(canary, effects.canary, true),
+          effective(baseline, effects.baseline, false),
+        ),
+        judge: (at: AnalysisConfig) =>
+          judgeRateAgainstBaseline(name, canary, baseline, at, effects, window),
+      };
+    });
+
+  const limit = limitCheck(c, {});
+  if (limit !== undefined) checks.push(limit);
+  checks.push(...rateChecks(cc, b, {}));
+  // Latency on request counts where CloudWatch returned them (percentile rank), else on the
+  // per-period percentiles.
   const { relative, limits } = both.counts;
-  for (const [name, key, limit, counted] of [
-    ['p95-latency', 'p95Seconds', config.maxP95LatencySeconds, limits.p95],
-    ['p99-latency', 'p99Seconds', config.maxP99LatencySeconds, limits.p99],
+  for (const [name, key, limitSeconds, q, counted] of [
+    ['p95-latency', 'p95Seconds', config.maxP95LatencySeconds, 0.95, limits.p95],
+    ['p99-latency', 'p99Seconds', config.maxP99LatencySeconds, 0.99, limits.p99],
   ] as const) {
-    // On request counts where CloudWatch returned them, else on the per-period percentiles.
+    const paired = name === 'p95-latency' ? both.paired : undefined;
+    const exceedance = paired?.some(enoughForExceedance) ?? false;
+    const strata = name === 'p95-latency' ? relative : undefined;
     checks.push(
-      name === 'p95-latency' && relative !== undefined
-        ? judgeLatencyAgainstBaselineFromCounts(
-            cc[key],
-            b[key],
-            relative.strata,
-            relative.reference,
-            config,
-          )
-        : judgeLatencyAgainstBaseline(
-            name,
-            cc[key],
-            b[key],
-            baselineServed,
-            config,
-            name === 'p95-latency' ? both.paired : undefined,
-          ),
+      strata !== undefined
+        ? {
+            smallest: smallestStratifiedP(strata.strata),
+            judge: (at) =>
+              judgeLatencyAgainstBaselineFromCounts(
+                cc[key],
+                b[key],
+                strata.strata,
+                strata.reference,
+                at,
+              ),
+          }
+        : {
+            smallest:
+              !baselineServed || cc[key].length === 0 || b[key].length === 0
+                ? 1
+                : exceedance
+                  ? 0
+                  : mannWhitneySmallestP(cc[key].length, b[key].length),
+            judge: (at) =>
+              judgeLatencyAgainstBaseline(name, cc[key], b[key], baselineServed, at, paired),
+          },
     );
-    if (limit !== undefined) {
+    if (limitSeconds !== undefined) {
       const requests = key === 'p95Seconds' ? c.p95Requests : c.p99Requests;
+      const values = c[key];
       checks.push(
-        counted === undefined
-          ? judgeLatencyLimit(name, c[key], limit, config, requests)
-          : judgeLatencyLimitFromCounts(name, c[key], counted, limit, config),
+        counted !== undefined
+          ? {
+              smallest: limitCountP({ ...counted, slower: counted.requests }, q),
+              judge: (at) => judgeLatencyLimitFromCounts(name, values, counted, limitSeconds, at),
+            }
+          : {
+              smallest: values.length === 0 ? 1 : aboveLimitP(values.length, requests, q),
+              judge: (at) => judgeLatencyLimit(name, values, limitSeconds, at, requests),
+            },
       );
     }
   }
+  if (recent !== undefined) {
+    const window = { recent: recent.label };
+    const recentLimit = limitCheck(recent.canary, window);
+    if (recentLimit !== undefined) checks.push(recentLimit);
+    if (recent.baseline.requests > 0 && recent.concurrent.requests > 0) {
+      checks.push(...rateChecks(recent.concurrent, recent.baseline, window));
+    }
+  }
   return checks;
+}
+
+/** The smallest one-sided Fisher p given the total errors: all of them in the canary. */
+function smallestFisherP(canary: Proportion, baseline: Proportion): number {
+  const total = canary.events + baseline.events;
+  if (total === 0 || canary.trials === 0 || baseline.trials === 0) return 1;
+  const most = Math.min(total, canary.trials);
+  return fisherExactGreater(
+    { events: most, trials: canary.trials },
+    { events: Math.min(total - most, baseline.trials), trials: baseline.trials },
+  );
+}
+
+/** How many of the canary's latest periods the recent window judges beside the whole window. */
+export const RECENT_PERIODS = 2;
+
+interface Recent {
+  label: string;
+  /** The canary's last RECENT_PERIODS periods that served requests. */
+  canary: WindowTotals;
+  /** Of those, the canary's periods in which the baseline served too, and the baseline's. */
+  concurrent: WindowTotals;
+  baseline: WindowTotals;
+}
+
+/**
+ * The canary's last RECENT_PERIODS periods with requests, when the window has more than that
+ * (otherwise the recent window is the whole window and adds nothing).
+ */
+function recentWindow(canary: TargetGroupWindow, baseline: TargetGroupWindow): Recent | undefined {
+  const served = canary.samples.filter((s) => s.requests > 0);
+  if (served.length <= RECENT_PERIODS) return undefined;
+  const last = served.slice(-RECENT_PERIODS);
+  const recent = { ...canary, samples: last };
+  const beside = concurrent(recent, baseline);
+  return {
+    label: `last ${RECENT_PERIODS} periods`,
+    canary: windowTotals(recent),
+    concurrent: beside.canary,
+    baseline: beside.baseline,
+  };
 }
 
 /** Both windows' totals over the periods in which both groups served requests. */
@@ -300,72 +423,4 @@ export function sharingChecks(smallest: readonly number[], alpha: number): numbe
     if (sorted[k]! >= alpha / k) return k;
   }
   return sorted.length;
-}
-
-/** Each request check's smallest possible p-value, in requestChecks' order; 1 when skipped. */
-function smallestPossibleP(
-  c: WindowTotals,
-  both: Concurrent,
-  drafts: readonly Draft[],
-  config: AnalysisConfig,
-): number[] {
-  const smallest: number[] = [];
-  const rate = (
-    canaryEvents: number,
-    canaryTrials: number,
-    baselineEvents: number,
-    baselineTrials: number,
-  ) => {
-    const total = canaryEvents + baselineEvents;
-    if (total === 0 || canaryTrials === 0 || baselineTrials === 0) return 1;
-    const most = Math.min(total, canaryTrials);
-    return fisherExactGreater(
-      { events: most, trials: canaryTrials },
-      { events: Math.min(total - most, baselineTrials), trials: baselineTrials },
-    );
-  };
-  if (config.maxErrorRate !== undefined) smallest.push(0);
-  const cc = both.canary;
-  const b = both.baseline;
-  smallest.push(
-    rate(
-      Math.min(cc.target5xx, cc.requests),
-      cc.requests,
-      Math.min(b.target5xx, b.requests),
-      b.requests,
-    ),
-    rate(
-      Math.min(cc.connectionErrors, cc.requests),
-      cc.requests,
-      Math.min(b.connectionErrors, b.requests),
-      b.requests,
-    ),
-  );
-  const { relative, limits } = both.counts;
-  for (const [key, limit, q, counted] of [
-    ['p95Seconds', config.maxP95LatencySeconds, 0.95, limits.p95],
-    ['p99Seconds', config.maxP99LatencySeconds, 0.99, limits.p99],
-  ] as const) {
-    const exceedance = key === 'p95Seconds' && both.paired.some(enoughForExceedance);
-    smallest.push(
-      key === 'p95Seconds' && relative !== undefined
-        ? smallestStratifiedP(relative.strata)
-        : exceedance || cc[key].length === 0 || b[key].length === 0
-          ? 0
-          : mannWhitneySmallestP(cc[key].length, b[key].length),
-    );
-    if (limit !== undefined) {
-      const values = c[key];
-      const requests = key === 'p95Seconds' ? c.p95Requests : c.p99Requests;
-      smallest.push(
-        counted !== undefined
-          ? limitCountP({ ...counted, slower: counted.requests }, q)
-          : values.length === 0
-            ? 1
-            : aboveLimitP(values.length, requests, q),
-      );
-    }
-  }
-  // Skipped checks (no baseline) cannot fail at all.
-  return smallest.map((p, i) => (drafts[i]?.outcome === 'skipped' ? 1 : p));
 }

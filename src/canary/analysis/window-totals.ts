@@ -12,6 +12,14 @@ export interface WindowTotals {
   /** The requests of the periods behind each value of p95Seconds and p99Seconds. */
   readonly p95Requests: readonly number[];
   readonly p99Requests: readonly number[];
+  /** The counts of each period that served requests, in the window's order. */
+  readonly periods: readonly PeriodCounts[];
+}
+
+export interface PeriodCounts {
+  readonly requests: number;
+  readonly target5xx: number;
+  readonly connectionErrors: number;
 }
 
 const COUNTS = [
@@ -48,12 +56,20 @@ export function windowTotals(window: TargetGroupWindow): WindowTotals {
   const p99Seconds: number[] = [];
   const p95Requests: number[] = [];
   const p99Requests: number[] = [];
+  const periods: PeriodCounts[] = [];
   for (const sample of window.samples) {
     checkSample(sample);
     requests += sample.requests;
     target5xx += sample.target5xx;
     connectionErrors += sample.connectionErrors;
-    if (sample.requests > 0) periodsWithRequests++;
+    if (sample.requests > 0) {
+      periodsWithRequests++;
+      periods.push({
+        requests: sample.requests,
+        target5xx: sample.target5xx,
+        connectionErrors: sample.connectionErrors,
+      });
+    }
     if (sample.p95Seconds !== undefined) {
       p95Seconds.push(sample.p95Seconds);
       p95Requests.push(sample.requests);
@@ -72,5 +88,6 @@ export function windowTotals(window: TargetGroupWindow): WindowTotals {
     p99Seconds,
     p95Requests,
     p99Requests,
+    periods,
   };
 }

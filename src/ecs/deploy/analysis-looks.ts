@@ -11,6 +11,7 @@ import {
   judgeWindow,
   periodStart,
   resolveTargetGroups,
+  servedSince,
 } from './continuous-analysis.ts';
 import type { HookAnswer } from './hook-decisions.ts';
 import type { DeploymentSnapshot } from './ports.ts';
@@ -83,10 +84,37 @@ export async function judgeCanary(
     return undefined;
   }
   const { judged } = reading;
+  if (
+    place.at === 'gate' &&
+    place.gate === 'final' &&
+    judged.result.verdict === 'inconclusive' &&
+    awaitingData(w, judged, settings, place.answerBy)
+  ) {
+    // CloudWatch publishes a period a minute or more after it ends: the gate after the last
+    // shift, one interval after it, may read nothing of the new traffic (a blue/green gate read
+    // nothing at all). Short of a verdict it waits, poll by poll, for the shift's period, while
+    // the hook leaves time.
+    return { decision: { action: 'retry' }, suspicious: false };
+  }
   const suspicious = isSuspicious(judged, settings.config.tolerance);
   const decision = decide({ kind: 'verdict', result: judged.result, suspicious });
   if (decision.action !== 'retry') recordAnalysis(w, judged, place, stage, decision);
   return { decision, suspicious };
+}
+
+/**
+ * No canary period since the current weight took effect has been published yet, and the hook
+ * leaves time for another poll.
+ */
+function awaitingData(
+  w: Watch,
+  judged: Judged,
+  settings: AnalysisSettings,
+  answerBy: number,
+): boolean {
+  const since = w.state.seen.weightSince;
+  if (since === undefined || now(w) + w.request.polling.intervalMs >= answerBy) return false;
+  return !servedSince(judged.canary, periodStart(since, settings.periodSeconds));
 }
 
 type Reading = { kind: 'judged'; judged: Judged } | Extract<Evidence, { kind: 'unreadable' }>;

@@ -158,6 +158,11 @@ function hostsOnly(window: TargetGroupWindow): TargetGroupWindow {
   };
 }
 
+/** The window holds a period from `periodStartMs` on in which the group served requests. */
+export function servedSince(window: TargetGroupWindow, periodStartMs: number): boolean {
+  return window.samples.some((s) => s.timestamp.getTime() >= periodStartMs && s.requests > 0);
+}
+
 /**
  * What a judgement reads, in a few numbers: two reads with the same key judge the same data (no
  * period was published in between), so the second need not spend any of the budget.

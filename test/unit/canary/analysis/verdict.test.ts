@@ -585,7 +585,8 @@ describe('judge: one look of a sequential design', () => {
       spent: 0,
     });
     const limited = judge(canary, none, { ...config, maxErrorRate: 0.01 }, { alpha: 0.004 });
-    expect(limited.errorControl).toMatchObject({ checks: 1, perCheckAlpha: 0.004, spent: 0.004 });
+    // The limit over the whole window and over the last two periods.
+    expect(limited.errorControl).toMatchObject({ checks: 2, perCheckAlpha: 0.002, spent: 0.004 });
   });
 
   it('compares only the periods in which both groups served', () => {
@@ -662,5 +663,77 @@ describe('sharingChecks: the checks that share a look', () => {
     const k = expected;
     const left = [...smallest].sort((a, b) => a - b).slice(k);
     for (const p of left) expect(p).toBeGreaterThanOrEqual(k === 0 ? alpha : alpha / k);
+  });
+});
+
+describe('judge: the recent window beside the whole window', () => {
+  const calm = steady({ requests: 27_000, target5xx: 27 });
+  const lateFailure = windowOf(
+    Array.from({ length: 10 }, (_, i) => ({ requests: 300, target5xx: i < 8 ? 0 : 60 })),
+  );
+
+  it('reports a failure that starts late at its own size', () => {
+    const result = judge(lateFailure, calm, config);
+    expect(result.verdict).toBe('fail');
+    expect(check(result, 'recent-5xx-rate')).toMatchObject({ canary: 0.2, outcome: 'fail' });
+    expect(check(result, '5xx-rate')).toMatchObject({ canary: 0.04, outcome: 'fail' });
+    expect(result.reasons).toEqual([
+      expect.stringMatching(/^canary 5xx rate 4 % \(120\/3000\) vs baseline 0.1 %/),
+      expect.stringMatching(
+        /^canary 5xx rate in the last 2 periods 20 % \(120\/600\) vs baseline 0.11 % \(6\/5400\): 180× baseline, .* Fisher p=.* < 0.02: fail$/,
+      ),
+    ]);
+  });
+
+  it('fails a late failure the whole window cannot yet prove, within the one budget', () => {
+    // 12 of 600 in the last two minutes after 18 clean ones: the whole window is 0.22 %.
+    const quietThenBad = windowOf(
+      Array.from({ length: 20 }, (_, i) => ({ requests: 300, target5xx: i < 18 ? 0 : 6 })),
+    );
+    const baseline20 = steady({ count: 20, requests: 54_000, target5xx: 54 });
+    const result = judge(quietThenBad, baseline20, config, { alpha: 0.004 });
+    expect(check(result, '5xx-rate').outcome).not.toBe('fail');
+    expect(check(result, 'recent-5xx-rate').outcome).toBe('fail');
+    // The whole window's and the recent window's 5xx checks share the look's alpha.
+    expect(result.errorControl).toMatchObject({ checks: 2, perCheckAlpha: 0.002 });
+  });
+
+  it('has no say short of significant: a healthy canary is not made inconclusive by two periods', () => {
+    const canary = windowOf(
+      Array.from({ length: 10 }, (_, i) => ({ requests: 1000, target5xx: i < 8 ? 3 : 6 })),
+    );
+    const baseline10 = steady({ requests: 10_000, target5xx: 30 });
+    const result = judge(canary, baseline10, config);
+    expect(result.verdict).toBe('pass');
+    expect(check(result, 'recent-5xx-rate').outcome).toBe('skipped');
+    expect(check(result, 'recent-5xx-rate').why).toMatch(/the whole window decides: skipped$/);
+  });
+
+  it('is not judged while the window is no longer than the recent window', () => {
+    const short = steady({ count: 2, requests: 300, target5xx: 60 });
+    const result = judge(short, steady({ count: 2, requests: 2700, target5xx: 3 }), config);
+    expect(result.metrics.some((m) => m.name.startsWith('recent-'))).toBe(false);
+  });
+});
+
+describe('judge: a baseline whose error rate moves from minute to minute', () => {
+  // 1 and 19 errors of 2,700 in turn: far more variation than binomial.
+  const noisy = windowOf(
+    Array.from({ length: 10 }, (_, i) => ({ requests: 2700, target5xx: i % 2 === 0 ? 1 : 19 })),
+  );
+  const calm = steady({ requests: 27_000, target5xx: 100 });
+
+  it('tests the counts divided by the design effect, so a canary within that noise is not failed', () => {
+    const canary = steady({ requests: 3000, target5xx: 24 });
+    expect(judge(canary, calm, config).verdict).toBe('fail');
+    const result = judge(canary, noisy, config);
+    expect(result.verdict).toBe('inconclusive');
+    expect(check(result, '5xx-rate').why).toBe(
+      'canary 5xx rate 0.8 % (24/3000) vs baseline 0.37 % (100/27000): 2.16× baseline, over the 1.25× and +0.2 points allowed, but Fisher on counts ÷ 1.9 canary, ÷ 9.0 baseline (between-period overdispersion) p=0.063 ≥ 0.02: inconclusive',
+    );
+  });
+
+  it('still fails a clear regression', () => {
+    expect(judge(steady({ requests: 3000, target5xx: 45 }), noisy, config).verdict).toBe('fail');
   });
 });
