@@ -207,6 +207,41 @@ async function lintAndMigrate(
   options: MigrateOptions,
   ports: MigratePorts,
 ): Promise<void> {
+  const early = connectEarly(options, ports);
+  try {
+    await lintAndMigrateWith(early, found, options, ports);
+  } catch (error) {
+    // Loading or linting failed before the session was handed over: close it unused.
+    if (early && !early.handedOver) void early.session.then((s) => s.end()).catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * A session that connects while the migrations are parsed and linted (CPU work, while connecting
+ * mostly waits on the server): about a tenth of a second of a full apply (bench/README.md, "rds-migrate
+ * against psql"). Only for a database URL: a secret or an IAM token is still fetched after
+ * the files are known to be good. Its outcome, a failure included, is taken where `connect` was.
+ */
+interface EarlySession {
+  session: Promise<DatabaseSession>;
+  handedOver: boolean;
+}
+
+function connectEarly(options: MigrateOptions, ports: MigratePorts): EarlySession | undefined {
+  if (options.command !== 'plan' && options.command !== 'apply') return undefined;
+  if (options.connection?.kind !== 'url') return undefined;
+  const session = ports.connect(options.connection.target);
+  session.catch(() => {}); // taken, failure and all, in planAndApply
+  return { session, handedOver: false };
+}
+
+async function lintAndMigrateWith(
+  early: EarlySession | undefined,
+  found: Found,
+  options: MigrateOptions,
+  ports: MigratePorts,
+): Promise<void> {
   const migrations = await loadMigrations(options.migrationsDir);
   ports.onEvent({ type: 'loaded', migrations: migrations.length, dir: options.migrationsDir });
   let judged = migrations;
@@ -237,7 +272,7 @@ async function lintAndMigrate(
       ports.onEvent({ type: 'linted', findings, advisory: database?.state === 'new' });
     };
     try {
-      await planAndApply(found, migrations, options, ports, show);
+      await planAndApply(found, migrations, options, ports, show, early);
     } finally {
       show(found.database);
     }
@@ -250,11 +285,13 @@ async function planAndApply(
   options: MigrateOptions,
   ports: MigratePorts,
   showFindings: (database: DatabaseState) => void,
+  early: EarlySession | undefined,
 ): Promise<void> {
   if (!options.connection) throw new Error(`command ${options.command} has no connection`);
   const target = await resolveTarget(options.connection, ports);
   ports.onEvent({ type: 'connecting', target });
-  const session = await ports.connect(target);
+  if (early) early.handedOver = true;
+  const session = await (early?.session ?? ports.connect(target));
   // Cancelling ends the session: PostgreSQL rolls back the open transaction and frees the lock.
   const onAbort = () => void session.end().catch(() => {});
   ports.signal.addEventListener('abort', onAbort, { once: true });
