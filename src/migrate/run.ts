@@ -219,9 +219,9 @@ async function lintAndMigrate(
 
 /**
  * A session that connects while the migrations are parsed and linted (CPU work, while connecting
- * mostly waits on the server): about a tenth of a second of a full apply (bench/README.md, "rds-migrate
- * against psql"). Only for a database URL: a secret or an IAM token is still fetched after
- * the files are known to be good. Its outcome, a failure included, is taken where `connect` was.
+ * mostly waits on the server: bench/README.md, "rds-migrate against psql"). Only for a database
+ * URL: a secret or an IAM token is still fetched after the files are known to be good. Its
+ * outcome, a failure included, is taken where `connect` was, so the output keeps its order.
  */
 interface EarlySession {
   session: Promise<DatabaseSession>;
