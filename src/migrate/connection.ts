@@ -160,7 +160,7 @@ function explainConnectError(error: unknown, target: ConnectionTarget): UserErro
 
 export async function connect(
   target: ConnectionTarget,
-  options: { applicationName: string; connectTimeoutMs: number },
+  options: { applicationName: string; connectTimeoutMs: number; signal?: AbortSignal | undefined },
 ): Promise<pg.Client> {
   const client = new pg.Client({
     host: target.host,
@@ -181,11 +181,16 @@ export async function connect(
   // A dropped connection surfaces as the failure of the running query; this keeps it from
   // also crashing the process as an unhandled 'error' event.
   client.on('error', () => {});
+  // Giving up closes the socket: the connect never settles, and nothing holds the process.
+  const giveUp = () => void client.end().catch(() => {});
+  options.signal?.addEventListener('abort', giveUp, { once: true });
   try {
     await client.connect();
   } catch (error) {
     await client.end().catch(() => {});
     throw explainConnectError(error, target);
+  } finally {
+    options.signal?.removeEventListener('abort', giveUp);
   }
   return client;
 }

@@ -62,8 +62,11 @@ export interface MigrateOptions
 }
 
 export interface MigratePorts extends TargetPorts {
-  /** A session on the database to migrate, or on the shadow server. */
-  connect(target: ConnectionTarget): Promise<DatabaseSession>;
+  /**
+   * A session on the database to migrate, or on the shadow server; `signal` gives up a connection
+   * still being made (its promise then never settles).
+   */
+  connect(target: ConnectionTarget, signal?: AbortSignal): Promise<DatabaseSession>;
   /** A throwaway PostgreSQL from the binaries in `binDir`, for validate. */
   startThrowaway(binDir: string): Promise<ThrowawayPostgres>;
   /** The ECS and CloudWatch Logs calls of mode ecs-task, loaded only in that mode. */
@@ -211,8 +214,12 @@ async function lintAndMigrate(
   try {
     await lintAndMigrateWith(early, found, options, ports);
   } catch (error) {
-    // Loading or linting failed before the session was handed over: close it unused.
-    if (early && !early.handedOver) void early.session.then((s) => s.end()).catch(() => {});
+    // Loading or linting failed before the session was handed over: close it unused, or give up
+    // connecting (an unreachable host would otherwise hold the process until connect-timeout).
+    if (early && !early.handedOver) {
+      early.giveUp.abort();
+      void early.session.then((s) => s.end()).catch(() => {});
+    }
     throw error;
   }
 }
@@ -225,15 +232,17 @@ async function lintAndMigrate(
  */
 interface EarlySession {
   session: Promise<DatabaseSession>;
+  giveUp: AbortController;
   handedOver: boolean;
 }
 
 function connectEarly(options: MigrateOptions, ports: MigratePorts): EarlySession | undefined {
   if (options.command !== 'plan' && options.command !== 'apply') return undefined;
   if (options.connection?.kind !== 'url') return undefined;
-  const session = ports.connect(options.connection.target);
+  const giveUp = new AbortController();
+  const session = ports.connect(options.connection.target, giveUp.signal);
   session.catch(() => {}); // taken, failure and all, in planAndApply
-  return { session, handedOver: false };
+  return { session, giveUp, handedOver: false };
 }
 
 async function lintAndMigrateWith(

@@ -574,6 +574,22 @@ describe('the connection target', () => {
     expect(fakes.events.map((e) => e.type)).not.toContain('connecting');
   });
 
+  it('a URL still connecting when a file fails to parse is given up', async () => {
+    let signal: AbortSignal | undefined;
+    const fakes = fakePorts(fakeDatabase(), {
+      connect: (_target, given) => {
+        signal = given;
+        return new Promise<never>(() => {}); // an unreachable host: never settles
+      },
+    });
+    const run = await runMigration(
+      options('apply', migrationsDir({ 'V1__orders.sql': 'CREATE TABLE orders (id bigint' })),
+      fakes.ports,
+    );
+    expect(run.ok).toBe(false);
+    expect(signal?.aborted).toBe(true);
+  });
+
   it("a URL's connection failure surfaces where the run connects, after the files are loaded", async () => {
     const refused = new Error('Cannot reach the database at 127.0.0.1:5432 (ECONNREFUSED)');
     const fakes = fakePorts(fakeDatabase(), {
