@@ -11,11 +11,21 @@
 // renumbered V1, V2, … into one directory (88 files by default: Supabase Storage's 63, then
 // Temporal's 25).
 //   node_modules/.bin/node bench/history-apply.ts [--rounds 7] [--histories supabase-storage,temporal]
-//     [--variants psql,cli,action] [--compare <another dist/rds-migrate, its cli.js timed too>]
+//     [--variants psql,cli,action] [--compare [label=]<another dist/rds-migrate>,...: its cli.js timed too]
+// Besides the wall time, each run's CPU time (user + system, from /usr/bin/time when it is there):
+// on a shared machine the wall time swings with the load, the CPU time much less.
 // Prints a table and writes bench/results/history-apply.json. See bench/README.md.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -35,7 +45,8 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '7' },
     histories: { type: 'string', default: 'supabase-storage,temporal' },
     variants: { type: 'string', default: 'psql,cli,action' },
-    // Another build of dist/rds-migrate (e.g. a copy from before a change): its cli.js runs too.
+    // Other builds of dist/rds-migrate (e.g. copies from before a change), comma-separated, each
+    // `label=dir` or a bare dir: their cli.js runs too.
     compare: { type: 'string' },
   },
 });
@@ -45,7 +56,15 @@ const chosen = args.histories.split(',').map((name) => {
   if (!history) throw new Error(`no fixture ${name}: one of ${HISTORIES.map((h) => h.name)}`);
   return history;
 });
-const VARIANTS = [...args.variants.split(','), ...(args.compare ? ['cli (--compare)'] : [])];
+const COMPARED = new Map<string, string>(
+  (args.compare?.split(',') ?? []).map((entry, i, all) => {
+    const [label, dir] = entry.includes('=') ? entry.split('=', 2) : [undefined, entry];
+    return [`cli ${label ?? (all.length === 1 ? '(--compare)' : `(--compare ${i + 1})`)}`, dir!];
+  }),
+);
+const VARIANTS = [...args.variants.split(','), ...COMPARED.keys()];
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+const loadAtStart = loadavg();
 
 /**
  * One directory of the chosen histories in order, renumbered. rds-migrate now applies a history to
@@ -84,12 +103,24 @@ async function combinedHistory(): Promise<{ dir: string; files: string[] }> {
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-async function exited(command: string, argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  const child = spawn(command, argv, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+/** Runs the command to its exit; returns its CPU time (user + system, ms) when /usr/bin/time is there. */
+async function exited(
+  command: string,
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<number | undefined> {
+  const usage = join(tmpdir(), `bench-history-usage-${process.pid}`);
+  const [file, all] = TIME
+    ? [TIME, ['-f', '%U %S', '-o', usage, command, ...argv]]
+    : [command, argv];
+  const child = spawn(file, all, { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const [code] = (await once(child, 'exit')) as [number | null];
   if (code !== 0) throw new Error(`${command} ${argv.join(' ')} exited ${code}:\n${stderr}`);
+  if (!TIME) return undefined;
+  const [user, system] = readFileSync(usage, 'utf8').trim().split('\n').at(-1)!.split(' ');
+  return Math.round((Number(user) + Number(system)) * 1000);
 }
 
 const bin = debianPostgresBin();
@@ -114,6 +145,7 @@ try {
   );
 
   const samples: Record<string, number[]> = Object.fromEntries(VARIANTS.map((v) => [v, []]));
+  const cpu: Record<string, number[]> = Object.fromEntries(VARIANTS.map((v) => [v, []]));
   const base = { PATH: process.env.PATH, HOME: process.env.HOME };
   for (let round = 1; round <= ROUNDS; round++) {
     // Interleaved, order rotated each round, so machine noise hits every variant alike.
@@ -122,18 +154,19 @@ try {
       const db = await server.createDatabase(`bench_${variant.replace(/\W+/g, '_')}`);
       for (const history of chosen) await history.setup(server, db);
       const started = performance.now();
+      let cpuMs: number | undefined;
       if (variant === 'psql') {
         const env = { ...base, PGPASSWORD: server.password };
-        await exited(join(bin, 'psql'), psqlArgs(server, db, driver, false), env);
+        cpuMs = await exited(join(bin, 'psql'), psqlArgs(server, db, driver, false), env);
       } else if (variant.startsWith('cli')) {
-        const cli = variant === 'cli' ? join(root, 'dist/rds-migrate') : args.compare!;
-        await exited(
+        const cli = COMPARED.get(variant) ?? join(root, 'dist/rds-migrate');
+        cpuMs = await exited(
           process.execPath,
           [join(cli, 'cli.js'), 'apply', '--migrations', dir, '--allow-destructive', 'true'],
           { ...base, DATABASE_URL: server.url(db) },
         );
       } else {
-        await exited(process.execPath, [join(root, 'dist/rds-migrate/index.js')], {
+        cpuMs = await exited(process.execPath, [join(root, 'dist/rds-migrate/index.js')], {
           ...base,
           GITHUB_WORKSPACE: dir,
           INPUT_COMMAND: 'apply',
@@ -143,6 +176,7 @@ try {
         });
       }
       samples[variant]!.push(performance.now() - started);
+      if (cpuMs !== undefined) cpu[variant]!.push(cpuMs);
       const got = await shape(db);
       if (got !== expected) throw new Error(`${variant}: the schema differs from psql's`);
     }
@@ -156,15 +190,18 @@ try {
     maxMs: Math.round(Math.max(...ms)),
     timesPsql: Number((median(ms) / psqlMedian).toFixed(2)),
     samplesMs: ms.map(Math.round),
+    ...(cpu[variant]!.length > 0
+      ? { cpuMedianMs: median(cpu[variant]!), cpuSamplesMs: cpu[variant]! }
+      : {}),
   }));
   console.log(
     `\n${files.length} files (${chosen.map((h) => h.name).join(' + ')}), ${ROUNDS} rounds, PostgreSQL 18 on 127.0.0.1, psql ${bin}\n`,
   );
-  console.log('| variant | median | min | max | × psql | samples (ms) |');
-  console.log('| --- | ---: | ---: | ---: | ---: | --- |');
+  console.log('| variant | median | min | max | × psql | CPU (median) | samples (ms) |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const r of rows) {
     console.log(
-      `| ${r.variant} | ${r.medianMs} ms | ${r.minMs} | ${r.maxMs} | ${r.timesPsql}× | ${r.samplesMs.join(', ')} |`,
+      `| ${r.variant} | ${r.medianMs} ms | ${r.minMs} | ${r.maxMs} | ${r.timesPsql}× | ${r.cpuMedianMs ?? '—'} ms | ${r.samplesMs.join(', ')} |`,
     );
   }
   mkdirSync(join(root, 'bench/results'), { recursive: true });
@@ -174,7 +211,13 @@ try {
       {
         command: `node bench/history-apply.ts ${process.argv.slice(2).join(' ')}`.trim(),
         date: new Date().toISOString(),
-        machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadavg() },
+        machine: {
+          cpus: cpus().length,
+          model: cpus()[0]?.model,
+          loadavgAtStart: loadAtStart,
+          loadavgAtEnd: loadavg(),
+        },
+        compared: Object.fromEntries(COMPARED),
         node: process.version,
         psql: bin,
         histories: chosen.map((h) => h.name),
@@ -187,6 +230,7 @@ try {
     )}\n`,
   );
   rmSync(dir, { recursive: true, force: true });
+  rmSync(join(tmpdir(), `bench-history-usage-${process.pid}`), { force: true });
 } finally {
   await server.stop();
 }

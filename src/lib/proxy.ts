@@ -1,9 +1,13 @@
 // Corporate proxies: HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case), as curl and the AWS CLI
 // read them. Node 24 does the work (agents with `proxyEnv`, and the global agents and fetch
 // through http.setGlobalProxyFromEnv); this decides when to ask it. ecr-login users lost their
-// NO_PROXY this way (aws-actions/amazon-ecr-login#812).
-import http from 'node:http';
-import https from 'node:https';
+// NO_PROXY this way (aws-actions/amazon-ecr-login#812). node:http and node:https (with node:tls,
+// about 12 ms of CPU at start, bench/README.md) load only when a proxy is set.
+import type http from 'node:http';
+import type https from 'node:https';
+
+const httpModule = () => process.getBuiltinModule('node:http');
+const httpsModule = () => process.getBuiltinModule('node:https');
 
 const VARIABLES = ['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY'] as const;
 
@@ -23,8 +27,10 @@ export function proxyEnvOf(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv | undefine
  */
 export function useProxyFromEnv(env: NodeJS.ProcessEnv): void {
   const proxyEnv = proxyEnvOf(env);
-  // Node 24 has it; the command line bundle may run on an older Node, which goes direct.
-  if (proxyEnv !== undefined && typeof http.setGlobalProxyFromEnv === 'function') {
+  if (proxyEnv === undefined) return;
+  // Node 24 has both; the command line bundle may run on an older Node, which goes direct.
+  const http = typeof process.getBuiltinModule === 'function' ? httpModule() : undefined;
+  if (typeof http?.setGlobalProxyFromEnv === 'function') {
     http.setGlobalProxyFromEnv(proxyEnv);
   }
 }
@@ -36,7 +42,7 @@ export function proxyAgents(
   const proxyEnv = proxyEnvOf(env);
   if (proxyEnv === undefined) return undefined;
   return {
-    httpAgent: new http.Agent({ keepAlive: true, proxyEnv }),
-    httpsAgent: new https.Agent({ keepAlive: true, proxyEnv }),
+    httpAgent: new (httpModule().Agent)({ keepAlive: true, proxyEnv }),
+    httpsAgent: new (httpsModule().Agent)({ keepAlive: true, proxyEnv }),
   };
 }

@@ -10,6 +10,7 @@ import {
   createHistory,
   readHistory,
   recordMigration,
+  recordSql,
 } from './history.ts';
 import { concurrentIndexTable, dropNewInvalidIndexes, invalidIndexes } from './invalid-indexes.ts';
 import type { Migration, Part, PhaseInput } from './migration-set.ts';
@@ -107,7 +108,8 @@ export async function applyMigrations(
   try {
     onEvent({ type: 'lock-acquired', waitedMs: deps.now() - started });
     await createHistory(session, options.history);
-    const status = computeStatus(migrations, await readHistory(session, options.history), options);
+    const rows = await readHistory(session, options.history, true);
+    const status = computeStatus(migrations, rows, options);
     if (status.missingLocally.length > 0) {
       onEvent({ type: 'missing-locally', migrations: status.missingLocally });
     }
@@ -195,8 +197,9 @@ async function applyOne(
         statements: part.statements.length,
         ...(part.reason ? { reason: part.reason } : {}),
       });
+      // The history row goes with the last part's COMMIT (the SQL is made when it is sent).
       const record = isLast
-        ? () => recordMigration(session, options.history, row(true, parts.length), hasFailedRow)
+        ? () => recordSql(options.history, row(true, parts.length), hasFailedRow)
         : undefined;
       if (part.transactional) await runInTransaction(migration, part, record, options, deps);
       else await runAlone(migration, part.statements[0]!, record, options, deps);
@@ -270,7 +273,7 @@ async function shouldRetry(
 async function runInTransaction(
   migration: Migration,
   part: Part,
-  record: (() => Promise<void>) | undefined,
+  record: (() => string) | undefined,
   options: ApplyOptions,
   deps: EngineDeps,
 ): Promise<void> {
@@ -288,8 +291,8 @@ async function runInTransaction(
         await session.query(statement.sql);
       }
       current = undefined;
-      await record?.();
-      await session.query('COMMIT');
+      // The history row and COMMIT in one round trip, as psql's COMMIT after a file.
+      await session.query(record ? `${record()};\nCOMMIT` : 'COMMIT');
       return;
     } catch (error) {
       await session.query('ROLLBACK').catch(() => {});
@@ -304,7 +307,7 @@ const noStatement: Statement = { sql: '', type: 'None', node: {}, line: 1, colum
 async function runAlone(
   migration: Migration,
   statement: Statement,
-  record: (() => Promise<void>) | undefined,
+  record: (() => string) | undefined,
   options: ApplyOptions,
   deps: EngineDeps,
 ): Promise<void> {
@@ -330,5 +333,5 @@ async function runAlone(
       if (!(await shouldRetry(failure, attempt, migration.script, options, deps))) throw failure;
     }
   }
-  await record?.();
+  if (record) await session.query(record());
 }

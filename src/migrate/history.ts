@@ -35,10 +35,12 @@ export async function historyExists(session: SqlSession, history: HistoryTable):
   return rows[0]?.exists === true;
 }
 
+/** Creates the table (and its schema) unless it exists; one round trip when it does. */
 export async function createHistory(session: SqlSession, history: HistoryTable): Promise<void> {
   if (await historyExists(session, history)) return;
-  await session.query(`CREATE SCHEMA IF NOT EXISTS ${history.schema}`);
-  await session.query(`CREATE TABLE IF NOT EXISTS ${history.qualified} (
+  // One simple query, two statements: a round trip less.
+  await session.query(`CREATE SCHEMA IF NOT EXISTS ${history.schema};
+  CREATE TABLE IF NOT EXISTS ${history.qualified} (
     installed_rank serial PRIMARY KEY,
     version text,
     description text NOT NULL,
@@ -54,11 +56,13 @@ export async function createHistory(session: SqlSession, history: HistoryTable):
   )`);
 }
 
+/** The history's rows, oldest first; none when there is no table (`exists` skips that check). */
 export async function readHistory(
   session: SqlSession,
   history: HistoryTable,
+  exists?: true,
 ): Promise<HistoryRow[]> {
-  if (!(await historyExists(session, history))) return [];
+  if (!exists && !(await historyExists(session, history))) return [];
   const { rows } = await session.query(
     `SELECT installed_rank, version, description, type, script, checksum, applied_by, commit_sha,
             applied_at, execution_ms, success, parts_applied
@@ -89,27 +93,45 @@ export async function recordMigration(
   row: NewHistoryRow,
   replacesFailed = false,
 ): Promise<void> {
-  if (replacesFailed) {
-    await session.query(
-      `DELETE FROM ${history.qualified} WHERE NOT success AND script = $1 AND checksum = $2`,
-      [row.script, row.checksum],
-    );
-  }
-  await session.query(
-    `INSERT INTO ${history.qualified}
+  await session.query(recordSql(history, row, replacesFailed));
+}
+
+/**
+ * The statements that record a migration, values as literals: a simple query, so the caller can
+ * send COMMIT in the same round trip (a parameterised INSERT is a round trip of its own).
+ */
+export function recordSql(
+  history: HistoryTable,
+  row: NewHistoryRow,
+  replacesFailed = false,
+): string {
+  const insert = `INSERT INTO ${history.qualified}
        (version, description, type, script, checksum, applied_by, commit_sha, execution_ms, success, parts_applied)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [
-      row.version,
-      row.description,
-      row.type,
-      row.script,
-      row.checksum,
-      row.appliedBy,
-      row.commit,
-      Math.round(row.executionMs),
-      row.success,
-      row.partsApplied,
-    ],
-  );
+     VALUES (${[
+       row.version,
+       row.description,
+       row.type,
+       row.script,
+       row.checksum,
+       row.appliedBy,
+       row.commit,
+       Math.round(row.executionMs),
+       row.success,
+       row.partsApplied,
+     ]
+       .map(literal)
+       .join(', ')})`;
+  if (!replacesFailed) return insert;
+  return `DELETE FROM ${history.qualified} WHERE NOT success AND script = ${literal(row.script)} AND checksum = ${literal(row.checksum)};\n${insert}`;
+}
+
+/**
+ * A value as an SQL literal, whatever standard_conforming_strings says: quotes doubled, and a
+ * string with a backslash written E'...' with the backslash doubled (as pg's escapeLiteral).
+ */
+export function literal(value: string | number | boolean | null): string {
+  if (value === null) return 'NULL';
+  if (typeof value !== 'string') return String(value);
+  const quoted = `'${value.replaceAll("'", "''").replaceAll('\\', '\\\\')}'`;
+  return value.includes('\\') ? `E${quoted}` : quoted;
 }

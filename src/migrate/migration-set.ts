@@ -61,6 +61,7 @@ export function toMigration(file: MigrationFile): Migration {
 
 /** Every migration under `directory`, parsed; any naming or syntax error stops here. */
 export async function loadMigrations(directory: string): Promise<Migration[]> {
-  await loadParser();
-  return (await discoverMigrations(directory)).map(toMigration);
+  // The WASM parser compiles while the files are read.
+  const [files] = await Promise.all([discoverMigrations(directory), loadParser()]);
+  return files.map(toMigration);
 }

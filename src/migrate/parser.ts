@@ -1,7 +1,7 @@
 // Splits a migration into statements with PostgreSQL's own parser (libpg-query, WASM), keeping
 // each statement's parse tree and where it starts in the file. A syntax error names the file,
 // line and column before anything runs. The same WASM parses PL/pgSQL, for the bodies of DO blocks.
-import { loadModule, parsePlPgSQLSync, parseSync } from 'libpg-query';
+import type * as LibPgQuery from 'libpg-query';
 import { UserError } from '../lib/errors.ts';
 import { limitParserTiering } from './parser-flags.ts';
 
@@ -21,12 +21,27 @@ export interface Statement {
 }
 
 let loaded: Promise<void> | undefined;
+let parser: typeof LibPgQuery | undefined;
 
-/** The parser is WASM: loaded once, before the first parse. */
+/**
+ * The parser is WASM: loaded once, before the first parse. libpg-query starts reading and
+ * compiling its WASM when its module is evaluated, so it is imported here, not at the top: a
+ * command that parses nothing (--help, a usage error) never loads it, and the V8 flags are set
+ * before the compile starts.
+ */
 export function loadParser(): Promise<void> {
-  if (!loaded) limitParserTiering();
-  loaded ??= loadModule();
+  loaded ??= (async () => {
+    limitParserTiering();
+    const lib = await import('libpg-query');
+    await lib.loadModule();
+    parser = lib;
+  })();
   return loaded;
+}
+
+function loadedParser(): typeof LibPgQuery {
+  if (!parser) throw new Error('the SQL parser is not loaded: call loadParser() first');
+  return parser;
 }
 
 /** Line and column (1-based, in characters) of UTF-8 byte offsets into `bytes`. */
@@ -62,7 +77,7 @@ interface RawStatement {
 export function parseStatements(text: string): Statement[] {
   const bytes = Buffer.from(text, 'utf8');
   const positionOf = positions(bytes);
-  const stmts = (parseSync(text) as { stmts?: RawStatement[] }).stmts ?? [];
+  const stmts = (loadedParser().parseSync(text) as { stmts?: RawStatement[] }).stmts ?? [];
   return stmts.map((raw) => {
     const start = raw.stmt_location ?? 0;
     const end = raw.stmt_len ? start + raw.stmt_len : bytes.length;
@@ -101,6 +116,6 @@ export function splitStatements(file: string, text: string): Statement[] {
  * it also refuses what PostgreSQL refuses when it compiles the body, such as an unknown variable).
  */
 export function parsePlpgsql(sql: string): Node[] {
-  const result = parsePlPgSQLSync(sql) as unknown as { plpgsql_funcs?: Node[] };
+  const result = loadedParser().parsePlPgSQLSync(sql) as unknown as { plpgsql_funcs?: Node[] };
   return result.plpgsql_funcs ?? [];
 }

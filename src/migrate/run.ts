@@ -62,8 +62,11 @@ export interface MigrateOptions
 }
 
 export interface MigratePorts extends TargetPorts {
-  /** A session on the database to migrate, or on the shadow server. */
-  connect(target: ConnectionTarget): Promise<DatabaseSession>;
+  /**
+   * A session on the database to migrate, or on the shadow server; `signal` gives up a connection
+   * still being made (its promise then never settles).
+   */
+  connect(target: ConnectionTarget, signal?: AbortSignal): Promise<DatabaseSession>;
   /** A throwaway PostgreSQL from the binaries in `binDir`, for validate. */
   startThrowaway(binDir: string): Promise<ThrowawayPostgres>;
   /** The ECS and CloudWatch Logs calls of mode ecs-task, loaded only in that mode. */
@@ -207,6 +210,47 @@ async function lintAndMigrate(
   options: MigrateOptions,
   ports: MigratePorts,
 ): Promise<void> {
+  const early = connectEarly(options, ports);
+  try {
+    await lintAndMigrateWith(early, found, options, ports);
+  } catch (error) {
+    // Loading or linting failed before the session was handed over: close it unused, or give up
+    // connecting (an unreachable host would otherwise hold the process until connect-timeout).
+    if (early && !early.handedOver) {
+      early.giveUp.abort();
+      void early.session.then((s) => s.end()).catch(() => {});
+    }
+    throw error;
+  }
+}
+
+/**
+ * A session that connects while the migrations are parsed and linted (CPU work, while connecting
+ * mostly waits on the server: bench/README.md, "rds-migrate against psql"). Only for a database
+ * URL: a secret or an IAM token is still fetched after the files are known to be good. Its
+ * outcome, a failure included, is taken where `connect` was, so the output keeps its order.
+ */
+interface EarlySession {
+  session: Promise<DatabaseSession>;
+  giveUp: AbortController;
+  handedOver: boolean;
+}
+
+function connectEarly(options: MigrateOptions, ports: MigratePorts): EarlySession | undefined {
+  if (options.command !== 'plan' && options.command !== 'apply') return undefined;
+  if (options.connection?.kind !== 'url') return undefined;
+  const giveUp = new AbortController();
+  const session = ports.connect(options.connection.target, giveUp.signal);
+  session.catch(() => {}); // taken, failure and all, in planAndApply
+  return { session, giveUp, handedOver: false };
+}
+
+async function lintAndMigrateWith(
+  early: EarlySession | undefined,
+  found: Found,
+  options: MigrateOptions,
+  ports: MigratePorts,
+): Promise<void> {
   const migrations = await loadMigrations(options.migrationsDir);
   ports.onEvent({ type: 'loaded', migrations: migrations.length, dir: options.migrationsDir });
   let judged = migrations;
@@ -237,7 +281,7 @@ async function lintAndMigrate(
       ports.onEvent({ type: 'linted', findings, advisory: database?.state === 'new' });
     };
     try {
-      await planAndApply(found, migrations, options, ports, show);
+      await planAndApply(found, migrations, options, ports, show, early);
     } finally {
       show(found.database);
     }
@@ -250,11 +294,13 @@ async function planAndApply(
   options: MigrateOptions,
   ports: MigratePorts,
   showFindings: (database: DatabaseState) => void,
+  early: EarlySession | undefined,
 ): Promise<void> {
   if (!options.connection) throw new Error(`command ${options.command} has no connection`);
   const target = await resolveTarget(options.connection, ports);
   ports.onEvent({ type: 'connecting', target });
-  const session = await ports.connect(target);
+  if (early) early.handedOver = true;
+  const session = await (early?.session ?? ports.connect(target));
   // Cancelling ends the session: PostgreSQL rolls back the open transaction and frees the lock.
   const onAbort = () => void session.end().catch(() => {});
   ports.signal.addEventListener('abort', onAbort, { once: true });

@@ -17,20 +17,20 @@ export function sqlState(error: unknown): string | undefined {
 export const LOCK_NOT_AVAILABLE = '55P03';
 export const QUERY_CANCELED = '57014';
 
-/** Sets the session's timeouts; a killed client is noticed within a second where supported. */
+/**
+ * Sets the session's timeouts; a killed client is noticed within a second where supported
+ * (PostgreSQL 14+: a backend busy in a long statement checks that its client is still there, so a
+ * runner killed mid-migration rolls back and frees the lock at once, not when the statement
+ * ends). One round trip: set_config is SET as a function, and CASE runs it only on 14+.
+ */
 export async function configureSession(
   session: SqlSession,
   options: { lockTimeoutMs: number; statementTimeoutMs: number },
 ): Promise<void> {
-  await session.query(`SET lock_timeout = ${Math.round(options.lockTimeoutMs)}`);
-  await session.query(`SET statement_timeout = ${Math.round(options.statementTimeoutMs)}`);
-  const { rows } = await session.query(
-    "SELECT current_setting('server_version_num')::int AS version",
+  await session.query(
+    `SELECT set_config('lock_timeout', '${Math.round(options.lockTimeoutMs)}', false),
+            set_config('statement_timeout', '${Math.round(options.statementTimeoutMs)}', false),
+            CASE WHEN current_setting('server_version_num')::int >= 140000
+              THEN set_config('client_connection_check_interval', '1s', false) END`,
   );
-  // PostgreSQL 14+: a backend busy in a long statement checks that its client is still there,
-  // so a runner killed mid-migration rolls back and frees the lock at once, not when the
-  // statement ends.
-  if (Number(rows[0]?.version) >= 140000) {
-    await session.query("SET client_connection_check_interval = '1s'");
-  }
 }

@@ -7,7 +7,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { UserError } from '../lib/errors.ts';
 import type { DatabaseSession } from './session.ts';
 
@@ -89,6 +89,7 @@ export async function startThrowawayPostgres(
   );
   let log = '';
   child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  const { default: pg } = await import('pg');
   const config: pg.ClientConfig = { host: dir, port: 5432, user: 'postgres', database: 'postgres' };
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {

@@ -68,10 +68,11 @@ function ports(step: MainStep<Output>, config: RdsMigrateConfig, workspace: stri
   const { runner } = step;
   const aws = { env: runner.env, action: 'rds-migrate' };
   return {
-    connect: (target) =>
+    connect: (target, signal) =>
       connect(target, {
         applicationName: 'rds-migrate',
         connectTimeoutMs: config.connectTimeoutMs,
+        signal,
       }),
     startThrowaway: startThrowawayPostgres,
     readSecret: (secretId, region) => readSecretString(secretId, { ...aws, region }, step.signal),

@@ -560,6 +560,72 @@ describe('the connection target', () => {
     expect(events[2]).toEqual({ type: 'connecting', target: connected[0] });
   });
 
+  it('a URL: connected while the files are parsed; a syntax error ends that session unused', async () => {
+    const fakes = fakePorts();
+    const run = await runMigration(
+      options('apply', migrationsDir({ 'V1__orders.sql': 'CREATE TABLE orders (id bigint' })),
+      fakes.ports,
+    );
+    expect(failed(run).message).toMatch(/^V1__orders\.sql:1:\d+: syntax error/);
+    expect(fakes.connected).toEqual([LOCAL]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(fakes.database.ended()).toBe(1);
+    expect(fakes.database.queries).toEqual([]);
+    expect(fakes.events.map((e) => e.type)).not.toContain('connecting');
+  });
+
+  it('a URL still connecting when a file fails to parse is given up', async () => {
+    let signal: AbortSignal | undefined;
+    const fakes = fakePorts(fakeDatabase(), {
+      connect: (_target, given) => {
+        signal = given;
+        return new Promise<never>(() => {}); // an unreachable host: never settles
+      },
+    });
+    const run = await runMigration(
+      options('apply', migrationsDir({ 'V1__orders.sql': 'CREATE TABLE orders (id bigint' })),
+      fakes.ports,
+    );
+    expect(run.ok).toBe(false);
+    expect(signal?.aborted).toBe(true);
+  });
+
+  it("a URL's connection failure surfaces where the run connects, after the files are loaded", async () => {
+    const refused = new Error('Cannot reach the database at 127.0.0.1:5432 (ECONNREFUSED)');
+    const fakes = fakePorts(fakeDatabase(), {
+      connect: async () => {
+        throw refused;
+      },
+    });
+    const run = await runMigration(
+      options('apply', migrationsDir({ 'V1__orders.sql': SAFE })),
+      fakes.ports,
+    );
+    expect(failed(run).message).toBe(refused.message);
+    expect(fakes.events.map((e) => e.type)).toEqual(['loaded', 'connecting', 'linted']);
+  });
+
+  it('a secret or an IAM token is fetched only once the files are good', async () => {
+    const fakes = fakePorts();
+    const run = await runMigration(
+      options('apply', migrationsDir({ 'V1__orders.sql': 'CREATE TABLE orders (id bigint' }), {
+        connection: {
+          kind: 'iam',
+          host: 'db',
+          port: 5432,
+          user: 'm',
+          database: 'shop',
+          region: 'eu-west-1',
+          ca: undefined,
+        },
+      }),
+      fakes.ports,
+    );
+    expect(run.ok).toBe(false);
+    expect(fakes.calls).toEqual([]);
+    expect(fakes.connected).toEqual([]);
+  });
+
   it('validate on a shadow server: a temporary database on it, dropped afterwards', async () => {
     const fakes = fakePorts();
     const run = await runMigration(
