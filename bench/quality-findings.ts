@@ -8,18 +8,11 @@
 //   node bench/quality-findings.ts [--mb 200] [--rounds 3]
 // Prints a table and writes bench/results/quality-findings.json. See bench/README.md.
 import { spawnSync } from 'node:child_process';
-import {
-  createWriteStream,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { writeSarif } from './quality-reports.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const { values: args } = parseArgs({
@@ -77,71 +70,6 @@ async function child(variant: Variant, file: string): Promise<ChildResult> {
 
 const MB = Number(args.mb);
 const ROUNDS = Number(args.rounds);
-
-/**
- * A SARIF log of about `mb` MB as tools write it: two runs (an ESLint-like one with levels and
- * partialFingerprints; a Trivy-like one whose rules carry security-severity), a result in 50
- * suppressed, messages and locations on every result.
- */
-async function writeSarif(file: string, mb: number): Promise<number> {
-  const out = createWriteStream(file);
-  let written = 0;
-  const write = async (text: string) => {
-    written += text.length;
-    if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-  };
-  let count = 0;
-  await write(
-    '{"version":"2.1.0","$schema":"https://json.schemastore.org/sarif-2.1.0.json","runs":[',
-  );
-  for (const [r, tool] of ['ESLint', 'Trivy'].entries()) {
-    const rules = Array.from({ length: 40 }, (_, i) => ({
-      id: `${tool.toLowerCase()}-rule-${i}`,
-      shortDescription: { text: `Rule ${i} of ${tool}` },
-      defaultConfiguration: { level: i % 3 === 0 ? 'error' : 'warning' },
-      ...(tool === 'Trivy' ? { properties: { 'security-severity': String((i % 10) + 0.5) } } : {}),
-    }));
-    await write(
-      `${r ? ',' : ''}{"tool":{"driver":{"name":${JSON.stringify(tool)},"rules":${JSON.stringify(rules)}}},"results":[`,
-    );
-    const limit = (mb * 1e6 * (r + 1)) / 2;
-    for (let i = 0; written < limit; i++, count++) {
-      const result = {
-        ruleId: rules[i % 40]!.id,
-        ruleIndex: i % 40,
-        ...(i % 7 === 0 ? { level: 'note' } : {}),
-        message: { text: `Value ${i} flows into a sink here without being checked first.` },
-        locations: [
-          {
-            physicalLocation: {
-              artifactLocation: {
-                uri: `src/module${i % 97}/file${i % 1013}.ts`,
-                uriBaseId: '%SRCROOT%',
-              },
-              region: {
-                startLine: (i % 800) + 1,
-                startColumn: 3,
-                endLine: (i % 800) + 2,
-                endColumn: 40,
-              },
-            },
-          },
-        ],
-        partialFingerprints: {
-          primaryLocationLineHash: `${((i * 2654435761) >>> 0).toString(16)}:1`,
-        },
-        ...(i % 50 === 0
-          ? { suppressions: [{ kind: 'inSource', justification: 'reviewed' }] }
-          : {}),
-      };
-      await write(`${i ? ',' : ''}${JSON.stringify(result)}`);
-    }
-    await write(']}');
-  }
-  await write(']}\n');
-  await new Promise<void>((resolve) => out.end(() => resolve()));
-  return count;
-}
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
