@@ -17,3 +17,4 @@ export type {
   WorkflowRun,
   WorkflowRunOptions,
 } from './types.ts';
+export { findLeakedSecretsInRun } from './leaks.ts';
