@@ -264,6 +264,7 @@ async function runStep(stepCall: StepCall): Promise<StepRun> {
     annotations: [],
     log: [],
     summary: '',
+    durationMs: 0,
   };
   const status = {
     success: state.status === 'success',
@@ -297,6 +298,7 @@ async function runStep(stepCall: StepCall): Promise<StepRun> {
         }
       : {};
 
+  const started = performance.now();
   let outcome: 'success' | 'failure';
   if (script !== undefined) {
     const shell = asString(literal(child(rawStep, 'shell')));
@@ -393,6 +395,7 @@ async function runStep(stepCall: StepCall): Promise<StepRun> {
       `${call.scope.workflow.path}: job ${call.id}: step ${step.id} is neither run nor uses`,
     );
   }
+  stepRun.durationMs = performance.now() - started;
   stepRun.outcome = outcome;
   stepRun.conclusion = outcome === 'failure' && continueOnError ? 'success' : outcome;
   return stepRun;

@@ -74,6 +74,8 @@ export interface StepRun {
   /** The step's output lines, raw (tests scan them for secrets). */
   log: string[];
   summary: string;
+  /** Wall-clock time the step took. */
+  durationMs: number;
   /** Why a step failed without running, or why it was skipped. */
   reason?: string;
 }
