@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { seedBlueGreenApp } from '../emulator/seed-app.ts';
 import { type Emulator, startEmulator } from '../emulator/server.ts';
+import { type PostgresServer, startPostgres } from '../postgres/server.ts';
 import { cleanupActionRuns, type OidcIssuer, startOidcIssuer } from '../harness/index.ts';
 import {
   findLeakedSecretsInRun,
@@ -42,6 +43,7 @@ jobs:
       aws-region: us-east-1
       cluster: staging
       service: shop-staging
+      database-secret-id: staging/shop/db
       canary-percent: '20'
       canary-bake: 1m
       bake-time: 1m
@@ -66,7 +68,19 @@ jobs:
 
 let emulator: Emulator;
 let issuer: OidcIssuer;
+let postgres: PostgresServer;
+let database: string;
 let checkout: string;
+let appSource: string;
+
+// The app's migrations: an expand pair the canary needs, and a contract one that must wait.
+const MIGRATIONS: Record<string, string> = {
+  'V1__orders.sql':
+    'CREATE TABLE orders (id bigint PRIMARY KEY, placed_at timestamptz NOT NULL);\n',
+  'V2__orders_status.sql': "ALTER TABLE orders ADD COLUMN status text NOT NULL DEFAULT 'placed';\n",
+  'V3__drop_orders_placed_at.sql':
+    '-- rds-migrate: contract\nALTER TABLE orders DROP COLUMN placed_at;\n',
+};
 const runs: WorkflowRun[] = [];
 
 beforeAll(async () => {
@@ -96,6 +110,23 @@ beforeAll(async () => {
       repository: `${REPOSITORY}/shop`,
     });
   }
+  // Staging's database, its connection in Secrets Manager in RDS's secret shape.
+  postgres = await startPostgres();
+  database = await postgres.createDatabase('shop');
+  emulator.secretsManager.put('staging/shop/db', {
+    engine: 'postgres',
+    username: postgres.user,
+    password: postgres.password,
+    host: '127.0.0.1',
+    port: postgres.port,
+    dbname: database,
+  });
+  // What actions/checkout's stand-in checks out: the app repository's migrations.
+  appSource = mkdtempSync(join(tmpdir(), 'deploy-workflow-app-'));
+  mkdirSync(join(appSource, 'migrations'));
+  for (const [name, sql] of Object.entries(MIGRATIONS)) {
+    writeFileSync(join(appSource, 'migrations', name), sql);
+  }
   // A checkout holding the app's caller and, where the runner resolves the suite's own
   // references, the suite's workflow, actions and bundles.
   checkout = mkdtempSync(join(tmpdir(), 'deploy-workflow-'));
@@ -118,6 +149,7 @@ afterAll(async () => {
           issuer.requestToken,
           ...issuer.issued.map((token) => token.token),
           ...emulator.sts.issuedSecrets(),
+          postgres.password,
         ]),
       ).toEqual([]);
     }
@@ -126,7 +158,9 @@ afterAll(async () => {
     await cleanupActionRuns();
     await issuer.close();
     await emulator.close();
+    await postgres.stop();
     rmSync(checkout, { recursive: true, force: true });
+    rmSync(appSource, { recursive: true, force: true });
   }
 });
 
@@ -143,6 +177,7 @@ async function release(options: Partial<WorkflowRunOptions> = {}): Promise<Workf
       PRODUCTION_ROLE: roleFor('production'),
     },
     machineEnv: { AWS_ENDPOINT_URL: emulator.url },
+    workspaceSource: appSource,
     environments: { production: { reviewers: ['release-managers'] } },
     review: async () => ({ decision: 'approve', reviewer: 'alice' }),
     stepTimeoutMs: 50_000,
@@ -171,16 +206,17 @@ describe('deploy.yml called for staging, then production behind its reviewers', 
     run = await release();
   }, 120_000);
 
-  it('deploys the digest to both environments', () => {
+  it('deploys the digest to both environments, migrating where a database is given', () => {
     expect(run.conclusion).toBe('success');
     for (const environment of ['staging', 'production']) {
       const deploy = run.job(`${environment} / deploy`);
+      const migrates = environment === 'staging' ? 'success' : 'skipped';
       expect(deploy).toMatchObject({ result: 'success', environment });
       expect(deploy.steps.map((step) => [step.name, step.outcome])).toEqual([
         ['Check the release', 'success'],
-        ['Check out the migrations', 'skipped'],
+        ['Check out the migrations', migrates],
         ['Assume the deploy role', 'success'],
-        ['Migrate (expand)', 'skipped'],
+        ['Migrate (expand)', migrates],
         ['Canary', 'success'],
       ]);
       expect(run.job(environment).outputs).toMatchObject({
@@ -189,6 +225,15 @@ describe('deploy.yml called for staging, then production behind its reviewers', 
         'task-definition-arn': `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/shop-${environment}:2`,
       });
     }
+  });
+
+  it('applies the expand migrations before the canary and leaves the contract one', async () => {
+    expect(run.job('staging').outputs['migrations-applied']).toBe('2');
+    const columns = await postgres.query<{ column_name: string }>(
+      database,
+      "SELECT column_name FROM information_schema.columns WHERE table_name = 'orders' ORDER BY 1",
+    );
+    expect(columns.map((row) => row.column_name)).toEqual(['id', 'placed_at', 'status']);
   });
 
   it('runs the digest, by digest, on both services', () => {
