@@ -173,6 +173,28 @@ describe('reusable workflows', () => {
   });
 });
 
+describe('workflow_dispatch', () => {
+  it('binds typed inputs with their defaults', async () => {
+    const result = await run('dispatch.yml', {
+      event: { name: 'workflow_dispatch' },
+      inputs: { environment: 'production' },
+    });
+    expect(result.job('show').outputs).toEqual({ line: 'production dry-run=true' });
+    expect(result.job('show').permissions).toEqual({});
+  });
+
+  it('refuses a value outside the choices, and a missing required input', async () => {
+    await expect(
+      run('dispatch.yml', { event: { name: 'workflow_dispatch' }, inputs: { environment: 'qa' } }),
+    ).rejects.toThrow(
+      ".github/workflows/dispatch.yml: input environment must be one of staging, production, got 'qa'",
+    );
+    await expect(run('dispatch.yml', { event: { name: 'workflow_dispatch' } })).rejects.toThrow(
+      'Input environment is required, but not provided while calling.',
+    );
+  });
+});
+
 describe('refusals', () => {
   it('refuses an action with no stand-in by name, before any job runs', async () => {
     await expect(run('refused.yml')).rejects.toThrow(
