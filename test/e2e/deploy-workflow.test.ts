@@ -309,6 +309,24 @@ describe('what deploy.yml refuses', () => {
     ).toBe(assumedBefore);
   });
 
+  it('a digest carrying a workflow command, without running the command', async () => {
+    const run = await release({
+      vars: {
+        DIGEST: 'latest\n::warning::injected',
+        STAGING_ROLE: roleFor('staging'),
+        PRODUCTION_ROLE: roleFor('production'),
+      },
+    });
+    const check = run.job('staging / deploy').steps[0];
+    expect(check?.annotations.map((annotation) => [annotation.level, annotation.message])).toEqual([
+      [
+        'error',
+        "digest must be sha256: followed by 64 lowercase hex digits, got 'latest?::warning::injected': pass the digest ecr-build-push output.",
+      ],
+      ['error', 'Process completed with exit code 1.'],
+    ]);
+  });
+
   it('production when its reviewers reject, after staging', async () => {
     const run = await release({ review: async () => ({ decision: 'reject', reviewer: 'bob' }) });
     expect(run.job('staging / deploy').result).toBe('success');
