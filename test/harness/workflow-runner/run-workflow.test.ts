@@ -202,6 +202,12 @@ describe('refusals', () => {
     );
   });
 
+  it('refuses a workflow file that is not there', async () => {
+    await expect(run('none.yml')).rejects.toThrow(
+      `.github/workflows/none.yml: no such workflow in ${checkout}`,
+    );
+  });
+
   it('refuses a workflow that does not run on the event', async () => {
     await expect(run('caller.yml', { event: { name: 'pull_request' } })).rejects.toThrow(
       '.github/workflows/caller.yml does not run on pull_request (on: push)',

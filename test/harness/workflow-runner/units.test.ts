@@ -189,3 +189,22 @@ jobs:
     expect(bindSecrets(at(call, 'secrets'), { any: 'a' }, 'c', true)).toEqual({ any: 'a' });
   });
 });
+
+describe('loading', () => {
+  it("refuses what GitHub would refuse, in the parser's words, with the file and position", async () => {
+    await expect(
+      parseWorkflowText(
+        'bad.yml',
+        'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo ${{ github.event_name == }}\n',
+      ),
+    ).rejects.toThrow("bad.yml (Line: 6, Col: 14): Unexpected end of expression: '=='");
+    await expect(
+      parseWorkflowText(
+        'bad.yml',
+        'on: push\njobs:\n  a:\n    needs: b\n    runs-on: x\n    steps:\n      - run: echo\n',
+      ),
+    ).rejects.toThrow(
+      'bad.yml (Line: 3, Col: 3): The workflow must contain at least one job with no dependencies.',
+    );
+  });
+});
