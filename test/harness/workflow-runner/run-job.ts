@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Job, Step } from '@actions/workflow-parser/model/workflow-template';
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/index';
 import type { PermissionName } from '../../emulator/github/tokens.ts';
-import type { GitHubContext } from '../github-context.ts';
+import { resolveContext, type GitHubContext } from '../github-context.ts';
 import { runAction } from '../run-action.ts';
 import {
   createRunDirectories,
@@ -311,7 +311,7 @@ async function runStep(stepCall: StepCall): Promise<StepRun> {
     const env: Record<string, string> = {
       ...hostEnv(state.directories),
       ...run.options.machineEnv,
-      ...withoutRunnerNames(stepEnv),
+      ...stepEnv,
       ...contextEnv,
       ...(apiUrl === undefined
         ? {}
@@ -401,11 +401,30 @@ async function runStep(stepCall: StepCall): Promise<StepRun> {
   return stepRun;
 }
 
-/** GITHUB_* and RUNNER_* belong to the runner; GITHUB_ENV cannot set them. */
+/**
+ * The variables the runner itself sets (GITHUB_SHA, RUNNER_TEMP, …) cannot be overwritten by
+ * GITHUB_ENV or a step's env; others, such as GITHUB_TOKEN in a step's env, pass.
+ */
+const RUNNER_NAMES = new Set(
+  Object.keys(
+    runnerContextEnv(
+      resolveContext(),
+      {
+        root: '',
+        home: '',
+        workspace: '',
+        runnerTemp: '',
+        toolCache: '',
+        fileCommands: '',
+        eventPath: '',
+      },
+      { directory: '', stepId: '' },
+    ),
+  ),
+);
+
 function withoutRunnerNames(env: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(env).filter(([name]) => !/^(GITHUB|RUNNER)_/i.test(name)),
-  );
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !RUNNER_NAMES.has(name)));
 }
 
 function environmentName(value: unknown): string | undefined {

@@ -43,6 +43,8 @@ describe('the job graph', () => {
 
   it('gives run steps the workflow env and the runner variables', () => {
     expect(graph.job('build').steps[1]?.log).toEqual(['stage=graph ref=refs/heads/main']);
+    // A step's env passes GITHUB_TOKEN, but cannot change what the runner sets.
+    expect(graph.job('build').steps[2]?.log).toEqual(['token=ghs_ ref=refs/heads/main']);
   });
 
   it('skips a job whose if: is false, and says so', () => {
