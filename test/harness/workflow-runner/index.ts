@@ -18,3 +18,4 @@ export type {
   WorkflowRunOptions,
 } from './types.ts';
 export { findLeakedSecretsInRun } from './leaks.ts';
+export { formatRunLog } from './run-log.ts';

@@ -3,6 +3,7 @@ import { startGitHubEmulator, type GitHubEmulator } from '../../emulator/github/
 import { cleanupActionRuns } from '../run-action.ts';
 import { startOidcIssuer, type OidcIssuer } from '../oidc-issuer.ts';
 import { findLeakedSecretsInRun } from './leaks.ts';
+import { formatRunLog } from './run-log.ts';
 import { runWorkflow } from './run-workflow.ts';
 import type { ReviewRequest, WorkflowRun, WorkflowRunOptions } from './types.ts';
 
@@ -273,8 +274,19 @@ describe('environments and tokens', () => {
       environment: 'production',
       approval: { decision: 'approve', reviewer: 'alice' },
     });
-    expect(result.job('production').steps[0]?.log).toEqual(['production has its password']);
+    // The step's raw log keeps what it printed; what GitHub shows masks it.
+    expect(result.job('production').steps[0]?.log).toEqual([
+      'production has its password',
+      '::add-mask::pw-5ecret',
+      'masked: pw-5ecret',
+    ]);
     expect(result.job('production').log).toContain('Approved by alice');
+    const shown = formatRunLog(result);
+    expect(shown).toContain('● production: success (environment production)');
+    expect(shown).toContain('    production has its password');
+    expect(shown).toContain('    masked: ***');
+    expect(shown.join('\n')).not.toContain('pw-5ecret');
+    expect(shown.at(-1)).toBe('Run success.');
   });
 
   it('fails a rejected job and skips what needs it', async () => {
@@ -293,6 +305,12 @@ describe('environments and tokens', () => {
       result: 'skipped',
       reason: 'needs production, which ended in failure',
     });
+    expect(formatRunLog(result)).toEqual(
+      expect.arrayContaining([
+        '● production: failure: the deployment to production was rejected by bob (environment production)',
+        '● announce: skipped: needs production, which ended in failure',
+      ]),
+    );
   });
 });
 
