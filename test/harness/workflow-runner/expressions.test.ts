@@ -17,6 +17,7 @@ describe('expressions through @actions/expressions', () => {
     expect(evaluate("contains(github.event.commits.*.id, 'b')", contexts)).toBe(true);
     expect(evaluate('fromJSON(\'{"a":[1,2]}\').a[1]', contexts)).toBe(2);
     expect(evaluate('inputs.missing', contexts)).toBeNull();
+    expect(evaluate('steps.release.outputs.url', contexts)).toBeNull();
     expect(evaluate("inputs.loud && 'yes' || 'no'", contexts)).toBe('no');
   });
 

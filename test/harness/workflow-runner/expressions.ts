@@ -65,7 +65,9 @@ export function evaluate(expression: string, contexts: Contexts, status?: Status
       [...CONTEXT_NAMES],
       [...functions.values()].map(({ name, minArgs, maxArgs }) => ({ name, minArgs, maxArgs })),
     ).parse();
-    const dictionary = toExpressionData(contexts) as data.Dictionary;
+    // A context not given here reads as null (as an absent property does), never as a crash.
+    const all = Object.fromEntries(CONTEXT_NAMES.map((name) => [name, contexts[name] ?? null]));
+    const dictionary = toExpressionData(all) as data.Dictionary;
     const result = new Evaluator(tree, dictionary, functions).evaluate();
     return JSON.parse(JSON.stringify(result, data.replacer)) as unknown;
   } catch (error) {

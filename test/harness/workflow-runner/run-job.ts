@@ -100,7 +100,9 @@ export async function runJob(call: JobCall): Promise<JobRun> {
     log: [],
   };
 
-  const environment = environmentName(evaluateToken(job.environment, baseContexts()));
+  const environment = environmentName(
+    evaluateToken(child(job.environment, 'name') ?? job.environment, baseContexts()),
+  );
   if (environment !== undefined) jobRun.environment = environment;
   const concurrency = evaluateToken(job.concurrency, baseContexts());
   if (concurrency !== undefined) jobRun.concurrency = concurrencyOf(concurrency);
@@ -219,7 +221,11 @@ export async function runJob(call: JobCall): Promise<JobRun> {
     const failed = jobRun.steps.find((step) => step.conclusion === 'failure');
     jobRun.reason = `step '${failed?.name ?? '?'}' failed`;
   }
-  jobRun.outputs = evaluateStringMap(job.outputs, contextsFor({ ...jobEnv, ...state.exportedEnv }));
+  const finalContexts = contextsFor({ ...jobEnv, ...state.exportedEnv });
+  jobRun.outputs = evaluateStringMap(job.outputs, finalContexts);
+  // environment.url may use the steps' outputs, so it is read once they ran.
+  const url = asString(evaluateToken(child(job.environment, 'url'), finalContexts));
+  if (url !== '') jobRun.environmentUrl = url;
   return jobRun;
 }
 

@@ -272,8 +272,12 @@ describe('environments and tokens', () => {
     expect(result.job('staging').approval).toBeUndefined();
     expect(result.job('production')).toMatchObject({
       environment: 'production',
+      environmentUrl: 'https://released.shop.example.com',
       approval: { decision: 'approve', reviewer: 'alice' },
     });
+    // Jobs pointed the issuer at themselves; the test's issuer has its own context back.
+    expect(issuer.context.environment).toBe('staging');
+    expect(issuer.context.job).toBe('deploy');
     // The step's raw log keeps what it printed; what GitHub shows masks it.
     expect(result.job('production').steps[0]?.log).toEqual([
       'production has its password',

@@ -106,7 +106,14 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Workflow
     jobWorkflowRef: `${references.repository}/${options.workflow}@${context.ref}`,
     depth: 0,
   };
-  const finished = await runJobs(scope);
+  // Jobs point the issuer at themselves; the caller's issuer gets its context back afterwards.
+  const issuerContext = options.oidc?.context;
+  let finished: Map<string, Finished>;
+  try {
+    finished = await runJobs(scope);
+  } finally {
+    if (issuerContext !== undefined) options.oidc?.setContext(issuerContext);
+  }
   const outputs = called ? workflowOutputs(workflow, scope, finished) : {};
   const results = run.jobs.map((job) => job.result);
   return {

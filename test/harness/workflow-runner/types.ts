@@ -95,6 +95,8 @@ export interface JobRun {
   /** Whether the job could request an OIDC token. */
   idToken: boolean;
   environment?: string;
+  /** `environment.url`, evaluated after the steps. */
+  environmentUrl?: string;
   approval?: { decision: 'approve' | 'reject'; reviewer?: string; comment?: string };
   concurrency?: { group: string; cancelInProgress: boolean };
   /** For a job that calls a workflow: the workflow it called. */
