@@ -82,7 +82,7 @@ export function writeEventPayload(
   );
 }
 
-function defaultEventPayload(context: GitHubContext): Record<string, unknown> {
+export function defaultEventPayload(context: GitHubContext): Record<string, unknown> {
   const repository = {
     id: Number(context.repositoryId),
     name: context.repo,

@@ -52,7 +52,8 @@ export function encodedForms(secret: string): EncodedForm[] {
   return forms.filter(({ value }) => value !== '' && !seen.has(value) && seen.add(value));
 }
 
-interface Channel {
+/** A named text a person can see (a log, a summary), for `findLeaksIn`. */
+export interface Channel {
   name: string;
   text: string;
 }
@@ -84,8 +85,14 @@ export function findLeakedSecrets(run: StepRun | ActionRun, secrets: readonly st
   const steps: [StepRun, string][] = [[run, run.step]];
   if ('pre' in run && run.pre) steps.push([run.pre, 'pre']);
   if ('post' in run && run.post) steps.push([run.post, 'post']);
-  const channels = steps.flatMap(([step, prefix]) => channelsOf(step, prefix));
+  return findLeaksIn(
+    steps.flatMap(([step, prefix]) => channelsOf(step, prefix)),
+    secrets,
+  );
+}
 
+/** One line per leak of any secret, in any of its encodings, in any of the channels. */
+export function findLeaksIn(channels: readonly Channel[], secrets: readonly string[]): string[] {
   const leaks: string[] = [];
   secrets.forEach((secret, index) => {
     if (secret === '') return;

@@ -26,8 +26,17 @@ export interface StepProcessOptions {
 
 /** Runs `node <script>` as the runner's node handler does: no shell, no stdin, own env. */
 export function spawnNodeStep(script: string, options: StepProcessOptions): StepProcess {
+  return spawnStep(process.execPath, [script], options);
+}
+
+/** Runs a step's process (node, or a shell for `run:` steps): no stdin, own env, lines as they come. */
+export function spawnStep(
+  command: string,
+  args: readonly string[],
+  options: StepProcessOptions,
+): StepProcess {
   const started = performance.now();
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(command, args, {
     cwd: options.cwd,
     env: options.env,
     stdio: ['ignore', 'pipe', 'pipe'],

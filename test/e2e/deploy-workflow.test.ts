@@ -1,0 +1,339 @@
+// .github/workflows/deploy.yml run through the local workflow runner, called the way an app
+// repository calls it (OWNER/aws-ship-suite/.github/workflows/deploy.yml@main), against the AWS
+// emulator at 120x: the committed bundles of oidc-assume and ecs-canary-deploy deploy one digest
+// with the deploy job's OIDC token, which the role trusts only for the environment's subject and
+// the suite's deploy workflow.
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { seedBlueGreenApp } from '../emulator/seed-app.ts';
+import { type Emulator, startEmulator } from '../emulator/server.ts';
+import { type PostgresServer, startPostgres } from '../postgres/server.ts';
+import { cleanupActionRuns, type OidcIssuer, startOidcIssuer } from '../harness/index.ts';
+import {
+  findLeakedSecretsInRun,
+  runWorkflow,
+  type WorkflowRun,
+  type WorkflowRunOptions,
+} from '../harness/workflow-runner/index.ts';
+
+const ACCOUNT = '123456789012';
+const REPOSITORY = `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`;
+const roleFor = (environment: string) => `arn:aws:iam::${ACCOUNT}:role/shop-deploy-${environment}`;
+const DIGEST = `sha256:${'4f'.repeat(32)}`;
+const suiteRoot = new URL('../..', import.meta.url).pathname;
+
+// The app repository's caller: one job per environment, each passing its own role.
+const CALLER = `
+name: release
+on: push
+permissions: {}
+jobs:
+  staging:
+    permissions:
+      contents: read
+      id-token: write
+    uses: OWNER/aws-ship-suite/.github/workflows/deploy.yml@main
+    with:
+      environment: staging
+      digest: \${{ vars.DIGEST }}
+      image-repository: ${REPOSITORY}/shop
+      role-to-assume: \${{ vars.STAGING_ROLE }}
+      aws-region: us-east-1
+      cluster: staging
+      service: shop-staging
+      database-secret-id: staging/shop/db
+      canary-percent: '20'
+      canary-bake: 1m
+      bake-time: 1m
+  production:
+    needs: staging
+    permissions:
+      contents: read
+      id-token: write
+    uses: OWNER/aws-ship-suite/.github/workflows/deploy.yml@main
+    with:
+      environment: production
+      digest: \${{ vars.DIGEST }}
+      image-repository: ${REPOSITORY}/shop
+      role-to-assume: \${{ vars.PRODUCTION_ROLE }}
+      aws-region: us-east-1
+      cluster: production
+      service: shop-production
+      canary-percent: '20'
+      canary-bake: 1m
+      bake-time: 1m
+`;
+
+let emulator: Emulator;
+let issuer: OidcIssuer;
+let postgres: PostgresServer;
+let database: string;
+let checkout: string;
+let appSource: string;
+
+// The app's migrations: an expand pair the canary needs, and a contract one that must wait.
+const MIGRATIONS: Record<string, string> = {
+  'V1__orders.sql':
+    'CREATE TABLE orders (id bigint PRIMARY KEY, placed_at timestamptz NOT NULL);\n',
+  'V2__orders_status.sql': "ALTER TABLE orders ADD COLUMN status text NOT NULL DEFAULT 'placed';\n",
+  'V3__drop_orders_placed_at.sql':
+    '-- rds-migrate: contract\nALTER TABLE orders DROP COLUMN placed_at;\n',
+};
+const runs: WorkflowRun[] = [];
+
+beforeAll(async () => {
+  issuer = await startOidcIssuer();
+  emulator = await startEmulator({ timeScale: 120, seed: 17 });
+  emulator.sts.addOidcProvider({
+    url: issuer.url,
+    clientIds: ['sts.amazonaws.com'],
+    accountId: ACCOUNT,
+  });
+  for (const environment of ['staging', 'production']) {
+    emulator.sts.addRole({
+      arn: roleFor(environment),
+      trust: {
+        webIdentity: {
+          issuer: issuer.url,
+          audience: 'sts.amazonaws.com',
+          subject: `repo:octo-org/octo-app:environment:${environment}`,
+          jobWorkflowRef: 'OWNER/aws-ship-suite/.github/workflows/deploy.yml@*',
+        },
+      },
+    });
+    seedBlueGreenApp(emulator, {
+      name: `shop-${environment}`,
+      cluster: environment,
+      account: ACCOUNT,
+      repository: `${REPOSITORY}/shop`,
+    });
+  }
+  // Staging's database, its connection in Secrets Manager in RDS's secret shape.
+  postgres = await startPostgres();
+  database = await postgres.createDatabase('shop');
+  emulator.secretsManager.put('staging/shop/db', {
+    engine: 'postgres',
+    username: postgres.user,
+    password: postgres.password,
+    host: '127.0.0.1',
+    port: postgres.port,
+    dbname: database,
+  });
+  // What actions/checkout's stand-in checks out: the app repository's migrations.
+  appSource = mkdtempSync(join(tmpdir(), 'deploy-workflow-app-'));
+  mkdirSync(join(appSource, 'migrations'));
+  for (const [name, sql] of Object.entries(MIGRATIONS)) {
+    writeFileSync(join(appSource, 'migrations', name), sql);
+  }
+  // A checkout holding the app's caller and, where the runner resolves the suite's own
+  // references, the suite's workflow, actions and bundles.
+  checkout = mkdtempSync(join(tmpdir(), 'deploy-workflow-'));
+  mkdirSync(join(checkout, '.github/workflows'), { recursive: true });
+  writeFileSync(join(checkout, '.github/workflows/release.yml'), CALLER);
+  symlinkSync(
+    join(suiteRoot, '.github/workflows/deploy.yml'),
+    join(checkout, '.github/workflows/deploy.yml'),
+  );
+  symlinkSync(join(suiteRoot, 'actions'), join(checkout, 'actions'));
+  symlinkSync(join(suiteRoot, 'dist'), join(checkout, 'dist'));
+});
+
+afterAll(async () => {
+  try {
+    for (const run of runs) {
+      expect(
+        findLeakedSecretsInRun(run, [
+          ...run.secrets,
+          issuer.requestToken,
+          ...issuer.issued.map((token) => token.token),
+          ...emulator.sts.issuedSecrets(),
+          postgres.password,
+        ]),
+      ).toEqual([]);
+    }
+  } finally {
+    await Promise.all(runs.map((run) => run.cleanup()));
+    await cleanupActionRuns();
+    await issuer.close();
+    await emulator.close();
+    await postgres.stop();
+    rmSync(checkout, { recursive: true, force: true });
+    rmSync(appSource, { recursive: true, force: true });
+  }
+});
+
+async function release(options: Partial<WorkflowRunOptions> = {}): Promise<WorkflowRun> {
+  const run = await runWorkflow({
+    checkout,
+    workflow: '.github/workflows/release.yml',
+    event: { name: 'push' },
+    suiteRepository: 'OWNER/aws-ship-suite',
+    oidc: issuer,
+    vars: {
+      DIGEST,
+      STAGING_ROLE: roleFor('staging'),
+      PRODUCTION_ROLE: roleFor('production'),
+    },
+    machineEnv: { AWS_ENDPOINT_URL: emulator.url },
+    workspaceSource: appSource,
+    environments: { production: { reviewers: ['release-managers'] } },
+    review: async () => ({ decision: 'approve', reviewer: 'alice' }),
+    stepTimeoutMs: 50_000,
+    ...options,
+  });
+  runs.push(run);
+  return run;
+}
+
+const servicesImage = (cluster: string) => {
+  const running = emulator.ecs
+    .tasks()
+    .filter(
+      (task) => task.lastStatus === 'RUNNING' && task.clusterArn?.endsWith(`:cluster/${cluster}`),
+    )
+    .map((task) => task.taskDefinitionArn ?? '');
+  return [...new Set(running)];
+};
+
+const imageOf = (arn: string) =>
+  emulator.ecs.taskDefinitions.byArn(arn)?.definition.containerDefinitions?.[0]?.image;
+
+describe('deploy.yml called for staging, then production behind its reviewers', () => {
+  let run: WorkflowRun;
+  beforeAll(async () => {
+    run = await release();
+  }, 120_000);
+
+  it('deploys the digest to both environments, migrating where a database is given', () => {
+    expect(run.conclusion).toBe('success');
+    for (const environment of ['staging', 'production']) {
+      const deploy = run.job(`${environment} / deploy`);
+      const migrates = environment === 'staging' ? 'success' : 'skipped';
+      expect(deploy).toMatchObject({ result: 'success', environment });
+      expect(deploy.steps.map((step) => [step.name, step.outcome])).toEqual([
+        ['Check the release', 'success'],
+        ['Check out the migrations', migrates],
+        ['Assume the deploy role', 'success'],
+        ['Migrate (expand)', migrates],
+        ['Canary', 'success'],
+      ]);
+      expect(run.job(environment).outputs).toMatchObject({
+        status: 'SUCCESSFUL',
+        verdict: 'pass',
+        'task-definition-arn': `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/shop-${environment}:2`,
+      });
+    }
+  });
+
+  it('applies the expand migrations before the canary and leaves the contract one', async () => {
+    expect(run.job('staging').outputs['migrations-applied']).toBe('2');
+    const columns = await postgres.query<{ column_name: string }>(
+      database,
+      "SELECT column_name FROM information_schema.columns WHERE table_name = 'orders' ORDER BY 1",
+    );
+    expect(columns.map((row) => row.column_name)).toEqual(['id', 'placed_at', 'status']);
+  });
+
+  it('runs the digest, by digest, on both services', () => {
+    for (const cluster of ['staging', 'production']) {
+      const [arn, ...others] = servicesImage(cluster);
+      expect(others).toEqual([]);
+      expect(arn).toBe(`arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/shop-${cluster}:2`);
+      expect(imageOf(arn ?? '')).toBe(`${REPOSITORY}/shop@${DIGEST}`);
+    }
+  });
+
+  it('holds exactly contents: read and id-token: write, in one concurrency group per environment', () => {
+    expect(run.job('staging / deploy')).toMatchObject({
+      permissions: { contents: 'read', 'id-token': 'write' },
+      idToken: true,
+      concurrency: { group: 'aws-ship-suite-deploy-staging', cancelInProgress: false },
+    });
+    expect(run.job('production / deploy').concurrency?.group).toBe(
+      'aws-ship-suite-deploy-production',
+    );
+  });
+
+  it("asks production's reviewers, and only them", () => {
+    expect(run.job('staging / deploy').approval).toBeUndefined();
+    expect(run.job('production / deploy').approval).toEqual({
+      decision: 'approve',
+      reviewer: 'alice',
+    });
+  });
+
+  it("assumes each role with the job's environment subject and the suite's deploy workflow", () => {
+    const claims = issuer.issued.map((token) => [
+      token.claims['sub'],
+      token.claims['job_workflow_ref'],
+    ]);
+    expect(claims).toContainEqual([
+      'repo:octo-org/octo-app:environment:production',
+      'OWNER/aws-ship-suite/.github/workflows/deploy.yml@main',
+    ]);
+  });
+});
+
+describe('what deploy.yml refuses', () => {
+  it('a digest that is not one, before any credentials are assumed', async () => {
+    const assumedBefore = emulator.calls.filter(
+      (call) => call.action === 'AssumeRoleWithWebIdentity',
+    ).length;
+    const run = await release({
+      vars: {
+        DIGEST: 'latest',
+        STAGING_ROLE: roleFor('staging'),
+        PRODUCTION_ROLE: roleFor('production'),
+      },
+    });
+    expect(run.conclusion).toBe('failure');
+    const deploy = run.job('staging / deploy');
+    expect(deploy.steps.map((step) => step.outcome)).toEqual([
+      'failure',
+      'skipped',
+      'skipped',
+      'skipped',
+      'skipped',
+    ]);
+    expect(deploy.steps[0]?.annotations[0]?.message).toBe(
+      "digest must be sha256: followed by 64 lowercase hex digits, got 'latest': pass the digest ecr-build-push output.",
+    );
+    expect(run.job('production')).toMatchObject({
+      result: 'skipped',
+      reason: 'needs staging, which ended in failure',
+    });
+    expect(
+      emulator.calls.filter((call) => call.action === 'AssumeRoleWithWebIdentity').length,
+    ).toBe(assumedBefore);
+  });
+
+  it('a digest carrying a workflow command, without running the command', async () => {
+    const run = await release({
+      vars: {
+        DIGEST: 'latest\n::warning::injected',
+        STAGING_ROLE: roleFor('staging'),
+        PRODUCTION_ROLE: roleFor('production'),
+      },
+    });
+    const check = run.job('staging / deploy').steps[0];
+    expect(check?.annotations.map((annotation) => [annotation.level, annotation.message])).toEqual([
+      [
+        'error',
+        "digest must be sha256: followed by 64 lowercase hex digits, got 'latest?::warning::injected': pass the digest ecr-build-push output.",
+      ],
+      ['error', 'Process completed with exit code 1.'],
+    ]);
+  });
+
+  it('production when its reviewers reject, after staging', async () => {
+    const run = await release({ review: async () => ({ decision: 'reject', reviewer: 'bob' }) });
+    expect(run.job('staging / deploy').result).toBe('success');
+    expect(run.job('production / deploy')).toMatchObject({
+      result: 'failure',
+      reason: 'the deployment to production was rejected by bob',
+      steps: [],
+    });
+  });
+});

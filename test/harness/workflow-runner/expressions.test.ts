@@ -1,0 +1,48 @@
+import { describe, expect, it } from '@jest/globals';
+import { asString, evaluate, isTruthy } from './expressions.ts';
+
+const contexts = {
+  github: { event_name: 'push', event: { commits: [{ id: 'a' }, { id: 'b' }] } },
+  inputs: { environment: 'staging', count: 3, loud: false },
+  needs: { build: { result: 'success', outputs: { digest: 'sha256:abc' } } },
+};
+
+describe('expressions through @actions/expressions', () => {
+  it('evaluates operators, functions and case-insensitive context access as GitHub does', () => {
+    expect(evaluate("github.event_name == 'PUSH'", contexts)).toBe(true);
+    expect(evaluate("format('{0}-{1}', inputs.environment, inputs.count)", contexts)).toBe(
+      'staging-3',
+    );
+    expect(evaluate('NEEDS.build.Outputs.digest', contexts)).toBe('sha256:abc');
+    expect(evaluate("contains(github.event.commits.*.id, 'b')", contexts)).toBe(true);
+    expect(evaluate('fromJSON(\'{"a":[1,2]}\').a[1]', contexts)).toBe(2);
+    expect(evaluate('inputs.missing', contexts)).toBeNull();
+    expect(evaluate('steps.release.outputs.url', contexts)).toBeNull();
+    expect(evaluate("inputs.loud && 'yes' || 'no'", contexts)).toBe('no');
+  });
+
+  it('answers status functions from the facts given, and refuses them where none are', () => {
+    const failed = { success: false, failure: true, cancelled: false };
+    expect(evaluate('failure()', contexts, failed)).toBe(true);
+    expect(evaluate('success() && true', contexts, failed)).toBe(false);
+    expect(evaluate('always()', contexts)).toBe(true);
+    expect(() => evaluate('success()', contexts)).toThrow(
+      "cannot evaluate '${{ success() }}': success() is not allowed here",
+    );
+  });
+
+  it('reports a syntax error with the expression', () => {
+    expect(() => evaluate('inputs.environment ==', contexts)).toThrow(
+      /^cannot evaluate '\$\{\{ inputs.environment == \}\}'/,
+    );
+  });
+
+  it("converts results to GitHub's strings and truthiness", () => {
+    expect(asString(true)).toBe('true');
+    expect(asString(null)).toBe('');
+    expect(asString(3)).toBe('3');
+    expect(asString({ a: 1 })).toBe('{\n  "a": 1\n}');
+    expect([0, '', null, false].map(isTruthy)).toEqual([false, false, false, false]);
+    expect(['0', 'false', 1, {}].map(isTruthy)).toEqual([true, true, true, true]);
+  });
+});
