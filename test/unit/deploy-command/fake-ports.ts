@@ -27,11 +27,11 @@ export interface FakeWorld {
 export function fakeWorld(
   overrides: Partial<Pick<FakeWorld, 'pull' | 'checks' | 'deployments'>> = {},
 ): FakeWorld {
-  const world: FakeWorld = {
+  const world: Omit<FakeWorld, 'ports'> & { ports?: CommandPorts } = {
     reactions: [],
     replies: [],
-    locks: new Map(),
-    permissions: new Map([
+    locks: new Map<string, EnvironmentLock>(),
+    permissions: new Map<string, PermissionLevel>([
       ['owner', 'admin'],
       ['writer', 'write'],
       ['triager', 'read'],
@@ -42,7 +42,7 @@ export function fakeWorld(
     deployments: [],
     calls: [],
     ...overrides,
-  } as FakeWorld;
+  };
   const byEnv = (env: string) =>
     world.deployments.filter((d) => d.environment === env).sort((a, b) => b.id - a.id);
   world.ports = {
@@ -84,7 +84,7 @@ export function fakeWorld(
     },
     now: () => Date.parse('2026-12-07T12:00:00Z'),
   };
-  return world;
+  return world as FakeWorld;
 }
 
 export function record(
