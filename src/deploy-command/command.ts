@@ -11,6 +11,7 @@ import {
   proceedReply,
   refusalReply,
   statusReply,
+  type StatusRow,
 } from './replies.ts';
 
 /** The comment event, its shape already checked. */
@@ -60,6 +61,8 @@ export type CommandResult =
       readonly environment: string | undefined;
       readonly actor: string;
       readonly reason: string;
+      /** /status: what the reply showed. */
+      readonly status?: readonly StatusRow[];
     }
   | {
       readonly decision: 'proceed';
@@ -166,6 +169,7 @@ export async function handleComment(
         environment: command.environment,
         actor,
         reason: 'Status shown.',
+        status: rows,
       };
     }
     case 'lock': {
@@ -366,4 +370,20 @@ function names(list: readonly string[]): string {
   // Check names come from apps and other workflows: shown plain, one line, cut.
   const cut = list.slice(0, 5).map((n) => n.replace(UNSHOWN, '').slice(0, 80));
   return cut.join(', ') + (list.length > 5 ? ` and ${list.length - 5} more` : '');
+}
+
+/** A closed pull request lets go of every lock it holds; the environments freed. */
+export async function releaseLocksOf(
+  pullRequest: number,
+  policy: CommandPolicy,
+  locks: CommandPorts['locks'],
+): Promise<string[]> {
+  const released: string[] = [];
+  for (const environment of [...policy.environments, policy.production]) {
+    const lock = await locks.get(environment);
+    if (lock?.pullRequest === pullRequest && (await locks.release(environment))) {
+      released.push(environment);
+    }
+  }
+  return released;
 }
