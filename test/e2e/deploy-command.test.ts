@@ -552,7 +552,7 @@ describe('deploy-command: bad inputs, one line each, nothing done', () => {
       { environments: 'staging, production' },
       /^The inputs do not fit together: production cannot be reached by a comment deploy/,
     ],
-    [{ prefix: 'go' }, /^The inputs do not fit together: The command prefix must be/],
+    [{ prefix: 'go' }, /^Input 'prefix' is 'go': use 1 to 8 punctuation characters/],
     [
       { permissions: 'write, owner' },
       /^Input 'permissions' has 'owner': permission levels are admin, write and read\.$/,

@@ -3,7 +3,7 @@
 import { type InputRegistry, readInputs } from '../../lib/action-io.ts';
 import { UserError, shown } from '../../lib/errors.ts';
 import { parseBoolean, parseList } from '../../lib/parse.ts';
-import { ENVIRONMENT_NAME } from '../../deploy-command/grammar.ts';
+import { ENVIRONMENT_NAME, PREFIX } from '../../deploy-command/grammar.ts';
 import { type CommandPolicy, PERMISSION_LEVELS, checkPolicy } from '../../deploy-command/policy.ts';
 import type { DeployOutcome } from '../../deploy-command/lifecycle.ts';
 import type { PermissionLevel } from '../../deploy-command/ports.ts';
@@ -95,11 +95,16 @@ export function parseInputs(read: (name: string) => string | undefined): DeployC
   if (v['github-token'] === '' || v['github-token'].startsWith('${{')) {
     throw new UserError("Input 'github-token' is empty: pass ${{ github.token }} (the default).");
   }
+  if (!PREFIX.test(v.prefix)) {
+    throw new UserError(
+      `Input 'prefix' is ${shown(v.prefix)}: use 1 to 8 punctuation characters, such as / or .`,
+    );
+  }
   const policy: CommandPolicy = {
     prefix: v.prefix,
-    environments: parseList(v.environments),
-    production: v['production-environment'],
-    promoteFrom: v['promote-from'],
+    environments: environmentNames('environments', v.environments),
+    production: oneEnvironment('production-environment', v['production-environment']),
+    promoteFrom: oneEnvironment('promote-from', v['promote-from']),
     permissions: levels('permissions', v.permissions),
     environmentPermissions: new Map(
       environmentLines('environment-permissions', v['environment-permissions']).map(
@@ -118,13 +123,17 @@ export function parseInputs(read: (name: string) => string | undefined): DeployC
       checkLogin('allowed-bots', b).toLowerCase(),
     ),
     allowForks: parseBoolean('allow-forks', v['allow-forks']),
-    forceEnvironments: parseList(v['force-environments']),
+    forceEnvironments: environmentNames('force-environments', v['force-environments']),
     requiredChecks:
       v['required-checks'] === 'all'
         ? 'all'
         : parseList(v['required-checks']).map((name) => {
-            if (name.length > 200)
-              throw new UserError(`Input 'required-checks' has a name over 200 characters.`);
+            // A name that looks like a workflow command is a mistake or an attack.
+            if (name.length > 200 || name.startsWith(':')) {
+              throw new UserError(
+                `Input 'required-checks' has ${shown(name)}: give check names as GitHub shows them (at most 200 characters, not starting with ':').`,
+              );
+            }
             return name;
           }),
   };
@@ -145,15 +154,15 @@ export function parseInputs(read: (name: string) => string | undefined): DeployC
       `Input 'environment' is ${shown(environment)}: use the environment's name (letters, digits, '.', '_', '-').`,
     );
   }
-  const pullRequest = optionalNumber(v['pull-request']);
-  const commentId = optionalNumber(v['comment-id']);
+  const pullRequest = optionalNumber('pull-request', v['pull-request']);
+  const commentId = optionalNumber('comment-id', v['comment-id']);
   if (commentId !== undefined && pullRequest === undefined) {
     throw new UserError(
       "Input 'comment-id' needs 'pull-request' too: the comment is on that pull request.",
     );
   }
   if (mode === 'finish') {
-    const id = optionalNumber(v['deployment-id']);
+    const id = optionalNumber('deployment-id', v['deployment-id']);
     if (id === undefined) {
       throw new UserError(
         "Input 'deployment-id' is required with mode finish: pass the start step's deployment-id output.",
@@ -168,7 +177,7 @@ export function parseInputs(read: (name: string) => string | undefined): DeployC
         outcome: oneOf('outcome', required('outcome', v.outcome), OUTCOMES),
         pullRequest,
         commentId,
-        environmentUrl: v['environment-url'] || undefined,
+        environmentUrl: httpUrl('environment-url', v['environment-url']),
       },
     };
   }
@@ -233,12 +242,32 @@ function required(input: string, value: string): string {
   return value;
 }
 
-function optionalNumber(value: string): number | undefined {
+function optionalNumber(input: string, value: string): number | undefined {
   if (value === '') return undefined;
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1)
-    throw new UserError(`${shown(value)} is not a positive whole number.`);
+  if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
+    throw new UserError(`Input '${input}' is ${shown(value)}: use a positive whole number.`);
+  }
   return n;
+}
+
+function oneEnvironment(input: string, text: string): string {
+  const names = environmentNames(input, text);
+  if (names.length !== 1) {
+    throw new UserError(`Input '${input}' is ${shown(text)}: name exactly one environment.`);
+  }
+  return names[0]!;
+}
+
+function environmentNames(input: string, text: string): string[] {
+  return parseList(text).map((name) => {
+    if (!ENVIRONMENT_NAME.test(name)) {
+      throw new UserError(
+        `Input '${input}' has ${shown(name)}: environment names a comment can use are letters, digits, '.', '_' and '-', at most 63.`,
+      );
+    }
+    return name;
+  });
 }
 
 function levels(input: string, text: string): PermissionLevel[] {
@@ -285,4 +314,18 @@ function checkLogin(input: string, login: string): string {
     throw new UserError(`Input '${input}' has ${shown(login)}, which is not a GitHub login.`);
   }
   return login;
+}
+
+function httpUrl(input: string, text: string): string | undefined {
+  if (text === '') return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw new UserError(`Input '${input}' is ${shown(text)}: give the environment's http(s) URL.`);
+  }
+  return url.href;
 }
