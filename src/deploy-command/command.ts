@@ -358,7 +358,7 @@ async function deployTarget(
 }
 
 function lockedReason(lock: EnvironmentLock): string {
-  return `${lock.environment} is locked by @${lock.holder} for #${lock.pullRequest} since ${lock.since}${lock.reason ? ` (${lock.reason})` : ''}: ask them, or \`unlock\` it.`;
+  return `${lock.environment} is locked by @${lock.holder} for #${lock.pullRequest} since ${lock.since}${lock.reason ? ` (\`${lock.reason}\`)` : ''}: ask them, or \`unlock\` it.`;
 }
 
 const short = (sha: string) => sha.slice(0, 7);

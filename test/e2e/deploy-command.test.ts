@@ -353,7 +353,7 @@ describe('deploy-command: locks, checks and a push after the comment', () => {
     expect(refused.outputs).toMatchObject({ decision: 'rejected', 'reason-code': 'locked' });
     expect(repliesAfter(blocked)[0]).toMatch(
       new RegExp(
-        `staging is locked by @writer for #${holder} since \\S+ \\(load test until 17:00\\)`,
+        `staging is locked by @writer for #${holder} since \\S+ \\(\`load test until 17:00\`\\)`,
       ),
     );
 

@@ -227,7 +227,7 @@ describe('handleComment: deploy', () => {
       decision: 'rejected',
       reasonCode: 'locked',
       reason:
-        'staging is locked by @alice for #3 since 2026-12-07T09:00:00.000Z (load test): ask them, or `unlock` it.',
+        'staging is locked by @alice for #3 since 2026-12-07T09:00:00.000Z (`load test`): ask them, or `unlock` it.',
     });
     expect(world.calls).not.toContain('pull 7');
   });
