@@ -20,6 +20,11 @@ export const CONVENTIONAL: BuildEntry = {
   entry: 'bench/conventional/oidc-assume.ts',
 };
 
+export const CONVENTIONAL_DEPLOY_COMMAND: BuildEntry = {
+  name: 'conventional-deploy-command',
+  entry: 'bench/conventional/deploy-command.ts',
+};
+
 /** One-line programs that show what the parts of a start-up cost. */
 export const PROBES: BuildEntry[] = [
   { name: 'empty', loads: 'nothing (an empty ES module bundle)' },
@@ -53,5 +58,8 @@ async function build(entry: BuildEntry): Promise<void> {
 }
 
 if (import.meta.main) {
-  for (const entry of [CONVENTIONAL, ...PROBES]) await build(entry);
+  const only = process.argv.slice(2);
+  for (const entry of [CONVENTIONAL, CONVENTIONAL_DEPLOY_COMMAND, ...PROBES]) {
+    if (only.length === 0 || only.includes(entry.name)) await build(entry);
+  }
 }

@@ -1,9 +1,10 @@
-// A small GitHub REST caller on Node's fetch: GitHub's headers, a time limit per request, the
+// A small GitHub REST caller on node:http (http-send.ts): GitHub's headers, a time limit per request, the
 // rate-limit retries GitHub asks for, and `Link: rel="next"` pagination. It never puts the token
 // in an error or a log line. Issue comments use it today; deployments and reactions can.
 import { type Sleep, sleep as wallClockSleep } from '../lib/clock.ts';
 import { shown, UserError } from '../lib/errors.ts';
 import { SUITE_NAME, SUITE_VERSION } from '../lib/version.ts';
+import { type SentResponse, send } from './http-send.ts';
 
 export interface GitHubRestOptions {
   readonly token: string;
@@ -73,7 +74,7 @@ export class GitHubRateLimitError extends Error {
 export interface GitHubResponse<T> {
   readonly status: number;
   readonly data: T;
-  readonly headers: Headers;
+  readonly headers: { get(name: string): string | null };
 }
 
 export interface GitHubRest {
@@ -117,17 +118,15 @@ export function gitHubRest(options: GitHubRestOptions): GitHubRest {
       const signal = options.signal
         ? AbortSignal.any([options.signal, AbortSignal.timeout(timeoutMs)])
         : AbortSignal.timeout(timeoutMs);
-      let response: Response;
-      let text: string;
+      let response: SentResponse;
       try {
-        response = await fetch(url, {
+        response = await send(url, {
           method,
           headers:
             body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
           signal,
         });
-        text = await response.text();
       } catch (error) {
         options.signal?.throwIfAborted();
         const why = signal.aborted
@@ -140,6 +139,7 @@ export function gitHubRest(options: GitHubRestOptions): GitHubRest {
         await backOff(attempt, `GitHub's API ${why}`);
         continue;
       }
+      const { text } = response;
       if (response.ok) {
         const data = parseJson(text);
         if (data === NOT_JSON) {
@@ -258,7 +258,7 @@ function apiError(method: string, path: string, status: number, text: string): G
  * https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit
  */
 function rateLimitWait(
-  response: Response,
+  response: SentResponse,
   error: GitHubApiError,
   attempt: number,
   nowMs: number,
@@ -300,9 +300,11 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** The socket's error code (ECONNREFUSED, …) under fetch's "fetch failed"; duck-typed, since
+/** The socket's error code (ECONNREFUSED, …), on the error or its cause; duck-typed, since
  * errors from node's network code can come from another realm (jest's VM). */
 function networkReason(error: unknown): string {
+  const own = (error as { code?: unknown } | null)?.code;
+  if (typeof own === 'string') return own;
   const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
   if (typeof cause?.code === 'string') return cause.code;
   if (typeof cause?.message === 'string') return cause.message;

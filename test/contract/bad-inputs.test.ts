@@ -119,6 +119,35 @@ const BASES: Record<string, { base: Inputs; groups: { inputs: string[]; with: In
     ],
   },
   'quality-gate': { base: {}, groups: [] },
+  'deploy-command': {
+    base: {},
+    groups: [
+      {
+        inputs: [
+          'environment',
+          'sha',
+          'pull-request',
+          'comment-id',
+          'actor',
+          'command',
+          'image-digest',
+          'task-definition',
+          'migration-versions',
+        ],
+        with: {
+          mode: 'start',
+          environment: 'staging',
+          sha: 'a'.repeat(40),
+          actor: 'octocat',
+          'pull-request': '7',
+        },
+      },
+      {
+        inputs: ['deployment-id', 'outcome', 'environment-url'],
+        with: { mode: 'finish', environment: 'staging', 'deployment-id': '5', outcome: 'success' },
+      },
+    ],
+  },
 };
 
 function baseFor(action: string, input: string): Inputs {
@@ -632,7 +661,9 @@ function refusal(c: Case, { run, inputs, traffic }: Outcome) {
   const actionErrors = run.annotations.filter((a) => a.level === 'error' && a.source === 'action');
   const secretValues = Object.entries(inputs)
     .filter(([name]) => registries[c.action]![name]?.secret)
-    .map(([, value]) => value);
+    .map(([, value]) => value)
+    // An input defaulting to ${{ github.token }} masks the job's token, as the runner does too.
+    .concat(run.githubToken);
   const declared = new Set(loadAction(c.action, root).outputs.map((o) => o.name));
   return {
     exit: run.exitCode,

@@ -81,3 +81,18 @@ export function objectBody(context: RouteContext): Record<string, unknown> {
   }
   return body as Record<string, unknown>;
 }
+
+/**
+ * The repository, for endpoints that need only the `metadata` permission every installation
+ * token has: visible and reached by the token, else 404.
+ */
+export function metadataRepository(context: RouteContext, documentationUrl: string): Repository {
+  const { owner = '', repo = '' } = context.params;
+  const repository = context.store.repository(owner, repo);
+  const { token } = context;
+  if (repository === undefined) throw notFound(documentationUrl);
+  const visible =
+    !repository.private || (token !== undefined && reaches(token, repository.fullName));
+  if (!visible) throw notFound(documentationUrl);
+  return repository;
+}

@@ -7,14 +7,28 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { Accounts, GITHUB_ACTIONS_BOT, type Account } from './accounts.ts';
 import { badCredentials, GitHubError } from './errors.ts';
 import { GitHubFaults, type GitHubFaultKind, type GitHubFaultSpec } from './faults.ts';
+import { checkRoutes } from './checks.ts';
+import { collaboratorRoutes } from './collaborators.ts';
+import { deploymentRoutes } from './deployments.ts';
+import { gitRoutes } from './git.ts';
 import { issueCommentRoutes } from './issue-comments.ts';
+import { reactionRoutes } from './reactions.ts';
 import { pullRoutes } from './pulls.ts';
 import type { Route, RouteResult } from './route.ts';
 import { Store } from './store.ts';
 import { tokenFromHeader, type Token, type TokenSpec } from './tokens.ts';
 import { userRoutes } from './users.ts';
 
-const ROUTES: readonly Route[] = [...userRoutes, ...pullRoutes, ...issueCommentRoutes];
+const ROUTES: readonly Route[] = [
+  ...userRoutes,
+  ...pullRoutes,
+  ...issueCommentRoutes,
+  ...reactionRoutes,
+  ...collaboratorRoutes,
+  ...checkRoutes,
+  ...deploymentRoutes,
+  ...gitRoutes,
+];
 
 /** The API version the emulator answers as (`X-GitHub-Api-Version`). */
 export const API_VERSION = '2022-11-28';
@@ -307,10 +321,13 @@ function decodePathPart(value: string): string {
 
 function compile(template: string): RegExp {
   const source = template
-    .split(/(\{[a-z_]+\})/)
+    .split(/(\{[a-z_]+\*?\})/)
     .map((part) =>
       part.startsWith('{')
-        ? `(?<${part.slice(1, -1)}>[^/]+)`
+        ? // `{name*}` spans several segments (a git ref such as heads/main)
+          part.endsWith('*}')
+          ? `(?<${part.slice(1, -2)}>.+)`
+          : `(?<${part.slice(1, -1)}>[^/]+)`
         : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'),
     )
     .join('');

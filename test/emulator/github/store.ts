@@ -13,6 +13,100 @@ export interface Repository {
   readonly defaultBranch: string;
   readonly issues: Map<number, Issue>;
   nextNumber: number;
+  /** Collaborators by lower-case login: their role (admin, maintain, write, triage, read). */
+  readonly collaborators: Map<string, Role>;
+  /** Commits that exist (PR heads ever pushed, the default branch's head). */
+  readonly commits: Set<string>;
+  /** The default branch's head commit. */
+  defaultBranchSha: string;
+  /** Check runs and commit statuses by commit SHA. */
+  readonly checks: Map<string, CommitChecks>;
+  readonly deployments: Deployment[];
+  /** Git refs (`refs/heads/…`) to commit SHAs. */
+  readonly refs: Map<string, string>;
+  /** Git objects the data API created: trees and commits by SHA. */
+  readonly trees: Map<string, TreeEntry[]>;
+  readonly gitCommits: Map<string, GitCommit>;
+}
+
+export type Role = 'admin' | 'maintain' | 'write' | 'triage' | 'read';
+
+export interface CheckRun {
+  readonly id: number;
+  readonly name: string;
+  readonly status: 'queued' | 'in_progress' | 'completed';
+  readonly conclusion:
+    | 'success'
+    | 'failure'
+    | 'neutral'
+    | 'cancelled'
+    | 'skipped'
+    | 'timed_out'
+    | 'action_required'
+    | null;
+}
+
+export interface CommitStatus {
+  readonly id: number;
+  readonly context: string;
+  readonly state: 'error' | 'failure' | 'pending' | 'success';
+  readonly createdAt: Date;
+}
+
+export interface CommitChecks {
+  readonly checkRuns: CheckRun[];
+  readonly statuses: CommitStatus[];
+}
+
+export interface DeploymentStatus {
+  readonly id: number;
+  readonly state:
+    'error' | 'failure' | 'inactive' | 'in_progress' | 'queued' | 'pending' | 'success';
+  readonly creator: Account;
+  readonly description: string;
+  readonly logUrl: string;
+  readonly environmentUrl: string;
+  readonly createdAt: Date;
+}
+
+export interface Deployment {
+  readonly id: number;
+  readonly sha: string;
+  readonly ref: string;
+  readonly task: string;
+  readonly environment: string;
+  readonly payload: unknown;
+  readonly description: string | null;
+  readonly creator: Account;
+  readonly createdAt: Date;
+  readonly transientEnvironment: boolean;
+  readonly productionEnvironment: boolean;
+  /** Oldest first. */
+  readonly statuses: DeploymentStatus[];
+}
+
+export interface TreeEntry {
+  readonly path: string;
+  readonly mode: string;
+  readonly type: string;
+  readonly sha: string;
+  readonly content?: string;
+}
+
+export interface GitCommit {
+  readonly sha: string;
+  readonly message: string;
+  readonly tree: string;
+  readonly parents: readonly string[];
+  readonly author: Account;
+  readonly createdAt: Date;
+}
+
+export interface Reaction {
+  readonly id: number;
+  readonly content: string;
+  readonly user: Account;
+  readonly createdAt: Date;
 }
 
 export interface PullRequestFacts {
@@ -42,6 +136,7 @@ export interface IssueComment {
   body: string;
   readonly createdAt: Date;
   updatedAt: Date;
+  readonly reactions: Reaction[];
 }
 
 export interface RepositorySpec {
@@ -70,6 +165,7 @@ export class Store {
   readonly #clock: () => Date;
   #nextRepositoryId = 500_000_001;
   #nextCommentId = 2_000_000_001;
+  #nextId = 3_000_000_001;
 
   constructor(clock: () => Date) {
     this.#clock = clock;
@@ -89,7 +185,16 @@ export class Store {
       defaultBranch: spec.defaultBranch ?? 'main',
       issues: new Map(),
       nextNumber: 1,
+      collaborators: new Map([[owner.toLowerCase(), 'admin']]),
+      commits: new Set(),
+      defaultBranchSha: randomBytes(20).toString('hex'),
+      checks: new Map(),
+      deployments: [],
+      refs: new Map(),
+      trees: new Map(),
+      gitCommits: new Map(),
     };
+    repository.commits.add(repository.defaultBranchSha);
     this.#repositories.set(repository.fullName.toLowerCase(), repository);
     this.#repositoriesById.set(repository.id, repository);
     return repository;
@@ -120,7 +225,58 @@ export class Store {
       },
     };
     repository.issues.set(number, issue);
+    repository.commits.add(issue.pull!.headSha);
     return issue;
+  }
+
+  /** A push to the pull request's head branch: its head moves to `sha`. */
+  push(repository: Repository, number: number, sha = randomBytes(20).toString('hex')): string {
+    const issue = repository.issues.get(number);
+    if (issue?.pull === undefined) throw new TypeError(`no pull request #${number}`);
+    issue.pull = { ...issue.pull, headSha: sha };
+    repository.commits.add(sha);
+    return sha;
+  }
+
+  /** Gives `login` a role on the repository (the owner is admin). */
+  setRole(repository: Repository, login: string, role: Role): void {
+    repository.collaborators.set(login.toLowerCase(), role);
+  }
+
+  addCheckRun(
+    repository: Repository,
+    sha: string,
+    name: string,
+    conclusion: CheckRun['conclusion'],
+    status: CheckRun['status'] = conclusion === null ? 'in_progress' : 'completed',
+  ): CheckRun {
+    const run: CheckRun = { id: this.#nextId++, name, status, conclusion };
+    this.#checksOf(repository, sha).checkRuns.push(run);
+    return run;
+  }
+
+  addCommitStatus(
+    repository: Repository,
+    sha: string,
+    context: string,
+    state: CommitStatus['state'],
+  ): CommitStatus {
+    const status: CommitStatus = { id: this.#nextId++, context, state, createdAt: this.#clock() };
+    this.#checksOf(repository, sha).statuses.push(status);
+    return status;
+  }
+
+  #checksOf(repository: Repository, sha: string): CommitChecks {
+    let checks = repository.checks.get(sha);
+    if (checks === undefined) {
+      checks = { checkRuns: [], statuses: [] };
+      repository.checks.set(sha, checks);
+    }
+    return checks;
+  }
+
+  nextId(): number {
+    return this.#nextId++;
   }
 
   addIssue(repository: Repository, spec: { title?: string; author: Account }): Issue {
@@ -152,6 +308,7 @@ export class Store {
       body,
       createdAt: now,
       updatedAt: now,
+      reactions: [],
     };
     this.#comments.set(comment.id, comment);
     return comment;
