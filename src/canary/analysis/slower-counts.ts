@@ -3,7 +3,12 @@
 // requests slower than L", a statement about counts that an exact test decides as soon as the
 // requests in hand make it certain, instead of waiting for periods.
 import { binomialUpperTail, logChoose } from './distributions.ts';
-import { betweenPeriodVariance, designEffect, effective } from './dispersion.ts';
+import {
+  SHARE_DISPERSION_LEVEL,
+  betweenPeriodVariance,
+  designEffect,
+  effective,
+} from './dispersion.ts';
 import type { Proportion } from './proportions.ts';
 import type { LatencyReference, PeriodSample, SlowerCount, TargetGroupWindow } from './types.ts';
 
@@ -261,7 +266,7 @@ export function latencyCounts(
   const shares = baselineSharesAtReference(before, strata, reference);
   const slower = shares.reduce((sum, p) => sum + p.events, 0);
   const requests = shares.reduce((sum, p) => sum + p.trials, 0);
-  const variance = betweenPeriodVariance(shares);
+  const variance = betweenPeriodVariance(shares, SHARE_DISPERSION_LEVEL);
   return {
     limits: { ...(p95 ? { p95 } : {}), ...(p99 ? { p99 } : {}) },
     relative: { strata, reference, tested: effectiveStrata(strata, slower / requests, variance) },

@@ -4,6 +4,9 @@
 // reference comes from an earlier read: once per deployment, the baseline's last minutes before
 // the window (it served all the traffic then), else the latest period a read showed, which is
 // then left out of the comparison (latency-count-checks.ts). It stays fixed for the deployment.
+// Those minutes before the window also go with every read as the baseline's `history`, counted
+// at B by one more read: how much the baseline's rates move from minute to minute
+// (canary/analysis/dispersion.ts), known from the first look on.
 import type { AnalysisConfig } from '../../canary/analysis/config.ts';
 import type {
   LatencyReference,
@@ -17,7 +20,10 @@ function rounded(seconds: number): number {
   return Math.max(0.0001, Math.round(seconds * 10_000) / 10_000);
 }
 
-/** How far before the window the first read looks for the baseline's reference p95. */
+/**
+ * How far before the window the first read looks for the baseline's reference p95, and how many
+ * of its minutes show its minute-to-minute noise.
+ */
 const PERIODS_BEFORE = 10;
 
 /** A baseline period below this many requests gives too rough a p95 to compare at. */

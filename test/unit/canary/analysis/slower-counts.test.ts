@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { binomialUpperTail } from '../../../../src/canary/analysis/distributions.ts';
+import { SHARE_DISPERSION_LEVEL } from '../../../../src/canary/analysis/dispersion.ts';
 import { fisherExactGreater } from '../../../../src/canary/analysis/proportions.ts';
 import {
   type Stratum,
@@ -230,6 +231,17 @@ describe('overdispersion of the share slower', () => {
       reference: canary.latencyReference,
       tested: [{ canarySlower: 5, canaryRequests: 40, baselineSlower: 2, baselineRequests: 46 }],
     });
+    // Shares that vary a little more than binomially (130, 172, 135, 168, then 150 of 3000:
+    // X² = 9.96 on 4 degrees, p = 0.041) are below 5 % but not below the shares' 0.1 %: the
+    // counts as they are.
+    expect(SHARE_DISPERSION_LEVEL).toBe(0.001);
+    const mild = before.slice(0, 4).map((sample, i) => ({
+      ...sample,
+      slower: [{ thresholdSeconds: 0.2, slower: [130, 172, 135, 168][i]!, requests: 3000 }],
+    }));
+    expect(latencyCounts(canary, { ...baseline, history: mild }, {}).relative?.tested).toEqual(
+      strata,
+    );
     // Without the minutes before, one period shows no variation: the counts as they are.
     expect(latencyCounts(canary, { ...baseline, history: [] }, {}).relative?.tested).toEqual(
       strata,
