@@ -6,6 +6,7 @@
 // how much more the counts vary than binomially, divide the counts by that factor, and run the
 // exact test on the effective counts. The baseline's periods give the estimate: the baseline is
 // what the canary is held to, and a failing canary cannot inflate it.
+import { chiSquareUpperTail } from './distributions.ts';
 import type { Proportion } from './proportions.ts';
 
 /** The fewest degrees of freedom (periods less one per group) that estimate the variance. */
@@ -70,15 +71,53 @@ export function estimatedVariance(
 }
 
 /**
- * The between-period variance the rate tests assume: the estimate once the groups' periods give
- * MIN_DISPERSION_DEGREES degrees of freedom between them, else 0 (binomial).
+ * Pearson's dispersion test: whether the periods vary more than binomially. X² = Σ (x_i −
+ * n_i·p̂)² / (n_i·p̂·(1 − p̂)) over each group's periods about its own rate, χ² with Σ (periods − 1)
+ * degrees of freedom under binomial periods. 1 when nothing can be tested.
  */
-export function betweenPeriodVariance(...groups: readonly (readonly Proportion[])[]): number {
-  const degrees = groups.reduce(
-    (n, g) => n + Math.max(0, g.filter((p) => p.trials > 0).length - 1),
-    0,
-  );
-  return degrees < MIN_DISPERSION_DEGREES ? 0 : (estimatedVariance(...groups) ?? 0);
+export function dispersionTestP(...groups: readonly (readonly Proportion[])[]): number {
+  let statistic = 0;
+  let degrees = 0;
+  for (const group of groups) {
+    const m = moments(group);
+    if (m === undefined) continue;
+    const served = group.filter((p) => p.trials > 0);
+    for (const p of served) {
+      const expected = p.trials * m.rate;
+      statistic += (Math.min(p.events, p.trials) - expected) ** 2 / (expected * (1 - m.rate));
+    }
+    degrees += m.periods - 1;
+  }
+  return degrees === 0 ? 1 : chiSquareUpperTail(statistic, degrees);
+}
+
+/**
+ * Below this p of the dispersion test the periods count as overdispersed. A baseline that varies
+ * binomially would otherwise get a small positive estimate by chance at every other look, and
+ * each such estimate makes the tests a little less sure (slower to fail a real regression).
+ */
+export const DISPERSION_LEVEL = 0.05;
+
+/**
+ * The same for a latency's share slower than a threshold, stricter: a period holds about 150
+ * slower baseline requests, so a real minute-to-minute noise shows at X² in the hundreds, while
+ * at 5 % one binomial baseline in twenty would slow the p95 test for its whole deployment (a
+ * +50 % regression in a linear rollout was rolled back 130 s later in one of 100).
+ */
+export const SHARE_DISPERSION_LEVEL = 0.001;
+
+/**
+ * The between-period variance the tests assume: the estimate once the periods give
+ * MIN_DISPERSION_DEGREES degrees of freedom and vary more than binomially (`dispersionTestP`
+ * below `level`), else 0 (binomial).
+ */
+export function betweenPeriodVariance(
+  periods: readonly Proportion[],
+  level: number = DISPERSION_LEVEL,
+): number {
+  if (periods.filter((p) => p.trials > 0).length - 1 < MIN_DISPERSION_DEGREES) return 0;
+  if (dispersionTestP(periods) >= level) return 0;
+  return estimatedVariance(periods) ?? 0;
 }
 
 /**

@@ -68,6 +68,14 @@ function upperIncompleteGamma(a: number, x: number): number {
   return Math.exp(logPrefix) * h;
 }
 
+/** P(X ≥ x) for X ~ χ² with `degrees` degrees of freedom. */
+export function chiSquareUpperTail(x: number, degrees: number): number {
+  if (!(degrees > 0) || Number.isNaN(x)) {
+    throw new RangeError(`chiSquareUpperTail needs degrees > 0 and a number, got ${degrees}, ${x}`);
+  }
+  return upperIncompleteGamma(degrees / 2, x / 2);
+}
+
 /** P(Z ≥ z) for a standard normal Z. */
 export function normalUpperTail(z: number): number {
   if (Number.isNaN(z)) throw new RangeError('normalUpperTail needs a number');

@@ -3,7 +3,14 @@
 // requests slower than L", a statement about counts that an exact test decides as soon as the
 // requests in hand make it certain, instead of waiting for periods.
 import { binomialUpperTail, logChoose } from './distributions.ts';
-import type { LatencyReference, SlowerCount, TargetGroupWindow } from './types.ts';
+import {
+  SHARE_DISPERSION_LEVEL,
+  betweenPeriodVariance,
+  designEffect,
+  effective,
+} from './dispersion.ts';
+import type { Proportion } from './proportions.ts';
+import type { LatencyReference, PeriodSample, SlowerCount, TargetGroupWindow } from './types.ts';
 
 export interface CountTotal {
   readonly slower: number;
@@ -78,6 +85,60 @@ export function referenceStrata(
     });
   }
   return strata;
+}
+
+/**
+ * The baseline's share slower than the reference p95 in each period it was counted in: its
+ * periods before the window (`history`) and the strata, except the reference's own period (its
+ * share is about 5 % by construction). They show how much the share moves from minute to minute.
+ */
+export function baselineSharesAtReference(
+  history: readonly PeriodSample[],
+  strata: readonly Stratum[],
+  reference: LatencyReference,
+): Proportion[] {
+  const before = history.flatMap((sample) => {
+    if (sample.timestamp.getTime() === reference.period.getTime()) return [];
+    const count = countAt(sample.slower, reference.baselineSeconds);
+    return count === undefined
+      ? []
+      : [{ events: Math.min(count.slower, count.requests), trials: count.requests }];
+  });
+  return [
+    ...before,
+    ...strata.map((s) => ({ events: s.baselineSlower, trials: s.baselineRequests })),
+  ];
+}
+
+/**
+ * The strata with each group's counts divided by its design effect at the between-period
+ * variance `variance` of the share slower (dispersion.ts), the share taken as the baseline's
+ * over all the periods `rate`: the canary's slower count rounded down (the group under
+ * suspicion). With `variance` 0 the strata are unchanged.
+ */
+export function effectiveStrata(
+  strata: readonly Stratum[],
+  rate: number,
+  variance: number,
+): Stratum[] {
+  return strata.map((s) => {
+    const canary = effective(
+      { events: s.canarySlower, trials: s.canaryRequests },
+      designEffect([s.canaryRequests], rate, variance),
+      true,
+    );
+    const baseline = effective(
+      { events: s.baselineSlower, trials: s.baselineRequests },
+      designEffect([s.baselineRequests], rate, variance),
+      false,
+    );
+    return {
+      canarySlower: canary.events,
+      canaryRequests: canary.trials,
+      baselineSlower: baseline.events,
+      baselineRequests: baseline.trials,
+    };
+  });
 }
 
 /** Entries of a period's law below this (relative to 1) are dropped: they cannot move a p-value. */
@@ -180,7 +241,12 @@ export function strataShares(strata: readonly Stratum[]): {
 /** What the latency checks can judge on counts in a pair of windows; the rest falls back. */
 export interface LatencyCounts {
   readonly limits: { readonly p95?: CountTotal; readonly p99?: CountTotal };
-  readonly relative?: { readonly strata: Stratum[]; readonly reference: LatencyReference };
+  readonly relative?: {
+    readonly strata: Stratum[];
+    readonly reference: LatencyReference;
+    /** The strata the test runs on: divided by the design effects (the strata without overdispersion). */
+    readonly tested: Stratum[];
+  };
 }
 
 export function latencyCounts(
@@ -192,8 +258,17 @@ export function latencyCounts(
   const p99 = limits.p99 === undefined ? undefined : slowerThan(canary, limits.p99);
   const reference = canary.latencyReference;
   const strata = reference === undefined ? [] : referenceStrata(canary, baseline, reference);
+  if (reference === undefined || strata.length === 0) {
+    return { limits: { ...(p95 ? { p95 } : {}), ...(p99 ? { p99 } : {}) } };
+  }
+  const first = baseline.samples[0]?.timestamp.getTime() ?? Number.POSITIVE_INFINITY;
+  const before = (baseline.history ?? []).filter((s) => s.timestamp.getTime() < first);
+  const shares = baselineSharesAtReference(before, strata, reference);
+  const slower = shares.reduce((sum, p) => sum + p.events, 0);
+  const requests = shares.reduce((sum, p) => sum + p.trials, 0);
+  const variance = betweenPeriodVariance(shares, SHARE_DISPERSION_LEVEL);
   return {
     limits: { ...(p95 ? { p95 } : {}), ...(p99 ? { p99 } : {}) },
-    ...(reference !== undefined && strata.length > 0 ? { relative: { strata, reference } } : {}),
+    relative: { strata, reference, tested: effectiveStrata(strata, slower / requests, variance) },
   };
 }

@@ -50,6 +50,12 @@ export interface TargetGroupWindow {
   readonly targetHealth?: TargetHealthSnapshot;
   /** On the canary's window: the thresholds its and the baseline's slower counts were read at. */
   readonly latencyReference?: LatencyReference;
+  /**
+   * On the baseline's window: its periods just before the window (it served all the traffic then),
+   * with its slower counts at the reference p95 when read. They show how much its rates move from
+   * minute to minute before the canary's first period is published (dispersion.ts).
+   */
+  readonly history?: readonly PeriodSample[];
 }
 
 export type Verdict = 'pass' | 'fail' | 'inconclusive';

@@ -73,6 +73,7 @@ export function judge(
   // alone (at full traffic) has nothing beside it, and periods apart in time differ in time.
   const both = {
     ...concurrent(canary, baseline),
+    history: historyTotals(baseline),
     paired: pairedPercentiles(canary, baseline),
     counts: latencyCounts(canary, baseline, {
       p95: validated.maxP95LatencySeconds,
@@ -202,6 +203,8 @@ interface PlannedCheck {
 interface Concurrent {
   canary: WindowTotals;
   baseline: WindowTotals;
+  /** The baseline's periods before the window (`history`), if read. */
+  history: WindowTotals | undefined;
   paired: PeriodPercentiles[];
   counts: LatencyCounts;
 }
@@ -235,11 +238,16 @@ function plannedChecks(
       const key = name === '5xx-rate' ? 'target5xx' : 'connectionErrors';
       const canary = proportion(canaryTotals[key], canaryTotals.requests);
       const baseline = proportion(baselineTotals[key], baselineTotals.requests);
-      // At the baseline's rate over the whole window: a recent window's may be 0 by chance.
-      const usual = rate(proportion(b[key], b.requests));
+      // At the baseline's rate over the whole window and the periods before it: a recent
+      // window's, or a first period's, may be far off by chance.
+      const h = both.history;
+      const usual = rate(proportion(b[key] + (h?.[key] ?? 0), b.requests + (h?.requests ?? 0)));
       // How much more than binomially the rate moves between periods, from the baseline's
-      // periods: a failing canary cannot inflate it (and hide behind it).
-      const variance = betweenPeriodVariance(b.periods.map((p) => proportion(p[key], p.requests)));
+      // periods before and in the window (one rate: the canary's share barely moves it): a
+      // failing canary cannot inflate it (and hide behind it).
+      const variance = betweenPeriodVariance(
+        [...(h?.periods ?? []), ...b.periods].map((p) => proportion(p[key], p.requests)),
+      );
       const effects = {
         canary: designEffect(
           canaryTotals.periods.map((p) => p.requests),
@@ -278,7 +286,7 @@ function plannedChecks(
     checks.push(
       strata !== undefined
         ? {
-            smallest: smallestStratifiedP(strata.strata),
+            smallest: smallestStratifiedP(strata.tested),
             judge: (at) =>
               judgeLatencyAgainstBaselineFromCounts(
                 cc[key],
@@ -286,6 +294,7 @@ function plannedChecks(
                 strata.strata,
                 strata.reference,
                 at,
+                strata.tested,
               ),
           }
         : {
@@ -365,6 +374,16 @@ function recentWindow(canary: TargetGroupWindow, baseline: TargetGroupWindow): R
     concurrent: beside.canary,
     baseline: beside.baseline,
   };
+}
+
+/** The baseline's periods before the window, as totals (none when not read). */
+function historyTotals(baseline: TargetGroupWindow): WindowTotals | undefined {
+  if (baseline.history === undefined) return undefined;
+  const first = baseline.samples[0]?.timestamp.getTime() ?? Number.POSITIVE_INFINITY;
+  return windowTotals({
+    periodSeconds: baseline.periodSeconds,
+    samples: baseline.history.filter((s) => s.timestamp.getTime() < first),
+  });
 }
 
 /** Both windows' totals over the periods in which both groups served requests. */

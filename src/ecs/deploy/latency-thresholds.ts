@@ -4,8 +4,15 @@
 // reference comes from an earlier read: once per deployment, the baseline's last minutes before
 // the window (it served all the traffic then), else the latest period a read showed, which is
 // then left out of the comparison (latency-count-checks.ts). It stays fixed for the deployment.
+// Those minutes before the window also go with every read as the baseline's `history`, counted
+// at B by one more read: how much the baseline's rates move from minute to minute
+// (canary/analysis/dispersion.ts), known from the first look on.
 import type { AnalysisConfig } from '../../canary/analysis/config.ts';
-import type { LatencyReference, TargetGroupWindow } from '../../canary/analysis/types.ts';
+import type {
+  LatencyReference,
+  PeriodSample,
+  TargetGroupWindow,
+} from '../../canary/analysis/types.ts';
 import type { MetricsPort } from './ports.ts';
 
 /** Thresholds go to CloudWatch as text: 0.1 ms steps keep them short and exact. */
@@ -13,8 +20,11 @@ function rounded(seconds: number): number {
   return Math.max(0.0001, Math.round(seconds * 10_000) / 10_000);
 }
 
-/** How far before the window the first read looks for the baseline's reference p95. */
-const PERIODS_BEFORE = 5;
+/**
+ * How far before the window the first read looks for the baseline's reference p95, and how many
+ * of its minutes show its minute-to-minute noise.
+ */
+const PERIODS_BEFORE = 10;
 
 /** A baseline period below this many requests gives too rough a p95 to compare at. */
 const MIN_REFERENCE_REQUESTS = 20;
@@ -40,28 +50,40 @@ export function latestReference(
 
 /**
  * The metrics port with the latency thresholds added to every read: one deployment's reads, in
- * order (each read's baseline gives the next read its reference).
+ * order (each read's baseline gives the next read its reference). The baseline's periods before
+ * the window, read for the reference, go with every read as the baseline's `history`, with its
+ * slower counts at the reference (one more read): how much the baseline moves from minute to
+ * minute is known from the first look on.
  */
 export function withLatencyThresholds(port: MetricsPort, config: AnalysisConfig): MetricsPort {
   let reference: LatencyReference | undefined;
+  let history: readonly PeriodSample[] | undefined;
   let lookedBefore = false;
-  /** One extra read per deployment: the baseline just before the window. */
-  async function referenceBefore(
+  /** One or two extra reads per deployment: the baseline just before the window. */
+  async function lookBefore(
     request: Parameters<MetricsPort['windows']>[0],
     signal: AbortSignal | undefined,
-  ): Promise<LatencyReference | undefined> {
+  ): Promise<void> {
     lookedBefore = true;
     const periodMs = request.periodSeconds * 1000;
     const end = Math.floor(request.start.getTime() / periodMs) * periodMs;
+    const before = {
+      ...request,
+      start: new Date(end - PERIODS_BEFORE * periodMs),
+      end: new Date(end),
+    };
     try {
-      const before = await port.windows(
-        { ...request, start: new Date(end - PERIODS_BEFORE * periodMs), end: new Date(end) },
+      const read = await port.windows(before, signal);
+      reference = latestReference(read.baseline, config.tolerance);
+      history = read.baseline.samples;
+      if (reference === undefined) return;
+      const counted = await port.windows(
+        { ...before, slowerThan: { canary: [], baseline: [reference.baselineSeconds] } },
         signal,
       );
-      return latestReference(before.baseline, config.tolerance);
+      history = counted.baseline.samples;
     } catch {
-      // The window's own reads say what is wrong with reading metrics; this one is an extra.
-      return undefined;
+      // The window's own reads say what is wrong with reading metrics; these are extras.
     }
   }
   const limits = [config.maxP95LatencySeconds, config.maxP99LatencySeconds].filter(
@@ -69,9 +91,7 @@ export function withLatencyThresholds(port: MetricsPort, config: AnalysisConfig)
   );
   return {
     async windows(request, signal) {
-      if (reference === undefined && !lookedBefore) {
-        reference = await referenceBefore(request, signal);
-      }
+      if (reference === undefined && !lookedBefore) await lookBefore(request, signal);
       const used = reference;
       const slowerThan = {
         canary: [...limits, ...(used ? [used.canarySeconds] : [])],
@@ -82,9 +102,11 @@ export function withLatencyThresholds(port: MetricsPort, config: AnalysisConfig)
           ? await port.windows(request, signal)
           : await port.windows({ ...request, slowerThan }, signal);
       reference ??= latestReference(read.baseline, config.tolerance);
-      return used === undefined
-        ? read
-        : { ...read, canary: { ...read.canary, latencyReference: used } };
+      const baseline = history === undefined ? read.baseline : { ...read.baseline, history };
+      return {
+        canary: used === undefined ? read.canary : { ...read.canary, latencyReference: used },
+        baseline,
+      };
     },
     targetHealth: (targetGroupArn, signal) => port.targetHealth(targetGroupArn, signal),
   };

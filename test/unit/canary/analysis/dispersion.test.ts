@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  DISPERSION_LEVEL,
   betweenPeriodVariance,
   designEffect,
+  dispersionTestP,
   effective,
   estimatedVariance,
 } from '../../../../src/canary/analysis/dispersion.ts';
@@ -57,6 +59,57 @@ describe('the between-period variance of a rate', () => {
     }
     const mean = estimates.reduce((a, b) => a + b, 0) / estimates.length;
     expect(mean).toBeLessThan(0.01);
+  });
+});
+
+describe("Pearson's dispersion test", () => {
+  // Three periods of 3000 with 3, 10 and 5 errors: p̂ = 18/9000 = 0.002, 6 expected in each,
+  // X² = (9 + 16 + 1) / (6 · 0.998) = 4.342 on 2 degrees of freedom, whose tail is e^(−X²/2):
+  // p = 0.114.
+  const binomialLike = [
+    { events: 3, trials: 3000 },
+    { events: 10, trials: 3000 },
+    { events: 5, trials: 3000 },
+  ];
+  // 1, 15 and 2 errors: X² = (25 + 81 + 16) / 5.988 = 20.37: p = e^(−10.19) ≈ 3.8·10⁻⁵.
+  const overdispersed = [
+    { events: 1, trials: 3000 },
+    { events: 15, trials: 3000 },
+    { events: 2, trials: 3000 },
+  ];
+
+  it('is χ² on the periods less one about each group’s own rate', () => {
+    expect(dispersionTestP(binomialLike)).toBeCloseTo(Math.exp(-26 / (6 * 0.998) / 2), 12);
+    expect(dispersionTestP(binomialLike)).toBeCloseTo(0.114, 3);
+    expect(dispersionTestP(overdispersed)).toBeCloseTo(Math.exp(-122 / (6 * 0.998) / 2), 15);
+    // Two groups: the statistics and the degrees of freedom add up (χ² on 4: e^(−x/2)(1 + x/2)).
+    const x = 26 / (6 * 0.998) + 122 / (6 * 0.998);
+    expect(dispersionTestP(binomialLike, overdispersed)).toBeCloseTo(
+      Math.exp(-x / 2) * (1 + x / 2),
+      15,
+    );
+  });
+
+  it('has nothing to test without two periods with errors', () => {
+    expect(dispersionTestP([{ events: 3, trials: 1000 }])).toBe(1);
+    expect(
+      dispersionTestP([
+        { events: 0, trials: 1000 },
+        { events: 0, trials: 900 },
+      ]),
+    ).toBe(1);
+  });
+
+  it('lets the variance count only when the periods vary more than binomially at 5 %', () => {
+    expect(DISPERSION_LEVEL).toBe(0.05);
+    // The estimate of three binomial-like periods is positive by chance, and not used.
+    expect(estimatedVariance(binomialLike)).toBeGreaterThan(0);
+    expect(betweenPeriodVariance(binomialLike)).toBe(0);
+    // Equal periods: (Σ squares − 2n·p(1 − p)) / (2n²·p²) = (122 − 11.976) / 72 = 1.528.
+    expect(betweenPeriodVariance(overdispersed)).toBeCloseTo(
+      (122 - 6000 * 0.002 * 0.998) / (1.8e7 * 0.002 ** 2),
+      12,
+    );
   });
 });
 

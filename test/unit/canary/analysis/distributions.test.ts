@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import {
   binomialLowerTail,
   binomialUpperTail,
+  chiSquareUpperTail,
   hypergeometricUpperTail,
   logChoose,
   logGamma,
@@ -47,6 +48,31 @@ describe('normalUpperTail', () => {
     [10, 7.61985302416047e-24],
   ])('P(Z ≥ %p) = %p', (z, expected) => {
     expect(normalUpperTail(z) / expected).toBeCloseTo(1, 12);
+  });
+});
+
+describe('chiSquareUpperTail', () => {
+  // The tables' critical values (SciPy stats.chi2.isf) and the closed forms for 2 and 4 degrees.
+  it.each([
+    [3.841458820694124, 1, 0.05],
+    [6.6348966010212145, 1, 0.01],
+    [9.487729036781154, 4, 0.05],
+    [23.209251158954356, 10, 0.01],
+  ])('P(χ² ≥ %d | %d degrees) = %d', (x, degrees, p) => {
+    expect(chiSquareUpperTail(x, degrees)).toBeCloseTo(p, 12);
+  });
+
+  it('is e^(−x/2) on 2 degrees and e^(−x/2)(1 + x/2) on 4, far into the tail', () => {
+    for (const x of [0.5, 3, 20, 80]) {
+      expect(chiSquareUpperTail(x, 2) / Math.exp(-x / 2)).toBeCloseTo(1, 12);
+      expect(chiSquareUpperTail(x, 4) / (Math.exp(-x / 2) * (1 + x / 2))).toBeCloseTo(1, 12);
+    }
+    expect(chiSquareUpperTail(0, 3)).toBe(1);
+  });
+
+  it('needs degrees of freedom', () => {
+    expect(() => chiSquareUpperTail(1, 0)).toThrow(RangeError);
+    expect(() => chiSquareUpperTail(Number.NaN, 2)).toThrow(RangeError);
   });
 });
 

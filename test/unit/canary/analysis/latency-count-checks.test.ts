@@ -128,6 +128,35 @@ describe('p95 against the baseline on request counts', () => {
     );
   });
 
+  it('judges the counts divided by the noise the baseline showed in the minutes before the window', () => {
+    // The baseline's shares slower than 0.2 s before the window (60, 250, 90, 300 of 3000) and in
+    // it (135, 140 of 2700): V = 0.314 about 5.6 %, design effects 6.59 (canary periods of 300)
+    // and 51.3 (baseline periods of 2700): each canary period is judged as 4/45, each baseline
+    // period as 3/53.
+    const history = window(
+      [60, 250, 90, 300].map((count) => ({ requests: 3000, p95: 0.2, slower: { 0.2: count } })),
+    ).samples.map((sample, i) => ({ ...sample, timestamp: new Date(START - (5 - i) * 60_000) }));
+    const noisy = { ...baseline, history };
+    const result = judge(canaryWith([27, 30]), noisy, { minRequests: 300 }, { alpha: 0.0005 });
+    const check = p95(result, 'baseline');
+    expect(check.outcome).toBe('inconclusive');
+    expect(check.why).toMatch(
+      /vs baseline 275 of 5400 requests \(5\.1 %\) slower than it, over 2 periods, but stratified exact on counts ÷ 6\.7 canary, ÷ 50\.9 baseline \(between-period overdispersion\) p=\S+ ≥ \S+: inconclusive$/,
+    );
+    // A baseline as steady as binomial before the window leaves the counts as they are.
+    const steady = window(
+      [150, 140, 160, 150].map((count) => ({ requests: 3000, p95: 0.2, slower: { 0.2: count } })),
+    ).samples.map((sample, i) => ({ ...sample, timestamp: new Date(START - (5 - i) * 60_000) }));
+    const same = judge(
+      canaryWith([27, 30]),
+      { ...baseline, history: steady },
+      { minRequests: 300 },
+      { alpha: 0.0005 },
+    );
+    expect(same.verdict).toBe('fail');
+    expect(p95(same, 'baseline').why).toMatch(/stratified exact p=/);
+  });
+
   it('passes a canary no more often slower than 1.25× than the baseline is slower than its p95', () => {
     const check = p95(judge(canaryWith([6, 9]), baseline, { minRequests: 300 }), 'baseline');
     expect(check.outcome).toBe('pass');

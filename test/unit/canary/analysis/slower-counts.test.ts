@@ -1,8 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { binomialUpperTail } from '../../../../src/canary/analysis/distributions.ts';
+import { SHARE_DISPERSION_LEVEL } from '../../../../src/canary/analysis/dispersion.ts';
 import { fisherExactGreater } from '../../../../src/canary/analysis/proportions.ts';
 import {
   type Stratum,
+  baselineSharesAtReference,
+  effectiveStrata,
   latencyCounts,
   limitCountP,
   referenceStrata,
@@ -146,8 +149,102 @@ describe('the stratified exact test against the baseline', () => {
     ]);
     expect(latencyCounts({ ...canary, latencyReference: reference }, baseline, {})).toEqual({
       limits: {},
-      relative: { strata: referenceStrata(canary, baseline, reference), reference },
+      relative: {
+        strata: referenceStrata(canary, baseline, reference),
+        reference,
+        // One period shows no variation between periods: the test runs on the counts as they are.
+        tested: referenceStrata(canary, baseline, reference),
+      },
     });
     expect(latencyCounts(canary, baseline, { p95: 0.25 }).relative).toBeUndefined();
+  });
+});
+
+describe('overdispersion of the share slower', () => {
+  const reference: LatencyReference = {
+    baselineSeconds: 0.2,
+    canarySeconds: 0.25,
+    period: new Date(START - 60_000),
+  };
+
+  it('divides each period by its design effect: a canary minute 1.6× slower against a noisy baseline', () => {
+    // 1 + 0.05·0.3·271/0.95 = 5.279 and 1 + 0.05·0.3·2693/0.95 = 43.52: the canary's 36/271
+    // becomes 6/51 (rounded down), the baseline's 104/2693 becomes 2/62.
+    const stratum = {
+      canarySlower: 36,
+      canaryRequests: 271,
+      baselineSlower: 104,
+      baselineRequests: 2693,
+    };
+    expect(effectiveStrata([stratum], 0.05, 0.3)).toEqual([
+      { canarySlower: 6, canaryRequests: 51, baselineSlower: 2, baselineRequests: 62 },
+    ]);
+    expect(effectiveStrata([stratum], 0.05, 0)).toEqual([stratum]);
+    // One period: the stratified test is Fisher's one-sided test of the two counts.
+    expect(stratifiedExactP([stratum])).toBeLessThan(1e-8);
+    expect(stratifiedExactP(effectiveStrata([stratum], 0.05, 0.3))).toBeCloseTo(
+      fisherExactGreater({ events: 6, trials: 51 }, { events: 2, trials: 62 }),
+      12,
+    );
+  });
+
+  it("takes the baseline's share from the minutes before the window, except the reference's own", () => {
+    const history = counted([[3000, [0.2, 60]], [3000, [0.2, 150]], [3000]]).samples.map(
+      (sample, i) => ({ ...sample, timestamp: new Date(START - (3 - i) * 60_000) }),
+    );
+    // The minute at START − 2 min counts; the reference's (START − 1 min) does not; the one at
+    // START − 3 min has no count at the reference.
+    const shifted = history.map((sample, i) =>
+      i === 1 ? { ...sample, timestamp: new Date(START - 60_000) } : sample,
+    );
+    const strata = [
+      { canarySlower: 10, canaryRequests: 300, baselineSlower: 140, baselineRequests: 2700 },
+    ];
+    expect(baselineSharesAtReference(shifted, strata, reference)).toEqual([
+      { events: 60, trials: 3000 },
+      { events: 140, trials: 2700 },
+    ]);
+  });
+
+  it('judges the window on counts divided by the noise its baseline showed before it', () => {
+    // The baseline's minutes before: 60, 250, 90 and 300 of 3000 slower than 0.2 s, then 150 in
+    // the window: Pearson's X² = 263 on 4 degrees, V = 0.3595 about the share 0.05667, so the
+    // canary's 40/300 (design effect 7.48) is judged as 5/40, the baseline's 150/3000 (65.8) as 2/46.
+    const before = counted([
+      [3000, [0.2, 60]],
+      [3000, [0.2, 250]],
+      [3000, [0.2, 90]],
+      [3000, [0.2, 300]],
+      [3000, [0.2, 150]],
+    ]).samples.map((sample, i) => ({ ...sample, timestamp: new Date(START - (5 - i) * 60_000) }));
+    const shares = before.map((sample, i) => (i === 4 ? { ...sample, slower: [] } : sample));
+    const canary = {
+      ...counted([[300, [0.25, 40]]]),
+      latencyReference: { ...reference, period: new Date(START - 60_000) },
+    };
+    const baseline = { ...counted([[3000, [0.2, 150]]]), history: shares.slice(0, 4) };
+    const strata = [
+      { canarySlower: 40, canaryRequests: 300, baselineSlower: 150, baselineRequests: 3000 },
+    ];
+    expect(latencyCounts(canary, baseline, {}).relative).toEqual({
+      strata,
+      reference: canary.latencyReference,
+      tested: [{ canarySlower: 5, canaryRequests: 40, baselineSlower: 2, baselineRequests: 46 }],
+    });
+    // Shares that vary a little more than binomially (130, 172, 135, 168, then 150 of 3000:
+    // X² = 9.96 on 4 degrees, p = 0.041) are below 5 % but not below the shares' 0.1 %: the
+    // counts as they are.
+    expect(SHARE_DISPERSION_LEVEL).toBe(0.001);
+    const mild = before.slice(0, 4).map((sample, i) => ({
+      ...sample,
+      slower: [{ thresholdSeconds: 0.2, slower: [130, 172, 135, 168][i]!, requests: 3000 }],
+    }));
+    expect(latencyCounts(canary, { ...baseline, history: mild }, {}).relative?.tested).toEqual(
+      strata,
+    );
+    // Without the minutes before, one period shows no variation: the counts as they are.
+    expect(latencyCounts(canary, { ...baseline, history: [] }, {}).relative?.tested).toEqual(
+      strata,
+    );
   });
 });

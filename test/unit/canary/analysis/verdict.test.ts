@@ -736,4 +736,29 @@ describe('judge: a baseline whose error rate moves from minute to minute', () =>
   it('still fails a clear regression', () => {
     expect(judge(steady({ requests: 3000, target5xx: 45 }), noisy, config).verdict).toBe('fail');
   });
+
+  it("knows the noise at the first look from the baseline's minutes before the window", () => {
+    // One canary period, 6 errors of 280, against the baseline's 1 of 2,725 (a quiet minute of a
+    // noisy baseline): Fisher p = 4.0·10⁻⁶. Its ten minutes before, 2–15 errors of 3,000, and the
+    // window's minute: Pearson's X² = 44.5 on 10 degrees, V = 0.548 about 0.211 %: the canary
+    // is judged as 4/211, the baseline as 0/656, p = 0.0034: even all 4 errors in the canary could
+    // not reach the look's 0.002, so the check cannot fail and takes no share (level 0).
+    const canary = windowOf([{ requests: 280, target5xx: 6 }]);
+    const first = windowOf([{ requests: 2725, target5xx: 1 }]);
+    const history = windowOf(
+      [2, 14, 3, 12, 6, 1, 15, 4, 9, 2].map((target5xx) => ({ requests: 3000, target5xx })),
+    ).samples.map((sample, i) => ({ ...sample, timestamp: new Date(START - (10 - i) * 60_000) }));
+    const look = { alpha: 0.002 };
+    const alone = judge(canary, first, config, look);
+    expect(alone.verdict).toBe('fail');
+    expect(check(alone, '5xx-rate').why).toMatch(/, Fisher p=4e-6 < 0\.002: fail$/);
+    const result = judge(canary, { ...first, history }, config, look);
+    expect(check(result, '5xx-rate').outcome).toBe('inconclusive');
+    expect(check(result, '5xx-rate').why).toMatch(
+      /^canary 5xx rate 2\.1 % \(6\/280\) vs baseline 0\.037 % \(1\/2725\): .* but Fisher on counts ÷ 1\.3 canary, ÷ 4\.2 baseline \(between-period overdispersion\) p=0\.0034 ≥ 0; canary served 280 requests/,
+    );
+    // Minutes before as steady as binomial: the plain test, which fails.
+    const calmBefore = history.map((sample) => ({ ...sample, target5xx: 6 }));
+    expect(judge(canary, { ...first, history: calmBefore }, config, look).verdict).toBe('fail');
+  });
 });

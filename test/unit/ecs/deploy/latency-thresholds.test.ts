@@ -62,7 +62,8 @@ describe('the latency thresholds a read asks for', () => {
     const first = await metrics.windows(request(START + 2 * MINUTE));
     const second = await metrics.windows(request(START + 3 * MINUTE));
     expect(requests.map((r) => [r.start.getTime() - START, r.end.getTime() - START])).toEqual([
-      [-5 * MINUTE, 0],
+      [-10 * MINUTE, 0],
+      [-10 * MINUTE, 0],
       [0, 2 * MINUTE],
       [0, 3 * MINUTE],
     ]);
@@ -72,10 +73,38 @@ describe('the latency thresholds a read asks for', () => {
       canarySeconds: 0.2488,
       period: new Date(START - MINUTE),
     };
-    expect(requests[1]!.slowerThan).toEqual({ canary: [2, 0.2488], baseline: [0.199] });
-    expect(requests[2]!.slowerThan).toEqual(requests[1]!.slowerThan);
+    // The minutes before, again, with the baseline's slower counts at the reference.
+    expect(requests[0]!.slowerThan).toBeUndefined();
+    expect(requests[1]!.slowerThan).toEqual({ canary: [], baseline: [0.199] });
+    expect(requests[2]!.slowerThan).toEqual({ canary: [2, 0.2488], baseline: [0.199] });
+    expect(requests[3]!.slowerThan).toEqual(requests[2]!.slowerThan);
     expect(first.canary.latencyReference).toEqual(reference);
     expect(second.canary.latencyReference).toEqual(reference);
+    // Every read carries the baseline's ten minutes before the window.
+    for (const read of [first, second]) {
+      expect(read.baseline.history?.map((s) => s.timestamp.getTime() - START)).toEqual(
+        Array.from({ length: 10 }, (_, i) => (i - 10) * MINUTE),
+      );
+      expect(read.baseline.history?.[9]!.p95Seconds).toBe(0.199);
+      expect(read.canary.history).toBeUndefined();
+    }
+  });
+
+  it('keeps the minutes before without counts when the second read fails, and reads them only once', async () => {
+    const { port, requests } = recording();
+    const flaky: MetricsPort = {
+      ...port,
+      windows: async (r) =>
+        r.slowerThan?.canary.length === 0
+          ? Promise.reject(new Error('throttled'))
+          : port.windows(r),
+    };
+    const metrics = withLatencyThresholds(flaky, validateAnalysisConfig({ minRequests: 300 }));
+    const first = await metrics.windows(request(START + 2 * MINUTE));
+    await metrics.windows(request(START + 3 * MINUTE));
+    expect(requests).toHaveLength(3);
+    expect(first.baseline.history).toHaveLength(10);
+    expect(first.canary.latencyReference?.baselineSeconds).toBe(0.199);
   });
 
   it('takes the reference from the window when nothing came before, and asks for no counts without limits', async () => {
@@ -88,6 +117,7 @@ describe('the latency thresholds a read asks for', () => {
     const metrics = withLatencyThresholds(empty, validateAnalysisConfig({ minRequests: 300 }));
     const first = await metrics.windows(request(START + 2 * MINUTE));
     expect(first.canary.latencyReference).toBeUndefined();
+    expect(first.baseline.history).toBeUndefined();
     expect(requests[0]!.slowerThan).toBeUndefined();
     const second = await metrics.windows(request(START + 3 * MINUTE));
     expect(second.canary.latencyReference).toEqual({
