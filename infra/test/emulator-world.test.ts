@@ -6,6 +6,7 @@ import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { staging } from '../bin/environments.ts';
 import { startEmulator, type Emulator } from '../../test/emulator/server.ts';
 import {
+  type CfnTemplate,
   loadTemplate,
   readStageTemplates,
   type LoadedStack,
@@ -19,10 +20,11 @@ let issuer: TestingIssuer;
 let loaded: LoadedStack;
 let resourceCount: number;
 let roleArn: string;
+let templates: Record<string, CfnTemplate>;
 
 beforeAll(async () => {
   const { outdir } = synthesize([staging]);
-  const templates = readStageTemplates(outdir, 'staging');
+  templates = readStageTemplates(outdir, 'staging');
   const template = templates['shop-staging'];
   if (!template) throw new Error(`no shop-staging template: ${Object.keys(templates).join(', ')}`);
   resourceCount = Object.keys(template.Resources).length;
@@ -130,6 +132,46 @@ describe('the emulator world from the staging template', () => {
       'shop-staging-api-5xx-rate',
       'shop-staging-api-p95-latency',
     ]);
+  });
+
+  it("resolves the deploy document to JSON naming what the emulator holds, within SSM's 4 KB", () => {
+    const template = templates['shop-staging'] as CfnTemplate;
+    const [parameterId] =
+      Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::SSM::Parameter') ?? [];
+    const text = loaded.resolve(
+      template.Resources[parameterId ?? '']?.Properties?.['Value'] ?? null,
+    );
+    expect(typeof text).toBe('string');
+    expect((text as string).length).toBeLessThan(4096);
+    const document = JSON.parse(text as string) as Record<string, Record<string, unknown>>;
+    expect(document['version']).toBe(1);
+    expect(document['deployRoleArn']).toBe(roleArn);
+    expect(document['ecs']).toMatchObject({
+      cluster: 'shop-staging',
+      service: 'shop-staging-api',
+      taskFamily: 'shop-staging-api',
+      container: 'app',
+    });
+    expect(document['alarms']?.['canary']).toEqual([
+      'shop-staging-api-5xx-rate',
+      'shop-staging-api-p95-latency',
+    ]);
+    expect(document['migration']).toMatchObject({
+      taskDefinition: 'shop-staging-migrate',
+      container: 'migrate',
+    });
+    const migration = document['migration'] as {
+      subnets: string[];
+      securityGroups: string[];
+      databaseSecretArn: string;
+    };
+    expect(migration.subnets).toHaveLength(2);
+    for (const subnet of migration.subnets) expect(subnet).toMatch(/^subnet-/);
+    expect(migration.securityGroups[0]).toMatch(/^sg-/);
+    expect(migration.databaseSecretArn).toMatch(
+      /^arn:aws:secretsmanager:us-east-1:123456789012:secret:/,
+    );
+    expect(document['ecr']?.['repositoryName']).toBe('shop-staging');
   });
 
   it.each([

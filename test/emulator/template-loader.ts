@@ -274,6 +274,11 @@ export function loadTemplate(
 
   const generatedName = (id: string, max = 64) =>
     `${options.stackName}-${id}-${suffix()}`.slice(0, max);
+  // Load balancer and target group names as CloudFormation makes them: short stack and id parts.
+  const shortName = (id: string) =>
+    `${options.stackName.slice(0, 8)}-${id.slice(0, 10)}-${suffix()}`
+      .replace(/[^A-Za-z0-9-]/g, '')
+      .slice(0, 32);
   const oidcProviders = new Map<string, { url: string; host: string }>();
   const databaseSecrets = new Set(
     Object.values(resources)
@@ -288,7 +293,12 @@ export function loadTemplate(
   for (const id of order) {
     const resource = resources[id] as CfnResource;
     if (!MODELLED.has(resource.Type)) {
-      const placeholder = physicalId(resource.Type, id);
+      // A secret's attachment to a database: Ref gives the secret's ARN, as CloudFormation's does.
+      const alias =
+        resource.Type === 'AWS::SecretsManager::SecretTargetAttachment'
+          ? str(resolve(resource.Properties?.['SecretId'] ?? null))
+          : undefined;
+      const placeholder = alias ?? physicalId(resource.Type, id);
       refs.set(id, placeholder);
       if (resource.Type === 'AWS::EC2::SecurityGroup') attrs.set(id, { GroupId: placeholder });
       unmodelled.push({
@@ -361,7 +371,7 @@ export function loadTemplate(
       }
       case 'AWS::ElasticLoadBalancingV2::LoadBalancer': {
         const lb = emulator.elbv2.createLoadBalancer({
-          name: str(p['Name']) ?? `${id}`.slice(0, 32),
+          name: str(p['Name']) ?? shortName(id),
           scheme: p['Scheme'] === 'internal' ? 'internal' : 'internet-facing',
           ...(Array.isArray(p['Subnets']) ? { subnets: p['Subnets'] as string[] } : {}),
           ...(Array.isArray(p['SecurityGroups'])
@@ -383,7 +393,7 @@ export function loadTemplate(
         );
         const delay = num(attributes.get('deregistration_delay.timeout_seconds') as Json);
         const tg = emulator.elbv2.createTargetGroup({
-          name: str(p['Name']) ?? id.slice(0, 32),
+          name: str(p['Name']) ?? shortName(id),
           ...(num(p['Port']) === undefined ? {} : { port: num(p['Port']) as number }),
           protocol: p['Protocol'] === 'HTTPS' ? 'HTTPS' : 'HTTP',
           targetType: p['TargetType'] === 'instance' ? 'instance' : 'ip',
