@@ -6,14 +6,19 @@
 // Manager), the digest deployed as an ECS-native canary (ecs-canary-deploy), then the contract
 // migration once it is promoted; a bad build is rolled back by the analysis. Production: a refused reach from staging, the approved
 // job's credentials, the staging digest promoted to the production account without a rebuild,
-// and a chained role. The emulator runs ECS 120x faster than the wall clock.
+// and a chained role. The emulator runs ECS 120x faster than the wall clock. The deploy roles
+// and the stack's resources come from the synthesized CDK app (infra/bin/rehearsal.ts): the
+// roles are the stack's, with the stack's trust policies, so a trust policy that would refuse the
+// deploy workflow fails the rehearsal.
 //
 //   ./dev rehearse            (or: npm run build && npm run rehearse)
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CANARY_INPUTS_AT_120X, seedBlueGreenApp } from '../test/emulator/seed-app.ts';
 import { startEmulator } from '../test/emulator/server.ts';
+import { loadTemplate, readStageTemplates } from '../test/emulator/template-loader.ts';
 import { startPostgres } from '../test/postgres/server.ts';
 import {
   type ActionRun,
@@ -26,34 +31,47 @@ import {
 
 const ORG = 'octo-org';
 const REPO = 'octo-app';
-const STAGING_ROLE = 'arn:aws:iam::111122223333:role/octo-app-deploy-staging';
-const PRODUCTION_ROLE = 'arn:aws:iam::444455556666:role/octo-app-deploy-production';
+// The stacks' deploy roles (`<app>-<environment>-deploy`, infra/lib/ship-stack.ts).
+const STAGING_ROLE = 'arn:aws:iam::111122223333:role/octo-app-staging-deploy';
+const PRODUCTION_ROLE = 'arn:aws:iam::444455556666:role/octo-app-production-deploy';
 const ARTIFACTS_ROLE = 'arn:aws:iam::777788889999:role/octo-app-artifacts';
-const subject = (environment: string) => `repo:${ORG}/${REPO}:environment:${environment}`;
 const WORKFLOW = `${ORG}/${REPO}/.github/workflows/deploy.yml@refs/heads/main`;
 
 const issuer = await startOidcIssuer({
   context: { owner: ORG, repo: REPO, environment: 'staging', ref: 'refs/heads/main' },
-});
-const trustFor = (environment: string) => ({
-  webIdentity: { issuer: issuer.url, audience: 'sts.amazonaws.com', subject: subject(environment) },
 });
 const emulator = await startEmulator({
   timeScale: 120,
   seed: 7,
   ecr: { registry: true },
   sts: {
-    oidcProviders: [
-      { url: issuer.url, clientIds: ['sts.amazonaws.com'], accountId: '111122223333' },
-      { url: issuer.url, clientIds: ['sts.amazonaws.com'], accountId: '444455556666' },
-    ],
     roles: [
-      { arn: STAGING_ROLE, trust: trustFor('staging') },
-      { arn: PRODUCTION_ROLE, trust: trustFor('production') },
       { arn: ARTIFACTS_ROLE, trust: { principals: [PRODUCTION_ROLE], externalId: 'octo-release' } },
     ],
   },
 });
+
+// The AWS stacks of both environments, synthesized from infra/ and loaded into the emulator.
+const scratch = await mkdtemp(join(tmpdir(), 'rehearsal-'));
+const cdkOut = join(scratch, 'cdk.out');
+execFileSync(process.execPath, ['infra/bin/rehearsal.ts', cdkOut], { stdio: 'inherit' });
+for (const [environment, account] of [
+  ['staging', '111122223333'],
+  ['production', '444455556666'],
+] as const) {
+  for (const [stackName, template] of Object.entries(readStageTemplates(cdkOut, environment))) {
+    const loaded = loadTemplate(emulator, template, {
+      stackName,
+      account,
+      region: stackName.endsWith('-edge-security') ? 'us-east-1' : 'eu-west-1',
+      issuers: { 'https://token.actions.githubusercontent.com': issuer.url },
+    });
+    const roles = loaded.created.filter((c) => c.type === 'AWS::IAM::Role').length;
+    console.log(
+      `stack ${stackName}: ${loaded.created.length} resources in the emulator (${roles} IAM roles), ${loaded.unmodelled.length} not modelled`,
+    );
+  }
+}
 
 // Staging's ECS service `shop`, steady on shop:1 behind an ALB with blue/green target groups.
 const ECR = '111122223333.dkr.ecr.eu-west-1.amazonaws.com/shop';
@@ -67,7 +85,6 @@ emulator.ecr.createRepository('production/shop', {
 });
 
 // The app's source at two commits, and buildah's storage for this rehearsal only.
-const scratch = await mkdtemp(join(tmpdir(), 'rehearsal-'));
 const storageConf = join(scratch, 'storage.conf');
 await writeFile(
   storageConf,
