@@ -4,6 +4,7 @@
 // advancedConfiguration ECS-native canary/linear/blue-green deployments need, and autoscaling.
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import { Duration } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -17,6 +18,8 @@ export const APP_PORT = 8080;
 export const HEALTH_PATH = '/health';
 export const TEST_LISTENER_PORT = 9443;
 export const APP_CONTAINER = 'app';
+/** Target of the request-based scaling: requests per running task per minute. */
+export const REQUESTS_PER_TASK_PER_MINUTE = 1000;
 
 export interface ApiProps {
   readonly prefix: string;
@@ -247,9 +250,58 @@ export class Api extends Construct {
       maxCapacity: props.size.maxTasks,
     });
     this.scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 70 });
-    this.scaling.scaleOnRequestCount('Requests', {
-      requestsPerTarget: 1000,
-      targetGroup: this.blueTargetGroup,
+    // Requests per task across both target groups: ECS swaps the groups' roles on every
+    // deployment, so ALBRequestCountPerTarget of one group would read zero after the first swap.
+    // Target tracking takes metric math only through the L1 resource.
+    const target = this.scaling.node.findChild('Target') as appscaling.ScalableTarget;
+    new appscaling.CfnScalingPolicy(this, 'RequestsPerTask', {
+      policyName: `${props.prefix}-api-requests-per-task`,
+      policyType: 'TargetTrackingScaling',
+      scalingTargetId: target.scalableTargetId,
+      targetTrackingScalingPolicyConfiguration: {
+        targetValue: REQUESTS_PER_TASK_PER_MINUTE,
+        scaleInCooldown: 300,
+        scaleOutCooldown: 60,
+        customizedMetricSpecification: {
+          metrics: [
+            {
+              id: 'requests',
+              metricStat: {
+                metric: {
+                  namespace: 'AWS/ApplicationELB',
+                  metricName: 'RequestCount',
+                  dimensions: [
+                    { name: 'LoadBalancer', value: this.loadBalancer.loadBalancerFullName },
+                  ],
+                },
+                stat: 'Sum',
+              },
+              returnData: false,
+            },
+            {
+              id: 'tasks',
+              metricStat: {
+                metric: {
+                  namespace: 'ECS/ContainerInsights',
+                  metricName: 'RunningTaskCount',
+                  dimensions: [
+                    { name: 'ClusterName', value: this.cluster.clusterName },
+                    { name: 'ServiceName', value: this.service.serviceName },
+                  ],
+                },
+                stat: 'Average',
+              },
+              returnData: false,
+            },
+            {
+              id: 'perTask',
+              expression: 'requests / tasks',
+              label: 'requests per task per minute',
+              returnData: true,
+            },
+          ],
+        },
+      },
     });
   }
 }

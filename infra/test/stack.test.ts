@@ -268,13 +268,41 @@ describe.each(stageNames)('%s', (stage) => {
         TargetValue: 70,
       }),
     });
+    // Requests across both target groups (they swap roles every deployment), per running task.
     t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       TargetTrackingScalingPolicyConfiguration: Match.objectLike({
-        PredefinedMetricSpecification: Match.objectLike({
-          PredefinedMetricType: 'ALBRequestCountPerTarget',
-        }),
+        TargetValue: 1000,
+        CustomizedMetricSpecification: {
+          Metrics: [
+            Match.objectLike({
+              Id: 'requests',
+              MetricStat: Match.objectLike({
+                Metric: Match.objectLike({
+                  MetricName: 'RequestCount',
+                  Dimensions: [Match.objectLike({ Name: 'LoadBalancer' })],
+                }),
+                Stat: 'Sum',
+              }),
+            }),
+            Match.objectLike({
+              Id: 'tasks',
+              MetricStat: Match.objectLike({
+                Metric: Match.objectLike({ MetricName: 'RunningTaskCount' }),
+              }),
+            }),
+            {
+              Id: 'perTask',
+              Expression: 'requests / tasks',
+              Label: 'requests per task per minute',
+              ReturnData: true,
+            },
+          ],
+        },
       }),
     });
+    expect(
+      JSON.stringify(t.findResources('AWS::ApplicationAutoScaling::ScalingPolicy')),
+    ).not.toContain('ALBRequestCountPerTarget');
   });
 
   it('names the 5xx and p95 alarms the canary is given and sends every alarm to the topic', () => {
