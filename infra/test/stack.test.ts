@@ -66,12 +66,36 @@ describe.each(stageNames)('%s', (stage) => {
     }
     const policies = resources(t, 'AWS::S3::BucketPolicy');
     expect(policies.length).toBe(2);
+    type Statement = { Effect: string; Principal: unknown; Action: unknown; Condition?: unknown };
     for (const [, policy] of policies) {
-      expect(JSON.stringify(policy)).toContain('"aws:SecureTransport":"false"');
-      expect(JSON.stringify(policy)).not.toMatch(
-        /"Principal":"\*","Effect":"Allow"|"Effect":"Allow","Principal":\{"AWS":"\*"\}/,
+      const statements = (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } })
+        .Properties.PolicyDocument.Statement;
+      expect(statements).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
       );
+      for (const st of statements.filter((x) => x.Effect === 'Allow')) {
+        // Only AWS services that deliver logs or serve the site, or the region's ELB log account.
+        const principal = JSON.stringify(st.Principal);
+        expect(principal).toMatch(
+          /^\{"Service":"(cloudfront|delivery\.logs|logging\.s3)\.amazonaws\.com"\}$|:iam::\d{12}:root"\]\]\}\}$/,
+        );
+      }
     }
+    const [, site] = policies.find(([id]) => id.startsWith('EdgeSitePolicy')) ?? [];
+    const siteAllows = (
+      site as { Properties: { PolicyDocument: { Statement: Statement[] } } }
+    ).Properties.PolicyDocument.Statement.filter((x) => x.Effect === 'Allow');
+    expect(siteAllows).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'cloudfront.amazonaws.com' },
+        Action: 's3:GetObject',
+        Condition: { StringEquals: { 'AWS:SourceArn': expect.anything() } },
+      }),
+    ]);
   });
 
   it('serves HTTPS only: ALB listeners, CloudFront viewers and origins', () => {
