@@ -433,6 +433,40 @@ describe.each(stageNames)('%s', (stage) => {
     expect(JSON.stringify(statements)).not.toContain('secretsmanager:GetSecretValue');
   });
 
+  it("least privilege: task and execution roles get exactly their grants, on this stack's resources", () => {
+    const t = tpl(stage);
+    type Statement = { Action: string | string[]; Resource: unknown };
+    const grants: Record<string, string[]> = {};
+    for (const [id, policy] of resources(t, 'AWS::IAM::Policy')) {
+      if (id.startsWith('DeployRole')) continue;
+      const statements = (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } })
+        .Properties.PolicyDocument.Statement;
+      for (const st of statements) expect(JSON.stringify(st.Resource)).not.toMatch(/^"\*"$|"\*"/);
+      grants[id.replace(/DefaultPolicy[0-9A-F]{8}$/, '')] = statements.map((st) =>
+        [st.Action].flat().sort().join(','),
+      );
+    }
+    expect(grants).toEqual({
+      NetworkVpcFlowLogIAMRole: ['logs:CreateLogStream,logs:DescribeLogStreams,logs:PutLogEvents'],
+      DataPostgresProxyIAMRole: ['secretsmanager:DescribeSecret,secretsmanager:GetSecretValue'],
+      ApiTaskTaskRole: ['rds-db:connect'],
+      ApiTaskExecutionRole: [
+        'logs:CreateLogStream,logs:PutLogEvents',
+        'secretsmanager:DescribeSecret,secretsmanager:GetSecretValue',
+      ],
+      WorkerTaskTaskRole: [
+        'sqs:ChangeMessageVisibility,sqs:DeleteMessage,sqs:GetQueueAttributes,sqs:GetQueueUrl,sqs:ReceiveMessage',
+        'rds-db:connect',
+      ],
+      WorkerTaskExecutionRole: [
+        'logs:CreateLogStream,logs:PutLogEvents',
+        'secretsmanager:DescribeSecret,secretsmanager:GetSecretValue',
+      ],
+      MigrationTaskTaskRole: ['secretsmanager:DescribeSecret,secretsmanager:GetSecretValue'],
+      MigrationTaskExecutionRole: ['logs:CreateLogStream,logs:PutLogEvents'],
+    });
+  });
+
   it('writes the deploy document to SSM and outputs the deploy role ARN', () => {
     const t = tpl(stage);
     t.hasResourceProperties('AWS::SSM::Parameter', {
