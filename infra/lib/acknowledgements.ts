@@ -109,11 +109,16 @@ function acknowledgeDeployWildcards(stack: ShipStack): void {
       "Objects of this stack's site bucket: the SPA upload writes and deletes files by name.",
     ],
     [arn('ecs', `task/${cluster}/*`), 'Tasks of this cluster: ECS names them with generated ids.'],
-    [
-      arn('ecs', `task-definition/${stack.migration.taskDefinition.family}:*`),
-      'Revisions of the migration family, registered by deploys.',
-    ],
   ];
+  for (const task of [
+    stack.api.taskDefinition,
+    stack.worker.taskDefinition,
+    stack.migration.taskDefinition,
+  ])
+    findings.push([
+      arn('ecs', `task-definition/${task.family}:*`),
+      `Revisions of the ${task.family} family, registered by deploys (tagged on creation; the migration family also run).`,
+    ]);
   for (const service of [stack.api.service, stack.worker.service]) {
     const name = `<${ref(service)}.Name>`;
     findings.push(

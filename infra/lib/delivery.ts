@@ -55,7 +55,10 @@ export interface DeployTargets {
   readonly clusterName: string;
   readonly serviceArns: readonly string[];
   readonly serviceNames: readonly string[];
+  /** Families the deploy registers revisions of (tags copied onto them need ecs:TagResource). */
   readonly taskFamilies: readonly string[];
+  /** Families the deploy may run as one-off tasks (the migration). */
+  readonly runTaskFamilies: readonly string[];
   /** Task and execution roles the deploy may hand to ECS. */
   readonly passRoleArns: readonly string[];
   readonly alarmArns: readonly string[];
@@ -183,8 +186,15 @@ export function deployStatements(stack: Stack, t: DeployTargets): iam.PolicyStat
     statement(
       'EcsRunMigration',
       ['ecs:RunTask'],
-      t.taskFamilies.map((family) => arn('ecs', 'task-definition', `${family}:*`)),
+      t.runTaskFamilies.map((family) => arn('ecs', 'task-definition', `${family}:*`)),
       { ArnEquals: { 'ecs:cluster': t.clusterArn } },
+    ),
+    // ecs-canary-deploy registers a revision with its source revision's tags: tag-on-create only.
+    statement(
+      'EcsTagNewRevisions',
+      ['ecs:TagResource'],
+      t.taskFamilies.map((family) => arn('ecs', 'task-definition', `${family}:*`)),
+      { StringEquals: { 'ecs:CreateAction': 'RegisterTaskDefinition' } },
     ),
     statement('PassTaskRoles', ['iam:PassRole'], [...t.passRoleArns], {
       StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },

@@ -192,7 +192,8 @@ export class ShipStack extends Stack {
         clusterName: this.api.cluster.clusterName,
         serviceArns: [this.api.service.serviceArn, this.worker.service.serviceArn],
         serviceNames: [this.api.service.serviceName, this.worker.service.serviceName],
-        taskFamilies: [this.migration.taskDefinition.family],
+        taskFamilies: taskDefinitions.map((t) => t.family),
+        runTaskFamilies: [this.migration.taskDefinition.family],
         passRoleArns: taskDefinitions.flatMap((t) => [
           t.taskRole.roleArn,
           t.obtainExecutionRole().roleArn,

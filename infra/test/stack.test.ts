@@ -426,6 +426,19 @@ describe.each(stageNames)('%s', (stage) => {
       for (const a of actions) expect(a).not.toMatch(/\*/);
       if (st.Resource !== '*') expect(JSON.stringify(st.Resource)).toMatch(/Ref|GetAtt|arn:/);
     }
+    expect(statements.find((st) => st.Sid === 'EcsTagNewRevisions')?.Condition).toEqual({
+      StringEquals: { 'ecs:CreateAction': 'RegisterTaskDefinition' },
+    });
+    expect(statements.find((st) => st.Sid === 'EcsRunMigration')?.Resource).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          `:ecs:eu-west-1:${stage === 'staging' ? '111111111111' : '222222222222'}:task-definition/shop-${stage}-migrate:*`,
+        ],
+      ],
+    });
     const passRole = statements.find((st) => st.Sid === 'PassTaskRoles');
     expect(passRole?.Condition).toEqual({
       StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
