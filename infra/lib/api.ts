@@ -91,11 +91,16 @@ export class Api extends Construct {
     });
     this.loadBalancer.logAccessLogs(props.accessLogs, 'alb');
 
-    this.loadBalancer.addRedirect({
-      sourceProtocol: elbv2.ApplicationProtocol.HTTP,
-      sourcePort: 80,
-      targetProtocol: elbv2.ApplicationProtocol.HTTPS,
-      targetPort: 443,
+    // Not addRedirect: it opens port 80 to 0.0.0.0/0 whatever the ingress above says.
+    this.loadBalancer.addListener('Http', {
+      port: 80,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      defaultAction: elbv2.ListenerAction.redirect({
+        protocol: 'HTTPS',
+        port: '443',
+        permanent: true,
+      }),
+      open: false,
     });
     const certificates = [elbv2.ListenerCertificate.fromArn(props.certificateArn)];
     const notFound = elbv2.ListenerAction.fixedResponse(404, {
