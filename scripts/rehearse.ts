@@ -6,14 +6,23 @@
 // Manager), the digest deployed as an ECS-native canary (ecs-canary-deploy), then the contract
 // migration once it is promoted; a bad build is rolled back by the analysis. Production: a refused reach from staging, the approved
 // job's credentials, the staging digest promoted to the production account without a rebuild,
-// and a chained role. The emulator runs ECS 120x faster than the wall clock.
+// and a chained role. The emulator runs ECS 120x faster than the wall clock. The world comes
+// from the synthesized CDK app (infra/bin/rehearsal.ts): the canary deploys the stack's API
+// service behind the stack's ALB, and the roles are the stack's deploy roles with the stack's
+// trust policies, so a trust policy that would refuse the deploy workflow fails the rehearsal.
 //
 //   ./dev rehearse            (or: npm run build && npm run rehearse)
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CANARY_INPUTS_AT_120X, seedBlueGreenApp } from '../test/emulator/seed-app.ts';
+import { CANARY_INPUTS_AT_120X } from '../test/emulator/seed-app.ts';
 import { startEmulator } from '../test/emulator/server.ts';
+import {
+  type LoadedStack,
+  loadTemplate,
+  readStageTemplates,
+} from '../test/emulator/template-loader.ts';
 import { startPostgres } from '../test/postgres/server.ts';
 import {
   type ActionRun,
@@ -26,40 +35,67 @@ import {
 
 const ORG = 'octo-org';
 const REPO = 'octo-app';
-const STAGING_ROLE = 'arn:aws:iam::111122223333:role/octo-app-deploy-staging';
-const PRODUCTION_ROLE = 'arn:aws:iam::444455556666:role/octo-app-deploy-production';
+// The stacks' deploy roles (`<app>-<environment>-deploy`, infra/lib/ship-stack.ts).
+const STAGING_ROLE = 'arn:aws:iam::111122223333:role/octo-app-staging-deploy';
+const PRODUCTION_ROLE = 'arn:aws:iam::444455556666:role/octo-app-production-deploy';
 const ARTIFACTS_ROLE = 'arn:aws:iam::777788889999:role/octo-app-artifacts';
-const subject = (environment: string) => `repo:${ORG}/${REPO}:environment:${environment}`;
 const WORKFLOW = `${ORG}/${REPO}/.github/workflows/deploy.yml@refs/heads/main`;
 
 const issuer = await startOidcIssuer({
   context: { owner: ORG, repo: REPO, environment: 'staging', ref: 'refs/heads/main' },
-});
-const trustFor = (environment: string) => ({
-  webIdentity: { issuer: issuer.url, audience: 'sts.amazonaws.com', subject: subject(environment) },
 });
 const emulator = await startEmulator({
   timeScale: 120,
   seed: 7,
   ecr: { registry: true },
   sts: {
-    oidcProviders: [
-      { url: issuer.url, clientIds: ['sts.amazonaws.com'], accountId: '111122223333' },
-      { url: issuer.url, clientIds: ['sts.amazonaws.com'], accountId: '444455556666' },
-    ],
     roles: [
-      { arn: STAGING_ROLE, trust: trustFor('staging') },
-      { arn: PRODUCTION_ROLE, trust: trustFor('production') },
       { arn: ARTIFACTS_ROLE, trust: { principals: [PRODUCTION_ROLE], externalId: 'octo-release' } },
     ],
   },
 });
 
-// Staging's ECS service `shop`, steady on shop:1 behind an ALB with blue/green target groups.
-const ECR = '111122223333.dkr.ecr.eu-west-1.amazonaws.com/shop';
-const shop = seedBlueGreenApp(emulator, { name: 'shop', cluster: 'staging', repository: ECR });
-// shop:3 answers 30 % of its requests with a 5xx.
-emulator.scenario.setBehaviour(shop.v1.replace(/:1$/, ':3'), { errorRate: 0.3 });
+// The AWS stacks of both environments, synthesized from infra/ and loaded into the emulator.
+const scratch = await mkdtemp(join(tmpdir(), 'rehearsal-'));
+const cdkOut = join(scratch, 'cdk.out');
+execFileSync(process.execPath, ['infra/bin/rehearsal.ts', cdkOut], { stdio: 'inherit' });
+const stacks = new Map<string, LoadedStack>();
+for (const [environment, account] of [
+  ['staging', '111122223333'],
+  ['production', '444455556666'],
+] as const) {
+  for (const [stackName, template] of Object.entries(readStageTemplates(cdkOut, environment))) {
+    const loaded = loadTemplate(emulator, template, {
+      stackName,
+      account,
+      region: stackName.endsWith('-edge-security') ? 'us-east-1' : 'eu-west-1',
+      issuers: { 'https://token.actions.githubusercontent.com': issuer.url },
+    });
+    stacks.set(stackName, loaded);
+    const roles = loaded.created.filter((c) => c.type === 'AWS::IAM::Role').length;
+    console.log(
+      `stack ${stackName}: ${loaded.created.length} resources in the emulator (${roles} IAM roles), ${loaded.unmodelled.length} not modelled`,
+    );
+  }
+}
+
+// Staging's API service from the stack: steady on its first revision (the bootstrap image)
+// behind the stack's ALB, blue/green target groups and listener rules, with live traffic.
+const stagingStack = stacks.get('octo-app-staging');
+const created = (type: string, prefix: string) =>
+  stagingStack?.created.find((c) => c.type === type && c.logicalId.startsWith(prefix))?.logicalId;
+const apiRevision1 = stagingStack?.resolve({
+  Ref: created('AWS::ECS::TaskDefinition', 'ApiTask') ?? '',
+});
+const productionListener = stagingStack?.resolve({
+  Ref: created('AWS::ElasticLoadBalancingV2::Listener', 'ApiAlbHttps') ?? '',
+});
+if (typeof apiRevision1 !== 'string' || typeof productionListener !== 'string') {
+  throw new Error('the staging stack has no API task definition or HTTPS listener');
+}
+emulator.scenario.setRequestRate(productionListener, 20);
+// Revision 3 (the v3 deploy) answers 30 % of its requests with a 5xx.
+emulator.scenario.setBehaviour(apiRevision1.replace(/:1$/, ':3'), { errorRate: 0.3 });
 // Production's repository in its own account; staging's is created by the first build.
 emulator.ecr.createRepository('production/shop', {
   immutable: true,
@@ -67,7 +103,6 @@ emulator.ecr.createRepository('production/shop', {
 });
 
 // The app's source at two commits, and buildah's storage for this rehearsal only.
-const scratch = await mkdtemp(join(tmpdir(), 'rehearsal-'));
 const storageConf = join(scratch, 'storage.conf');
 await writeFile(
   storageConf,
@@ -114,8 +149,8 @@ const MIGRATIONS: Record<string, string> = {
 const CANARY = {
   ...CANARY_INPUTS_AT_120X,
   'aws-region': 'eu-west-1',
-  cluster: 'staging',
-  service: 'shop',
+  cluster: 'octo-app-staging',
+  service: 'octo-app-staging-api',
 };
 
 interface Step {

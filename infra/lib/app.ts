@@ -1,0 +1,49 @@
+// Wires one stage per environment: the us-east-1 web ACL stack and the environment's stack,
+// with cdk-nag's AWS Solutions pack through CDK's policy-validation API.
+import { type App, Stage, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { acknowledgeFindings } from './acknowledgements.ts';
+import { type EnvironmentConfig, validateConfig } from './config.ts';
+import { EdgeSecurityStack } from './edge-security-stack.ts';
+import { ShipStack } from './ship-stack.ts';
+
+export interface ShipStage {
+  readonly stage: Stage;
+  readonly edgeSecurity: EdgeSecurityStack;
+  readonly stack: ShipStack;
+}
+
+export interface AppOptions {
+  readonly app: string;
+  readonly environments: readonly EnvironmentConfig[];
+  /** Run the cdk-nag pack at synth (default true). */
+  readonly nag?: boolean;
+}
+
+export function addStages(app: App, options: AppOptions): ShipStage[] {
+  // Every environment is checked before any construct exists: a bad value leaves nothing half-built.
+  for (const config of options.environments) validateConfig(config);
+  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return options.environments.map((config) => {
+    const stage = new Stage(app, config.name, {
+      env: { account: config.account, region: config.region },
+    });
+    const edgeSecurity = new EdgeSecurityStack(stage, 'EdgeSecurity', {
+      env: { account: config.account, region: 'us-east-1' },
+      name: `${options.app}-${config.name}-edge`,
+      rateLimit: config.wafRateLimit,
+      stackName: `${options.app}-${config.name}-edge-security`,
+    });
+    const stack = new ShipStack(stage, 'App', {
+      env: { account: config.account, region: config.region },
+      stackName: `${options.app}-${config.name}`,
+      app: options.app,
+      config,
+      webAclArn: edgeSecurity.webAclArn,
+      crossRegionReferences: true,
+      terminationProtection: config.protectData,
+    });
+    acknowledgeFindings(stack);
+    return { stage, edgeSecurity, stack };
+  });
+}

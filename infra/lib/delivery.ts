@@ -1,0 +1,240 @@
+// Delivery: the ECR repository, the GitHub OIDC provider, the deploy role whose trust policy pins
+// the audience and the subject exactly, and whose policies allow exactly what the suite's actions
+// call on exactly this stack's resources.
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+
+export const GITHUB_ISSUER_HOST = 'token.actions.githubusercontent.com';
+export const GITHUB_AUDIENCE = 'sts.amazonaws.com';
+
+/** The token subject of a job in a GitHub environment (security.md rule 12). */
+export function deploySubject(repository: string, environment: string): string {
+  return `repo:${repository}:environment:${environment}`;
+}
+
+export interface RepositoryProps {
+  readonly name: string;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+export function imageRepository(
+  scope: Construct,
+  id: string,
+  props: RepositoryProps,
+): ecr.Repository {
+  return new ecr.Repository(scope, id, {
+    repositoryName: props.name,
+    imageTagMutability: ecr.TagMutability.IMMUTABLE,
+    imageScanOnPush: true,
+    encryption: ecr.RepositoryEncryption.AES_256,
+    removalPolicy: props.removalPolicy,
+    emptyOnDelete: false,
+    lifecycleRules: [
+      {
+        description: 'untagged images after 7 days',
+        tagStatus: ecr.TagStatus.UNTAGGED,
+        maxImageAge: Duration.days(7),
+        rulePriority: 1,
+      },
+      {
+        description: 'keep the newest 200 images',
+        tagStatus: ecr.TagStatus.ANY,
+        maxImageCount: 200,
+        rulePriority: 2,
+      },
+    ],
+  });
+}
+
+export interface DeployTargets {
+  readonly repositoryArn: string;
+  readonly clusterArn: string;
+  readonly clusterName: string;
+  readonly serviceArns: readonly string[];
+  readonly serviceNames: readonly string[];
+  /** Families the deploy registers revisions of (tags copied onto them need ecs:TagResource). */
+  readonly taskFamilies: readonly string[];
+  /** Families the deploy may run as one-off tasks (the migration). */
+  readonly runTaskFamilies: readonly string[];
+  /** Task and execution roles the deploy may hand to ECS. */
+  readonly passRoleArns: readonly string[];
+  readonly alarmArns: readonly string[];
+  readonly logGroupNames: readonly string[];
+  /** The SSM parameter holding this environment's deploy document. */
+  readonly deployDocumentParameterArn: string;
+  readonly siteBucketArn: string;
+  readonly distributionArn: string;
+}
+
+export interface DeployRoleProps {
+  readonly roleName: string;
+  readonly environment: string;
+  readonly repository: string;
+  readonly deployWorkflowRef: string;
+  readonly oidcProvider: 'create' | 'existing';
+  readonly targets: DeployTargets;
+}
+
+export class DeployRole extends Construct {
+  readonly role: iam.Role;
+  readonly providerArn: string;
+  readonly subject: string;
+
+  constructor(scope: Construct, id: string, props: DeployRoleProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.providerArn =
+      props.oidcProvider === 'create'
+        ? new iam.OidcProviderNative(this, 'GitHubOidc', {
+            url: `https://${GITHUB_ISSUER_HOST}`,
+            clientIds: [GITHUB_AUDIENCE],
+          }).oidcProviderArn
+        : stack.formatArn({
+            service: 'iam',
+            region: '',
+            resource: 'oidc-provider',
+            resourceName: GITHUB_ISSUER_HOST,
+          });
+    this.subject = deploySubject(props.repository, props.environment);
+
+    this.role = new iam.Role(this, 'Role', {
+      roleName: props.roleName,
+      description: `GitHub deploy jobs of ${props.repository} in environment ${props.environment}`,
+      maxSessionDuration: Duration.hours(2),
+      assumedBy: new iam.WebIdentityPrincipal(this.providerArn, {
+        StringEquals: {
+          [`${GITHUB_ISSUER_HOST}:aud`]: GITHUB_AUDIENCE,
+          [`${GITHUB_ISSUER_HOST}:sub`]: this.subject,
+          // STS evaluates GitHub's job_workflow_ref claim since February 2026
+          // (shared/reference/workflows.md [STS]): only the suite's deploy workflow.
+          [`${GITHUB_ISSUER_HOST}:job_workflow_ref`]: props.deployWorkflowRef,
+        },
+      }),
+    });
+    for (const statement of deployStatements(stack, props.targets))
+      this.role.addToPolicy(statement);
+  }
+}
+
+/** What each action calls (their READMEs' permission lists), on this stack's resources only. */
+export function deployStatements(stack: Stack, t: DeployTargets): iam.PolicyStatement[] {
+  const arn = (service: string, resource: string, resourceName: string) =>
+    stack.formatArn({ service, resource, resourceName });
+  const statement = (
+    sid: string,
+    actions: string[],
+    resources: string[],
+    conditions?: Record<string, unknown>,
+  ) => new iam.PolicyStatement({ sid, actions, resources, ...(conditions ? { conditions } : {}) });
+  return [
+    // ecr-build-push
+    statement('EcrLogin', ['ecr:GetAuthorizationToken'], ['*']),
+    statement(
+      'EcrPushPull',
+      [
+        'ecr:DescribeRepositories',
+        'ecr:DescribeImages',
+        'ecr:DescribeImageScanFindings',
+        'ecr:BatchCheckLayerAvailability',
+        'ecr:BatchGetImage',
+        'ecr:GetDownloadUrlForLayer',
+        'ecr:InitiateLayerUpload',
+        'ecr:UploadLayerPart',
+        'ecr:CompleteLayerUpload',
+        'ecr:PutImage',
+      ],
+      [t.repositoryArn],
+    ),
+    // ecs-canary-deploy
+    statement(
+      'EcsTaskDefinitions',
+      ['ecs:RegisterTaskDefinition', 'ecs:DescribeTaskDefinition'],
+      ['*'],
+    ),
+    statement('EcsServices', ['ecs:DescribeServices', 'ecs:UpdateService'], [...t.serviceArns]),
+    statement(
+      'EcsServiceDeployments',
+      [
+        'ecs:ListServiceDeployments',
+        'ecs:DescribeServiceDeployments',
+        'ecs:DescribeServiceRevisions',
+        'ecs:ContinueServiceDeployment',
+        'ecs:StopServiceDeployment',
+      ],
+      [
+        ...t.serviceArns,
+        ...t.serviceNames.map((name) =>
+          arn('ecs', 'service-deployment', `${t.clusterName}/${name}/*`),
+        ),
+        ...t.serviceNames.map((name) =>
+          arn('ecs', 'service-revision', `${t.clusterName}/${name}/*`),
+        ),
+      ],
+    ),
+    statement('EcsListTasks', ['ecs:ListTasks'], ['*'], {
+      ArnEquals: { 'ecs:cluster': t.clusterArn },
+    }),
+    statement(
+      'EcsTasks',
+      ['ecs:DescribeTasks', 'ecs:StopTask'],
+      [arn('ecs', 'task', `${t.clusterName}/*`)],
+    ),
+    // rds-migrate mode: ecs-task
+    statement(
+      'EcsRunMigration',
+      ['ecs:RunTask'],
+      t.runTaskFamilies.map((family) => arn('ecs', 'task-definition', `${family}:*`)),
+      { ArnEquals: { 'ecs:cluster': t.clusterArn } },
+    ),
+    // ecs-canary-deploy registers a revision with its source revision's tags: tag-on-create only.
+    statement(
+      'EcsTagNewRevisions',
+      ['ecs:TagResource'],
+      t.taskFamilies.map((family) => arn('ecs', 'task-definition', `${family}:*`)),
+      { StringEquals: { 'ecs:CreateAction': 'RegisterTaskDefinition' } },
+    ),
+    statement('PassTaskRoles', ['iam:PassRole'], [...t.passRoleArns], {
+      StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
+    }),
+    statement(
+      'LoadBalancerReads',
+      [
+        'elasticloadbalancing:DescribeRules',
+        'elasticloadbalancing:DescribeTargetGroups',
+        'elasticloadbalancing:DescribeTargetHealth',
+      ],
+      ['*'],
+    ),
+    statement('Metrics', ['cloudwatch:GetMetricData'], ['*']),
+    statement('Alarms', ['cloudwatch:DescribeAlarms'], [...t.alarmArns]),
+    statement(
+      'TaskLogs',
+      ['logs:GetLogEvents'],
+      t.logGroupNames.map((group) =>
+        stack.formatArn({
+          service: 'logs',
+          resource: 'log-group',
+          resourceName: `${group}:log-stream:*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ),
+    ),
+    // the workflows read the environment's deploy document
+    statement('DeployDocument', ['ssm:GetParameter'], [t.deployDocumentParameterArn]),
+    // the SPA: objects in the site bucket, invalidations of the distribution
+    statement(
+      'SiteObjects',
+      ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
+      [`${t.siteBucketArn}/*`],
+    ),
+    statement('SiteBucket', ['s3:ListBucket'], [t.siteBucketArn]),
+    statement(
+      'Invalidations',
+      ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'],
+      [t.distributionArn],
+    ),
+  ];
+}
