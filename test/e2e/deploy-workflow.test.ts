@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { seedBlueGreenApp } from '../emulator/seed-app.ts';
 import { type Emulator, startEmulator } from '../emulator/server.ts';
+import { type GitHubEmulator, startGitHubEmulator } from '../emulator/github/server.ts';
+import type { Repository } from '../emulator/github/store.ts';
 import { type PostgresServer, startPostgres } from '../postgres/server.ts';
 import { cleanupActionRuns, type OidcIssuer, startOidcIssuer } from '../harness/index.ts';
 import {
@@ -33,6 +35,7 @@ jobs:
   staging:
     permissions:
       contents: read
+      deployments: write
       id-token: write
     uses: OWNER/aws-ship-suite/.github/workflows/deploy.yml@main
     with:
@@ -51,6 +54,7 @@ jobs:
     needs: staging
     permissions:
       contents: read
+      deployments: write
       id-token: write
     uses: OWNER/aws-ship-suite/.github/workflows/deploy.yml@main
     with:
@@ -67,6 +71,10 @@ jobs:
 `;
 
 let emulator: Emulator;
+let github: GitHubEmulator;
+let appRepository: Repository;
+/** The commit the runs deploy (the harness's default github.sha), known to the GitHub emulator. */
+const SHA = 'a3f1c9e07b5d2e4f6a8b0c1d2e3f4a5b6c7d8e9f';
 let issuer: OidcIssuer;
 let postgres: PostgresServer;
 let database: string;
@@ -85,6 +93,9 @@ const runs: WorkflowRun[] = [];
 
 beforeAll(async () => {
   issuer = await startOidcIssuer();
+  github = await startGitHubEmulator();
+  appRepository = github.store.addRepository({ fullName: 'octo-org/octo-app' });
+  appRepository.commits.add(SHA);
   emulator = await startEmulator({ timeScale: 120, seed: 17 });
   emulator.sts.addOidcProvider({
     url: issuer.url,
@@ -158,6 +169,7 @@ afterAll(async () => {
     await cleanupActionRuns();
     await issuer.close();
     await emulator.close();
+    await github.close();
     await postgres.stop();
     rmSync(checkout, { recursive: true, force: true });
     rmSync(appSource, { recursive: true, force: true });
@@ -177,6 +189,7 @@ async function release(options: Partial<WorkflowRunOptions> = {}): Promise<Workf
       PRODUCTION_ROLE: roleFor('production'),
     },
     machineEnv: { AWS_ENDPOINT_URL: emulator.url },
+    github,
     workspaceSource: appSource,
     environments: { production: { reviewers: ['release-managers'] } },
     review: async () => ({ decision: 'approve', reviewer: 'alice' }),
@@ -216,8 +229,11 @@ describe('deploy.yml called for staging, then production behind its reviewers', 
         ['Check the release', 'success'],
         ['Check out the migrations', migrates],
         ['Assume the deploy role', 'success'],
+        ['Plan the migrations (expand)', migrates],
+        ['Record the deployment', 'success'],
         ['Migrate (expand)', migrates],
         ['Canary', 'success'],
+        ['Record the outcome', 'success'],
       ]);
       expect(run.job(environment).outputs).toMatchObject({
         status: 'SUCCESSFUL',
@@ -245,9 +261,40 @@ describe('deploy.yml called for staging, then production behind its reviewers', 
     }
   });
 
-  it('holds exactly contents: read and id-token: write, in one concurrency group per environment', () => {
+  it('records each deploy as a GitHub Deployment: the commit, the digest, the migrations, then success', () => {
+    const records = appRepository.deployments.map((deployment) => ({
+      environment: deployment.environment,
+      sha: deployment.sha,
+      payload: deployment.payload,
+      states: deployment.statuses.map((status) => status.state),
+    }));
+    expect(records).toEqual([
+      {
+        environment: 'staging',
+        sha: SHA,
+        payload: expect.objectContaining({
+          imageDigest: DIGEST,
+          migrationVersions: ['1', '2'],
+          command: 'push',
+          actor: 'octocat',
+        }),
+        states: ['in_progress', 'success'],
+      },
+      {
+        environment: 'production',
+        sha: SHA,
+        payload: expect.objectContaining({ imageDigest: DIGEST, migrationVersions: [] }),
+        states: ['in_progress', 'success'],
+      },
+    ]);
+    expect(run.job('staging').outputs['deployment-id']).toBe(
+      String(appRepository.deployments[0]?.id),
+    );
+  });
+
+  it('holds exactly contents: read, deployments: write and id-token: write, in one concurrency group per environment', () => {
     expect(run.job('staging / deploy')).toMatchObject({
-      permissions: { contents: 'read', 'id-token': 'write' },
+      permissions: { contents: 'read', deployments: 'write', 'id-token': 'write' },
       idToken: true,
       concurrency: { group: 'aws-ship-suite-deploy-staging', cancelInProgress: false },
     });
@@ -281,6 +328,7 @@ describe('what deploy.yml refuses', () => {
     const assumedBefore = emulator.calls.filter(
       (call) => call.action === 'AssumeRoleWithWebIdentity',
     ).length;
+    const recordsBefore = appRepository.deployments.length;
     const run = await release({
       vars: {
         DIGEST: 'latest',
@@ -292,11 +340,9 @@ describe('what deploy.yml refuses', () => {
     const deploy = run.job('staging / deploy');
     expect(deploy.steps.map((step) => step.outcome)).toEqual([
       'failure',
-      'skipped',
-      'skipped',
-      'skipped',
-      'skipped',
+      ...Array.from({ length: 7 }, () => 'skipped'),
     ]);
+    expect(appRepository.deployments).toHaveLength(recordsBefore);
     expect(deploy.steps[0]?.annotations[0]?.message).toBe(
       "digest must be sha256: followed by 64 lowercase hex digits, got 'latest': pass the digest ecr-build-push output.",
     );
@@ -328,7 +374,11 @@ describe('what deploy.yml refuses', () => {
   });
 
   it('production when its reviewers reject, after staging', async () => {
+    const recordsBefore = appRepository.deployments.length;
     const run = await release({ review: async () => ({ decision: 'reject', reviewer: 'bob' }) });
+    expect(appRepository.deployments.slice(recordsBefore).map((d) => d.environment)).toEqual([
+      'staging',
+    ]);
     expect(run.job('staging / deploy').result).toBe('success');
     expect(run.job('production / deploy')).toMatchObject({
       result: 'failure',
