@@ -1,0 +1,78 @@
+// The build directory as the engine's source: every regular file under it, hashed. A symbolic link
+// is followed only when it resolves inside `root` (the workspace): a link out of it is refused
+// before anything is uploaded, so a build cannot publish the runner's files.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { UserError } from '../lib/errors.ts';
+import type { SourceFile, SourcePort } from './ports.ts';
+import { forEachBounded } from './pool.ts';
+
+export function buildDirectory(directory: string, root: string, signal: AbortSignal): SourcePort {
+  return {
+    async files() {
+      const found: { path: string; absolute: string; size: number }[] = [];
+      await walk(directory, directory, await realpath(root), found, new Set());
+      found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      const files: SourceFile[] = new Array(found.length);
+      await forEachBounded(
+        found.map((f, i) => ({ ...f, i })),
+        8,
+        signal,
+        async (f) => {
+          files[f.i] = { path: f.path, size: f.size, sha256: await sha256Of(f.absolute) };
+        },
+      );
+      return files;
+    },
+  };
+}
+
+async function walk(
+  top: string,
+  dir: string,
+  root: string,
+  found: { path: string; absolute: string; size: number }[],
+  visited: Set<string>,
+): Promise<void> {
+  const real = await realpath(dir);
+  if (visited.has(real)) return;
+  visited.add(real);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const absolute = join(dir, entry.name);
+    const path = relative(top, absolute).split(sep).join('/');
+    let info = await lstat(absolute);
+    if (info.isSymbolicLink()) {
+      const target = await realpath(absolute).catch(() => undefined);
+      if (target === undefined) {
+        throw new UserError(
+          `The build has ${path}, a symbolic link to nothing: remove it or build again.`,
+        );
+      }
+      if (!inside(root, target)) {
+        throw new UserError(
+          `The build has ${path}, a symbolic link to ${target}, outside the workspace: copy what it names into the build instead.`,
+        );
+      }
+      info = await stat(absolute);
+    }
+    if (info.isDirectory()) await walk(top, absolute, root, found, visited);
+    else if (info.isFile()) found.push({ path, absolute, size: info.size });
+  }
+}
+
+function inside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || !(rel === '..' || rel.startsWith(`..${sep}`) || rel.startsWith(sep));
+}
+
+function sha256Of(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
