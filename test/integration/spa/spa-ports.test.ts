@@ -158,10 +158,13 @@ describe('spa-deploy ports on the emulator', () => {
 
   it('answers S3 errors in S3 shapes', async () => {
     emulator.s3.createBucket('shapes');
+    const before = emulator.calls.length;
     const port = s3BucketPort('shapes', '/', options);
     expect(await port.getText('missing.txt', new AbortController().signal)).toBeUndefined();
     expect(await port.head('missing.txt', new AbortController().signal)).toBeUndefined();
-    const missing = emulator.calls.filter((c) => c.service === 's3' && c.errorCode === 'NoSuchKey');
+    const missing = emulator.calls
+      .slice(before)
+      .filter((c) => c.service === 's3' && c.errorCode === 'NoSuchKey');
     expect(missing.map((c) => `${c.action} ${c.status}`)).toEqual([
       'GetObject 404',
       'HeadObject 404',
