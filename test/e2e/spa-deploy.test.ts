@@ -81,13 +81,14 @@ function workspace(files: Record<string, string>, directory = 'dist'): string {
   return dir;
 }
 
-async function site(name: string) {
+async function site(name: string, edgeOptions: { minTtlMs?: number } = {}) {
   emulator.s3.createBucket(name);
   const distribution = emulator.cloudfront.createDistribution(name);
   const edge = await startEdge({
     s3: emulator.s3,
     cloudfront: emulator.cloudfront,
     distributionId: distribution.id,
+    ...edgeOptions,
   });
   edges.push(edge);
   const inputs = (more: Record<string, string> = {}) => ({
@@ -187,20 +188,21 @@ describe('spa-deploy bundle', () => {
   }, 60_000);
 
   it('never gives a user loading the page during a deploy a missing asset', async () => {
-    const s = await site('busy-site');
-    expectSuccess(await s.deploy(build('v1', 6)));
+    // An edge that asks the bucket for the page on every request (MinTTL 0): the harshest case.
+    const s = await site('busy-site', { minTtlMs: 0 });
+    expectSuccess(await s.deploy(build('v1', 8)));
     const slow = emulator.faults.inject({
       service: 's3',
       action: 'PutObject',
       kind: 'delay',
-      delayMs: 60,
+      delayMs: 100,
     });
     const loads: { title: string; statuses: number[] }[] = [];
     let deploying = true;
     const user = (async () => {
       while (deploying) loads.push(await loadPage(s.edge));
     })();
-    const r = await s.deploy(build('v2', 6), { concurrency: '2' });
+    const r = await s.deploy(build('v2', 8), { concurrency: '2' });
     // Until the old page's edge copy has expired everywhere and the user sees the new one.
     for (let i = 0; i < 100 && loads.at(-1)?.title !== 'v2'; i += 1)
       loads.push(await loadPage(s.edge));
