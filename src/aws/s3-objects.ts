@@ -75,6 +75,7 @@ export function s3BucketPort(
     }
   };
 
+  const buffers = new BufferPool();
   return {
     async check(signal) {
       try {
@@ -140,13 +141,14 @@ export function s3BucketPort(
       }
     },
 
-    async getText(key, signal) {
+    async getBytes(key, signal) {
       try {
         const out = await client.send(
           new GetObjectCommand({ Bucket: bucket, Key: key }),
           sendOptions(signal),
         );
-        return await out.Body?.transformToString('utf8');
+        const bytes = await out.Body?.transformToByteArray();
+        return bytes === undefined ? undefined : Buffer.from(bytes);
       } catch (error) {
         const { code, status } = awsErrorFacts(error);
         if (code === 'NoSuchKey' || status === 404) return undefined;
@@ -154,13 +156,13 @@ export function s3BucketPort(
       }
     },
 
-    async putText(key, text, headers, signal) {
+    async putBytes(key, body, headers, signal) {
       await call(`write ${key}`, 's3:PutObject', () =>
         client.send(
           new PutObjectCommand({
             Bucket: bucket,
             Key: key,
-            Body: text,
+            Body: body,
             ContentType: headers.contentType,
             CacheControl: headers.cacheControl,
           }),
@@ -172,21 +174,31 @@ export function s3BucketPort(
     async upload(request: UploadRequest, signal) {
       const path = join(buildDirectory, request.source);
       if (request.size < MULTIPART_THRESHOLD) {
-        const body = await readRange(path, 0, request.size);
-        const out = await call(`upload ${request.key}`, 's3:PutObject', () =>
-          client.send(
-            new PutObjectCommand({
-              Bucket: bucket,
-              Key: request.key,
-              Body: body,
-              ...putHeaders(request),
-            }),
-            sendOptions(signal),
-          ),
-        );
-        return out.ETag ?? '';
+        const buffer = buffers.take(request.size);
+        try {
+          const body = await readRange(path, 0, request.size, buffer);
+          const out = await call(`upload ${request.key}`, 's3:PutObject', () =>
+            client.send(
+              new PutObjectCommand({
+                Bucket: bucket,
+                Key: request.key,
+                Body: body,
+                ...putHeaders(request),
+              }),
+              sendOptions(signal),
+            ),
+          );
+          return out.ETag ?? '';
+        } finally {
+          buffers.give(buffer);
+        }
       }
-      return multipartUpload(client, bucket, path, request, putHeaders(request), signal, call);
+      const buffer = buffers.take(PART_SIZE);
+      try {
+        return await multipartUpload(client, bucket, path, request, buffer, signal, call);
+      } finally {
+        buffers.give(buffer);
+      }
     },
 
     async copy(from, to, headers, signal) {
@@ -242,10 +254,11 @@ async function multipartUpload(
   bucket: string,
   path: string,
   request: UploadRequest,
-  headers: ReturnType<typeof putHeaders>,
+  buffer: Buffer,
   signal: AbortSignal,
   call: Call,
 ): Promise<string> {
+  const headers = putHeaders(request);
   const created = await call(`upload ${request.key}`, 's3:PutObject', () =>
     client.send(
       new CreateMultipartUploadCommand({ Bucket: bucket, Key: request.key, ...headers }),
@@ -256,7 +269,12 @@ async function multipartUpload(
   try {
     const parts: { PartNumber: number; ETag: string }[] = [];
     for (let offset = 0, number = 1; offset < request.size; offset += PART_SIZE, number += 1) {
-      const body = await readRange(path, offset, Math.min(PART_SIZE, request.size - offset));
+      const body = await readRange(
+        path,
+        offset,
+        Math.min(PART_SIZE, request.size - offset),
+        buffer,
+      );
       const out = await call(`upload ${request.key}`, 's3:PutObject', () =>
         client.send(
           new UploadPartCommand({
@@ -295,10 +313,34 @@ async function multipartUpload(
   }
 }
 
-async function readRange(path: string, offset: number, length: number): Promise<Buffer> {
+/**
+ * Upload bodies are read into buffers kept for the next upload: a build of thousands of files
+ * otherwise leaves as many dead buffers as the GC lets pile up (bench/README.md, spa-deploy).
+ */
+class BufferPool {
+  readonly #free: Buffer[] = [];
+
+  take(size: number): Buffer {
+    const index = this.#free.findIndex((b) => b.length >= size);
+    if (index !== -1) return this.#free.splice(index, 1)[0]!;
+    return Buffer.allocUnsafeSlow(Math.max(64 * 1024, Math.ceil(size / 65536) * 65536));
+  }
+
+  give(buffer: Buffer): void {
+    this.#free.push(buffer);
+  }
+}
+
+/** The bytes at `offset`, in `buffer` (a view of its first `length` bytes). */
+async function readRange(
+  path: string,
+  offset: number,
+  length: number,
+  into: Buffer,
+): Promise<Buffer> {
   const file = await open(path, 'r');
   try {
-    const buffer = Buffer.alloc(length);
+    const buffer = into.subarray(0, length);
     let read = 0;
     while (read < length) {
       const { bytesRead } = await file.read(buffer, read, length - read, offset + read);

@@ -2,12 +2,13 @@
 // is followed only when it resolves inside `root` (the workspace): a link out of it is refused
 // before anything is uploaded, so a build cannot publish the runner's files.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { UserError } from '../lib/errors.ts';
 import type { SourceFile, SourcePort } from './ports.ts';
 import { forEachBounded } from './pool.ts';
+
+const HASHING_WORKERS = 4;
 
 export function buildDirectory(directory: string, root: string, signal: AbortSignal): SourcePort {
   return {
@@ -16,12 +17,18 @@ export function buildDirectory(directory: string, root: string, signal: AbortSig
       await walk(directory, directory, await realpath(root), found, new Set());
       found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
       const files: SourceFile[] = new Array(found.length);
+      const buffers: Buffer[] = [];
       await forEachBounded(
         found.map((f, i) => ({ ...f, i })),
-        8,
+        HASHING_WORKERS,
         signal,
         async (f) => {
-          files[f.i] = { path: f.path, size: f.size, sha256: await sha256Of(f.absolute) };
+          const buffer = buffers.pop() ?? Buffer.allocUnsafe(READ_BUFFER_BYTES);
+          try {
+            files[f.i] = { path: f.path, size: f.size, sha256: await sha256Of(f.absolute, buffer) };
+          } finally {
+            buffers.push(buffer);
+          }
         },
       );
       return files;
@@ -67,12 +74,20 @@ function inside(root: string, path: string): boolean {
   return rel === '' || !(rel === '..' || rel.startsWith(`..${sep}`) || rel.startsWith(sep));
 }
 
-function sha256Of(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
+const READ_BUFFER_BYTES = 64 * 1024;
+
+/** Read through one buffer per worker: hashing a build makes no garbage for the GC to lag behind. */
+async function sha256Of(path: string, buffer: Buffer): Promise<string> {
+  const hash = createHash('sha256');
+  const file = await open(path, 'r');
+  try {
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await file.close();
+  }
+  return hash.digest('hex');
 }

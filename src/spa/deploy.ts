@@ -10,9 +10,7 @@ import {
   type ReleaseObject,
   STATE_FOLDER,
   archiveKey,
-  historyKey,
   liveRelease,
-  parseHistory,
   uniqueReleaseId,
 } from './history.ts';
 import {
@@ -26,7 +24,7 @@ import { type FilePlan, planDeploy } from './plan.ts';
 import type { SpaPorts } from './ports.ts';
 import { forEachBounded } from './pool.ts';
 import { prune } from './prune.ts';
-import { writeHistory } from './write-history.ts';
+import { readHistory, writeIndex, writeRelease } from './history-store.ts';
 
 export interface DeployOptions {
   /** Key prefix in the bucket: '' or ending in '/'. */
@@ -78,8 +76,7 @@ export async function deploySpa(options: DeployOptions, ports: SpaPorts): Promis
   await bucket.check(signal);
   await cdn.check(signal);
 
-  const stateKey = historyKey(options.prefix);
-  const history = parseHistory(await bucket.getText(stateKey, signal), stateKey);
+  const history = await readHistory(options.prefix, ports);
   const listing = await bucket.list(options.prefix, signal);
   const files = classify(sourceFiles, options.rules);
   const plan = await planDeploy(
@@ -158,7 +155,8 @@ export async function deploySpa(options: DeployOptions, ports: SpaPorts): Promis
     live: releaseId,
     releases: [...history.releases, release],
   };
-  await writeHistory(stateKey, recorded, ports);
+  await writeRelease(options.prefix, release, ports);
+  await writeIndex(options.prefix, recorded, ports);
 
   const changedPaths = invalidationPaths(changedEntryPoints.map((p) => p.key));
   const invalidation =

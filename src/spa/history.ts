@@ -1,7 +1,6 @@
-// The release history kept in the bucket: which objects each release serves, and which release is
-// live. One JSON object beside the site (`<prefix>.spa-deploy/releases.json`); entry points of every
-// kept release are stored by content hash under `<prefix>.spa-deploy/objects/` for rollback.
-import { UserError } from '../lib/errors.ts';
+// The release history: which objects each kept release serves, and which release is live (stored
+// by src/spa/history-store.ts under `<prefix>.spa-deploy/`). Entry points of every kept release are
+// stored by content hash under `<prefix>.spa-deploy/objects/` for rollback.
 import type { FileKind } from './classify.ts';
 import type { ObjectHeaders } from './ports.ts';
 
@@ -36,27 +35,6 @@ export const EMPTY_HISTORY: History = { version: HISTORY_VERSION, live: undefine
 export const historyKey = (prefix: string) => `${prefix}${STATE_FOLDER}releases.json`;
 export const archiveKey = (prefix: string, sha256: string) =>
   `${prefix}${STATE_FOLDER}objects/${sha256}`;
-
-export function parseHistory(text: string | undefined, key: string): History {
-  if (text === undefined) return EMPTY_HISTORY;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new UserError(
-      `The release history ${key} in the bucket is not JSON: restore it from the bucket's versions, or delete it to start a new history.`,
-    );
-  }
-  const history = value as Partial<History>;
-  if (history.version !== HISTORY_VERSION || !Array.isArray(history.releases)) {
-    throw new UserError(
-      `The release history ${key} has version ${String(history.version)}, which this action does not read (it writes version ${HISTORY_VERSION}): use the spa-deploy version that wrote it.`,
-    );
-  }
-  return { version: HISTORY_VERSION, live: history.live, releases: history.releases };
-}
-
-export const serializeHistory = (history: History): string => `${JSON.stringify(history)}\n`;
 
 export const liveRelease = (history: History): Release | undefined =>
   history.releases.find((r) => r.id === history.live);

@@ -50,8 +50,8 @@ export interface BucketPort {
   list(prefix: string, signal: AbortSignal): Promise<Map<string, ListedObject>>;
   head(key: string, signal: AbortSignal): Promise<HeadObject | undefined>;
   /** Undefined when there is no such object. */
-  getText(key: string, signal: AbortSignal): Promise<string | undefined>;
-  putText(key: string, text: string, headers: ObjectHeaders, signal: AbortSignal): Promise<void>;
+  getBytes(key: string, signal: AbortSignal): Promise<Buffer | undefined>;
+  putBytes(key: string, body: Buffer, headers: ObjectHeaders, signal: AbortSignal): Promise<void>;
   /** Uploads a build file (multipart when large); returns the new object's ETag. */
   upload(request: UploadRequest, signal: AbortSignal): Promise<string>;
   /** Server-side copy with the given headers and content hash; returns the new ETag. */

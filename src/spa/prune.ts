@@ -1,9 +1,9 @@
 // Objects no kept release uses, deleted once the new release is live. The history is written
 // without the dropped releases only after their objects are gone, so an interrupted prune is
 // finished by the next deploy.
-import { type History, historyKey, releaseKeys } from './history.ts';
+import { type History, releaseKeys } from './history.ts';
 import type { ListedObject, SpaPorts } from './ports.ts';
-import { writeHistory } from './write-history.ts';
+import { manifestKey, writeIndex } from './history-store.ts';
 
 export interface PruneOutcome {
   readonly releases: readonly string[];
@@ -26,7 +26,11 @@ export async function prune(
   for (let i = 0; i < unused.length; i += 1000) {
     await ports.bucket.delete(unused.slice(i, i + 1000), ports.signal);
   }
-  await writeHistory(historyKey(prefix), { ...history, releases: kept }, ports);
+  await writeIndex(prefix, { ...history, releases: kept }, ports);
+  await ports.bucket.delete(
+    dropped.map((r) => manifestKey(prefix, r.id)),
+    ports.signal,
+  );
   const releases = dropped.map((r) => r.id);
   ports.onEvent?.({ type: 'pruned', releases, objects: unused.length });
   return { releases, objects: unused.length };

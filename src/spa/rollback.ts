@@ -8,7 +8,6 @@ import {
   type Release,
   historyKey,
   liveRelease,
-  parseHistory,
   previousRelease,
   releaseKeys,
 } from './history.ts';
@@ -20,7 +19,7 @@ import {
 } from './invalidation.ts';
 import type { FilePlan } from './plan.ts';
 import type { SpaPorts } from './ports.ts';
-import { writeHistory } from './write-history.ts';
+import { readHistory, writeIndex, writeRelease } from './history-store.ts';
 
 export interface RollbackOptions {
   readonly prefix: string;
@@ -51,7 +50,7 @@ export async function rollbackSpa(
   await bucket.check(signal);
   await cdn.check(signal);
   const stateKey = historyKey(options.prefix);
-  const history = parseHistory(await bucket.getText(stateKey, signal), stateKey);
+  const history = await readHistory(options.prefix, ports);
   const live = liveRelease(history);
   const target = targetOf(history, options.target, stateKey);
   const listing = await bucket.list(options.prefix, signal);
@@ -111,15 +110,9 @@ export async function rollbackSpa(
       ]),
     ),
   };
-  await writeHistory(
-    stateKey,
-    {
-      ...history,
-      live: target.id,
-      releases: history.releases.map((r) => (r.id === target.id ? restored : r)),
-    },
-    ports,
-  );
+  // The entry points' new ETags, so the next deploy knows them without asking.
+  await writeRelease(options.prefix, restored, ports);
+  await writeIndex(options.prefix, { ...history, live: target.id }, ports);
   const paths = invalidationPaths(changed.map((p) => p.key));
   const invalidation =
     paths.length === 0 && !options.invalidateEverything

@@ -120,8 +120,8 @@ export class S3 implements Service<S3Input> {
   readonly #buckets = new Map<string, S3Bucket>();
   readonly #clock: () => Date;
   readonly #region: string;
-  /** Called before each write is applied (tests pause or count writes here). */
-  onWrite: ((action: S3Action, key: string) => void | Promise<void>) | undefined;
+  /** Called before each write is applied, with the bytes it carries (tests pause or count here). */
+  onWrite: ((action: S3Action, key: string, bytes: number) => void | Promise<void>) | undefined;
 
   constructor(dependencies: S3Dependencies) {
     this.#clock = dependencies.clock;
@@ -174,7 +174,7 @@ export class S3 implements Service<S3Input> {
             'The Content-MD5 you specified did not match what we received.',
           );
         }
-        await this.onWrite?.(action, key);
+        await this.onWrite?.(action, key, input.body.length);
         const object = this.#object(input.body, md5(input.body), headersOf(input.headers));
         bucket.objects.set(key, object);
         return { headers: { ETag: object.etag } };
@@ -187,7 +187,7 @@ export class S3 implements Service<S3Input> {
         authorize(from, call.caller, 'GetObject', source.key);
         const original = found(from, source.key);
         const replace = header(input.headers, 'x-amz-metadata-directive') === 'REPLACE';
-        await this.onWrite?.(action, key);
+        await this.onWrite?.(action, key, 0);
         const object = this.#object(
           original.body,
           md5(original.body),
@@ -199,7 +199,7 @@ export class S3 implements Service<S3Input> {
         };
       }
       case 'DeleteObject':
-        await this.onWrite?.(action, key);
+        await this.onWrite?.(action, key, 0);
         bucket.objects.delete(key);
         return { status: 204 };
       case 'DeleteObjects': {
@@ -233,7 +233,7 @@ export class S3 implements Service<S3Input> {
             );
             continue;
           }
-          await this.onWrite?.('DeleteObject', k);
+          await this.onWrite?.('DeleteObject', k, 0);
           bucket.objects.delete(k);
           if (!quiet) deleted.push(`<Deleted><Key>${escapeXml(k)}</Key></Deleted>`);
         }
@@ -259,6 +259,7 @@ export class S3 implements Service<S3Input> {
           );
         }
         const etag = `"${md5(input.body)}"`;
+        await this.onWrite?.(action, key, input.body.length);
         upload.parts.set(number, { body: input.body, etag });
         return { headers: { ETag: etag } };
       }
@@ -309,7 +310,7 @@ export class S3 implements Service<S3Input> {
         const digests = Buffer.concat(
           listed.map((p) => Buffer.from(p.etag.replaceAll('"', ''), 'hex')),
         );
-        await this.onWrite?.(action, key);
+        await this.onWrite?.(action, key, 0);
         const object = this.#object(
           Buffer.concat(bodies),
           `${md5(digests)}-${listed.length}`,

@@ -57,7 +57,7 @@ describe('deploySpa', () => {
     expect(w.bucket.objects.get('index.html')).toMatchObject({
       cacheControl: NO_CACHE,
       contentType: 'text/html; charset=utf-8',
-      content: V1['index.html'],
+      content: Buffer.from(V1['index.html']),
     });
     const history = JSON.parse(w.bucket.text('.spa-deploy/releases.json')!);
     expect(history).toMatchObject({ version: 1, live: 'r1', releases: [{ id: 'r1' }] });
@@ -131,7 +131,7 @@ describe('deploySpa', () => {
     await deploySpa(options(), w.ports());
     w.bucket.objects.set('assets/style.a1b2c3d4.css', {
       ...w.bucket.objects.get('assets/style.a1b2c3d4.css')!,
-      content: 'x{}',
+      content: Buffer.from('x{}'),
       etag: '"zz"',
       sha256: undefined,
     });
@@ -158,6 +158,8 @@ describe('deploySpa', () => {
     expect(result.deleted).toBe(3);
     const history = JSON.parse(w.bucket.text('.spa-deploy/releases.json')!);
     expect(history.releases.map((r: { id: string }) => r.id)).toEqual(['r2', 'r3']);
+    expect(w.bucket.text('.spa-deploy/releases/r1.json.gz')).toBeUndefined();
+    expect(w.bucket.text('.spa-deploy/releases/r3.json.gz')).toBeDefined();
     const log = w.bucket.log;
     expect(log.indexOf('delete assets/app.3f9a1c.js')).toBeGreaterThan(
       log.indexOf('copy index.html'),

@@ -13,7 +13,7 @@ import type {
 import { UserError } from '../../../src/lib/errors.ts';
 
 export interface FakeObject extends ObjectHeaders {
-  content: string;
+  content: Buffer;
   etag: string;
   sha256: string | undefined;
 }
@@ -40,8 +40,7 @@ export class FakeBucket implements BucketPort {
   async list(prefix: string) {
     const out = new Map<string, { size: number; etag: string }>();
     for (const [key, o] of this.objects)
-      if (key.startsWith(prefix))
-        out.set(key, { size: Buffer.byteLength(o.content), etag: o.etag });
+      if (key.startsWith(prefix)) out.set(key, { size: o.content.length, etag: o.etag });
     return out;
   }
   async head(key: string): Promise<HeadObject | undefined> {
@@ -49,7 +48,7 @@ export class FakeBucket implements BucketPort {
     const o = this.objects.get(key);
     if (!o) return undefined;
     return {
-      size: Buffer.byteLength(o.content),
+      size: o.content.length,
       etag: o.etag,
       contentType: o.contentType,
       cacheControl: o.cacheControl,
@@ -57,7 +56,7 @@ export class FakeBucket implements BucketPort {
       ...(o.sha256 ? { sha256: o.sha256 } : {}),
     };
   }
-  async getText(key: string) {
+  async getBytes(key: string) {
     return this.objects.get(key)?.content;
   }
   #write(op: string, key: string, object: Omit<FakeObject, 'etag'>): string {
@@ -68,15 +67,15 @@ export class FakeBucket implements BucketPort {
     this.objects.set(key, { ...object, etag });
     return etag;
   }
-  async putText(key: string, text: string, headers: ObjectHeaders) {
-    this.#write('put', key, { ...headers, content: text, sha256: undefined });
+  async putBytes(key: string, body: Buffer, headers: ObjectHeaders) {
+    this.#write('put', key, { ...headers, content: body, sha256: undefined });
   }
   async upload(request: Parameters<BucketPort['upload']>[0]) {
     const content = this.build[request.source];
     if (content === undefined) throw new Error(`no build file ${request.source}`);
     const { key, sha256, contentType, cacheControl, contentEncoding } = request;
     const headers = { contentType, cacheControl, ...(contentEncoding ? { contentEncoding } : {}) };
-    return this.#write('upload', key, { ...headers, content, sha256 });
+    return this.#write('upload', key, { ...headers, content: Buffer.from(content), sha256 });
   }
   async copy(from: string, to: string, headers: ObjectHeaders & { sha256: string }) {
     const source = this.objects.get(from);
@@ -92,7 +91,7 @@ export class FakeBucket implements BucketPort {
   }
   /** The content a viewer gets at `key`. */
   text(key: string) {
-    return this.objects.get(key)?.content;
+    return this.objects.get(key)?.content.toString();
   }
 }
 
