@@ -93,7 +93,7 @@ interface Measure {
   readonly invalidatedPaths: readonly string[];
   /** Build files the bucket does not serve as built, after the step. */
   readonly stale: number;
-  readonly maxRssMb?: number;
+  readonly peakRssMb?: number;
 }
 
 function counter(emulator: Emulator) {
@@ -125,7 +125,7 @@ async function measure(
   const count = counter(emulator);
   const invalidations = emulator.cloudfront.distribution(distributionId)!.invalidations.length;
   const started = performance.now();
-  const maxRssMb = await step();
+  const peakRssMb = await step();
   const ms = performance.now() - started;
   const paths = emulator.cloudfront
     .distribution(distributionId)!
@@ -136,15 +136,19 @@ async function measure(
     ...count(),
     invalidatedPaths: paths,
     stale: stale(emulator, bucket, build),
-    ...(maxRssMb === undefined ? {} : { maxRssMb }),
+    ...(peakRssMb === undefined ? {} : { peakRssMb }),
   };
 }
 
-const results: Record<string, Record<string, Measure[]>> = { 'spa-deploy': {}, 'aws s3 sync': {} };
+const results: Record<string, Record<string, Measure[]>> = {
+  'spa-deploy': {},
+  'aws s3 sync': {},
+  'aws s3 sync --size-only': {},
+};
 const record = (tool: string, step: string, m: Measure) => {
   (results[tool]![step] ??= []).push(m);
   console.log(
-    `${tool.padEnd(12)} ${step.padEnd(18)} ${String(m.ms).padStart(6)} ms ${String(m.objects).padStart(5)} objects ${String(m.bytes).padStart(9)} bytes ${String(m.deletes).padStart(4)} deleted, invalidated ${m.invalidatedPaths.length > 3 ? `${m.invalidatedPaths.length} paths` : m.invalidatedPaths.join(' ') || '-'}, stale ${m.stale}${m.maxRssMb ? `, ${m.maxRssMb} MB` : ''}`,
+    `${tool.padEnd(12)} ${step.padEnd(18)} ${String(m.ms).padStart(6)} ms ${String(m.objects).padStart(5)} objects ${String(m.bytes).padStart(9)} bytes ${String(m.deletes).padStart(4)} deleted, invalidated ${m.invalidatedPaths.length > 3 ? `${m.invalidatedPaths.length} paths` : m.invalidatedPaths.join(' ') || '-'}, stale ${m.stale}${m.peakRssMb ? `, ${m.peakRssMb} MB` : ''}`,
   );
 };
 
@@ -158,6 +162,15 @@ emulator.sts.addCredentials({
   arn: 'arn:aws:iam::123456789012:user/bench',
 });
 const env = { ...KEYS, AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: emulator.url };
+const cliEnv = {
+  ...process.env,
+  ...KEYS,
+  AWS_REGION: 'us-east-1',
+  AWS_DEFAULT_REGION: 'us-east-1',
+  // botocore 1.36+ would send aws-chunked bodies with a trailing checksum, which the emulator does not read.
+  AWS_REQUEST_CHECKSUM_CALCULATION: 'when_required',
+  AWS_RESPONSE_CHECKSUM_VALIDATION: 'when_required',
+};
 try {
   for (let round = 0; round < rounds; round += 1) {
     // spa-deploy, through its bundle as the runner runs it.
@@ -172,12 +185,12 @@ try {
         timeoutMs: 300_000,
         env: {
           ...env,
-          NODE_OPTIONS: `--import=data:text/javascript,process.on('exit',()=>process.stderr.write('max-rss-kib='+process.resourceUsage().maxRSS+'\\n'))`,
+          NODE_OPTIONS: `--import=${join(root, 'bench/peak-rss.mjs')}`,
         },
         inputs: { bucket: ours, 'distribution-id': ourCdn.id, source: 'dist' },
       });
       if (r.exitCode !== 0) throw new Error(`spa-deploy failed:\n${r.log}`);
-      const kib = /max-rss-kib=(\d+)/.exec(r.log)?.[1];
+      const kib = /peak-rss-kib=(\d+)/.exec(r.log)?.[1];
       return kib === undefined ? undefined : Math.round(Number(kib) / 1024);
     };
     for (const [step, build] of [
@@ -190,72 +203,87 @@ try {
     }
     rmSync(ws, { recursive: true, force: true });
 
-    // aws s3 sync --delete, then an invalidation of /*: what teams do today.
-    const theirs = `sync-${round}`;
-    emulator.s3.createBucket(theirs);
-    const theirCdn = emulator.cloudfront.createDistribution(theirs);
-    const wsSync = mkdtempSync(join(tmpdir(), 'bench-sync-'));
-    const cliEnv = {
-      ...process.env,
-      ...KEYS,
-      AWS_REGION: 'us-east-1',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      // botocore 1.36+ would send aws-chunked bodies with a trailing checksum, which the emulator does not read.
-      AWS_REQUEST_CHECKSUM_CALCULATION: 'when_required',
-      AWS_RESPONSE_CHECKSUM_VALIDATION: 'when_required',
-    };
-    const sync = async () => {
-      await run(
-        'aws',
-        [
-          's3',
-          'sync',
-          join(wsSync, 'dist'),
-          `s3://${theirs}/`,
-          '--delete',
-          '--only-show-errors',
-          '--endpoint-url',
-          emulator.url,
-        ],
-        {
-          env: cliEnv,
-        },
-      );
-      await run(
-        'aws',
-        [
-          'cloudfront',
-          'create-invalidation',
-          '--distribution-id',
-          theirCdn.id,
-          '--paths',
-          '/*',
-          '--endpoint-url',
-          emulator.url,
-        ],
-        { env: cliEnv },
-      );
-      return undefined;
-    };
-    for (const [step, build] of [
-      ['first deploy', v1],
-      ['unchanged', v1],
-      ['one-file change', v2],
+    // aws s3 sync --delete, then an invalidation of /*: what teams do today (and with
+    // --size-only, which skips the mtime test and so also skips same-size changes).
+    for (const [tool, flags] of [
+      ['aws s3 sync', []],
+      ['aws s3 sync --size-only', ['--size-only']],
     ] as const) {
-      writeBuild(wsSync, build);
-      record('aws s3 sync', step, await measure(emulator, theirs, theirCdn.id, build, sync));
+      const theirs = `${flags.length ? 'sizeonly' : 'sync'}-${round}`;
+      emulator.s3.createBucket(theirs);
+      const theirCdn = emulator.cloudfront.createDistribution(theirs);
+      const wsSync = mkdtempSync(join(tmpdir(), 'bench-sync-'));
+      const sync = async () => {
+        await run(
+          'aws',
+          [
+            's3',
+            'sync',
+            join(wsSync, 'dist'),
+            `s3://${theirs}/`,
+            '--delete',
+            ...flags,
+            '--only-show-errors',
+            '--endpoint-url',
+            emulator.url,
+          ],
+          { env: cliEnv },
+        );
+        await run(
+          'aws',
+          [
+            'cloudfront',
+            'create-invalidation',
+            '--distribution-id',
+            theirCdn.id,
+            '--paths',
+            '/*',
+            '--endpoint-url',
+            emulator.url,
+          ],
+          { env: cliEnv },
+        );
+        return undefined;
+      };
+      for (const [step, build] of [
+        ['first deploy', v1],
+        ['unchanged', v1],
+        ['one-file change', v2],
+      ] as const) {
+        writeBuild(wsSync, build);
+        record(tool, step, await measure(emulator, theirs, theirCdn.id, build, sync));
+      }
+      rmSync(wsSync, { recursive: true, force: true });
     }
-    rmSync(wsSync, { recursive: true, force: true });
   }
 } finally {
   await cleanupActionRuns();
   await emulator.close();
 }
 
+/** Spawn to exit of the bundle stopped by its first input check, against `node -e 0`. */
+async function startup(): Promise<{ bundleMs: number; nodeMs: number }> {
+  const time = async (args: string[]) => {
+    const samples: number[] = [];
+    for (let i = 0; i < 12; i += 1) {
+      const started = performance.now();
+      await run(process.execPath, args, { env: { PATH: process.env.PATH ?? '' } }).catch(
+        () => undefined,
+      );
+      if (i >= 2) samples.push(performance.now() - started);
+    }
+    return Math.round(median(samples));
+  };
+  return {
+    bundleMs: await time([join(root, 'dist/spa-deploy/index.js')]),
+    nodeMs: await time(['-e', '0']),
+  };
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const table: string[] = [
-  '| tool | step | ms (median) | objects uploaded | bytes uploaded | deleted | invalidated paths | stale files after |',
-  '| --- | --- | ---: | ---: | ---: | ---: | --- | ---: |',
+  '| tool | step | ms (median) | objects uploaded | bytes uploaded | deleted | invalidated paths | stale files after | peak RSS MB (max) |',
+  '| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |',
 ];
 for (const [tool, steps] of Object.entries(results)) {
   for (const [step, ms] of Object.entries(steps)) {
@@ -265,11 +293,15 @@ for (const [tool, steps] of Object.entries(results)) {
         ? `${m.invalidatedPaths.length} paths`
         : m.invalidatedPaths.join(' ') || 'none';
     table.push(
-      `| ${tool} | ${step} | ${median(ms.map((x) => x.ms))} | ${m.objects} | ${m.bytes} | ${m.deletes} | ${paths} | ${m.stale} |`,
+      `| ${tool} | ${step} | ${median(ms.map((x) => x.ms))} | ${m.objects} | ${m.bytes} | ${m.deletes} | ${paths} | ${m.stale} | ${m.peakRssMb === undefined ? '-' : Math.max(...ms.map((x) => x.peakRssMb ?? 0))} |`,
     );
   }
 }
 console.log(`\n${table.join('\n')}`);
+const start = await startup();
+console.log(
+  `\nstart-up, spawn to exit at the first input check (median of 10): bundle ${start.bundleMs} ms, node -e 0 ${start.nodeMs} ms`,
+);
 const totalBytes = [...v1.files.values()].reduce((sum, b) => sum + b.length, 0);
 writeFileSync(
   join(root, 'bench/results/spa-deploy.json'),
@@ -281,6 +313,7 @@ writeFileSync(
       loadavg: loadavg(),
       build: { files: FILES, bytes: totalBytes },
       rounds,
+      startup: start,
       results,
     },
     null,
