@@ -10,12 +10,12 @@ import {
   type ReleaseObject,
   STATE_FOLDER,
   archiveKey,
+  checkNoStateFiles,
   liveRelease,
   uniqueReleaseId,
 } from './history.ts';
 import {
   type InvalidationOutcome,
-  checkNoStateFiles,
   invalidate,
   invalidationPaths,
   pathsToInvalidate,

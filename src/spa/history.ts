@@ -1,6 +1,7 @@
 // The release history: which objects each kept release serves, and which release is live (stored
 // by src/spa/history-store.ts under `<prefix>.spa-deploy/`). Entry points of every kept release are
 // stored by content hash under `<prefix>.spa-deploy/objects/` for rollback.
+import { UserError } from '../lib/errors.ts';
 import type { FileKind } from './classify.ts';
 import type { ObjectHeaders } from './ports.ts';
 
@@ -62,4 +63,14 @@ export function uniqueReleaseId(history: History, candidate: string): string {
   let n = 2;
   while (taken.has(`${candidate}-${n}`)) n += 1;
   return `${candidate}-${n}`;
+}
+
+/** The build may not hold the folder the history lives in: its files would overwrite it. */
+export function checkNoStateFiles(paths: readonly string[], folder: string): void {
+  const clash = paths.find((p) => p === folder.slice(0, -1) || p.startsWith(folder));
+  if (clash !== undefined) {
+    throw new UserError(
+      `The build has ${clash}, but ${folder} is where spa-deploy keeps its release history in the bucket: rename it.`,
+    );
+  }
 }

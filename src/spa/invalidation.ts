@@ -1,5 +1,4 @@
 // The CloudFront paths of changed entry points, one invalidation of them, and the wait for it.
-import { UserError } from '../lib/errors.ts';
 import type { SpaPorts } from './ports.ts';
 
 /** CloudFront accepts at most 3,000 paths in one invalidation (wildcards aside). */
@@ -60,13 +59,4 @@ export async function invalidate(
 export function pathsToInvalidate(paths: readonly string[], everything: boolean): string[] {
   if (everything || paths.length > MAX_INVALIDATION_PATHS) return ['/*'];
   return [...paths];
-}
-
-export function checkNoStateFiles(paths: readonly string[], folder: string): void {
-  const clash = paths.find((p) => p === folder.slice(0, -1) || p.startsWith(folder));
-  if (clash !== undefined) {
-    throw new UserError(
-      `The build has ${clash}, but ${folder} is where spa-deploy keeps its release history in the bucket: rename it.`,
-    );
-  }
 }

@@ -51,11 +51,8 @@ async function main(step: Step): Promise<void> {
     step.setOutput('invalidation-id', result.invalidation?.id ?? '');
     step.setResult(rollbackBody(result));
     rollbackSummary(step.summary, result, where);
-    runner.info(
-      result.outcome === 'rolled-back'
-        ? `Rolled back to release ${result.release}.`
-        : `Release ${result.release}: ${result.outcome}.`,
-    );
+    if (result.outcome !== 'rolled-back')
+      runner.info(`Release ${result.release}: ${result.outcome}.`);
     return;
   }
   runner.info(`Deploying ${source} to ${where}`);

@@ -22,12 +22,18 @@ export function eventLine(event: SpaEvent): string {
     case 'live':
       return `Release ${event.release} is live: ${event.entryPoints} entry points rewritten`;
     case 'invalidation-started':
-      return `Invalidation ${event.id} of ${event.paths.join(' ')}`;
+      return `Invalidation ${event.id} of ${shortList(event.paths)}`;
     case 'invalidation-completed':
       return `Invalidation ${event.id} completed after ${seconds(event.waitedMs)}`;
     case 'pruned':
       return `Pruned releases ${event.releases.join(', ')}: ${event.objects} objects deleted`;
   }
+}
+
+/** Up to ten paths, then how many more: a long list belongs in the result JSON. */
+function shortList(paths: readonly string[]): string {
+  const shown = paths.slice(0, 10).join(' ');
+  return paths.length > 10 ? `${shown} and ${paths.length - 10} more` : shown;
 }
 
 export function deploySummary(summary: Summary, result: DeployResult, where: string): void {
@@ -69,8 +75,12 @@ export function rollbackSummary(summary: Summary, result: RollbackResult, where:
 
 function invalidated(invalidation: DeployResult['invalidation']): string {
   if (invalidation === undefined) return 'nothing';
-  const paths = invalidation.paths.map((p) => `\`${p}\``).join(' ');
-  return `${paths} (${invalidation.id}${invalidation.completed ? ', completed' : ''})`;
+  const paths = invalidation.paths
+    .slice(0, 20)
+    .map((p) => `\`${p}\``)
+    .join(' ');
+  const more = invalidation.paths.length > 20 ? ` and ${invalidation.paths.length - 20} more` : '';
+  return `${paths}${more} (${invalidation.id}${invalidation.completed ? ', completed' : ''})`;
 }
 
 export function deployBody(result: DeployResult): Record<string, unknown> {
