@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Edge, startEdge } from '../emulator/edge.ts';
 import { type Emulator, startEmulator } from '../emulator/server.ts';
-import type { ActionRun } from '../harness/index.ts';
+import { type ActionRun, type OidcIssuer, startOidcIssuer } from '../harness/index.ts';
 import { useActionSteps } from './action-steps.ts';
 import { expectFailure, expectSuccess, result } from './step-assertions.ts';
 
@@ -18,12 +18,30 @@ const KEYS = {
   secretAccessKey: 'spa-deploy-e2e-secret-access-key-00001',
 };
 
+const DEPLOY_ROLE = `arn:aws:iam::${ACCOUNT}:role/frontend-deployer`;
 let emulator: Emulator;
+let issuer: OidcIssuer;
 const edges: Edge[] = [];
 
 beforeAll(async () => {
   emulator = await startEmulator();
   emulator.sts.addCredentials({ ...KEYS, arn: `arn:aws:iam::${ACCOUNT}:user/ci` });
+  issuer = await startOidcIssuer({ context: { environment: 'production' } });
+  emulator.sts.addOidcProvider({
+    url: issuer.url,
+    clientIds: ['sts.amazonaws.com'],
+    accountId: ACCOUNT,
+  });
+  emulator.sts.addRole({
+    arn: DEPLOY_ROLE,
+    trust: {
+      webIdentity: {
+        issuer: issuer.url,
+        audience: 'sts.amazonaws.com',
+        subject: 'repo:octo-org/octo-app:environment:production',
+      },
+    },
+  });
   emulator.cloudfront.completionMs = 300;
 });
 
@@ -39,10 +57,16 @@ const steps = useActionSteps('actions/spa-deploy/action.yml', {
   }),
   secrets: (runs) => {
     expect(runs.length).toBeGreaterThan(0);
-    return [KEYS.secretAccessKey];
+    return [
+      KEYS.secretAccessKey,
+      ...emulator.sts.issuedSecrets(),
+      issuer.requestToken,
+      ...issuer.issued.map((t) => t.token),
+    ];
   },
   close: async () => {
     for (const edge of edges) await edge.close();
+    await issuer?.close();
     await emulator?.close();
   },
 });
@@ -332,6 +356,22 @@ describe('spa-deploy bundle', () => {
     expectSuccess(r);
     expect(faults.map((f) => f.applied)).toEqual([3, 1, 1, 1, 1]);
     expect(await loadPage(s.edge)).toEqual({ title: 'v1', statuses: [200, 200, 200, 200] });
+  }, 60_000);
+
+  it("assumes role-to-assume with the job's OIDC token and deploys with it", async () => {
+    emulator.s3.createBucket('role-site', (principal) => principal === DEPLOY_ROLE);
+    const distribution = emulator.cloudfront.createDistribution('role-site');
+    const inputs = { bucket: 'role-site', 'distribution-id': distribution.id, source: 'dist' };
+    const denied = await steps.run({ cwd: workspace(build('v1')), inputs });
+    expectFailure(denied, /^The role may not use bucket role-site \(HTTP 403\)/);
+    const r = await steps.run({
+      cwd: workspace(build('v1')),
+      inputs: { ...inputs, 'role-to-assume': DEPLOY_ROLE },
+      oidc: issuer,
+    });
+    expectSuccess(r);
+    expect(r.log).toMatch(/Assumed .*frontend-deployer with the job's OIDC token/);
+    expect(emulator.s3.bucket('role-site')!.objects.get('index.html')).toBeDefined();
   }, 60_000);
 
   describe('refuses bad inputs in one line before anything is uploaded', () => {
