@@ -34,7 +34,9 @@ export function looksHashed(path: string): boolean {
   const name = path.slice(path.lastIndexOf('/') + 1);
   const stem = name.split('.').slice(0, -1);
   return stem.some((part, i) => {
-    if (i > 0 && isHashToken(part)) return true;
+    // Between dots, eight or more hex digits are a hash even when all digits (webpack's
+    // [contenthash:8] is, one time in 40).
+    if (i > 0 && (isHashToken(part) || /^[0-9a-f]{8,}$/.test(part))) return true;
     if (part.split('-').slice(1).some(isHashToken)) return true;
     // Rollup's base64url hashes may hold a '-' themselves: the last eight characters.
     const tail = /-([A-Za-z0-9_-]{8})$/.exec(part)?.[1];

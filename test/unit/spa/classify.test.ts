@@ -11,6 +11,8 @@ describe('looksHashed', () => {
     'assets/index-B-3z_9aQ.css',
     'main-3f9a1c2e4b5d6a7f.js',
     'fonts/inter.8f1e2a3b.woff2',
+    'assets/style-12.20917413.css',
+    'assets/chunk.abcdefab.js',
   ])('%s is a content-hashed asset', (path) => expect(looksHashed(path)).toBe(true));
 
   it.each([
@@ -22,6 +24,8 @@ describe('looksHashed', () => {
     'img/logo.png',
     'sw.js',
     'react-dom.js',
+    'photo-20240101.jpg',
+    'app.1234.js',
   ])('%s is not', (path) => expect(looksHashed(path)).toBe(false));
 });
 
