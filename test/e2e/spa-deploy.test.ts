@@ -204,9 +204,10 @@ describe('spa-deploy bundle', () => {
     expect(changed.run.outputs).toMatchObject({ uploaded: '1', unchanged: '4' });
     expect(result(changed.run)).toMatchObject({ invalidation: { paths: ['/robots.txt'] } });
     expect(writes(changed.calls).map((c) => c.action)).toEqual([
-      'PutObject',
-      'CopyObject',
-      'PutObject',
+      'PutObject', // robots.txt, stored by its hash
+      'CopyObject', // … and copied live
+      'PutObject', // the release's manifest
+      'PutObject', // the history index
       'CreateInvalidation',
     ]);
   }, 60_000);
@@ -288,8 +289,9 @@ describe('spa-deploy bundle', () => {
       rewritten: 1,
     });
     expect(writes(back.calls).map((c) => c.action)).toEqual([
-      'CopyObject',
-      'PutObject',
+      'CopyObject', // index.html from its stored copy
+      'PutObject', // the restored release's manifest, with the new ETag
+      'PutObject', // the history index: live is 'one'
       'CreateInvalidation',
     ]);
     expect(await loadPage(s.edge)).toEqual({ title: 'v1', statuses: [200, 200, 200, 200] });
