@@ -261,7 +261,7 @@ describe('S3', () => {
       forcePathStyle: true,
       maxAttempts: 1,
       credentials: { ...KEYS, secretAccessKey: 'wrong' },
-      });
+    });
     expect(
       await rejection(forged.send(new GetObjectCommand({ Bucket: 'site', Key: 'kept.txt' }))),
     ).toMatchObject({
