@@ -271,6 +271,49 @@ describe('spa-deploy bundle', () => {
     expect((await loadPage(s.edge)).title).toBe('v2');
   }, 60_000);
 
+  it('stops cleanly when cancelled or out of time, the old release still live', async () => {
+    const s = await site('cancelled-site');
+    expectSuccess(await s.deploy(build('v1', 4)));
+    const slow = emulator.faults.inject({
+      service: 's3',
+      action: 'PutObject',
+      kind: 'delay',
+      delayMs: 150,
+    });
+    const before = emulator.calls.length;
+    const running = steps.start({
+      cwd: workspace(build('v2', 12)),
+      inputs: s.inputs({ concurrency: '2' }),
+    });
+    const puts = () => emulator.calls.slice(before).filter((c) => c.action === 'PutObject').length;
+    for (let i = 0; i < 400 && puts() < 2; i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    const cancelled = await running.cancel({ sigintTimeoutMs: 5_000, sigtermTimeoutMs: 2_000 });
+    expectFailure(cancelled, /^Stopped: the job was cancelled \(SIGINT\)\.$/);
+    expect(result(cancelled)).toMatchObject({ outcome: 'failed' });
+
+    slow.remove();
+    // 13 uploads of a second each, one at a time: past the shortest timeout.
+    const slower = emulator.faults.inject({
+      service: 's3',
+      action: 'PutObject',
+      kind: 'delay',
+      delayMs: 1000,
+    });
+    const late = await s.deploy(build('v3', 12), { timeout: '10s', concurrency: '1' });
+    slower.remove();
+    expectFailure(late, /^Stopped: the timeout of 10s ran out\.$/);
+    expect(emulator.calls.slice(before).some((c) => c.action === 'CopyObject')).toBe(false);
+    expect(await loadPage(s.edge)).toEqual({ title: 'v1', statuses: [200, 200, 200, 200, 200] });
+
+    // The upload in flight when the timeout struck still ends at the emulator; let it land.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const dry = await callsDuring(() => s.deploy(build('v4', 12), { 'dry-run': 'true' }));
+    expectSuccess(dry.run);
+    expect(result(dry.run)).toMatchObject({ outcome: 'dry-run', uploaded: { count: 13 } });
+    expect(writes(dry.calls)).toEqual([]);
+  }, 60_000);
+
   it('rolls back to the previous release, and to a named one, rewriting only entry points', async () => {
     const s = await site('rollback-site');
     const r1 = await s.deploy(build('v1'), { release: 'one' });
