@@ -43,6 +43,9 @@ async function main(step: Step): Promise<void> {
   };
 
   if (config.mode === 'rollback') {
+    runner.info(
+      `Rolling back ${where} to ${config.release ? `release ${config.release}` : 'the previous release'}`,
+    );
     const result = await rollbackSpa({ ...common, target: config.release }, ports);
     step.setOutput('release', result.release);
     step.setOutput('uploaded', '0');

@@ -20,7 +20,7 @@ export function eventLine(event: SpaEvent): string {
     case 'assets-uploaded':
       return `Uploaded ${event.count} files (${bytes(event.bytes)}); entry points go live next`;
     case 'live':
-      return `Release ${event.release} is live: ${event.entryPoints} entry points rewritten`;
+      return `Release ${event.release} is live: ${event.entryPoints} entry point${event.entryPoints === 1 ? '' : 's'} rewritten`;
     case 'invalidation-started':
       return `Invalidation ${event.id} of ${shortList(event.paths)}`;
     case 'invalidation-completed':
