@@ -148,6 +148,20 @@ const BASES: Record<string, { base: Inputs; groups: { inputs: string[]; with: In
       },
     ],
   },
+  'spa-deploy': {
+    base: {
+      bucket: 'acme-site',
+      'distribution-id': 'E2QWRUHAPOMQZL',
+      source: 'migrations',
+      'aws-region': 'eu-west-1',
+    },
+    groups: [
+      {
+        inputs: ['audience', 'role-session-name', 'role-duration-seconds'],
+        with: { 'role-to-assume': ROLE },
+      },
+    ],
+  },
 };
 
 function baseFor(action: string, input: string): Inputs {
@@ -397,6 +411,27 @@ const OWN: Record<string, BadValue[]> = {
     { label: 'in a folder that does not exist', value: 'no-such-folder/result.json' },
   ],
   'quality-gate/github-token': [{ label: 'two lines', value: 'ghp_a\nghp_b' }],
+  'spa-deploy/bucket': [
+    { label: 'an s3:// URL', value: 's3://acme-site' },
+    { label: 'upper case', value: 'Acme-Site' },
+  ],
+  'spa-deploy/distribution-id': [
+    { label: 'a domain name', value: 'd111111abcdef8.cloudfront.net' },
+  ],
+  'spa-deploy/source': [
+    { label: 'a file', value: 'Dockerfile' },
+    { label: 'missing', value: 'build' },
+    { label: 'empty with mode deploy', value: '' },
+  ],
+  'spa-deploy/prefix': [{ label: 'a parent segment', value: 'app/../other/' }],
+  'spa-deploy/cache-rules': [
+    { label: 'no =', value: 'img/** public' },
+    { label: 'no value', value: 'img/**=' },
+  ],
+  'spa-deploy/keep-releases': [{ label: 'one (the live one alone)', value: '1' }],
+  'spa-deploy/concurrency': [{ label: 'zero', value: '0' }],
+  'spa-deploy/release': [{ label: 'a space', value: 'release one' }],
+  'spa-deploy/mode': [{ label: 'not a mode', value: 'sync' }],
   'rds-migrate/database-state': [
     { label: 'new for a command without a database', value: 'new', with: { command: 'lint' } },
   ],
@@ -526,6 +561,12 @@ function acceptedCases(): Case[] {
   add('ecs-canary-deploy', 'min-requests', 'its maximum', '100000000');
   add('ecs-canary-deploy', 'smoke-url', 'an http URL', 'http://127.0.0.1:9/health');
   add('rds-migrate', 'lock-retries', 'its maximum', '20');
+  add('spa-deploy', 'keep-releases', 'its minimum', '2');
+  add('spa-deploy', 'keep-releases', 'its maximum', '100');
+  add('spa-deploy', 'concurrency', 'its maximum', '64');
+  add('spa-deploy', 'bucket', 'a name with dots', 'www.example.com');
+  add('spa-deploy', 'prefix', 'a leading slash', '/app');
+  add('spa-deploy', 'source', 'no source with mode rollback', '', { mode: 'rollback' });
   add('rds-migrate', 'user', 'its longest (63 characters)', 'u'.repeat(63));
   return cases;
 }

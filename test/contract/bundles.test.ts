@@ -40,6 +40,17 @@ describe('dist/rds-migrate', () => {
   });
 });
 
+describe('dist/spa-deploy', () => {
+  it('keeps the entry and its chunks (S3, CloudFront, STS for role-to-assume) within 1 MB', () => {
+    const dir = join(root, 'dist/spa-deploy');
+    const files = readdirSync(dir).filter((file) => /^(index\.js|\d+\.index\.js)$/.test(file));
+    const bytes = files.reduce((sum, file) => sum + statSync(join(dir, file)).size, 0);
+    expect(bytes).toBeLessThan(1_000_000);
+    for (const file of files)
+      expect(readFileSync(join(dir, file), 'utf8')).not.toContain('test/emulator');
+  });
+});
+
 describe('dist/oidc-assume without the default credential chain', () => {
   const dir = join(root, 'dist/oidc-assume');
 

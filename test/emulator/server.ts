@@ -18,6 +18,8 @@ import { Ecr, type EcrOptions } from './ecr/service.ts';
 import { Elbv2 } from './elbv2.ts';
 import { CloudWatchLogs } from './logs.ts';
 import { SecretsManager } from './secrets-manager.ts';
+import { S3 } from './s3.ts';
+import { CloudFront } from './cloudfront.ts';
 import { MetricStore } from './metrics.ts';
 import { TrafficModel, type TrafficOptions } from './traffic.ts';
 import { Scenario, timeScale } from './world.ts';
@@ -78,6 +80,8 @@ export interface Emulator {
   /** The /v2 registry endpoint in front of docker-registry; undefined without `ecr.registry`. */
   readonly registry: RegistryFront | undefined;
   readonly secretsManager: SecretsManager;
+  readonly s3: S3;
+  readonly cloudfront: CloudFront;
   /** Stops listening and destroys every connection, including hung and keep-alive ones. */
   close(): Promise<void>;
 }
@@ -123,7 +127,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   );
   const ecr = new Ecr({ clock }, options.ecr);
   const secretsManager = new SecretsManager({ clock });
-  const registry = new ServiceRegistry([sts, elbv2, cloudwatch, logs, ecs, ecr, secretsManager]);
+  const s3 = new S3({ clock });
+  const cloudfront = new CloudFront({ clock });
+  const registry = new ServiceRegistry([
+    sts,
+    elbv2,
+    cloudwatch,
+    logs,
+    ecs,
+    ecr,
+    secretsManager,
+    s3,
+    cloudfront,
+  ]);
   const faults = new Faults();
   let dockerRegistry: DockerRegistry | undefined;
   let registryFront: RegistryFront | undefined;
@@ -173,13 +189,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }
       const caller = service.unsignedActions.has(action)
         ? undefined
-        : authenticate(request, credentials, clock());
+        : authenticate(request, credentials, clock(), service.signingRules);
       const output = await service.handle({ action, input: parsed.input, caller, requestId });
       response = service.protocol.success(action, output, requestId);
     } catch (error) {
       if (!(error instanceof ServiceError)) console.error('emulator: unexpected error', error);
       failure = error instanceof ServiceError ? error : internalFailure();
-      response = service.protocol.failure(failure, requestId);
+      response = service.protocol.failure(failure, requestId, request);
     }
     send(res, response);
     log(
@@ -202,7 +218,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   ): Promise<boolean> {
     switch (fault.kind) {
       case 'throttle':
-        throw new ServiceError(service.protocol.throttlingCode, 400, 'Rate exceeded');
+        throw new ServiceError(
+          service.protocol.throttlingCode,
+          service.protocol.throttlingStatus ?? 400,
+          'Rate exceeded',
+        );
       case 'server-error':
         throw fault.status === 503 ? serviceUnavailable() : internalFailure();
       case 'delay':
@@ -267,6 +287,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ecr,
     registry: registryFront,
     secretsManager,
+    s3,
+    cloudfront,
     close() {
       closing ??= new Promise<void>((resolve) => {
         lifetime.abort();
@@ -291,11 +313,13 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 
 function send(res: ServerResponse, response: EmulatorResponse): void {
   if (res.destroyed || res.headersSent) return;
+  const body = response.binary ?? response.body;
   res.writeHead(response.status, {
+    'Content-Length': String(Buffer.byteLength(body)),
+    // A HEAD response says the length of what a GET would send.
     ...response.headers,
-    'Content-Length': String(Buffer.byteLength(response.body)),
   });
-  res.end(response.body);
+  res.end(body);
 }
 
 /** A request no registered service claims, answered in the shape its client expects. */

@@ -17,6 +17,8 @@ export interface EmulatorResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
+  /** Sent instead of `body` when set (S3 object content). */
+  readonly binary?: Buffer;
 }
 
 export interface ParsedCall<Input> {
@@ -26,15 +28,18 @@ export interface ParsedCall<Input> {
 
 /** A wire protocol: how actions and inputs are read and how results and errors are written. */
 export interface Protocol<Input> {
-  readonly name: 'query' | 'json';
+  readonly name: 'query' | 'json' | 'rest-xml';
   /** JSON protocols route on `X-Amz-Target: <targetPrefix>.<Action>`. */
   readonly targetPrefix?: string;
   /** Error code for the `throttle` fault. */
   readonly throttlingCode: string;
+  /** Its HTTP status; 400 when absent (S3 throttles with 503 SlowDown). */
+  readonly throttlingStatus?: number;
   /** Throws a ServiceError when the request is malformed or names an unknown action. */
   parse(request: EmulatorRequest, actions: ReadonlySet<string>): ParsedCall<Input>;
   success(action: string, output: unknown, requestId: string): EmulatorResponse;
-  failure(error: ServiceError, requestId: string): EmulatorResponse;
+  /** `request` when it was read: REST protocols answer a HEAD without a body. */
+  failure(error: ServiceError, requestId: string, request?: EmulatorRequest): EmulatorResponse;
 }
 
 export interface ActionCall<Input> {
@@ -54,5 +59,7 @@ export interface Service<Input = unknown> {
   readonly actions: ReadonlySet<string>;
   /** Actions AWS accepts without a signature (e.g. AssumeRoleWithWebIdentity). */
   readonly unsignedActions: ReadonlySet<string>;
+  /** How the service's requests are signed (S3's own rules). */
+  readonly signingRules?: { readonly s3?: boolean };
   handle(call: ActionCall<Input>): Promise<unknown>;
 }

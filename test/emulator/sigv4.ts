@@ -145,9 +145,15 @@ function header(request: SignableRequest, name: string): string | undefined {
   return values.length === 0 ? undefined : values.join(',');
 }
 
+/** S3 signs the path as sent (encoded once, not normalised) and the payload hash it declares. */
+export interface SigningRules {
+  readonly s3?: boolean;
+}
+
 export function canonicalRequest(
   request: SignableRequest,
   signedHeaders: readonly string[],
+  rules: SigningRules = {},
 ): string {
   const q = request.rawUrl.indexOf('?');
   const path = q === -1 ? request.rawUrl : request.rawUrl.slice(0, q);
@@ -157,12 +163,32 @@ export function canonicalRequest(
     .join('');
   return [
     request.method,
-    canonicalPath(path),
+    rules.s3 ? path || '/' : canonicalPath(path),
     canonicalQuery(query),
     headers,
     signedHeaders.join(';'),
-    sha256Hex(request.body),
+    rules.s3 ? s3PayloadHash(request) : sha256Hex(request.body),
   ].join('\n');
+}
+
+function s3PayloadHash(request: SignableRequest): string {
+  const declared = header(request, 'x-amz-content-sha256');
+  if (declared === undefined) {
+    throw new ServiceError(
+      'InvalidRequest',
+      400,
+      'Missing required header for this request: x-amz-content-sha256',
+    );
+  }
+  if (declared === 'UNSIGNED-PAYLOAD') return declared;
+  if (declared !== sha256Hex(request.body)) {
+    throw new ServiceError(
+      'XAmzContentSHA256Mismatch',
+      400,
+      "The provided 'x-amz-content-sha256' header does not match what was computed.",
+    );
+  }
+  return declared;
 }
 
 export function stringToSign(amzDate: string, scope: CredentialScope, canonical: string): string {
@@ -182,8 +208,9 @@ export function computeSignature(
   authorization: AuthorizationHeader,
   amzDate: string,
   secretAccessKey: string,
+  rules: SigningRules = {},
 ): string {
-  const canonical = canonicalRequest(request, authorization.signedHeaders);
+  const canonical = canonicalRequest(request, authorization.signedHeaders, rules);
   const key = signingKey(secretAccessKey, authorization.scope);
   return hmac(key, stringToSign(amzDate, authorization.scope, canonical)).toString('hex');
 }
@@ -196,6 +223,7 @@ export function authenticate(
   request: SignableRequest,
   store: CredentialStore,
   now: Date,
+  rules: SigningRules = {},
 ): Identity {
   const authorizationHeader = header(request, 'authorization');
   if (authorizationHeader === undefined) {
@@ -224,7 +252,7 @@ export function authenticate(
     );
   }
   const expected = Buffer.from(
-    computeSignature(request, authorization, amzDate, credentials.secretAccessKey),
+    computeSignature(request, authorization, amzDate, credentials.secretAccessKey, rules),
   );
   const given = Buffer.from(authorization.signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
