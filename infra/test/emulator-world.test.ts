@@ -88,7 +88,7 @@ describe('the emulator world from the staging template', () => {
       expect(types).toContain(type);
     const unmodelled = new Set(loaded.unmodelled.map((u) => u.type));
     expect(unmodelled).toContain('AWS::RDS::DBInstance');
-    expect(unmodelled).toContain('AWS::CloudFront::Distribution');
+    expect(unmodelled).not.toContain('AWS::CloudFront::Distribution');
     // The 5xx-rate alarm is metric math: it exists for ECS and the canary, and says it is not evaluated.
     expect(loaded.unmodelled).toContainEqual(
       expect.objectContaining({
@@ -172,6 +172,10 @@ describe('the emulator world from the staging template', () => {
       /^arn:aws:secretsmanager:us-east-1:123456789012:secret:/,
     );
     expect(document['ecr']?.['repositoryName']).toBe('shop-staging');
+    // The site: its bucket and its distribution (served from that bucket) exist in the emulator.
+    const site = document['site'] as { bucket: string; distributionId: string };
+    expect(emulator.s3.bucket(site.bucket)).toBeDefined();
+    expect(emulator.cloudfront.distribution(site.distributionId)?.bucket).toBe(site.bucket);
   });
 
   it.each([

@@ -91,6 +91,8 @@ const MODELLED = new Set([
   'AWS::CloudWatch::Alarm',
   'AWS::ECR::Repository',
   'AWS::SecretsManager::Secret',
+  'AWS::S3::Bucket',
+  'AWS::CloudFront::Distribution',
 ]);
 
 const isMap = (v: Json | undefined): v is JsonMap =>
@@ -496,6 +498,39 @@ export function loadTemplate(
         const arn = emulator.secretsManager.put(name, value as string);
         refs.set(id, arn);
         attrs.set(id, { Id: arn });
+        break;
+      }
+      case 'AWS::S3::Bucket': {
+        // CloudFormation's generated names are lower case, at most 63 characters.
+        const name = str(p['BucketName']) ?? generatedName(id, 63).toLowerCase();
+        emulator.s3.createBucket(name);
+        refs.set(id, name);
+        attrs.set(id, {
+          Arn: `arn:aws:s3:::${name}`,
+          DomainName: `${name}.s3.amazonaws.com`,
+          RegionalDomainName: `${name}.s3.${region}.amazonaws.com`,
+        });
+        break;
+      }
+      case 'AWS::CloudFront::Distribution': {
+        // The site's origin is the S3 one (origin access control); its bucket is the name before
+        // `.s3.` in the origin's domain. Other origins (the ALB for /api/*) are not served here.
+        const config = isMap(p['DistributionConfig']) ? p['DistributionConfig'] : {};
+        const origins = Array.isArray(config['Origins']) ? config['Origins'].filter(isMap) : [];
+        const site = origins
+          .map((origin) => str(origin['DomainName']) ?? '')
+          .find((domain) => /\.s3[.-]/.test(domain));
+        if (site === undefined) {
+          unmodelled.push({ logicalId: id, type: resource.Type, reason: 'no S3 origin' });
+          refs.set(id, physicalId(resource.Type, id));
+          continue;
+        }
+        const distribution = emulator.cloudfront.createDistribution(site.split('.s3')[0]!);
+        refs.set(id, distribution.id);
+        attrs.set(id, {
+          Id: distribution.id,
+          DomainName: `${distribution.id.toLowerCase()}.cloudfront.net`,
+        });
         break;
       }
     }
