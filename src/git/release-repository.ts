@@ -19,6 +19,12 @@ export function gitReleaseRepository(
   options: { token?: string; onMask?: (secret: string) => void } = {},
 ): ReleaseRepository {
   const git = (args: string[], extra: GitOptions = {}) => run(cwd, args, extra);
+  // The header git sends, masked before anything else is printed.
+  const header =
+    options.token === undefined || options.token === ''
+      ? undefined
+      : `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${options.token}`).toString('base64')}`;
+  if (header !== undefined) options.onMask?.(header.slice('AUTHORIZATION: basic '.length));
   return {
     head: async () => (await git(['rev-parse', '--verify', 'HEAD^{commit}'])).trim(),
     dirtyPaths: async () =>
@@ -27,14 +33,17 @@ export function gitReleaseRepository(
         .filter((entry) => entry.length > 3)
         .map((entry) => entry.slice(3)),
     tags: async () => (await git(['tag', '--list'])).split('\n').filter((tag) => tag.length > 0),
-    tagCommit: async (tag) => {
+    tagRef: async (tag) => {
       const found = await run(
         cwd,
-        ['rev-parse', '--verify', '--quiet', `refs/tags/${tag}^{commit}`],
+        ['rev-parse', '--verify', '--quiet', `refs/tags/${tag}`],
         {},
         true,
       );
       return found.trim() === '' ? undefined : found.trim();
+    },
+    restoreTag: async (tag, ref) => {
+      await git(['update-ref', `refs/tags/${tag}`, ref]);
     },
     files: async (commit) =>
       (await git(['ls-tree', '-r', '-z', '--name-only', commit])).split('\0').filter(Boolean),
@@ -66,16 +75,14 @@ export function gitReleaseRepository(
       await git(['tag', '-d', name]);
     },
     push: async (remote, refspecs) => {
-      const env: Record<string, string> = {};
-      if (options.token !== undefined && options.token !== '') {
-        const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${options.token}`).toString('base64')}`;
-        options.onMask?.(header.slice('AUTHORIZATION: basic '.length));
-        Object.assign(env, {
-          GIT_CONFIG_COUNT: '1',
-          GIT_CONFIG_KEY_0: 'http.extraheader',
-          GIT_CONFIG_VALUE_0: header,
-        });
-      }
+      const env: Record<string, string> =
+        header === undefined
+          ? {}
+          : {
+              GIT_CONFIG_COUNT: '1',
+              GIT_CONFIG_KEY_0: 'http.extraheader',
+              GIT_CONFIG_VALUE_0: header,
+            };
       await git(['push', '--atomic', '--porcelain', remote, ...refspecs], { env });
     },
   };
@@ -110,6 +117,8 @@ function run(
         reject(new UserError(`git ${args[0]} failed in ${cwd}: ${shown(why, 200)}.`));
       },
     );
-    child.stdin?.end(options.input ?? '');
+    // A command that does not read its input may close it first: that is not an error.
+    child.stdin?.on('error', () => {});
+    child.stdin?.end(options.input);
   });
 }

@@ -8,8 +8,10 @@ export interface ReleaseRepository {
   dirtyPaths(): Promise<string[]>;
   /** Every tag name. */
   tags(): Promise<string[]>;
-  /** The commit a tag points at, or undefined when there is no such tag. */
-  tagCommit(tag: string): Promise<string | undefined>;
+  /** What a tag's ref holds (the tag object of an annotated tag), undefined when there is none. */
+  tagRef(tag: string): Promise<string | undefined>;
+  /** Points a tag's ref back at what tagRef returned, to undo a move. */
+  restoreTag(tag: string, ref: string): Promise<void>;
   /** Every file path in `commit`'s tree. */
   files(commit: string): Promise<string[]>;
   read(commit: string, path: string): Promise<string>;

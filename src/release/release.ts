@@ -93,16 +93,12 @@ export async function release(
   result.commit = commit;
   emit({ kind: 'committed', commit });
 
-  const previousMajor = tags.major === undefined ? undefined : await repo.tagCommit(tags.major);
+  const previousMajor = tags.major === undefined ? undefined : await repo.tagRef(tags.major);
   const undo = async () => {
     await repo.deleteTag(tags.exact).catch(() => {});
     if (tags.major === undefined) return;
     if (previousMajor === undefined) await repo.deleteTag(tags.major).catch(() => {});
-    else {
-      await repo
-        .tag(tags.major, previousMajor, `Latest v${version.major} release`, true)
-        .catch(() => {});
-    }
+    else await repo.restoreTag(tags.major, previousMajor).catch(() => {});
   };
   try {
     await repo.tag(tags.exact, commit, `Release ${tags.exact}`, false);
