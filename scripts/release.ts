@@ -130,6 +130,11 @@ function report(result: ReleaseResult): void {
       ? `dry run: v${result.version} would be released from ${result.parent.slice(0, 12)} as ${result.tags.join(', ')}`
       : `released v${result.version}: ${result.tags.join(', ')} → ${result.commit}${result.pushed ? '' : ' (local tags only, not pushed)'}`;
   console.log(verdict);
+  // The step's outputs: the tag and commit, for the step that publishes the GitHub release.
+  const outputs = process.env.GITHUB_OUTPUT;
+  if (outputs !== undefined && outputs !== '' && result.commit !== undefined) {
+    appendFileSync(outputs, `tag=${result.tags[0] ?? ''}\ncommit=${result.commit}\n`);
+  }
   const summary = process.env.GITHUB_STEP_SUMMARY;
   if (summary !== undefined && summary !== '') {
     appendFileSync(

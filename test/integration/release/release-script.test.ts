@@ -216,6 +216,15 @@ describe('a release', () => {
     ]);
   });
 
+  it("writes the tag and commit as the step's outputs", () => {
+    const outputs = join(root, 'github-output');
+    writeFileSync(outputs, '');
+    expect(release(['--version', '1.0.0-rc.1'], { GITHUB_OUTPUT: outputs }).code).toBe(0);
+    const commit = git(['rev-parse', 'refs/tags/v1.0.0-rc.1^{commit}']);
+    expect(readFileSync(outputs, 'utf8')).toBe(`tag=v1.0.0-rc.1\ncommit=${commit}\n`);
+    expect(git(['tag', '--list'])).toBe('v1.0.0-rc.1');
+  });
+
   it('plans without writing on --dry-run', () => {
     const { code, stdout } = release(['--version', '1.0.0', '--dry-run']);
     expect(code).toBe(0);
