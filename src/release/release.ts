@@ -46,6 +46,14 @@ export async function release(
       `Repository ${shown(options.repository)} is not owner/name: give the suite's GitHub repository, such as acme/aws-ship-suite.`,
     );
   }
+  if (
+    options.remote !== undefined &&
+    !/^[A-Za-z0-9_.~/:@][A-Za-z0-9_.~/:@+-]*$/.test(options.remote)
+  ) {
+    throw new UserError(
+      `Remote ${shown(options.remote)} is not a git remote name or URL: give one such as origin.`,
+    );
+  }
   await requireClean(repo, 'The working tree has uncommitted changes', 'commit or stash them');
   emit({ kind: 'checked', what: 'working tree clean' });
 

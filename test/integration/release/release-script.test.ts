@@ -337,6 +337,10 @@ describe('a refused release changes nothing and says why in one line', () => {
     ]);
     refused(['--version', '1.0.0', '--repository', 'acme'], /Repository 'acme' is not owner\/name/);
     refused(
+      ['--version', '1.0.0', '--push=--mirror'],
+      "release: Remote '--mirror' is not a git remote name or URL: give one such as origin.",
+    );
+    refused(
       ['--version', '1.0.0', '--tag', 'x'],
       /Unknown option '--tag'.*usage: node scripts\/release\.ts/,
     );
