@@ -358,6 +358,8 @@ async function runStep(stepCall: StepCall): Promise<StepRun> {
         token: stepCall.token,
         artifactsDir: run.artifactsDir,
         workspaceSource: run.options.workspaceSource,
+        workspaceRepository: run.options.workspaceRepository,
+        sha: stepCall.context.sha,
       });
       outcome = result.outcome;
       stepRun.outputs = result.outputs;

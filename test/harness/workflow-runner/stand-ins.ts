@@ -1,11 +1,13 @@
 // Local stand-ins for the third-party actions the suite's workflows declare. They do what the
 // workflows rely on, in-process, and nothing else:
-// - actions/checkout copies `workspaceSource` into the workspace and, unless
+// - actions/checkout clones `workspaceRepository` (a git repository) or copies `workspaceSource`
+//   into the workspace and, unless
 //   `persist-credentials: false`, leaves the token in .git/config as the real action does
 //   (an `http.https://github.com/.extraheader`), so a leak scan can see the difference;
 // - actions/upload-artifact and actions/download-artifact keep artifacts per run, by name,
 //   with v4's rules (a name is uploaded once; a missing name fails the download).
-import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import type { StandInName } from './references.ts';
 
@@ -15,6 +17,9 @@ export interface StandInCall {
   token: string;
   artifactsDir: string;
   workspaceSource: string | undefined;
+  workspaceRepository?: string | undefined;
+  /** The run's commit, what checkout checks out without a `ref`. */
+  sha?: string;
 }
 
 export interface StandInResult {
@@ -34,7 +39,9 @@ export function runStandIn(name: StandInName, call: StandInCall): StandInResult 
   }
 }
 
-function checkout({ inputs, workspace, token, workspaceSource }: StandInCall): StandInResult {
+function checkout(call: StandInCall): StandInResult {
+  if (call.workspaceRepository !== undefined) return clone(call, call.workspaceRepository);
+  const { inputs, workspace, token, workspaceSource } = call;
   const target = join(workspace, inputs['path'] ?? '');
   mkdirSync(target, { recursive: true });
   if (workspaceSource !== undefined) {
@@ -59,6 +66,40 @@ function checkout({ inputs, workspace, token, workspaceSource }: StandInCall): S
     outputs: {},
     log: [
       `Checked out into ${target}` + (persist ? ' (credentials persisted in .git/config)' : ''),
+    ],
+  };
+}
+
+function clone({ inputs, workspace, token, sha }: StandInCall, repository: string): StandInResult {
+  const target = join(workspace, inputs['path'] ?? '');
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: target, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const ref = inputs['ref'] || sha || 'HEAD';
+  try {
+    mkdirSync(target, { recursive: true });
+    git('clone', '--quiet', '--no-checkout', repository, '.');
+    git('checkout', '--quiet', '--detach', ref);
+    if ((inputs['fetch-depth'] ?? '1') !== '0') {
+      for (const tag of git('tag', '--list').split('\n').filter(Boolean)) git('tag', '-d', tag);
+    }
+  } catch (error) {
+    return failed(`git clone of ${repository} at ${ref} failed: ${String(error).split('\n')[0]}`);
+  }
+  const persist = (inputs['persist-credentials'] ?? 'true') !== 'false';
+  if (persist) {
+    const header = Buffer.from(`x-access-token:${inputs['token'] || token}`).toString('base64');
+    // Into the file, as actions/checkout does, not on git's command line.
+    appendFileSync(
+      join(target, '.git', 'config'),
+      `[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic ${header}\n`,
+    );
+  }
+  return {
+    outcome: 'success',
+    outputs: {},
+    log: [
+      `Cloned ${repository} at ${ref} into ${target}` +
+        (persist ? ' (credentials persisted in .git/config)' : ''),
     ],
   };
 }

@@ -53,6 +53,12 @@ export interface WorkflowRunOptions {
   defaultPermissions?: 'restricted' | 'permissive';
   /** What the actions/checkout stand-in copies into the workspace; nothing by default. */
   workspaceSource?: string;
+  /**
+   * A git repository (such as a bare remote) the actions/checkout stand-in clones instead, as the
+   * real action does: `ref` or the run's sha checked out detached, `origin` set to it, tags kept
+   * only with `fetch-depth: 0` (the history is not shortened otherwise).
+   */
+  workspaceRepository?: string;
   /** Per-step limit. Default 60 s. */
   stepTimeoutMs?: number;
 }
