@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { issueCommentEvent } from '../emulator/github/events.ts';
+import { issueCommentEvent, pullRequestClosedEvent } from '../emulator/github/events.ts';
 import { type GitHubEmulator, startGitHubEmulator } from '../emulator/github/server.ts';
 import type { IssueComment, Repository } from '../emulator/github/store.ts';
 import { seedBlueGreenApp } from '../emulator/seed-app.ts';
@@ -25,6 +25,7 @@ const ACCOUNT = '123456789012';
 const REPOSITORY = `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/shop`;
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/shop-deploy-staging`;
 const DIGEST = `sha256:${'5a'.repeat(32)}`;
+const NEXT_DIGEST = `sha256:${'6b'.repeat(32)}`;
 const BOT = 'github-actions[bot]';
 const IMAGE_STATUS = 'aws-ship-suite/image';
 const suiteRoot = new URL('../..', import.meta.url).pathname;
@@ -136,12 +137,18 @@ afterAll(async () => {
 });
 
 /** An open pull request whose head passed its tests and has its image built (unless `image: false`). */
-function pullRequest(options: { image?: boolean } = {}): number {
+function pullRequest(options: { image?: boolean; digest?: string } = {}): number {
   const issue = github.store.addPullRequest(repository, { author: github.accounts.get('writer') });
   const sha = issue.pull!.headSha;
   github.store.addCheckRun(repository, sha, 'test', 'success');
   if (options.image !== false) {
-    github.store.addCommitStatus(repository, sha, IMAGE_STATUS, 'success', DIGEST);
+    github.store.addCommitStatus(
+      repository,
+      sha,
+      IMAGE_STATUS,
+      'success',
+      options.digest ?? DIGEST,
+    );
   }
   return issue.number;
 }
@@ -154,6 +161,7 @@ async function commentRun(
   body: string,
   options: {
     action?: 'created' | 'edited';
+    targets?: string;
     review?: (request: ReviewRequest) => Promise<'approve' | 'reject'>;
   } = {},
 ): Promise<{ run: WorkflowRun; comment: IssueComment }> {
@@ -171,7 +179,7 @@ async function commentRun(
     context: { actor: login },
     suiteRepository: 'OWNER/aws-ship-suite',
     oidc: issuer,
-    vars: { PR_TARGETS: TARGETS },
+    vars: { PR_TARGETS: options.targets ?? TARGETS },
     machineEnv: { AWS_ENDPOINT_URL: emulator.url },
     github,
     ...(options.review
@@ -347,6 +355,7 @@ describe('what a comment does not deploy', () => {
     });
     expect(run.job('pr / command').steps.map((s) => [s.name, s.outcome])).toEqual([
       ['Decide', 'success'],
+      ['Check the target', 'skipped'],
       ['Find the image', 'skipped'],
     ]);
     expect(run.job('pr / deploy').result).toBe('skipped');
@@ -356,7 +365,7 @@ describe('what a comment does not deploy', () => {
   it('a head without a built image: the command job says so, nothing deploys', async () => {
     const number = pullRequest({ image: false });
     const { run } = await commentRun(number, 'writer', '/deploy staging');
-    const find = run.job('pr / command').steps[1];
+    const find = run.job('pr / command').steps[2];
     expect(find?.annotations[0]?.message).toBe(
       `No image to deploy: commit ${headOf(number)} has no successful '${IMAGE_STATUS}' status: let the pull request's pipeline build it, then comment again.`,
     );
@@ -397,4 +406,119 @@ describe('what a comment does not deploy', () => {
     );
     expect(repliesAfter(comment).join('\n')).toContain(pushed.slice(0, 7));
   }, 150_000);
+});
+
+describe("the caller's targets", () => {
+  it.each([
+    [
+      'not JSON',
+      'staging: role',
+      `Input 'targets' is not a JSON object: pass {"staging": {"role-to-assume": …, "aws-region": …, "cluster": …, "service": …, "image-repository": …}}.`,
+    ],
+    [
+      'without the environment',
+      JSON.stringify({ qa: {} }),
+      'Input \'targets\' has no role-to-assume, aws-region, cluster, service, image-repository for staging: add them under "staging".',
+    ],
+    [
+      'missing a field',
+      JSON.stringify({ staging: { ...JSON.parse(TARGETS).staging, cluster: '' } }),
+      'Input \'targets\' has no cluster for staging: add them under "staging".',
+    ],
+  ])(
+    '%s: one line in the command job, no deploy job, no Deployment',
+    async (_, targets, message) => {
+      const number = pullRequest();
+      const { run } = await commentRun(number, 'writer', '/deploy staging', { targets });
+      const check = run.job('pr / command').steps[1];
+      expect([check?.name, check?.outcome, check?.annotations[0]?.message]).toEqual([
+        'Check the target',
+        'failure',
+        message,
+      ]);
+      expect(run.job('pr / deploy').result).toBe('skipped');
+      expect(deploymentsOf(headOf(number))).toEqual([]);
+    },
+    60_000,
+  );
+});
+
+describe('/rollback and /promote', () => {
+  it('/rollback staging deploys the previous successful deployment again: its commit and its digest', async () => {
+    // A second pull request goes out first, so the first one's deploy is the previous one.
+    const previous = repository.deployments.findLast(
+      (d) => d.environment === 'staging' && d.statuses.at(-1)?.state === 'success',
+    );
+    expect(previous?.payload).toMatchObject({ imageDigest: DIGEST });
+    const number = pullRequest({ digest: NEXT_DIGEST });
+    const deployed = await commentRun(number, 'writer', '/deploy staging');
+    expect(deployed.run.conclusion).toBe('success');
+    expect(imageOfService()).toEqual([`${REPOSITORY}@${NEXT_DIGEST}`]);
+
+    const { run, comment } = await commentRun(number, 'writer', '/rollback staging');
+    expect(run.conclusion).toBe('success');
+    expect(run.job('pr / command').outputs).toMatchObject({
+      decision: 'proceed',
+      command: 'rollback',
+      sha: previous?.sha,
+      digest: DIGEST,
+    });
+    expect(imageOfService()).toEqual([`${REPOSITORY}@${DIGEST}`]);
+    const record = repository.deployments.at(-1);
+    expect({
+      sha: record?.sha,
+      payload: record?.payload,
+      states: record?.statuses.map((s) => s.state),
+    }).toEqual({
+      sha: previous?.sha,
+      payload: expect.objectContaining({ command: 'rollback', imageDigest: DIGEST }),
+      states: ['in_progress', 'success'],
+    });
+    expect(reactionsOn(comment)).toEqual(['eyes', 'rocket']);
+  }, 200_000);
+
+  it('/promote is answered with needs-approval and left to promote.yml: nothing deploys here', async () => {
+    const number = pullRequest();
+    const before = repository.deployments.length;
+    const { run } = await commentRun(number, 'writer', '/promote');
+    expect(run.job('pr / command').outputs).toMatchObject({
+      decision: 'proceed',
+      command: 'promote',
+      'needs-approval': 'true',
+    });
+    expect(run.job('pr').outputs).toMatchObject({ command: 'promote', 'needs-approval': 'true' });
+    expect(run.job('pr / deploy').result).toBe('skipped');
+    expect(repository.deployments).toHaveLength(before);
+  }, 60_000);
+});
+
+describe('a closed pull request', () => {
+  it('frees its locks through the same workflow, and deploys nothing', async () => {
+    const number = pullRequest();
+    const locked = await commentRun(number, 'writer', '/lock staging testing the checkout');
+    expect(locked.run.job('pr / command').outputs.decision).toBe('done');
+    expect(repository.refs.has('refs/heads/staging-deploy-lock')).toBe(true);
+    const run = await runWorkflow({
+      checkout,
+      workflow: '.github/workflows/pr-commands.yml',
+      event: {
+        name: 'pull_request',
+        payload: pullRequestClosedEvent(
+          github,
+          repository,
+          number,
+          github.accounts.get('writer'),
+        ) as Record<string, unknown>,
+      },
+      context: { actor: 'writer' },
+      suiteRepository: 'OWNER/aws-ship-suite',
+      oidc: issuer,
+      vars: { PR_TARGETS: TARGETS },
+      github,
+    });
+    runs.push(run);
+    expect(run.job('pr / command').outputs).toMatchObject({ decision: 'done', command: 'unlock' });
+    expect(run.job('pr / deploy').result).toBe('skipped');
+    expect(repository.refs.has('refs/heads/staging-deploy-lock')).toBe(false);
+  }, 60_000);
 });
