@@ -357,6 +357,7 @@ describe('what a comment does not deploy', () => {
       ['Decide', 'success'],
       ['Check the target', 'skipped'],
       ['Find the image', 'skipped'],
+      ['Say the deploy did not start', 'skipped'],
     ]);
     expect(run.job('pr / deploy').result).toBe('skipped');
     expect(deploymentsOf(headOf(number))).toEqual([]);
@@ -364,10 +365,15 @@ describe('what a comment does not deploy', () => {
 
   it('a head without a built image: the command job says so, nothing deploys', async () => {
     const number = pullRequest({ image: false });
-    const { run } = await commentRun(number, 'writer', '/deploy staging');
+    const { run, comment } = await commentRun(number, 'writer', '/deploy staging');
     const find = run.job('pr / command').steps[2];
     expect(find?.annotations[0]?.message).toBe(
       `No image to deploy: commit ${headOf(number)} has no successful '${IMAGE_STATUS}' status: let the pull request's pipeline build it, then comment again.`,
+    );
+    // deploy-command said it starts; the comment then learns it did not, and where to read why.
+    expect(reactionsOn(comment)).toEqual(['eyes', '-1']);
+    expect(repliesAfter(comment).at(-1)).toBe(
+      '👎 The deploy did not start: [the run](https://github.com/octo-org/octo-app/actions/runs/9876543210) says why.',
     );
     expect(run.job('pr / deploy').result).toBe('skipped');
     expect(deploymentsOf(headOf(number))).toEqual([]);
