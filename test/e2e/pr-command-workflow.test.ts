@@ -411,6 +411,7 @@ describe('what a comment does not deploy', () => {
       deploysBefore,
     );
     expect(repliesAfter(comment).join('\n')).toContain(pushed.slice(0, 7));
+    expect(reactionsOn(comment)).toEqual(['eyes', '-1']);
   }, 150_000);
 });
 
