@@ -37,6 +37,7 @@ jobs:
       contents: read
       deployments: write
       id-token: write
+      pull-requests: write
     uses: OWNER/aws-ship-suite/.github/workflows/deploy.yml@main
     with:
       environment: staging
@@ -56,6 +57,7 @@ jobs:
       contents: read
       deployments: write
       id-token: write
+      pull-requests: write
     uses: OWNER/aws-ship-suite/.github/workflows/deploy.yml@main
     with:
       environment: production
@@ -294,7 +296,12 @@ describe('deploy.yml called for staging, then production behind its reviewers', 
 
   it('holds exactly contents: read, deployments: write and id-token: write, in one concurrency group per environment', () => {
     expect(run.job('staging / deploy')).toMatchObject({
-      permissions: { contents: 'read', deployments: 'write', 'id-token': 'write' },
+      permissions: {
+        contents: 'read',
+        deployments: 'write',
+        'id-token': 'write',
+        'pull-requests': 'write',
+      },
       idToken: true,
       concurrency: { group: 'aws-ship-suite-deploy-staging', cancelInProgress: false },
     });

@@ -56,6 +56,7 @@ export const checkRoutes: readonly Route[] = [
             id: s.id,
             context: s.context,
             state: s.state,
+            description: s.description,
             created_at: s.createdAt.toISOString(),
           })),
           repository: { full_name: repository.fullName },

@@ -50,6 +50,8 @@ export interface CommitStatus {
   readonly id: number;
   readonly context: string;
   readonly state: 'error' | 'failure' | 'pending' | 'success';
+  /** The status's short description (GitHub keeps up to 140 characters), or null. */
+  readonly description: string | null;
   readonly createdAt: Date;
 }
 
@@ -260,8 +262,15 @@ export class Store {
     sha: string,
     context: string,
     state: CommitStatus['state'],
+    description: string | null = null,
   ): CommitStatus {
-    const status: CommitStatus = { id: this.#nextId++, context, state, createdAt: this.#clock() };
+    const status: CommitStatus = {
+      id: this.#nextId++,
+      context,
+      state,
+      description,
+      createdAt: this.#clock(),
+    };
     this.#checksOf(repository, sha).statuses.push(status);
     return status;
   }
