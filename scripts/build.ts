@@ -1,5 +1,6 @@
 // Bundles every action under src/actions/<name>/index.ts into dist/<name>/index.js with ncc.
 // dist/ is committed: the runner executes these files, and CI fails when they are stale.
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -60,4 +61,18 @@ for (const { name, ms, ...result } of built) {
   }
   const kb = (Buffer.byteLength(result.code) / 1024).toFixed(0);
   console.log(`dist/${name}/index.js  ${kb} KiB  ${ms.toFixed(0)} ms`);
+}
+
+// The CDK constructs as JavaScript with declarations (infra/dist/, committed like dist/): what an
+// app repository's CDK app imports as `aws-ship-suite/infra` (package.json exports).
+if (only.length === 0) {
+  const started = performance.now();
+  await rm(join(root, 'infra/dist'), { recursive: true, force: true });
+  const tsc = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'infra/tsconfig.build.json')],
+    { stdio: 'inherit' },
+  );
+  if (tsc.status !== 0) throw new Error(`tsc -p infra/tsconfig.build.json exited ${tsc.status}`);
+  console.log(`infra/dist/index.js  ${(performance.now() - started).toFixed(0)} ms`);
 }

@@ -1,0 +1,2 @@
+import type { ShipStack } from './ship-stack.ts';
+export declare function acknowledgeFindings(stack: ShipStack): void;
