@@ -47,7 +47,7 @@ describe("the suite's references to itself", () => {
       { rebuild: async () => {} },
     );
     const rewritten = Object.fromEntries(result.rewrites.map((r) => [r.path, r.references]));
-    expect(rewritten['.github/workflows/deploy.yml']).toBe(3);
+    expect(rewritten['.github/workflows/deploy.yml']).toBe(6);
     expect(rewritten['workflows-templates/aws-ship-suite-deploy.yml']).toBe(4);
     expect(rewritten['.github/workflows/release.yml']).toBeUndefined();
   });
