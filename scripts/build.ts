@@ -10,12 +10,17 @@ import { selfExtracting } from './single-file.ts';
 const root = new URL('..', import.meta.url).pathname;
 const only = process.argv.slice(2);
 
+const LIBPG_QUERY_WASM = {
+  'libpg-query.wasm': join(root, 'node_modules/libpg-query/wasm/libpg-query.wasm'),
+};
 /** Per-action bundling choices; see BundleOptions. */
 const OPTIONS: Record<string, BundleOptions> = {
+  // The root action (action.yml at the repository's root): it lints and applies migrations too.
+  deploy: { commonJsPaths: true, files: LIBPG_QUERY_WASM },
   'oidc-assume': { withoutDefaultCredentialChain: true },
   'rds-migrate': {
     commonJsPaths: true,
-    files: { 'libpg-query.wasm': join(root, 'node_modules/libpg-query/wasm/libpg-query.wasm') },
+    files: LIBPG_QUERY_WASM,
     entries: { 'cli.js': join(root, 'src/cli/rds-migrate.ts') },
   },
 };

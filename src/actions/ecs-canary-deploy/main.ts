@@ -20,7 +20,7 @@ import { httpSmokeCheck } from '../../net/smoke-check.ts';
 import { type MainStep, runAction } from '../../runner/action.ts';
 import { type Runner, createRunner } from '../../runner/runner.ts';
 import { ACTION, clientOptions } from './clients.ts';
-import { OUTPUTS, parseInputs } from './inputs.ts';
+import { type EcsCanaryDeployConfig, OUTPUTS, parseInputs } from './inputs.ts';
 import {
   eventDescriber,
   failureMessage,
@@ -34,6 +34,8 @@ import {
 import { taskDefinitionOrigin } from './task-definition-file.ts';
 
 type Step = MainStep<(typeof OUTPUTS)[number]>;
+/** What the deploy's events set: the root action's step declares these outputs too. */
+export type DeployStep = MainStep<'task-definition-arn' | 'service-deployment-arn'>;
 
 export function run(runner: Runner = createRunner()): Promise<void> {
   return runAction({ name: ACTION, outputs: OUTPUTS, main, post }, runner);
@@ -48,23 +50,33 @@ async function main(step: Step): Promise<void> {
   const where = `service ${config.deploy.service} in cluster ${config.deploy.cluster} (${config.region})`;
 
   runner.info(`Checking ${where} before changing anything`);
-  const describe = eventDescriber();
   const result = await deployService(
     { ...config.deploy, taskDefinition },
-    {
-      preflight: sdkPreflightPorts(clients),
-      taskDefinitions: sdkTaskDefinitionPort(clients),
-      deployments: sdkDeploymentPort(clients),
-      metrics: sdkMetricsPort(clients),
-      logs: lazyLogsPort(clients),
-      ...(config.smoke ? { smokeCheck: httpSmokeCheck(config.smoke, ACTION) } : {}),
-      clock: systemClock,
-      sleep,
-      signal: step.signal,
-      onEvent: (event) => onEvent(step, event, describe, config.deploy.strategy.kind, where),
-    },
+    deployPorts(step, config, clients, where),
   );
   finish(step, result, where);
+}
+
+/** The deploy engine's ports on the SDK, its events shown on the step. */
+export function deployPorts(
+  step: DeployStep,
+  config: EcsCanaryDeployConfig,
+  clients: ClientOptions,
+  where: string,
+): RunPorts {
+  const describe = eventDescriber();
+  return {
+    preflight: sdkPreflightPorts(clients),
+    taskDefinitions: sdkTaskDefinitionPort(clients),
+    deployments: sdkDeploymentPort(clients),
+    metrics: sdkMetricsPort(clients),
+    logs: lazyLogsPort(clients),
+    ...(config.smoke ? { smokeCheck: httpSmokeCheck(config.smoke, ACTION) } : {}),
+    clock: systemClock,
+    sleep,
+    signal: step.signal,
+    onEvent: (event) => onEvent(step, event, describe, config.deploy.strategy.kind, where),
+  };
 }
 
 /**
@@ -84,7 +96,7 @@ function lazyLogsPort(clients: ClientOptions): RunPorts['logs'] {
 }
 
 function onEvent(
-  step: Step,
+  step: DeployStep,
   event: RunEvent,
   describe: ReturnType<typeof eventDescriber>,
   strategy: string,
@@ -153,15 +165,27 @@ function finish(step: Step, result: RunResult, where: string): void {
   throw new UserError(failureMessage(deployment));
 }
 
-async function post(runner: Runner): Promise<void> {
+function post(runner: Runner): Promise<void> {
+  return rollBackAfterMain(runner, async () =>
+    clientOptions(
+      runner,
+      parseInputs((name) => runner.input(name), runner.env),
+    ),
+  );
+}
+
+/** The post step: rolls back the deployment main started, when main did not see it finish. */
+export async function rollBackAfterMain(
+  runner: Runner,
+  clients: () => Promise<ClientOptions>,
+): Promise<void> {
   const arn = runner.state('service-deployment-arn');
   if (!arn || runner.state('finished') === 'true') {
     runner.info('Nothing to roll back: the main step left no unfinished deployment.');
     return;
   }
-  const config = parseInputs((name) => runner.input(name), runner.env);
   runner.info(`The main step did not finish: rolling back ${arn} if it is still in flight`);
-  const deployments = sdkDeploymentPort(await clientOptions(runner, config));
+  const deployments = sdkDeploymentPort(await clients());
   const outcome = await rollBackUnfinished(arn, { deployments }, AbortSignal.timeout(30_000));
   if (outcome.action === 'failed') throw new UserError(outcome.reason);
   runner.info(rollbackLine(arn, outcome));

@@ -1,6 +1,7 @@
 // Adapter: runner inputs -> migration engine -> annotations, outputs, summary. The command line
 // (src/cli/rds-migrate.ts), in a terminal or inside mode ecs-task's task, runs this same adapter.
 import { hostname, userInfo } from 'node:os';
+import type { ClientOptions } from '../../aws/client-factory.ts';
 import { rdsAuthToken } from '../../aws/rds-auth-token.ts';
 import { readSecretString } from '../../aws/secrets-manager.ts';
 import { gitChanges } from '../../git/changed-files.ts';
@@ -56,7 +57,7 @@ async function main(step: MainStep<Output>, paths: PathScope = 'workspace'): Pro
       commit: runner.env.GITHUB_SHA || null,
       searchPath: runner.env.PATH,
     },
-    ports(step, config, workspace),
+    migratePorts(step, config, workspace),
   );
   report = outcome.report;
   if (!outcome.ok) throw outcome.error;
@@ -64,7 +65,16 @@ async function main(step: MainStep<Output>, paths: PathScope = 'workspace'): Pro
   deliver(step, outcome.report);
 }
 
-function ports(step: MainStep<Output>, config: RdsMigrateConfig, workspace: string): MigratePorts {
+/**
+ * The migration engine's ports for a step. `clients`: the AWS client options to read the secret
+ * with (the root action's assumed credentials); by default the SDK's chain in the job's env.
+ */
+export function migratePorts(
+  step: Pick<MainStep<string>, 'runner' | 'signal'>,
+  config: RdsMigrateConfig,
+  workspace: string,
+  clients?: ClientOptions,
+): MigratePorts {
   const { runner } = step;
   const aws = { env: runner.env, action: 'rds-migrate' };
   return {
@@ -75,7 +85,8 @@ function ports(step: MainStep<Output>, config: RdsMigrateConfig, workspace: stri
         signal,
       }),
     startThrowaway: startThrowawayPostgres,
-    readSecret: (secretId, region) => readSecretString(secretId, { ...aws, region }, step.signal),
+    readSecret: (secretId, region) =>
+      readSecretString(secretId, { ...aws, ...clients, region }, step.signal),
     rdsAuthToken,
     // Loaded only in mode ecs-task: the ECS and Logs clients are a third of the bundle.
     ecsTask: async () =>

@@ -1,0 +1,5 @@
+import { useProxyFromEnv } from '../../lib/proxy.ts';
+import { run } from './main.ts';
+
+useProxyFromEnv(process.env);
+await run();

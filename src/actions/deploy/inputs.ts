@@ -1,0 +1,172 @@
+// The root action's inputs: the union of what one environment's deploy needs. Each input's spec
+// is the registry entry of the action that owns it, and its value is checked by that action's own
+// parser (ecs-canary-deploy, rds-migrate, deploy-command), read through a map of names; a
+// parser's message names the root action's input.
+import { type InputRegistry, readInputs } from '../../lib/action-io.ts';
+import { UserError } from '../../lib/errors.ts';
+import {
+  INPUTS as CANARY,
+  type EcsCanaryDeployConfig,
+  parseInputs as parseCanaryInputs,
+} from '../ecs-canary-deploy/inputs.ts';
+import {
+  INPUTS as RECORD,
+  type StartInputs,
+  parseInputs as parseRecordInputs,
+} from '../deploy-command/inputs.ts';
+import {
+  INPUTS as MIGRATE,
+  type RdsMigrateConfig,
+  parseInputs as parseMigrateInputs,
+} from '../rds-migrate/inputs.ts';
+import { WEB_IDENTITY_INPUTS } from '../shared/web-identity-inputs.ts';
+
+export const INPUTS = {
+  environment: { kind: 'name', required: true },
+  'role-to-assume': { ...CANARY['role-to-assume'], required: true },
+  ...WEB_IDENTITY_INPUTS,
+  'aws-region': CANARY['aws-region'],
+  cluster: CANARY.cluster,
+  service: CANARY.service,
+  'image-repository': { kind: 'name', required: true },
+  digest: { kind: 'text', required: true },
+  'task-definition': CANARY['task-definition'],
+  'secret-id': MIGRATE['secret-id'],
+  migrations: MIGRATE.migrations,
+  'smoke-url': CANARY['smoke-url'],
+  'canary-percent': CANARY['canary-percent'],
+  'canary-bake': CANARY['canary-bake'],
+  'bake-time': CANARY['bake-time'],
+  alarms: CANARY.alarms,
+  'min-requests': CANARY['min-requests'],
+  'max-error-rate': CANARY['max-error-rate'],
+  'max-p95-latency': CANARY['max-p95-latency'],
+  'analysis-interval': CANARY['analysis-interval'],
+  'poll-interval': CANARY['poll-interval'],
+  timeout: CANARY.timeout,
+  'github-token': RECORD['github-token'],
+  ref: { kind: 'text' },
+  command: { kind: 'choice', default: 'push' },
+} as const satisfies InputRegistry;
+
+export const OUTPUTS = [
+  'deployment-id',
+  'status',
+  'verdict',
+  'task-definition-arn',
+  'service-deployment-arn',
+  'rollback-reason',
+  'migrations-applied',
+  'result',
+] as const;
+
+type Root = keyof typeof INPUTS;
+
+export interface DeployConfig {
+  readonly environment: string;
+  readonly digest: string;
+  readonly canary: EcsCanaryDeployConfig;
+  /** The expand migrations to apply; undefined without secret-id. */
+  readonly migrate: RdsMigrateConfig | undefined;
+  readonly record: { readonly token: string; readonly production: boolean } & StartInputs;
+}
+
+/** Every input checked, by the parser of the action that owns it, before anything is called. */
+export function parseInputs(
+  read: (name: string) => string | undefined,
+  env: NodeJS.ProcessEnv,
+  workspace: string,
+): DeployConfig {
+  const { values: v } = readInputs(INPUTS, read);
+  const from =
+    (names: Readonly<Record<string, Root | { readonly fixed: string }>>) => (name: string) => {
+      const source = names[name];
+      if (source === undefined) return undefined;
+      return typeof source === 'string' ? v[source] : source.fixed;
+    };
+
+  // The record first: its checks of the digest and the commit are the ones the others rely on.
+  const recordNames = {
+    mode: { fixed: 'start' },
+    'github-token': 'github-token',
+    environment: 'environment',
+    sha: { fixed: v.ref || env.GITHUB_SHA || '' },
+    actor: { fixed: env.GITHUB_ACTOR ?? '' },
+    command: 'command',
+    'image-digest': 'digest',
+  } as const;
+  const record = renamed({ sha: 'ref', 'image-digest': 'digest' }, () =>
+    parseRecordInputs(from(recordNames)),
+  );
+  if (record.mode !== 'start') throw new Error('deploy-command parsed a mode other than start');
+  if (record.start.imageDigest === undefined) {
+    throw new UserError("Input 'digest' is required: pass the digest ecr-build-push output.");
+  }
+
+  const canaryNames = {
+    'aws-region': 'aws-region',
+    cluster: 'cluster',
+    service: 'service',
+    'task-definition': 'task-definition',
+    images: { fixed: `${v['image-repository']}@${v.digest}` },
+    'smoke-url': 'smoke-url',
+    'canary-percent': 'canary-percent',
+    'canary-bake': 'canary-bake',
+    'bake-time': 'bake-time',
+    alarms: 'alarms',
+    'min-requests': 'min-requests',
+    'max-error-rate': 'max-error-rate',
+    'max-p95-latency': 'max-p95-latency',
+    'analysis-interval': 'analysis-interval',
+    'poll-interval': 'poll-interval',
+    timeout: 'timeout',
+    'role-to-assume': 'role-to-assume',
+    audience: 'audience',
+    'role-session-name': 'role-session-name',
+    'role-duration-seconds': 'role-duration-seconds',
+  } as const;
+  const canary = renamed({ images: 'image-repository' }, () =>
+    parseCanaryInputs(from(canaryNames), env),
+  );
+
+  const migrate =
+    v['secret-id'] === ''
+      ? undefined
+      : parseMigrateInputs(
+          from({
+            command: { fixed: 'apply' },
+            phase: { fixed: 'expand' },
+            migrations: 'migrations',
+            'secret-id': 'secret-id',
+            'aws-region': { fixed: canary.region },
+          }),
+          workspace,
+          env,
+        );
+
+  return {
+    environment: record.start.environment,
+    digest: record.start.imageDigest,
+    canary,
+    migrate,
+    record: {
+      ...record.start,
+      token: record.token,
+      production: record.start.environment === record.production,
+    },
+  };
+}
+
+/** Runs another action's parser, its messages naming this action's inputs. */
+function renamed<T>(names: Readonly<Record<string, Root>>, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    let message = error.message;
+    for (const [theirs, ours] of Object.entries(names)) {
+      message = message.replaceAll(`'${theirs}'`, `'${ours}'`);
+    }
+    throw new UserError(message, { details: error.details, cause: error });
+  }
+}

@@ -1,0 +1,145 @@
+// Adapter of the root action: one environment deployed in one step. Inputs (checked by the
+// parsers of the actions they belong to) -> the deploy engine (src/deploy/run.ts) over the
+// engines of oidc (assume, renewed), migrate (expand), ecs/deploy (canary) and deploy-command's
+// records -> outputs and summary. The post step rolls back a canary main did not see to the end.
+import { finishDeploy, startDeploy } from '../../deploy-command/lifecycle.ts';
+import type { DeployEnvironmentEvent } from '../../deploy/ports.ts';
+import { deployEnvironment } from '../../deploy/run.ts';
+import { gitHubPullRequest } from '../../github/deploy-command.ts';
+import { gitHubDeployments } from '../../github/deployments.ts';
+import { gitHubRest } from '../../github/rest.ts';
+import type { ClientOptions } from '../../aws/client-factory.ts';
+import { UserError } from '../../lib/errors.ts';
+import { type MainStep, runAction } from '../../runner/action.ts';
+import { type Runner, createRunner } from '../../runner/runner.ts';
+import { repositoryOf, runUrlOf } from '../deploy-command/event.ts';
+import { taskDefinitionOrigin } from '../ecs-canary-deploy/task-definition-file.ts';
+import { OUTPUTS, parseInputs } from './inputs.ts';
+import { describeEvent, resultBody, summarize } from './report.ts';
+
+export const ACTION = 'aws-ship-suite';
+type Step = MainStep<(typeof OUTPUTS)[number]>;
+
+export function run(runner: Runner = createRunner()): Promise<void> {
+  return runAction({ name: ACTION, outputs: OUTPUTS, main, post }, runner);
+}
+
+async function main(step: Step): Promise<void> {
+  const { runner } = step;
+  const token = runner.input('github-token')?.trim();
+  if (token) runner.setSecret(token);
+  const workspace = runner.env.GITHUB_WORKSPACE || process.cwd();
+  const config = parseInputs((name) => runner.input(name), runner.env, workspace);
+  const taskDefinition = await taskDefinitionOrigin(runner, config.canary.taskDefinitionFile);
+  const repository = repositoryOf(runner.env);
+  const logUrl = runUrlOf(runner.env);
+  const rest = gitHubRest({
+    token: config.record.token,
+    apiUrl: runner.env.GITHUB_API_URL || 'https://api.github.com',
+    signal: step.signal,
+    log: (line) => runner.debug(line),
+  });
+  const deployments = gitHubDeployments(rest, repository);
+  const phases = await import('./phases.ts');
+  let clients: ClientOptions | undefined;
+  const aws = () => {
+    if (clients === undefined) throw new Error('an AWS phase ran before the role was assumed');
+    return clients;
+  };
+  let canary: Awaited<ReturnType<typeof phases.canary>> | undefined;
+  let migrationReport: unknown;
+  const migrate = config.migrate;
+
+  const result = await deployEnvironment({
+    assume: async () => {
+      clients = await phases.clientOptions(runner, config.canary);
+    },
+    ...(migrate
+      ? {
+          planMigrations: async () => {
+            const plan = await phases.migrations(step, migrate, aws(), 'plan');
+            if (!plan.outcome.ok) throw plan.error;
+            return plan.outcome.applied;
+          },
+          applyMigrations: async () => {
+            const applied = await phases.migrations(step, migrate, aws(), 'apply');
+            migrationReport = applied.report;
+            step.setOutput('migrations-applied', String(applied.outcome.applied.length));
+            return applied.outcome;
+          },
+        }
+      : {}),
+    canary: async () => {
+      canary = await phases.canary(step, config.canary, taskDefinition, aws());
+      return canary.outcome;
+    },
+    startRecord: async ({ migrationVersions }) => {
+      const { record } = config;
+      const started = await startDeploy(
+        {
+          environment: record.environment,
+          sha: record.sha,
+          pullRequest: undefined,
+          facts: {
+            actor: record.actor,
+            command: record.command,
+            imageDigest: config.digest,
+            ...(migrationVersions.length > 0 ? { migrationVersions: [...migrationVersions] } : {}),
+          },
+          production: record.production,
+          logUrl,
+        },
+        {
+          deployments,
+          pullRequest: gitHubPullRequest(rest, repository),
+          conversation: undefined,
+        },
+      );
+      if (started.outcome !== 'started') throw new UserError(started.reason);
+      step.setOutput('deployment-id', String(started.deploymentId));
+      step.failureFacts.deploymentId = started.deploymentId;
+      return started.deploymentId;
+    },
+    finishRecord: (deploymentId, outcome) =>
+      finishDeploy(
+        {
+          deploymentId,
+          outcome,
+          environment: config.environment,
+          logUrl,
+          environmentUrl: undefined,
+        },
+        { deployments, conversation: undefined },
+      ),
+    signal: step.signal,
+    onEvent: (event: DeployEnvironmentEvent) => {
+      if (event.type === 'record-failed') {
+        runner.annotate(
+          'warning',
+          `Deployment ${event.deploymentId} could not be given its last status (${event.reason}): it may still show in_progress on GitHub.`,
+        );
+        return;
+      }
+      const line = describeEvent(event, config);
+      if (line !== undefined) runner.info(line);
+    },
+  });
+
+  if (!migrate) step.setOutput('migrations-applied', '0');
+  step.setResult(resultBody(config, result, canary?.body, migrationReport));
+  summarize(step.summary, config, result);
+  if (result.outcome !== 'succeeded') throw new UserError(result.reason);
+  runner.info(
+    `Deployed ${config.digest} to ${config.environment}: deployment ${result.deploymentId} succeeded.`,
+  );
+}
+
+async function post(runner: Runner): Promise<void> {
+  const { rollBackAfterMain } = await import('../ecs-canary-deploy/main.ts');
+  await rollBackAfterMain(runner, async () => {
+    const workspace = runner.env.GITHUB_WORKSPACE || process.cwd();
+    const config = parseInputs((name) => runner.input(name), runner.env, workspace);
+    const { clientOptions } = await import('../ecs-canary-deploy/clients.ts');
+    return clientOptions(runner, config.canary);
+  });
+}
