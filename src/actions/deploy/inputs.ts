@@ -3,7 +3,7 @@
 // parser (ecs-canary-deploy, rds-migrate, deploy-command), read through a map of names; a
 // parser's message names the root action's input.
 import { type InputRegistry, readInputs } from '../../lib/action-io.ts';
-import { UserError } from '../../lib/errors.ts';
+import { UserError, shown } from '../../lib/errors.ts';
 import {
   INPUTS as CANARY,
   type EcsCanaryDeployConfig,
@@ -103,6 +103,14 @@ export function parseInputs(
     throw new UserError("Input 'digest' is required: pass the digest ecr-build-push output.");
   }
 
+  // The digest is the release: the repository comes without a tag or a digest of its own (the
+  // rest of the image grammar is ecs-canary-deploy's).
+  const repository = v['image-repository'];
+  if (repository.includes('@') || repository.slice(repository.lastIndexOf('/') + 1).includes(':')) {
+    throw new UserError(
+      `Input 'image-repository' is ${shown(repository)}: give the repository without tag or digest (<account>.dkr.ecr.<region>.amazonaws.com/<name>); the digest input names the image.`,
+    );
+  }
   const canaryNames = {
     'aws-region': 'aws-region',
     cluster: 'cluster',

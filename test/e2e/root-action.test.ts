@@ -1,0 +1,280 @@
+// The root action (action.yml at the repository's root, dist/deploy/) run as the runner runs it:
+// one environment deployed in one step against the AWS emulator at 120x, the GitHub emulator and
+// PostgreSQL. The step assumes the deploy role with the job's OIDC token, applies the expand
+// migrations, runs the canary of the digest and records all of it as a GitHub Deployment.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  CANARY_INPUTS_AT_120X,
+  type BlueGreenApp,
+  seedBlueGreenApp,
+} from '../emulator/seed-app.ts';
+import { type Emulator, startEmulator } from '../emulator/server.ts';
+import { type GitHubEmulator, startGitHubEmulator } from '../emulator/github/server.ts';
+import type { Repository } from '../emulator/github/store.ts';
+import { type PostgresServer, startPostgres } from '../postgres/server.ts';
+import { type ActionRun, type OidcIssuer, startOidcIssuer } from '../harness/index.ts';
+import { useActionSteps } from './action-steps.ts';
+import { expectFailure, expectSuccess, result } from './step-assertions.ts';
+
+const ACCOUNT = '123456789012';
+const ROLE = `arn:aws:iam::${ACCOUNT}:role/shop-deploy-staging`;
+const REGISTRY = `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`;
+const DIGEST = `sha256:${'4f'.repeat(32)}`;
+/** The harness's default github.sha, known to the GitHub emulator. */
+const SHA = 'a3f1c9e07b5d2e4f6a8b0c1d2e3f4a5b6c7d8e9f';
+const TOKEN = 'ghs_rootactione2e000000000000000000000000';
+/** The canary's fast inputs but hook-timeout, which the root action leaves at its default. */
+const FAST = Object.fromEntries(
+  Object.entries(CANARY_INPUTS_AT_120X).filter(([name]) => name !== 'hook-timeout'),
+);
+
+const MIGRATIONS: Record<string, string> = {
+  'V1__orders.sql':
+    'CREATE TABLE orders (id bigint PRIMARY KEY, placed_at timestamptz NOT NULL);\n',
+  'V2__orders_status.sql': "ALTER TABLE orders ADD COLUMN status text NOT NULL DEFAULT 'placed';\n",
+  'V3__drop_orders_placed_at.sql':
+    '-- rds-migrate: contract\nALTER TABLE orders DROP COLUMN placed_at;\n',
+};
+
+let emulator: Emulator;
+let github: GitHubEmulator;
+let repository: Repository;
+let issuer: OidcIssuer;
+let postgres: PostgresServer;
+let database: string;
+let workspace: string;
+
+const steps = useActionSteps('action.yml', {
+  defaults: () => ({
+    env: { AWS_ENDPOINT_URL: emulator.url, GITHUB_API_URL: github.url },
+    oidc: issuer,
+    githubToken: TOKEN,
+    cwd: workspace,
+    timeoutMs: 50_000,
+  }),
+  secrets: (runs) => {
+    expect(runs.length).toBeGreaterThanOrEqual(3);
+    return [
+      TOKEN,
+      issuer.requestToken,
+      ...issuer.issued.map((t) => t.token),
+      ...emulator.sts.issuedSecrets(),
+      postgres.password,
+    ];
+  },
+  close: async () => {
+    await issuer?.close();
+    await emulator?.close();
+    await github?.close();
+    await postgres?.stop();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  },
+});
+
+beforeAll(async () => {
+  issuer = await startOidcIssuer({ context: { environment: 'staging' } });
+  github = await startGitHubEmulator();
+  repository = github.store.addRepository({ fullName: 'octo-org/octo-app' });
+  repository.commits.add(SHA);
+  github.addToken({
+    token: TOKEN,
+    permissions: { contents: 'read', deployments: 'write' },
+    repositories: ['octo-org/octo-app'],
+  });
+  emulator = await startEmulator({ timeScale: 120, seed: 23 });
+  emulator.sts.addOidcProvider({
+    url: issuer.url,
+    clientIds: ['sts.amazonaws.com'],
+    accountId: ACCOUNT,
+  });
+  emulator.sts.addRole({
+    arn: ROLE,
+    trust: {
+      webIdentity: {
+        issuer: issuer.url,
+        audience: 'sts.amazonaws.com',
+        subject: 'repo:octo-org/octo-app:environment:staging',
+      },
+    },
+  });
+  postgres = await startPostgres();
+  database = await postgres.createDatabase('shop');
+  emulator.secretsManager.put('staging/shop/db', {
+    engine: 'postgres',
+    username: postgres.user,
+    password: postgres.password,
+    host: '127.0.0.1',
+    port: postgres.port,
+    dbname: database,
+  });
+  workspace = mkdtempSync(join(tmpdir(), 'root-action-'));
+  mkdirSync(join(workspace, 'migrations'));
+  for (const [name, sql] of Object.entries(MIGRATIONS)) {
+    writeFileSync(join(workspace, 'migrations', name), sql);
+  }
+});
+
+function app(name: string): BlueGreenApp {
+  return seedBlueGreenApp(emulator, { name, account: ACCOUNT, repository: `${REGISTRY}/${name}` });
+}
+
+const inputsFor = (target: BlueGreenApp, more: Record<string, string> = {}) => ({
+  ...FAST,
+  environment: 'staging',
+  'role-to-assume': ROLE,
+  'aws-region': 'us-east-1',
+  cluster: target.cluster,
+  service: target.name,
+  'image-repository': `${REGISTRY}/${target.name}`,
+  digest: DIGEST,
+  ...more,
+});
+
+const running = (target: BlueGreenApp) => [
+  ...new Set(
+    emulator.ecs
+      .tasks()
+      .filter(
+        (t) => t.lastStatus === 'RUNNING' && t.clusterArn?.endsWith(`:cluster/${target.cluster}`),
+      )
+      .map((t) => t.taskDefinitionArn ?? ''),
+  ),
+];
+const imageOf = (arn: string) =>
+  emulator.ecs.taskDefinitions.byArn(arn)?.definition.containerDefinitions?.[0]?.image;
+const records = () =>
+  repository.deployments.map((d) => ({
+    id: d.id,
+    environment: d.environment,
+    sha: d.sha,
+    payload: d.payload,
+    states: d.statuses.map((s) => s.state),
+  }));
+
+describe('the root action', () => {
+  describe('deploys one environment in one step', () => {
+    let shop: BlueGreenApp;
+    let run: ActionRun;
+    beforeAll(async () => {
+      shop = app('shop');
+      run = await steps.run({ inputs: inputsFor(shop, { 'secret-id': 'staging/shop/db' }) });
+    }, 60_000);
+
+    it('succeeds, with the canary and the record in its outputs', () => {
+      expectSuccess(run);
+      expect(run.outputs).toMatchObject({
+        status: 'SUCCESSFUL',
+        verdict: 'pass',
+        'migrations-applied': '2',
+        'task-definition-arn': shop.v1.replace(/:1$/, ':2'),
+        'deployment-id': String(repository.deployments[0]?.id),
+      });
+      expect(result(run)).toMatchObject({
+        version: 1,
+        outcome: 'succeeded',
+        environment: 'staging',
+        sha: SHA,
+        imageDigest: DIGEST,
+        migrationsApplied: ['1', '2'],
+        canary: { outcome: 'succeeded', status: 'SUCCESSFUL' },
+      });
+    });
+
+    it('records a GitHub Deployment: in_progress, then success, with the digest and migrations', () => {
+      expect(records()).toEqual([
+        {
+          id: expect.any(Number),
+          environment: 'staging',
+          sha: SHA,
+          payload: expect.objectContaining({
+            imageDigest: DIGEST,
+            migrationVersions: ['1', '2'],
+            command: 'push',
+            actor: 'octocat',
+          }),
+          states: ['in_progress', 'success'],
+        },
+      ]);
+    });
+
+    it('applies the expand migrations and leaves the contract one', async () => {
+      const columns = await postgres.query<{ column_name: string }>(
+        database,
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'orders' ORDER BY 1",
+      );
+      expect(columns.map((row) => row.column_name)).toEqual(['id', 'placed_at', 'status']);
+    });
+
+    it('runs the digest, by digest, on the service', () => {
+      const [arn, ...others] = running(shop);
+      expect(others).toEqual([]);
+      expect(imageOf(arn ?? '')).toBe(`${REGISTRY}/shop@${DIGEST}`);
+    });
+
+    it("assumes the role with the job's OIDC token, once for the whole step", () => {
+      expect(emulator.calls.filter((c) => c.action === 'AssumeRoleWithWebIdentity')).toHaveLength(
+        1,
+      );
+    });
+  });
+
+  it.each([
+    ['a digest that is not one', { digest: 'latest' }, /^Input 'digest' is 'latest': use sha256:/],
+    [
+      'an image repository with a tag',
+      { 'image-repository': `${REGISTRY}/cart:v2` },
+      /Input 'image-repository'/,
+    ],
+    ['a bad canary-percent', { 'canary-percent': '0' }, /^Input 'canary-percent' is '0'/],
+    ['a role name', { 'role-to-assume': 'deployer' }, /^Input 'role-to-assume' is 'deployer'/],
+    ['a bad environment', { environment: 'stag ing' }, /^Input 'environment' is 'stag ing'/],
+    ['a commit that is not one', { ref: 'main' }, /^Input 'ref' is 'main'/],
+  ])(
+    'refuses %s before anything: one line, no AWS call, no Deployment',
+    async (_, bad, message) => {
+      const cart = app(`cart${Math.floor(Math.random() * 1e6)}`);
+      const calls = emulator.calls.length;
+      const deployments = repository.deployments.length;
+      const run = await steps.run({ inputs: inputsFor(cart, bad) });
+      expectFailure(run, message);
+      expect(result(run)).toMatchObject({ version: 1, outcome: 'failed' });
+      expect(emulator.calls.length).toBe(calls);
+      expect(repository.deployments.length).toBe(deployments);
+    },
+  );
+
+  describe('a canary that fails its analysis', () => {
+    let cart: BlueGreenApp;
+    let run: ActionRun;
+    beforeAll(async () => {
+      cart = app('cart');
+      emulator.scenario.setBehaviour(cart.v1.replace(/:1$/, ':2'), { errorRate: 0.3 });
+      run = await steps.run({ inputs: inputsFor(cart) });
+    }, 60_000);
+
+    it('is rolled back and the step fails with the reason', () => {
+      expectFailure(run, /^Rolled back \(analysis\): /);
+      expect(run.outputs.status).toBe('ROLLBACK_SUCCESSFUL');
+      expect(run.outputs['migrations-applied']).toBe('0');
+      expect(result(run)).toMatchObject({
+        outcome: 'rolled-back',
+        failedPhase: 'canary',
+        canary: { outcome: 'rolled-back', decidedBy: 'analysis' },
+      });
+      expect(running(cart)).toEqual([cart.v1]);
+    });
+
+    it('records the Deployment as failure', () => {
+      const record = records().at(-1);
+      expect(record).toMatchObject({
+        environment: 'staging',
+        states: ['in_progress', 'failure'],
+        payload: expect.objectContaining({ imageDigest: DIGEST, migrationVersions: [] }),
+      });
+      expect(run.outputs['deployment-id']).toBe(String(record?.id));
+    });
+  });
+});
