@@ -61,8 +61,29 @@ export function loadAction(name: string, root: string = repositoryRoot()): Actio
   });
 }
 
+/**
+ * The root action's folder name under src/actions/ and dist/: action.yml at the repository's root
+ * runs dist/deploy/index.js, and its tables live in the root README's marked sections.
+ */
+export const ROOT_ACTION = 'deploy';
+
+/** The root action (action.yml at the repository's root), or undefined when there is none. */
+export function loadRootAction(root: string = repositoryRoot()): ActionMetadata | undefined {
+  const actionYmlPath = join(root, 'action.yml');
+  if (!existsSync(actionYmlPath)) return undefined;
+  return parseActionYml(readFileSync(actionYmlPath, 'utf8'), {
+    name: ROOT_ACTION,
+    actionYmlPath,
+    readmePath: join(root, 'README.md'),
+  });
+}
+
 export function loadActions(root: string = repositoryRoot()): ActionMetadata[] {
-  return listActionNames(root).map((name) => loadAction(name, root));
+  const rootAction = loadRootAction(root);
+  return [
+    ...listActionNames(root).map((name) => loadAction(name, root)),
+    ...(rootAction ? [rootAction] : []),
+  ];
 }
 
 /**

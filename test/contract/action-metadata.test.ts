@@ -11,8 +11,10 @@ import {
   codeCell,
   escapeCell,
   extractSection,
+  ROOT_ACTION,
   listActionNames,
   loadAction,
+  loadRootAction,
   parseActionYml,
   renderSection,
   repositoryRoot,
@@ -88,6 +90,34 @@ if (names.length > 0) {
     });
   });
 }
+
+describe('the root action (action.yml at the repository root)', () => {
+  const action = (): ActionMetadata => {
+    const loaded = loadRootAction(root);
+    if (!loaded) throw new Error('no action.yml at the repository root');
+    return loaded;
+  };
+  const bundle = `dist/${ROOT_ACTION}/index.js`;
+
+  it(`runs ${bundle} on node24, main and post (like ecs-canary-deploy, whose rollback it shares)`, () => {
+    expect(action().runs).toEqual({
+      using: 'node24',
+      main: bundle,
+      post: bundle,
+      'post-if': 'always()',
+    });
+    expect(existsSync(join(root, 'src/actions', ROOT_ACTION, 'index.ts'))).toBe(true);
+  });
+
+  it(`declares exactly the inputs and outputs of src/actions/${ROOT_ACTION}/inputs.ts`, async () => {
+    expect(compareRegistry(action(), await importRegistry(ROOT_ACTION))).toEqual([]);
+  });
+
+  it('has current tables in the root README (npm run docs)', async () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    expect(await updateReadme(readme, action())).toBe(readme);
+  });
+});
 
 const where = { name: 'demo', actionYmlPath: '/x/action.yml', readmePath: '/x/README.md' };
 
