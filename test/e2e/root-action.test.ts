@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   CANARY_INPUTS_AT_120X,
   type BlueGreenApp,
@@ -145,6 +145,11 @@ const running = (target: BlueGreenApp) => [
 ];
 const imageOf = (arn: string) =>
   emulator.ecs.taskDefinitions.byArn(arn)?.definition.containerDefinitions?.[0]?.image;
+/** Calls that change a service or register a revision. */
+const serviceChanges = () =>
+  emulator.calls.filter((c) =>
+    ['RegisterTaskDefinition', 'UpdateService', 'CreateService'].includes(c.action),
+  ).length;
 const records = () =>
   repository.deployments.map((d) => ({
     id: d.id,
@@ -275,6 +280,62 @@ describe('the root action', () => {
         payload: expect.objectContaining({ imageDigest: DIGEST, migrationVersions: [] }),
       });
       expect(run.outputs['deployment-id']).toBe(String(record?.id));
+    });
+  });
+
+  describe('a migration that fails', () => {
+    let orders: BlueGreenApp;
+    let run: ActionRun;
+    let brokenWorkspace: string;
+    let changesBefore: number;
+    beforeAll(async () => {
+      orders = app('orders');
+      const brokenDatabase = await postgres.createDatabase('orders');
+      emulator.secretsManager.put('staging/orders/db', {
+        engine: 'postgres',
+        username: postgres.user,
+        password: postgres.password,
+        host: '127.0.0.1',
+        port: postgres.port,
+        dbname: brokenDatabase,
+      });
+      brokenWorkspace = mkdtempSync(join(tmpdir(), 'root-action-broken-'));
+      mkdirSync(join(brokenWorkspace, 'migrations'));
+      writeFileSync(
+        join(brokenWorkspace, 'migrations', 'V1__orders.sql'),
+        'CREATE TABLE orders (id bigint PRIMARY KEY);\n',
+      );
+      writeFileSync(
+        join(brokenWorkspace, 'migrations', 'V2__refunds.sql'),
+        'ALTER TABLE refunds ADD COLUMN reason text;\n',
+      );
+      changesBefore = serviceChanges();
+      run = await steps.run({
+        inputs: inputsFor(orders, { 'secret-id': 'staging/orders/db' }),
+        cwd: brokenWorkspace,
+      });
+    }, 60_000);
+    afterAll(() => rmSync(brokenWorkspace, { recursive: true, force: true }));
+
+    it('stops before the canary: no task definition registered, the service untouched', () => {
+      expectFailure(run, /^The migrations failed, so the canary did not start: .*refunds/);
+      expect(run.outputs['migrations-applied']).toBe('1');
+      expect(result(run)).toMatchObject({
+        outcome: 'failed',
+        failedPhase: 'migrate',
+        migrationsApplied: ['1'],
+        canary: null,
+      });
+      expect(running(orders)).toEqual([orders.v1]);
+      expect(serviceChanges()).toBe(changesBefore);
+    });
+
+    it('records the Deployment as failure, with the versions it meant to apply', () => {
+      expect(records().at(-1)).toMatchObject({
+        environment: 'staging',
+        states: ['in_progress', 'failure'],
+        payload: expect.objectContaining({ migrationVersions: ['1', '2'] }),
+      });
     });
   });
 });
