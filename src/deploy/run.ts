@@ -53,7 +53,10 @@ export async function deployEnvironment(
     await finish(ports, deploymentId, ports.signal.aborted ? 'cancelled' : 'failure');
     throw error;
   }
-  await finish(ports, deploymentId, result.outcome === 'succeeded' ? 'success' : 'failure');
+  // A canary stopped by cancellation reports a rollback; the record says the deploy was cancelled.
+  const outcome =
+    result.outcome === 'succeeded' ? 'success' : ports.signal.aborted ? 'cancelled' : 'failure';
+  await finish(ports, deploymentId, outcome);
   return result;
 }
 

@@ -338,4 +338,19 @@ describe('the root action', () => {
       });
     });
   });
+
+  it('cancelled mid-canary: rolled back, the old revision serving, the Deployment inactive', async () => {
+    const basket = app('basket');
+    const step = steps.start({ inputs: inputsFor(basket) });
+    await step.waitForOutput(/Traffic on the new revision: production 20%/, 30_000);
+    const run = await step.cancel({ sigintTimeoutMs: 10_000, sigtermTimeoutMs: 2000 });
+    expectFailure(run, /^Rolled back \(cancelled\): /);
+    expect(result(run)).toMatchObject({ outcome: 'rolled-back', failedPhase: 'canary' });
+    expect(run.post?.log).toMatch(/Nothing to roll back/);
+    expect(running(basket)).toEqual([basket.v1]);
+    expect(records().at(-1)).toMatchObject({
+      id: Number(run.outputs['deployment-id']),
+      states: ['in_progress', 'inactive'],
+    });
+  }, 60_000);
 });

@@ -18,6 +18,8 @@ import { OUTPUTS, parseInputs } from './inputs.ts';
 import { describeEvent, resultBody, summarize } from './report.ts';
 
 export const ACTION = 'aws-ship-suite';
+/** How long the record's last status may take, whatever happened to the step. */
+const FINISH_TIMEOUT_MS = 30_000;
 type Step = MainStep<(typeof OUTPUTS)[number]>;
 
 export function run(runner: Runner = createRunner()): Promise<void> {
@@ -33,12 +35,12 @@ async function main(step: Step): Promise<void> {
   const taskDefinition = await taskDefinitionOrigin(runner, config.canary.taskDefinitionFile);
   const repository = repositoryOf(runner.env);
   const logUrl = runUrlOf(runner.env);
-  const rest = gitHubRest({
+  const restOptions = {
     token: config.record.token,
     apiUrl: runner.env.GITHUB_API_URL || 'https://api.github.com',
-    signal: step.signal,
-    log: (line) => runner.debug(line),
-  });
+    log: (line: string) => runner.debug(line),
+  };
+  const rest = gitHubRest({ ...restOptions, signal: step.signal });
   const deployments = gitHubDeployments(rest, repository);
   const phases = await import('./phases.ts');
   let clients: ClientOptions | undefined;
@@ -109,7 +111,14 @@ async function main(step: Step): Promise<void> {
           logUrl,
           environmentUrl: undefined,
         },
-        { deployments, conversation: undefined },
+        // Its own time limit, not the step's signal: a cancelled deploy is recorded too.
+        {
+          deployments: gitHubDeployments(
+            gitHubRest({ ...restOptions, signal: AbortSignal.timeout(FINISH_TIMEOUT_MS) }),
+            repository,
+          ),
+          conversation: undefined,
+        },
       ),
     signal: step.signal,
     onEvent: (event: DeployEnvironmentEvent) => {

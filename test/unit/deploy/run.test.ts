@@ -143,6 +143,20 @@ describe('deployEnvironment', () => {
     expect(f.calls.at(-1)).toBe('finish 42 cancelled');
   });
 
+  it('records a canary rolled back because the step was cancelled as cancelled (inactive)', async () => {
+    const f = fake();
+    f.ports = {
+      ...f.ports,
+      canary: async () => {
+        f.controller.abort(new Error('cancelled'));
+        return { ...ROLLED_BACK, reason: 'Rolled back (cancelled): the job was cancelled.' };
+      },
+    };
+    const result = await deployEnvironment(f.ports);
+    expect(result.outcome).toBe('rolled-back');
+    expect(f.calls.at(-1)).toBe('finish 42 cancelled');
+  });
+
   it('keeps the outcome when the last status cannot be written, and says so', async () => {
     const events: unknown[] = [];
     const { ports } = fake({
