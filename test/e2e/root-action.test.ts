@@ -102,20 +102,25 @@ beforeAll(async () => {
   });
   postgres = await startPostgres();
   database = await postgres.createDatabase('shop');
-  emulator.secretsManager.put('staging/shop/db', {
-    engine: 'postgres',
-    username: postgres.user,
-    password: postgres.password,
-    host: '127.0.0.1',
-    port: postgres.port,
-    dbname: database,
-  });
+  putDatabaseSecret('staging/shop/db', database);
   workspace = mkdtempSync(join(tmpdir(), 'root-action-'));
   mkdirSync(join(workspace, 'migrations'));
   for (const [name, sql] of Object.entries(MIGRATIONS)) {
     writeFileSync(join(workspace, 'migrations', name), sql);
   }
 });
+
+/** The database's connection in Secrets Manager, in RDS's secret shape. */
+function putDatabaseSecret(id: string, dbname: string): void {
+  emulator.secretsManager.put(id, {
+    engine: 'postgres',
+    username: postgres.user,
+    password: postgres.password,
+    host: '127.0.0.1',
+    port: postgres.port,
+    dbname,
+  });
+}
 
 function app(name: string): BlueGreenApp {
   return seedBlueGreenApp(emulator, { name, account: ACCOUNT, repository: `${REGISTRY}/${name}` });
@@ -291,14 +296,7 @@ describe('the root action', () => {
     beforeAll(async () => {
       orders = app('orders');
       const brokenDatabase = await postgres.createDatabase('orders');
-      emulator.secretsManager.put('staging/orders/db', {
-        engine: 'postgres',
-        username: postgres.user,
-        password: postgres.password,
-        host: '127.0.0.1',
-        port: postgres.port,
-        dbname: brokenDatabase,
-      });
+      putDatabaseSecret('staging/orders/db', brokenDatabase);
       brokenWorkspace = mkdtempSync(join(tmpdir(), 'root-action-broken-'));
       mkdirSync(join(brokenWorkspace, 'migrations'));
       writeFileSync(
