@@ -345,6 +345,8 @@ describe('the root action', () => {
     expectFailure(run, /^Rolled back \(cancelled\): /);
     expect(result(run)).toMatchObject({ outcome: 'rolled-back', failedPhase: 'canary' });
     expect(run.post?.log).toMatch(/Nothing to roll back/);
+    const final = await emulator.ecs.settled(run.outputs['service-deployment-arn'] ?? '');
+    expect(final.status).toBe('ROLLBACK_SUCCESSFUL');
     expect(running(basket)).toEqual([basket.v1]);
     expect(records().at(-1)).toMatchObject({
       id: Number(run.outputs['deployment-id']),
