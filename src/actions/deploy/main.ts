@@ -13,6 +13,7 @@ import { UserError } from '../../lib/errors.ts';
 import { type MainStep, runAction } from '../../runner/action.ts';
 import { type Runner, createRunner } from '../../runner/runner.ts';
 import { repositoryOf, runUrlOf } from '../deploy-command/event.ts';
+import { rollBackAfterMain } from '../ecs-canary-deploy/post-rollback.ts';
 import { taskDefinitionOrigin } from '../ecs-canary-deploy/task-definition-file.ts';
 import { OUTPUTS, parseInputs } from './inputs.ts';
 import { describeEvent, resultBody, summarize } from './report.ts';
@@ -143,9 +144,9 @@ async function main(step: Step): Promise<void> {
   );
 }
 
-async function post(runner: Runner): Promise<void> {
-  const { rollBackAfterMain } = await import('../ecs-canary-deploy/main.ts');
-  await rollBackAfterMain(runner, async () => {
+/** ecs-canary-deploy's post step: rolls back a canary main did not see to the end. */
+function post(runner: Runner): Promise<void> {
+  return rollBackAfterMain(runner, async () => {
     const workspace = runner.env.GITHUB_WORKSPACE || process.cwd();
     const config = parseInputs((name) => runner.input(name), runner.env, workspace);
     const { clientOptions } = await import('../ecs-canary-deploy/clients.ts');

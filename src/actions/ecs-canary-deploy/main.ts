@@ -11,7 +11,6 @@ import {
   type RunPorts,
   type RunResult,
   describePlan,
-  rollBackUnfinished,
   run as deployService,
 } from '../../ecs/deploy/index.ts';
 import { sleep, systemClock } from '../../lib/clock.ts';
@@ -25,12 +24,12 @@ import {
   eventDescriber,
   failureMessage,
   promotedWithoutEvidence,
-  rollbackLine,
   summarize,
   taskDefinitionLines,
   taskDefinitionRecord,
   troubleLines,
 } from './report.ts';
+import { rollBackAfterMain } from './post-rollback.ts';
 import { taskDefinitionOrigin } from './task-definition-file.ts';
 
 type Step = MainStep<(typeof OUTPUTS)[number]>;
@@ -172,21 +171,4 @@ function post(runner: Runner): Promise<void> {
       parseInputs((name) => runner.input(name), runner.env),
     ),
   );
-}
-
-/** The post step: rolls back the deployment main started, when main did not see it finish. */
-export async function rollBackAfterMain(
-  runner: Runner,
-  clients: () => Promise<ClientOptions>,
-): Promise<void> {
-  const arn = runner.state('service-deployment-arn');
-  if (!arn || runner.state('finished') === 'true') {
-    runner.info('Nothing to roll back: the main step left no unfinished deployment.');
-    return;
-  }
-  runner.info(`The main step did not finish: rolling back ${arn} if it is still in flight`);
-  const deployments = sdkDeploymentPort(await clients());
-  const outcome = await rollBackUnfinished(arn, { deployments }, AbortSignal.timeout(30_000));
-  if (outcome.action === 'failed') throw new UserError(outcome.reason);
-  runner.info(rollbackLine(arn, outcome));
 }
