@@ -353,4 +353,23 @@ describe('the root action', () => {
       states: ['in_progress', 'inactive'],
     });
   }, 60_000);
+
+  it('main killed mid-canary: the post step rolls back and records the Deployment as failure', async () => {
+    const till = app('till');
+    const step = steps.start({ inputs: inputsFor(till) });
+    await step.waitForOutput(/Traffic on the new revision: production 20%/, 30_000);
+    step.kill('SIGKILL');
+    const run = await step.result;
+    expect(run.signal).toBe('SIGKILL');
+    expect(run.post?.log).toMatch(/The main step did not finish: rolling back/);
+    expect(run.post?.log).toMatch(/failure \(the main step ended before it recorded the outcome\)/);
+    expect(run.post?.exitCode).toBe(0);
+    const final = await emulator.ecs.settled(run.outputs['service-deployment-arn'] ?? '');
+    expect(final.status).toBe('ROLLBACK_SUCCESSFUL');
+    expect(running(till)).toEqual([till.v1]);
+    expect(records().at(-1)).toMatchObject({
+      id: Number(run.outputs['deployment-id']),
+      states: ['in_progress', 'failure'],
+    });
+  }, 60_000);
 });

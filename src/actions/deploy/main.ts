@@ -3,7 +3,7 @@
 // engines of oidc (assume, renewed), migrate (expand), ecs/deploy (canary) and deploy-command's
 // records -> outputs and summary. The post step rolls back a canary main did not see to the end.
 import { finishDeploy, startDeploy } from '../../deploy-command/lifecycle.ts';
-import type { DeployEnvironmentEvent } from '../../deploy/ports.ts';
+import type { DeployEnvironmentEvent, RecordOutcome } from '../../deploy/ports.ts';
 import { deployEnvironment } from '../../deploy/run.ts';
 import { gitHubPullRequest } from '../../github/deploy-command.ts';
 import { gitHubDeployments } from '../../github/deployments.ts';
@@ -99,28 +99,19 @@ async function main(step: Step): Promise<void> {
         },
       );
       if (started.outcome !== 'started') throw new UserError(started.reason);
+      // The post step finishes the record if main dies before it can.
+      runner.saveState('deployment-id', String(started.deploymentId));
       step.setOutput('deployment-id', String(started.deploymentId));
       step.failureFacts.deploymentId = started.deploymentId;
       return started.deploymentId;
     },
-    finishRecord: (deploymentId, outcome) =>
-      finishDeploy(
-        {
-          deploymentId,
-          outcome,
-          environment: config.environment,
-          logUrl,
-          environmentUrl: undefined,
-        },
-        // Its own time limit, not the step's signal: a cancelled deploy is recorded too.
-        {
-          deployments: gitHubDeployments(
-            gitHubRest({ ...restOptions, signal: AbortSignal.timeout(FINISH_TIMEOUT_MS) }),
-            repository,
-          ),
-          conversation: undefined,
-        },
-      ),
+    finishRecord: async (deploymentId, outcome) => {
+      await finishRecord(runner, restOptions, repository, logUrl, {
+        deploymentId,
+        outcome,
+        environment: config.environment,
+      });
+    },
     signal: step.signal,
     onEvent: (event: DeployEnvironmentEvent) => {
       if (event.type === 'record-failed') {
@@ -144,12 +135,52 @@ async function main(step: Step): Promise<void> {
   );
 }
 
-/** ecs-canary-deploy's post step: rolls back a canary main did not see to the end. */
-function post(runner: Runner): Promise<void> {
-  return rollBackAfterMain(runner, async () => {
-    const workspace = runner.env.GITHUB_WORKSPACE || process.cwd();
-    const config = parseInputs((name) => runner.input(name), runner.env, workspace);
-    const { clientOptions } = await import('../ecs-canary-deploy/clients.ts');
-    return clientOptions(runner, config.canary);
-  });
+/**
+ * ecs-canary-deploy's post step (rolls back a canary main did not see to the end), then the
+ * record's last status when main ended before writing it (killed, or GitHub did not answer).
+ */
+async function post(runner: Runner): Promise<void> {
+  const workspace = runner.env.GITHUB_WORKSPACE || process.cwd();
+  const config = () => parseInputs((name) => runner.input(name), runner.env, workspace);
+  try {
+    await rollBackAfterMain(runner, async () => {
+      const { clientOptions } = await import('../ecs-canary-deploy/clients.ts');
+      return clientOptions(runner, config().canary);
+    });
+  } finally {
+    const id = Number(runner.state('deployment-id') || '0');
+    if (id > 0 && runner.state('recorded') !== 'true') {
+      const { environment, record } = config();
+      await finishRecord(
+        runner,
+        {
+          token: record.token,
+          apiUrl: runner.env.GITHUB_API_URL || 'https://api.github.com',
+          log: (line) => runner.debug(line),
+        },
+        repositoryOf(runner.env),
+        runUrlOf(runner.env),
+        { deploymentId: id, outcome: 'failure', environment },
+      );
+      runner.info(
+        `Deployment ${id} in ${environment}: failure (the main step ended before it recorded the outcome).`,
+      );
+    }
+  }
+}
+
+/** The record's last status, on its own time limit (not the step's signal: a cancelled deploy is recorded too). */
+async function finishRecord(
+  runner: Runner,
+  restOptions: Omit<Parameters<typeof gitHubRest>[0], 'signal'>,
+  repository: ReturnType<typeof repositoryOf>,
+  logUrl: string,
+  request: { deploymentId: number; outcome: RecordOutcome; environment: string },
+): Promise<void> {
+  const rest = gitHubRest({ ...restOptions, signal: AbortSignal.timeout(FINISH_TIMEOUT_MS) });
+  await finishDeploy(
+    { ...request, logUrl, environmentUrl: undefined },
+    { deployments: gitHubDeployments(rest, repository), conversation: undefined },
+  );
+  runner.saveState('recorded', 'true');
 }
