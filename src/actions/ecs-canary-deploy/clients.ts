@@ -15,7 +15,13 @@ export async function clientOptions(
   const credentials =
     config.assume === undefined
       ? undefined
-      : await (await import('./assume-role.ts')).jobCredentials(runner, config, config.assume);
+      : await (
+          await import('../shared/job-credentials.ts')
+        ).jobCredentials(
+          runner,
+          { region: config.region, action: ACTION, requestTimeoutMs: config.requestTimeoutMs },
+          config.assume,
+        );
   return {
     region: config.region,
     env: runner.env,

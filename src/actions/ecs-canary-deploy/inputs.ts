@@ -13,10 +13,9 @@ import { parseDuration } from '../../lib/durations.ts';
 import { UserError, oneLine } from '../../lib/errors.ts';
 import { parseBoolean, parseInteger } from '../../lib/parse.ts';
 import {
-  DEFAULT_AUDIENCE,
   WEB_IDENTITY_INPUTS,
   type WebIdentitySettings,
-  parseWebIdentityInputs,
+  parseRoleToAssume,
 } from '../shared/web-identity-inputs.ts';
 import { shown as quote } from '../../lib/errors.ts';
 import { checkAlarms, checkEcsTarget, checkRoleArn } from './identifiers.ts';
@@ -185,28 +184,7 @@ export function parseInputs(
     taskDefinitionFile: v['task-definition'] === '' ? undefined : v['task-definition'],
     smoke,
     requestTimeoutMs,
-    assume: roleToAssume(v, env),
-  };
-}
-
-function roleToAssume(
-  v: { readonly [K in keyof typeof INPUTS]: string },
-  env: NodeJS.ProcessEnv,
-): EcsCanaryDeployConfig['assume'] {
-  if (v['role-to-assume'] === '') {
-    const stray = (['role-session-name', 'audience'] as const).find((name) =>
-      name === 'audience' ? v.audience !== DEFAULT_AUDIENCE && v.audience !== '' : v[name] !== '',
-    );
-    if (stray !== undefined) {
-      throw new UserError(
-        `Input '${stray}' only applies with role-to-assume: set role-to-assume, or leave '${stray}' out.`,
-      );
-    }
-    return undefined;
-  }
-  return {
-    roleArn: checkRoleArn('role-to-assume', v['role-to-assume']),
-    ...parseWebIdentityInputs(v, env),
+    assume: parseRoleToAssume(v, env, checkRoleArn),
   };
 }
 

@@ -1,6 +1,8 @@
 // role-to-assume for any action: the role assumed with the job's OIDC token now, and again before
 // the session ends (src/oidc/refreshing-credentials.ts), one provider for every SDK client of the
-// step. Import it dynamically: the STS client is in it, and runs without role-to-assume skip it.
+// step, so a run longer than role-duration-seconds keeps its credentials. Each assume has its own
+// time limit, not the step's signal: a rollback after cancellation needs them. Import it
+// dynamically: the STS client is in it, and runs without role-to-assume skip it.
 import type { ClientOptions } from '../../aws/client-factory.ts';
 import { sdkStsPort } from '../../aws/sts.ts';
 import { idTokenFetcher } from '../../github/id-token.ts';

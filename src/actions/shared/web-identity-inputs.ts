@@ -3,6 +3,7 @@
 import type { InputRegistry } from '../../lib/action-io.ts';
 import { parseInteger } from '../../lib/parse.ts';
 import { defaultSessionName } from '../../oidc/identifiers.ts';
+import { UserError } from '../../lib/errors.ts';
 import { checkSessionName } from './identifier-inputs.ts';
 
 export const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
@@ -37,5 +38,30 @@ export function parseWebIdentityInputs(
       900,
       43200,
     ),
+  };
+}
+
+/** role-to-assume for an action that assumes it itself: undefined without it (and no stray settings). */
+export function parseRoleToAssume(
+  values: WebIdentityValues & { readonly 'role-to-assume': string },
+  env: NodeJS.ProcessEnv,
+  checkRoleArn: (input: string, value: string) => string,
+): ({ roleArn: string } & WebIdentitySettings) | undefined {
+  if (values['role-to-assume'] === '') {
+    const stray = (['role-session-name', 'audience'] as const).find((name) =>
+      name === 'audience'
+        ? values.audience !== DEFAULT_AUDIENCE && values.audience !== ''
+        : values[name] !== '',
+    );
+    if (stray !== undefined) {
+      throw new UserError(
+        `Input '${stray}' only applies with role-to-assume: set role-to-assume, or leave '${stray}' out.`,
+      );
+    }
+    return undefined;
+  }
+  return {
+    roleArn: checkRoleArn('role-to-assume', values['role-to-assume']),
+    ...parseWebIdentityInputs(values, env),
   };
 }

@@ -11,10 +11,9 @@ import { parseBoolean, parseInteger } from '../../lib/parse.ts';
 import type { CacheRule } from '../../spa/index.ts';
 import { checkRoleArn } from '../shared/identifier-inputs.ts';
 import {
-  DEFAULT_AUDIENCE,
   WEB_IDENTITY_INPUTS,
   type WebIdentitySettings,
-  parseWebIdentityInputs,
+  parseRoleToAssume,
 } from '../shared/web-identity-inputs.ts';
 import { isInside, realPath } from '../shared/workspace-paths.ts';
 
@@ -118,7 +117,7 @@ export function parseInputs(
     requestTimeoutMs: parseDuration('request-timeout', v['request-timeout']),
     timeoutMs: parseDuration('timeout', v.timeout),
     dryRun: parseBoolean('dry-run', v['dry-run']),
-    assume: roleToAssume(v, env),
+    assume: parseRoleToAssume(v, env, checkRoleArn),
   };
 }
 
@@ -181,25 +180,4 @@ export function parseCacheRules(text: string): CacheRule[] {
     rules.push({ glob, cacheControl });
   }
   return rules;
-}
-
-function roleToAssume(
-  v: { readonly [K in keyof typeof INPUTS]: string },
-  env: NodeJS.ProcessEnv,
-): SpaDeployConfig['assume'] {
-  if (v['role-to-assume'] === '') {
-    const stray = (['role-session-name', 'audience'] as const).find((name) =>
-      name === 'audience' ? v.audience !== DEFAULT_AUDIENCE && v.audience !== '' : v[name] !== '',
-    );
-    if (stray !== undefined) {
-      throw new UserError(
-        `Input '${stray}' only applies with role-to-assume: set role-to-assume, or leave '${stray}' out.`,
-      );
-    }
-    return undefined;
-  }
-  return {
-    roleArn: checkRoleArn('role-to-assume', v['role-to-assume']),
-    ...parseWebIdentityInputs(v, env),
-  };
 }
