@@ -10,7 +10,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { listActionNames, loadAction, repositoryRoot } from '../../scripts/action-docs.ts';
+import {
+  type ActionMetadata,
+  ROOT_ACTION,
+  listActionNames,
+  loadAction,
+  loadRootAction,
+  repositoryRoot,
+} from '../../scripts/action-docs.ts';
 import {
   type InputKind,
   type InputRegistry,
@@ -24,7 +31,18 @@ import { type ActionRun, cleanupActionRuns, runAction } from '../harness/index.t
 import { type Recorder, startRecorder } from './recorder.ts';
 
 const root = repositoryRoot();
-const ACTIONS = listActionNames(root);
+/** The actions under actions/, and the root action (action.yml at the root, src/actions/deploy). */
+const ACTIONS = [...listActionNames(root), ROOT_ACTION];
+
+function actionYml(action: string): string {
+  return action === ROOT_ACTION
+    ? join(root, 'action.yml')
+    : join(root, 'actions', action, 'action.yml');
+}
+
+function metadata(action: string): ActionMetadata {
+  return action === ROOT_ACTION ? loadRootAction(root)! : loadAction(action, root);
+}
 const ROLE = 'arn:aws:iam::123456789012:role/deploy';
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 /** The database URL of a base: the recorder's database port is filled in per run. */
@@ -147,6 +165,19 @@ const BASES: Record<string, { base: Inputs; groups: { inputs: string[]; with: In
         with: { mode: 'finish', environment: 'staging', 'deployment-id': '5', outcome: 'success' },
       },
     ],
+  },
+  // The root action: one environment's deploy; its inputs are checked by the owning actions' parsers.
+  [ROOT_ACTION]: {
+    base: {
+      environment: 'staging',
+      'role-to-assume': ROLE,
+      'aws-region': 'eu-west-1',
+      cluster: 'shop',
+      service: 'web',
+      'image-repository': '123456789012.dkr.ecr.eu-west-1.amazonaws.com/web',
+      digest: DIGEST,
+    },
+    groups: [{ inputs: ['secret-id', 'migrations'], with: { 'secret-id': 'shop/db' } }],
   },
   'spa-deploy': {
     base: {
@@ -285,7 +316,7 @@ function byKind(spec: InputSpec, input: string): BadValue[] {
  * colons and spaces too, so every line of INJECTION is a valid name (printing it is safe: the
  * runner's log functions never let a printed line be read as a command).
  */
-const ANY_TEXT_PER_LINE = new Set(['ecs-canary-deploy/alarms']);
+const ANY_TEXT_PER_LINE = new Set(['ecs-canary-deploy/alarms', `${ROOT_ACTION}/alarms`]);
 
 /** Names that may hold spaces: PostgreSQL roles and databases (quoted identifiers). */
 const SPACES_ALLOWED = new Set(['rds-migrate/user', 'rds-migrate/database']);
@@ -645,7 +676,7 @@ async function runCase(c: Case): Promise<Outcome> {
       inputs['smoke-url'] = recorder.httpUrl;
     }
     const run = await runAction({
-      action: join(root, 'actions', c.action, 'action.yml'),
+      action: actionYml(c.action),
       inputs,
       env: recorder.env(),
       cwd: workspaces[c.action]!.dir,
@@ -705,7 +736,7 @@ function refusal(c: Case, { run, inputs, traffic }: Outcome) {
     .map(([, value]) => value)
     // An input defaulting to ${{ github.token }} masks the job's token, as the runner does too.
     .concat(run.githubToken);
-  const declared = new Set(loadAction(c.action, root).outputs.map((o) => o.name));
+  const declared = new Set(metadata(c.action).outputs.map((o) => o.name));
   return {
     exit: run.exitCode,
     annotations: run.annotations.length,
@@ -737,7 +768,7 @@ describe('the input registries', () => {
       .filter(([, spec]) => !KINDS.includes(spec.kind))
       .map(([name, spec]) => `${name}: ${String(spec.kind)}`);
     expect(without).toEqual([]);
-    const declared = loadAction(action, root).inputs.map((input) => input.name);
+    const declared = metadata(action).inputs.map((input) => input.name);
     expect(Object.keys(registry).sort()).toEqual([...declared].sort());
   });
 
@@ -761,7 +792,7 @@ function caseName(c: Case): string {
 
 describe.each(ACTIONS)('%s refuses bad values', (action) => {
   const cases = BAD.filter((c) => c.action === action);
-  const hasPost = loadAction(action, root).runs.post !== undefined;
+  const hasPost = metadata(action).runs.post !== undefined;
   for (const c of cases) {
     const name = caseName(c);
     const test = KNOWN_GAPS.includes(name) ? it.failing : it;

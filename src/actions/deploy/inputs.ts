@@ -41,7 +41,8 @@ export const INPUTS = {
   'min-requests': CANARY['min-requests'],
   'max-error-rate': CANARY['max-error-rate'],
   'max-p95-latency': CANARY['max-p95-latency'],
-  'analysis-interval': CANARY['analysis-interval'],
+  // The root action has no hook-timeout: ECS's default of 30m must stay over twice the interval.
+  'analysis-interval': { ...CANARY['analysis-interval'], max: '14m' },
   'poll-interval': CANARY['poll-interval'],
   timeout: CANARY.timeout,
   'github-token': RECORD['github-token'],
