@@ -35,6 +35,7 @@ import { cleanupActionRuns, type OidcIssuer, startOidcIssuer } from '../harness/
 import {
   findLeakedSecretsInRun,
   runWorkflow,
+  type ReviewDecision,
   type ReviewRequest,
   type WorkflowRun,
 } from '../harness/workflow-runner/index.ts';
@@ -311,7 +312,7 @@ function pullRequestEvent(number: number, head: string, from: keyof typeof PULL_
 async function infraRun(
   event: { name: string; payload: Record<string, unknown> },
   context: { sha: string; ref: string },
-  review: (request: ReviewRequest) => Promise<'approve' | 'reject'> = async () => 'approve',
+  review: (request: ReviewRequest) => Promise<ReviewDecision> = async () => 'approve',
 ): Promise<WorkflowRun> {
   const run = await runWorkflow({
     checkout,
@@ -534,6 +535,30 @@ describe('infra.yml on a push to the default branch', () => {
     // main's templates, synthesized once in the run and deployed as they were synthesized.
     expect(JSON.stringify(staging!.stacks['shop-staging'])).toContain('"DisplayName":"alerts"');
     expect(JSON.stringify(staging!.stacks['shop-staging'])).not.toContain('AWS::SQS::Queue');
+  }, 600_000);
+});
+
+describe('infra.yml when production is rejected', () => {
+  it('leaves production untouched and fails its job with the reviewer named', async () => {
+    const before = readRecords().length;
+    const run = await infraRun(
+      {
+        name: 'push',
+        payload: {
+          ref: 'refs/heads/main',
+          after: commits.main,
+          repository: { full_name: 'octo-org/octo-app', default_branch: 'main' },
+        },
+      },
+      { sha: commits.main, ref: 'refs/heads/main' },
+      async () => ({ decision: 'reject', reviewer: 'carol' }),
+    );
+    expect(run.job('infra / staging').result).toBe('success');
+    expect(run.job('infra / production').result).toBe('failure');
+    expect(run.job('infra / production').reason).toContain('carol');
+    expect(run.job('infra / production').steps).toEqual([]);
+    const records = readRecords().slice(before);
+    expect(records.map((r) => r.args.at(-1))).toEqual(['staging/*']);
   }, 600_000);
 });
 
