@@ -10,7 +10,7 @@
 // NAME does not exist", the error cdk reads as "not deployed yet".
 import { randomUUID } from 'node:crypto';
 import { ServiceError } from './errors.ts';
-import type { QueryParams} from './query-protocol.ts';
+import type { QueryParams } from './query-protocol.ts';
 import { queryProtocol } from './query-protocol.ts';
 import type { ActionCall, Service } from './service.ts';
 import type { XmlValue } from './xml.ts';
