@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseCdkDiff } from '../../../src/infra-diff/cdk-diff.ts';
-import { RECORDED, RISKY } from './samples.ts';
+import { RECORDED, RECORDED_IAM_AND_REPLACEMENT, RISKY } from './samples.ts';
 
 describe('parseCdkDiff', () => {
   it('splits the output by stack and keeps cdk notices out of the sections', () => {
@@ -46,6 +46,22 @@ describe('parseCdkDiff', () => {
     });
     expect(data?.lines[0]).toBe('IAM Statement Changes');
     expect(edge).toMatchObject({ changed: false, security: false });
+  });
+
+  it("reads cdk's own IAM table and replacement marks", () => {
+    const [stack, ...more] = parseCdkDiff(RECORDED_IAM_AND_REPLACEMENT).stacks;
+    expect(more).toEqual([]);
+    expect(stack).toMatchObject({
+      name: 'staging/App (shop-staging) (aws://123456789012/us-east-1)',
+      added: 1,
+      modified: 2,
+      removed: 0,
+      replaced: 1,
+      security: true,
+    });
+    expect(stack?.lines).toContain(
+      '│ + │ ${App/Worker.Arn} │ Allow  │ sts:AssumeRole │ Service:lambda.amazonaws.com │           │',
+    );
   });
 
   it('reads nothing from output without stacks', () => {

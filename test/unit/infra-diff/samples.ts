@@ -45,3 +45,32 @@ There were no differences
 
 ✨  Number of stacks with differences: 1
 `;
+
+/** Recorded too (aws-cdk 2.1149 against the emulator): an IAM role added, a queue renamed. */
+export const RECORDED_IAM_AND_REPLACEMENT = `current credentials could not be used to assume 'arn:aws:iam::123456789012:role/cdk-hnb659fds-lookup-role-123456789012-us-east-1', but are for the right account. Proceeding anyway.
+Lookup role arn:aws:iam::123456789012:role/cdk-hnb659fds-lookup-role-123456789012-us-east-1 was not assumed. Proceeding with default credentials.
+Stack staging/App (shop-staging) (aws://123456789012/us-east-1)
+IAM Statement Changes
+┌───┬───────────────────┬────────┬────────────────┬──────────────────────────────┬───────────┐
+│   │ Resource          │ Effect │ Action         │ Principal                    │ Condition │
+├───┼───────────────────┼────────┼────────────────┼──────────────────────────────┼───────────┤
+│ + │ \${App/Worker.Arn} │ Allow  │ sts:AssumeRole │ Service:lambda.amazonaws.com │           │
+└───┴───────────────────┴────────┴────────────────┴──────────────────────────────┴───────────┘
+(NOTE: There may be security-related changes not in this list. See https://github.com/aws/aws-cdk/issues/1299)
+
+Resources
+[+] AWS::IAM::Role App/Worker Worker11F36D0F
+[~] AWS::SNS::Topic App/Alerts Alerts91F83244
+ └─ [~] DisplayName
+     ├─ [-] alerts
+     └─ [+] v2
+[~] AWS::SQS::Queue App/Orders OrdersA9B65338 replace
+ └─ [~] QueueName (requires replacement)
+     ├─ [-] orders
+     └─ [+] orders-v2
+
+
+
+✨  Number of stacks with differences: 1
+
+`;
