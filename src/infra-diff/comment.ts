@@ -31,6 +31,10 @@ export function renderComment(facts: CommentFacts, budget = DIFF_BUDGET_CHARACTE
     if (tail.length > 0) lines.push(...fenced(tail), '');
   }
   lines.push(headline(diff.stacks), '');
+  if (exitCode === 0 && diff.stacks.length === 0 && diff.other.length > 0) {
+    // Nothing diffed and nothing failed: what was said instead is the whole story.
+    lines.push(...fenced(diff.other.slice(-FAILURE_TAIL_LINES)), '');
+  }
   if (diff.stacks.length > 0) {
     lines.push(
       '| stack | added | changed | removed | replaced | IAM or security groups |',

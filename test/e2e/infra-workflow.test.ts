@@ -73,7 +73,8 @@ let appRemote: string;
 let standIns: string;
 let deployRecord: string;
 const runs: WorkflowRun[] = [];
-const commits: Record<'main' | 'feature' | 'featureAgain' | 'fork', string> = {
+const commits: Record<'bare' | 'main' | 'feature' | 'featureAgain' | 'fork', string> = {
+  bare: '',
   main: '',
   feature: '',
   featureAgain: '',
@@ -171,6 +172,10 @@ function makeAppRepository(bare: string): void {
   const write = (settings: object) =>
     writeFileSync(join(source, 'infra/settings.json'), `${JSON.stringify(settings)}\n`);
   git('init', '--quiet', '--initial-branch=main');
+  writeFileSync(join(source, 'README.md'), 'octo-app\n');
+  git('add', '.');
+  git('commit', '--quiet', '-m', 'before the CDK app');
+  git('branch', 'bare');
   writeFileSync(join(source, 'infra/app.mjs'), APP);
   writeFileSync(join(source, 'infra/cdk.json'), '{ "app": "node app.mjs" }\n');
   writeFileSync(
@@ -194,7 +199,7 @@ function makeAppRepository(bare: string): void {
   write({ alerts: 'pwned' });
   git('commit', '--quiet', '-am', 'from a fork');
   execFileSync('git', ['clone', '--quiet', '--bare', source, bare]);
-  for (const branch of ['feature', 'featureAgain', 'fork']) {
+  for (const branch of ['bare', 'feature', 'featureAgain', 'fork']) {
     execFileSync('git', ['branch', '--quiet', '-f', branch, `refs/heads/${branch}`], { cwd: bare });
   }
 }
@@ -293,7 +298,12 @@ ln -s ${JSON.stringify(modules)} node_modules && echo "added the suite's package
 
 const PULL_REQUEST_OWNERS = { same: 'octo-org/octo-app', fork: 'outsider/octo-app' };
 
-function pullRequestEvent(number: number, head: string, from: keyof typeof PULL_REQUEST_OWNERS) {
+function pullRequestEvent(
+  number: number,
+  head: string,
+  from: keyof typeof PULL_REQUEST_OWNERS,
+  base = commits.main,
+) {
   return {
     name: 'pull_request',
     payload: {
@@ -302,7 +312,7 @@ function pullRequestEvent(number: number, head: string, from: keyof typeof PULL_
       pull_request: {
         number,
         head: { sha: head, ref: 'feature', repo: { full_name: PULL_REQUEST_OWNERS[from] } },
-        base: { sha: commits.main, ref: 'main', repo: { full_name: 'octo-org/octo-app' } },
+        base: { sha: base, ref: 'main', repo: { full_name: 'octo-org/octo-app' } },
       },
       repository: { full_name: 'octo-org/octo-app', default_branch: 'main' },
     },
@@ -456,6 +466,26 @@ describe('infra.yml on a pull request', () => {
       'The request processing has failed because of an unknown error',
     );
     expect(run.job('infra / comment').outputs).toEqual({ outcome: 'diff-failed' });
+  }, 600_000);
+
+  it('says so, with no credentials asked for, when the base commit has no CDK app yet', async () => {
+    const issued = issuer.issued.length;
+    const first = github.store.addPullRequest(repository, {
+      author: github.accounts.get('octo-org'),
+      headSha: commits.feature,
+    }).number;
+    const run = await infraRun(pullRequestEvent(first, commits.feature, 'same', commits.bare), {
+      sha: commits.feature,
+      ref: `refs/pull/${first}/merge`,
+    });
+    expect(results(run)).toMatchObject({ 'infra / diff': 'success', 'infra / comment': 'success' });
+    expect(issuer.issued.length).toBe(issued);
+    const [comment] = github.store.comments(repository, first);
+    expect(comment!.body).toContain('No stack was diffed.');
+    expect(comment!.body).toContain(
+      'The base commit has no infra/package-lock.json: a pull request that adds the CDK app is not diffed',
+    );
+    expect(run.job('infra / comment').outputs).toEqual({ outcome: 'no-differences' });
   }, 600_000);
 
   it("gives a fork's pull request no credentials and no comment", async () => {

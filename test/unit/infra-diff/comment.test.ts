@@ -42,6 +42,16 @@ describe('renderComment', () => {
     expect(body).toContain('No stack was diffed.');
   });
 
+  it('shows what was said instead when nothing was diffed and nothing failed', () => {
+    const body = renderComment({
+      diff: parseCdkDiff('The base commit has no infra/package-lock.json: nothing to diff with.\n'),
+      exitCode: 0,
+    });
+    expect(body).toContain(
+      'No stack was diffed.\n\n```\nThe base commit has no infra/package-lock.json',
+    );
+  });
+
   it('escapes what the pull request controls: names and backtick runs', () => {
     const hostile = [
       'Stack staging/<img src=x onerror=alert(1)>|x',

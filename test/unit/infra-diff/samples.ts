@@ -1,6 +1,6 @@
 // What aws-cdk 2.1149 `cdk diff --no-change-set` printed (stdout and stderr together), as the
-// workflow captures it; the first was recorded against the emulator, the second is the same
-// format with IAM, replacement and removal sections.
+// workflow captures it; the first was recorded against the emulator, the second is written by
+// hand in the same format (the third, recorded, confirms the IAM table and replacement marks).
 export const RECORDED = `current credentials could not be used to assume 'arn:aws:iam::123456789012:role/cdk-hnb659fds-deploy-role-123456789012-us-east-1', but are for the right account. Proceeding anyway.
 Stack staging/App (shop-staging) (aws://123456789012/us-east-1)
 Resources
