@@ -179,6 +179,10 @@ const BASES: Record<string, { base: Inputs; groups: { inputs: string[]; with: In
     },
     groups: [{ inputs: ['secret-id', 'migrations'], with: { 'secret-id': 'shop/db' } }],
   },
+  'infra-diff': {
+    base: { output: 'Dockerfile', 'github-token': 'ghs_contract', 'pull-request': '7' },
+    groups: [],
+  },
   'spa-deploy': {
     base: {
       bucket: 'acme-site',
@@ -463,6 +467,15 @@ const OWN: Record<string, BadValue[]> = {
   'spa-deploy/concurrency': [{ label: 'zero', value: '0' }],
   'spa-deploy/release': [{ label: 'a space', value: 'release one' }],
   'spa-deploy/mode': [{ label: 'not a mode', value: 'sync' }],
+  'infra-diff/output': [
+    { label: 'a folder', value: 'migrations' },
+    { label: 'missing', value: 'cdk-diff.txt' },
+  ],
+  'infra-diff/exit-code': [
+    { label: 'negative', value: '-1' },
+    { label: 'over 255', value: '256' },
+  ],
+  'infra-diff/pull-request': [{ label: 'zero', value: '0' }],
   'rds-migrate/database-state': [
     { label: 'new for a command without a database', value: 'new', with: { command: 'lint' } },
   ],

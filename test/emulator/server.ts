@@ -20,6 +20,7 @@ import { CloudWatchLogs } from './logs.ts';
 import { SecretsManager } from './secrets-manager.ts';
 import { S3 } from './s3.ts';
 import { CloudFront } from './cloudfront.ts';
+import { CloudFormation } from './cloudformation.ts';
 import { MetricStore } from './metrics.ts';
 import { TrafficModel, type TrafficOptions } from './traffic.ts';
 import { Scenario, timeScale } from './world.ts';
@@ -82,6 +83,7 @@ export interface Emulator {
   readonly secretsManager: SecretsManager;
   readonly s3: S3;
   readonly cloudfront: CloudFront;
+  readonly cloudformation: CloudFormation;
   /** Stops listening and destroys every connection, including hung and keep-alive ones. */
   close(): Promise<void>;
 }
@@ -129,6 +131,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const secretsManager = new SecretsManager({ clock });
   const s3 = new S3({ clock });
   const cloudfront = new CloudFront({ clock });
+  const cloudformation = new CloudFormation({ clock });
   const registry = new ServiceRegistry([
     sts,
     elbv2,
@@ -139,6 +142,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     secretsManager,
     s3,
     cloudfront,
+    cloudformation,
   ]);
   const faults = new Faults();
   let dockerRegistry: DockerRegistry | undefined;
@@ -289,6 +293,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     secretsManager,
     s3,
     cloudfront,
+    cloudformation,
     close() {
       closing ??= new Promise<void>((resolve) => {
         lifetime.abort();

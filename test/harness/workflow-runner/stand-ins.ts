@@ -7,7 +7,7 @@
 // - actions/upload-artifact and actions/download-artifact keep artifacts per run, by name,
 //   with v4's rules (a name is uploaded once; a missing name fails the download).
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import type { StandInName } from './references.ts';
 
@@ -131,7 +131,9 @@ function upload({ inputs, workspace, artifactsDir }: StandInCall): StandInResult
   }
   mkdirSync(destination, { recursive: true });
   for (const path of found) {
-    cpSync(path, found.length === 1 ? destination : join(destination, basename(path)), {
+    // One folder: its contents at the artifact's root; a file keeps its name (as v4 does).
+    const root = found.length === 1 && statSync(path).isDirectory();
+    cpSync(path, root ? destination : join(destination, basename(path)), {
       recursive: true,
     });
   }
