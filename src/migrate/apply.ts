@@ -12,9 +12,9 @@ import {
   recordMigration,
   recordSql,
 } from './history.ts';
-import { concurrentIndexTable, dropNewInvalidIndexes, invalidIndexes } from './invalid-indexes.ts';
+import { dropNewInvalidIndexes, invalidIndexes } from './invalid-indexes.ts';
 import type { Migration, Part, PhaseInput } from './migration-set.ts';
-import type { Statement } from './parser.ts';
+import type { SqlStatement } from './sql-lexer.ts';
 import { LOCK_NOT_AVAILABLE, type SqlSession, configureSession, sqlState } from './session.ts';
 import { type Deferred, type PendingMigration, computeStatus } from './status.ts';
 import { type Version, formatVersion } from './version.ts';
@@ -80,9 +80,9 @@ export type ApplyResult =
     };
 
 class StatementFailure extends Error {
-  readonly statement: Statement;
+  readonly statement: SqlStatement;
   readonly sqlState: string | undefined;
-  constructor(statement: Statement, cause: unknown) {
+  constructor(statement: SqlStatement, cause: unknown) {
     super(oneLine(cause), { cause });
     this.statement = statement;
     this.sqlState = sqlState(cause);
@@ -202,7 +202,7 @@ async function applyOne(
         ? () => recordSql(options.history, row(true, parts.length), hasFailedRow)
         : undefined;
       if (part.transactional) await runInTransaction(migration, part, record, options, deps);
-      else await runAlone(migration, part.statements[0]!, record, options, deps);
+      else await runAlone(migration, part, record, options, deps);
       committed = index + 1;
     }
   } catch (error) {
@@ -279,7 +279,7 @@ async function runInTransaction(
 ): Promise<void> {
   const { session } = deps;
   for (let attempt = 1; ; attempt++) {
-    let current: Statement | undefined;
+    let current: SqlStatement | undefined;
     try {
       // BEGIN travels with the first statement: one round trip less per migration, and the
       // statement timeout still covers that statement alone (BEGIN takes no time).
@@ -302,17 +302,18 @@ async function runInTransaction(
   }
 }
 
-const noStatement: Statement = { sql: '', type: 'None', node: {}, line: 1, column: 1 };
+const noStatement: SqlStatement = { sql: '', line: 1, column: 1 };
 
 async function runAlone(
   migration: Migration,
-  statement: Statement,
+  part: Part,
   record: (() => string) | undefined,
   options: ApplyOptions,
   deps: EngineDeps,
 ): Promise<void> {
   const { session } = deps;
-  const table = concurrentIndexTable(statement);
+  const statement = part.statements[0]!;
+  const { table } = part;
   for (let attempt = 1; ; attempt++) {
     const before = table ? await invalidIndexes(session, table) : [];
     try {
