@@ -43,6 +43,11 @@ export interface EngineDeps {
   signal?: AbortSignal;
   onEvent?: (event: MigrateEvent) => void;
   random?: () => number;
+  /**
+   * Asked before each migration is sent: why it must not be (a file the parser refuses, found
+   * while the apply runs), or undefined.
+   */
+  refuse?: (script: string) => { line: number; column: number; reason: string } | undefined;
 }
 
 export interface AppliedMigration {
@@ -131,7 +136,10 @@ export async function applyMigrations(
     const applied: AppliedMigration[] = [];
     for (const [index, pending] of status.pending.entries()) {
       deps.signal?.throwIfAborted();
-      const failed = await applyOne(pending, options, deps);
+      const refused = deps.refuse?.(pending.migration.script);
+      const failed = refused
+        ? { failed: refusedMigration(pending, refused) }
+        : await applyOne(pending, options, deps);
       if ('failed' in failed) {
         return {
           outcome: 'failed',
@@ -153,6 +161,20 @@ export async function applyMigrations(
     // A broken connection has released the lock already: the session is gone.
     await lock.release().catch(() => {});
   }
+}
+
+function refusedMigration(
+  { migration, resumeFromPart }: PendingMigration,
+  refused: { line: number; column: number; reason: string },
+): FailedMigration {
+  return {
+    script: migration.script,
+    ...refused,
+    statement: '',
+    sqlState: undefined,
+    partsCommitted: resumeFromPart,
+    parts: Math.max(1, migration.parts.length),
+  };
 }
 
 async function applyOne(
