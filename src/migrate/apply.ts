@@ -236,6 +236,11 @@ async function applyBatch(
       ].join('\n;\n');
     })
     .join('\n;\n');
+  onEvent({
+    type: 'batch-started',
+    scripts: batch.map((p) => p.migration.script),
+    statements: batch.reduce((n, p) => n + (p.migration.parts[0]?.statements.length ?? 0), 0),
+  });
   let committed: number;
   let times: number[] = [];
   try {
@@ -262,20 +267,6 @@ async function applyBatch(
   }
   return batch.slice(0, committed).map(({ migration }, index) => {
     const executionMs = times[index] ?? 0;
-    const parts = migration.parts;
-    onEvent({
-      type: 'migration-started',
-      script: migration.script,
-      parts: Math.max(1, parts.length),
-      resumeFromPart: 0,
-    });
-    onEvent({
-      type: 'part-started',
-      script: migration.script,
-      part: 1,
-      transactional: true,
-      statements: parts[0]?.statements.length ?? 0,
-    });
     onEvent({ type: 'migration-applied', script: migration.script, executionMs });
     return {
       script: migration.script,
