@@ -513,7 +513,8 @@ function sleeping(db: string): Promise<void> {
   return waitFor(async () => {
     const rows = await server.query(
       db,
-      "SELECT 1 FROM pg_stat_activity WHERE application_name = 'rds-migrate' AND query LIKE 'SELECT pg_sleep%'",
+      // The statement alone, or inside several migrations sent in one message.
+      "SELECT 1 FROM pg_stat_activity WHERE application_name = 'rds-migrate' AND query LIKE '%SELECT pg_sleep(%' AND pid <> pg_backend_pid()",
     );
     return rows.length === 1;
   });
