@@ -3,7 +3,7 @@
 // after it runs, and what committed before it stays, with its history.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type PostgresServer, startPostgres } from '../../postgres/server.ts';
-import { applyMigrations } from '../../../src/migrate/apply.ts';
+import { type EngineDeps, applyMigrations } from '../../../src/migrate/apply.ts';
 import { loadMigrations } from '../../../src/migrate/migration-set.ts';
 import { OPTIONS, connect, migrationsDir, virtualClock } from './world.ts';
 
@@ -41,13 +41,14 @@ async function countingSession(db: string) {
 }
 
 /** Applies `files` to `db` through a counting session: the result and what was sent. */
-async function apply(db: string, files: Record<string, string>) {
+async function apply(db: string, files: Record<string, string>, refuse?: EngineDeps['refuse']) {
   const counting = await countingSession(db);
   try {
     const migrations = await loadMigrations(migrationsDir(files).dir);
     const result = await applyMigrations(migrations, OPTIONS, {
       ...virtualClock(),
       session: counting.session,
+      ...(refuse ? { refuse } : {}),
     });
     return { result, sent: counting.sent };
   } finally {
@@ -100,5 +101,27 @@ describe('migrations batched into one message', () => {
     expect(await server.query(db, "SELECT to_regclass('u') IS NULL AS absent")).toEqual([
       { absent: true },
     ]);
+  });
+
+  it('stops before a migration the parser refused while the apply ran; the batch ends before it', async () => {
+    const db = await server.createDatabase();
+    const files = { ...FILES, 'V3__broken.sql': 'INSERT INTO t VALUES (3);' };
+    const { result, sent } = await apply(db, files, (script) =>
+      script === 'V4__u.sql'
+        ? {
+            line: 1,
+            column: 8,
+            reason: 'syntax error at or near "TABEL" (PostgreSQL\'s parser): fix the SQL',
+          }
+        : undefined,
+    );
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      applied: [{ script: 'V1__t.sql' }, { script: 'V2__one.sql' }, { script: 'V3__broken.sql' }],
+      failed: { script: 'V4__u.sql', line: 1, column: 8, partsCommitted: 0 },
+      notRun: ['V5__two.sql'],
+    });
+    expect(sent.some((q) => q.includes('CREATE TABLE u') || q.includes('VALUES (2)'))).toBe(false);
+    expect(await server.query(db, 'SELECT id FROM t ORDER BY id')).toEqual([{ id: 1 }, { id: 3 }]);
   });
 });
