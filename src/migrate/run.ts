@@ -365,7 +365,13 @@ async function planAndApply(
           );
         },
       });
-      const { findings, failure } = await lint.done;
+      // A cancelled run stops the lint too: the apply's failure says why.
+      const outcome = await lint.done.catch((error: unknown) => {
+        if (found.apply?.outcome === 'failed') return undefined;
+        throw error;
+      });
+      if (!outcome) return;
+      const { findings, failure } = outcome;
       found.findings = findings;
       showFindings(found.database);
       // The parser's refusal in its own words; and a file the parser refuses that the server

@@ -659,36 +659,45 @@ describe('the connection target', () => {
   });
 });
 
-it('cancelling ends the session under the running statement, and the run fails saying so', async () => {
-  const controller = new AbortController();
-  let release: () => void = () => {};
-  const database = fakeDatabase({
-    onQuery: async (sql) => {
-      if (!sql.includes('pg_sleep')) return;
-      const ended = new Promise<void>((resolve) => (release = resolve));
-      controller.abort(new Error('the job was cancelled (SIGINT)'));
-      await ended;
-      throw new Error('Connection terminated');
-    },
-  });
-  const end = database.session.end;
-  database.session.end = async () => {
-    release();
-    await end();
-  };
-  const dir = migrationsDir({
-    'V1__slow.sql': 'CREATE TABLE half (id int);\nSELECT pg_sleep(60);',
-  });
-  const { message } = failed(
-    await runMigration(
-      options('apply', dir),
-      fakePorts(database, { signal: controller.signal }).ports,
-    ),
-  );
-  expect(message).toMatch(
-    /^V1__slow\.sql:2: stopped because the job was cancelled \(SIGINT\); the session was closed, so PostgreSQL rolled back the open transaction/,
-  );
-});
+it.each([0, 300])(
+  'cancelling ends the session under the running statement, and the run fails saying so (%i more files, still being linted)',
+  async (more) => {
+    const controller = new AbortController();
+    let release: () => void = () => {};
+    const database = fakeDatabase({
+      onQuery: async (sql) => {
+        if (!sql.includes('pg_sleep')) return;
+        const ended = new Promise<void>((resolve) => (release = resolve));
+        controller.abort(new Error('the job was cancelled (SIGINT)'));
+        await ended;
+        throw new Error('Connection terminated');
+      },
+    });
+    const end = database.session.end;
+    database.session.end = async () => {
+      release();
+      await end();
+    };
+    const dir = migrationsDir({
+      'V1__slow.sql': 'CREATE TABLE half (id int);\nSELECT pg_sleep(60);',
+      ...Object.fromEntries(
+        Array.from({ length: more }, (_, i) => [
+          `V${i + 2}__more.sql`,
+          `CREATE TABLE m${i} (id bigint);`,
+        ]),
+      ),
+    });
+    const { message } = failed(
+      await runMigration(
+        options('apply', dir),
+        fakePorts(database, { signal: controller.signal }).ports,
+      ),
+    );
+    expect(message).toMatch(
+      /^V1__slow\.sql:2: stopped because the job was cancelled \(SIGINT\); the session was closed, so PostgreSQL rolled back the open transaction/,
+    );
+  },
+);
 
 describe('mode ecs-task', () => {
   const outcome = (more: Partial<TaskOutcome>): TaskOutcome => ({
