@@ -54,9 +54,22 @@ export function lexStatements(text: string): LexedStatement[] {
   let beginDepth = 0;
   // psql's test for a function with a SQL-standard body: CREATE [OR REPLACE] FUNCTION|PROCEDURE.
   let words: string[] = [];
-  const token = (offset: number, t: Token | undefined) => {
+  const token = (offset: number, t?: () => Token) => {
     if (start === -1) start = offset;
-    if (t && head.length < HEAD_TOKENS) head.push(t);
+    if (t && wantsHead()) head.push(t());
+  };
+  // Past four tokens only the statements whose mode depends on a later one keep their head.
+  let keepsHead: boolean | undefined;
+  const wantsHead = () => {
+    if (head.length < 4) return true;
+    if (keepsHead === undefined) {
+      const [w0, w1] = head.map((t) => (t.kind === 'word' ? t.text : ''));
+      keepsHead =
+        (w0 === 'CREATE' && (w1 === 'INDEX' || w1 === 'UNIQUE')) ||
+        w0 === 'REINDEX' ||
+        (w0 === 'ALTER' && w1 === 'TYPE');
+    }
+    return keepsHead && head.length < HEAD_TOKENS;
   };
   const word = (upper: string) => {
     if (words.length < 4) words.push(upper);
@@ -75,6 +88,7 @@ export function lexStatements(text: string): LexedStatement[] {
     }
     start = -1;
     head = [];
+    keepsHead = undefined;
     parens = 0;
     beginDepth = 0;
     words = [];
@@ -100,28 +114,35 @@ export function lexStatements(text: string): LexedStatement[] {
         } else i++;
       }
     } else if (c === "'") {
-      token(i, undefined);
+      token(i);
       i = skipString(text, i, false);
     } else if (c === '"') {
       const close = skipQuotedIdentifier(text, i);
-      token(i, { kind: 'ident', text: text.slice(i + 1, close - 1).replaceAll('""', '"') });
+      token(i, () => ({
+        kind: 'ident',
+        text: text.slice(i + 1, close - 1).replaceAll('""', '"'),
+      }));
       i = close;
     } else if (c === '$' && ((DOLLAR_TAG.lastIndex = i), DOLLAR_TAG.test(text))) {
       const tag = text.slice(i, DOLLAR_TAG.lastIndex);
       const close = text.indexOf(tag, DOLLAR_TAG.lastIndex);
-      token(i, undefined);
+      token(i);
       i = close === -1 ? text.length : close + tag.length;
     } else if (isWordStart(c)) {
       let j = i + 1;
       while (j < text.length && isWordChar(text[j]!)) j++;
       const raw = text.slice(i, j);
       if ((raw === 'E' || raw === 'e') && text[j] === "'") {
-        token(i, undefined);
+        token(i);
         i = skipString(text, j, true);
         continue;
       }
       const upper = raw.toUpperCase();
-      token(i, { kind: 'word', text: upper, name: raw.replace(/[A-Z]+/g, (m) => m.toLowerCase()) });
+      token(i, () => ({
+        kind: 'word',
+        text: upper,
+        name: raw.replace(/[A-Z]+/g, (m) => m.toLowerCase()),
+      }));
       word(upper);
       i = j;
     } else if (c === ';' && parens === 0 && beginDepth === 0) {
@@ -130,7 +151,7 @@ export function lexStatements(text: string): LexedStatement[] {
     } else {
       if (c === '(') parens++;
       else if (c === ')' && parens > 0) parens--;
-      token(i, { kind: 'punct', text: c });
+      token(i, () => ({ kind: 'punct', text: c }));
       i++;
     }
   }
