@@ -10,11 +10,12 @@ import {
   createHistory,
   readHistory,
   recordMigration,
+  SINCE_BEGIN,
   recordSql,
 } from './history.ts';
-import { concurrentIndexTable, dropNewInvalidIndexes, invalidIndexes } from './invalid-indexes.ts';
+import { dropNewInvalidIndexes, invalidIndexes } from './invalid-indexes.ts';
 import type { Migration, Part, PhaseInput } from './migration-set.ts';
-import type { Statement } from './parser.ts';
+import type { SqlStatement } from './sql-lexer.ts';
 import { LOCK_NOT_AVAILABLE, type SqlSession, configureSession, sqlState } from './session.ts';
 import { type Deferred, type PendingMigration, computeStatus } from './status.ts';
 import { type Version, formatVersion } from './version.ts';
@@ -43,6 +44,11 @@ export interface EngineDeps {
   signal?: AbortSignal;
   onEvent?: (event: MigrateEvent) => void;
   random?: () => number;
+  /**
+   * Asked before each migration is sent: why it must not be (a file the parser refuses, found
+   * while the apply runs), or undefined.
+   */
+  refuse?: (script: string) => { line: number; column: number; reason: string } | undefined;
 }
 
 export interface AppliedMigration {
@@ -80,9 +86,9 @@ export type ApplyResult =
     };
 
 class StatementFailure extends Error {
-  readonly statement: Statement;
+  readonly statement: SqlStatement;
   readonly sqlState: string | undefined;
-  constructor(statement: Statement, cause: unknown) {
+  constructor(statement: SqlStatement, cause: unknown) {
     super(oneLine(cause), { cause });
     this.statement = statement;
     this.sqlState = sqlState(cause);
@@ -95,7 +101,10 @@ export async function applyMigrations(
   deps: EngineDeps,
 ): Promise<ApplyResult> {
   const { session, onEvent = () => {} } = deps;
-  await configureSession(session, options);
+  const { serverVersion } = await configureSession(session, options);
+  // Several migrations to a message only where statement_timeout still times each statement
+  // alone (PostgreSQL 13+; before, it timed the whole message).
+  const batching = serverVersion !== undefined && serverVersion >= 130_000;
   const started = deps.now();
   const lock = await acquireLock(session, {
     historyTable: options.history.qualified,
@@ -129,18 +138,34 @@ export async function applyMigrations(
       onEvent({ type: 'baselined', version: formatVersion(status.baseline) });
     }
     const applied: AppliedMigration[] = [];
-    for (const [index, pending] of status.pending.entries()) {
+    const pendings = status.pending;
+    const knownRank = Math.max(0, ...rows.map((r) => r.rank));
+    for (let index = 0; index < pendings.length;) {
       deps.signal?.throwIfAborted();
-      const failed = await applyOne(pending, options, deps);
+      const batch = batching ? takeBatch(pendings, index, deps) : [];
+      if (batch.length > 1) {
+        const done = await applyBatch(batch, knownRank, options, deps);
+        applied.push(...done);
+        index += done.length;
+        // The one that failed runs again on its own, a statement at a time: its error names the
+        // statement, and a lock timeout is retried.
+        if (done.length === batch.length) continue;
+      }
+      const pending = pendings[index]!;
+      const refused = deps.refuse?.(pending.migration.script);
+      const failed = refused
+        ? { failed: refusedMigration(pending, refused) }
+        : await applyOne(pending, options, deps);
       if ('failed' in failed) {
         return {
           outcome: 'failed',
           applied,
           failed: failed.failed,
-          notRun: status.pending.slice(index + 1).map((p) => p.migration.script),
+          notRun: pendings.slice(index + 1).map((p) => p.migration.script),
         };
       }
       applied.push(failed.applied);
+      index++;
     }
     const last = applied.filter((a) => a.version !== null).at(-1);
     return {
@@ -153,6 +178,137 @@ export async function applyMigrations(
     // A broken connection has released the lock already: the session is gone.
     await lock.release().catch(() => {});
   }
+}
+
+/** How many migrations, and how much SQL, one message carries at most. */
+const BATCH_MIGRATIONS = 100;
+const BATCH_BYTES = 1 << 20;
+
+/**
+ * The migrations from `from` on that can share one message: new (not resumed), one transaction
+ * each, not refused; at least two, or none.
+ */
+function takeBatch(
+  pendings: readonly PendingMigration[],
+  from: number,
+  deps: EngineDeps,
+): PendingMigration[] {
+  const batch: PendingMigration[] = [];
+  let bytes = 0;
+  for (const pending of pendings.slice(from, from + BATCH_MIGRATIONS)) {
+    const { migration } = pending;
+    const oneTransaction =
+      migration.parts.length <= 1 && (migration.parts[0]?.transactional ?? true);
+    if (pending.reason === 'resume' || pending.resumeFromPart > 0 || !oneTransaction) break;
+    if (deps.refuse?.(migration.script)) break;
+    bytes += migration.text.length;
+    if (bytes > BATCH_BYTES && batch.length > 0) break;
+    batch.push(pending);
+  }
+  return batch.length > 1 ? batch : [];
+}
+
+/**
+ * Several migrations in one simple-query message, each `BEGIN; <statements>; <history row>;
+ * COMMIT;`: each commits on its own, and after an error PostgreSQL skips the rest of the message.
+ * Returns the migrations that committed, a prefix of `batch`, found in the history after an error.
+ */
+async function applyBatch(
+  batch: readonly PendingMigration[],
+  knownRank: number,
+  options: ApplyOptions,
+  deps: EngineDeps,
+): Promise<AppliedMigration[]> {
+  const { session, onEvent = () => {} } = deps;
+  const sql = batch
+    .map(({ migration }) => {
+      const statements = migration.parts[0]?.statements ?? [];
+      const row = recordSql(options.history, {
+        ...historyRow(migration, options, true, 1),
+        executionMs: SINCE_BEGIN,
+      });
+      // A newline before each ';': a statement may end in a -- comment.
+      return [
+        'BEGIN',
+        ...statements.map((s) => s.sql),
+        `${row} RETURNING execution_ms AS rds_migrate_execution_ms`,
+        'COMMIT',
+      ].join('\n;\n');
+    })
+    .join('\n;\n');
+  onEvent({
+    type: 'batch-started',
+    scripts: batch.map((p) => p.migration.script),
+    statements: batch.reduce((n, p) => n + (p.migration.parts[0]?.statements.length ?? 0), 0),
+  });
+  let committed: number;
+  let times: number[] = [];
+  try {
+    const results = await session.query(sql);
+    committed = batch.length;
+    times = (
+      Array.isArray(results) ? (results as { rows: Record<string, unknown>[] }[]) : [results]
+    )
+      .flatMap((r) => r.rows)
+      .filter((row) => 'rds_migrate_execution_ms' in row)
+      .map((row) => Number(row.rds_migrate_execution_ms));
+  } catch (error) {
+    if (deps.signal?.aborted) throw error;
+    await session.query('ROLLBACK').catch(() => {});
+    const { rows } = await session.query(
+      `SELECT script, checksum FROM ${options.history.qualified} WHERE installed_rank > $1 AND success`,
+      [knownRank],
+    );
+    const recorded = new Set(rows.map((r) => `${String(r.script)}\n${String(r.checksum)}`));
+    committed = batch.findIndex(
+      ({ migration }) => !recorded.has(`${migration.script}\n${migration.checksum}`),
+    );
+    if (committed === -1) committed = batch.length;
+  }
+  return batch.slice(0, committed).map(({ migration }, index) => {
+    const executionMs = times[index] ?? 0;
+    onEvent({ type: 'migration-applied', script: migration.script, executionMs });
+    return {
+      script: migration.script,
+      version: migration.version ? formatVersion(migration.version) : null,
+      description: migration.description,
+      kind: migration.kind,
+      executionMs,
+    };
+  });
+}
+
+function historyRow(
+  migration: Migration,
+  options: ApplyOptions,
+  success: boolean,
+  partsApplied: number,
+): Omit<NewHistoryRow, 'executionMs'> {
+  return {
+    version: migration.version ? formatVersion(migration.version) : null,
+    description: migration.description,
+    type: migration.kind,
+    script: migration.script,
+    checksum: migration.checksum,
+    appliedBy: options.appliedBy,
+    commit: options.commit,
+    success,
+    partsApplied,
+  };
+}
+
+function refusedMigration(
+  { migration, resumeFromPart }: PendingMigration,
+  refused: { line: number; column: number; reason: string },
+): FailedMigration {
+  return {
+    script: migration.script,
+    ...refused,
+    statement: '',
+    sqlState: undefined,
+    partsCommitted: resumeFromPart,
+    parts: Math.max(1, migration.parts.length),
+  };
 }
 
 async function applyOne(
@@ -202,7 +358,7 @@ async function applyOne(
         ? () => recordSql(options.history, row(true, parts.length), hasFailedRow)
         : undefined;
       if (part.transactional) await runInTransaction(migration, part, record, options, deps);
-      else await runAlone(migration, part.statements[0]!, record, options, deps);
+      else await runAlone(migration, part, record, options, deps);
       committed = index + 1;
     }
   } catch (error) {
@@ -279,7 +435,7 @@ async function runInTransaction(
 ): Promise<void> {
   const { session } = deps;
   for (let attempt = 1; ; attempt++) {
-    let current: Statement | undefined;
+    let current: SqlStatement | undefined;
     try {
       // BEGIN travels with the first statement: one round trip less per migration, and the
       // statement timeout still covers that statement alone (BEGIN takes no time).
@@ -302,17 +458,18 @@ async function runInTransaction(
   }
 }
 
-const noStatement: Statement = { sql: '', type: 'None', node: {}, line: 1, column: 1 };
+const noStatement: SqlStatement = { sql: '', line: 1, column: 1 };
 
 async function runAlone(
   migration: Migration,
-  statement: Statement,
+  part: Part,
   record: (() => string) | undefined,
   options: ApplyOptions,
   deps: EngineDeps,
 ): Promise<void> {
   const { session } = deps;
-  const table = concurrentIndexTable(statement);
+  const statement = part.statements[0]!;
+  const { table } = part;
   for (let attempt = 1; ; attempt++) {
     const before = table ? await invalidIndexes(session, table) : [];
     try {

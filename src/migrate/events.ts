@@ -28,6 +28,8 @@ export type MigrateEvent =
       reason: string;
     }
   | { type: 'invalid-index-dropped'; script: string; line: number; index: string }
+  /** Several migrations sent in one message, each in its own transaction, in this order. */
+  | { type: 'batch-started'; scripts: string[]; statements: number }
   | { type: 'migration-applied'; script: string; executionMs: number };
 
 /** Everything a run reports: the engine's events, the steps around them, an ECS task's. */

@@ -84,7 +84,9 @@ export async function readHistory(
   }));
 }
 
-export type NewHistoryRow = Omit<HistoryRow, 'rank' | 'appliedAt'>;
+export type NewHistoryRow = Omit<HistoryRow, 'rank' | 'appliedAt' | 'executionMs'> & {
+  executionMs: number | typeof SINCE_BEGIN;
+};
 
 /** Records a migration; `replacesFailed` deletes the failed row of a resumed one first. */
 export async function recordMigration(
@@ -95,6 +97,13 @@ export async function recordMigration(
 ): Promise<void> {
   await session.query(recordSql(history, row, replacesFailed));
 }
+
+/**
+ * An execution time the server measures: the time since its transaction began (now() is the
+ * transaction's start), for migrations sent several to a message.
+ */
+export const SINCE_BEGIN = 'since-begin';
+const ELAPSED_MS_SQL = '(extract(epoch FROM clock_timestamp() - now()) * 1000)::int';
 
 /**
  * The statements that record a migration, values as literals: a simple query, so the caller can
@@ -115,11 +124,11 @@ export function recordSql(
        row.checksum,
        row.appliedBy,
        row.commit,
-       Math.round(row.executionMs),
+       row.executionMs === SINCE_BEGIN ? SINCE_BEGIN : Math.round(row.executionMs),
        row.success,
        row.partsApplied,
      ]
-       .map(literal)
+       .map((v) => (v === SINCE_BEGIN ? ELAPSED_MS_SQL : literal(v)))
        .join(', ')})`;
   if (!replacesFailed) return insert;
   return `DELETE FROM ${history.qualified} WHERE NOT success AND script = ${literal(row.script)} AND checksum = ${literal(row.checksum)};\n${insert}`;

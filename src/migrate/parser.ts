@@ -92,6 +92,23 @@ export function parseStatements(text: string): Statement[] {
   });
 }
 
+/** A file PostgreSQL's parser refuses: where, and the parser's message. */
+export class ParseFailure extends UserError {
+  readonly script: string;
+  readonly line: number;
+  readonly column: number;
+  /** The parser's message, e.g. `syntax error at or near "TABEL"`. */
+  readonly detail: string;
+
+  constructor(script: string, line: number, column: number, detail: string, cause: unknown) {
+    super(`${script}:${line}:${column}: ${detail} (PostgreSQL's parser): fix the SQL.`, { cause });
+    this.script = script;
+    this.line = line;
+    this.column = column;
+    this.detail = detail;
+  }
+}
+
 /** Parses `text` (the contents of `file`); call loadParser() once first. */
 export function splitStatements(file: string, text: string): Statement[] {
   try {
@@ -104,10 +121,7 @@ export function splitStatements(file: string, text: string): Statement[] {
     const { line, column } = positions(Buffer.from(text, 'utf8'))(
       Buffer.byteLength(prefix, 'utf8'),
     );
-    throw new UserError(
-      `${file}:${line}:${column}: ${details?.message ?? (error as Error).message} (PostgreSQL's parser): fix the SQL.`,
-      { cause: error },
-    );
+    throw new ParseFailure(file, line, column, details?.message ?? (error as Error).message, error);
   }
 }
 

@@ -26,7 +26,8 @@ import {
 import { type DatabaseState, type DeclaredState, decideDatabaseState } from './database-state.ts';
 import { type Finding, type LintOptions, blocking, lintMigrations } from './lint/lint.ts';
 import { type ChangesPort, type LintScope, lintScope } from './lint-scope.ts';
-import { type Migration, loadMigrations } from './migration-set.ts';
+import { type LintJob, startLint } from './lint-job.ts';
+import { type Migration, loadMigrations, readMigrations } from './migration-set.ts';
 import { type Plan, type PlanOptions, type PlannedMigration, planMigrations } from './plan.ts';
 import { inspectDatabase } from './schema.ts';
 import type { DatabaseSession } from './session.ts';
@@ -251,6 +252,35 @@ async function lintAndMigrateWith(
   options: MigrateOptions,
   ports: MigratePorts,
 ): Promise<void> {
+  if (options.command === 'plan' || options.command === 'apply') {
+    // Cut by the lexer: the parse and the lint run beside the connection (and against a new
+    // database beside the apply), see lint-job.ts.
+    const migrations = await readMigrations(options.migrationsDir);
+    ports.onEvent({ type: 'loaded', migrations: migrations.length, dir: options.migrationsDir });
+    const lint = startLint(migrations, options, ports.signal);
+    // Against a database the findings are shown once its state says whether they block.
+    let shown = false;
+    const show = (database: DatabaseState | undefined) => {
+      if (shown || !found.findings) return;
+      shown = true;
+      ports.onEvent({
+        type: 'linted',
+        findings: found.findings,
+        advisory: database?.state === 'new',
+      });
+    };
+    try {
+      await planAndApply(found, migrations, lint, options, ports, show, early);
+    } finally {
+      // A run that ended before the findings were taken (no connection, say) still shows them.
+      if (!found.findings) {
+        const outcome = await lint.done.catch(() => undefined);
+        if (outcome && !outcome.failure) found.findings = outcome.findings;
+      }
+      show(found.database);
+    }
+    return;
+  }
   const migrations = await loadMigrations(options.migrationsDir);
   ports.onEvent({ type: 'loaded', migrations: migrations.length, dir: options.migrationsDir });
   let judged = migrations;
@@ -266,41 +296,41 @@ async function lintAndMigrateWith(
   }
   const findings = lintMigrations(judged, options);
   found.findings = findings;
+  ports.onEvent({ type: 'linted', findings, advisory: false });
   if (options.command === 'validate') {
-    ports.onEvent({ type: 'linted', findings, advisory: false });
     found.validation = await validate(migrations, options, ports);
     found.apply = found.validation.result;
-  } else if (options.command === 'lint') {
-    ports.onEvent({ type: 'linted', findings, advisory: false });
-  } else {
-    // Against a database the findings are shown once its state says whether they block.
-    let shown = false;
-    const show = (database: DatabaseState | undefined) => {
-      if (shown) return;
-      shown = true;
-      ports.onEvent({ type: 'linted', findings, advisory: database?.state === 'new' });
-    };
-    try {
-      await planAndApply(found, migrations, options, ports, show, early);
-    } finally {
-      show(found.database);
-    }
   }
+}
+
+/** The findings, once every file parsed: a file the parser refuses ends the run. */
+async function linted(found: Found, lint: LintJob): Promise<void> {
+  const { findings, failure } = await lint.done;
+  if (failure) throw failure;
+  found.findings = findings;
 }
 
 async function planAndApply(
   found: Found,
   migrations: Migration[],
+  lint: LintJob,
   options: MigrateOptions,
   ports: MigratePorts,
   showFindings: (database: DatabaseState) => void,
   early: EarlySession | undefined,
 ): Promise<void> {
   if (!options.connection) throw new Error(`command ${options.command} has no connection`);
+  // A secret or an IAM token is fetched only once the files are known to be good.
+  if (!early) await linted(found, lint);
   const target = await resolveTarget(options.connection, ports);
   ports.onEvent({ type: 'connecting', target });
+  // A file the parser refuses ends the run even while the connection is still being made.
+  const refused = lint.done.then(({ failure }) =>
+    failure ? Promise.reject(failure) : new Promise<never>(() => {}),
+  );
+  refused.catch(() => {});
+  const session = await Promise.race([early?.session ?? ports.connect(target), refused]);
   if (early) early.handedOver = true;
-  const session = await (early?.session ?? ports.connect(target));
   // Cancelling ends the session: PostgreSQL rolls back the open transaction and frees the lock.
   const onAbort = () => void session.end().catch(() => {});
   ports.signal.addEventListener('abort', onAbort, { once: true });
@@ -312,17 +342,54 @@ async function planAndApply(
       options.baselineVersion,
     );
     ports.onEvent({ type: 'database-state', ...found.database });
-    showFindings(found.database);
-    if (options.command === 'plan') return;
-    if (blockingFor(options.command, found.findings ?? [], found.plan, found.database).length > 0)
-      return;
-    found.apply = await applyMigrations(migrations, applyOptions(options), {
+    const deps = {
       session,
       sleep: ports.sleep,
       now: ports.now,
       signal: ports.signal,
       onEvent: ports.onEvent,
-    });
+    };
+    if (options.command === 'apply' && found.database.state === 'new') {
+      // Nothing there to lock or break: findings are only reported, so the apply does not wait
+      // for the parser; it stops before a file the parser refuses.
+      found.apply = await applyMigrations(migrations, applyOptions(options), {
+        ...deps,
+        refuse: (script) => {
+          const failure = lint.refusal(script);
+          return (
+            failure && {
+              line: failure.line,
+              column: failure.column,
+              reason: `${failure.detail} (PostgreSQL's parser): fix the SQL`,
+            }
+          );
+        },
+      });
+      // A cancelled run stops the lint too: the apply's failure says why.
+      const outcome = await lint.done.catch((error: unknown) => {
+        if (found.apply?.outcome === 'failed') return undefined;
+        throw error;
+      });
+      if (!outcome) return;
+      const { findings, failure } = outcome;
+      found.findings = findings;
+      showFindings(found.database);
+      // The parser's refusal in its own words; and a file the parser refuses that the server
+      // took (a newer server's syntax) is still an error.
+      const stoppedAt = found.apply.outcome === 'failed' ? found.apply.failed : undefined;
+      if (
+        failure &&
+        (!stoppedAt || (stoppedAt.script === failure.script && stoppedAt.statement === ''))
+      )
+        throw failure;
+      return;
+    }
+    await linted(found, lint);
+    showFindings(found.database);
+    if (options.command === 'plan') return;
+    if (blockingFor(options.command, found.findings ?? [], found.plan, found.database).length > 0)
+      return;
+    found.apply = await applyMigrations(migrations, applyOptions(options), deps);
   } finally {
     ports.signal.removeEventListener('abort', onAbort);
     await session.end().catch(() => {});

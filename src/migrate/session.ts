@@ -26,11 +26,14 @@ export const QUERY_CANCELED = '57014';
 export async function configureSession(
   session: SqlSession,
   options: { lockTimeoutMs: number; statementTimeoutMs: number },
-): Promise<void> {
-  await session.query(
+): Promise<{ serverVersion: number | undefined }> {
+  const { rows } = await session.query(
     `SELECT set_config('lock_timeout', '${Math.round(options.lockTimeoutMs)}', false),
             set_config('statement_timeout', '${Math.round(options.statementTimeoutMs)}', false),
             CASE WHEN current_setting('server_version_num')::int >= 140000
-              THEN set_config('client_connection_check_interval', '1s', false) END`,
+              THEN set_config('client_connection_check_interval', '1s', false) END,
+            current_setting('server_version_num')::int AS server_version`,
   );
+  const version = Number(rows[0]?.server_version);
+  return { serverVersion: Number.isInteger(version) && version > 0 ? version : undefined };
 }

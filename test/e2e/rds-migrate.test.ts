@@ -208,7 +208,11 @@ CREATE TABLE done (id int);`,
       cwd,
       inputs: { command: 'apply', 'database-url': server.url(db) },
     });
-    await running.waitForOutput(/part 1: 3 statements in one transaction/, 30_000);
+    // Both files go in one message, each in its own transaction: V1 commits before V2 sleeps.
+    await running.waitForOutput(
+      /Applying 2 migrations in one message, each in its own transaction \(4 statements\): V1__customers\.sql … V2__slow\.sql/,
+      30_000,
+    );
     await sleeping(db);
     running.kill('SIGKILL');
     const killed = await running.result;
@@ -509,7 +513,8 @@ function sleeping(db: string): Promise<void> {
   return waitFor(async () => {
     const rows = await server.query(
       db,
-      "SELECT 1 FROM pg_stat_activity WHERE application_name = 'rds-migrate' AND query LIKE 'SELECT pg_sleep%'",
+      // The statement alone, or inside several migrations sent in one message.
+      "SELECT 1 FROM pg_stat_activity WHERE application_name = 'rds-migrate' AND query LIKE '%SELECT pg_sleep(%' AND pid <> pg_backend_pid()",
     );
     return rows.length === 1;
   });

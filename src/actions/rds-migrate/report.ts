@@ -57,6 +57,8 @@ export function describeEvent(event: Exclude<RunEvent, { type: 'linted' }>): str
       return `Warning: applied migrations with no file any more: ${event.migrations.join(', ')}.`;
     case 'migration-started':
       return `Applying ${event.script}${event.resumeFromPart > 0 ? ` from part ${event.resumeFromPart + 1} of ${event.parts} (earlier parts committed by a previous run)` : ''}`;
+    case 'batch-started':
+      return `Applying ${event.scripts.length} migrations in one message, each in its own transaction (${event.statements} statements): ${event.scripts[0]} … ${event.scripts.at(-1)}`;
     case 'part-started':
       return event.transactional
         ? `  part ${event.part}: ${event.statements} statement${event.statements === 1 ? '' : 's'} in one transaction`

@@ -1,7 +1,7 @@
 // Lints migrations on their parse trees, rule by rule, with phases and waivers: destructive
 // statements belong in contract migrations (run after production is fully promoted); in an expand
 // migration they fail unless allow-destructive is set or an inline waiver gives a reason.
-import type { Migration } from '../migration-set.ts';
+import type { ParsedMigration } from '../migration-set.ts';
 import type { Statement } from '../parser.ts';
 import { expandDoBlocks } from './do-blocks.ts';
 import { DO_BLOCK_NOT_CHECKED, RULES, RULE_IDS, type Severity } from './rules.ts';
@@ -32,7 +32,7 @@ export function blocking(findings: readonly Finding[]): Finding[] {
   return findings.filter((f) => f.severity === 'error' && f.waived === undefined);
 }
 
-export function lintMigration(migration: Migration, options: LintOptions): Finding[] {
+export function lintMigration(migration: ParsedMigration, options: LintOptions): Finding[] {
   const { phase } = migration;
   const context = trackedContext({
     runnerLockTimeout: options.lockTimeoutMs > 0,
@@ -127,6 +127,9 @@ export function lintMigration(migration: Migration, options: LintOptions): Findi
   return findings.sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
-export function lintMigrations(migrations: readonly Migration[], options: LintOptions): Finding[] {
+export function lintMigrations(
+  migrations: readonly ParsedMigration[],
+  options: LintOptions,
+): Finding[] {
   return migrations.flatMap((m) => lintMigration(m, options));
 }

@@ -1,7 +1,11 @@
 // A migration from text and its lint, for the lint tests.
 import { checksumOf } from '../../../src/migrate/files.ts';
 import { type Finding, type LintOptions, lintMigration } from '../../../src/migrate/lint/lint.ts';
-import { type Migration, toMigration } from '../../../src/migrate/migration-set.ts';
+import {
+  type ParsedMigration,
+  parseMigration,
+  toMigration,
+} from '../../../src/migrate/migration-set.ts';
 
 export const OPTIONS: LintOptions = {
   allowDestructive: false,
@@ -9,16 +13,18 @@ export const OPTIONS: LintOptions = {
   statementTimeoutMs: 60_000,
 };
 
-export function migration(text: string, script = 'V1__x.sql'): Migration {
-  return toMigration({
-    kind: 'versioned',
-    version: [1n],
-    description: 'x',
-    script,
-    path: script,
-    text,
-    checksum: checksumOf(text),
-  });
+export function migration(text: string, script = 'V1__x.sql'): ParsedMigration {
+  return parseMigration(
+    toMigration({
+      kind: 'versioned',
+      version: [1n],
+      description: 'x',
+      script,
+      path: script,
+      text,
+      checksum: checksumOf(text),
+    }),
+  );
 }
 
 export const lint = (text: string, options: Partial<LintOptions> = {}): Finding[] =>

@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { partsOf, toMigration } from '../../../src/migrate/migration-set.ts';
 import { loadParser, splitStatements } from '../../../src/migrate/parser.ts';
+import { lexStatements } from '../../../src/migrate/sql-lexer.ts';
 import { outsideTransactionReason } from '../../../src/migrate/transaction-mode.ts';
 
 beforeAll(async () => {
@@ -69,8 +70,7 @@ describe('transaction modes', () => {
 
   it('groups transactional runs and isolates the others, in file order', () => {
     const parts = partsOf(
-      splitStatements(
-        'x.sql',
+      lexStatements(
         'CREATE TABLE t (a int); INSERT INTO t VALUES (1); CREATE INDEX CONCURRENTLY i ON t (a); ANALYZE t; SELECT 1',
       ),
     );

@@ -323,10 +323,10 @@ describe('a new database takes the whole history, a live one is guarded', () => 
     expect(database.statements()).toEqual(
       expect.arrayContaining([SAFE.replace(/;$/, ''), UNSAFE_INDEX.replace(/;$/, '')]),
     );
-    // The state is told before the findings, which are shown as advisory, before anything runs.
+    // Nothing waits for the lint: the findings are shown, as advisory, after the apply.
     const types = events.map((e) => e.type);
-    expect(types.indexOf('database-state')).toBeLessThan(types.indexOf('linted'));
-    expect(types.indexOf('linted')).toBeLessThan(types.indexOf('migration-started'));
+    expect(types.indexOf('database-state')).toBeLessThan(types.indexOf('migration-started'));
+    expect(types.lastIndexOf('migration-applied')).toBeLessThan(types.indexOf('linted'));
     expect(events).toContainEqual(expect.objectContaining({ type: 'linted', advisory: true }));
   });
 
@@ -560,19 +560,32 @@ describe('the connection target', () => {
     expect(events[2]).toEqual({ type: 'connecting', target: connected[0] });
   });
 
-  it('a URL: connected while the files are parsed; a syntax error ends that session unused', async () => {
-    const fakes = fakePorts();
-    const run = await runMigration(
-      options('apply', migrationsDir({ 'V1__orders.sql': 'CREATE TABLE orders (id bigint' })),
-      fakes.ports,
-    );
-    expect(failed(run).message).toMatch(/^V1__orders\.sql:1:\d+: syntax error/);
-    expect(fakes.connected).toEqual([LOCAL]);
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(fakes.database.ended()).toBe(1);
-    expect(fakes.database.queries).toEqual([]);
-    expect(fakes.events.map((e) => e.type)).not.toContain('connecting');
-  });
+  it.each(['new', 'live'] as const)(
+    'a URL: connected while the files are parsed; a syntax error ends the run before the file is sent (%s database)',
+    async (databaseState) => {
+      const fakes = fakePorts();
+      const run = await runMigration(
+        options(
+          'apply',
+          migrationsDir({
+            'V1__orders.sql': SAFE,
+            'V2__broken.sql': 'CREATE TABLE orders (id bigint',
+          }),
+          { databaseState },
+        ),
+        fakes.ports,
+      );
+      expect(failed(run).message).toMatch(/^V2__broken\.sql:1:\d+: syntax error/);
+      expect(fakes.connected).toEqual([LOCAL]);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(fakes.database.ended()).toBe(1);
+      // Live: nothing runs until every file parsed. New: the files before it may be applied, and
+      // the broken one is refused by the parser, or by the server if the apply gets there first
+      // (this fake server takes anything: the run fails all the same).
+      if (databaseState === 'live') expect(fakes.database.statements()).toEqual([]);
+      else expect(fakes.database.statements()).toContain(SAFE.replace(/;$/, ''));
+    },
+  );
 
   it('a URL still connecting when a file fails to parse is given up', async () => {
     let signal: AbortSignal | undefined;
@@ -646,36 +659,45 @@ describe('the connection target', () => {
   });
 });
 
-it('cancelling ends the session under the running statement, and the run fails saying so', async () => {
-  const controller = new AbortController();
-  let release: () => void = () => {};
-  const database = fakeDatabase({
-    onQuery: async (sql) => {
-      if (!sql.includes('pg_sleep')) return;
-      const ended = new Promise<void>((resolve) => (release = resolve));
-      controller.abort(new Error('the job was cancelled (SIGINT)'));
-      await ended;
-      throw new Error('Connection terminated');
-    },
-  });
-  const end = database.session.end;
-  database.session.end = async () => {
-    release();
-    await end();
-  };
-  const dir = migrationsDir({
-    'V1__slow.sql': 'CREATE TABLE half (id int);\nSELECT pg_sleep(60);',
-  });
-  const { message } = failed(
-    await runMigration(
-      options('apply', dir),
-      fakePorts(database, { signal: controller.signal }).ports,
-    ),
-  );
-  expect(message).toMatch(
-    /^V1__slow\.sql:2: stopped because the job was cancelled \(SIGINT\); the session was closed, so PostgreSQL rolled back the open transaction/,
-  );
-});
+it.each([0, 300])(
+  'cancelling ends the session under the running statement, and the run fails saying so (%i more files, still being linted)',
+  async (more) => {
+    const controller = new AbortController();
+    let release: () => void = () => {};
+    const database = fakeDatabase({
+      onQuery: async (sql) => {
+        if (!sql.includes('pg_sleep')) return;
+        const ended = new Promise<void>((resolve) => (release = resolve));
+        controller.abort(new Error('the job was cancelled (SIGINT)'));
+        await ended;
+        throw new Error('Connection terminated');
+      },
+    });
+    const end = database.session.end;
+    database.session.end = async () => {
+      release();
+      await end();
+    };
+    const dir = migrationsDir({
+      'V1__slow.sql': 'CREATE TABLE half (id int);\nSELECT pg_sleep(60);',
+      ...Object.fromEntries(
+        Array.from({ length: more }, (_, i) => [
+          `V${i + 2}__more.sql`,
+          `CREATE TABLE m${i} (id bigint);`,
+        ]),
+      ),
+    });
+    const { message } = failed(
+      await runMigration(
+        options('apply', dir),
+        fakePorts(database, { signal: controller.signal }).ports,
+      ),
+    );
+    expect(message).toMatch(
+      /^V1__slow\.sql:2: stopped because the job was cancelled \(SIGINT\); the session was closed, so PostgreSQL rolled back the open transaction/,
+    );
+  },
+);
 
 describe('mode ecs-task', () => {
   const outcome = (more: Partial<TaskOutcome>): TaskOutcome => ({
