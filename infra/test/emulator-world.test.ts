@@ -84,8 +84,14 @@ describe('the emulator world from the staging template', () => {
       'AWS::ECR::Repository',
       'AWS::IAM::Role',
       'AWS::SecretsManager::Secret',
+      'AWS::SNS::Topic',
     ])
       expect(types).toContain(type);
+    // The alarm topic a failed deploy is announced on exists under the ARN Ref gives.
+    const topicId = Object.entries(templates['shop-staging']!.Resources).find(
+      ([, r]) => r.Type === 'AWS::SNS::Topic',
+    )![0];
+    expect(emulator.sns.topic(loaded.refs.get(topicId)!)).toBeDefined();
     const unmodelled = new Set(loaded.unmodelled.map((u) => u.type));
     expect(unmodelled).toContain('AWS::RDS::DBInstance');
     expect(unmodelled).not.toContain('AWS::CloudFront::Distribution');

@@ -93,6 +93,7 @@ const MODELLED = new Set([
   'AWS::SecretsManager::Secret',
   'AWS::S3::Bucket',
   'AWS::CloudFront::Distribution',
+  'AWS::SNS::Topic',
 ]);
 
 const isMap = (v: Json | undefined): v is JsonMap =>
@@ -510,6 +511,17 @@ export function loadTemplate(
           DomainName: `${name}.s3.amazonaws.com`,
           RegionalDomainName: `${name}.s3.${region}.amazonaws.com`,
         });
+        break;
+      }
+      case 'AWS::SNS::Topic': {
+        // Publish is open to the account's callers: the emulator does not evaluate IAM policies,
+        // and the key's use is not checked for a topic loaded from a template.
+        const topic = emulator.sns.createTopic(
+          { name: str(p['TopicName']) ?? generatedName(id, 256) },
+          { region, accountId: account },
+        );
+        refs.set(id, topic.arn);
+        attrs.set(id, { TopicArn: topic.arn, TopicName: topic.name });
         break;
       }
       case 'AWS::CloudFront::Distribution': {
