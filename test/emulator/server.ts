@@ -19,6 +19,7 @@ import { Elbv2 } from './elbv2.ts';
 import { CloudWatchLogs } from './logs.ts';
 import { SecretsManager } from './secrets-manager.ts';
 import { Sns } from './sns.ts';
+import { Ssm } from './ssm.ts';
 import { S3 } from './s3.ts';
 import { CloudFront } from './cloudfront.ts';
 import { MetricStore } from './metrics.ts';
@@ -83,6 +84,8 @@ export interface Emulator {
   readonly secretsManager: SecretsManager;
   /** SNS Publish to topics a test creates; `published` records what was sent. */
   readonly sns: Sns;
+  /** Parameter Store: GetParameter/GetParameters of String parameters. */
+  readonly ssm: Ssm;
   readonly s3: S3;
   readonly cloudfront: CloudFront;
   /** Stops listening and destroys every connection, including hung and keep-alive ones. */
@@ -131,6 +134,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const ecr = new Ecr({ clock }, options.ecr);
   const secretsManager = new SecretsManager({ clock });
   const sns = new Sns({ clock });
+  const ssm = new Ssm({ clock });
   const s3 = new S3({ clock });
   const cloudfront = new CloudFront({ clock });
   const registry = new ServiceRegistry([
@@ -142,6 +146,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ecr,
     secretsManager,
     sns,
+    ssm,
     s3,
     cloudfront,
   ]);
@@ -293,6 +298,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     registry: registryFront,
     secretsManager,
     sns,
+    ssm,
     s3,
     cloudfront,
     close() {

@@ -93,6 +93,27 @@ describe('SNS Publish', () => {
     expect(emulator.sns.published).toHaveLength(before);
   });
 
+  it("lets the caller's identity policies allow what the topic's do not name", async () => {
+    const topic = emulator.sns.createTopic({ name: 'by-identity', publishers: [DEPLOY_ROLE] });
+    emulator.sns.setAccess(
+      (principal, action, resource) =>
+        principal === 'arn:aws:iam::123456789012:user/someone' &&
+        action === 'sns:Publish' &&
+        resource === topic.arn,
+    );
+    try {
+      await other.send(new PublishCommand({ TopicArn: topic.arn, Message: 'allowed' }));
+      const open = emulator.sns.createTopic({ name: 'no-topic-policy' });
+      const error = await client
+        .send(new PublishCommand({ TopicArn: open.arn, Message: 'x' }))
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AuthorizationErrorException);
+      expect((error as Error).message).toContain('because no identity-based policy allows');
+    } finally {
+      emulator.sns.setAccess(undefined);
+    }
+  });
+
   it('refuses a caller that may not use the topic key with KMSAccessDenied', async () => {
     const keyArn = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     const topic = emulator.sns.createTopic({

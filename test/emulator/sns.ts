@@ -2,8 +2,8 @@
 // test creates, every accepted message recorded for assertions. Publish's checks, in SNS's order
 // and error shapes: the parameters (InvalidParameter 400: no TopicArn, an empty or too long
 // Message, a Subject of 100 characters or more or with line breaks or control characters), the
-// topic (NotFound 404), the topic's access policy (AuthorizationError 403, modelled as the
-// principals allowed to publish: role ARNs for role sessions) and, for a topic encrypted with a
+// topic (NotFound 404), the topic's access policy or the caller's identity policies (either
+// allowing sns:Publish suffices within one account; AuthorizationError 403) and, for a topic encrypted with a
 // KMS key, the caller's use of the key (KMSAccessDenied 400: SNS calls kms:GenerateDataKey as the
 // publisher). A topic without `publishers` takes any signed caller, as a default topic policy
 // does for its own account.
@@ -15,6 +15,8 @@ import type { ActionCall, Service } from './service.ts';
 export const SNS_API_VERSION = '2010-03-31';
 export const SNS_XML_NAMESPACE = 'http://sns.amazonaws.com/doc/2010-03-31/';
 const MESSAGE_BYTES = 262_144;
+
+export type IdentityAccess = (principalArn: string, action: string, resourceArn: string) => boolean;
 
 export interface TopicOptions {
   readonly name: string;
@@ -64,6 +66,7 @@ export class Sns implements Service<QueryParams> {
   readonly #region: string;
   readonly #accountId: string;
   readonly #topics = new Map<string, Topic>();
+  #access: IdentityAccess | undefined;
 
   constructor(dependencies: SnsDependencies) {
     this.#clock = dependencies.clock;
@@ -79,6 +82,11 @@ export class Sns implements Service<QueryParams> {
     const topic = { ...options, arn };
     this.#topics.set(arn, topic);
     return topic;
+  }
+
+  /** Identity-based policies: whether a principal may do an action on a resource; undefined: not checked. */
+  setAccess(access: IdentityAccess | undefined): void {
+    this.#access = access;
   }
 
   topic(arn: string): Topic | undefined {
@@ -109,14 +117,17 @@ export class Sns implements Service<QueryParams> {
     const topic = this.#topics.get(topicArn);
     if (topic === undefined) throw new ServiceError('NotFound', 404, 'Topic does not exist');
     const caller = call.caller!;
-    if (
-      topic.publishers !== undefined &&
-      !allows(topic.publishers, caller.principalArn, caller.account)
-    ) {
+    // Within one account either policy suffices: the topic's (publishers) or the caller's own.
+    const byTopic =
+      topic.publishers === undefined
+        ? undefined
+        : allows(topic.publishers, caller.principalArn, caller.account);
+    const byIdentity = this.#access?.(caller.principalArn, 'sns:Publish', topic.arn);
+    if (byTopic !== true && byIdentity !== true && (byTopic ?? byIdentity) !== undefined) {
       throw new ServiceError(
         'AuthorizationError',
         403,
-        `User: ${caller.arn} is not authorized to perform: SNS:Publish on resource: ${topic.arn} because no resource-based policy allows the SNS:Publish action`,
+        `User: ${caller.arn} is not authorized to perform: SNS:Publish on resource: ${topic.arn} because no ${byIdentity === undefined ? 'resource-based' : 'identity-based'} policy allows the SNS:Publish action`,
       );
     }
     if (topic.kms !== undefined && !allows(topic.kms.users, caller.principalArn, caller.account)) {
