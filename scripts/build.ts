@@ -2,9 +2,9 @@
 // dist/ is committed: the runner executes these files, and CI fails when they are stale.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Bundle, type BundleOptions, bundle, writeBundle } from './bundle.ts';
+import { type BundleOptions, bundle, writeBundle } from './bundle.ts';
 import { selfExtracting } from './single-file.ts';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -41,43 +41,65 @@ const names = (await readdir(join(root, 'src/actions'), { withFileTypes: true })
   .filter((name) => only.length === 0 || only.includes(name))
   .sort();
 
-// Bundle everything first, so a failed build leaves the committed dist/ as it was.
-const built: (Bundle & { name: string; ms: number })[] = [];
-for (const name of names) {
+// Each bundle is made by a child process of its own (ncc holds 1 to 1.6 GB per bundle, which one
+// process building them all ran out of), into a staging directory: dist/ is replaced only once
+// every bundle is built, so a failed build leaves the committed dist/ as it was.
+const one = process.env.SUITE_BUILD_ONE;
+if (one) await bundleOne(...(JSON.parse(one) as [string, string]));
+else await bundleAll();
+
+async function bundleOne(name: string, out: string): Promise<void> {
   const started = performance.now();
   const result = await bundle(join(root, 'src/actions', name, 'index.ts'), OPTIONS[name]);
-  built.push({ name, ...result, ms: performance.now() - started });
-}
-
-if (only.length === 0) await rm(join(root, 'dist'), { recursive: true, force: true });
-for (const { name, ms, ...result } of built) {
-  await writeBundle(join(root, 'dist', name), result);
+  await writeBundle(out, result);
   const single = SINGLE_FILES[name];
   if (single !== undefined) {
     // Everything the entry may load, from the directory just written (index.js is the action's).
     const files: Record<string, Buffer> = {};
-    for (const file of await readdir(join(root, 'dist', name))) {
-      if (file !== 'index.js') files[file] = await readFile(join(root, 'dist', name, file));
+    for (const file of await readdir(out)) {
+      if (file !== 'index.js') files[file] = await readFile(join(out, file));
     }
-    await writeFile(
-      join(root, 'dist', name, single.file),
-      selfExtracting(files, single.entry, single.title),
-    );
+    await writeFile(join(out, single.file), selfExtracting(files, single.entry, single.title));
   }
   const kb = (Buffer.byteLength(result.code) / 1024).toFixed(0);
-  console.log(`dist/${name}/index.js  ${kb} KiB  ${ms.toFixed(0)} ms`);
+  console.log(`dist/${name}/index.js  ${kb} KiB  ${(performance.now() - started).toFixed(0)} ms`);
 }
 
-// The CDK constructs as JavaScript with declarations (infra/dist/, committed like dist/): what an
-// app repository's CDK app imports as `aws-ship-suite/infra` (package.json exports).
-if (only.length === 0) {
-  const started = performance.now();
-  await rm(join(root, 'infra/dist'), { recursive: true, force: true });
-  const tsc = spawnSync(
-    process.execPath,
-    [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'infra/tsconfig.build.json')],
-    { stdio: 'inherit' },
-  );
-  if (tsc.status !== 0) throw new Error(`tsc -p infra/tsconfig.build.json exited ${tsc.status}`);
-  console.log(`infra/dist/index.js  ${(performance.now() - started).toFixed(0)} ms`);
+async function bundleAll(): Promise<void> {
+  const staging = await mkdtemp(join(root, '.build-'));
+  try {
+    for (const name of names) {
+      const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!], {
+        stdio: 'inherit',
+        env: { ...process.env, SUITE_BUILD_ONE: JSON.stringify([name, join(staging, name)]) },
+      });
+      if (child.status !== 0) throw new Error(`bundling ${name} failed (exit ${child.status})`);
+    }
+    if (only.length === 0) await rm(join(root, 'dist'), { recursive: true, force: true });
+    await mkdir(join(root, 'dist'), { recursive: true });
+    for (const name of names) {
+      await rm(join(root, 'dist', name), { recursive: true, force: true });
+      await rename(join(staging, name), join(root, 'dist', name));
+    }
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+
+  // The CDK constructs as JavaScript with declarations (infra/dist/, committed like dist/): what an
+  // app repository's CDK app imports as `aws-ship-suite/infra` (package.json exports).
+  if (only.length === 0) {
+    const started = performance.now();
+    await rm(join(root, 'infra/dist'), { recursive: true, force: true });
+    const tsc = spawnSync(
+      process.execPath,
+      [
+        join(root, 'node_modules/typescript/bin/tsc'),
+        '-p',
+        join(root, 'infra/tsconfig.build.json'),
+      ],
+      { stdio: 'inherit' },
+    );
+    if (tsc.status !== 0) throw new Error(`tsc -p infra/tsconfig.build.json exited ${tsc.status}`);
+    console.log(`infra/dist/index.js  ${(performance.now() - started).toFixed(0)} ms`);
+  }
 }

@@ -30,6 +30,9 @@ export interface DeployTargets {
     readonly deployDocumentParameterArn: string;
     readonly siteBucketArn: string;
     readonly distributionArn: string;
+    /** The alarm topic a failed or rolled-back deploy is announced on, and its KMS key. */
+    readonly notificationTopicArn: string;
+    readonly notificationKeyArn: string;
 }
 export interface DeployRoleProps {
     readonly roleName: string;

@@ -129,6 +129,12 @@ export function deployStatements(stack, t) {
         }))),
         // the workflows read the environment's deploy document
         statement('DeployDocument', ['ssm:GetParameter'], [t.deployDocumentParameterArn]),
+        // deploy-command finish announces a failed or rolled-back deploy on the alarm topic; SNS uses
+        // the topic's key as the publisher (GenerateDataKey for the message, Decrypt for its data key)
+        statement('Notifications', ['sns:Publish'], [t.notificationTopicArn]),
+        statement('NotificationsKey', ['kms:GenerateDataKey', 'kms:Decrypt'], [t.notificationKeyArn], {
+            StringEquals: { 'kms:ViaService': `sns.${stack.region}.amazonaws.com` },
+        }),
         // the SPA: objects in the site bucket, invalidations of the distribution
         statement('SiteObjects', ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'], [`${t.siteBucketArn}/*`]),
         statement('SiteBucket', ['s3:ListBucket'], [t.siteBucketArn]),

@@ -1,6 +1,7 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -20,6 +21,8 @@ export interface ObservabilityProps {
 }
 export declare class Observability extends Construct {
     readonly topic: sns.Topic;
+    /** The topic's KMS key: publishers (CloudWatch, the deploy role) need to use it. */
+    readonly topicKey: kms.Key;
     readonly alarms: cloudwatch.Alarm[];
     /** The alarms a canary deploy watches (target 5xx rate, p95 latency). */
     readonly deployAlarms: cloudwatch.Alarm[];

@@ -11,16 +11,18 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 export class Observability extends Construct {
     topic;
+    /** The topic's KMS key: publishers (CloudWatch, the deploy role) need to use it. */
+    topicKey;
     alarms = [];
     /** The alarms a canary deploy watches (target 5xx rate, p95 latency). */
     deployAlarms;
     dashboard;
     constructor(scope, id, props) {
         super(scope, id);
-        const key = new kms.Key(this, 'TopicKey', {
+        const key = (this.topicKey = new kms.Key(this, 'TopicKey', {
             enableKeyRotation: true,
             description: `${props.prefix} alarm topic`,
-        });
+        }));
         // CloudWatch publishes alarm notifications to the encrypted topic.
         key.addToResourcePolicy(new iam.PolicyStatement({
             principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],

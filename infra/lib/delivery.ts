@@ -67,6 +67,9 @@ export interface DeployTargets {
   readonly deployDocumentParameterArn: string;
   readonly siteBucketArn: string;
   readonly distributionArn: string;
+  /** The alarm topic a failed or rolled-back deploy is announced on, and its KMS key. */
+  readonly notificationTopicArn: string;
+  readonly notificationKeyArn: string;
 }
 
 export interface DeployRoleProps {
@@ -224,6 +227,12 @@ export function deployStatements(stack: Stack, t: DeployTargets): iam.PolicyStat
     ),
     // the workflows read the environment's deploy document
     statement('DeployDocument', ['ssm:GetParameter'], [t.deployDocumentParameterArn]),
+    // deploy-command finish announces a failed or rolled-back deploy on the alarm topic; SNS uses
+    // the topic's key as the publisher (GenerateDataKey for the message, Decrypt for its data key)
+    statement('Notifications', ['sns:Publish'], [t.notificationTopicArn]),
+    statement('NotificationsKey', ['kms:GenerateDataKey', 'kms:Decrypt'], [t.notificationKeyArn], {
+      StringEquals: { 'kms:ViaService': `sns.${stack.region}.amazonaws.com` },
+    }),
     // the SPA: objects in the site bucket, invalidations of the distribution
     statement(
       'SiteObjects',

@@ -29,6 +29,8 @@ export interface ObservabilityProps {
 
 export class Observability extends Construct {
   readonly topic: sns.Topic;
+  /** The topic's KMS key: publishers (CloudWatch, the deploy role) need to use it. */
+  readonly topicKey: kms.Key;
   readonly alarms: cloudwatch.Alarm[] = [];
   /** The alarms a canary deploy watches (target 5xx rate, p95 latency). */
   readonly deployAlarms: cloudwatch.Alarm[];
@@ -36,10 +38,10 @@ export class Observability extends Construct {
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
-    const key = new kms.Key(this, 'TopicKey', {
+    const key = (this.topicKey = new kms.Key(this, 'TopicKey', {
       enableKeyRotation: true,
       description: `${props.prefix} alarm topic`,
-    });
+    }));
     // CloudWatch publishes alarm notifications to the encrypted topic.
     key.addToResourcePolicy(
       new iam.PolicyStatement({

@@ -216,6 +216,8 @@ export class ShipStack extends Stack {
           resource: 'distribution',
           resourceName: this.edge.distribution.distributionId,
         }),
+        notificationTopicArn: this.observability.topic.topicArn,
+        notificationKeyArn: this.observability.topicKey.keyArn,
       },
     });
 
@@ -259,6 +261,8 @@ export class ShipStack extends Stack {
         distributionId: this.edge.distribution.distributionId,
         domainName: this.edge.distribution.distributionDomainName,
       },
+      // deploy-command finish announces a failed or rolled-back deploy here (notify-topic-arn)
+      notifications: { topicArn: this.observability.topic.topicArn },
     };
     const document = this.toJsonString(this.deployDocument);
     new ssm.StringParameter(this, 'DeployDocument', {

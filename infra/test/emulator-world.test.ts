@@ -3,6 +3,8 @@
 // policy names.
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { staging } from '../bin/environments.ts';
 import { startEmulator, type Emulator } from '../../test/emulator/server.ts';
 import {
@@ -84,8 +86,14 @@ describe('the emulator world from the staging template', () => {
       'AWS::ECR::Repository',
       'AWS::IAM::Role',
       'AWS::SecretsManager::Secret',
+      'AWS::SNS::Topic',
     ])
       expect(types).toContain(type);
+    // The alarm topic a failed deploy is announced on exists under the ARN Ref gives.
+    const topicId = Object.entries(templates['shop-staging']!.Resources).find(
+      ([, r]) => r.Type === 'AWS::SNS::Topic',
+    )![0];
+    expect(emulator.sns.topic(loaded.refs.get(topicId)!)).toBeDefined();
     const unmodelled = new Set(loaded.unmodelled.map((u) => u.type));
     expect(unmodelled).toContain('AWS::RDS::DBInstance');
     expect(unmodelled).not.toContain('AWS::CloudFront::Distribution');
@@ -176,6 +184,70 @@ describe('the emulator world from the staging template', () => {
     const site = document['site'] as { bucket: string; distributionId: string };
     expect(emulator.s3.bucket(site.bucket)).toBeDefined();
     expect(emulator.cloudfront.distribution(site.distributionId)?.bucket).toBe(site.bucket);
+  });
+
+  it("lets the deploy role read its deploy document from SSM (the template's ssm:GetParameter grant), and nothing else", async () => {
+    const credentials = (await assume(issuer.token(claims()))).Credentials;
+    const ssm = new SSMClient({
+      endpoint: emulator.url,
+      region: 'us-east-1',
+      maxAttempts: 1,
+      credentials: {
+        accessKeyId: credentials?.AccessKeyId ?? '',
+        secretAccessKey: credentials?.SecretAccessKey ?? '',
+        sessionToken: credentials?.SessionToken ?? '',
+      },
+    });
+    try {
+      const { Parameter } = await ssm.send(
+        new GetParameterCommand({ Name: '/aws-ship-suite/shop-staging-deploy' }),
+      );
+      expect(JSON.parse(Parameter?.Value ?? '')).toMatchObject({
+        version: 1,
+        deployRoleArn: roleArn,
+      });
+      await expect(
+        ssm.send(new GetParameterCommand({ Name: '/aws-ship-suite/shop-production-deploy' })),
+      ).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    } finally {
+      ssm.destroy();
+    }
+  });
+
+  it('lets the deploy role announce a failed deploy on the topic the deploy document names, and no other', async () => {
+    const template = templates['shop-staging'] as CfnTemplate;
+    const [parameterId] =
+      Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::SSM::Parameter') ?? [];
+    const document = JSON.parse(
+      loaded.resolve(
+        template.Resources[parameterId ?? '']?.Properties?.['Value'] ?? null,
+      ) as string,
+    ) as { notifications: { topicArn: string } };
+    const topicArn = document.notifications.topicArn;
+    expect(emulator.sns.topic(topicArn)).toBeDefined();
+    const credentials = (await assume(issuer.token(claims()))).Credentials;
+    const sns = new SNSClient({
+      endpoint: emulator.url,
+      region: 'us-east-1',
+      maxAttempts: 1,
+      credentials: {
+        accessKeyId: credentials?.AccessKeyId ?? '',
+        secretAccessKey: credentials?.SecretAccessKey ?? '',
+        sessionToken: credentials?.SessionToken ?? '',
+      },
+    });
+    try {
+      await sns.send(
+        new PublishCommand({ TopicArn: topicArn, Subject: 'Deploy failed', Message: 'why' }),
+      );
+      expect(emulator.sns.published.at(-1)).toMatchObject({ topicArn, publisher: roleArn });
+      const other = emulator.sns.createTopic({ name: 'someone-elses' });
+      await expect(
+        sns.send(new PublishCommand({ TopicArn: other.arn, Message: 'x' })),
+      ).rejects.toMatchObject({ name: 'AuthorizationErrorException' });
+    } finally {
+      sns.destroy();
+    }
   });
 
   it.each([

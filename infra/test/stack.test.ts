@@ -6,7 +6,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { synthesize, type Synthesized } from './synth.ts';
+import { only, synthesize, type Synthesized } from './synth.ts';
 
 let s: Synthesized;
 beforeAll(() => {
@@ -477,6 +477,39 @@ describe.each(stageNames)('%s', (stage) => {
       ],
       MigrationTaskTaskRole: ['secretsmanager:DescribeSecret,secretsmanager:GetSecretValue'],
       MigrationTaskExecutionRole: ['logs:CreateLogStream,logs:PutLogEvents'],
+    });
+  });
+
+  it('lets the deploy role announce a failed deploy on the alarm topic, and names it in the deploy document', () => {
+    const t = tpl(stage);
+    const [topicId] = only(t, 'AWS::SNS::Topic');
+    const [keyId] = only(t, 'AWS::KMS::Key', { Description: `shop-${stage} alarm topic` });
+    const [, policy] =
+      resources(t, 'AWS::IAM::Policy').find(([id]) => id.startsWith('DeployRoleDefaultPolicy')) ??
+      [];
+    const statements = (
+      policy as {
+        Properties: {
+          PolicyDocument: {
+            Statement: { Sid: string; Action: unknown; Resource: unknown; Condition?: unknown }[];
+          };
+        };
+      }
+    ).Properties.PolicyDocument.Statement;
+    expect(statements.find((st) => st.Sid === 'Notifications')).toMatchObject({
+      Action: 'sns:Publish',
+      Resource: { Ref: topicId },
+    });
+    expect(statements.find((st) => st.Sid === 'NotificationsKey')).toMatchObject({
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Resource: { 'Fn::GetAtt': [keyId, 'Arn'] },
+      Condition: { StringEquals: { 'kms:ViaService': 'sns.eu-west-1.amazonaws.com' } },
+    });
+    const document = s.stages[stage]!.stack.deployDocument as {
+      notifications?: { topicArn?: unknown };
+    };
+    expect(Stack.of(s.stages[stage]!.stack).resolve(document.notifications?.topicArn)).toEqual({
+      Ref: topicId,
     });
   });
 

@@ -1,8 +1,10 @@
 // A deploy's record from just before it starts to its end: re-check that the pull request still
 // points at the commit the command was for (a push after the comment cancels it), create the
 // GitHub Deployment for that full SHA with what it ships, mark it in_progress, and at the end
-// success, failure or inactive, with 🚀 or 👎 on the command's comment.
+// success, failure or inactive, with 🚀 or 👎 on the command's comment, and a notification of a
+// failed or rolled-back deploy (src/notify).
 import { UserError } from '../lib/errors.ts';
+import type { DeployEnd, DeployFacts, NotifyResult } from '../notify/index.ts';
 import type { Conversation, DeploymentFacts, DeploymentWriter, PullRequestState } from './ports.ts';
 import { REPLY_MARKER } from './replies.ts';
 
@@ -64,7 +66,7 @@ export async function startDeploy(request: StartRequest, ports: StartPorts): Pro
   return { outcome: 'started', deploymentId: created.id };
 }
 
-export type DeployOutcome = 'success' | 'failure' | 'cancelled';
+export type DeployOutcome = DeployEnd;
 
 export interface FinishRequest {
   readonly deploymentId: number;
@@ -72,9 +74,64 @@ export interface FinishRequest {
   readonly environment: string;
   readonly logUrl: string;
   readonly environmentUrl: string | undefined;
+  /** What a notification says besides the outcome; only read when there is a notifier. */
+  readonly notice?: {
+    readonly repository: string;
+    readonly rolledBack: boolean;
+    readonly reason: string | undefined;
+    readonly failedStep: string | undefined;
+    readonly imageDigest: string | undefined;
+    readonly sha: string | undefined;
+  };
 }
 
+/** Sends the notifications of a deploy's end (src/notify's notifyDeploy); it never throws. */
+export type Notifier = (facts: DeployFacts) => Promise<NotifyResult>;
+
+export interface FinishResult {
+  /** Undefined without a notifier. */
+  readonly notification: NotifyResult | undefined;
+}
+
+/**
+ * Records the outcome, then notifies (a failure or rollback, when a notifier is given). The
+ * notification is sent even when recording failed, and a notification that failed is in the
+ * result, never thrown: the record and the notice do not hold each other back.
+ */
 export async function finishDeploy(
+  request: FinishRequest,
+  ports: {
+    deployments: DeploymentWriter;
+    conversation: Conversation | undefined;
+    notifier?: Notifier | undefined;
+  },
+): Promise<FinishResult> {
+  let recorded: unknown;
+  try {
+    await record(request, ports);
+  } catch (error) {
+    recorded = error;
+  }
+  const notification =
+    ports.notifier === undefined
+      ? undefined
+      : await ports.notifier({
+          repository: request.notice?.repository ?? '',
+          environment: request.environment,
+          outcome: request.outcome,
+          rolledBack: request.notice?.rolledBack ?? false,
+          reason: request.notice?.reason,
+          failedStep: request.notice?.failedStep,
+          imageDigest: request.notice?.imageDigest,
+          sha: request.notice?.sha,
+          deploymentId: request.deploymentId,
+          runUrl: request.logUrl,
+        });
+  if (recorded !== undefined) throw recorded;
+  return { notification };
+}
+
+async function record(
   request: FinishRequest,
   ports: { deployments: DeploymentWriter; conversation: Conversation | undefined },
 ): Promise<void> {

@@ -161,7 +161,16 @@ const BASES: Record<string, { base: Inputs; groups: { inputs: string[]; with: In
         },
       },
       {
-        inputs: ['deployment-id', 'outcome', 'environment-url'],
+        inputs: [
+          'deployment-id',
+          'outcome',
+          'environment-url',
+          'notify-topic-arn',
+          'slack-webhook-url',
+          'rolled-back',
+          'failure-reason',
+          'failed-step',
+        ],
         with: { mode: 'finish', environment: 'staging', 'deployment-id': '5', outcome: 'success' },
       },
     ],
@@ -391,6 +400,12 @@ const OWN: Record<string, BadValue[]> = {
   'rds-migrate/database': [{ label: 'longer than PostgreSQL names', value: 'd'.repeat(64) }],
   'rds-migrate/host': [{ label: 'not a host name', value: 'db/../x' }],
   'rds-migrate/secret-id': [{ label: 'not a secret name', value: 'a%b' }],
+  'deploy-command/notify-topic-arn': [
+    { label: 'not an SNS topic', value: 'arn:aws:sqs:eu-west-1:123456789012:queue' },
+  ],
+  'deploy-command/slack-webhook-url': [
+    { label: 'not https', value: 'http://hooks.slack.com/services/T0/B0/secretpart' },
+  ],
   'rds-migrate/port': [{ label: 'out of range', value: '65536' }],
   'rds-migrate/base-ref': [
     { label: 'an option', value: '--upload-pack=x' },

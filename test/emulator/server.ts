@@ -18,6 +18,8 @@ import { Ecr, type EcrOptions } from './ecr/service.ts';
 import { Elbv2 } from './elbv2.ts';
 import { CloudWatchLogs } from './logs.ts';
 import { SecretsManager } from './secrets-manager.ts';
+import { Sns } from './sns.ts';
+import { Ssm } from './ssm.ts';
 import { S3 } from './s3.ts';
 import { CloudFront } from './cloudfront.ts';
 import { CloudFormation } from './cloudformation.ts';
@@ -81,6 +83,10 @@ export interface Emulator {
   /** The /v2 registry endpoint in front of docker-registry; undefined without `ecr.registry`. */
   readonly registry: RegistryFront | undefined;
   readonly secretsManager: SecretsManager;
+  /** SNS Publish to topics a test creates; `published` records what was sent. */
+  readonly sns: Sns;
+  /** Parameter Store: GetParameter/GetParameters of String parameters. */
+  readonly ssm: Ssm;
   readonly s3: S3;
   readonly cloudfront: CloudFront;
   readonly cloudformation: CloudFormation;
@@ -129,6 +135,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   );
   const ecr = new Ecr({ clock }, options.ecr);
   const secretsManager = new SecretsManager({ clock });
+  const sns = new Sns({ clock });
+  const ssm = new Ssm({ clock });
   const s3 = new S3({ clock });
   const cloudfront = new CloudFront({ clock });
   const cloudformation = new CloudFormation({ clock });
@@ -140,6 +148,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ecs,
     ecr,
     secretsManager,
+    sns,
+    ssm,
     s3,
     cloudfront,
     cloudformation,
@@ -291,6 +301,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ecr,
     registry: registryFront,
     secretsManager,
+    sns,
+    ssm,
     s3,
     cloudfront,
     cloudformation,

@@ -7,6 +7,7 @@ import { ENVIRONMENT_NAME, PREFIX } from '../../deploy-command/grammar.ts';
 import { type CommandPolicy, PERMISSION_LEVELS, checkPolicy } from '../../deploy-command/policy.ts';
 import type { DeployOutcome } from '../../deploy-command/lifecycle.ts';
 import type { PermissionLevel } from '../../deploy-command/ports.ts';
+import { TOPIC_ARN } from '../../aws/sns.ts';
 
 export const INPUTS = {
   mode: { kind: 'choice', default: 'command' },
@@ -31,9 +32,15 @@ export const INPUTS = {
   'image-digest': { kind: 'text' },
   'task-definition': { kind: 'text' },
   'migration-versions': { kind: 'list' },
+  'site-release': { kind: 'text' },
   'deployment-id': { kind: 'integer' },
   outcome: { kind: 'choice' },
   'environment-url': { kind: 'url' },
+  'notify-topic-arn': { kind: 'text' },
+  'slack-webhook-url': { kind: 'text', secret: true },
+  'rolled-back': { kind: 'boolean', default: 'false' },
+  'failure-reason': { kind: 'text' },
+  'failed-step': { kind: 'text' },
 } as const satisfies InputRegistry;
 
 export const OUTPUTS = [
@@ -68,6 +75,7 @@ export interface StartInputs {
   readonly imageDigest: string | undefined;
   readonly taskDefinition: string | undefined;
   readonly migrationVersions: string[];
+  readonly siteRelease: string | undefined;
 }
 
 export interface FinishInputs {
@@ -77,6 +85,19 @@ export interface FinishInputs {
   readonly pullRequest: number | undefined;
   readonly commentId: number | undefined;
   readonly environmentUrl: string | undefined;
+  readonly notify: NotifyInputs;
+}
+
+/** Where a failed or rolled-back deploy is announced, and what the announcement says. */
+export interface NotifyInputs {
+  readonly topicArn: string | undefined;
+  /** The secret: never printed, never in an output. */
+  readonly slackWebhook: URL | undefined;
+  readonly rolledBack: boolean;
+  readonly reason: string | undefined;
+  readonly failedStep: string | undefined;
+  readonly imageDigest: string | undefined;
+  readonly sha: string | undefined;
 }
 
 export type DeployCommandConfig = {
@@ -178,19 +199,20 @@ export function parseInputs(read: (name: string) => string | undefined): DeployC
         pullRequest,
         commentId,
         environmentUrl: httpUrl('environment-url', v['environment-url']),
+        notify: {
+          topicArn: topicArn(v['notify-topic-arn']),
+          slackWebhook: slackWebhookUrl(v['slack-webhook-url']),
+          rolledBack: parseBoolean('rolled-back', v['rolled-back']),
+          reason: v['failure-reason'] || undefined,
+          failedStep: v['failed-step'] || undefined,
+          imageDigest: imageDigest(v['image-digest']),
+          sha: optionalSha(v.sha),
+        },
       },
     };
   }
-  const sha = required('sha', v.sha);
-  if (!/^[0-9a-f]{40}$/.test(sha)) {
-    throw new UserError(
-      `Input 'sha' is ${shown(sha)}: pass the full 40-character commit SHA (the command step's sha output).`,
-    );
-  }
-  const digest = v['image-digest'];
-  if (digest !== '' && !/^sha256:[0-9a-f]{64}$/.test(digest)) {
-    throw new UserError(`Input 'image-digest' is ${shown(digest)}: use sha256: and 64 hex digits.`);
-  }
+  const sha = optionalSha(required('sha', v.sha))!;
+  const digest = imageDigest(v['image-digest']);
   const taskDefinition = v['task-definition'];
   if (
     taskDefinition !== '' &&
@@ -210,6 +232,12 @@ export function parseInputs(read: (name: string) => string | undefined): DeployC
       );
     }
   }
+  const siteRelease = v['site-release'];
+  if (siteRelease !== '' && !/^[A-Za-z0-9._-]{1,100}$/.test(siteRelease)) {
+    throw new UserError(
+      `Input 'site-release' is ${shown(siteRelease)}: a spa-deploy release id is 1 to 100 letters, digits, '.', '_', '-'.`,
+    );
+  }
   return {
     ...common,
     mode,
@@ -220,9 +248,10 @@ export function parseInputs(read: (name: string) => string | undefined): DeployC
       commentId,
       actor: checkLogin('actor', required('actor', v.actor)),
       command: oneOf('command', v.command || 'deploy', COMMANDS),
-      imageDigest: digest || undefined,
+      imageDigest: digest,
       taskDefinition: taskDefinition || undefined,
       migrationVersions,
+      siteRelease: siteRelease || undefined,
     },
   };
 }
@@ -328,4 +357,58 @@ function httpUrl(input: string, text: string): string | undefined {
     throw new UserError(`Input '${input}' is ${shown(text)}: give the environment's http(s) URL.`);
   }
   return url.href;
+}
+
+function optionalSha(sha: string): string | undefined {
+  if (sha === '') return undefined;
+  if (!/^[0-9a-f]{40}$/.test(sha)) {
+    throw new UserError(
+      `Input 'sha' is ${shown(sha)}: pass the full 40-character commit SHA (the command step's sha output).`,
+    );
+  }
+  return sha;
+}
+
+function imageDigest(digest: string): string | undefined {
+  if (digest === '') return undefined;
+  if (!/^sha256:[0-9a-f]{64}$/.test(digest)) {
+    throw new UserError(`Input 'image-digest' is ${shown(digest)}: use sha256: and 64 hex digits.`);
+  }
+  return digest;
+}
+
+function topicArn(text: string): string | undefined {
+  if (text === '') return undefined;
+  if (!TOPIC_ARN.test(text)) {
+    throw new UserError(
+      `Input 'notify-topic-arn' is ${shown(text)}: give a standard SNS topic's ARN, arn:aws:sns:<region>:<account>:<name> (the deploy document's notifications.topicArn).`,
+    );
+  }
+  return text;
+}
+
+/**
+ * https, or http to this machine (a local stand-in). The value is a secret: the message never
+ * shows it, not even in part.
+ */
+function slackWebhookUrl(text: string): URL | undefined {
+  if (text === '') return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  const loopback = url !== undefined && /^(127\.0\.0\.1|localhost|\[::1\])$/.test(url.hostname);
+  if (
+    url === undefined ||
+    !(url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) ||
+    url.username !== '' ||
+    url.password !== ''
+  ) {
+    throw new UserError(
+      "Input 'slack-webhook-url' is not an https URL: pass the Slack incoming webhook's URL (https://hooks.slack.com/services/…) from a secret.",
+    );
+  }
+  return url;
 }

@@ -19,6 +19,10 @@ import { type Runner, createRunner } from '../../runner/runner.ts';
 import { readEvent, repositoryOf, runUrlOf } from './event.ts';
 import { type DeployCommandConfig, OUTPUTS, parseInputs } from './inputs.ts';
 import { type Outputs, commandOutputs, logLine, summarise } from './report.ts';
+import { notificationFacts, reportNotification } from './notification-report.ts';
+import { type DeployFacts, type NotifyChannels, notifyDeploy } from '../../notify/index.ts';
+import { snsTopicPublisher } from '../../aws/sns.ts';
+import { slackWebhook } from '../../net/slack-webhook.ts';
 
 type Output = (typeof OUTPUTS)[number];
 
@@ -40,6 +44,8 @@ async function main(step: MainStep<Output>, world: DeployCommandWorld): Promise<
   const { runner } = step;
   const token = runner.input('github-token')?.trim();
   if (token) runner.setSecret(token);
+  const webhook = runner.input('slack-webhook-url')?.trim();
+  if (webhook) runner.setSecret(webhook);
   const config = parseInputs((name) => runner.input(name));
   const repository = repositoryOf(runner.env);
   const runUrl = runUrlOf(runner.env);
@@ -76,6 +82,7 @@ async function main(step: MainStep<Output>, world: DeployCommandWorld): Promise<
           ...(start.migrationVersions.length > 0
             ? { migrationVersions: start.migrationVersions }
             : {}),
+          ...(start.siteRelease ? { siteRelease: start.siteRelease } : {}),
           ...(start.pullRequest ? { pullRequest: start.pullRequest } : {}),
         },
         production: start.environment === config.production,
@@ -115,11 +122,34 @@ async function main(step: MainStep<Output>, world: DeployCommandWorld): Promise<
 
   if (config.mode === 'finish') {
     const { finish } = config;
-    await finishDeploy(
-      { ...finish, logUrl: runUrl },
+    const { notify } = finish;
+    const channels: NotifyChannels = {
+      topic: notify.topicArn
+        ? snsTopicPublisher(notify.topicArn, { env: runner.env, action: 'deploy-command' })
+        : undefined,
+      slack: notify.slackWebhook ? slackWebhook(notify.slackWebhook) : undefined,
+    };
+    const notifier =
+      channels.topic || channels.slack
+        ? (facts: DeployFacts) => notifyDeploy(facts, channels, step.signal)
+        : undefined;
+    const { notification } = await finishDeploy(
+      {
+        ...finish,
+        logUrl: runUrl,
+        notice: {
+          repository: `${repository.owner}/${repository.repo}`,
+          rolledBack: notify.rolledBack,
+          reason: notify.reason,
+          failedStep: notify.failedStep,
+          imageDigest: notify.imageDigest,
+          sha: notify.sha,
+        },
+      },
       {
         deployments: gitHubDeployments(rest, repository),
         conversation: conversationOf(finish.pullRequest, finish.commentId),
+        notifier,
       },
     );
     set({
@@ -131,11 +161,13 @@ async function main(step: MainStep<Output>, world: DeployCommandWorld): Promise<
       outcome: finish.outcome,
       deploymentId: finish.deploymentId,
       environment: finish.environment,
+      ...(notification ? { notification: notificationFacts(notification) } : {}),
     });
     runner.info(`Deployment ${finish.deploymentId} in ${finish.environment}: ${finish.outcome}.`);
     step.summary.paragraph(
       `Deployment ${finish.deploymentId} in ${finish.environment}: ${finish.outcome}.`,
     );
+    if (notification) reportNotification(step, notification);
     return;
   }
 

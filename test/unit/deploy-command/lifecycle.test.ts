@@ -10,6 +10,7 @@ import type {
   PullRequestState,
   Reaction,
 } from '../../../src/deploy-command/ports.ts';
+import type { DeployFacts } from '../../../src/notify/index.ts';
 
 const SHA = 'a'.repeat(40);
 
@@ -105,5 +106,90 @@ describe('finishDeploy', () => {
     );
     expect(w.statuses).toEqual([{ id: 5, state, logUrl: 'u' }]);
     expect(w.reactions).toEqual([reaction]);
+  });
+
+  const notice = {
+    repository: 'o/r',
+    rolledBack: true,
+    reason: 'alarm web-5xx fired',
+    failedStep: 'canary',
+    imageDigest: undefined,
+    sha: SHA,
+  };
+
+  it('notifies after recording, with the facts of the deploy', async () => {
+    const w = world();
+    const order: string[] = [];
+    const deployments: DeploymentWriter = {
+      create: w.ports.deployments.create,
+      setStatus: async () => void order.push('record'),
+    };
+    const seen: DeployFacts[] = [];
+    const result = await finishDeploy(
+      {
+        deploymentId: 5,
+        outcome: 'failure',
+        environment: 'staging',
+        logUrl: 'https://github.com/o/r/actions/runs/1',
+        environmentUrl: undefined,
+        notice,
+      },
+      {
+        deployments,
+        conversation: undefined,
+        notifier: async (facts) => {
+          order.push('notify');
+          seen.push(facts);
+          return { sent: false, reason: 'stub' };
+        },
+      },
+    );
+    expect(order).toEqual(['record', 'notify']);
+    expect(seen).toEqual([
+      {
+        repository: 'o/r',
+        environment: 'staging',
+        outcome: 'failure',
+        rolledBack: true,
+        reason: 'alarm web-5xx fired',
+        failedStep: 'canary',
+        imageDigest: undefined,
+        sha: SHA,
+        deploymentId: 5,
+        runUrl: 'https://github.com/o/r/actions/runs/1',
+      },
+    ]);
+    expect(result.notification).toEqual({ sent: false, reason: 'stub' });
+  });
+
+  it('still notifies when recording fails, then throws the recording error', async () => {
+    const w = world();
+    let notified = 0;
+    await expect(
+      finishDeploy(
+        {
+          deploymentId: 5,
+          outcome: 'failure',
+          environment: 'staging',
+          logUrl: 'u',
+          environmentUrl: undefined,
+          notice,
+        },
+        {
+          deployments: {
+            create: w.ports.deployments.create,
+            setStatus: async () => {
+              throw new Error('GitHub answered 502');
+            },
+          },
+          conversation: undefined,
+          notifier: async () => {
+            notified += 1;
+            return { sent: false, reason: 'stub' };
+          },
+        },
+      ),
+    ).rejects.toThrow('GitHub answered 502');
+    expect(notified).toBe(1);
   });
 });
