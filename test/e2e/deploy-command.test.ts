@@ -456,6 +456,7 @@ describe('deploy-command: deployment records', () => {
         'image-digest': DIGEST,
         'task-definition': 'arn:aws:ecs:eu-west-1:123456789012:task-definition/app:42',
         'migration-versions': '0001_init, 0002_orders',
+        'site-release': 'a3f1c9e07b5d',
       }),
     });
     expectSuccess(start);
@@ -472,6 +473,7 @@ describe('deploy-command: deployment records', () => {
         imageDigest: DIGEST,
         taskDefinition: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/app:42',
         migrationVersions: ['0001_init', '0002_orders'],
+        siteRelease: 'a3f1c9e07b5d',
         pullRequest: number,
         command: 'deploy',
       },

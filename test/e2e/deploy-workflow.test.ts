@@ -83,6 +83,31 @@ jobs:
       bake-time: 1m
 `;
 
+// Staging again, making a kept site release live again (spa-deploy rollback) with the same digest.
+const SITE_ROLLBACK = `
+name: site-rollback
+on: push
+permissions: {}
+jobs:
+  staging:
+    permissions:
+      contents: read
+      deployments: write
+      id-token: write
+      pull-requests: write
+    uses: OWNER/aws-ship-suite/.github/workflows/deploy.yml@main
+    with:
+      environment: staging
+      digest: \${{ vars.DIGEST }}
+      role-to-assume: \${{ vars.STAGING_ROLE }}
+      aws-region: us-east-1
+      site-release: \${{ vars.SITE_RELEASE }}
+      command: rollback
+      canary-percent: '20'
+      canary-bake: 1m
+      bake-time: 1m
+`;
+
 let emulator: Emulator;
 let github: GitHubEmulator;
 let appRepository: Repository;
@@ -186,6 +211,7 @@ beforeAll(async () => {
   checkout = mkdtempSync(join(tmpdir(), 'deploy-workflow-'));
   mkdirSync(join(checkout, '.github/workflows'), { recursive: true });
   writeFileSync(join(checkout, '.github/workflows/release.yml'), CALLER);
+  writeFileSync(join(checkout, '.github/workflows/site-rollback.yml'), SITE_ROLLBACK);
   symlinkSync(
     join(suiteRoot, '.github/workflows/deploy.yml'),
     join(checkout, '.github/workflows/deploy.yml'),
@@ -402,6 +428,42 @@ describe('deploy.yml called for staging, then production behind its reviewers', 
       'OWNER/aws-ship-suite/.github/workflows/deploy.yml@main',
     ]);
   });
+});
+
+describe('deploy.yml with site-release', () => {
+  it('makes a kept site release live again (spa-deploy rollback) and records it in the payload', async () => {
+    const recordsBefore = appRepository.deployments.length;
+    const run = await release({
+      workflow: '.github/workflows/site-rollback.yml',
+      vars: { DIGEST, STAGING_ROLE: roleFor('staging'), SITE_RELEASE: SHA.slice(0, 12) },
+    });
+    expect(run.conclusion).toBe('success');
+    const deploy = run.job('staging / deploy');
+    expect(deploy.steps.find((step) => step.name === 'Deploy the site')?.outcome).toBe('success');
+    expect(deploy.steps.find((step) => step.name === 'Download the site')?.outcome).toBe('skipped');
+    expect(run.job('staging').outputs['site-release']).toBe(SHA.slice(0, 12));
+    expect(appRepository.deployments.slice(recordsBefore).map((d) => d.payload)).toEqual([
+      expect.objectContaining({ command: 'rollback', siteRelease: SHA.slice(0, 12) }),
+    ]);
+  }, 120_000);
+
+  it('fails on a release spa-deploy does not keep, and records the deploy as failed', async () => {
+    const recordsBefore = appRepository.deployments.length;
+    const run = await release({
+      workflow: '.github/workflows/site-rollback.yml',
+      vars: { DIGEST, STAGING_ROLE: roleFor('staging'), SITE_RELEASE: 'no-such-release' },
+    });
+    const deploy = run.job('staging / deploy');
+    expect(deploy.result).toBe('failure');
+    const site = deploy.steps.find((step) => step.name === 'Deploy the site');
+    expect(site?.outcome).toBe('failure');
+    expect(site?.annotations[0]?.message).toMatch(/no-such-release/);
+    expect(
+      appRepository.deployments
+        .slice(recordsBefore)
+        .map((d) => d.statuses.map((status) => status.state)),
+    ).toEqual([['in_progress', 'failure']]);
+  }, 120_000);
 });
 
 describe('what deploy.yml refuses', () => {
