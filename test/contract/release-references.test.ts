@@ -48,7 +48,8 @@ describe("the suite's references to itself", () => {
     );
     const rewritten = Object.fromEntries(result.rewrites.map((r) => [r.path, r.references]));
     expect(rewritten['.github/workflows/deploy.yml']).toBe(6);
-    expect(rewritten['workflows-templates/aws-ship-suite-deploy.yml']).toBe(4);
+    expect(rewritten['.github/workflows/pipeline.yml']).toBe(6);
+    expect(rewritten['workflows-templates/aws-ship-suite-pipeline.yml']).toBe(1);
     expect(rewritten['.github/workflows/release.yml']).toBeUndefined();
   });
 });
