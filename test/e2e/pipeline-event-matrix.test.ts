@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { issueCommentEvent } from '../emulator/github/events.ts';
 import { type GitHubEmulator, startGitHubEmulator } from '../emulator/github/server.ts';
 import type { Repository } from '../emulator/github/store.ts';
 import { cleanupActionRuns, type OidcIssuer, startOidcIssuer } from '../harness/index.ts';
@@ -31,6 +32,38 @@ const VARS = {
   PRODUCTION_DEPLOY_ROLE_ARN: 'arn:aws:iam::444455556666:role/octo-app-production-deploy',
   AWS_REGION: 'eu-west-1',
 };
+
+// The README's thin caller for comment deploys (pr-command.yml).
+const PR_CALLER = `
+name: pr-commands
+on:
+  issue_comment:
+    types: [created]
+  pull_request:
+    types: [closed]
+permissions: {}
+jobs:
+  pr:
+    permissions:
+      pull-requests: write
+      contents: write
+      deployments: write
+      checks: read
+      statuses: read
+      id-token: write
+    uses: OWNER/aws-ship-suite/.github/workflows/pr-command.yml@main
+    with:
+      targets: \${{ vars.PR_DEPLOY_TARGETS }}
+`;
+const PR_TARGETS = JSON.stringify({
+  staging: {
+    'role-to-assume': 'arn:aws:iam::111122223333:role/octo-app-staging-deploy',
+    'aws-region': 'eu-west-1',
+    cluster: 'octo-app-staging',
+    service: 'octo-app-staging-api',
+    'image-repository': '111122223333.dkr.ecr.eu-west-1.amazonaws.com/octo-app-staging',
+  },
+});
 
 let github: GitHubEmulator;
 let appRepository: Repository;
@@ -70,7 +103,20 @@ beforeAll(async () => {
     join(fixtures, '.github/workflows/deploy.yml'),
     join(checkout, '.github/workflows/deploy.yml'),
   );
-  symlinkSync(join(fixtures, 'actions'), join(checkout, 'actions'));
+  // The actions: stand-ins, but deploy-command (pr-command.yml's decision) is the real bundle.
+  mkdirSync(join(checkout, 'actions'));
+  for (const name of ['oidc-assume', 'ecr-build-push', 'quality-gate', 'record.mjs']) {
+    symlinkSync(join(fixtures, 'actions', name), join(checkout, 'actions', name));
+  }
+  symlinkSync(join(suiteRoot, 'actions/deploy-command'), join(checkout, 'actions/deploy-command'));
+  symlinkSync(join(suiteRoot, 'dist'), join(checkout, 'dist'));
+  // Comments: the README's thin caller of pr-command.yml.
+  writeFileSync(join(checkout, '.github/workflows/pr.yml'), PR_CALLER);
+  symlinkSync(
+    join(suiteRoot, '.github/workflows/pr-command.yml'),
+    join(checkout, '.github/workflows/pr-command.yml'),
+  );
+  github.store.setRole(appRepository, 'writer', 'write');
 }, 60_000);
 
 afterAll(async () => {
@@ -352,5 +398,114 @@ describe('the other events', () => {
       'skipped: needs staging-checks, which ended in failure',
     );
     expect(reviews).toEqual([]);
+  }, 120_000);
+});
+
+describe('issue comments: pr-command.yml decides, deploy.yml runs only what it authorised', () => {
+  /** A pull request whose head passed its checks and has its image (the pipeline's status). */
+  function pullRequestWithImage(headRepository?: string): number {
+    const issue = github.store.addPullRequest(appRepository, {
+      author: github.accounts.get('writer'),
+      ...(headRepository ? { headRepository } : {}),
+    });
+    const sha = issue.pull!.headSha;
+    github.store.addCheckRun(appRepository, sha, 'test', 'success');
+    github.store.addCommitStatus(appRepository, sha, 'aws-ship-suite/image', 'success', DIGEST);
+    return issue.number;
+  }
+
+  async function comment(number: number, login: string) {
+    const made = github.store.addComment(
+      appRepository,
+      number,
+      github.accounts.get(login),
+      '/deploy staging',
+    );
+    const record = join(mkdtempSync(join(tmpdir(), 'pipeline-record-')), 'record.jsonl');
+    writeFileSync(record, '');
+    const run = await runWorkflow({
+      checkout,
+      workflow: '.github/workflows/pr.yml',
+      event: {
+        name: 'issue_comment',
+        payload: issueCommentEvent(github, made, 'created') as Record<string, unknown>,
+      },
+      context: { actor: login },
+      suiteRepository: 'OWNER/aws-ship-suite',
+      oidc: issuer,
+      github,
+      vars: { PR_DEPLOY_TARGETS: PR_TARGETS },
+      machineEnv: { PIPELINE_RECORD: record },
+      stepTimeoutMs: 50_000,
+    });
+    runs.push(run);
+    const recorded = readFileSync(record, 'utf8').split('\n').filter(Boolean);
+    rmSync(join(record, '..'), { recursive: true, force: true });
+    const table = Object.fromEntries(
+      run.jobs.map((job) => [
+        job.id,
+        job.result === 'skipped' ? `skipped: ${job.reason ?? ''}` : job.result,
+      ]),
+    );
+    return { run, recorded, table, head: appRepository.issues.get(number)!.pull!.headSha };
+  }
+
+  const DEPLOY_SKIPPED =
+    "skipped: if: success() && (needs.command.outputs.decision == 'proceed' && needs.command.outputs.dry-run != 'true' && (needs.command.outputs.command == 'deploy' || needs.command.outputs.command == 'rollback')) was false";
+
+  it("a collaborator's /deploy staging: the head's image to staging, at the head's SHA", async () => {
+    const { run, recorded, table, head } = await comment(pullRequestWithImage(), 'writer');
+    expect(table).toEqual({
+      'pr / command': 'success',
+      'pr / deploy / deploy': 'success',
+      'pr / deploy': 'success',
+      pr: 'success',
+    });
+    expect(run.job('pr / command')).toMatchObject({
+      permissions: {
+        'pull-requests': 'write',
+        contents: 'write',
+        deployments: 'read',
+        checks: 'read',
+        statuses: 'read',
+      },
+      idToken: false,
+    });
+    expect(run.job('pr / deploy / deploy')).toMatchObject({
+      permissions: DEPLOY_PERMISSIONS,
+      idToken: true,
+      environment: 'staging',
+    });
+    expect(recorded.map((line) => (JSON.parse(line) as Recorded).inputs)).toEqual([
+      expect.objectContaining({
+        environment: 'staging',
+        digest: DIGEST,
+        ref: head,
+        command: 'deploy',
+      }),
+    ]);
+  }, 120_000);
+
+  it("an outsider's /deploy staging: refused by the command job, the deploy skipped", async () => {
+    const { run, recorded, table } = await comment(pullRequestWithImage(), 'outsider');
+    expect(run.job('pr / command').outputs).toMatchObject({
+      decision: 'rejected',
+      'reason-code': 'permission',
+    });
+    expect(table['pr / deploy']).toBe(DEPLOY_SKIPPED);
+    expect(recorded).toEqual([]);
+  }, 120_000);
+
+  it("a collaborator's /deploy staging on a fork's pull request: refused, the deploy skipped", async () => {
+    const { run, recorded, table } = await comment(
+      pullRequestWithImage('outsider/octo-app'),
+      'writer',
+    );
+    expect(run.job('pr / command').outputs).toMatchObject({
+      decision: 'rejected',
+      'reason-code': 'fork',
+    });
+    expect(table['pr / deploy']).toBe(DEPLOY_SKIPPED);
+    expect(recorded).toEqual([]);
   }, 120_000);
 });
