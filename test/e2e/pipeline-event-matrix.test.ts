@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { parse } from 'yaml';
 import { issueCommentEvent } from '../emulator/github/events.ts';
 import { type GitHubEmulator, startGitHubEmulator } from '../emulator/github/server.ts';
 import type { Repository } from '../emulator/github/store.ts';
@@ -508,4 +509,24 @@ describe('issue comments: pr-command.yml decides, deploy.yml runs only what it a
     expect(table['pr / deploy']).toBe(DEPLOY_SKIPPED);
     expect(recorded).toEqual([]);
   }, 120_000);
+});
+
+describe("the deploy.yml stand-in is deploy.yml's interface", () => {
+  type Inputs = Record<string, { type?: string; required?: boolean; default?: unknown }>;
+  const inputsOf = (path: string) =>
+    (parse(readFileSync(path, 'utf8')) as { on: { workflow_call: { inputs: Inputs } } }).on
+      .workflow_call.inputs;
+  const shape = (inputs: Inputs) =>
+    Object.fromEntries(
+      Object.entries(inputs).map(([name, input]) => [
+        name,
+        `${input.type ?? 'string'}${input.required ? ', required' : ''}`,
+      ]),
+    );
+
+  it('declares every input the real deploy.yml declares, with its type and requiredness', () => {
+    const real = shape(inputsOf(join(suiteRoot, '.github/workflows/deploy.yml')));
+    const standIn = shape(inputsOf(join(fixtures, '.github/workflows/deploy.yml')));
+    expect(standIn).toEqual(real);
+  });
 });
