@@ -402,6 +402,52 @@ describe('the other events', () => {
   }, 120_000);
 });
 
+describe("the caller's settings, checked before anything is built", () => {
+  it('an unset role variable and a wrong region: one line each, nothing built or deployed', async () => {
+    const { run, recorded, table } = await ship(
+      { name: 'push' },
+      { vars: { ...VARS, PRODUCTION_DEPLOY_ROLE_ARN: '', AWS_REGION: 'Ireland' } },
+    );
+    expect(run.conclusion).toBe('failure');
+    const check = run.job('pipeline / verify').steps[0];
+    expect(check?.annotations.map((a) => a.message)).toEqual([
+      "production-role-to-assume must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), got '': set it to the stack's DeployRoleArn output (the caller template reads vars.PRODUCTION_DEPLOY_ROLE_ARN).",
+      "aws-region must be a region such as eu-west-1, got 'Ireland': set it to the stacks' region (the caller template reads vars.AWS_REGION).",
+      'Process completed with exit code 1.',
+    ]);
+    expect(table['pipeline / build']).toMatch(/^skipped: if: success\(\) && /);
+    expect(run.job('pipeline / staging').result).toBe('skipped');
+    expect(run.job('pipeline / production').result).toBe('skipped');
+    expect(recorded).toEqual([]);
+  }, 120_000);
+
+  it('a variable carrying a workflow command is shown inert, and the same role twice is refused', async () => {
+    const { run } = await ship(
+      { name: 'push' },
+      {
+        vars: {
+          ...VARS,
+          STAGING_DEPLOY_ROLE_ARN: 'x\n::warning::injected',
+          PRODUCTION_DEPLOY_ROLE_ARN: VARS.STAGING_DEPLOY_ROLE_ARN,
+        },
+      },
+    );
+    const messages = run.job('pipeline / verify').steps[0]?.annotations.map((a) => a.message);
+    expect(messages).toEqual([
+      "staging-role-to-assume must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), got 'x?::warning::injected': set it to the stack's DeployRoleArn output (the caller template reads vars.STAGING_DEPLOY_ROLE_ARN).",
+      'Process completed with exit code 1.',
+    ]);
+    const same = await ship(
+      { name: 'push' },
+      { vars: { ...VARS, PRODUCTION_DEPLOY_ROLE_ARN: VARS.STAGING_DEPLOY_ROLE_ARN } },
+    );
+    expect(same.run.job('pipeline / verify').steps[0]?.annotations[0]?.message).toBe(
+      "staging-role-to-assume and production-role-to-assume are the same role: each environment's stack has its own deploy role.",
+    );
+    expect(same.recorded).toEqual([]);
+  }, 120_000);
+});
+
 describe('issue comments: pr-command.yml decides, deploy.yml runs only what it authorised', () => {
   /** A pull request whose head passed its checks and has its image (the pipeline's status). */
   function pullRequestWithImage(headRepository?: string): number {
