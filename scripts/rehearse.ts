@@ -113,6 +113,7 @@ const template = readFileSync(
 const shipCaller = asReleased(template)
   .replace('[$default-branch]', '[main]')
   .replace('test-command: npm ci && npm test', 'test-command: ./test.sh')
+  .replace(/# site-command: .*/, 'site-command: ./site.sh')
   // No Docker here: the build runs buildah; canaries bake 1m (0.5 s at 120x).
   .replace(/\n$/, '\n      builder: buildah\n      canary-bake: 1m\n      bake-time: 1m\n');
 writeFileSync(join(checkout, '.github/workflows/ship.yml'), shipCaller);
@@ -151,6 +152,11 @@ function appSource(version: string): string {
   writeFileSync(join(dir, 'test.sh'), `echo "octo-app ${version}: 12 tests passed"\n`, {
     mode: 0o755,
   });
+  writeFileSync(
+    join(dir, 'site.sh'),
+    `mkdir -p dist && echo '<h1>octo-app ${version}</h1>' > dist/index.html\n`,
+    { mode: 0o755 },
+  );
   return dir;
 }
 const storageConf = join(scratch, 'storage.conf');

@@ -82,6 +82,13 @@ beforeAll(async () => {
   // The app: its tests are one script (the template's test-command set to it).
   appSource = mkdtempSync(join(tmpdir(), 'pipeline-matrix-app-'));
   writeFileSync(join(appSource, 'test.sh'), 'echo "tests: 12 passed"\n', { mode: 0o755 });
+  writeFileSync(
+    join(appSource, 'site.sh'),
+    'mkdir -p dist && echo "<h1>octo-app</h1>" > dist/index.html\n',
+    {
+      mode: 0o755,
+    },
+  );
   checkout = mkdtempSync(join(tmpdir(), 'pipeline-matrix-'));
   mkdirSync(join(checkout, '.github/workflows'), { recursive: true });
   const template = readFileSync(
@@ -91,7 +98,8 @@ beforeAll(async () => {
   const caller = template
     .replace('[$default-branch]', '[main]')
     .replace('test-command: npm ci && npm test', 'test-command: ./test.sh')
-    .replace(/# (test-reports: \S+).*/, '$1');
+    .replace(/# (test-reports: \S+).*/, '$1')
+    .replace(/# site-command: .*/, 'site-command: ./site.sh');
   if (!caller.includes('test-command: ./test.sh') || !caller.includes('\n      test-reports:')) {
     throw new Error('the template has no test-command or test-reports to set');
   }
@@ -298,6 +306,13 @@ describe('push to main: the whole flow, production behind its reviewers', () => 
       'quality-gate in staging-checks',
       'deploy.yml',
     ]);
+    const steps = shipped.run.job('pipeline / build').steps;
+    expect(steps.map((step) => [step.name, step.outcome]).slice(1)).toEqual([
+      ['Build the site', 'success'],
+      ['Upload the site', 'success'],
+      ["Assume staging's deploy role", 'success'],
+      ['Build and push the image', 'success'],
+    ]);
     const [, assume, build, staging, gate, production] = shipped.recorded;
     expect(assume?.inputs).toMatchObject({
       'role-to-assume': VARS.STAGING_DEPLOY_ROLE_ARN,
@@ -310,6 +325,7 @@ describe('push to main: the whole flow, production behind its reviewers', () => 
       digest: DIGEST,
       'role-to-assume': VARS.STAGING_DEPLOY_ROLE_ARN,
       'promote-from': '',
+      'site-artifact': `site-${SHA}`,
       'contract-migrations': false,
       command: 'push',
     });
@@ -318,6 +334,7 @@ describe('push to main: the whole flow, production behind its reviewers', () => 
       environment: 'production',
       digest: DIGEST,
       'promote-from': STAGING_IMAGE,
+      'site-artifact': `site-${SHA}`,
       'role-to-assume': VARS.PRODUCTION_DEPLOY_ROLE_ARN,
       'contract-migrations': true,
     });
