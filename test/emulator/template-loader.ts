@@ -567,7 +567,7 @@ export function loadTemplate(
     created.push({ logicalId: id, type: resource.Type });
   }
   if (created.some((c) => c.type === 'AWS::SSM::Parameter'))
-    emulator.ssm.setAccess((principalArn, action, resourceArn) => {
+    emulator.ssm.addAccess((principalArn, action, resourceArn) => {
       const roleName = /:role\/(?:.*\/)?([^/]+)$/.exec(principalArn)?.[1];
       const statements = roleName === undefined ? [] : (roleStatements.get(roleName) ?? []);
       const matching = (effect: string) =>
