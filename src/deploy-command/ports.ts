@@ -52,6 +52,8 @@ export interface DeploymentFacts {
   readonly imageDigest?: string;
   readonly taskDefinition?: string;
   readonly migrationVersions?: readonly string[];
+  /** The single-page app's release (spa-deploy) this deploy makes live. */
+  readonly siteRelease?: string;
   /** Who asked for it. */
   readonly actor: string;
   readonly pullRequest?: number;

@@ -127,6 +127,7 @@ function toPayload(facts: DeploymentFacts): Record<string, unknown> {
     imageDigest: facts.imageDigest ?? null,
     taskDefinition: facts.taskDefinition ?? null,
     migrationVersions: facts.migrationVersions ?? [],
+    siteRelease: facts.siteRelease ?? null,
     pullRequest: facts.pullRequest ?? null,
     command: facts.command ?? null,
   };
@@ -137,6 +138,7 @@ const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
 const TASK_DEFINITION =
   /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:task-definition\/[A-Za-z0-9_-]{1,255}:[0-9]+$/;
 const MIGRATION = /^[A-Za-z0-9._-]{1,128}$/;
+const SITE_RELEASE = /^[A-Za-z0-9._-]{1,100}$/;
 
 /** A record from GitHub's JSON; payload fields that are not what the suite writes are dropped. */
 export function toRecord(
@@ -160,6 +162,7 @@ export function toRecord(
       ? p.pullRequest
       : undefined;
   const command = str(p.command, /^[a-z-]{1,20}$/);
+  const siteRelease = str(p.siteRelease, SITE_RELEASE);
   return {
     id: d.id,
     environment: d.environment,
@@ -172,6 +175,7 @@ export function toRecord(
       ...(imageDigest ? { imageDigest } : {}),
       ...(taskDefinition ? { taskDefinition } : {}),
       ...(migrations.length > 0 ? { migrationVersions: migrations } : {}),
+      ...(siteRelease ? { siteRelease } : {}),
       ...(pullRequest ? { pullRequest } : {}),
       ...(command ? { command } : {}),
     },

@@ -31,6 +31,7 @@ export const INPUTS = {
   'image-digest': { kind: 'text' },
   'task-definition': { kind: 'text' },
   'migration-versions': { kind: 'list' },
+  'site-release': { kind: 'text' },
   'deployment-id': { kind: 'integer' },
   outcome: { kind: 'choice' },
   'environment-url': { kind: 'url' },
@@ -68,6 +69,7 @@ export interface StartInputs {
   readonly imageDigest: string | undefined;
   readonly taskDefinition: string | undefined;
   readonly migrationVersions: string[];
+  readonly siteRelease: string | undefined;
 }
 
 export interface FinishInputs {
@@ -210,6 +212,12 @@ export function parseInputs(read: (name: string) => string | undefined): DeployC
       );
     }
   }
+  const siteRelease = v['site-release'];
+  if (siteRelease !== '' && !/^[A-Za-z0-9._-]{1,100}$/.test(siteRelease)) {
+    throw new UserError(
+      `Input 'site-release' is ${shown(siteRelease)}: a spa-deploy release id is 1 to 100 letters, digits, '.', '_', '-'.`,
+    );
+  }
   return {
     ...common,
     mode,
@@ -223,6 +231,7 @@ export function parseInputs(read: (name: string) => string | undefined): DeployC
       imageDigest: digest || undefined,
       taskDefinition: taskDefinition || undefined,
       migrationVersions,
+      siteRelease: siteRelease || undefined,
     },
   };
 }

@@ -76,6 +76,7 @@ async function main(step: MainStep<Output>, world: DeployCommandWorld): Promise<
           ...(start.migrationVersions.length > 0
             ? { migrationVersions: start.migrationVersions }
             : {}),
+          ...(start.siteRelease ? { siteRelease: start.siteRelease } : {}),
           ...(start.pullRequest ? { pullRequest: start.pullRequest } : {}),
         },
         production: start.environment === config.production,
