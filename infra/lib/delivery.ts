@@ -10,6 +10,15 @@ import { Construct } from 'constructs';
 export const GITHUB_ISSUER_HOST = 'token.actions.githubusercontent.com';
 export const GITHUB_AUDIENCE = 'sts.amazonaws.com';
 
+/**
+ * The suite's workflows that assume the deploy role: deploy.yml, and pipeline.yml at the same ref
+ * (its build job pushes the release into staging's repository before deploy.yml runs it).
+ * [issue 17, helper pipeline: a small hunk in infra]
+ */
+export function trustedWorkflowRefs(deployWorkflowRef: string): string[] {
+  return [deployWorkflowRef, deployWorkflowRef.replace(/\/[^/@]+\.ya?ml@/, '/pipeline.yml@')];
+}
+
 /** The token subject of a job in a GitHub environment (security.md rule 12). */
 export function deploySubject(repository: string, environment: string): string {
   return `repo:${repository}:environment:${environment}`;
@@ -112,8 +121,8 @@ export class DeployRole extends Construct {
           [`${GITHUB_ISSUER_HOST}:aud`]: GITHUB_AUDIENCE,
           [`${GITHUB_ISSUER_HOST}:sub`]: this.subject,
           // STS evaluates GitHub's job_workflow_ref claim since February 2026
-          // (shared/reference/workflows.md [STS]): only the suite's deploy workflow.
-          [`${GITHUB_ISSUER_HOST}:job_workflow_ref`]: props.deployWorkflowRef,
+          // (shared/reference/workflows.md [STS]): only the suite's deploy and pipeline workflows.
+          [`${GITHUB_ISSUER_HOST}:job_workflow_ref`]: trustedWorkflowRefs(props.deployWorkflowRef),
         },
       }),
     });

@@ -217,8 +217,10 @@ describe.each(stageNames)('%s', (stage) => {
             StringEquals: {
               'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
               'token.actions.githubusercontent.com:sub': `repo:octo-org/shop:environment:${stage}`,
-              'token.actions.githubusercontent.com:job_workflow_ref':
+              'token.actions.githubusercontent.com:job_workflow_ref': [
                 'octo-org/aws-ship-suite/.github/workflows/deploy.yml@refs/tags/v1',
+                'octo-org/aws-ship-suite/.github/workflows/pipeline.yml@refs/tags/v1',
+              ],
             },
           },
         },

@@ -50,7 +50,8 @@ describe("the suite's references to itself", () => {
     // oidc-assume, rds-migrate ×3 (plan, expand, contract), deploy-command ×2, ecr-build-push,
     // ecs-canary-deploy, spa-deploy.
     expect(rewritten['.github/workflows/deploy.yml']).toBe(9);
-    expect(rewritten['workflows-templates/aws-ship-suite-deploy.yml']).toBe(4);
+    expect(rewritten['.github/workflows/pipeline.yml']).toBe(6);
+    expect(rewritten['workflows-templates/aws-ship-suite-pipeline.yml']).toBe(1);
     expect(rewritten['.github/workflows/release.yml']).toBeUndefined();
   });
 });

@@ -48,6 +48,8 @@ export interface EmulatorOptions {
   readonly ecs?: EcsOptions;
   /** ECR: region, account, and `registry: true` to start a docker-registry behind it. */
   readonly ecr?: EcrOptions;
+  /** Secrets Manager: the region and account its ARNs name (a world built from a stack's template). */
+  readonly secretsManager?: { readonly region?: string; readonly accountId?: string };
 }
 
 /** One request, as the call log keeps it. Never holds tokens, keys or other parameters. */
@@ -134,7 +136,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     options.ecs,
   );
   const ecr = new Ecr({ clock }, options.ecr);
-  const secretsManager = new SecretsManager({ clock });
+  const secretsManager = new SecretsManager({ clock, ...options.secretsManager });
   const sns = new Sns({ clock });
   const ssm = new Ssm({ clock });
   const s3 = new S3({ clock });

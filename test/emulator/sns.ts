@@ -89,6 +89,16 @@ export class Sns implements Service<QueryParams> {
     this.#access = access;
   }
 
+  /** One more stack's policies: a world of several stacks keeps every stack's grants. */
+  addAccess(access: IdentityAccess): void {
+    const previous = this.#access;
+    this.#access =
+      previous === undefined
+        ? access
+        : (principal, action, resource) =>
+            previous(principal, action, resource) || access(principal, action, resource);
+  }
+
   topic(arn: string): Topic | undefined {
     return this.#topics.get(arn);
   }

@@ -81,6 +81,21 @@ export class Ssm implements Service<JsonObject> {
     this.#access = access;
   }
 
+  /**
+   * One more stack's rule: a caller may read what any loaded stack's policies allow it (each
+   * stack's roles are its own), so a world of several stacks keeps every stack's grants.
+   * [small hunk by helper pipeline: the rehearsal loads staging's and production's stacks]
+   */
+  addAccess(access: ParameterAccess): void {
+    const previous = this.#access;
+    this.#access =
+      previous === undefined
+        ? access
+        : (principalArn, action, resourceArn) =>
+            previous(principalArn, action, resourceArn) ||
+            access(principalArn, action, resourceArn);
+  }
+
   async handle(call: ActionCall<JsonObject>): Promise<unknown> {
     if (call.action === 'GetParameter') {
       const name = call.input.Name;

@@ -585,8 +585,8 @@ export function loadTemplate(
       statements.some((s) => s['Effect'] === effect && statementCovers(s, action, resourceArn));
     return matching('Allow') && !matching('Deny');
   };
-  if (created.some((c) => c.type === 'AWS::SSM::Parameter')) emulator.ssm.setAccess(identityAllows);
-  if (created.some((c) => c.type === 'AWS::SNS::Topic')) emulator.sns.setAccess(identityAllows);
+  if (created.some((c) => c.type === 'AWS::SSM::Parameter')) emulator.ssm.addAccess(identityAllows);
+  if (created.some((c) => c.type === 'AWS::SNS::Topic')) emulator.sns.addAccess(identityAllows);
   return { refs, created, unmodelled, resolve };
 }
 

@@ -1,13 +1,17 @@
-// A commit's checks: its check runs (`checks: read`) and its combined status (`statuses: read`).
+// A commit's checks: its check runs (`checks: read`) and its combined status (`statuses: read`);
+// a status is created with `statuses: write`.
+// https://docs.github.com/en/rest/commits/statuses#create-a-commit-status
 // https://docs.github.com/en/rest/checks/runs#list-check-runs-for-a-git-reference
 // https://docs.github.com/en/rest/commits/statuses#get-the-combined-status-for-a-specific-reference
 // The combined state is failure when any latest status is error or failure, pending when any is
 // pending or there are none, success otherwise. Both look up the ref as a full commit SHA.
-import { notFound } from './errors.ts';
-import { accessRepository, type Route, type RouteContext } from './route.ts';
+import { GitHubError, notFound, validationFailed } from './errors.ts';
+import { accessRepository, objectBody, type Route, type RouteContext } from './route.ts';
 import type { CommitStatus, Repository } from './store.ts';
 
 const RUNS_DOCS = 'https://docs.github.com/rest/checks/runs#list-check-runs-for-a-git-reference';
+const CREATE_STATUS_DOCS = 'https://docs.github.com/rest/commits/statuses#create-a-commit-status';
+const STATES = ['error', 'failure', 'pending', 'success'] as const;
 const STATUS_DOCS =
   'https://docs.github.com/rest/commits/statuses#get-the-combined-status-for-a-specific-reference';
 
@@ -60,6 +64,57 @@ export const checkRoutes: readonly Route[] = [
             created_at: s.createdAt.toISOString(),
           })),
           repository: { full_name: repository.fullName },
+        },
+      };
+    },
+  },
+];
+
+export const statusRoutes: readonly Route[] = [
+  {
+    method: 'POST',
+    path: '/repos/{owner}/{repo}/statuses/{sha}',
+    operation: 'repos/create-commit-status',
+    handle(context) {
+      const repository = accessRepository(context, 'write', ['statuses'], CREATE_STATUS_DOCS);
+      const body = objectBody(context);
+      const state = body['state'];
+      if (!STATES.includes(state as (typeof STATES)[number])) {
+        throw validationFailed(
+          [
+            {
+              resource: 'Status',
+              code: 'custom',
+              field: 'state',
+              message: `state is not included in the list`,
+            },
+          ],
+          CREATE_STATUS_DOCS,
+        );
+      }
+      const sha = context.params.sha ?? '';
+      if (!repository.commits.has(sha)) {
+        throw new GitHubError(422, `No commit found for SHA: ${sha}`, {
+          documentationUrl: CREATE_STATUS_DOCS,
+        });
+      }
+      const description = typeof body['description'] === 'string' ? body['description'] : null;
+      const statusContext = typeof body['context'] === 'string' ? body['context'] : 'default';
+      const status = context.store.addCommitStatus(
+        repository,
+        sha,
+        statusContext,
+        state as (typeof STATES)[number],
+        description,
+      );
+      return {
+        status: 201,
+        body: {
+          id: status.id,
+          state: status.state,
+          context: status.context,
+          description: status.description,
+          created_at: status.createdAt.toISOString(),
         },
       };
     },

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { Accounts, GITHUB_ACTIONS_BOT, type Account } from './accounts.ts';
 import { badCredentials, GitHubError } from './errors.ts';
 import { GitHubFaults, type GitHubFaultKind, type GitHubFaultSpec } from './faults.ts';
-import { checkRoutes } from './checks.ts';
+import { checkRoutes, statusRoutes } from './checks.ts';
 import { collaboratorRoutes } from './collaborators.ts';
 import { deploymentRoutes } from './deployments.ts';
 import { gitRoutes } from './git.ts';
@@ -26,6 +26,7 @@ const ROUTES: readonly Route[] = [
   ...reactionRoutes,
   ...collaboratorRoutes,
   ...checkRoutes,
+  ...statusRoutes,
   ...deploymentRoutes,
   ...gitRoutes,
 ];
