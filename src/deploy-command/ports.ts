@@ -52,6 +52,13 @@ export interface DeploymentFacts {
   readonly imageDigest?: string;
   readonly taskDefinition?: string;
   readonly migrationVersions?: readonly string[];
+  /**
+   * The contract migrations this deploy applies (rds-migrate's contract phase): once applied, no
+   * release deployed before it may run again, so a rollback across it is refused.
+   */
+  readonly contractMigrations?: readonly string[];
+  /** The single-page app's spa-deploy release this deploy published or restored. */
+  readonly siteRelease?: string;
   /** Who asked for it. */
   readonly actor: string;
   readonly pullRequest?: number;

@@ -127,6 +127,8 @@ function toPayload(facts: DeploymentFacts): Record<string, unknown> {
     imageDigest: facts.imageDigest ?? null,
     taskDefinition: facts.taskDefinition ?? null,
     migrationVersions: facts.migrationVersions ?? [],
+    contractMigrations: facts.contractMigrations ?? [],
+    siteRelease: facts.siteRelease ?? null,
     pullRequest: facts.pullRequest ?? null,
     command: facts.command ?? null,
   };
@@ -137,6 +139,8 @@ const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
 const TASK_DEFINITION =
   /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:task-definition\/[A-Za-z0-9_-]{1,255}:[0-9]+$/;
 const MIGRATION = /^[A-Za-z0-9._-]{1,128}$/;
+/** spa-deploy's release names. */
+const SITE_RELEASE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 /** A record from GitHub's JSON; payload fields that are not what the suite writes are dropped. */
 export function toRecord(
@@ -152,9 +156,13 @@ export function toRecord(
   const actor = str(p.actor, LOGIN) ?? str(d.creator?.login, LOGIN) ?? 'unknown';
   const imageDigest = str(p.imageDigest, DIGEST);
   const taskDefinition = str(p.taskDefinition, TASK_DEFINITION);
-  const migrations = Array.isArray(p.migrationVersions)
-    ? p.migrationVersions.filter((m): m is string => typeof m === 'string' && MIGRATION.test(m))
-    : [];
+  const versions = (list: unknown) =>
+    Array.isArray(list)
+      ? list.filter((m): m is string => typeof m === 'string' && MIGRATION.test(m))
+      : [];
+  const migrations = versions(p.migrationVersions);
+  const contracts = versions(p.contractMigrations);
+  const siteRelease = str(p.siteRelease, SITE_RELEASE);
   const pullRequest =
     typeof p.pullRequest === 'number' && Number.isSafeInteger(p.pullRequest) && p.pullRequest > 0
       ? p.pullRequest
@@ -172,6 +180,8 @@ export function toRecord(
       ...(imageDigest ? { imageDigest } : {}),
       ...(taskDefinition ? { taskDefinition } : {}),
       ...(migrations.length > 0 ? { migrationVersions: migrations } : {}),
+      ...(contracts.length > 0 ? { contractMigrations: contracts } : {}),
+      ...(siteRelease ? { siteRelease } : {}),
       ...(pullRequest ? { pullRequest } : {}),
       ...(command ? { command } : {}),
     },
