@@ -31,6 +31,7 @@ export const INPUTS = {
   'image-digest': { kind: 'text' },
   'task-definition': { kind: 'text' },
   'migration-versions': { kind: 'list' },
+  'contract-migrations': { kind: 'list' },
   'deployment-id': { kind: 'integer' },
   outcome: { kind: 'choice' },
   'environment-url': { kind: 'url' },
@@ -69,6 +70,7 @@ export interface StartInputs {
   readonly imageDigest: string | undefined;
   readonly taskDefinition: string | undefined;
   readonly migrationVersions: string[];
+  readonly contractMigrations: string[];
 }
 
 /** Who dispatched comes from the runner (GITHUB_TRIGGERING_ACTOR), never from an input. */
@@ -210,14 +212,18 @@ export function parseInputs(read: (name: string) => string | undefined): DeployC
       `Input 'task-definition' is ${shown(taskDefinition)}: use the task definition's ARN with its revision.`,
     );
   }
-  const migrationVersions = parseList(v['migration-versions']);
-  for (const m of migrationVersions) {
-    if (!/^[A-Za-z0-9._-]{1,128}$/.test(m)) {
-      throw new UserError(
-        `Input 'migration-versions' has ${shown(m)}: versions are letters, digits, '.', '_', '-'.`,
-      );
-    }
-  }
+  const [migrationVersions, contractMigrations] = (
+    ['migration-versions', 'contract-migrations'] as const
+  ).map((input) =>
+    parseList(v[input]).map((m) => {
+      if (!/^[A-Za-z0-9._-]{1,128}$/.test(m)) {
+        throw new UserError(
+          `Input '${input}' has ${shown(m)}: versions are letters, digits, '.', '_', '-'.`,
+        );
+      }
+      return m;
+    }),
+  ) as [string[], string[]];
   return {
     ...common,
     mode,
@@ -231,6 +237,7 @@ export function parseInputs(read: (name: string) => string | undefined): DeployC
       imageDigest: digest || undefined,
       taskDefinition: taskDefinition || undefined,
       migrationVersions,
+      contractMigrations,
     },
   };
 }

@@ -85,6 +85,9 @@ async function main(step: MainStep<Output>, world: DeployCommandWorld): Promise<
           ...(start.migrationVersions.length > 0
             ? { migrationVersions: start.migrationVersions }
             : {}),
+          ...(start.contractMigrations.length > 0
+            ? { contractMigrations: start.contractMigrations }
+            : {}),
           ...(start.pullRequest ? { pullRequest: start.pullRequest } : {}),
         },
         production: start.environment === config.production,

@@ -70,3 +70,23 @@ describe('dispatcherOf', () => {
     expect(() => dispatcherOf(env)).toThrow(message);
   });
 });
+
+describe('mode start: contract-migrations', () => {
+  const start = (more: Record<string, string>) => (name: string) =>
+    ({
+      'github-token': 'ghs_x',
+      mode: 'start',
+      environment: 'staging',
+      sha: 'a'.repeat(40),
+      actor: 'writer',
+      ...more,
+    })[name];
+
+  it('kept for the payload, checked like migration versions', () => {
+    const config = parseInputs(start({ 'contract-migrations': '0007, 0008' }));
+    expect(config.mode === 'start' && config.start.contractMigrations).toEqual(['0007', '0008']);
+    expect(() => parseInputs(start({ 'contract-migrations': '0007;drop' }))).toThrow(
+      "Input 'contract-migrations' has '0007;drop': versions are letters, digits, '.', '_', '-'.",
+    );
+  });
+});
