@@ -349,7 +349,7 @@ describe('promote', () => {
 
   it.each([
     ['failed in staging', D3],
-    ['never in staging', `sha256:${'9e'.repeat(32)}`],
+    ['never ran in staging', `sha256:${'9e'.repeat(32)}`],
   ])(
     'a digest that %s: refused in resolve with the reason, nothing deployed',
     async (_, digest) => {
