@@ -8,6 +8,7 @@ import { ENVIRONMENT_NAME } from './grammar.ts';
 import { authorise, type CommandPolicy } from './policy.ts';
 import type { CommandPorts, DeploymentRecord } from './ports.ts';
 import { contractsSince } from './migration-state.ts';
+import { HISTORY_WINDOW, rollbackTarget } from './rollback-target.ts';
 
 export type DispatchRequest =
   | {
@@ -54,9 +55,6 @@ export type DispatchResult =
     };
 
 export type DispatchPorts = Pick<CommandPorts, 'collaborator' | 'locks' | 'deployments'>;
-
-/** How far back the history is read: a named digest in promote-from, contract migrations since a rollback's target. */
-export const HISTORY_WINDOW = 30;
 
 export async function resolveDispatch(
   request: DispatchRequest,
@@ -139,7 +137,8 @@ export async function resolveDispatch(
     );
   }
 
-  const target = await ports.deployments.previousSuccessful(environment);
+  const history = await ports.deployments.recent(environment, HISTORY_WINDOW);
+  const target = rollbackTarget(history);
   if (target === undefined) {
     return rejected(
       'nothing-to-roll-back',
@@ -152,10 +151,7 @@ export async function resolveDispatch(
       `${environment}'s previous successful deployment ${target.id} records no image digest to deploy again.`,
     );
   }
-  const crossed = contractsSince(
-    target,
-    await ports.deployments.recent(environment, HISTORY_WINDOW),
-  );
+  const crossed = contractsSince(target, history);
   if (crossed.length > 0) {
     const [first] = crossed;
     const more = crossed.length > 1 ? ` (and ${crossed.length - 1} more)` : '';

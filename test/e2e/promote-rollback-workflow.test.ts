@@ -411,6 +411,13 @@ describe('rollback', () => {
       expect.objectContaining({ command: 'rollback', imageDigest: D1, actor: 'writer' }),
       ['in_progress', 'success'],
     ]);
+
+    // Again: further back than the release it restored, never forward to the one rolled away from.
+    const again = await dispatch(repository, 'rollback', { environment: 'staging' });
+    expect(again.job('rollback / resolve').steps[0]?.annotations[0]?.message).toBe(
+      'staging has no earlier successful deployment to roll back to.',
+    );
+    expect(again.job('rollback / deploy').result).toBe('skipped');
   }, 120_000);
 
   it('production: with production role, behind its reviewers; a rejection deploys nothing', async () => {

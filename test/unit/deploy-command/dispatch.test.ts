@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { resolveDispatch, type DispatchRequest } from '../../../src/deploy-command/dispatch.ts';
 import { contractsSince } from '../../../src/deploy-command/migration-state.ts';
+import { rollbackTarget } from '../../../src/deploy-command/rollback-target.ts';
 import { type CommandPolicy, DEFAULT_POLICY } from '../../../src/deploy-command/policy.ts';
 import type { DeploymentFacts, DeploymentRecord } from '../../../src/deploy-command/ports.ts';
 import { fakeWorld, record } from './fake-ports.ts';
@@ -302,5 +303,57 @@ describe('contractsSince', () => {
       ['8', 3],
       ['9', 4],
     ]);
+  });
+});
+
+describe('rollbackTarget', () => {
+  const X = 'e'.repeat(40);
+  const ids = (list: DeploymentRecord[]) => rollbackTarget([...list].reverse())?.id;
+
+  it('the newest successful release before the current one', () => {
+    expect(
+      ids([
+        deployment(1, 'staging', X, 'inactive', { imageDigest: D3 }),
+        deployment(2, 'staging', A, 'inactive', { imageDigest: D1 }),
+        deployment(3, 'staging', B, 'failure', { imageDigest: D2 }),
+        deployment(4, 'staging', A, 'success', { imageDigest: D1 }),
+      ]),
+    ).toBe(1);
+  });
+
+  it('after a rollback: further back, never forward to the release rolled away from', () => {
+    const history = [
+      deployment(1, 'staging', X, 'inactive', { imageDigest: D3 }),
+      deployment(2, 'staging', A, 'inactive', { imageDigest: D1 }),
+      deployment(3, 'staging', B, 'inactive', { imageDigest: D2 }),
+      deployment(4, 'staging', A, 'success', { imageDigest: D1, command: 'rollback' }),
+    ];
+    expect(ids(history)).toBe(1);
+    expect(ids(history.slice(1))).toBeUndefined();
+    // Two rollbacks in a row: back past both.
+    const twice = [
+      ...history,
+      deployment(5, 'staging', X, 'success', { imageDigest: D3, command: 'rollback' }),
+    ];
+    twice[3] = { ...twice[3]!, state: 'inactive' };
+    expect(ids([deployment(0, 'staging', C, 'inactive', { imageDigest: D2 }), ...twice])).toBe(0);
+  });
+
+  it('the same commit with another image is another release', () => {
+    expect(
+      ids([
+        deployment(1, 'staging', A, 'inactive', { imageDigest: D1 }),
+        deployment(2, 'staging', A, 'success', { imageDigest: D2 }),
+      ]),
+    ).toBe(1);
+  });
+
+  it('nothing runs now: the newest that ever succeeded', () => {
+    expect(
+      ids([
+        deployment(1, 'staging', A, 'inactive', { imageDigest: D1 }),
+        deployment(2, 'staging', B, 'failure', { imageDigest: D2 }),
+      ]),
+    ).toBe(1);
   });
 });
