@@ -459,6 +459,13 @@ describe('rollback', () => {
     expect(run.job('rollback / resolve').steps[0]?.annotations[0]?.message).toBe(
       `Rolling staging back to ${A.slice(0, 7)} (deployment ${first.id}) would run a release older than contract migration 0007, applied by deployment ${contract.id} (${B.slice(0, 7)}, @reader) at ${contract.createdAt.toISOString()}: that release needs schema the migration removed. Deploy a fix forward instead.`,
     );
+    const resolve = run.job('rollback / resolve').steps[0]!;
+    expect(resolve.summary).toContain(
+      '| decision | command | environment | commit | image | site release | by | why |',
+    );
+    expect(resolve.summary).toContain('| rejected | rollback | staging |');
+    // The reason once, as the error line: not echoed again in the log.
+    expect(resolve.log.filter((line) => line.includes('contract migration 0007'))).toHaveLength(1);
     expect(run.job('rollback / deploy').result).toBe('skipped');
     expect(repository.deployments).toHaveLength(before);
   }, 60_000);
