@@ -3,6 +3,7 @@
 // policy names.
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { staging } from '../bin/environments.ts';
 import { startEmulator, type Emulator } from '../../test/emulator/server.ts';
 import {
@@ -176,6 +177,34 @@ describe('the emulator world from the staging template', () => {
     const site = document['site'] as { bucket: string; distributionId: string };
     expect(emulator.s3.bucket(site.bucket)).toBeDefined();
     expect(emulator.cloudfront.distribution(site.distributionId)?.bucket).toBe(site.bucket);
+  });
+
+  it("lets the deploy role read its deploy document from SSM (the template's ssm:GetParameter grant), and nothing else", async () => {
+    const credentials = (await assume(issuer.token(claims()))).Credentials;
+    const ssm = new SSMClient({
+      endpoint: emulator.url,
+      region: 'us-east-1',
+      maxAttempts: 1,
+      credentials: {
+        accessKeyId: credentials?.AccessKeyId ?? '',
+        secretAccessKey: credentials?.SecretAccessKey ?? '',
+        sessionToken: credentials?.SessionToken ?? '',
+      },
+    });
+    try {
+      const { Parameter } = await ssm.send(
+        new GetParameterCommand({ Name: '/aws-ship-suite/shop-staging-deploy' }),
+      );
+      expect(JSON.parse(Parameter?.Value ?? '')).toMatchObject({
+        version: 1,
+        deployRoleArn: roleArn,
+      });
+      await expect(
+        ssm.send(new GetParameterCommand({ Name: '/aws-ship-suite/shop-production-deploy' })),
+      ).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    } finally {
+      ssm.destroy();
+    }
   });
 
   it.each([

@@ -155,9 +155,13 @@ export async function resolveDispatch(
   if (crossed.length > 0) {
     const [first] = crossed;
     const more = crossed.length > 1 ? ` (and ${crossed.length - 1} more)` : '';
+    // A failed deploy may have stopped before its contract phase: counted, but said.
+    const failed = first!.deployment.succeeded
+      ? ''
+      : ', which did not succeed: check whether its contract phase ran';
     return rejected(
       'contract-migration',
-      `Rolling ${environment} back to ${short(target.sha)} (deployment ${target.id}) would run a release older than contract migration ${first!.version}${more}, applied by deployment ${first!.deployment.id} (${short(first!.deployment.sha)}, @${first!.deployment.facts.actor}) at ${first!.deployment.createdAt}: that release needs schema the migration removed. Deploy a fix forward instead.`,
+      `Rolling ${environment} back to ${short(target.sha)} (deployment ${target.id}) would run a release older than contract migration ${first!.version}${more}, applied by deployment ${first!.deployment.id} (${short(first!.deployment.sha)}, @${first!.deployment.facts.actor}) at ${first!.deployment.createdAt}${failed}: that release needs schema the migration removed. Deploy a fix forward instead.`,
     );
   }
   const site = target.facts.siteRelease ? ` and site release ${target.facts.siteRelease}` : '';

@@ -57,7 +57,7 @@ export interface DeploymentFacts {
    * release deployed before it may run again, so a rollback across it is refused.
    */
   readonly contractMigrations?: readonly string[];
-  /** The single-page app's spa-deploy release this deploy published or restored. */
+  /** The single-page app's release (spa-deploy) this deploy makes live. */
   readonly siteRelease?: string;
   /** Who asked for it. */
   readonly actor: string;

@@ -139,8 +139,7 @@ const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
 const TASK_DEFINITION =
   /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:task-definition\/[A-Za-z0-9_-]{1,255}:[0-9]+$/;
 const MIGRATION = /^[A-Za-z0-9._-]{1,128}$/;
-/** spa-deploy's release names. */
-const SITE_RELEASE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const SITE_RELEASE = /^[A-Za-z0-9._-]{1,100}$/;
 
 /** A record from GitHub's JSON; payload fields that are not what the suite writes are dropped. */
 export function toRecord(
@@ -162,12 +161,12 @@ export function toRecord(
       : [];
   const migrations = versions(p.migrationVersions);
   const contracts = versions(p.contractMigrations);
-  const siteRelease = str(p.siteRelease, SITE_RELEASE);
   const pullRequest =
     typeof p.pullRequest === 'number' && Number.isSafeInteger(p.pullRequest) && p.pullRequest > 0
       ? p.pullRequest
       : undefined;
   const command = str(p.command, /^[a-z-]{1,20}$/);
+  const siteRelease = str(p.siteRelease, SITE_RELEASE);
   return {
     id: d.id,
     environment: d.environment,

@@ -47,7 +47,9 @@ describe("the suite's references to itself", () => {
       { rebuild: async () => {} },
     );
     const rewritten = Object.fromEntries(result.rewrites.map((r) => [r.path, r.references]));
-    expect(rewritten['.github/workflows/deploy.yml']).toBe(6);
+    // oidc-assume, rds-migrate ×3 (plan, expand, contract), deploy-command ×2, ecr-build-push,
+    // ecs-canary-deploy, spa-deploy.
+    expect(rewritten['.github/workflows/deploy.yml']).toBe(9);
     expect(rewritten['workflows-templates/aws-ship-suite-deploy.yml']).toBe(4);
     expect(rewritten['.github/workflows/release.yml']).toBeUndefined();
   });

@@ -2,7 +2,9 @@
 // repository calls it (OWNER/aws-ship-suite/.github/workflows/deploy.yml@main), against the AWS
 // emulator at 120x: the committed bundles of oidc-assume and ecs-canary-deploy deploy one digest
 // with the deploy job's OIDC token, which the role trusts only for the environment's subject and
-// the suite's deploy workflow.
+// the suite's deploy workflow. Staging is given only its role: everything else comes from its
+// deploy document (SSM /aws-ship-suite/<role name>), and it also ships the single-page app and
+// the contract migrations; production overrides cluster and service.
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,13 +28,24 @@ const roleFor = (environment: string) => `arn:aws:iam::${ACCOUNT}:role/shop-depl
 const DIGEST = `sha256:${'4f'.repeat(32)}`;
 const suiteRoot = new URL('../..', import.meta.url).pathname;
 
-// The app repository's caller: one job per environment, each passing its own role.
+// The app repository's caller: the site's build, then one job per environment, each passing its
+// own role.
 const CALLER = `
 name: release
 on: push
 permissions: {}
 jobs:
+  site:
+    runs-on: ubuntu-24.04
+    permissions: {}
+    steps:
+      - run: mkdir -p build/assets && echo '<!doctype html><script src="/assets/app.1a2b3c4d.js"></script>' > build/index.html && echo 'console.log(1)' > build/assets/app.1a2b3c4d.js
+      - uses: actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2
+        with:
+          name: site
+          path: build
   staging:
+    needs: site
     permissions:
       contents: read
       deployments: write
@@ -42,12 +55,11 @@ jobs:
     with:
       environment: staging
       digest: \${{ vars.DIGEST }}
-      image-repository: ${REPOSITORY}/shop
       role-to-assume: \${{ vars.STAGING_ROLE }}
       aws-region: us-east-1
-      cluster: staging
-      service: shop-staging
-      database-secret-id: staging/shop/db
+      promote-from: \${{ vars.PROMOTE_FROM }}
+      site-artifact: site
+      contract-migrations: true
       canary-percent: '20'
       canary-bake: 1m
       bake-time: 1m
@@ -62,7 +74,6 @@ jobs:
     with:
       environment: production
       digest: \${{ vars.DIGEST }}
-      image-repository: ${REPOSITORY}/shop
       role-to-assume: \${{ vars.PRODUCTION_ROLE }}
       aws-region: us-east-1
       cluster: production
@@ -92,6 +103,33 @@ const MIGRATIONS: Record<string, string> = {
     '-- rds-migrate: contract\nALTER TABLE orders DROP COLUMN placed_at;\n',
 };
 const runs: WorkflowRun[] = [];
+
+// The documents the stack writes (infra/lib/ship-stack.ts), the fields a deploy reads. Production's
+// names another cluster and service: the caller's inputs override them.
+const documentName = (environment: string) => `/aws-ship-suite/shop-deploy-${environment}`;
+let siteDistribution: string;
+const documentFor = (environment: string) =>
+  JSON.stringify({
+    version: 1,
+    environment,
+    deployRoleArn: roleFor(environment),
+    ecr: { repositoryName: 'shop', repositoryUri: `${REPOSITORY}/shop` },
+    ecs:
+      environment === 'staging'
+        ? { cluster: 'staging', service: 'shop-staging' }
+        : { cluster: 'not-this-cluster', service: 'not-this-service' },
+    alarms: { canary: [] },
+    ...(environment === 'staging'
+      ? {
+          migration: { databaseSecretArn: 'staging/shop/db' },
+          site: { bucket: 'shop-staging-site', distributionId: siteDistribution },
+        }
+      : {}),
+  });
+const putDocuments = () => {
+  for (const environment of ['staging', 'production'])
+    emulator.ssm.put(documentName(environment), documentFor(environment));
+};
 
 beforeAll(async () => {
   issuer = await startOidcIssuer();
@@ -123,6 +161,9 @@ beforeAll(async () => {
       repository: `${REPOSITORY}/shop`,
     });
   }
+  emulator.s3.createBucket('shop-staging-site');
+  siteDistribution = emulator.cloudfront.createDistribution('shop-staging-site').id;
+  putDocuments();
   // Staging's database, its connection in Secrets Manager in RDS's secret shape.
   postgres = await startPostgres();
   database = await postgres.createDatabase('shop');
@@ -189,6 +230,7 @@ async function release(options: Partial<WorkflowRunOptions> = {}): Promise<Workf
       DIGEST,
       STAGING_ROLE: roleFor('staging'),
       PRODUCTION_ROLE: roleFor('production'),
+      PROMOTE_FROM: '',
     },
     machineEnv: { AWS_ENDPOINT_URL: emulator.url },
     github,
@@ -221,37 +263,64 @@ describe('deploy.yml called for staging, then production behind its reviewers', 
     run = await release();
   }, 120_000);
 
-  it('deploys the digest to both environments, migrating where a database is given', () => {
+  it('deploys the digest to both environments from their deploy documents, migrating and shipping the site where the document names them', () => {
     expect(run.conclusion).toBe('success');
     for (const environment of ['staging', 'production']) {
       const deploy = run.job(`${environment} / deploy`);
-      const migrates = environment === 'staging' ? 'success' : 'skipped';
+      const staging = environment === 'staging' ? 'success' : 'skipped';
       expect(deploy).toMatchObject({ result: 'success', environment });
       expect(deploy.steps.map((step) => [step.name, step.outcome])).toEqual([
         ['Check the release', 'success'],
-        ['Check out the migrations', migrates],
         ['Assume the deploy role', 'success'],
-        ['Plan the migrations (expand)', migrates],
+        ['Resolve the target', 'success'],
+        ['Check out the migrations', staging],
+        ['Plan the migrations (expand)', staging],
         ['Record the deployment', 'success'],
-        ['Migrate (expand)', migrates],
+        ['Promote the image', 'skipped'],
+        ['Migrate (expand)', staging],
         ['Canary', 'success'],
+        ['Download the site', staging],
+        ['Deploy the site', staging],
+        ['Migrate (contract)', staging],
         ['Record the outcome', 'success'],
       ]);
       expect(run.job(environment).outputs).toMatchObject({
         status: 'SUCCESSFUL',
         verdict: 'pass',
         'task-definition-arn': `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/shop-${environment}:2`,
+        image: `${REPOSITORY}/shop@${DIGEST}`,
+        'site-release': environment === 'staging' ? SHA.slice(0, 12) : '',
       });
     }
   });
 
-  it('applies the expand migrations before the canary and leaves the contract one', async () => {
+  it("reads each role's document with that role, and takes production's cluster and service from the caller's inputs", () => {
+    const reads = emulator.calls.filter((call) => call.service === 'ssm');
+    expect(reads.map((call) => [call.action, call.status])).toEqual([
+      ['GetParameter', 200],
+      ['GetParameter', 200],
+    ]);
+    expect(run.job('production / deploy').steps[2]?.log.join('\n')).toContain(
+      `Deploying ${REPOSITORY}/shop@${DIGEST} to production/shop-production.`,
+    );
+  });
+
+  it("ships the site to the document's bucket as release <commit's first 12 hex>, after the canary", () => {
+    const keys = [...(emulator.s3.bucket('shop-staging-site')?.objects.keys() ?? [])];
+    expect(keys).toEqual(expect.arrayContaining(['index.html']));
+    expect(keys.some((key) => key.includes('app.1a2b3c4d.js'))).toBe(true);
+    expect(run.job('staging').outputs['site-release']).toBe(SHA.slice(0, 12));
+  });
+
+  it('applies the expand migrations before the canary and the contract one after it', async () => {
     expect(run.job('staging').outputs['migrations-applied']).toBe('2');
+    const contract = run.job('staging / deploy').steps.find((s) => s.name === 'Migrate (contract)');
+    expect(contract?.outcome).toBe('success');
     const columns = await postgres.query<{ column_name: string }>(
       database,
       "SELECT column_name FROM information_schema.columns WHERE table_name = 'orders' ORDER BY 1",
     );
-    expect(columns.map((row) => row.column_name)).toEqual(['id', 'placed_at', 'status']);
+    expect(columns.map((row) => row.column_name)).toEqual(['id', 'status']);
   });
 
   it('runs the digest, by digest, on both services', () => {
@@ -277,6 +346,7 @@ describe('deploy.yml called for staging, then production behind its reviewers', 
         payload: expect.objectContaining({
           imageDigest: DIGEST,
           migrationVersions: ['1', '2'],
+          siteRelease: SHA.slice(0, 12),
           command: 'push',
           actor: 'octocat',
         }),
@@ -285,7 +355,11 @@ describe('deploy.yml called for staging, then production behind its reviewers', 
       {
         environment: 'production',
         sha: SHA,
-        payload: expect.objectContaining({ imageDigest: DIGEST, migrationVersions: [] }),
+        payload: expect.objectContaining({
+          imageDigest: DIGEST,
+          migrationVersions: [],
+          siteRelease: null,
+        }),
         states: ['in_progress', 'success'],
       },
     ]);
@@ -341,13 +415,14 @@ describe('what deploy.yml refuses', () => {
         DIGEST: 'latest',
         STAGING_ROLE: roleFor('staging'),
         PRODUCTION_ROLE: roleFor('production'),
+        PROMOTE_FROM: '',
       },
     });
     expect(run.conclusion).toBe('failure');
     const deploy = run.job('staging / deploy');
     expect(deploy.steps.map((step) => step.outcome)).toEqual([
       'failure',
-      ...Array.from({ length: 7 }, () => 'skipped'),
+      ...Array.from({ length: 12 }, () => 'skipped'),
     ]);
     expect(appRepository.deployments).toHaveLength(recordsBefore);
     expect(deploy.steps[0]?.annotations[0]?.message).toBe(
@@ -368,6 +443,7 @@ describe('what deploy.yml refuses', () => {
         DIGEST: 'latest\n::warning::injected',
         STAGING_ROLE: roleFor('staging'),
         PRODUCTION_ROLE: roleFor('production'),
+        PROMOTE_FROM: '',
       },
     });
     const check = run.job('staging / deploy').steps[0];
@@ -378,6 +454,58 @@ describe('what deploy.yml refuses', () => {
       ],
       ['error', 'Process completed with exit code 1.'],
     ]);
+  });
+
+  it.each([
+    [
+      'another digest',
+      `111122223333.dkr.ecr.eu-west-1.amazonaws.com/shop@sha256:${'0a'.repeat(32)}`,
+      `promote-from names sha256:${'0a'.repeat(32)}, not the digest being deployed (${DIGEST}): promote the digest you deploy.`,
+    ],
+    [
+      'a tag',
+      '111122223333.dkr.ecr.eu-west-1.amazonaws.com/shop:latest',
+      "promote-from must be <registry>/<repository>@sha256:<64 hex>, got '111122223333.dkr.ecr.eu-west-1.amazonaws.com/shop:latest': pass the image output of the environment before.",
+    ],
+  ])('a promote-from with %s, before any credentials are assumed', async (_name, from, message) => {
+    const assumedBefore = emulator.calls.filter(
+      (call) => call.action === 'AssumeRoleWithWebIdentity',
+    ).length;
+    const run = await release({
+      vars: {
+        DIGEST,
+        STAGING_ROLE: roleFor('staging'),
+        PRODUCTION_ROLE: roleFor('production'),
+        PROMOTE_FROM: from,
+      },
+    });
+    const deploy = run.job('staging / deploy');
+    expect(deploy.result).toBe('failure');
+    expect(deploy.steps[0]?.annotations[0]?.message).toBe(message);
+    expect(
+      emulator.calls.filter((call) => call.action === 'AssumeRoleWithWebIdentity').length,
+    ).toBe(assumedBefore);
+  });
+
+  it('an environment without a deploy document, in one line, before anything is recorded or changed', async () => {
+    const recordsBefore = appRepository.deployments.length;
+    emulator.ssm.delete(documentName('staging'));
+    try {
+      const run = await release();
+      const deploy = run.job('staging / deploy');
+      expect(deploy.result).toBe('failure');
+      expect(deploy.steps.map((step) => step.outcome)).toEqual([
+        'success',
+        'failure',
+        ...Array.from({ length: 11 }, () => 'skipped'),
+      ]);
+      expect(deploy.steps[1]?.annotations.map((a) => a.message)).toContain(
+        'no deploy document at /aws-ship-suite/shop-deploy-staging: deploy the stack (infra/) or check role-to-assume',
+      );
+      expect(appRepository.deployments).toHaveLength(recordsBefore);
+    } finally {
+      putDocuments();
+    }
   });
 
   it('production when its reviewers reject, after staging', async () => {

@@ -455,6 +455,11 @@ describe('oidc-assume refuses bad input before any AWS call', () => {
     ],
     ['a bad boolean', { 'role-chaining': 'yes' }, /'role-chaining' is 'yes': use true or false/],
     [
+      'a bad deploy-document',
+      { 'deploy-document': 'on' },
+      /'deploy-document' is 'on': use true or false/,
+    ],
+    [
       'role chaining with no credentials',
       { 'role-chaining': 'true' },
       /role-chaining: true needs AWS credentials in the environment/,
@@ -486,6 +491,81 @@ describe('oidc-assume refuses bad input before any AWS call', () => {
     expect(issuer.issued.length).toBe(tokensBefore);
     expect(r.exportedEnv).toEqual({});
     expect(r.post?.exitCode).toBe(0);
+    expect(r.post?.log).toContain('Nothing to clean up');
+  });
+});
+
+describe('oidc-assume deploy-document', () => {
+  const NAME = '/aws-ship-suite/deploy';
+  const DOCUMENT = {
+    version: 1,
+    deployRoleArn: DEPLOY_ROLE,
+    ecr: { repositoryName: 'octo-app' },
+    ecs: { cluster: 'octo-staging', service: 'octo-staging-api' },
+    alarms: { canary: ['octo-5xx'] },
+    site: { bucket: 'octo-site', distributionId: 'E2EXAMPLE' },
+    queue: { url: 'https://sqs.example/q' },
+  };
+  afterEach(() => {
+    emulator.ssm.delete(NAME);
+    emulator.ssm.setAccess(undefined);
+  });
+
+  it('reads /aws-ship-suite/<role name> with the assumed role and sets it as the output, as read', async () => {
+    const json = JSON.stringify(DOCUMENT);
+    emulator.ssm.put(NAME, json);
+    const r = await run({ 'role-to-assume': DEPLOY_ROLE, 'deploy-document': 'true' });
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs['deploy-document']).toBe(json);
+    expect(JSON.parse(r.outputs['deploy-document']!).queue).toEqual({
+      url: 'https://sqs.example/q',
+    });
+    expect(result(r)).toMatchObject({ outcome: 'assumed', deployDocument: NAME });
+    expect(r.summary).toContain(`\`${NAME}\` (version 1)`);
+    expect(r.exportedEnv.AWS_ACCESS_KEY_ID).toMatch(/^ASIA/);
+    expect(emulator.calls.filter((c) => c.service === 'ssm').at(-1)).toMatchObject({
+      action: 'GetParameter',
+      status: 200,
+    });
+  });
+
+  it('reads nothing by default', async () => {
+    emulator.ssm.put(NAME, JSON.stringify(DOCUMENT));
+    const before = emulator.calls.filter((c) => c.service === 'ssm').length;
+    const r = await run({ 'role-to-assume': DEPLOY_ROLE });
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs['deploy-document']).toBeUndefined();
+    expect(result(r)).toMatchObject({ deployDocument: null });
+    expect(emulator.calls.filter((c) => c.service === 'ssm').length).toBe(before);
+  });
+
+  it.each([
+    [
+      'no document',
+      () => undefined,
+      /^no deploy document at \/aws-ship-suite\/deploy: deploy the stack \(infra\/\) or check role-to-assume$/,
+    ],
+    [
+      'a role that may not read it',
+      () => emulator.ssm.setAccess(() => false),
+      /^arn:aws:iam::111122223333:role\/deploy may not read its deploy document at \/aws-ship-suite\/deploy \(AccessDeniedException/,
+    ],
+    [
+      'a version 2 document',
+      () => emulator.ssm.put(NAME, JSON.stringify({ ...DOCUMENT, version: 2 })),
+      /has version 2; this aws-ship-suite reads version 1/,
+    ],
+    [
+      'a document without a service',
+      () => emulator.ssm.put(NAME, JSON.stringify({ ...DOCUMENT, ecs: { cluster: 'c' } })),
+      /has no ecs.service \(it must be a service name\)/,
+    ],
+  ])('fails on %s in one line, delivering no credentials', async (_name, arrange, message) => {
+    arrange();
+    const r = await run({ 'role-to-assume': DEPLOY_ROLE, 'deploy-document': 'true' });
+    expectFailure(r, message);
+    expect(r.exportedEnv).toEqual({});
+    expect(r.outputs['deploy-document']).toBeUndefined();
     expect(r.post?.log).toContain('Nothing to clean up');
   });
 });

@@ -239,12 +239,17 @@ describe("a collaborator's /deploy staging", () => {
     });
     expect(run.job('pr / deploy / deploy').steps.map((step) => [step.name, step.outcome])).toEqual([
       ['Check the release', 'success'],
-      ['Check out the migrations', 'skipped'],
       ['Assume the deploy role', 'success'],
+      ['Resolve the target', 'success'],
+      ['Check out the migrations', 'skipped'],
       ['Plan the migrations (expand)', 'skipped'],
       ['Record the deployment', 'success'],
+      ['Promote the image', 'skipped'],
       ['Migrate (expand)', 'skipped'],
       ['Canary', 'success'],
+      ['Download the site', 'skipped'],
+      ['Deploy the site', 'skipped'],
+      ['Migrate (contract)', 'skipped'],
       ['Record the outcome', 'success'],
     ]);
     expect(imageOfService()).toEqual([`${REPOSITORY}@${DIGEST}`]);
@@ -396,15 +401,20 @@ describe('what a comment does not deploy', () => {
     expect(deploy.result).toBe('failure');
     expect(deploy.steps.map((s) => [s.name, s.outcome])).toEqual([
       ['Check the release', 'success'],
-      ['Check out the migrations', 'skipped'],
       ['Assume the deploy role', 'success'],
+      ['Resolve the target', 'success'],
+      ['Check out the migrations', 'skipped'],
       ['Plan the migrations (expand)', 'skipped'],
       ['Record the deployment', 'failure'],
+      ['Promote the image', 'skipped'],
       ['Migrate (expand)', 'skipped'],
       ['Canary', 'skipped'],
+      ['Download the site', 'skipped'],
+      ['Deploy the site', 'skipped'],
+      ['Migrate (contract)', 'skipped'],
       ['Record the outcome', 'skipped'],
     ]);
-    expect(deploy.steps[4]?.outputs['reason-code']).toBe('stale-sha');
+    expect(deploy.steps[5]?.outputs['reason-code']).toBe('stale-sha');
     expect(deploymentsOf(commented)).toEqual([]);
     expect(deploymentsOf(pushed)).toEqual([]);
     expect(emulator.calls.filter((c) => c.action === 'RegisterTaskDefinition')).toEqual(

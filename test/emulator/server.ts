@@ -18,6 +18,7 @@ import { Ecr, type EcrOptions } from './ecr/service.ts';
 import { Elbv2 } from './elbv2.ts';
 import { CloudWatchLogs } from './logs.ts';
 import { SecretsManager } from './secrets-manager.ts';
+import { Ssm } from './ssm.ts';
 import { S3 } from './s3.ts';
 import { CloudFront } from './cloudfront.ts';
 import { MetricStore } from './metrics.ts';
@@ -80,6 +81,8 @@ export interface Emulator {
   /** The /v2 registry endpoint in front of docker-registry; undefined without `ecr.registry`. */
   readonly registry: RegistryFront | undefined;
   readonly secretsManager: SecretsManager;
+  /** Parameter Store: GetParameter/GetParameters of String parameters. */
+  readonly ssm: Ssm;
   readonly s3: S3;
   readonly cloudfront: CloudFront;
   /** Stops listening and destroys every connection, including hung and keep-alive ones. */
@@ -127,6 +130,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   );
   const ecr = new Ecr({ clock }, options.ecr);
   const secretsManager = new SecretsManager({ clock });
+  const ssm = new Ssm({ clock });
   const s3 = new S3({ clock });
   const cloudfront = new CloudFront({ clock });
   const registry = new ServiceRegistry([
@@ -137,6 +141,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ecs,
     ecr,
     secretsManager,
+    ssm,
     s3,
     cloudfront,
   ]);
@@ -287,6 +292,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ecr,
     registry: registryFront,
     secretsManager,
+    ssm,
     s3,
     cloudfront,
     close() {

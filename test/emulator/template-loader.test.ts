@@ -1,9 +1,11 @@
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { startEmulator, type Emulator } from './server.ts';
 import {
   loadTemplate,
   type CfnResource,
   type CfnTemplate,
+  type Json,
   type JsonMap,
 } from './template-loader.ts';
 import { startTestingIssuer, type TestingIssuer } from './testing-issuer.ts';
@@ -192,5 +194,82 @@ describe('loadTemplate', () => {
     await expect(assume('repo:o/r:environment:prod')).rejects.toMatchObject({
       name: 'AccessDenied',
     });
+  });
+
+  it("puts the stack's SSM parameter (Fn::Join resolved) and lets only roles whose policy allows ssm:GetParameter on its ARN read it", async () => {
+    const parameterArn = {
+      'Fn::Join': [
+        '',
+        [
+          'arn:aws:ssm:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          ':parameter/doc/deploy',
+        ],
+      ],
+    };
+    const policy = (roleRef: string, resource: Json): CfnResource => ({
+      Type: 'AWS::IAM::Policy',
+      Properties: {
+        PolicyName: `${roleRef}Policy`,
+        Roles: [{ Ref: roleRef }],
+        PolicyDocument: {
+          Statement: [{ Effect: 'Allow', Action: 'ssm:GetParameter', Resource: resource }],
+        },
+      },
+    });
+    const loaded = loadTemplate(
+      emulator,
+      {
+        Resources: {
+          Repo: { Type: 'AWS::ECR::Repository', Properties: { RepositoryName: 'web' } },
+          Doc: {
+            Type: 'AWS::SSM::Parameter',
+            Properties: {
+              Name: '/doc/deploy',
+              Type: 'String',
+              Value: {
+                'Fn::Join': [
+                  '',
+                  ['{"version":1,"ecr":{"repositoryName":"', { Ref: 'Repo' }, '"}}'],
+                ],
+              },
+            },
+          },
+          Deploy: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'deploy' } },
+          Other: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'other' } },
+          DeployPolicy: policy('Deploy', parameterArn),
+          OtherPolicy: policy('Other', 'arn:aws:ssm:*:*:parameter/elsewhere/*'),
+        },
+      },
+      { stackName: 's' },
+    );
+    expect(loaded.unmodelled).toEqual([]);
+    expect(loaded.resolve({ Ref: 'Doc' })).toBe('/doc/deploy');
+    const read = async (roleName: string) => {
+      const keys = { accessKeyId: `ASIA${roleName.toUpperCase()}0000000`, secretAccessKey: 'k' };
+      emulator.sts.addCredentials({
+        ...keys,
+        arn: `arn:aws:sts::123456789012:assumed-role/${roleName}/run`,
+      });
+      const client = new SSMClient({
+        endpoint: emulator.url,
+        region: 'us-east-1',
+        credentials: keys,
+        maxAttempts: 1,
+      });
+      try {
+        return (await client.send(new GetParameterCommand({ Name: '/doc/deploy' }))).Parameter
+          ?.Value;
+      } finally {
+        client.destroy();
+      }
+    };
+    expect(JSON.parse((await read('deploy')) ?? '')).toEqual({
+      version: 1,
+      ecr: { repositoryName: 'web' },
+    });
+    await expect(read('other')).rejects.toMatchObject({ name: 'AccessDeniedException' });
   });
 });

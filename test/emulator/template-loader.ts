@@ -9,6 +9,7 @@ import type { Action, RuleCondition } from '@aws-sdk/client-elastic-load-balanci
 import type { CreateServiceRequest, RegisterTaskDefinitionRequest } from '@aws-sdk/client-ecs';
 import type { ComparisonOperator, TreatMissingData } from './cloudwatch.ts';
 import type { Emulator } from './server.ts';
+import { stringLike } from './string-like.ts';
 import type { WebIdentityTrust } from './sts.ts';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -81,6 +82,8 @@ export function readStageTemplates(cdkOut: string, stage: string): Record<string
 const MODELLED = new Set([
   'AWS::IAM::OIDCProvider',
   'AWS::IAM::Role',
+  'AWS::IAM::Policy',
+  'AWS::SSM::Parameter',
   'AWS::ECS::Cluster',
   'AWS::ECS::TaskDefinition',
   'AWS::ECS::Service',
@@ -282,6 +285,13 @@ export function loadTemplate(
       .replace(/[^A-Za-z0-9-]/g, '')
       .slice(0, 32);
   const oidcProviders = new Map<string, { url: string; host: string }>();
+  // Identity-based statements by role name (inline Policies and AWS::IAM::Policy Roles), for the
+  // services that check them (SSM).
+  const roleStatements = new Map<string, JsonMap[]>();
+  const grant = (roleName: string, document: Json | undefined) => {
+    const statements = isMap(document) ? [document['Statement'] ?? []].flat().filter(isMap) : [];
+    roleStatements.set(roleName, [...(roleStatements.get(roleName) ?? []), ...statements]);
+  };
   const databaseSecrets = new Set(
     Object.values(resources)
       .filter(
@@ -343,6 +353,26 @@ export function loadTemplate(
         });
         refs.set(id, name);
         attrs.set(id, { Arn: arn, RoleId: `AROA${suffix()}` });
+        const inline = Array.isArray(p['Policies']) ? p['Policies'].filter(isMap) : [];
+        for (const policy of inline) grant(name, policy['PolicyDocument']);
+        break;
+      }
+      case 'AWS::IAM::Policy': {
+        const roles = Array.isArray(p['Roles']) ? p['Roles'].map(String) : [];
+        for (const roleName of roles) grant(roleName, p['PolicyDocument']);
+        refs.set(id, str(p['PolicyName']) ?? generatedName(id, 128));
+        break;
+      }
+      case 'AWS::SSM::Parameter': {
+        const name = str(p['Name']) ?? `CFN-${id}-${suffix()}`;
+        if (p['Type'] !== 'String' || typeof p['Value'] !== 'string') {
+          unmodelled.push({ logicalId: id, type: resource.Type, reason: 'not a String parameter' });
+          refs.set(id, name);
+          continue;
+        }
+        emulator.ssm.put(name, p['Value']);
+        refs.set(id, name);
+        attrs.set(id, { Type: 'String', Value: p['Value'] });
         break;
       }
       case 'AWS::ECS::Cluster': {
@@ -536,7 +566,42 @@ export function loadTemplate(
     }
     created.push({ logicalId: id, type: resource.Type });
   }
+  if (created.some((c) => c.type === 'AWS::SSM::Parameter'))
+    emulator.ssm.setAccess((principalArn, action, resourceArn) => {
+      const roleName = /:role\/(?:.*\/)?([^/]+)$/.exec(principalArn)?.[1];
+      const statements = roleName === undefined ? [] : (roleStatements.get(roleName) ?? []);
+      const matching = (effect: string) =>
+        statements.some((s) => s['Effect'] === effect && statementCovers(s, action, resourceArn));
+      return matching('Allow') && !matching('Deny');
+    });
   return { refs, created, unmodelled, resolve };
+}
+
+/**
+ * Whether an identity-based statement names `action` on `resourceArn`: actions case-insensitive,
+ * both with * and ? wildcards. A statement with a Condition is not evaluated and never matches.
+ * The emulator is one account in one region: the account and region a template writes into its
+ * ARNs (the stack's env, e.g. eu-west-1:111111111111) stand for the emulated ones.
+ */
+function statementCovers(statement: JsonMap, action: string, resourceArn: string): boolean {
+  if (statement['Condition'] !== undefined) return false;
+  const actions = [statement['Action'] ?? []].flat().map(String);
+  const resources = [statement['Resource'] ?? []].flat().map(String);
+  return (
+    actions.some((a) => stringLike(a.toLowerCase(), action.toLowerCase())) &&
+    resources.some((r) => stringLike(anyAccountAndRegion(r), resourceArn))
+  );
+}
+
+function anyAccountAndRegion(arn: string): string {
+  const parts = arn.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn') return arn;
+  return [
+    ...parts.slice(0, 3),
+    parts[3] === '' ? '' : '*',
+    parts[4] === '' ? '' : '*',
+    ...parts.slice(5),
+  ].join(':');
 }
 
 const ID_PREFIXES: Readonly<Record<string, string>> = {

@@ -32,6 +32,7 @@ export const INPUTS = {
   'task-definition': { kind: 'text' },
   'migration-versions': { kind: 'list' },
   'contract-migrations': { kind: 'list' },
+  'site-release': { kind: 'text' },
   'deployment-id': { kind: 'integer' },
   outcome: { kind: 'choice' },
   'environment-url': { kind: 'url' },
@@ -71,6 +72,7 @@ export interface StartInputs {
   readonly taskDefinition: string | undefined;
   readonly migrationVersions: string[];
   readonly contractMigrations: string[];
+  readonly siteRelease: string | undefined;
 }
 
 /** Who dispatched comes from the runner (GITHUB_TRIGGERING_ACTOR), never from an input. */
@@ -224,6 +226,12 @@ export function parseInputs(read: (name: string) => string | undefined): DeployC
       return m;
     }),
   ) as [string[], string[]];
+  const siteRelease = v['site-release'];
+  if (siteRelease !== '' && !/^[A-Za-z0-9._-]{1,100}$/.test(siteRelease)) {
+    throw new UserError(
+      `Input 'site-release' is ${shown(siteRelease)}: a spa-deploy release id is 1 to 100 letters, digits, '.', '_', '-'.`,
+    );
+  }
   return {
     ...common,
     mode,
@@ -238,6 +246,7 @@ export function parseInputs(read: (name: string) => string | undefined): DeployC
       taskDefinition: taskDefinition || undefined,
       migrationVersions,
       contractMigrations,
+      siteRelease: siteRelease || undefined,
     },
   };
 }

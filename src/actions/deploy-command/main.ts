@@ -88,6 +88,7 @@ async function main(step: MainStep<Output>, world: DeployCommandWorld): Promise<
           ...(start.contractMigrations.length > 0
             ? { contractMigrations: start.contractMigrations }
             : {}),
+          ...(start.siteRelease ? { siteRelease: start.siteRelease } : {}),
           ...(start.pullRequest ? { pullRequest: start.pullRequest } : {}),
         },
         production: start.environment === config.production,

@@ -23,6 +23,7 @@ export const INPUTS = {
   'aws-profile': { kind: 'name' },
   'allowed-account-ids': { kind: 'list' },
   'mask-aws-account-id': { kind: 'boolean', default: 'false' },
+  'deploy-document': { kind: 'boolean', default: 'false' },
   'retry-max-attempts': { kind: 'integer', default: '8' },
   'request-timeout': { kind: 'duration', max: '5m', default: '10s' },
   timeout: { kind: 'duration', max: '1h', default: '2m' },
@@ -35,6 +36,7 @@ export const OUTPUTS = [
   'aws-access-key-id',
   'aws-secret-access-key',
   'aws-session-token',
+  'deploy-document',
   'result',
 ] as const;
 
@@ -52,6 +54,8 @@ export interface OidcAssumeConfig {
   profile: string | undefined;
   allowedAccountIds: string[];
   maskAccountId: boolean;
+  /** Read /aws-ship-suite/<role name> with the new credentials. */
+  deployDocument: boolean;
   retry: RetryPolicy;
   requestTimeoutMs: number;
   connectTimeoutMs: number;
@@ -130,6 +134,7 @@ export function parseInputs(
     profile,
     allowedAccountIds,
     maskAccountId: parseBoolean('mask-aws-account-id', v['mask-aws-account-id']),
+    deployDocument: parseBoolean('deploy-document', v['deploy-document']),
     retry: {
       maxAttempts: parseInteger('retry-max-attempts', v['retry-max-attempts'], 1, 20),
       baseDelayMs: 500,

@@ -2,7 +2,9 @@
 // The post step (same bundle, run again by the runner) clears what main exported or wrote.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sdkParameterStore } from '../../aws/ssm.ts';
 import { sdkStsPort } from '../../aws/sts.ts';
+import { type ReadDocument, readDeployDocument } from '../../deploy-document/read.ts';
 import { idTokenFetcher } from '../../github/id-token.ts';
 import { sleep } from '../../lib/clock.ts';
 import { type CredentialSource, assumeRole } from '../../oidc/assume.ts';
@@ -63,6 +65,26 @@ async function main(step: MainStep<(typeof OUTPUTS)[number]>): Promise<void> {
   );
   if (config.maskAccountId) runner.setSecret(result.accountId);
 
+  // Read before anything is delivered: a missing or bad document leaves the job without credentials.
+  let document: ReadDocument | undefined;
+  if (config.deployDocument) {
+    document = await readDeployDocument(config.roleArn, {
+      parameters: sdkParameterStore({
+        region: config.region,
+        credentials: result.credentials,
+        env: runner.env,
+        connectTimeoutMs: config.connectTimeoutMs,
+        requestTimeoutMs: config.requestTimeoutMs,
+        retry: config.retry,
+        action: 'oidc-assume',
+      }),
+      signal: step.signal,
+    });
+    runner.info(
+      `Read the deploy document ${document.name} (version ${document.document.version}).`,
+    );
+  }
+
   const delivery = planDelivery(result.credentials, {
     region: config.region,
     profile: config.profile,
@@ -80,8 +102,8 @@ async function main(step: MainStep<(typeof OUTPUTS)[number]>): Promise<void> {
   }
   for (const [name, value] of delivery.variables) runner.exportVariable(name, value);
 
-  setOutputs(step, config, result);
-  summarize(step.summary, config, result, record);
+  setOutputs(step, config, result, document);
+  summarize(step.summary, config, result, record, document);
   runner.info(`Authenticated as ${result.arn} in account ${result.accountId}.`);
 }
 

@@ -1,5 +1,6 @@
 // How oidc-assume shows what it did: log lines for the engine's events, outputs and the summary.
 import { formatDuration } from '../../lib/durations.ts';
+import type { ReadDocument } from '../../deploy-document/read.ts';
 import type { AssumeEvent, AssumeResult } from '../../oidc/assume.ts';
 import type { DeliveryRecord } from '../../oidc/delivery.ts';
 import type { MainStep } from '../../runner/action.ts';
@@ -15,7 +16,12 @@ export function describeEvent(event: AssumeEvent): string {
   return `${event.call}: assumed ${event.arn}, valid until ${event.expiration.toISOString()}`;
 }
 
-export function setOutputs(step: Step, config: OidcAssumeConfig, result: AssumeResult): void {
+export function setOutputs(
+  step: Step,
+  config: OidcAssumeConfig,
+  result: AssumeResult,
+  document: ReadDocument | undefined,
+): void {
   const expiration = result.credentials.expiration.toISOString();
   step.setOutput('aws-account-id', result.accountId);
   step.setOutput('authenticated-arn', result.arn);
@@ -25,6 +31,7 @@ export function setOutputs(step: Step, config: OidcAssumeConfig, result: AssumeR
     step.setOutput('aws-secret-access-key', result.credentials.secretAccessKey);
     step.setOutput('aws-session-token', result.credentials.sessionToken);
   }
+  if (document) step.setOutput('deploy-document', document.json);
   step.setResult({
     outcome: 'assumed',
     via: result.via,
@@ -34,6 +41,7 @@ export function setOutputs(step: Step, config: OidcAssumeConfig, result: AssumeR
     arn: result.arn,
     expiration,
     profile: config.profile ?? null,
+    deployDocument: document?.name ?? null,
   });
 }
 
@@ -42,6 +50,7 @@ export function summarize(
   config: OidcAssumeConfig,
   result: AssumeResult,
   delivered: DeliveryRecord,
+  document: ReadDocument | undefined,
 ): void {
   summary.table(
     ['', ''],
@@ -63,6 +72,9 @@ export function summarize(
           ? `profile \`${delivered.profile.name}\``
           : 'environment variables of later steps',
       ],
+      ...(document
+        ? [['Deploy document', `\`${document.name}\` (version ${document.document.version})`]]
+        : []),
     ],
   );
 }

@@ -176,12 +176,28 @@ describe('Deployments records', () => {
         sha: sha('a'),
         environment: 'staging',
         created_at: 'x',
-        payload: { actor: 'a b; rm', imageDigest: 'latest', migrationVersions: ['ok', '$(id)'] },
+        payload: {
+          actor: 'a b; rm',
+          imageDigest: 'latest',
+          migrationVersions: ['ok', '$(id)'],
+          siteRelease: '../../etc',
+        },
         creator: { login: 'deployer' },
       },
       [{ state: 'success' }],
     );
     expect(record.facts).toEqual({ actor: 'deployer', migrationVersions: ['ok'] });
+    const site = toRecord(
+      {
+        id: 2,
+        sha: sha('b'),
+        environment: 'staging',
+        created_at: 'x',
+        payload: { actor: 'a', siteRelease: 'a3f1c9e07b5d' },
+      },
+      [],
+    );
+    expect(site.facts).toEqual({ actor: 'a', siteRelease: 'a3f1c9e07b5d' });
   });
 
   it('reads the contract migrations and the site release a deploy recorded, checked', () => {

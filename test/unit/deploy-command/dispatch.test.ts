@@ -273,6 +273,21 @@ describe('resolveDispatch: rollback', () => {
     });
   });
 
+  it('a failed deploy that recorded contract migrations: still refused, and it says the deploy failed', async () => {
+    const world = fakeWorld({
+      deployments: [
+        deployment(1, 'staging', A, 'inactive', { imageDigest: D1 }),
+        deployment(2, 'staging', B, 'success', { imageDigest: D2 }),
+        deployment(3, 'staging', C, 'failure', { imageDigest: D3, contractMigrations: ['9'] }),
+      ],
+    });
+    const result = await resolveDispatch(rollback('staging'), policy(), world.ports);
+    expect(result).toMatchObject({ decision: 'rejected', reasonCode: 'contract-migration' });
+    expect(result.reason).toContain(
+      'applied by deployment 3 (ccccccc, @writer) at 2026-12-03T10:00:00.000Z, which did not succeed: check whether its contract phase ran: that release',
+    );
+  });
+
   it('expand migrations since, or contracts by the target release itself: the rollback goes ahead', async () => {
     const world = fakeWorld({
       deployments: [
