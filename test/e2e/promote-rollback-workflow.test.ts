@@ -9,10 +9,19 @@
 // as the real one does and shows what it was given; the real deploy.yml (its deploy document,
 // canary, SPA) has its own tests. It runs in the environment, with the reviewers, permissions and
 // OIDC token of the real job.
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { parse } from 'yaml';
 import { type GitHubEmulator, startGitHubEmulator } from '../emulator/github/server.ts';
 import type { Deployment, Repository } from '../emulator/github/store.ts';
 import { cleanupActionRuns, type OidcIssuer, startOidcIssuer } from '../harness/index.ts';
@@ -262,6 +271,40 @@ const newest = (repository: Repository, environment: string) =>
 
 const steps = (run: WorkflowRun, job: string) =>
   run.job(job).steps.map((step) => [step.name, step.outcome]);
+
+describe('the stand-in', () => {
+  it("declares deploy.yml's inputs as deploy.yml does (name, type, required)", () => {
+    const inputsOf = (text: string) => {
+      const inputs = (
+        parse(text) as {
+          on: { workflow_call: { inputs: Record<string, { type: string; required?: boolean }> } };
+        }
+      ).on.workflow_call.inputs;
+      return Object.fromEntries(
+        Object.entries(inputs).map(([name, i]) => [name, [i.type, i.required === true]]),
+      );
+    };
+    const real = inputsOf(readFileSync(join(suiteRoot, '.github/workflows/deploy.yml'), 'utf8'));
+    const standIn = inputsOf(DEPLOY_CONTRACT);
+    // Every input promote.yml and rollback.yml pass exists in both, the same way.
+    for (const name of [
+      'environment',
+      'digest',
+      'ref',
+      'command',
+      'promote-from',
+      'site-release',
+      'role-to-assume',
+      'aws-region',
+      'migrations',
+    ]) {
+      expect([name, standIn[name]]).toEqual([name, real[name]]);
+    }
+    expect(Object.keys(real).filter((name) => real[name]![1])).toEqual(
+      Object.keys(standIn).filter((name) => standIn[name]![1]),
+    );
+  });
+});
 
 describe('promote', () => {
   it("what staging runs now goes to production after its reviewers: staging's commit and digest, recorded", async () => {
