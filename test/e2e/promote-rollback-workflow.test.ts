@@ -68,6 +68,9 @@ on:
       command: { type: string, default: push }
       pull-request: { type: string, default: '' }
       comment-id: { type: string, default: '' }
+      canary-percent: { type: string, default: '10' }
+      canary-bake: { type: string, default: 10m }
+      bake-time: { type: string, default: 10m }
     outputs:
       deployment-id:
         value: \${{ jobs.deploy.outputs.deployment-id }}
@@ -297,6 +300,9 @@ describe('the stand-in', () => {
       'role-to-assume',
       'aws-region',
       'migrations',
+      'canary-percent',
+      'canary-bake',
+      'bake-time',
     ]) {
       expect([name, standIn[name]]).toEqual([name, real[name]]);
     }

@@ -4,7 +4,7 @@
 // from the one role ARN the caller passes (cluster, service and repository from the environment's
 // deploy document), and recorded as a rollback. promote-rollback-workflow.test.ts covers the
 // decisions and refusals with a stand-in of deploy.yml's interface.
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
@@ -115,10 +115,17 @@ beforeAll(async () => {
   checkout = mkdtempSync(join(tmpdir(), 'rollback-deploy-workflow-'));
   const workflows = join(checkout, '.github/workflows');
   mkdirSync(workflows, { recursive: true });
-  copyFileSync(
+  // The shipped template, with the short bakes a test can wait for.
+  const template = readFileSync(
     join(suiteRoot, 'workflows-templates/aws-ship-suite-rollback.yml'),
-    join(workflows, 'rollback-caller.yml'),
+    'utf8',
   );
+  const caller = template.replace(
+    '      aws-region: ${{ vars.AWS_REGION }}\n',
+    "      aws-region: ${{ vars.AWS_REGION }}\n      canary-percent: '20'\n      canary-bake: 1m\n      bake-time: 1m\n",
+  );
+  expect(caller).not.toBe(template);
+  writeFileSync(join(workflows, 'rollback-caller.yml'), caller);
   for (const name of ['rollback.yml', 'deploy.yml']) {
     symlinkSync(join(suiteRoot, '.github/workflows', name), join(workflows, name));
   }
