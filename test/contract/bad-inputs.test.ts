@@ -134,6 +134,7 @@ const BASES: Record<string, { base: Inputs; groups: { inputs: string[]; with: In
           'task-definition',
           'migration-versions',
           'contract-migrations',
+          'site-release',
         ],
         with: {
           mode: 'start',
