@@ -4,6 +4,7 @@
 import { type Command, type Verb, parseCommand } from './grammar.ts';
 import { type CommandPolicy, authorise, judgeChecks } from './policy.ts';
 import type { CommandPorts, DeploymentRecord, EnvironmentLock } from './ports.ts';
+import { HISTORY_WINDOW, rollbackTarget } from './rollback-target.ts';
 import {
   doneReply,
   helpReply,
@@ -305,7 +306,7 @@ async function deployTarget(
     );
   }
   if (command.verb === 'rollback') {
-    const source = await ports.deployments.previousSuccessful(env);
+    const source = rollbackTarget(await ports.deployments.recent(env, HISTORY_WINDOW));
     if (source === undefined) {
       return refuse(
         'nothing-to-roll-back',

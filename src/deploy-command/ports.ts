@@ -52,6 +52,11 @@ export interface DeploymentFacts {
   readonly imageDigest?: string;
   readonly taskDefinition?: string;
   readonly migrationVersions?: readonly string[];
+  /**
+   * The contract migrations this deploy applies (rds-migrate's contract phase): once applied, no
+   * release deployed before it may run again, so a rollback across it is refused.
+   */
+  readonly contractMigrations?: readonly string[];
   /** The single-page app's release (spa-deploy) this deploy makes live. */
   readonly siteRelease?: string;
   /** Who asked for it. */

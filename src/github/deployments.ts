@@ -127,6 +127,7 @@ function toPayload(facts: DeploymentFacts): Record<string, unknown> {
     imageDigest: facts.imageDigest ?? null,
     taskDefinition: facts.taskDefinition ?? null,
     migrationVersions: facts.migrationVersions ?? [],
+    contractMigrations: facts.contractMigrations ?? [],
     siteRelease: facts.siteRelease ?? null,
     pullRequest: facts.pullRequest ?? null,
     command: facts.command ?? null,
@@ -154,9 +155,12 @@ export function toRecord(
   const actor = str(p.actor, LOGIN) ?? str(d.creator?.login, LOGIN) ?? 'unknown';
   const imageDigest = str(p.imageDigest, DIGEST);
   const taskDefinition = str(p.taskDefinition, TASK_DEFINITION);
-  const migrations = Array.isArray(p.migrationVersions)
-    ? p.migrationVersions.filter((m): m is string => typeof m === 'string' && MIGRATION.test(m))
-    : [];
+  const versions = (list: unknown) =>
+    Array.isArray(list)
+      ? list.filter((m): m is string => typeof m === 'string' && MIGRATION.test(m))
+      : [];
+  const migrations = versions(p.migrationVersions);
+  const contracts = versions(p.contractMigrations);
   const pullRequest =
     typeof p.pullRequest === 'number' && Number.isSafeInteger(p.pullRequest) && p.pullRequest > 0
       ? p.pullRequest
@@ -175,6 +179,7 @@ export function toRecord(
       ...(imageDigest ? { imageDigest } : {}),
       ...(taskDefinition ? { taskDefinition } : {}),
       ...(migrations.length > 0 ? { migrationVersions: migrations } : {}),
+      ...(contracts.length > 0 ? { contractMigrations: contracts } : {}),
       ...(siteRelease ? { siteRelease } : {}),
       ...(pullRequest ? { pullRequest } : {}),
       ...(command ? { command } : {}),

@@ -151,6 +151,7 @@ const BASES: Record<string, { base: Inputs; groups: { inputs: string[]; with: In
           'image-digest',
           'task-definition',
           'migration-versions',
+          'contract-migrations',
           'site-release',
         ],
         with: {

@@ -48,20 +48,7 @@ export function workflowViolations(workflow: LoadedWorkflow, context: RuleContex
       if (job['inherit-secrets'])
         say(where, 'secrets: inherit passes every secret; pass them by name (rule 11)');
       if (idToken) {
-        const callee = job.ref.value.startsWith('./')
-          ? context.sibling(job.ref.value.slice(2))
-          : job.ref.value.startsWith(SUITE_USES_PREFIX)
-            ? context.sibling(job.ref.value.slice(SUITE_USES_PREFIX.length).replace(/@.*$/, ''))
-            : undefined;
-        const needsIt = callee?.template.jobs.some(
-          (calleeJob) =>
-            calleeJob.type === 'job' &&
-            calleeJob.environment !== undefined &&
-            asString(
-              literal(at(callee.root, 'jobs', calleeJob.id.value, 'permissions', 'id-token')),
-            ) === 'write',
-        );
-        if (!needsIt) {
+        if (!assumesRole(calledWorkflow(job.ref.value, context), context)) {
           say(
             where,
             'id-token: write only for a called workflow whose environment jobs assume a role (rule 8)',
@@ -151,4 +138,24 @@ function eventsOf(on: unknown): string[] {
   if (Array.isArray(on)) return on.map(asString);
   if (typeof on === 'object' && on !== null) return Object.keys(on);
   return [];
+}
+
+function calledWorkflow(ref: string, context: RuleContext): LoadedWorkflow | undefined {
+  if (ref.startsWith('./')) return context.sibling(ref.slice(2));
+  return ref.startsWith(SUITE_USES_PREFIX)
+    ? context.sibling(ref.slice(SUITE_USES_PREFIX.length).replace(/@.*$/, ''))
+    : undefined;
+}
+
+/** Whether a job of `callee`, or of a workflow it calls with id-token: write, assumes a role. */
+function assumesRole(callee: LoadedWorkflow | undefined, context: RuleContext, depth = 0): boolean {
+  if (callee === undefined || depth > 10) return false;
+  return callee.template.jobs.some((calleeJob) => {
+    const idToken =
+      asString(literal(at(callee.root, 'jobs', calleeJob.id.value, 'permissions', 'id-token'))) ===
+      'write';
+    if (!idToken) return false;
+    if (calleeJob.type === 'job') return calleeJob.environment !== undefined;
+    return assumesRole(calledWorkflow(calleeJob.ref.value, context), context, depth + 1);
+  });
 }

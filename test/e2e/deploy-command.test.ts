@@ -581,7 +581,10 @@ describe('deploy-command: bad inputs, one line each, nothing done', () => {
       { mode: 'finish', environment: 'staging', outcome: 'success' },
       /^Input 'deployment-id' is required with mode finish/,
     ],
-    [{ mode: 'deploy' }, /^Input 'mode' is 'deploy': use one of command, start, finish\.$/],
+    [
+      { mode: 'deploy' },
+      /^Input 'mode' is 'deploy': use one of command, dispatch, start, finish\.$/,
+    ],
   ])('%j', async (inputs, message) => {
     const number = pullRequest();
     const c = comment(number, 'writer', '/deploy staging');

@@ -372,6 +372,8 @@ describe('deploy.yml called for staging, then production behind its reviewers', 
         payload: expect.objectContaining({
           imageDigest: DIGEST,
           migrationVersions: ['1', '2'],
+          // [promote-rollback] the contract phase's migrations, which a later rollback may not cross.
+          contractMigrations: ['3'],
           siteRelease: SHA.slice(0, 12),
           command: 'push',
           actor: 'octocat',
@@ -384,6 +386,7 @@ describe('deploy.yml called for staging, then production behind its reviewers', 
         payload: expect.objectContaining({
           imageDigest: DIGEST,
           migrationVersions: [],
+          contractMigrations: [],
           siteRelease: null,
         }),
         states: ['in_progress', 'success'],

@@ -88,3 +88,22 @@ export function repositoryOf(env: NodeJS.ProcessEnv): { owner: string; repo: str
     throw new UserError('GITHUB_REPOSITORY is not owner/name: run this action in a workflow.');
   return { owner: match[1]!, repo: match[2]! };
 }
+
+/**
+ * Who dispatched the run (workflow_dispatch; on a re-run, who re-ran it), from the runner's own
+ * variables: a workflow input could name anyone.
+ */
+export function dispatcherOf(env: NodeJS.ProcessEnv): string {
+  if (env.GITHUB_EVENT_NAME !== 'workflow_dispatch') {
+    throw new UserError(
+      `mode dispatch runs on workflow_dispatch events; this run is for ${JSON.stringify(env.GITHUB_EVENT_NAME ?? '').slice(0, 40)}: call it from a workflow with 'on: workflow_dispatch'.`,
+    );
+  }
+  const actor = env.GITHUB_TRIGGERING_ACTOR || env.GITHUB_ACTOR || '';
+  if (!LOGIN.test(actor)) {
+    throw new UserError(
+      'GITHUB_TRIGGERING_ACTOR is not a GitHub login: run this action in a workflow.',
+    );
+  }
+  return actor;
+}

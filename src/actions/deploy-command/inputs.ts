@@ -1,6 +1,6 @@
 // deploy-command's inputs: the registry action.yml is checked against, and the one place their
 // text becomes values. The policy's own invariants are the engine's (checkPolicy).
-import { type InputRegistry, readInputs } from '../../lib/action-io.ts';
+import { type InputRegistry, type RawInputs, readInputs } from '../../lib/action-io.ts';
 import { UserError, shown } from '../../lib/errors.ts';
 import { parseBoolean, parseList } from '../../lib/parse.ts';
 import { ENVIRONMENT_NAME, PREFIX } from '../../deploy-command/grammar.ts';
@@ -32,6 +32,7 @@ export const INPUTS = {
   'image-digest': { kind: 'text' },
   'task-definition': { kind: 'text' },
   'migration-versions': { kind: 'list' },
+  'contract-migrations': { kind: 'list' },
   'site-release': { kind: 'text' },
   'deployment-id': { kind: 'integer' },
   outcome: { kind: 'choice' },
@@ -57,11 +58,12 @@ export const OUTPUTS = [
   'image-digest',
   'source-deployment-id',
   'needs-approval',
+  'site-release',
   'deployment-id',
   'result',
 ] as const;
 
-export const MODES = ['command', 'start', 'finish'] as const;
+export const MODES = ['command', 'dispatch', 'start', 'finish'] as const;
 export const OUTCOMES = ['success', 'failure', 'cancelled'] as const;
 const COMMANDS = ['deploy', 'rollback', 'promote', 'push', 'dispatch'] as const;
 
@@ -75,8 +77,14 @@ export interface StartInputs {
   readonly imageDigest: string | undefined;
   readonly taskDefinition: string | undefined;
   readonly migrationVersions: string[];
+  readonly contractMigrations: string[];
   readonly siteRelease: string | undefined;
 }
+
+/** Who dispatched comes from the runner (GITHUB_TRIGGERING_ACTOR), never from an input. */
+export type DispatchInputs =
+  | { readonly verb: 'promote'; readonly digest: string | undefined }
+  | { readonly verb: 'rollback'; readonly environment: string };
 
 export interface FinishInputs {
   readonly environment: string;
@@ -106,6 +114,7 @@ export type DeployCommandConfig = {
   readonly production: string;
 } & (
   | { readonly mode: 'command' }
+  | { readonly mode: 'dispatch'; readonly dispatch: DispatchInputs }
   | { readonly mode: 'start'; readonly start: StartInputs }
   | { readonly mode: 'finish'; readonly finish: FinishInputs }
 );
@@ -168,6 +177,7 @@ export function parseInputs(read: (name: string) => string | undefined): DeployC
   }
   const common = { token: v['github-token'], policy, production: policy.production };
   if (mode === 'command') return { ...common, mode };
+  if (mode === 'dispatch') return { ...common, mode, dispatch: dispatchInputs(v) };
 
   const environment = required('environment', v.environment);
   if (!ENVIRONMENT_NAME.test(environment)) {
@@ -224,14 +234,18 @@ export function parseInputs(read: (name: string) => string | undefined): DeployC
       `Input 'task-definition' is ${shown(taskDefinition)}: use the task definition's ARN with its revision.`,
     );
   }
-  const migrationVersions = parseList(v['migration-versions']);
-  for (const m of migrationVersions) {
-    if (!/^[A-Za-z0-9._-]{1,128}$/.test(m)) {
-      throw new UserError(
-        `Input 'migration-versions' has ${shown(m)}: versions are letters, digits, '.', '_', '-'.`,
-      );
-    }
-  }
+  const [migrationVersions, contractMigrations] = (
+    ['migration-versions', 'contract-migrations'] as const
+  ).map((input) =>
+    parseList(v[input]).map((m) => {
+      if (!/^[A-Za-z0-9._-]{1,128}$/.test(m)) {
+        throw new UserError(
+          `Input '${input}' has ${shown(m)}: versions are letters, digits, '.', '_', '-'.`,
+        );
+      }
+      return m;
+    }),
+  ) as [string[], string[]];
   const siteRelease = v['site-release'];
   if (siteRelease !== '' && !/^[A-Za-z0-9._-]{1,100}$/.test(siteRelease)) {
     throw new UserError(
@@ -251,9 +265,40 @@ export function parseInputs(read: (name: string) => string | undefined): DeployC
       imageDigest: digest,
       taskDefinition: taskDefinition || undefined,
       migrationVersions,
+      contractMigrations,
       siteRelease: siteRelease || undefined,
     },
   };
+}
+
+function dispatchInputs(v: RawInputs<typeof INPUTS>): DispatchInputs {
+  const verb = oneOf('command', required('command', v.command), ['promote', 'rollback'] as const);
+  if (verb === 'rollback') {
+    const environment = required('environment', v.environment);
+    if (!ENVIRONMENT_NAME.test(environment)) {
+      throw new UserError(
+        `Input 'environment' is ${shown(environment)}: use the environment's name (letters, digits, '.', '_', '-').`,
+      );
+    }
+    if (v['image-digest'] !== '') {
+      throw new UserError(
+        "Input 'image-digest' is for promote: a rollback deploys the previous successful deployment's image.",
+      );
+    }
+    return { verb, environment };
+  }
+  if (v.environment !== '') {
+    throw new UserError(
+      "Input 'environment' is for rollback: promote goes to 'production-environment'.",
+    );
+  }
+  const digest = v['image-digest'];
+  if (digest !== '' && !/^sha256:[0-9a-f]{64}$/.test(digest)) {
+    throw new UserError(
+      `Input 'image-digest' is ${shown(digest)}: use sha256: and 64 hex digits, or leave it empty to promote what 'promote-from' runs now.`,
+    );
+  }
+  return { verb, digest: digest || undefined };
 }
 
 function oneOf<T extends string>(input: string, value: string, allowed: readonly T[]): T {

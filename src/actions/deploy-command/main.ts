@@ -3,9 +3,11 @@
 // start re-checks the pull request and records the deployment right before the deploy; mode
 // finish records how it ended.
 import { type CommandResult, handleComment, releaseLocksOf } from '../../deploy-command/command.ts';
+import { resolveDispatch } from '../../deploy-command/dispatch.ts';
 import { finishDeploy, startDeploy } from '../../deploy-command/lifecycle.ts';
 import type { Conversation } from '../../deploy-command/ports.ts';
 import {
+  gitHubCollaborator,
   gitHubCommandPorts,
   gitHubConversation,
   gitHubLocks,
@@ -16,13 +18,20 @@ import { type GitHubRest, gitHubRest } from '../../github/rest.ts';
 import { UserError } from '../../lib/errors.ts';
 import { type MainStep, runAction } from '../../runner/action.ts';
 import { type Runner, createRunner } from '../../runner/runner.ts';
-import { readEvent, repositoryOf, runUrlOf } from './event.ts';
+import { dispatcherOf, readEvent, repositoryOf, runUrlOf } from './event.ts';
 import { type DeployCommandConfig, OUTPUTS, parseInputs } from './inputs.ts';
-import { type Outputs, commandOutputs, logLine, summarise } from './report.ts';
-import { notificationFacts, reportNotification } from './notification-report.ts';
+import {
+  type Outputs,
+  commandOutputs,
+  dispatchOutputs,
+  logLine,
+  summarise,
+  summariseDispatch,
+} from './report.ts';
 import { type DeployFacts, type NotifyChannels, notifyDeploy } from '../../notify/index.ts';
 import { snsTopicPublisher } from '../../aws/sns.ts';
 import { slackWebhook } from '../../net/slack-webhook.ts';
+import { notificationFacts, reportNotification } from './notification-report.ts';
 
 type Output = (typeof OUTPUTS)[number];
 
@@ -82,6 +91,9 @@ async function main(step: MainStep<Output>, world: DeployCommandWorld): Promise<
           ...(start.migrationVersions.length > 0
             ? { migrationVersions: start.migrationVersions }
             : {}),
+          ...(start.contractMigrations.length > 0
+            ? { contractMigrations: start.contractMigrations }
+            : {}),
           ...(start.siteRelease ? { siteRelease: start.siteRelease } : {}),
           ...(start.pullRequest ? { pullRequest: start.pullRequest } : {}),
         },
@@ -117,6 +129,29 @@ async function main(step: MainStep<Output>, world: DeployCommandWorld): Promise<
     step.summary.paragraph(
       `Deployment ${result.deploymentId}: \`${start.sha}\` to ${start.environment}, in progress.`,
     );
+    return;
+  }
+
+  if (config.mode === 'dispatch') {
+    const actor = dispatcherOf(runner.env);
+    const { dispatch } = config;
+    const result = await resolveDispatch(
+      dispatch.verb === 'promote'
+        ? { verb: 'promote', actor, digest: dispatch.digest }
+        : { verb: 'rollback', actor, environment: dispatch.environment },
+      config.policy,
+      {
+        collaborator: gitHubCollaborator(rest, repository),
+        locks: gitHubLocks(rest, repository),
+        deployments: gitHubDeployments(rest, repository),
+      },
+    );
+    set(dispatchOutputs(result));
+    step.setResult({ outcome: result.decision, ...result });
+    summariseDispatch(step.summary, result);
+    // A refused dispatch is a red run: the one line says why, nothing deploys.
+    if (result.decision === 'rejected') throw new UserError(result.reason);
+    runner.info(`Go: ${result.reason}`);
     return;
   }
 

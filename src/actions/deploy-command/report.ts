@@ -1,6 +1,7 @@
 // What a deploy-command run shows: its outputs (only values the engine checked), one line in the
 // log, and a short table in the job summary. The comment's text is never printed.
 import type { CommandResult } from '../../deploy-command/command.ts';
+import type { DispatchResult } from '../../deploy-command/dispatch.ts';
 import { statusTables } from '../../deploy-command/replies.ts';
 import type { Summary } from '../../runner/summary.ts';
 import type { OUTPUTS } from './inputs.ts';
@@ -79,4 +80,38 @@ export function summarise(summary: Summary, result: CommandResult): void {
   if (result.decision === 'done' && result.status !== undefined) {
     summary.paragraph(statusTables(result.status));
   }
+}
+
+export function dispatchOutputs(result: DispatchResult): Outputs {
+  const base: Outputs = {
+    decision: result.decision,
+    command: result.verb,
+    environment: result.environment,
+    actor: result.actor,
+  };
+  if (result.decision === 'rejected') return { ...base, 'reason-code': result.reasonCode };
+  return {
+    ...base,
+    sha: result.sha,
+    'image-digest': result.imageDigest,
+    'source-deployment-id': String(result.sourceDeploymentId),
+    'site-release': result.siteRelease ?? '',
+    'needs-approval': String(result.needsApproval),
+  };
+}
+
+export function summariseDispatch(summary: Summary, result: DispatchResult): void {
+  const row = [
+    result.decision,
+    result.verb,
+    result.environment,
+    result.decision === 'proceed' ? `\`${result.sha}\`` : '',
+    result.decision === 'proceed' ? `\`${result.imageDigest}\`` : '',
+    result.decision === 'proceed' ? (result.siteRelease ?? '') : '',
+    `@${result.actor}`,
+    result.reason,
+  ];
+  summary.paragraph(
+    `| decision | command | environment | commit | image | site release | by | why |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n| ${row.map(cell).join(' | ')} |`,
+  );
 }

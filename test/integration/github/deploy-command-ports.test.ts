@@ -199,6 +199,19 @@ describe('Deployments records', () => {
     );
     expect(site.facts).toEqual({ actor: 'a', siteRelease: 'a3f1c9e07b5d' });
   });
+
+  it('reads the contract migrations and the site release a deploy recorded, checked', () => {
+    const read = (payload: Record<string, unknown>) =>
+      toRecord({ id: 1, sha: sha('a'), environment: 'staging', created_at: 'x', payload }, [
+        { state: 'success' },
+      ]).facts;
+    expect(
+      read({ actor: 'a', contractMigrations: ['7', '8;drop'], siteRelease: '0123456789ab' }),
+    ).toEqual({ actor: 'a', contractMigrations: ['7'], siteRelease: '0123456789ab' });
+    expect(read({ actor: 'a', contractMigrations: 'V7', siteRelease: '../etc' })).toEqual({
+      actor: 'a',
+    });
+  });
 });
 
 describe('command ports', () => {
