@@ -237,6 +237,8 @@ export interface RunRecord {
   evidenceAt?: number;
   reason?: string;
   looks: number;
+  /** Metric reads, each a GetMetricData call of the real adapter. */
+  reads: number;
   /** The most production traffic the new revision took. */
   maxWeight: number;
 }
@@ -301,6 +303,7 @@ async function deployOnce(
     canaryRequests: Math.max(0, ...result.analyses.map((a) => a.traffic.canaryRequests)),
     shiftAt,
     looks: result.analyses.length,
+    reads: metrics.readCalls,
     maxWeight: Math.max(...h.ecs.ours.weights.map((w) => w.production)),
     ...(result.outcome === 'succeeded' ? {} : { reason: result.reason }),
   };
@@ -414,6 +417,10 @@ export interface ScenarioSummary {
   onsetToRollbackS?: Distribution | undefined;
   /** Bad releases: how far they got (most production traffic before the rollback), by run count. */
   reachedWeight?: Record<string, number>;
+  /** Analyses recorded per deployment (looks between gates and gate judgements). */
+  looks: Distribution | undefined;
+  /** Metric reads (GetMetricData calls of the real adapter) per deployment. */
+  reads: Distribution | undefined;
   /** A few reasons of unexpected outcomes (false rollbacks, bad releases promoted). */
   examples: string[];
 }
@@ -453,6 +460,8 @@ export function summarise(spec: ScenarioSpec, runs: readonly RunRecord[]): Scena
           ),
         }
       : {}),
+    looks: distribution(runs.map((r) => r.looks)),
+    reads: distribution(runs.map((r) => r.reads)),
     examples: unexpected
       .slice(0, 3)
       .map((r) => `seed ${r.seed}: ${r.outcome}${r.reason ? `: ${r.reason}` : ''}`),

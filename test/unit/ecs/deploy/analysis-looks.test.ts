@@ -33,8 +33,22 @@ describe('lookBetweenGates', () => {
       { kind: 'continuous', productionWeight: 10, decision: { action: 'none' } },
     ]);
     expect(f.w.state.report.analyses[0]).not.toHaveProperty('metrics');
-    expect(f.w.state.looks.gridAt).toBe(START + 4.5 * MINUTE);
+    // It read a new period: the next one is expected an interval later.
+    expect(f.w.state.looks.gridAt).toBe(START + 5 * MINUTE);
+    expect(f.w.state.looks.readThrough).toBe(START + 3 * MINUTE);
     expect(f.ecs.count('rollBack')).toBe(0);
+  });
+
+  it('looks again a quarter interval later when nothing new was published', async () => {
+    const { f, look } = await lookAt(4);
+    await look();
+    f.time.now = START + 5 * MINUTE;
+    f.metrics.fault = () => undefined;
+    // The same periods again: pretend the look read through the latest one already.
+    f.w.state.looks.readThrough = START + 10 * MINUTE;
+    await lookBetweenGates(f.w, (await f.seeAt(5))!);
+    expect(f.w.state.looks.soonAt).toBe(START + 5.25 * MINUTE);
+    expect(f.w.state.looks.readThrough).toBe(START + 10 * MINUTE);
   });
 
   it('rolls back through StopServiceDeployment on a failing verdict, keeping its figures', async () => {
@@ -100,8 +114,9 @@ describe('lookBetweenGates: the false-rollback budget', () => {
     expect(exposedMs).toBe(2.5 * MINUTE);
     await look();
     const planned = 25 * MINUTE;
-    // 0.9 · 0.01 · ln(1 + (e − 1) · t)
-    const released = 0.009 * Math.log(1 + (Math.E - 1) * (exposedMs / planned));
+    // 0.9 · 0.01 · √t, t the exposure the data covers (through the partial period at 4 min)
+    const released = 0.009 * Math.sqrt(exposedMs / planned);
+    expect(released).toBeCloseTo(0.0028460498941515412, 15);
     expect(f.w.state.looks.alphaSpent).toBeCloseTo(released, 15);
     expect(f.w.state.report.analyses).toHaveLength(1);
     // The record says what the look could spend and what it did.
