@@ -85,12 +85,15 @@ export const OVERDUE_INTERVALS = 3;
 /**
  * Looks follow publication. A look that read a new period puts the next one interval later: the
  * next period is expected then, its publication delay about the same. A look that read nothing
- * new looks again a quarter interval (at least 10 s) later while a period is overdue, so a period
- * is judged within about a quarter interval of being published at about one look per period
- * with data. Looks that read nothing new spend none of the budget (`dataKey`).
+ * new looks again a quarter interval (at least 10 s) later while a period is overdue (the period
+ * after the latest one read has ended), so a period is judged within about a quarter interval of
+ * being published at about one look per period with data. Looks that read nothing new spend
+ * none of the budget (`dataKey`).
  */
 export function followPublication(w: Watch, readNew: boolean): void {
-  const interval = w.request.analysis?.intervalMs ?? 0;
+  const settings = w.request.analysis;
+  if (settings === undefined) return;
+  const interval = settings.intervalMs;
   const looks = w.state.looks;
   const at = now(w);
   if (readNew) {
@@ -98,8 +101,10 @@ export function followPublication(w: Watch, readNew: boolean): void {
     looks.gridAt = at + interval;
     return;
   }
+  const period = settings.periodSeconds * 1000;
+  const overdue = looks.readThrough === undefined || at >= looks.readThrough + 2 * period;
   const since = looks.waitingSince ?? at;
-  if (at - since < OVERDUE_INTERVALS * interval) {
+  if (overdue && at - since < OVERDUE_INTERVALS * interval) {
     const soon = at + Math.max(10_000, Math.round(interval / 4));
     looks.soonAt = looks.soonAt === undefined ? soon : Math.min(looks.soonAt, soon);
   }

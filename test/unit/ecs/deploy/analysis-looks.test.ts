@@ -39,16 +39,19 @@ describe('lookBetweenGates', () => {
     expect(f.ecs.count('rollBack')).toBe(0);
   });
 
-  it('looks again a quarter interval later when nothing new was published', async () => {
+  it('stays on the grid when nothing new was published and no period can be overdue yet', async () => {
     const { f, look } = await lookAt(4);
     await look();
-    f.time.now = START + 5 * MINUTE;
-    f.metrics.fault = () => undefined;
-    // The same periods again: pretend the look read through the latest one already.
-    f.w.state.looks.readThrough = START + 10 * MINUTE;
-    await lookBetweenGates(f.w, (await f.seeAt(5))!);
-    expect(f.w.state.looks.soonAt).toBe(START + 5.25 * MINUTE);
-    expect(f.w.state.looks.readThrough).toBe(START + 10 * MINUTE);
+    // At 6 min the fake has published through the period from 5 min. As if a look had read it
+    // already: this one reads nothing new.
+    f.w.state.looks.readThrough = START + 5 * MINUTE;
+    f.w.state.looks.gridAt = START + 6 * MINUTE;
+    await lookBetweenGates(f.w, (await f.seeAt(6))!);
+    expect(f.w.state.looks.readThrough).toBe(START + 5 * MINUTE);
+    // The period from 6 min has not ended: nothing can be overdue, the next look on the grid.
+    expect(f.w.state.looks.soonAt).toBeUndefined();
+    expect(f.w.state.looks.gridAt).toBe(START + 7 * MINUTE);
+    // (The fake publishes at once, so the overdue case is followPublication's own test.)
   });
 
   it('rolls back through StopServiceDeployment on a failing verdict, keeping its figures', async () => {

@@ -101,6 +101,19 @@ describe('followPublication: looks when CloudWatch publishes', () => {
     expect(f.w.state.looks.soonAt).toBeUndefined();
   });
 
+  it('does not look again sooner while the period after the latest one read has not ended', async () => {
+    const f = await atTenPercent();
+    // Read through the period from 2 min (published at once, as some sources do): the next one
+    // ends at 4 min, so nothing can be overdue at 3.5 min; at 4 min it is.
+    f.w.state.looks.readThrough = START + 2 * MINUTE;
+    f.time.now = START + 3.5 * MINUTE;
+    followPublication(f.w, false);
+    expect(f.w.state.looks.soonAt).toBeUndefined();
+    f.time.now = START + 4 * MINUTE;
+    followPublication(f.w, false);
+    expect(f.w.state.looks.soonAt).toBe(START + 4.25 * MINUTE);
+  });
+
   it('waits at least 10 s between looks for a short interval', async () => {
     const f = await atTenPercent();
     f.time.now = START + 2 * MINUTE;
