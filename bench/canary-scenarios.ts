@@ -53,16 +53,17 @@ async function main(): Promise<void> {
   }
   const elapsedS = (performance.now() - started) / 1000;
 
+  const m = (x: Distribution | undefined) => (x === undefined ? '—' : `${x.median}`);
   const d = (x: Distribution | undefined) =>
     x === undefined ? '—' : `${x.min} / ${x.median} / ${x.p90} / ${x.max}`;
   const rows = summaries.map((s) =>
     s.bad
-      ? `| ${s.scenario} | bad | ${s.runs} | ${s.rolledBack} | **${s.promoted}** | ${s.inconclusiveGate} | ${d(s.evidenceToRollbackS)} | ${d(s.onsetToRollbackS)} |`
-      : `| ${s.scenario} | healthy | ${s.runs} | **${s.rolledBack}** | ${s.promoted} (${s.promotedInconclusive} inconclusive) | **${s.inconclusiveGate}** | — | — |`,
+      ? `| ${s.scenario} | bad | ${s.runs} | ${s.rolledBack} | **${s.promoted}** | ${s.inconclusiveGate} | ${d(s.evidenceToRollbackS)} | ${d(s.onsetToRollbackS)} | ${m(s.looks)} / ${m(s.reads)} |`
+      : `| ${s.scenario} | healthy | ${s.runs} | **${s.rolledBack}** | ${s.promoted} (${s.promotedInconclusive} inconclusive) | **${s.inconclusiveGate}** | — | — | ${m(s.looks)} / ${m(s.reads)} |`,
   );
   const table = [
-    '| scenario | release | runs | rolled back | promoted | a gate inconclusive | evidence → rollback s (min/median/p90/max) | onset → rollback s |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| scenario | release | runs | rolled back | promoted | a gate inconclusive | evidence → rollback s (min/median/p90/max) | onset → rollback s | analyses / reads per run (median) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
   ].join('\n');
   console.log(table);

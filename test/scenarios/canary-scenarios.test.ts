@@ -81,11 +81,14 @@ describe('deployments through the engine', () => {
   );
 
   test('a 5xx spike is rolled back soon after the first period showing it is published', async () => {
-    const { runs } = await runMany(scenario('5xx-spike'), seeds(20));
+    const { runs, summary } = await runMany(scenario('5xx-spike'), seeds(20));
     for (const run of runs) {
-      expect(run.rollbackAt! - run.evidenceAt!).toBeLessThanOrEqual(2 * MINUTE);
-      expect(run.rollbackAt!).toBeGreaterThan(run.evidenceAt!);
+      // Within one analysis interval: the looks follow publication (28 s at the median on the
+      // 60 s grid before).
+      expect(run.rollbackAt! - run.evidenceAt!).toBeLessThanOrEqual(MINUTE);
+      expect(run.rollbackAt!).toBeGreaterThanOrEqual(run.evidenceAt!);
     }
+    expect(summary.evidenceToRollbackS!.median).toBeLessThanOrEqual(15);
   });
 });
 
@@ -96,7 +99,7 @@ describe('latency decided on request counts', () => {
   test('an absolute latency breach is rolled back by the binomial test on requests slower than the limit', async () => {
     const { runs, summary } = await runMany(scenario('absolute-latency-breach'), seeds(20));
     expect(summary.promoted).toBe(0);
-    expect(summary.evidenceToRollbackS!.median).toBeLessThanOrEqual(75);
+    expect(summary.evidenceToRollbackS!.median).toBeLessThanOrEqual(60);
     expect(summary.evidenceToRollbackS!.max).toBeLessThanOrEqual(150);
     for (const run of runs) {
       expect(run.reason).toMatch(

@@ -237,6 +237,8 @@ export interface RunRecord {
   evidenceAt?: number;
   reason?: string;
   looks: number;
+  /** Metric reads, each a GetMetricData call of the real adapter. */
+  reads: number;
   /** The most production traffic the new revision took. */
   maxWeight: number;
 }
@@ -248,6 +250,13 @@ function firstShift(ecs: ReturnType<typeof setUp>['ecs']): number | undefined {
 
 /** Runs one deployment of `spec` with `seed`; the start moves by up to a minute with the seed. */
 export async function runScenario(spec: ScenarioSpec, seed: number): Promise<RunRecord> {
+  return (await deployOnce(spec, seed)).record;
+}
+
+async function deployOnce(
+  spec: ScenarioSpec,
+  seed: number,
+): Promise<{ record: RunRecord; result: DeployResult; metrics: SeededMetrics }> {
   const h = setUp({
     strategy: spec.strategy ?? STRATEGY,
     request: { alarms: [], analysis: spec.analysis ?? DEFAULT_ANALYSIS },
@@ -294,6 +303,7 @@ export async function runScenario(spec: ScenarioSpec, seed: number): Promise<Run
     canaryRequests: Math.max(0, ...result.analyses.map((a) => a.traffic.canaryRequests)),
     shiftAt,
     looks: result.analyses.length,
+    reads: metrics.readCalls,
     maxWeight: Math.max(...h.ecs.ours.weights.map((w) => w.production)),
     ...(result.outcome === 'succeeded' ? {} : { reason: result.reason }),
   };
@@ -303,7 +313,70 @@ export async function runScenario(spec: ScenarioSpec, seed: number): Promise<Run
     record.onsetAt = onsetAt;
     record.evidenceAt = metrics.publishedAt(Math.floor(onsetAt / PERIOD_MS) * PERIOD_MS);
   }
-  return record;
+  return { record, result, metrics };
+}
+
+/** Why a bad release's rollback came when it did (bench/canary-why.ts). */
+export interface RollbackExplained {
+  evidenceToRollbackS: number | undefined;
+  /** Looks (between gates and at gates) before the one that rolled back. */
+  looksBefore: number;
+  /** From the publication of the latest period the deciding look read to the rollback. */
+  lastPublishedToRollbackS: number | undefined;
+  /** From the evidence to the publication of that period: the data the decision needed. */
+  evidenceToLastPublishedS: number | undefined;
+  canaryRequests: number | undefined;
+  canaryPeriods: number | undefined;
+  /** The checks that failed, with their p-values. */
+  failed: string;
+  perCheckAlpha: number | undefined;
+  /** The look before: its canary requests, verdict and per-check level. */
+  previous: string;
+}
+
+export async function explainRun(spec: ScenarioSpec, seed: number): Promise<RollbackExplained> {
+  const { record, result, metrics } = await deployOnce(spec, seed);
+  const looks = result.analyses;
+  const deciding = looks.findIndex((a) => a.decision.action === 'rollback');
+  const look = looks[deciding];
+  const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / SECOND);
+  const at = look === undefined ? undefined : Date.parse(look.at);
+  let lastPublished: number | undefined;
+  if (look !== undefined && at !== undefined) {
+    for (
+      let p = Math.floor(Date.parse(look.window.start) / PERIOD_MS) * PERIOD_MS;
+      p < at;
+      p += PERIOD_MS
+    ) {
+      const published = metrics.publishedAt(p);
+      if (published <= at) lastPublished = published;
+    }
+  }
+  const before = deciding > 0 ? looks[deciding - 1] : undefined;
+  return {
+    evidenceToRollbackS:
+      record.rollbackAt !== undefined && record.evidenceAt !== undefined
+        ? seconds(record.rollbackAt - record.evidenceAt)
+        : undefined,
+    looksBefore: Math.max(0, deciding),
+    lastPublishedToRollbackS:
+      at !== undefined && lastPublished !== undefined ? seconds(at - lastPublished) : undefined,
+    evidenceToLastPublishedS:
+      lastPublished !== undefined && record.evidenceAt !== undefined
+        ? seconds(lastPublished - record.evidenceAt)
+        : undefined,
+    canaryRequests: look?.traffic.canaryRequests,
+    canaryPeriods: look?.traffic.canaryPeriods,
+    failed: (look?.metrics ?? [])
+      .filter((m) => m.outcome === 'fail')
+      .map((m) => `${m.name} p=${m.test.p?.toExponential(1) ?? '?'}`)
+      .join(', '),
+    perCheckAlpha: look?.errorControl?.perCheckAlpha,
+    previous:
+      before === undefined
+        ? '-'
+        : `${seconds(Date.parse(look!.at) - Date.parse(before.at))}s before: ${before.traffic.canaryRequests} req ${before.verdict} a=${before.errorControl?.perCheckAlpha.toExponential(1)} ${before.reasons.join(' / ').slice(0, 160)}`,
+  };
 }
 
 function hash(text: string): number {
@@ -344,6 +417,10 @@ export interface ScenarioSummary {
   onsetToRollbackS?: Distribution | undefined;
   /** Bad releases: how far they got (most production traffic before the rollback), by run count. */
   reachedWeight?: Record<string, number>;
+  /** Analyses recorded per deployment (looks between gates and gate judgements). */
+  looks: Distribution | undefined;
+  /** Metric reads (GetMetricData calls of the real adapter) per deployment. */
+  reads: Distribution | undefined;
   /** A few reasons of unexpected outcomes (false rollbacks, bad releases promoted). */
   examples: string[];
 }
@@ -383,6 +460,8 @@ export function summarise(spec: ScenarioSpec, runs: readonly RunRecord[]): Scena
           ),
         }
       : {}),
+    looks: distribution(runs.map((r) => r.looks)),
+    reads: distribution(runs.map((r) => r.reads)),
     examples: unexpected
       .slice(0, 3)
       .map((r) => `seed ${r.seed}: ${r.outcome}${r.reason ? `: ${r.reason}` : ''}`),

@@ -2,13 +2,20 @@
 // that means where the deployment is, the analysis recorded. Between gates, the look the schedule
 // calls for; at a gate, the judgement behind the hook's answer (hook-answers.ts).
 import { describeAwsError } from '../../lib/aws-errors.ts';
-import { alphaForLook, isSuspicious, lookAgainSoon, takeLook } from './analysis-schedule.ts';
+import {
+  alphaForLook,
+  followPublication,
+  isSuspicious,
+  lookAgainSoon,
+  takeLook,
+} from './analysis-schedule.ts';
 import {
   type AnalysisSettings,
   type Judgement,
   type TargetGroups,
   dataKey,
   judgeWindow,
+  latestServed,
   periodStart,
   resolveTargetGroups,
   servedSince,
@@ -48,8 +55,9 @@ export async function lookBetweenGates(w: Watch, s: DeploymentSnapshot): Promise
     await rollBack(w, 'analysis', decision.reason, undefined);
   } else if (decision.action === 'retry') {
     lookAgainSoon(w, 'unreadable');
-  } else if (look.suspicious) {
-    lookAgainSoon(w, 'suspicious');
+  } else {
+    if (look.suspicious) lookAgainSoon(w, 'suspicious');
+    followPublication(w, look.readNew);
   }
 }
 
@@ -65,7 +73,7 @@ export async function judgeCanary(
   from: number,
   place: Place,
   compare = true,
-): Promise<{ decision: RollbackDecision; suspicious: boolean } | undefined> {
+): Promise<{ decision: RollbackDecision; suspicious: boolean; readNew: boolean } | undefined> {
   const stage = s.lifecycleStage ?? '';
   const decide = (evidence: Evidence) =>
     decideRollback({
@@ -78,12 +86,14 @@ export async function judgeCanary(
   const reading = await readMetrics(w, settings, s, from, place.at === 'gate', compare);
   if (reading.kind === 'unreadable') {
     const decision = decide(reading);
-    if (!reading.giveUp || decision.action !== 'ROLLBACK') return { decision, suspicious: false };
+    if (!reading.giveUp || decision.action !== 'ROLLBACK') {
+      return { decision, suspicious: false, readNew: false };
+    }
     const hookId = place.at === 'gate' ? awaitingPauseHook(s)?.hookId : undefined;
     await rollBack(w, 'analysis', decision.reason, hookId);
     return undefined;
   }
-  const { judged } = reading;
+  const { judged, readNew } = reading;
   if (
     place.at === 'gate' &&
     place.gate === 'final' &&
@@ -94,12 +104,12 @@ export async function judgeCanary(
     // shift, one interval after it, may read nothing of the new traffic (a blue/green gate read
     // nothing at all). Short of a verdict it waits, poll by poll, for the shift's period, while
     // the hook leaves time.
-    return { decision: { action: 'retry' }, suspicious: false };
+    return { decision: { action: 'retry' }, suspicious: false, readNew };
   }
   const suspicious = isSuspicious(judged, settings.config.tolerance);
   const decision = decide({ kind: 'verdict', result: judged.result, suspicious });
   if (decision.action !== 'retry') recordAnalysis(w, judged, place, stage, decision);
-  return { decision, suspicious };
+  return { decision, suspicious, readNew };
 }
 
 /**
@@ -117,7 +127,9 @@ function awaitingData(
   return !servedSince(judged.canary, periodStart(since, settings.periodSeconds));
 }
 
-type Reading = { kind: 'judged'; judged: Judged } | Extract<Evidence, { kind: 'unreadable' }>;
+type Reading =
+  /** `readNew`: a period of either group no look had read before (just published). */
+  { kind: 'judged'; judged: Judged; readNew: boolean } | Extract<Evidence, { kind: 'unreadable' }>;
 
 /** The canary's and the baseline's metrics since `start`, judged; a failed read is counted. */
 async function readMetrics(
@@ -151,7 +163,9 @@ async function readMetrics(
           const key = dataKey(periodStart(start, settings.periodSeconds), canary, baseline);
           if (key === looks.lastDataKey) return 0;
           looks.lastDataKey = key;
-          return alphaForLook(w) ?? 0;
+          const latest = latestServed(canary, baseline);
+          const dataThrough = latest === undefined ? start : latest + settings.periodSeconds * 1000;
+          return alphaForLook(w, dataThrough) ?? 0;
         },
       },
       metrics,
@@ -159,7 +173,11 @@ async function readMetrics(
     );
     looks.errors = 0;
     looks.alphaSpent += judgement.result.errorControl?.spent ?? 0;
-    return { kind: 'judged', judged: { ...judgement, groups: looks.groups } };
+    const latest = latestServed(judgement.canary, judgement.baseline);
+    const readNew =
+      latest !== undefined && (looks.readThrough === undefined || latest > looks.readThrough);
+    if (readNew) looks.readThrough = latest;
+    return { kind: 'judged', judged: { ...judgement, groups: looks.groups }, readNew };
   } catch (error) {
     if (signal.aborted) return { kind: 'unreadable', error: 'aborted', giveUp: false };
     const call = looks.groups === undefined ? 'DescribeServiceRevisions' : 'GetMetricData';

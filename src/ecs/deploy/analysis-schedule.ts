@@ -1,6 +1,8 @@
-// When the canary is judged between gates: on a grid of analysis intervals from the last shift,
-// sooner after a suspicious look or a failed metrics read, and not just before a gate that judges
-// the same window. Only while the new revision takes production traffic and nothing is decided.
+// When the canary is judged between gates: following CloudWatch's publication (one interval after
+// a look that read a new period, a quarter interval after one that read nothing new while a period
+// is overdue), sooner after a suspicious look or a failed metrics read, and not just before a gate
+// that judges the same window. Only while the new revision takes production traffic and nothing
+// is decided.
 import { lookAlpha } from '../../canary/analysis/index.ts';
 import { type AnalysisSettings, type Judgement, recentlyWorse } from './continuous-analysis.ts';
 import { expectedTransitionAt } from './poll-cadence.ts';
@@ -69,6 +71,43 @@ export function restartLooks(w: Watch, since: number): void {
   if (w.request.analysis === undefined) return;
   w.state.looks.gridAt = since + w.request.analysis.intervalMs;
   w.state.looks.soonAt = undefined;
+  w.state.looks.waitingSince = since;
+}
+
+/**
+ * How long the looks keep coming every quarter interval for a period that is not published yet,
+ * in intervals since the last new one (or the shift): a period is published a minute or more
+ * after it ends, so the first one that holds a shift's traffic can take 2.5 intervals; past that
+ * (no traffic at all) the looks fall back to one per interval.
+ */
+export const OVERDUE_INTERVALS = 3;
+
+/**
+ * Looks follow publication. A look that read a new period puts the next one interval later: the
+ * next period is expected then, its publication delay about the same. A look that read nothing
+ * new looks again a quarter interval (at least 10 s) later while a period is overdue (the period
+ * after the latest one read has ended), so a period is judged within about a quarter interval of
+ * being published at about one look per period with data. Looks that read nothing new spend
+ * none of the budget (`dataKey`).
+ */
+export function followPublication(w: Watch, readNew: boolean): void {
+  const settings = w.request.analysis;
+  if (settings === undefined) return;
+  const interval = settings.intervalMs;
+  const looks = w.state.looks;
+  const at = now(w);
+  if (readNew) {
+    looks.waitingSince = at;
+    looks.gridAt = at + interval;
+    return;
+  }
+  const period = settings.periodSeconds * 1000;
+  const overdue = looks.readThrough === undefined || at >= looks.readThrough + 2 * period;
+  const since = looks.waitingSince ?? at;
+  if (overdue && at - since < OVERDUE_INTERVALS * interval) {
+    const soon = at + Math.max(10_000, Math.round(interval / 4));
+    looks.soonAt = looks.soonAt === undefined ? soon : Math.min(looks.soonAt, soon);
+  }
 }
 
 /**
@@ -145,11 +184,14 @@ export function plannedExposureMs(strategy: Strategy, settings: AnalysisSettings
 }
 
 /**
- * What the look now may spend of the deployment's false-rollback budget: what the spending
- * function has released since the new revision first took production traffic, less what earlier
- * looks spent.
+ * What a look may spend of the deployment's false-rollback budget: what the spending function has
+ * released for the exposure its data covers (from when the new revision first took production
+ * traffic to the end of the latest period read, `dataThrough`), less what earlier looks spent.
+ * Information time follows the data, not the clock: a look that reads a period the moment it is
+ * published gets what a later look at the same periods would, and looking more often buys
+ * nothing and costs nothing.
  */
-export function alphaForLook(w: Watch): number | undefined {
+export function alphaForLook(w: Watch, dataThrough: number): number | undefined {
   const settings = w.request.analysis;
   if (settings === undefined) return undefined;
   const since = w.state.seen.exposureSince ?? now(w);
@@ -158,7 +200,7 @@ export function alphaForLook(w: Watch): number | undefined {
       alpha: settings.config.falseRollbackRate,
       plannedExposureMs: plannedExposureMs(w.request.strategy, settings),
     },
-    now(w) - since,
+    Math.max(0, Math.min(now(w), dataThrough) - since),
     w.state.looks.alphaSpent,
   );
 }

@@ -163,6 +163,19 @@ export function servedSince(window: TargetGroupWindow, periodStartMs: number): b
   return window.samples.some((s) => s.timestamp.getTime() >= periodStartMs && s.requests > 0);
 }
 
+/** The start of the latest period in which either group served: the newest published data. */
+export function latestServed(
+  canary: TargetGroupWindow,
+  baseline: TargetGroupWindow,
+): number | undefined {
+  let latest: number | undefined;
+  for (const s of [...canary.samples, ...baseline.samples]) {
+    const t = s.timestamp.getTime();
+    if (s.requests > 0 && (latest === undefined || t > latest)) latest = t;
+  }
+  return latest;
+}
+
 /**
  * What a judgement reads, in a few numbers: two reads with the same key judge the same data (no
  * period was published in between), so the second need not spend any of the budget.

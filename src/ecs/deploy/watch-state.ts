@@ -65,6 +65,10 @@ export interface WatchState {
     alphaSpent: number;
     /** What the last look that spent read (continuous-analysis.ts `dataKey`). */
     lastDataKey: string | undefined;
+    /** The start of the latest period a look has read data of (what CloudWatch has published). */
+    readThrough: number | undefined;
+    /** Since when the looks wait for a new period: the last look that read one, or the last shift. */
+    waitingSince: number | undefined;
   };
   /** The engine's own rollback (rollback-request.ts); `actedAt` also when it answered a hook. */
   steering: {
@@ -123,6 +127,8 @@ export function newWatch(request: WatchRequest, deps: WatchDeps): Watch {
         errors: 0,
         alphaSpent: 0,
         lastDataKey: undefined,
+        readThrough: undefined,
+        waitingSince: undefined,
       },
       steering: { decision: undefined, rollbackPending: false, actedAt: undefined },
       report: {

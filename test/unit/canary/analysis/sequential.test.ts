@@ -5,14 +5,14 @@ import {
   lookAlpha,
 } from '../../../../src/canary/analysis/sequential.ts';
 
-describe('alphaSpentBy: Pocock-like spending with a reserve past the plan', () => {
-  // Reference values computed independently (Python: 0.9·a·ln(1 + (e − 1)·t), and past t = 1
+describe('alphaSpentBy: power spending (ρ = ½) with a reserve past the plan', () => {
+  // Reference values computed independently (Python: 0.9·a·sqrt(t), and past t = 1
   // 0.9·a + 0.1·a·(1 − 2^−(t − 1)), with a = 0.01).
   it.each([
     [0, 0],
-    [0.05, 0.0007417990159110992],
-    [0.25, 0.0032163661755790964],
-    [0.5, 0.005581030562624498],
+    [0.05, 0.002012461179749811],
+    [0.25, 0.0045000000000000005],
+    [0.5, 0.006363961030678929],
     [1, 0.009000000000000001],
     [2, 0.009500000000000001],
     [3, 0.009750000000000002],
@@ -43,8 +43,8 @@ describe('lookAlpha', () => {
 
   it('releases what the function released since the looks before, never less than 0', () => {
     const first = lookAlpha(budget, 60_000, 0);
-    expect(first).toBeCloseTo(0.0007417990159110992, 15);
-    expect(lookAlpha(budget, 5 * 60_000, first)).toBeCloseTo(0.0032163661755790964 - first, 15);
+    expect(first).toBeCloseTo(0.002012461179749811, 15);
+    expect(lookAlpha(budget, 5 * 60_000, first)).toBeCloseTo(0.0024875388202501895, 15);
     expect(lookAlpha(budget, 60_000, 0.005)).toBe(0);
   });
 

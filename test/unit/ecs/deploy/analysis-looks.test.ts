@@ -33,8 +33,25 @@ describe('lookBetweenGates', () => {
       { kind: 'continuous', productionWeight: 10, decision: { action: 'none' } },
     ]);
     expect(f.w.state.report.analyses[0]).not.toHaveProperty('metrics');
-    expect(f.w.state.looks.gridAt).toBe(START + 4.5 * MINUTE);
+    // It read a new period: the next one is expected an interval later.
+    expect(f.w.state.looks.gridAt).toBe(START + 5 * MINUTE);
+    expect(f.w.state.looks.readThrough).toBe(START + 3 * MINUTE);
     expect(f.ecs.count('rollBack')).toBe(0);
+  });
+
+  it('stays on the grid when nothing new was published and no period can be overdue yet', async () => {
+    const { f, look } = await lookAt(4);
+    await look();
+    // At 6 min the fake has published through the period from 5 min. As if a look had read it
+    // already: this one reads nothing new.
+    f.w.state.looks.readThrough = START + 5 * MINUTE;
+    f.w.state.looks.gridAt = START + 6 * MINUTE;
+    await lookBetweenGates(f.w, (await f.seeAt(6))!);
+    expect(f.w.state.looks.readThrough).toBe(START + 5 * MINUTE);
+    // The period from 6 min has not ended: nothing can be overdue, the next look on the grid.
+    expect(f.w.state.looks.soonAt).toBeUndefined();
+    expect(f.w.state.looks.gridAt).toBe(START + 7 * MINUTE);
+    // (The fake publishes at once, so the overdue case is followPublication's own test.)
   });
 
   it('rolls back through StopServiceDeployment on a failing verdict, keeping its figures', async () => {
@@ -100,8 +117,9 @@ describe('lookBetweenGates: the false-rollback budget', () => {
     expect(exposedMs).toBe(2.5 * MINUTE);
     await look();
     const planned = 25 * MINUTE;
-    // 0.9 · 0.01 · ln(1 + (e − 1) · t)
-    const released = 0.009 * Math.log(1 + (Math.E - 1) * (exposedMs / planned));
+    // 0.9 · 0.01 · √t, t the exposure the data covers (through the partial period at 4 min)
+    const released = 0.009 * Math.sqrt(exposedMs / planned);
+    expect(released).toBeCloseTo(0.0028460498941515412, 15);
     expect(f.w.state.looks.alphaSpent).toBeCloseTo(released, 15);
     expect(f.w.state.report.analyses).toHaveLength(1);
     // The record says what the look could spend and what it did.

@@ -4,7 +4,10 @@ import {
   validateInconclusivePolicy,
 } from '../../../../src/canary/analysis/index.ts';
 import {
+  OVERDUE_INTERVALS,
+  alphaForLook,
   analysing,
+  followPublication,
   isSuspicious,
   lookAgainSoon,
   lookWithoutPolling,
@@ -66,6 +69,82 @@ describe('the grid', () => {
     lookAgainSoon(f.w, 'suspicious');
     expect(takeLook(f.w, MINUTE)).toBe(true);
     expect(f.w.state.looks.soonAt).toBeUndefined();
+  });
+});
+
+describe('followPublication: looks when CloudWatch publishes', () => {
+  it('puts the next look one interval after a look that read a new period', async () => {
+    const f = await atTenPercent();
+    f.time.now = START + 3.3 * MINUTE;
+    followPublication(f.w, true);
+    expect(f.w.state.looks.gridAt).toBe(START + 4.3 * MINUTE);
+    expect(f.w.state.looks.soonAt).toBeUndefined();
+    expect(f.w.state.looks.waitingSince).toBe(START + 3.3 * MINUTE);
+  });
+
+  it('looks again a quarter interval later while a period is overdue, then falls back to the grid', async () => {
+    const f = await atTenPercent();
+    // The shift (1.5 min) starts the wait for its first period.
+    expect(f.w.state.looks.waitingSince).toBe(START + 1.5 * MINUTE);
+    f.time.now = START + 2.5 * MINUTE;
+    followPublication(f.w, false);
+    expect(f.w.state.looks.soonAt).toBe(START + 2.75 * MINUTE);
+    // An earlier look already due stays.
+    f.w.state.looks.soonAt = START + 2.6 * MINUTE;
+    followPublication(f.w, false);
+    expect(f.w.state.looks.soonAt).toBe(START + 2.6 * MINUTE);
+    // Three intervals after the shift with nothing published: one look per interval again.
+    expect(OVERDUE_INTERVALS).toBe(3);
+    f.w.state.looks.soonAt = undefined;
+    f.time.now = START + 4.5 * MINUTE;
+    followPublication(f.w, false);
+    expect(f.w.state.looks.soonAt).toBeUndefined();
+  });
+
+  it('does not look again sooner while the period after the latest one read has not ended', async () => {
+    const f = await atTenPercent();
+    // Read through the period from 2 min (published at once, as some sources do): the next one
+    // ends at 4 min, so nothing can be overdue at 3.5 min; at 4 min it is.
+    f.w.state.looks.readThrough = START + 2 * MINUTE;
+    f.time.now = START + 3.5 * MINUTE;
+    followPublication(f.w, false);
+    expect(f.w.state.looks.soonAt).toBeUndefined();
+    f.time.now = START + 4 * MINUTE;
+    followPublication(f.w, false);
+    expect(f.w.state.looks.soonAt).toBe(START + 4.25 * MINUTE);
+  });
+
+  it('waits at least 10 s between looks for a short interval', async () => {
+    const f = await atTenPercent();
+    f.time.now = START + 2 * MINUTE;
+    const w = {
+      ...f.w,
+      request: { ...f.w.request, analysis: { ...ANALYSIS, intervalMs: 20 * SECOND } },
+    };
+    followPublication(w, false);
+    expect(w.state.looks.soonAt).toBe(START + 2 * MINUTE + 10 * SECOND);
+  });
+});
+
+describe('alphaForLook: information time follows the data', () => {
+  it('releases the budget for the exposure the periods read cover, whenever the look comes', async () => {
+    const f = await atTenPercent();
+    // Exposure from 1.5 min, 25 planned minutes (a 10-minute canary bake, a 15-minute bake).
+    const planned = 25 * MINUTE;
+    const released = (exposedMs: number) => 0.009 * Math.sqrt(exposedMs / planned);
+    // Data through 3 min read at 3.2 min, or at 4.4 min: the same 1.5 minutes of exposure.
+    f.time.now = START + 3.2 * MINUTE;
+    expect(alphaForLook(f.w, START + 3 * MINUTE)).toBeCloseTo(released(1.5 * MINUTE), 15);
+    expect(alphaForLook(f.w, START + 3 * MINUTE)).toBeCloseTo(0.00220454076850486, 15);
+    f.time.now = START + 4.4 * MINUTE;
+    expect(alphaForLook(f.w, START + 3 * MINUTE)).toBeCloseTo(0.00220454076850486, 15);
+    // Less what earlier looks spent; never more than the clock allows; nothing before the data.
+    f.w.state.looks.alphaSpent = 0.0005;
+    expect(alphaForLook(f.w, START + 3 * MINUTE)).toBeCloseTo(0.00220454076850486 - 0.0005, 15);
+    f.w.state.looks.alphaSpent = 0;
+    f.time.now = START + 2 * MINUTE;
+    expect(alphaForLook(f.w, START + 3 * MINUTE)).toBeCloseTo(released(0.5 * MINUTE), 15);
+    expect(alphaForLook(f.w, START + MINUTE)).toBe(0);
   });
 });
 
