@@ -34,37 +34,8 @@ const VARS = {
   AWS_REGION: 'eu-west-1',
 };
 
-// The README's thin caller for comment deploys (pr-command.yml).
-const PR_CALLER = `
-name: pr-commands
-on:
-  issue_comment:
-    types: [created]
-  pull_request:
-    types: [closed]
-permissions: {}
-jobs:
-  pr:
-    permissions:
-      pull-requests: write
-      contents: write
-      deployments: write
-      checks: read
-      statuses: read
-      id-token: write
-    uses: OWNER/aws-ship-suite/.github/workflows/pr-command.yml@main
-    with:
-      targets: \${{ vars.PR_DEPLOY_TARGETS }}
-`;
-const PR_TARGETS = JSON.stringify({
-  staging: {
-    'role-to-assume': 'arn:aws:iam::111122223333:role/octo-app-staging-deploy',
-    'aws-region': 'eu-west-1',
-    cluster: 'octo-app-staging',
-    service: 'octo-app-staging-api',
-    'image-repository': '111122223333.dkr.ecr.eu-west-1.amazonaws.com/octo-app-staging',
-  },
-});
+// Comment deploys: the shipped caller template of pr-command.yml, with the same variables.
+const PR_TEMPLATE = 'workflows-templates/aws-ship-suite-pr-command.yml';
 
 let github: GitHubEmulator;
 let appRepository: Repository;
@@ -119,8 +90,11 @@ beforeAll(async () => {
   }
   symlinkSync(join(suiteRoot, 'actions/deploy-command'), join(checkout, 'actions/deploy-command'));
   symlinkSync(join(suiteRoot, 'dist'), join(checkout, 'dist'));
-  // Comments: the README's thin caller of pr-command.yml.
-  writeFileSync(join(checkout, '.github/workflows/pr.yml'), PR_CALLER);
+  // Comments: the shipped caller template of pr-command.yml.
+  writeFileSync(
+    join(checkout, '.github/workflows/pr.yml'),
+    readFileSync(join(suiteRoot, PR_TEMPLATE), 'utf8'),
+  );
   symlinkSync(
     join(suiteRoot, '.github/workflows/pr-command.yml'),
     join(checkout, '.github/workflows/pr-command.yml'),
@@ -498,7 +472,7 @@ describe('issue comments: pr-command.yml decides, deploy.yml runs only what it a
       suiteRepository: 'OWNER/aws-ship-suite',
       oidc: issuer,
       github,
-      vars: { PR_DEPLOY_TARGETS: PR_TARGETS },
+      vars: VARS,
       machineEnv: { PIPELINE_RECORD: record },
       stepTimeoutMs: 50_000,
     });
@@ -546,6 +520,11 @@ describe('issue comments: pr-command.yml decides, deploy.yml runs only what it a
         digest: DIGEST,
         ref: head,
         command: 'deploy',
+        // The template passes the role and region; the stack's deploy document names the rest.
+        'role-to-assume': VARS.STAGING_DEPLOY_ROLE_ARN,
+        'aws-region': VARS.AWS_REGION,
+        cluster: '',
+        'image-repository': '',
       }),
     ]);
   }, 120_000);

@@ -430,17 +430,17 @@ describe("the caller's targets", () => {
     [
       'not JSON',
       'staging: role',
-      `Input 'targets' is not a JSON object: pass {"staging": {"role-to-assume": …, "aws-region": …, "cluster": …, "service": …, "image-repository": …}}.`,
+      `Input 'targets' is not a JSON object: pass {"staging": {"role-to-assume": …, "aws-region": …}} (the stack's deploy document names the rest).`,
     ],
     [
       'without the environment',
       JSON.stringify({ qa: {} }),
-      'Input \'targets\' has no role-to-assume, aws-region, cluster, service, image-repository for staging: add them under "staging".',
+      'Input \'targets\' has no role-to-assume, aws-region for staging: add them under "staging".',
     ],
     [
       'missing a field',
-      JSON.stringify({ staging: { ...JSON.parse(TARGETS).staging, cluster: '' } }),
-      'Input \'targets\' has no cluster for staging: add them under "staging".',
+      JSON.stringify({ staging: { ...JSON.parse(TARGETS).staging, 'aws-region': '' } }),
+      'Input \'targets\' has no aws-region for staging: add them under "staging".',
     ],
   ])(
     '%s: one line in the command job, no deploy job, no Deployment',
