@@ -12,8 +12,12 @@
 //      here by the script), the same digest in production's registry and service.
 //   2. a pull request: its pipeline builds the head's image; `/deploy staging` by a collaborator
 //      deploys it, by an outsider is refused.
-//   3. a release whose canary fails is rolled back by the analysis; production is never asked.
-//   Slots the lead fills at merge: promote and rollback by workflow_dispatch, the notification.
+//   3. a release whose canary fails is rolled back by the analysis; production is never asked;
+//      the record step announces it on staging's alarm topic (SNS) and to the Slack stand-in
+//      (the repository's SLACK_WEBHOOK_URL secret, passed by name down to deploy.yml).
+//   4. promote by workflow_dispatch: what staging runs now to production after approval, the
+//      same digest copied from staging's registry.
+//   5. rollback of staging by workflow_dispatch: its previous successful release (v2) again.
 // Every job's log is printed as GitHub groups it; every log is scanned for every secret handed
 // out; any scenario off its expectation or any leak exits 1.
 //
@@ -29,6 +33,7 @@ import { issueCommentEvent } from '../test/emulator/github/events.ts';
 import { startGitHubEmulator } from '../test/emulator/github/server.ts';
 import { startEmulator } from '../test/emulator/server.ts';
 import { startPostgres } from '../test/postgres/server.ts';
+import { startSlackStandIn } from '../test/emulator/slack-webhook.ts';
 import {
   type LoadedStack,
   loadTemplate,
@@ -66,6 +71,10 @@ const emulator = await startEmulator({
   secretsManager: { region: REGION },
 });
 const github = await startGitHubEmulator();
+// The app repository's SLACK_WEBHOOK_URL secret: a webhook of the Slack stand-in, which the
+// callers hand to deploy.yml by name; its URL must appear in no log.
+const slack = await startSlackStandIn();
+const SLACK_WEBHOOK_URL = slack.createWebhook();
 const repository = github.store.addRepository({ fullName: APP });
 github.store.setRole(repository, 'writer', 'write');
 const scratch = await mkdtemp(join(tmpdir(), 'rehearsal-'));
@@ -154,6 +163,22 @@ const health = createServer((request, response) => {
 });
 await new Promise<void>((resolve) => health.listen(0, '127.0.0.1', resolve));
 const SMOKE_URL = `http://127.0.0.1:${(health.address() as AddressInfo).port}/health`;
+// promote.yml and rollback.yml take the smoke URL from the deploy document only: each document's
+// ecs.smokeUrl is pointed at that /health, as a stack whose test listener the runners reach.
+for (const environment of Object.keys(ACCOUNTS)) {
+  const stack = stacks.get(`octo-app-${environment}`);
+  for (const { logicalId } of stack?.created.filter((c) => c.type === 'AWS::SSM::Parameter') ??
+    []) {
+    const name = stack?.resolve({ Ref: logicalId });
+    const value = stack?.resolve({ 'Fn::GetAtt': [logicalId, 'Value'] });
+    if (typeof name !== 'string' || typeof value !== 'string' || !value.includes('"smokeUrl"')) {
+      continue;
+    }
+    const document = JSON.parse(value) as { ecs: { smokeUrl?: string } };
+    document.ecs.smokeUrl = SMOKE_URL;
+    emulator.ssm.put(name, JSON.stringify(document));
+  }
+}
 
 // ── The app repository's checkout: its two callers (the template, the README's comment
 // caller) and, where the runner resolves the suite's references, the suite's workflows as a
@@ -168,13 +193,12 @@ const template = readFileSync(
 );
 const shipCaller = asReleased(template)
   .replace('[$default-branch]', '[main]')
-  .replace('test-command: npm ci && npm test', 'test-command: ./test.sh')
-  .replace(/# site-command: .*/, 'site-command: ./site.sh')
   // No Docker here: the build runs buildah; canaries bake 1m (0.5 s at 120x).
   .replace(
-    /\n$/,
-    `\n      builder: buildah\n      canary-bake: 1m\n      bake-time: 1m\n      staging-smoke-url: ${SMOKE_URL}\n      production-smoke-url: ${SMOKE_URL}\n`,
-  );
+    'test-command: npm ci && npm test',
+    `test-command: ./test.sh\n      builder: buildah\n      canary-bake: 1m\n      bake-time: 1m\n      staging-smoke-url: ${SMOKE_URL}\n      production-smoke-url: ${SMOKE_URL}`,
+  )
+  .replace(/# site-command: .*/, 'site-command: ./site.sh');
 writeFileSync(join(checkout, '.github/workflows/ship.yml'), shipCaller);
 const PR_CALLER = `name: pr-commands
 on:
@@ -193,9 +217,30 @@ jobs:
     uses: ${SUITE}/.github/workflows/pr-command.yml@${SUITE_REF}
     with:
       targets: \${{ vars.PR_DEPLOY_TARGETS }}
+    secrets:
+      slack-webhook-url: \${{ secrets.SLACK_WEBHOOK_URL }}
 `;
 writeFileSync(join(checkout, '.github/workflows/pr.yml'), PR_CALLER);
-for (const name of ['pipeline.yml', 'deploy.yml', 'pr-command.yml']) {
+// The dispatch callers, as the templates are, their canaries baking 1m too.
+for (const name of ['promote', 'rollback']) {
+  const text = readFileSync(
+    join(suiteRoot, `workflows-templates/aws-ship-suite-${name}.yml`),
+    'utf8',
+  );
+  const bakes = 'aws-region: ${{ vars.AWS_REGION }}';
+  if (!text.includes(bakes)) throw new Error(`the ${name} template passes no aws-region`);
+  writeFileSync(
+    join(checkout, `.github/workflows/${name}-caller.yml`),
+    asReleased(text).replace(bakes, `${bakes}\n      canary-bake: 1m\n      bake-time: 1m`),
+  );
+}
+for (const name of [
+  'pipeline.yml',
+  'deploy.yml',
+  'pr-command.yml',
+  'promote.yml',
+  'rollback.yml',
+]) {
   const text = readFileSync(join(suiteRoot, '.github/workflows', name), 'utf8');
   writeFileSync(join(checkout, '.github/workflows', name), asReleased(text));
 }
@@ -252,6 +297,7 @@ async function run(
       return { decision: 'approve', reviewer: 'alice' };
     },
     stepTimeoutMs: 90_000,
+    secrets: { SLACK_WEBHOOK_URL },
     ...options,
     machineEnv: {
       AWS_ENDPOINT_URL: emulator.url,
@@ -284,6 +330,18 @@ const runningImages = (cluster: string) => {
     .map((container) => container?.image ?? '');
 };
 const digestOf = (image: string | undefined) => image?.split('@')[1] ?? '';
+const short = (digest: string | undefined) => (digest ?? '').slice(0, 19);
+/** The releases the scenarios built, by name: what later scenarios expect to see again. */
+const released: Record<string, string> = {};
+const VARS = {
+  STAGING_DEPLOY_ROLE_ARN: ROLES.staging,
+  PRODUCTION_DEPLOY_ROLE_ARN: ROLES.production,
+  AWS_REGION: REGION,
+};
+// The alarm topic of staging's stack (its deploy document's notifications.topicArn).
+const stagingTopics = (stagingStack?.created ?? [])
+  .filter((c) => c.type === 'AWS::SNS::Topic')
+  .map((c) => stagingStack?.resolve({ Ref: c.logicalId }));
 
 /** One scenario; one that throws (a workflow the runner refuses) is a failed verdict, not the end. */
 async function scenario(name: string, body: () => Promise<void>): Promise<void> {
@@ -306,15 +364,14 @@ try {
       workflow: '.github/workflows/ship.yml',
       event: { name: 'push' },
       context: { sha, ref: 'refs/heads/main' },
-      vars: {
-        STAGING_DEPLOY_ROLE_ARN: ROLES.staging,
-        PRODUCTION_DEPLOY_ROLE_ARN: ROLES.production,
-        AWS_REGION: REGION,
-      },
+      vars: VARS,
       workspaceSource: appSource('v2'),
     });
     const outputs = push.jobs.find((job) => job.id === 'pipeline')?.outputs ?? {};
     const digest = outputs['digest'] ?? '';
+    released['v2'] = digest;
+    released['staging-repository'] =
+      push.jobs.find((job) => job.id === 'pipeline / build')?.outputs['image']?.split('@')[0] ?? '';
     // The services' running images by digest (the bootstrap image, by tag, is gone once replaced).
     const staging = runningImages('octo-app-staging').map(digestOf).filter(Boolean);
     const production = runningImages('octo-app-production').map(digestOf).filter(Boolean);
@@ -363,14 +420,11 @@ try {
         baseRef: 'main',
         actor: 'writer',
       },
-      vars: {
-        STAGING_DEPLOY_ROLE_ARN: ROLES.staging,
-        PRODUCTION_DEPLOY_ROLE_ARN: ROLES.production,
-        AWS_REGION: REGION,
-      },
+      vars: VARS,
       workspaceSource: appSource('pr'),
     });
     const prDigest = build.jobs.find((job) => job.id === 'pipeline')?.outputs['digest'] ?? '';
+    released['pr'] = prDigest;
     // The comment caller's targets: the stack's names (the same the deploy document holds).
     const targets = JSON.stringify({
       staging: {
@@ -423,15 +477,13 @@ try {
     repository.commits.add(sha);
     const before = runningImages('octo-app-staging');
     const reviewsBefore = reviews;
+    const publishedBefore = emulator.sns.published.length;
+    const postsBefore = slack.posts.length;
     const push = await run('push to main: v3, whose canary fails on staging', {
       workflow: '.github/workflows/ship.yml',
       event: { name: 'push' },
       context: { sha, ref: 'refs/heads/main' },
-      vars: {
-        STAGING_DEPLOY_ROLE_ARN: ROLES.staging,
-        PRODUCTION_DEPLOY_ROLE_ARN: ROLES.production,
-        AWS_REGION: REGION,
-      },
+      vars: VARS,
       workspaceSource: appSource('v3'),
     });
     const staging = push.jobs.find((job) => job.id === 'pipeline / staging / deploy');
@@ -444,14 +496,73 @@ try {
       `canary ${canary?.outcome ?? 'did not run'} (rolled back by: ${/Rolled back \(([^)]+)\)/.exec(canary?.log.join('\n') ?? '')?.[1] ?? '-'}), ${after.join() === before.join() ? 'back on the previous image' : `now ${after.join()}`}, production ${production?.result ?? 'missing'}, ${reviews - reviewsBefore} reviews`,
       began,
     );
-    // SLOT (helper notify, filled at merge): the failed deploy's notification reached the
-    // stack's SNS topic, e.g. emulator.sns.published(topicArn) names staging, v3 and the reason.
+    // The record step's notification: one message on staging's alarm topic naming the release,
+    // the step and the run; one post to the repository's Slack webhook. Successes sent nothing.
+    const v3 = push.jobs.find((job) => job.id === 'pipeline / build')?.outputs['digest'] ?? '';
+    const messages = emulator.sns.published.slice(publishedBefore);
+    const toStaging = messages.filter((m) => stagingTopics.includes(m.topicArn));
+    const names = (text: string) =>
+      [v3 !== '' && text.includes(v3) && 'digest', text.includes(sha) && 'commit']
+        .filter(Boolean)
+        .join('+') || 'neither';
+    const posts = slack.posts.slice(postsBefore);
+    expectThat(
+      'the rolled-back release is announced on the alarm topic and in Slack',
+      `0 before; 1 to staging's topic "Deploy rolled back: ${APP} to staging" (digest+commit, step canary); 1 Slack post accepted (digest)`,
+      `${publishedBefore} before; ${toStaging.length} to staging's topic${messages.length > toStaging.length ? ` (+${messages.length - toStaging.length} elsewhere)` : ''} "${toStaging[0]?.subject ?? '-'}" (${names(toStaging[0]?.message ?? '')}, step ${/^Step: +(.+)$/m.exec(toStaging[0]?.message ?? '')?.[1] ?? '-'}); ${posts.length} Slack post ${posts.every((p) => p.status === 200) ? 'accepted' : 'refused'} (${posts[0]?.body.includes(v3.slice(7, 19)) ? 'digest' : 'no digest'})`,
+      began,
+    );
   });
 
-  // SLOT (helper promote-rollback, filled at merge): workflow_dispatch promote.yml: "what staging
-  // runs now" to production behind its reviewers, the same digest; then rollback.yml of
-  // production to its previous successful deployment (image and SPA), and a rollback across a
-  // contract migration refused with the reason.
+  // ── 4. promote by workflow_dispatch: what staging runs now, to production after approval
+  await scenario('promote by workflow_dispatch', async () => {
+    const began = performance.now();
+    const stagingNow = runningImages('octo-app-staging').map(digestOf).filter(Boolean);
+    const reviewsBefore = reviews;
+    const promote = await run('dispatch promote: what staging runs now → production', {
+      workflow: '.github/workflows/promote-caller.yml',
+      event: { name: 'workflow_dispatch', payload: { inputs: { digest: '' } } },
+      inputs: { digest: '' },
+      context: { sha: commit(4), ref: 'refs/heads/main', actor: 'writer' },
+      vars: {
+        ...VARS,
+        // Staging's repository as its deploy document names it (the emulator's registry).
+        STAGING_ECR_REPOSITORY_URI: released['staging-repository'] ?? '',
+      },
+      workspaceSource: appSource('pr'),
+    });
+    const promoted = promote.jobs.find((job) => job.id === 'promote')?.outputs['digest'] ?? '';
+    const production = runningImages('octo-app-production').map(digestOf).filter(Boolean);
+    expectThat(
+      "promote: production runs staging's digest (the pull request's), after 1 review",
+      `success, staging ${short(released['pr'])}, promoted ${short(released['pr'])}, production ${short(released['pr'])}, 1 review`,
+      `${promote.conclusion}, staging ${short(stagingNow.join(' '))}, promoted ${short(promoted)}, production ${production.map(short).join(' ')}, ${reviews - reviewsBefore} review`,
+      began,
+    );
+  });
+
+  // ── 5. roll staging back by workflow_dispatch: its previous successful deployment (v2; the
+  // failed v3 does not count).
+  await scenario('rollback by workflow_dispatch', async () => {
+    const began = performance.now();
+    const reviewsBefore = reviews;
+    const rollback = await run('dispatch rollback of staging: its previous successful release', {
+      workflow: '.github/workflows/rollback-caller.yml',
+      event: { name: 'workflow_dispatch', payload: { inputs: { environment: 'staging' } } },
+      inputs: { environment: 'staging' },
+      context: { sha: commit(4), ref: 'refs/heads/main', actor: 'writer' },
+      vars: VARS,
+      workspaceSource: appSource('v2'),
+    });
+    const outputs = rollback.jobs.find((job) => job.id === 'rollback')?.outputs ?? {};
+    const staging = runningImages('octo-app-staging').map(digestOf).filter(Boolean);
+    expectThat(
+      "rollback: staging runs v2's digest again, without review",
+      `success, back to ${short(released['v2'])} (commit ${commit(2).slice(0, 7)}), staging ${short(released['v2'])}, 0 reviews`,
+      `${rollback.conclusion}, back to ${short(outputs['digest'])} (commit ${(outputs['sha'] ?? '-').slice(0, 7)}), staging ${staging.map(short).join(' ')}, ${reviews - reviewsBefore} reviews`,
+      began,
+    );
+  });
 
   // ── The trust policies: a staging job reaching for production's role is refused.
   await scenario('the trust policies', async () => {
@@ -485,6 +596,8 @@ try {
     postgres.password,
     emulator.ecr.password,
     ...emulator.ecr.issuedTokens,
+    SLACK_WEBHOOK_URL,
+    new URL(SLACK_WEBHOOK_URL).pathname,
   ].filter(Boolean);
   const leaks = runs.flatMap((r) => findLeakedSecretsInRun(r, secrets));
   console.log('\nscenario | expected | got | time');
@@ -512,6 +625,7 @@ try {
   await Promise.all(runs.map((r) => r.cleanup()));
   await emulator.close();
   await github.close();
+  await slack.close();
   await issuer.close();
   await postgres.stop();
   health.close();

@@ -571,4 +571,16 @@ describe("the deploy.yml stand-in is deploy.yml's interface", () => {
     const standIn = shape(inputsOf(join(fixtures, '.github/workflows/deploy.yml')));
     expect(standIn).toEqual(real);
   });
+
+  it('declares the secrets the real deploy.yml declares, with their requiredness', () => {
+    type Secrets = Record<string, { required?: boolean } | null>;
+    const secretsOf = (path: string) =>
+      Object.entries(
+        (parse(readFileSync(path, 'utf8')) as { on: { workflow_call: { secrets?: Secrets } } }).on
+          .workflow_call.secrets ?? {},
+      ).map(([name, secret]) => `${name}${secret?.required ? ', required' : ''}`);
+    const real = secretsOf(join(suiteRoot, '.github/workflows/deploy.yml'));
+    expect(real).toContain('slack-webhook-url');
+    expect(secretsOf(join(fixtures, '.github/workflows/deploy.yml'))).toEqual(real);
+  });
 });

@@ -71,6 +71,8 @@ on:
       canary-percent: { type: string, default: '10' }
       canary-bake: { type: string, default: 10m }
       bake-time: { type: string, default: 10m }
+    secrets:
+      slack-webhook-url: { required: false }
     outputs:
       deployment-id:
         value: \${{ jobs.deploy.outputs.deployment-id }}
@@ -309,6 +311,20 @@ describe('the stand-in', () => {
     expect(Object.keys(real).filter((name) => real[name]![1])).toEqual(
       Object.keys(standIn).filter((name) => standIn[name]![1]),
     );
+  });
+
+  it("declares deploy.yml's secrets as deploy.yml does (name, required)", () => {
+    const secretsOf = (text: string) =>
+      Object.entries(
+        (
+          parse(text) as {
+            on: { workflow_call: { secrets?: Record<string, { required?: boolean } | null> } };
+          }
+        ).on.workflow_call.secrets ?? {},
+      ).map(([name, secret]) => [name, secret?.required === true]);
+    const real = secretsOf(readFileSync(join(suiteRoot, '.github/workflows/deploy.yml'), 'utf8'));
+    expect(real).toContainEqual(['slack-webhook-url', false]);
+    expect(secretsOf(DEPLOY_CONTRACT)).toEqual(real);
   });
 });
 
