@@ -1,6 +1,6 @@
 // Bundles every action under src/actions/<name>/index.ts into dist/<name>/index.js with ncc.
 // dist/ is committed: the runner executes these files, and CI fails when they are stale.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -68,13 +68,8 @@ async function bundleOne(name: string, out: string): Promise<void> {
 async function bundleAll(): Promise<void> {
   const staging = await mkdtemp(join(root, '.build-'));
   try {
-    for (const name of names) {
-      const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!], {
-        stdio: 'inherit',
-        env: { ...process.env, SUITE_BUILD_ONE: JSON.stringify([name, join(staging, name)]) },
-      });
-      if (child.status !== 0) throw new Error(`bundling ${name} failed (exit ${child.status})`);
-    }
+    // Two at a time: on a machine with two cores that takes about half as long.
+    await inParallel(names, 2, (name) => bundleInChild(name, join(staging, name)));
     if (only.length === 0) await rm(join(root, 'dist'), { recursive: true, force: true });
     await mkdir(join(root, 'dist'), { recursive: true });
     for (const name of names) {
@@ -102,4 +97,29 @@ async function bundleAll(): Promise<void> {
     if (tsc.status !== 0) throw new Error(`tsc -p infra/tsconfig.build.json exited ${tsc.status}`);
     console.log(`infra/dist/index.js  ${(performance.now() - started).toFixed(0)} ms`);
   }
+}
+
+function bundleInChild(name: string, out: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!], {
+      stdio: 'inherit',
+      env: { ...process.env, SUITE_BUILD_ONE: JSON.stringify([name, out]) },
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`bundling ${name} failed (exit ${code})`)),
+    );
+  });
+}
+
+async function inParallel<T>(
+  items: readonly T[],
+  width: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: width }, worker));
 }
