@@ -39,7 +39,12 @@ import {
   loadTemplate,
   readStageTemplates,
 } from '../test/emulator/template-loader.ts';
-import { cleanupActionRuns, runAction, startOidcIssuer } from '../test/harness/index.ts';
+import {
+  cleanupActionRuns,
+  runAction,
+  runnerView,
+  startOidcIssuer,
+} from '../test/harness/index.ts';
 import {
   findLeakedSecretsInRun,
   formatRunLog,
@@ -579,7 +584,8 @@ try {
       timeoutMs: 30_000,
     });
     console.log(`\n════ a staging job assumes production's role`);
-    for (const line of reach.log.split('\n')) console.log(`  ${line}`);
+    // As GitHub shows it: workflow commands rendered, masked values as ***.
+    for (const line of runnerView(reach)) console.log(`  ${line}`);
     expectThat(
       "a staging job cannot assume production's role",
       'failure',
