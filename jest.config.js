@@ -43,4 +43,6 @@ export default {
       }
     : {}),
   testTimeout: 60000,
+  // One worker per core of the 2-core machines the suite runs on (CI included); --maxWorkers overrides.
+  maxWorkers: 2,
 };
