@@ -7,6 +7,7 @@
 // KMS key, the caller's use of the key (KMSAccessDenied 400: SNS calls kms:GenerateDataKey as the
 // publisher). A topic without `publishers` takes any signed caller, as a default topic policy
 // does for its own account.
+import { type IdentityAccess, eitherAllows } from './identity-access.ts';
 import { randomUUID } from 'node:crypto';
 import { ServiceError } from './errors.ts';
 import { queryProtocol, type QueryParams } from './query-protocol.ts';
@@ -16,7 +17,7 @@ export const SNS_API_VERSION = '2010-03-31';
 export const SNS_XML_NAMESPACE = 'http://sns.amazonaws.com/doc/2010-03-31/';
 const MESSAGE_BYTES = 262_144;
 
-export type IdentityAccess = (principalArn: string, action: string, resourceArn: string) => boolean;
+export type { IdentityAccess };
 
 export interface TopicOptions {
   readonly name: string;
@@ -89,14 +90,9 @@ export class Sns implements Service<QueryParams> {
     this.#access = access;
   }
 
-  /** One more stack's policies: a world of several stacks keeps every stack's grants. */
+  /** One more stack's policies, beside those already loaded (eitherAllows). */
   addAccess(access: IdentityAccess): void {
-    const previous = this.#access;
-    this.#access =
-      previous === undefined
-        ? access
-        : (principal, action, resource) =>
-            previous(principal, action, resource) || access(principal, action, resource);
+    this.#access = eitherAllows(this.#access, access);
   }
 
   topic(arn: string): Topic | undefined {

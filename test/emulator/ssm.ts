@@ -6,6 +6,7 @@
 // caller may read; with one (the template loader derives it from the template's IAM policies) a
 // caller whose role is not allowed ssm:GetParameter on the parameter's ARN gets
 // AccessDeniedException, as IAM answers for a missing identity-based allow.
+import { type IdentityAccess, eitherAllows } from './identity-access.ts';
 import { ServiceError } from './errors.ts';
 import { jsonProtocol, type JsonObject } from './json-protocol.ts';
 import type { ActionCall, Service } from './service.ts';
@@ -18,12 +19,7 @@ interface Parameter {
   lastModified: Date;
 }
 
-/** Whether `principalArn` (a role or user ARN) may perform `action` (e.g. ssm:GetParameter) on `resourceArn`. */
-export type ParameterAccess = (
-  principalArn: string,
-  action: string,
-  resourceArn: string,
-) => boolean;
+export type ParameterAccess = IdentityAccess;
 
 export interface SsmDependencies {
   readonly clock: () => Date;
@@ -81,19 +77,9 @@ export class Ssm implements Service<JsonObject> {
     this.#access = access;
   }
 
-  /**
-   * One more stack's rule: a caller may read what any loaded stack's policies allow it (each
-   * stack's roles are its own), so a world of several stacks keeps every stack's grants.
-   * [small hunk by helper pipeline: the rehearsal loads staging's and production's stacks]
-   */
+  /** One more stack's rule, beside those already loaded (eitherAllows). */
   addAccess(access: ParameterAccess): void {
-    const previous = this.#access;
-    this.#access =
-      previous === undefined
-        ? access
-        : (principalArn, action, resourceArn) =>
-            previous(principalArn, action, resourceArn) ||
-            access(principalArn, action, resourceArn);
+    this.#access = eitherAllows(this.#access, access);
   }
 
   async handle(call: ActionCall<JsonObject>): Promise<unknown> {
