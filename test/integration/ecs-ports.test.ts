@@ -552,9 +552,21 @@ describe('sdkMetricsPort, aligned by the engine', () => {
       end,
       periodSeconds: 60,
     };
-    const windows = await metrics.windows(request);
     const total = (samples: readonly PeriodSample[], key: 'requests' | 'target5xx') =>
       samples.reduce((sum, s) => sum + s[key], 0);
+    // The last minute with traffic is readable only once it has ended (an emulated minute is
+    // 100 ms here): read until a read a minute later finds no more, so both reads below see the
+    // same published traffic however slowly this machine runs.
+    let windows = await metrics.windows(request);
+    await until(
+      async () => {
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        const before = total(windows.canary.samples, 'requests');
+        windows = await metrics.windows(request);
+        return total(windows.canary.samples, 'requests') === before;
+      },
+      (settled) => settled,
+    );
     for (const w of [windows.canary, windows.baseline]) {
       expect(w.periodSeconds).toBe(60);
       expect(w.samples.length).toBeGreaterThanOrEqual(3);
