@@ -37,6 +37,20 @@ describe('expressions through @actions/expressions', () => {
     );
   });
 
+  it("unescapes every '' of a string literal, as GitHub's lexer does", () => {
+    expect(evaluate("'''a'' and ''b'''", contexts)).toBe("'a' and 'b'");
+    // What the workflow parser makes of `run: echo '${{ inputs.environment }}' 'x'`.
+    expect(evaluate("format('echo ''{0}'' ''x''', inputs.environment)", contexts)).toBe(
+      "echo 'staging' 'x'",
+    );
+  });
+
+  it("words fromJSON of an empty string as the runner's JSON reader does", () => {
+    expect(() => evaluate('fromJSON(inputs.missing)', contexts)).toThrow(
+      "cannot evaluate '${{ fromJSON(inputs.missing) }}': Error reading JToken from JsonReader. Path '', line 0, position 0.",
+    );
+  });
+
   it("converts results to GitHub's strings and truthiness", () => {
     expect(asString(true)).toBe('true');
     expect(asString(null)).toBe('');

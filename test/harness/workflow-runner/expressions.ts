@@ -3,6 +3,7 @@
 // runner adds (success, failure, cancelled, always), and GitHub's conversion of a result to the
 // string a `run:`, `env:` or `with:` receives.
 import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
+import { TokenType, type Token } from '@actions/expressions/lexer';
 import type { FunctionDefinition } from '@actions/expressions/funcs/info';
 
 export const CONTEXT_NAMES = [
@@ -31,12 +32,26 @@ export interface StatusFacts {
 }
 
 export class ExpressionFailure extends Error {
+  /** The evaluator's own message, as GitHub's runner puts it in "The template is not valid." */
+  readonly detail: string;
   constructor(expression: string, cause: unknown) {
-    super(
-      `cannot evaluate '\${{ ${expression} }}': ${cause instanceof Error ? cause.message : String(cause)}`,
-    );
+    const detail = runnerMessage(cause instanceof Error ? cause.message : String(cause));
+    super(`cannot evaluate '\${{ ${expression} }}': ${detail}`);
     this.name = 'ExpressionFailure';
+    this.detail = detail;
   }
+}
+
+/**
+ * The runner parses fromJSON's argument with Newtonsoft's JToken.ReadFrom (actions/runner
+ * src/Sdk/DTExpressions2/Expressions2/Sdk/Functions/FromJson.cs), so an empty string (the usual
+ * case: an output that was never set) fails with Newtonsoft's text, which the JavaScript library
+ * words as 'empty input'. Other messages are the library's own.
+ */
+function runnerMessage(message: string): string {
+  return message === 'empty input'
+    ? "Error reading JToken from JsonReader. Path '', line 0, position 0."
+    : message;
 }
 
 const STATUS_NAMES = ['success', 'failure', 'cancelled', 'always'] as const;
@@ -58,7 +73,7 @@ function statusFunctions(status: StatusFacts | undefined): Map<string, FunctionD
 /** Evaluates one expression (without `${{ }}`) to plain JSON-like data. */
 export function evaluate(expression: string, contexts: Contexts, status?: StatusFacts): unknown {
   try {
-    const tokens = new Lexer(expression).lex().tokens;
+    const tokens = unescapeStrings(new Lexer(expression).lex().tokens);
     const functions = statusFunctions(status);
     const tree = new Parser(
       tokens,
@@ -88,6 +103,20 @@ export function asString(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return JSON.stringify(value, null, 2);
+}
+
+/**
+ * The library's lexer unescapes only the first `''` of a string literal (`value.replace("''",
+ * "'")`); GitHub's (LexicalAnalyzer.ReadStringToken in actions/runner) unescapes every one. The
+ * workflow parser turns `run: echo '${{ x }}' 'y'` into `format('echo ''{0}'' ''y''', x)`, so
+ * without this every quote after the first would come out doubled.
+ */
+function unescapeStrings(tokens: Token[]): Token[] {
+  return tokens.map((token) =>
+    token.type === TokenType.STRING
+      ? { ...token, value: token.lexeme.slice(1, -1).replaceAll("''", "'") }
+      : token,
+  );
 }
 
 function toExpressionData(value: unknown): data.ExpressionData {

@@ -14,7 +14,7 @@ import {
   type RunDirectories,
 } from '../runner-env.ts';
 import { runnerView } from '../runner-view.ts';
-import { asString, isTruthy, type Contexts } from './expressions.ts';
+import { asString, isTruthy, type Contexts, type StatusFacts } from './expressions.ts';
 import { githubContextObject } from './github-context.ts';
 import { WorkflowError } from './load-workflow.ts';
 import {
@@ -28,7 +28,14 @@ import { resolveAction } from './references.ts';
 import type { WorkflowScope } from './scope.ts';
 import { runShellStep } from './shell-step.ts';
 import { runStandIn } from './stand-ins.ts';
-import { child, evaluateStringMap, evaluateToken, items, literal } from './tokens.ts';
+import {
+  child,
+  evaluateStringMap,
+  evaluateToken,
+  items,
+  literal,
+  TemplateError,
+} from './tokens.ts';
 import type { JobRun, StepRun } from './types.ts';
 
 const EMULATED_SCOPES: readonly PermissionName[] = [
@@ -89,7 +96,7 @@ export async function runJob(call: JobCall): Promise<JobRun> {
 
   const jobRun: JobRun = {
     id,
-    name: asString(evaluateToken(job.name, baseContexts())) || call.id,
+    name: call.id,
     workflow: scope.workflow.path,
     result: 'success',
     outputs: {},
@@ -99,13 +106,40 @@ export async function runJob(call: JobCall): Promise<JobRun> {
     steps: [],
     log: [],
   };
-
-  const environment = environmentName(
-    evaluateToken(child(job.environment, 'name') ?? job.environment, baseContexts()),
-  );
-  if (environment !== undefined) jobRun.environment = environment;
-  const concurrency = evaluateToken(job.concurrency, baseContexts());
-  if (concurrency !== undefined) jobRun.concurrency = concurrencyOf(concurrency);
+  // What the server evaluates before the job starts: an error fails the job with its message.
+  const fail = (reason: string): JobRun => {
+    jobRun.result = 'failure';
+    jobRun.reason = reason;
+    return jobRun;
+  };
+  const path = scope.workflow.path;
+  const jobId = job.id.value;
+  let environment: string | undefined;
+  try {
+    jobRun.name =
+      asString(evaluateJobField('name', jobId, path, job.name, baseContexts())) || call.id;
+    environment = environmentName(
+      evaluateJobField(
+        'environment',
+        jobId,
+        path,
+        child(job.environment, 'name') ?? job.environment,
+        baseContexts(),
+      ),
+    );
+    if (environment !== undefined) jobRun.environment = environment;
+    const concurrency = evaluateJobField(
+      'concurrency',
+      jobId,
+      path,
+      job.concurrency,
+      baseContexts(),
+    );
+    if (concurrency !== undefined) jobRun.concurrency = concurrencyOf(concurrency);
+  } catch (error) {
+    if (error instanceof JobFieldError) return fail(error.message);
+    throw error;
+  }
 
   const settings = environment === undefined ? undefined : run.options.environments?.[environment];
   if (environment !== undefined && settings?.reviewers?.length) {
@@ -189,8 +223,15 @@ export async function runJob(call: JobCall): Promise<JobRun> {
     },
   });
 
-  const workflowEnv = evaluateStringMap(child(scope.workflow.root, 'env'), contextsFor({}));
-  const jobEnv = { ...workflowEnv, ...evaluateStringMap(job.env, contextsFor(workflowEnv)) };
+  let jobEnv: Record<string, string>;
+  try {
+    const workflowEnv = evaluateStringMap(child(scope.workflow.root, 'env'), contextsFor({}));
+    jobEnv = { ...workflowEnv, ...evaluateStringMap(job.env, contextsFor(workflowEnv)) };
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    jobRun.log.push(`Error: ${error.describe(path)}`);
+    return fail(error.describe(path));
+  }
   const rawSteps = child(raw, 'steps');
 
   for (const [index, step] of job.steps.entries()) {
@@ -222,11 +263,60 @@ export async function runJob(call: JobCall): Promise<JobRun> {
     jobRun.reason = `step '${failed?.name ?? '?'}' failed`;
   }
   const finalContexts = contextsFor({ ...jobEnv, ...state.exportedEnv });
-  jobRun.outputs = evaluateStringMap(job.outputs, finalContexts);
+  // As the runner's JobExtension finishes a job: an error in the outputs or environment.url
+  // fails the job (its outputs stay unset) after its steps ran.
+  try {
+    jobRun.outputs = evaluateStringMap(job.outputs, finalContexts);
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    finishFailed(jobRun, 'Fail to evaluate job outputs', error.describe(path));
+  }
   // environment.url may use the steps' outputs, so it is read once they ran.
-  const url = asString(evaluateToken(child(job.environment, 'url'), finalContexts));
-  if (url !== '') jobRun.environmentUrl = url;
+  try {
+    const url = asString(evaluateToken(child(job.environment, 'url'), finalContexts));
+    if (url !== '') jobRun.environmentUrl = url;
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    finishFailed(jobRun, 'Failed to evaluate environment url', error.describe(path));
+  }
   return jobRun;
+}
+
+function finishFailed(jobRun: JobRun, what: string, message: string): void {
+  jobRun.log.push(`Error: ${what}`, `Error: ${message}`);
+  jobRun.result = 'failure';
+  jobRun.reason ??= `${what}: ${message}`;
+}
+
+/** A job-level value the server evaluates, its errors worded as the server words them. */
+export class JobFieldError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JobFieldError';
+  }
+}
+
+/**
+ * Evaluates a job's `if`, `name`, `strategy`, `environment` or `concurrency`; an error becomes
+ * "Error when evaluating '<field>' for job '<id>'. <file> (Line: L, Col: C): <message>"
+ * (WorkflowTemplateEvaluator in actions/runner src/Sdk/WorkflowParser).
+ */
+export function evaluateJobField(
+  field: string,
+  jobId: string,
+  file: string,
+  token: TemplateToken | undefined,
+  contexts: Contexts,
+  status?: StatusFacts,
+): unknown {
+  try {
+    return evaluateToken(token, contexts, status);
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    throw new JobFieldError(
+      error.describe(file, `Error when evaluating '${field}' for job '${jobId}'.`),
+    );
+  }
 }
 
 interface StepCall {
@@ -254,11 +344,7 @@ async function runStep(stepCall: StepCall): Promise<StepRun> {
   const contexts = stepCall.contextsFor(envBefore);
   const uses = 'uses' in step ? step.uses.value : undefined;
   const script = 'run' in step ? step.run : undefined;
-  const name =
-    asString(evaluateToken(step.name, contexts)) ||
-    (uses !== undefined
-      ? `Run ${uses}`
-      : `Run ${asString(evaluateToken(script, contexts)).split('\n')[0] ?? ''}`);
+  const name = stepName(step.name, uses, script, contexts);
   const stepRun: StepRun = {
     id: step.id,
     name,
@@ -277,21 +363,58 @@ async function runStep(stepCall: StepCall): Promise<StepRun> {
     failure: state.status === 'failure',
     cancelled: state.status === 'cancelled',
   };
-  const condition = 'if' in step ? step.if : undefined;
-  if (condition !== undefined && !isTruthy(evaluateToken(condition, contexts, status))) {
-    stepRun.reason = `if: ${condition.expression} was false`;
-    return stepRun;
+  const path = call.scope.workflow.path;
+  // The runner's StepsRunner evaluates a step's env before its condition, and an error in
+  // either fails the step whatever continue-on-error says (a step whose if: is false still
+  // fails on its env: actions/runner#1722).
+  let stepEnv: Record<string, string>;
+  try {
+    stepEnv = {
+      ...envBefore,
+      ...evaluateStringMap('env' in step ? step.env : undefined, contexts),
+    };
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    return failedBeforeRunning(stepRun, error.describe(path));
   }
-  const continueOnError = isTruthy(
-    'continue-on-error' in step && step['continue-on-error'] !== undefined
-      ? typeof step['continue-on-error'] === 'boolean'
-        ? step['continue-on-error']
-        : evaluateToken(step['continue-on-error'], contexts)
-      : false,
-  );
-  const stepEnv = {
-    ...envBefore,
-    ...evaluateStringMap('env' in step ? step.env : undefined, contexts),
+  const condition = 'if' in step ? step.if : undefined;
+  if (condition !== undefined) {
+    let conditionResult: unknown;
+    try {
+      conditionResult = evaluateToken(condition, contexts, status);
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      // The runner rebuilds the condition from its text, so the message has no file or line.
+      return failedBeforeRunning(stepRun, withoutPosition(error));
+    }
+    if (!isTruthy(conditionResult)) {
+      stepRun.reason = `if: ${condition.expression} was false`;
+      return stepRun;
+    }
+  }
+  let continueOnError = false;
+  try {
+    continueOnError = isTruthy(
+      'continue-on-error' in step && step['continue-on-error'] !== undefined
+        ? typeof step['continue-on-error'] === 'boolean'
+          ? step['continue-on-error']
+          : evaluateToken(step['continue-on-error'], contexts)
+        : false,
+    );
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    return failedBeforeRunning(
+      stepRun,
+      'The step failed and an error occurred when attempting to determine whether to continue on error.',
+      withoutPosition(error),
+    );
+  }
+  // Inside the step (its script, its with:) an error fails the step as the step's own failure,
+  // so continue-on-error applies (StepsRunner.RunStepAsync).
+  const failedInside = (error: TemplateError): StepRun => {
+    failedBeforeRunning(stepRun, error.describe(path));
+    stepRun.conclusion = continueOnError ? 'success' : 'failure';
+    return stepRun;
   };
   const timeoutMs = run.options.stepTimeoutMs ?? 60_000;
   const workspace = state.directories.workspace;
@@ -328,8 +451,15 @@ async function runStep(stepCall: StepCall): Promise<StepRun> {
       .reverse()
       .concat(env['PATH'] ?? [])
       .join(':');
+    let text: string;
+    try {
+      text = asString(evaluateToken(script, contexts));
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      return failedInside(error);
+    }
     const result = await runShellStep({
-      script: asString(evaluateToken(script, contexts)),
+      script: text,
       shell,
       directories: state.directories,
       env,
@@ -350,7 +480,13 @@ async function runStep(stepCall: StepCall): Promise<StepRun> {
       run.references,
       `${call.scope.workflow.path}: job ${call.id}`,
     );
-    const inputs = evaluateStringMap(child(rawStep, 'with'), contexts);
+    let inputs: Record<string, string>;
+    try {
+      inputs = evaluateStringMap(child(rawStep, 'with'), contexts);
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      return failedInside(error);
+    }
     if (reference.kind === 'stand-in') {
       const result = runStandIn(reference.name, {
         inputs,
@@ -407,6 +543,49 @@ async function runStep(stepCall: StepCall): Promise<StepRun> {
   stepRun.outcome = outcome;
   stepRun.conclusion = outcome === 'failure' && continueOnError ? 'success' : outcome;
   return stepRun;
+}
+
+/** A step failed by the runner before it ran: the error is its log and its annotation. */
+function failedBeforeRunning(stepRun: StepRun, ...messages: string[]): StepRun {
+  stepRun.outcome = 'failure';
+  stepRun.conclusion = 'failure';
+  stepRun.reason = messages.join(' ');
+  stepRun.log.push(...messages.map((message) => `Error: ${message}`));
+  stepRun.annotations.push(
+    ...messages.map((message) => ({
+      level: 'error' as const,
+      message,
+      properties: {},
+      source: 'runner' as const,
+    })),
+  );
+  return stepRun;
+}
+
+function withoutPosition(error: TemplateError): string {
+  return new TemplateError(
+    error.entries.map((entry) => ({ ...entry, line: undefined, column: undefined })),
+  ).message;
+}
+
+/** The step's name, or the runner's default; a name that fails to evaluate is only a name. */
+function stepName(
+  name: TemplateToken | undefined,
+  uses: string | undefined,
+  script: TemplateToken | undefined,
+  contexts: Contexts,
+): string {
+  const attempt = (token: TemplateToken | undefined): string => {
+    try {
+      return asString(evaluateToken(token, contexts));
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      return literal(token) === undefined ? '' : asString(literal(token));
+    }
+  };
+  const given = attempt(name);
+  if (given !== '') return given;
+  return uses !== undefined ? `Run ${uses}` : `Run ${attempt(script).split('\n')[0] ?? ''}`;
 }
 
 /**

@@ -332,3 +332,74 @@ describe('stand-ins', () => {
     expect(findLeakedSecretsInRun(result)).toEqual([]);
   });
 });
+
+describe('expressions that fail to evaluate', () => {
+  let result: WorkflowRun;
+  beforeAll(async () => {
+    result = await run('expression-errors.yml');
+  });
+  const file = '.github/workflows/expression-errors.yml';
+  // fromJSON('') as the runner words it (Newtonsoft's JToken.ReadFrom, actions/runner#1722).
+  const empty = "Error reading JToken from JsonReader. Path '', line 0, position 0.";
+
+  it('fail their step with the runner message; continue-on-error covers only script and with:', () => {
+    const steps = result.job('steps').steps;
+    expect(steps.map((step) => [step.name, step.outcome, step.conclusion])).toEqual([
+      ['Run echo "value=1" >> "$GITHUB_OUTPUT"', 'success', 'success'],
+      ['Soft script', 'failure', 'success'],
+      ['Soft with', 'failure', 'success'],
+      ['Bad env, even with a false if', 'failure', 'failure'],
+      ['Bad if', 'failure', 'failure'],
+      ['After', 'success', 'success'],
+    ]);
+    expect(steps[1]?.reason).toBe(
+      `The template is not valid. ${file} (Line: 16, Col: 14): ${empty}`,
+    );
+    expect(steps[2]?.log).toEqual([
+      `Error: The template is not valid. ${file} (Line: 21, Col: 17): ${empty}`,
+    ]);
+    // Every failing expression of the template at once, joined as the runner joins them.
+    expect(steps[3]?.annotations.map((annotation) => annotation.message)).toEqual([
+      `The template is not valid. ${file} (Line: 25, Col: 14): ${empty},${file} (Line: 26, Col: 14): The following format string is invalid: {0`,
+    ]);
+    // The runner rebuilds a step's condition from its text: no file, no position.
+    expect(steps[4]?.reason).toBe(`The template is not valid. ${empty}`);
+    expect(steps[5]?.log).toEqual(['after 1']);
+    expect(result.job('steps')).toMatchObject({
+      result: 'failure',
+      reason: "step 'Bad env, even with a false if' failed",
+    });
+  });
+
+  it('fail a job whose outputs fail, after its steps, with none of its outputs set', () => {
+    expect(result.job('outputs')).toMatchObject({
+      result: 'failure',
+      outputs: {},
+      reason: `Fail to evaluate job outputs: The template is not valid. ${file} (Line: 39, Col: 12): ${empty}`,
+    });
+    expect(result.job('outputs').steps[0]?.outcome).toBe('success');
+  });
+
+  it('fail a job whose if: fails, skip what needs it, and run the failure() jobs', () => {
+    expect(result.job('bad-if')).toMatchObject({
+      result: 'failure',
+      reason: `Error when evaluating 'if' for job 'bad-if'. ${file} (Line: 45, Col: 9): ${empty}`,
+      steps: [],
+    });
+    expect(result.job('after-bad-if')).toMatchObject({
+      result: 'skipped',
+      reason: 'needs bad-if, which ended in failure',
+    });
+    expect(result.job('on-failure').steps[0]?.log).toEqual([
+      'outputs ended in failure, bad-if in failure',
+    ]);
+  });
+
+  it('fail a job whose strategy fails, and the run, without throwing', () => {
+    expect(result.job('bad-strategy')).toMatchObject({
+      result: 'failure',
+      reason: `Error when evaluating 'strategy' for job 'bad-strategy'. ${file} (Line: 66, Col: 15): ${empty}`,
+    });
+    expect(result.conclusion).toBe('failure');
+  });
+});

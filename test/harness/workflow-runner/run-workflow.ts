@@ -22,9 +22,15 @@ import { loadWorkflow, WorkflowError, type LoadedWorkflow } from './load-workflo
 import { combinationLabel, expandMatrix } from './matrix.ts';
 import { granted } from './permissions.ts';
 import { resolveAction, resolveWorkflow, type ReferenceScope } from './references.ts';
-import { concurrencyOf, jobPermissions, runJob } from './run-job.ts';
+import {
+  concurrencyOf,
+  evaluateJobField,
+  JobFieldError,
+  jobPermissions,
+  runJob,
+} from './run-job.ts';
 import type { RunScope, WorkflowScope } from './scope.ts';
-import { at, child, evaluateStringMap, evaluateToken, literal } from './tokens.ts';
+import { at, child, evaluateStringMap, evaluateToken, literal, TemplateError } from './tokens.ts';
 import type { JobRun, WorkflowRun, WorkflowRunOptions } from './types.ts';
 
 const MAX_DEPTH = 10;
@@ -114,14 +120,22 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Workflow
   } finally {
     if (issuerContext !== undefined) options.oidc?.setContext(issuerContext);
   }
-  const outputs = called ? workflowOutputs(workflow, scope, finished) : {};
+  let outputs: Record<string, string> = {};
+  let outputsFailed = false;
+  try {
+    if (called) outputs = workflowOutputs(workflow, scope, finished);
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    outputsFailed = true;
+  }
   const results = run.jobs.map((job) => job.result);
   return {
-    conclusion: results.includes('failure')
-      ? 'failure'
-      : results.includes('cancelled')
-        ? 'cancelled'
-        : 'success',
+    conclusion:
+      results.includes('failure') || outputsFailed
+        ? 'failure'
+        : results.includes('cancelled')
+          ? 'cancelled'
+          : 'success',
     jobs: run.jobs,
     outputs,
     job(id) {
@@ -183,7 +197,16 @@ async function runOne(
     vars: { ...run.options.vars },
     needs,
   };
-  if (!isTruthy(evaluateToken(job.if, contexts, status))) {
+  const path = scope.workflow.path;
+  let condition: unknown;
+  try {
+    condition = evaluateJobField('if', id, path, job.if, contexts, status);
+  } catch (error) {
+    if (!(error instanceof JobFieldError)) throw error;
+    run.jobs.push(failedJob(scope, job, error.message));
+    return { result: 'failure', outputs: {} };
+  }
+  if (!isTruthy(condition)) {
     const blocking = needsOf(job).find((need) => needs[need]?.result !== 'success');
     const reason =
       job.if.expression === 'success()' && blocking !== undefined
@@ -195,7 +218,15 @@ async function runOne(
 
   if (job.type === 'reusableWorkflowJob') return runCalled(scope, job, raw, contexts);
 
-  const strategy = evaluateToken(job.strategy, contexts) as Record<string, unknown> | undefined;
+  let strategy: Record<string, unknown> | undefined;
+  try {
+    strategy = evaluateJobField('strategy', id, path, job.strategy, contexts) as
+      Record<string, unknown> | undefined;
+  } catch (error) {
+    if (!(error instanceof JobFieldError)) throw error;
+    run.jobs.push(failedJob(scope, job, error.message));
+    return { result: 'failure', outputs: {} };
+  }
   const combinations = expandMatrix(strategy?.['matrix']);
   if (combinations.length === 0) {
     const jobRun = await runJob({ scope, job, raw, id, needs, matrix: undefined });
@@ -246,15 +277,25 @@ async function runCalled(
   const call = at(callee.root, 'on', 'workflow_call');
   const ceiling = jobPermissions(scope, raw, id);
   const callContexts: Contexts = { ...contexts, secrets: scope.secrets };
-  const inputs = bindInputs(
-    child(call, 'inputs'),
-    (evaluateToken(job['input-values'], contexts) ?? {}) as Record<string, unknown>,
-    where,
-    { github: contexts.github },
-  );
+  let given: { inputs: Record<string, unknown>; secrets: Record<string, string> };
+  try {
+    given = {
+      inputs: (evaluateToken(job['input-values'], contexts) ?? {}) as Record<string, unknown>,
+      secrets: job['inherit-secrets']
+        ? scope.secrets
+        : evaluateStringMap(job['secret-values'], callContexts),
+    };
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    run.jobs.push(failedJob(scope, job, error.describe(scope.workflow.path)));
+    return { result: 'failure', outputs: {} };
+  }
+  const inputs = bindInputs(child(call, 'inputs'), given.inputs, where, {
+    github: contexts.github,
+  });
   const secrets = bindSecrets(
     child(call, 'secrets'),
-    job['inherit-secrets'] ? scope.secrets : evaluateStringMap(job['secret-values'], callContexts),
+    given.secrets,
     where,
     job['inherit-secrets'] === true,
   );
@@ -270,15 +311,30 @@ async function runCalled(
   };
   const finished = await runJobs(nested);
   const results = [...finished.values()].map((value) => value.result);
-  const result = results.includes('failure')
+  let result: JobRun['result'] = results.includes('failure')
     ? 'failure'
     : results.includes('cancelled')
       ? 'cancelled'
       : 'success';
-  const outputs = workflowOutputs(callee, nested, finished);
-  const concurrency =
-    evaluateToken(child(callee.root, 'concurrency'), { github: contexts.github, inputs }) ??
-    evaluateToken(job.concurrency, contexts);
+  const failures: string[] = [];
+  let outputs: Record<string, string> = {};
+  try {
+    outputs = workflowOutputs(callee, nested, finished);
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    failures.push(error.describe(callee.path));
+  }
+  let concurrency: unknown;
+  try {
+    concurrency =
+      evaluateToken(child(callee.root, 'concurrency'), { github: contexts.github, inputs }) ??
+      evaluateJobField('concurrency', job.id.value, scope.workflow.path, job.concurrency, contexts);
+  } catch (error) {
+    if (error instanceof TemplateError) failures.push(error.describe(callee.path));
+    else if (error instanceof JobFieldError) failures.push(error.message);
+    else throw error;
+  }
+  if (failures.length > 0) result = 'failure';
   const jobRun: JobRun = {
     id,
     name: asString(evaluateToken(job.name, contexts)) || job.id.value,
@@ -294,10 +350,13 @@ async function runCalled(
     ...(concurrency === undefined ? {} : { concurrency: concurrencyOf(concurrency) }),
     ...(result === 'failure'
       ? {
-          reason: `called workflow ${reference.path} failed: ${[...finished]
-            .filter(([, value]) => value.result === 'failure')
-            .map(([name]) => name)
-            .join(', ')}`,
+          reason:
+            failures.length > 0
+              ? failures.join(' ')
+              : `called workflow ${reference.path} failed: ${[...finished]
+                  .filter(([, value]) => value.result === 'failure')
+                  .map(([name]) => name)
+                  .join(', ')}`,
         }
       : {}),
   };
@@ -326,6 +385,10 @@ function workflowOutputs(
     outputs[name] = asString(evaluateToken(at(definitions, name, 'value'), contexts));
   }
   return outputs;
+}
+
+function failedJob(scope: WorkflowScope, job: WorkflowJob, reason: string): JobRun {
+  return { ...skippedJob(scope, job, reason), result: 'failure' };
 }
 
 function skippedJob(scope: WorkflowScope, job: WorkflowJob, reason: string): JobRun {

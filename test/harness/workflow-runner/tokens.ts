@@ -11,25 +11,103 @@ import {
   isSequence,
   isString,
 } from '@actions/workflow-parser/templates/tokens/type-guards';
-import { asString, evaluate, type Contexts, type StatusFacts } from './expressions.ts';
+import {
+  asString,
+  evaluate,
+  ExpressionFailure,
+  type Contexts,
+  type StatusFacts,
+} from './expressions.ts';
 
+/** One expression that failed, where GitHub's runner would point at it. */
+export interface TemplateErrorEntry {
+  line: number | undefined;
+  column: number | undefined;
+  detail: string;
+}
+
+/**
+ * Expressions of one template that failed to evaluate. GitHub's template evaluator goes on
+ * through the rest of the template and reports every failure at once (TemplateContext.Error and
+ * TemplateValidationErrors.Check in actions/runner src/Sdk/DTObjectTemplating): "The template is
+ * not valid. <file> (Line: L, Col: C): <message>", the entries joined by ",".
+ */
+export class TemplateError extends Error {
+  readonly entries: readonly TemplateErrorEntry[];
+  constructor(entries: readonly TemplateErrorEntry[]) {
+    super(describeTemplateErrors(entries, undefined));
+    this.name = 'TemplateError';
+    this.entries = entries;
+  }
+
+  /** The runner's text: `prefix` replaces "The template is not valid." (e.g. a job's `if:`). */
+  describe(file: string, prefix?: string): string {
+    return describeTemplateErrors(this.entries, file, prefix);
+  }
+}
+
+function describeTemplateErrors(
+  entries: readonly TemplateErrorEntry[],
+  file: string | undefined,
+  prefix = 'The template is not valid.',
+): string {
+  const located = entries.map(({ line, column, detail }) => {
+    const position =
+      line === undefined || column === undefined ? '' : `(Line: ${line}, Col: ${column})`;
+    const where = [file ?? '', position].filter((part) => part !== '').join(' ');
+    return where === '' ? detail : `${where}: ${detail}`;
+  });
+  return `${prefix} ${located.join(',')}`;
+}
+
+/**
+ * A template token evaluated: literals as they are, `${{ }}` through GitHub's evaluator,
+ * mappings and sequences element by element. Every expression that fails is collected (the
+ * failed value reads as '') and thrown together as one TemplateError.
+ */
 export function evaluateToken(
   token: TemplateToken | undefined,
   contexts: Contexts,
   status?: StatusFacts,
 ): unknown {
+  const errors: TemplateErrorEntry[] = [];
+  const value = evaluateCollecting(token, contexts, status, errors);
+  if (errors.length > 0) throw new TemplateError(errors);
+  return value;
+}
+
+function evaluateCollecting(
+  token: TemplateToken | undefined,
+  contexts: Contexts,
+  status: StatusFacts | undefined,
+  errors: TemplateErrorEntry[],
+): unknown {
   if (token === undefined) return undefined;
-  if (isBasicExpression(token)) return evaluate(token.expression, contexts, status);
+  if (isBasicExpression(token)) {
+    try {
+      return evaluate(token.expression, contexts, status);
+    } catch (error) {
+      errors.push({
+        line: token.range?.start.line,
+        column: token.range?.start.column,
+        detail: error instanceof ExpressionFailure ? error.detail : String(error),
+      });
+      return '';
+    }
+  }
   if (isString(token)) return token.value;
   if (isBoolean(token) || isNumber(token)) return token.value;
-  if (isSequence(token)) return [...token].map((item) => evaluateToken(item, contexts, status));
+  if (isSequence(token)) {
+    return [...token].map((item) => evaluateCollecting(item, contexts, status, errors));
+  }
   if (isMapping(token)) {
     const result: Record<string, unknown> = {};
     for (const pair of token) {
-      result[asString(evaluateToken(pair.key, contexts, status))] = evaluateToken(
+      result[asString(evaluateCollecting(pair.key, contexts, status, errors))] = evaluateCollecting(
         pair.value,
         contexts,
         status,
+        errors,
       );
     }
     return result;
