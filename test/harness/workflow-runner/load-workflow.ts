@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { WorkflowTemplate } from '@actions/workflow-parser';
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/index';
 import { workflowParser } from './parser.ts';
+import { templateMultilineScalars } from './scalars.ts';
 
 export interface LoadedWorkflow {
   /** Path inside the repository, e.g. `.github/workflows/deploy.yml`. */
@@ -48,8 +49,11 @@ async function parse(path: string, content: string): Promise<LoadedWorkflow> {
   const parser = await workflowParser();
   const parsed = parser.parseWorkflow({ name: path, content }, new parser.NoOperationTraceWriter());
   const root = parsed.value;
+  // Before the model is made from the tokens, and again on the model for any token it copied.
+  templateMultilineScalars(content, root);
   const template =
     root === undefined ? undefined : await parser.convertWorkflowTemplate(parsed.context, root);
+  templateMultilineScalars(content, template);
   const errors = [
     ...parsed.context.errors.getErrors().map((error) => error.message),
     ...(template?.errors ?? []).map((error) => error.Message),

@@ -403,3 +403,28 @@ describe('expressions that fail to evaluate', () => {
     expect(result.conclusion).toBe('failure');
   });
 });
+
+describe('expressions in scalars that span lines', () => {
+  let result: WorkflowRun;
+  beforeAll(async () => {
+    result = await run('block-scalars.yml');
+  });
+
+  it('runs a run: | script as its YAML value: no indentation added, quotes and braces kept', () => {
+    expect(result.job('scalars').steps[0]?.log).toEqual([
+      'start octo',
+      '  indented push',
+      '{ braces }|octo|',
+    ]);
+  });
+
+  it('folds >-, strips |- and joins a plain scalar before templating', () => {
+    expect(result.job('scalars').outputs).toEqual({
+      folded: 'octo and push\nnew paragraph',
+      literal: 'first octo\n  indented',
+      plain: 'one octo two',
+      alone: 'octo-x',
+    });
+    expect(result.job('scalars').steps[1]?.outputs).toEqual({ echoed: 'octo said: it is push' });
+  });
+});
