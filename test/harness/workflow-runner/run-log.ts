@@ -2,7 +2,10 @@
 // steps' output (masked with the job's secrets, workflow commands shown as GitHub shows them).
 import type { JobRun, WorkflowRun } from './types.ts';
 
-export function formatRunLog(run: Pick<WorkflowRun, 'jobs' | 'conclusion'>): string[] {
+export function formatRunLog(
+  run: Pick<WorkflowRun, 'jobs' | 'conclusion' | 'notTriggered'>,
+): string[] {
+  if (run.notTriggered !== undefined) return [`Run ${run.notTriggered}.`];
   const lines: string[] = [];
   for (const job of run.jobs) {
     lines.push(`● ${job.id}: ${headline(job)}`);

@@ -428,3 +428,44 @@ describe('expressions in scalars that span lines', () => {
     expect(result.job('scalars').steps[1]?.outputs).toEqual({ echoed: 'octo said: it is push' });
   });
 });
+
+describe('event filters', () => {
+  it('runs a push to a branch the filters take', async () => {
+    const result = await run('filters.yml', {
+      context: { ref: 'refs/heads/release/2' },
+      event: { name: 'push', payload: { commits: [{ modified: ['src/app.ts', 'docs/a.md'] }] } },
+    });
+    expect(result.conclusion).toBe('success');
+    expect(result.notTriggered).toBeUndefined();
+    expect(result.job('run').steps[0]?.log).toEqual(['ran on push']);
+  });
+
+  it('reports "not triggered: why" without running any job', async () => {
+    const feature = await run('filters.yml', { context: { ref: 'refs/heads/feature' } });
+    expect(feature).toMatchObject({
+      conclusion: 'not triggered',
+      notTriggered:
+        'not triggered: push to branch feature matches none of on.push.branches (main, release/**, !release/**-rc)',
+      jobs: [],
+    });
+    expect(formatRunLog(feature)).toEqual([
+      'Run not triggered: push to branch feature matches none of on.push.branches (main, release/**, !release/**-rc).',
+    ]);
+    const candidate = await run('filters.yml', { context: { ref: 'refs/heads/release/2-rc' } });
+    expect(candidate.notTriggered).toMatch(
+      /^not triggered: push to branch release\/2-rc matches none/,
+    );
+    const docs = await run('filters.yml', {
+      event: { name: 'push', changedFiles: ['docs/a.md', 'docs/b/c.md'] },
+    });
+    expect(docs.notTriggered).toBe(
+      'not triggered: push to branch main changes only files matching on.push.paths-ignore (docs/**)',
+    );
+    const edited = await run('filters.yml', {
+      event: { name: 'issue_comment', payload: { action: 'edited' } },
+    });
+    expect(edited.notTriggered).toBe(
+      'not triggered: issue_comment of type edited is not one of on.issue_comment.types (created)',
+    );
+  });
+});

@@ -17,6 +17,7 @@ import { resolveContext, repositoryOf } from '../github-context.ts';
 import { defaultEventPayload } from '../runner-env.ts';
 import { asString, isTruthy, type Contexts } from './expressions.ts';
 import { githubContextObject } from './github-context.ts';
+import { notTriggeredBy } from './event-filters.ts';
 import { bindInputs, bindSecrets } from './inputs.ts';
 import { loadWorkflow, WorkflowError, type LoadedWorkflow } from './load-workflow.ts';
 import { combinationLabel, expandMatrix } from './matrix.ts';
@@ -55,6 +56,29 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Workflow
     repository: repositoryOf(context),
     ref: context.ref,
   };
+  const events = eventsOf(workflow.root);
+  const called = !events.includes(options.event.name) && events.includes('workflow_call');
+  if (!events.includes(options.event.name) && !called) {
+    throw new WorkflowError(
+      `${options.workflow} does not run on ${options.event.name} (on: ${events.join(', ')})`,
+    );
+  }
+  if (!called) {
+    const why = notTriggeredBy(
+      literal(child(workflow.root, 'on')),
+      {
+        name: options.event.name,
+        payload: event,
+        ref: context.ref,
+        baseRef: context.baseRef,
+        ...(options.event.changedFiles === undefined
+          ? {}
+          : { changedFiles: options.event.changedFiles }),
+      },
+      options.workflow,
+    );
+    if (why !== undefined) return notTriggeredRun(`not triggered: ${why}`);
+  }
   await preflight(workflow, references, 0);
 
   const root = mkdtempSync(join(tmpdir(), 'workflow-run-'));
@@ -73,7 +97,6 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Workflow
     directories: [root],
   };
 
-  const events = eventsOf(workflow.root);
   const githubOnly: Contexts = {
     github: githubContextObject(context, event, {
       id: '',
@@ -84,7 +107,6 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Workflow
   };
   let inputs: Record<string, unknown> = {};
   let secrets: Record<string, string> = { ...options.secrets };
-  const called = !events.includes(options.event.name) && events.includes('workflow_call');
   if (options.event.name === 'workflow_dispatch' && events.includes('workflow_dispatch')) {
     inputs = bindInputs(
       at(workflow.root, 'on', 'workflow_dispatch', 'inputs'),
@@ -96,10 +118,6 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Workflow
     const call = at(workflow.root, 'on', 'workflow_call');
     inputs = bindInputs(child(call, 'inputs'), options.inputs ?? {}, options.workflow, githubOnly);
     secrets = bindSecrets(child(call, 'secrets'), options.secrets ?? {}, options.workflow, false);
-  } else if (!events.includes(options.event.name)) {
-    throw new WorkflowError(
-      `${options.workflow} does not run on ${options.event.name} (on: ${events.join(', ')})`,
-    );
   }
 
   const scope: WorkflowScope = {
@@ -149,6 +167,20 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Workflow
     cleanup: async () => {
       await Promise.all(run.directories.map((dir) => rm(dir, { recursive: true, force: true })));
     },
+  };
+}
+
+function notTriggeredRun(reason: string): WorkflowRun {
+  return {
+    conclusion: 'not triggered',
+    notTriggered: reason,
+    jobs: [],
+    outputs: {},
+    job(id) {
+      throw new Error(`no job '${id}' in the run: ${reason}`);
+    },
+    secrets: [],
+    cleanup: async () => {},
   };
 }
 

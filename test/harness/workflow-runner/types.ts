@@ -28,8 +28,11 @@ export interface WorkflowRunOptions {
   checkout: string;
   /** The workflow to run, relative to the checkout. */
   workflow: string;
-  /** The triggering event: its name and webhook payload (`github.event`). */
-  event: { name: string; payload?: Record<string, unknown> };
+  /**
+   * The triggering event: its name and webhook payload (`github.event`), and for `paths` filters
+   * the files it changed (a push payload's commits' added/removed/modified otherwise).
+   */
+  event: { name: string; payload?: Record<string, unknown>; changedFiles?: readonly string[] };
   /** Run facts (repository, ref, sha, actor, run id…); the harness defaults fill the rest. */
   context?: GitHubContextOverrides;
   /** `workflow_dispatch` inputs, or the inputs of a `workflow_call` workflow run directly. */
@@ -115,7 +118,10 @@ export interface JobRun {
 }
 
 export interface WorkflowRun {
-  conclusion: 'success' | 'failure' | 'cancelled';
+  /** `not triggered` when the filters under `on:` keep the event from starting the workflow. */
+  conclusion: 'success' | 'failure' | 'cancelled' | 'not triggered';
+  /** `not triggered: <why>`: no job ran. */
+  notTriggered?: string;
   /** Every job in the order it finished (or was skipped); called workflows' jobs included. */
   jobs: JobRun[];
   /** `on.workflow_call.outputs` when the workflow was run as a called workflow. */

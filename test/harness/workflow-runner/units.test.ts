@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { matchesLast, notTriggeredBy } from './event-filters.ts';
 import { bindInputs, bindSecrets } from './inputs.ts';
 import { parseWorkflowText } from './load-workflow.ts';
 import { combinationLabel, expandMatrix } from './matrix.ts';
@@ -206,5 +207,111 @@ describe('loading', () => {
     ).rejects.toThrow(
       'bad.yml (Line: 3, Col: 3): The workflow must contain at least one job with no dependencies.',
     );
+  });
+});
+
+describe('event filters', () => {
+  it('matches branch and path patterns as the docs describe them, the last match deciding', () => {
+    expect(matchesLast(['main', 'releases/**'], 'releases/beta/mona')).toBe(true);
+    expect(matchesLast(['feature/*'], 'feature/a')).toBe(true);
+    expect(matchesLast(['feature/*'], 'feature/a/b')).toBe(false);
+    expect(matchesLast(['releases/**', '!releases/**-alpha'], 'releases/1-alpha')).toBe(false);
+    expect(
+      matchesLast(['releases/**', '!releases/**-alpha', 'releases/2*'], 'releases/2-alpha'),
+    ).toBe(true);
+    expect(matchesLast(['*.jsx?'], 'page.js')).toBe(true);
+    expect(matchesLast(['*.jsx?'], 'page.jsx')).toBe(true);
+    expect(matchesLast(['*.jsx?'], 'dir/page.js')).toBe(false);
+    expect(matchesLast(['v[12].[0-9]+.[0-9]+'], 'v2.10.1')).toBe(true);
+    expect(matchesLast(['v[12].[0-9]+.[0-9]+'], 'v3.1.1')).toBe(false);
+    expect(matchesLast(['**.js'], 'a/b/c.js')).toBe(true);
+    expect(matchesLast(['**/README.md'], 'README.md')).toBe(true);
+    expect(matchesLast(['**/README.md'], 'a/b/README.md')).toBe(true);
+    expect(matchesLast(['**/README.md'], 'NOT-README.md')).toBe(false);
+    expect(matchesLast(['main\\+x'], 'main+x')).toBe(true);
+  });
+
+  const push = (ref: string, payload: Record<string, unknown> = {}) => ({
+    name: 'push',
+    payload,
+    ref,
+    baseRef: '',
+  });
+
+  it('filters pushes by branch or tag, tags not running a branches-only workflow', () => {
+    const on = { push: { branches: ['main'] } };
+    expect(notTriggeredBy(on, push('refs/heads/main'), 'w.yml')).toBeUndefined();
+    expect(notTriggeredBy(on, push('refs/heads/feature'), 'w.yml')).toBe(
+      'push to branch feature matches none of on.push.branches (main)',
+    );
+    expect(notTriggeredBy(on, push('refs/tags/v1'), 'w.yml')).toBe(
+      'push of tag v1: on.push filters branches only',
+    );
+    const both = { push: { branches: ['main'], tags: ['v*'] } };
+    expect(notTriggeredBy(both, push('refs/tags/v1'), 'w.yml')).toBeUndefined();
+    expect(notTriggeredBy({ push: { tags: ['v*'] } }, push('refs/heads/main'), 'w.yml')).toBe(
+      'push to branch main: on.push filters tags only',
+    );
+    expect(
+      notTriggeredBy(
+        { push: { 'branches-ignore': ['wip/**'] } },
+        push('refs/heads/wip/a'),
+        'w.yml',
+      ),
+    ).toBe('push to branch wip/a matches on.push.branches-ignore (wip/**)');
+    expect(notTriggeredBy({ push: null }, push('refs/heads/any'), 'w.yml')).toBeUndefined();
+  });
+
+  it('filters paths on the changed files, from the push payload or as given', () => {
+    const on = { push: { paths: ['src/**', '!src/**/*.md'] } };
+    const commits = (...files: string[]) => ({ commits: [{ added: [], modified: files }] });
+    expect(
+      notTriggeredBy(on, push('refs/heads/main', commits('src/a.ts')), 'w.yml'),
+    ).toBeUndefined();
+    expect(
+      notTriggeredBy(on, push('refs/heads/main', commits('src/a.md', 'README.md')), 'w.yml'),
+    ).toBe('push to branch main changes no file matching on.push.paths (src/**, !src/**/*.md)');
+    const ignore = { pull_request: { 'paths-ignore': ['docs/**'] } };
+    const pr = { name: 'pull_request', payload: { action: 'opened' }, ref: '', baseRef: 'main' };
+    expect(notTriggeredBy(ignore, { ...pr, changedFiles: ['docs/a.md'] }, 'w.yml')).toBe(
+      'pull_request into branch main changes only files matching on.pull_request.paths-ignore (docs/**)',
+    );
+    expect(notTriggeredBy(ignore, { ...pr, changedFiles: ['docs/a.md', 'src/a'] }, 'w.yml')).toBe(
+      undefined,
+    );
+    expect(() => notTriggeredBy(ignore, pr, 'w.yml')).toThrow(
+      'w.yml: on.pull_request filters paths: pass the changed files as event.changedFiles',
+    );
+    // Tags are not filtered by paths.
+    expect(
+      notTriggeredBy({ push: { tags: ['v*'], paths: ['src/**'] } }, push('refs/tags/v1'), 'w.yml'),
+    ).toBeUndefined();
+  });
+
+  it('filters activity types, pull requests defaulting to opened, synchronize and reopened', () => {
+    const comment = (action: string) => ({
+      name: 'issue_comment',
+      payload: { action },
+      ref: 'refs/heads/main',
+      baseRef: '',
+    });
+    const on = { issue_comment: { types: ['created'] }, pull_request: null };
+    expect(notTriggeredBy(on, comment('created'), 'w.yml')).toBeUndefined();
+    expect(notTriggeredBy(on, comment('edited'), 'w.yml')).toBe(
+      'issue_comment of type edited is not one of on.issue_comment.types (created)',
+    );
+    const pr = (action: string) => ({
+      name: 'pull_request',
+      payload: { action, pull_request: { base: { ref: 'main' } } },
+      ref: 'refs/pull/1/merge',
+      baseRef: '',
+    });
+    expect(notTriggeredBy(on, pr('synchronize'), 'w.yml')).toBeUndefined();
+    expect(notTriggeredBy(on, pr('closed'), 'w.yml')).toBe(
+      'pull_request of type closed is not the default types of on.pull_request.types (opened, synchronize, reopened)',
+    );
+    expect(
+      notTriggeredBy({ pull_request: { branches: ['release/*'] } }, pr('opened'), 'w.yml'),
+    ).toBe('pull_request into branch main matches none of on.pull_request.branches (release/*)');
   });
 });
