@@ -373,6 +373,26 @@ describe('the other events', () => {
     ).toEqual([]);
   }, 120_000);
 
+  it('a push to a feature branch: the pipeline template is not triggered, nothing runs', async () => {
+    const { run, recorded } = await ship(
+      { name: 'push' },
+      { context: { ref: 'refs/heads/feature' } },
+    );
+    expect(run).toMatchObject({
+      conclusion: 'not triggered',
+      notTriggered: 'not triggered: push to branch feature matches none of on.push.branches (main)',
+      jobs: [],
+    });
+    expect(recorded).toEqual([]);
+  });
+
+  it('a tag push: not triggered either (the template filters branches only)', async () => {
+    const { run } = await ship({ name: 'push' }, { context: { ref: 'refs/tags/v1.0.0' } });
+    expect(run.notTriggered).toBe(
+      'not triggered: push of tag v1.0.0: on.push filters branches only',
+    );
+  });
+
   it('an issue comment: the pipeline template does not run (comments go to pr-command.yml)', async () => {
     await expect(ship({ name: 'issue_comment' })).rejects.toThrow(
       '.github/workflows/ship.yml does not run on issue_comment (on: push, pull_request, workflow_dispatch)',
@@ -452,7 +472,7 @@ describe('issue comments: pr-command.yml decides, deploy.yml runs only what it a
     return issue.number;
   }
 
-  async function comment(number: number, login: string) {
+  async function comment(number: number, login: string, action: 'created' | 'edited' = 'created') {
     const made = github.store.addComment(
       appRepository,
       number,
@@ -466,7 +486,7 @@ describe('issue comments: pr-command.yml decides, deploy.yml runs only what it a
       workflow: '.github/workflows/pr.yml',
       event: {
         name: 'issue_comment',
-        payload: issueCommentEvent(github, made, 'created') as Record<string, unknown>,
+        payload: issueCommentEvent(github, made, action) as Record<string, unknown>,
       },
       context: { actor: login },
       suiteRepository: 'OWNER/aws-ship-suite',
@@ -528,6 +548,17 @@ describe('issue comments: pr-command.yml decides, deploy.yml runs only what it a
       }),
     ]);
   }, 120_000);
+
+  it('an edited comment: the pr-command template is not triggered, nothing runs', async () => {
+    const { run, recorded } = await comment(pullRequestWithImage(), 'writer', 'edited');
+    expect(run).toMatchObject({
+      conclusion: 'not triggered',
+      notTriggered:
+        'not triggered: issue_comment of type edited is not one of on.issue_comment.types (created)',
+      jobs: [],
+    });
+    expect(recorded).toEqual([]);
+  });
 
   it("an outsider's /deploy staging: refused by the command job, the deploy skipped", async () => {
     const { run, recorded, table } = await comment(pullRequestWithImage(), 'outsider');

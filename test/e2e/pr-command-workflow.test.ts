@@ -104,6 +104,10 @@ beforeAll(async () => {
   checkout = mkdtempSync(join(tmpdir(), 'pr-command-workflow-'));
   mkdirSync(join(checkout, '.github/workflows'), { recursive: true });
   writeFileSync(join(checkout, '.github/workflows/pr-commands.yml'), CALLER);
+  // A caller that forgot `types: [created]`: what deploy-command decides on its own.
+  const anyType = CALLER.replace('  issue_comment:\n    types: [created]\n', '  issue_comment:\n');
+  if (anyType === CALLER) throw new Error('the caller has no issue_comment types to drop');
+  writeFileSync(join(checkout, '.github/workflows/pr-commands-any-type.yml'), anyType);
   for (const name of ['pr-command.yml', 'deploy.yml']) {
     symlinkSync(
       join(suiteRoot, '.github/workflows', name),
@@ -162,13 +166,14 @@ async function commentRun(
   options: {
     action?: 'created' | 'edited';
     targets?: string;
+    workflow?: string;
     review?: (request: ReviewRequest) => Promise<'approve' | 'reject'>;
   } = {},
 ): Promise<{ run: WorkflowRun; comment: IssueComment }> {
   const comment = github.store.addComment(repository, number, github.accounts.get(login), body);
   const run = await runWorkflow({
     checkout,
-    workflow: '.github/workflows/pr-commands.yml',
+    workflow: `.github/workflows/${options.workflow ?? 'pr-commands.yml'}`,
     event: {
       name: 'issue_comment',
       payload: issueCommentEvent(github, comment, options.action ?? 'created', 'before') as Record<
@@ -321,10 +326,20 @@ describe('what a comment does not deploy', () => {
     expect(reactionsOn(comment)).toEqual(['eyes', '-1']);
   }, 60_000);
 
-  it('an edited comment: ignored, nothing said, nothing deployed', async () => {
+  it('an edited comment: the caller is not triggered, and deploy-command ignores it even so', async () => {
     const number = pullRequest();
+    const edited = await commentRun(number, 'writer', '/deploy staging', { action: 'edited' });
+    expect(edited.run).toMatchObject({
+      conclusion: 'not triggered',
+      notTriggered:
+        'not triggered: issue_comment of type edited is not one of on.issue_comment.types (created)',
+      jobs: [],
+    });
+    expect(repliesAfter(edited.comment)).toEqual([]);
+    expect(reactionsOn(edited.comment)).toEqual([]);
     const { run, comment } = await commentRun(number, 'writer', '/deploy staging', {
       action: 'edited',
+      workflow: 'pr-commands-any-type.yml',
     });
     expect(run.job('pr / command').outputs).toMatchObject({
       decision: 'ignored',
