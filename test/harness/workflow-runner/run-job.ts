@@ -29,6 +29,7 @@ import type { WorkflowScope } from './scope.ts';
 import { runShellStep } from './shell-step.ts';
 import { runStandIn } from './stand-ins.ts';
 import {
+  at,
   child,
   evaluateStringMap,
   evaluateToken,
@@ -224,9 +225,15 @@ export async function runJob(call: JobCall): Promise<JobRun> {
   });
 
   let jobEnv: Record<string, string>;
+  let runDefaults: Record<string, string>;
   try {
     const workflowEnv = evaluateStringMap(child(scope.workflow.root, 'env'), contextsFor({}));
     jobEnv = { ...workflowEnv, ...evaluateStringMap(job.env, contextsFor(workflowEnv)) };
+    // `defaults.run` (shell, working-directory) of the job, else of the workflow, for run steps.
+    runDefaults = {
+      ...evaluateStringMap(at(scope.workflow.root, 'defaults', 'run'), contextsFor(jobEnv)),
+      ...evaluateStringMap(at(raw, 'defaults', 'run'), contextsFor(jobEnv)),
+    };
   } catch (error) {
     if (!(error instanceof TemplateError)) throw error;
     jobRun.log.push(`Error: ${error.describe(path)}`);
@@ -241,6 +248,7 @@ export async function runJob(call: JobCall): Promise<JobRun> {
       rawStep,
       state,
       jobEnv,
+      runDefaults,
       contextsFor,
       context,
       call,
@@ -330,6 +338,8 @@ interface StepCall {
     masks: string[];
   };
   jobEnv: Record<string, string>;
+  /** `defaults.run` of the job over the workflow's: `shell`, `working-directory`. */
+  runDefaults: Record<string, string>;
   contextsFor: (env: Record<string, string>) => Contexts;
   context: GitHubContext;
   call: JobCall;
@@ -430,8 +440,17 @@ async function runStep(stepCall: StepCall): Promise<StepRun> {
   const started = performance.now();
   let outcome: 'success' | 'failure';
   if (script !== undefined) {
-    const shell = asString(literal(child(rawStep, 'shell')));
-    const workingDirectory = asString(evaluateToken(child(rawStep, 'working-directory'), contexts));
+    const defaults = stepCall.runDefaults;
+    const shell = asString(literal(child(rawStep, 'shell'))) || (defaults['shell'] ?? '');
+    let workingDirectory: string;
+    try {
+      workingDirectory =
+        asString(evaluateToken(child(rawStep, 'working-directory'), contexts)) ||
+        (defaults['working-directory'] ?? '');
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      return failedInside(error);
+    }
     const contextEnv = runnerContextEnv(stepCall.context, state.directories, {
       directory: '',
       stepId: step.id,

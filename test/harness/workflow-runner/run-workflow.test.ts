@@ -469,3 +469,14 @@ describe('event filters', () => {
     );
   });
 });
+
+describe('defaults.run', () => {
+  it("gives run steps the job's shell and working-directory over the workflow's, a step's own over both", async () => {
+    const result = await run('defaults.yml');
+    expect(result.conclusion).toBe('success');
+    expect(result.job('workflow-level').steps[1]?.log).toEqual(['from-workflow ']);
+    // shell: bash is bash --noprofile --norc -eo pipefail.
+    expect(result.job('job-level').steps[1]?.log).toEqual(['inner bash 1']);
+    expect(result.job('job-level').steps[2]?.log).toEqual(['from-job ']);
+  });
+});
