@@ -480,3 +480,20 @@ describe('defaults.run', () => {
     expect(result.job('job-level').steps[2]?.log).toEqual(['from-job ']);
   });
 });
+
+describe('expressions that fail to evaluate around called workflows and matrices', () => {
+  it('fail a calling job on its with:, and a job whose matrix is not a mapping', async () => {
+    const result = await run('expression-errors.yml');
+    const file = '.github/workflows/expression-errors.yml';
+    expect(result.job('bad-call')).toMatchObject({
+      result: 'failure',
+      reason: `The template is not valid. ${file} (Line: 75, Col: 17): Error reading JToken from JsonReader. Path '', line 0, position 0.`,
+      calls: './.github/workflows/called.yml',
+    });
+    expect(result.jobs.filter((job) => job.id.startsWith('bad-call /'))).toEqual([]);
+    expect(result.job('not-a-matrix')).toMatchObject({
+      result: 'failure',
+      reason: `Error when evaluating 'strategy' for job 'not-a-matrix'. ${file}: strategy.matrix must be a mapping`,
+    });
+  });
+});

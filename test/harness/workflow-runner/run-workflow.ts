@@ -250,16 +250,16 @@ async function runOne(
 
   if (job.type === 'reusableWorkflowJob') return runCalled(scope, job, raw, contexts);
 
-  let strategy: Record<string, unknown> | undefined;
+  let combinations: Record<string, unknown>[];
   try {
-    strategy = evaluateJobField('strategy', id, path, job.strategy, contexts) as
+    const strategy = evaluateJobField('strategy', id, path, job.strategy, contexts) as
       Record<string, unknown> | undefined;
+    combinations = matrixOf(strategy?.['matrix'], id, path);
   } catch (error) {
     if (!(error instanceof JobFieldError)) throw error;
     run.jobs.push(failedJob(scope, job, error.message));
     return { result: 'failure', outputs: {} };
   }
-  const combinations = expandMatrix(strategy?.['matrix']);
   if (combinations.length === 0) {
     const jobRun = await runJob({ scope, job, raw, id, needs, matrix: undefined });
     run.jobs.push(jobRun);
@@ -322,9 +322,14 @@ async function runCalled(
     run.jobs.push(failedJob(scope, job, error.describe(scope.workflow.path)));
     return { result: 'failure', outputs: {} };
   }
-  const inputs = bindInputs(child(call, 'inputs'), given.inputs, where, {
-    github: contexts.github,
-  });
+  let inputs: Record<string, unknown>;
+  try {
+    inputs = bindInputs(child(call, 'inputs'), given.inputs, where, { github: contexts.github });
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    run.jobs.push(failedJob(scope, job, error.describe(callee.path)));
+    return { result: 'failure', outputs: {} };
+  }
   const secrets = bindSecrets(
     child(call, 'secrets'),
     given.secrets,
@@ -366,10 +371,11 @@ async function runCalled(
     else if (error instanceof JobFieldError) failures.push(error.message);
     else throw error;
   }
+  const name = calledJobName(job, contexts, scope.workflow.path, failures);
   if (failures.length > 0) result = 'failure';
   const jobRun: JobRun = {
     id,
-    name: asString(evaluateToken(job.name, contexts)) || job.id.value,
+    name,
     workflow: scope.workflow.path,
     result,
     outputs,
@@ -417,6 +423,35 @@ function workflowOutputs(
     outputs[name] = asString(evaluateToken(at(definitions, name, 'value'), contexts));
   }
   return outputs;
+}
+
+/** A matrix that is not one (a sequence, a scalar) fails the job as a strategy error. */
+function matrixOf(matrix: unknown, id: string, path: string): Record<string, unknown>[] {
+  try {
+    return expandMatrix(matrix);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new JobFieldError(
+      `Error when evaluating 'strategy' for job '${id}'. ${path}: ${message}`,
+    );
+  }
+}
+
+function calledJobName(
+  job: ReusableWorkflowJob,
+  contexts: Contexts,
+  path: string,
+  failures: string[],
+): string {
+  try {
+    return (
+      asString(evaluateJobField('name', job.id.value, path, job.name, contexts)) || job.id.value
+    );
+  } catch (error) {
+    if (!(error instanceof JobFieldError)) throw error;
+    failures.push(error.message);
+    return job.id.value;
+  }
 }
 
 function failedJob(scope: WorkflowScope, job: WorkflowJob, reason: string): JobRun {
