@@ -39,8 +39,11 @@ export function notTriggeredBy(
   event: TriggerEvent,
   where: string,
 ): string | undefined {
-  if (on === null || typeof on !== 'object' || Array.isArray(on)) return undefined;
-  const raw = (on as Record<string, unknown>)[event.name];
+  // `on: pull_request` and `on: [push, pull_request]` name no filters but keep the default types.
+  const raw =
+    on !== null && typeof on === 'object' && !Array.isArray(on)
+      ? (on as Record<string, unknown>)[event.name]
+      : undefined;
   const filters =
     raw !== null && typeof raw === 'object' && !Array.isArray(raw)
       ? (raw as Record<string, unknown>)

@@ -313,5 +313,9 @@ describe('event filters', () => {
     expect(
       notTriggeredBy({ pull_request: { branches: ['release/*'] } }, pr('opened'), 'w.yml'),
     ).toBe('pull_request into branch main matches none of on.pull_request.branches (release/*)');
+    // `on: [push, pull_request]` names no filter, but the default types still apply.
+    expect(notTriggeredBy(['push', 'pull_request'], pr('closed'), 'w.yml')).toMatch(
+      /^pull_request of type closed is not the default types/,
+    );
   });
 });
