@@ -367,8 +367,10 @@ async function runCalled(
       evaluateToken(child(callee.root, 'concurrency'), { github: contexts.github, inputs }) ??
       evaluateJobField('concurrency', job.id.value, scope.workflow.path, job.concurrency, contexts);
   } catch (error) {
-    if (error instanceof TemplateError) failures.push(error.describe(callee.path));
-    else if (error instanceof JobFieldError) failures.push(error.message);
+    // The called workflow's own concurrency, worded as the server words a workflow's.
+    if (error instanceof TemplateError) {
+      failures.push(error.describe(callee.path, "Error when evaluating 'concurrency'."));
+    } else if (error instanceof JobFieldError) failures.push(error.message);
     else throw error;
   }
   const name = calledJobName(job, contexts, scope.workflow.path, failures);
