@@ -236,7 +236,6 @@ export async function runJob(call: JobCall): Promise<JobRun> {
     };
   } catch (error) {
     if (!(error instanceof TemplateError)) throw error;
-    jobRun.log.push(`Error: ${error.describe(path)}`);
     return fail(error.describe(path));
   }
   const rawSteps = child(raw, 'steps');
@@ -290,10 +289,11 @@ export async function runJob(call: JobCall): Promise<JobRun> {
   return jobRun;
 }
 
+/** Fails a job after its steps; the headline says why, or the log when a step already failed it. */
 function finishFailed(jobRun: JobRun, what: string, message: string): void {
-  jobRun.log.push(`Error: ${what}`, `Error: ${message}`);
   jobRun.result = 'failure';
-  jobRun.reason ??= `${what}: ${message}`;
+  if (jobRun.reason === undefined) jobRun.reason = `${what}: ${message}`;
+  else jobRun.log.push(`Error: ${what}`, `Error: ${message}`);
 }
 
 /** A job-level value the server evaluates, its errors worded as the server words them. */

@@ -395,6 +395,19 @@ describe('expressions that fail to evaluate', () => {
     ]);
   });
 
+  it("fail a job on its env: before its steps, and on its environment with the server's words", () => {
+    expect(result.job('bad-job-env')).toMatchObject({
+      result: 'failure',
+      reason: `The template is not valid. ${file} (Line: 89, Col: 10): ${empty}`,
+      steps: [],
+    });
+    expect(result.job('bad-environment')).toMatchObject({
+      result: 'failure',
+      reason: `Error when evaluating 'environment' for job 'bad-environment'. ${file} (Line: 95, Col: 18): ${empty}`,
+      steps: [],
+    });
+  });
+
   it('fail a job whose strategy fails, and the run, without throwing', () => {
     expect(result.job('bad-strategy')).toMatchObject({
       result: 'failure',
