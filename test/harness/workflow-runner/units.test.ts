@@ -14,6 +14,7 @@ import {
   parsePermissions,
 } from './permissions.ts';
 import { resolveAction, resolveWorkflow } from './references.ts';
+import { expressionOf } from './scalars.ts';
 import { at } from './tokens.ts';
 
 describe('expandMatrix', () => {
@@ -317,5 +318,17 @@ describe('event filters', () => {
     expect(notTriggeredBy(['push', 'pull_request'], pr('closed'), 'w.yml')).toMatch(
       /^pull_request of type closed is not the default types/,
     );
+  });
+});
+
+describe('expressionOf (a multi-line scalar value templated as GitHub does)', () => {
+  it('escapes quotes and braces of the text, keeps one expression alone, and reads }} in strings', () => {
+    expect(expressionOf("echo '{a}'\n${{ x }}\n")).toBe("format('echo ''{{a}}''\n{0}\n', x)");
+    expect(expressionOf('${{\n  github.x\n}}')).toBe('github.x');
+    expect(expressionOf("${{ format('}}{0}', x) }} and ${{ y }}")).toBe(
+      "format('{0} and {1}', format('}}{0}', x), y)",
+    );
+    expect(expressionOf('no expression')).toBeUndefined();
+    expect(expressionOf('${{ not closed')).toBeUndefined();
   });
 });
