@@ -23,13 +23,8 @@ import { loadWorkflow, WorkflowError, type LoadedWorkflow } from './load-workflo
 import { combinationLabel, expandMatrix } from './matrix.ts';
 import { granted } from './permissions.ts';
 import { resolveAction, resolveWorkflow, type ReferenceScope } from './references.ts';
-import {
-  concurrencyOf,
-  evaluateJobField,
-  JobFieldError,
-  jobPermissions,
-  runJob,
-} from './run-job.ts';
+import { evaluateJobField, JobFieldError } from './job-fields.ts';
+import { concurrencyOf, jobPermissions, runJob } from './run-job.ts';
 import type { RunScope, WorkflowScope } from './scope.ts';
 import { at, child, evaluateStringMap, evaluateToken, literal, TemplateError } from './tokens.ts';
 import type { JobRun, WorkflowRun, WorkflowRunOptions } from './types.ts';
