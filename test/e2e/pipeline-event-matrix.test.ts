@@ -386,6 +386,17 @@ describe('the other events', () => {
     expect(recorded).toEqual([]);
   });
 
+  it("a closed pull request: not triggered (pull_request's default types)", async () => {
+    const closed = pullRequest('octo-org/octo-app');
+    const { run } = await ship(
+      { name: 'pull_request', payload: { ...closed.payload, action: 'closed' } },
+      { context: PR_CONTEXT },
+    );
+    expect(run.notTriggered).toBe(
+      'not triggered: pull_request of type closed is not the default types of on.pull_request.types (opened, synchronize, reopened)',
+    );
+  });
+
   it('a tag push: not triggered either (the template filters branches only)', async () => {
     const { run } = await ship({ name: 'push' }, { context: { ref: 'refs/tags/v1.0.0' } });
     expect(run.notTriggered).toBe(
