@@ -16,7 +16,7 @@ import { repositoryOf, runUrlOf } from '../deploy-command/event.ts';
 import { rollBackAfterMain } from '../ecs-canary-deploy/post-rollback.ts';
 import { taskDefinitionOrigin } from '../ecs-canary-deploy/task-definition-file.ts';
 import { OUTPUTS, parseInputs } from './inputs.ts';
-import { describeEvent, resultBody, summarize } from './report.ts';
+import { describeEvent, describeTarget, resultBody, summarize } from './report.ts';
 
 export const ACTION = 'aws-ship-suite';
 /** How long the record's last status may take, whatever happened to the step. */
@@ -32,7 +32,9 @@ async function main(step: Step): Promise<void> {
   const token = runner.input('github-token')?.trim();
   if (token) runner.setSecret(token);
   const workspace = runner.env.GITHUB_WORKSPACE || process.cwd();
-  const config = parseInputs((name) => runner.input(name), runner.env, workspace);
+  const read = (name: string) => runner.input(name);
+  // With the deploy document to read, the target is settled once the role is assumed.
+  let config = parseInputs(read, runner.env, workspace);
   const taskDefinition = await taskDefinitionOrigin(runner, config.canary.taskDefinitionFile);
   const repository = repositoryOf(runner.env);
   const logUrl = runUrlOf(runner.env);
@@ -51,27 +53,36 @@ async function main(step: Step): Promise<void> {
   };
   let canary: Awaited<ReturnType<typeof phases.canary>> | undefined;
   let migrationReport: unknown;
-  const migrate = config.migrate;
+  const migrate = () => {
+    if (config.migrate === undefined) throw new Error('migrations ran without a secret-id');
+    return config.migrate;
+  };
 
   const result = await deployEnvironment({
     assume: async () => {
       clients = await phases.clientOptions(runner, config.canary);
     },
-    ...(migrate
-      ? {
-          planMigrations: async () => {
-            const plan = await phases.migrations(step, migrate, aws(), 'plan');
-            if (!plan.outcome.ok) throw plan.error;
-            return plan.outcome.applied;
-          },
-          applyMigrations: async () => {
-            const applied = await phases.migrations(step, migrate, aws(), 'apply');
-            migrationReport = applied.report;
-            step.setOutput('migrations-applied', String(applied.outcome.applied.length));
-            return applied.outcome;
-          },
-        }
-      : {}),
+    target: async () => {
+      if (config.document !== undefined) {
+        const roleArn = config.canary.assume?.roleArn;
+        if (roleArn === undefined) throw new Error('the root action always assumes a role');
+        const document = await phases.deployDocument(step, roleArn, aws());
+        config = parseInputs(read, runner.env, workspace, document);
+        runner.info(describeTarget(config));
+      }
+      return { migrations: config.migrate !== undefined };
+    },
+    planMigrations: async () => {
+      const plan = await phases.migrations(step, migrate(), aws(), 'plan');
+      if (!plan.outcome.ok) throw plan.error;
+      return plan.outcome.applied;
+    },
+    applyMigrations: async () => {
+      const applied = await phases.migrations(step, migrate(), aws(), 'apply');
+      migrationReport = applied.report;
+      step.setOutput('migrations-applied', String(applied.outcome.applied.length));
+      return applied.outcome;
+    },
     canary: async () => {
       canary = await phases.canary(step, config.canary, taskDefinition, aws());
       return canary.outcome;
@@ -126,7 +137,7 @@ async function main(step: Step): Promise<void> {
     },
   });
 
-  if (!migrate) step.setOutput('migrations-applied', '0');
+  if (!config.migrate) step.setOutput('migrations-applied', '0');
   step.setResult(resultBody(config, result, canary?.body, migrationReport));
   summarize(step.summary, config, result);
   if (result.outcome !== 'succeeded') throw new UserError(result.reason);

@@ -2,6 +2,8 @@
 // (main.ts imports it once the inputs are checked): the ECS, CloudWatch, Secrets Manager and
 // PostgreSQL code loads only for a deploy that runs.
 import type { ClientOptions } from '../../aws/client-factory.ts';
+import { sdkParameterStore } from '../../aws/ssm.ts';
+import { type ReadDocument, readDeployDocument } from '../../deploy-document/read.ts';
 import type { CanaryOutcome, MigrationOutcome } from '../../deploy/ports.ts';
 import { run as deployService } from '../../ecs/deploy/index.ts';
 import type { PreparedTaskDefinition } from '../../ecs/task-definition/prepare.ts';
@@ -22,6 +24,19 @@ import type { DeployConfig, OUTPUTS } from './inputs.ts';
 type Step = MainStep<(typeof OUTPUTS)[number]>;
 
 export { clientOptions };
+
+/** The stack's deploy document of the role, read with its credentials (the SSM client loads now). */
+export function deployDocument(
+  step: Step,
+  roleArn: string,
+  clients: ClientOptions,
+): Promise<ReadDocument> {
+  return readDeployDocument(roleArn, {
+    parameters: sdkParameterStore(clients),
+    signal: step.signal,
+    withoutIt: 'give image-repository, cluster and service as inputs',
+  });
+}
 
 /** The migrations' plan (command plan) or their application (command apply), expand phase. */
 export async function migrations(
