@@ -1,16 +1,13 @@
 // The phases of the root action on the other actions' engines and SDK ports. A chunk of its own
-// (main.ts imports it once the inputs are checked): the ECS, CloudWatch, Secrets Manager and
+// (main.ts imports it once the target is settled): the ECS, CloudWatch, Secrets Manager and
 // PostgreSQL code loads only for a deploy that runs.
 import type { ClientOptions } from '../../aws/client-factory.ts';
-import { sdkParameterStore } from '../../aws/ssm.ts';
-import { type ReadDocument, readDeployDocument } from '../../deploy-document/read.ts';
 import type { CanaryOutcome, MigrationOutcome } from '../../deploy/ports.ts';
 import { run as deployService } from '../../ecs/deploy/index.ts';
 import type { PreparedTaskDefinition } from '../../ecs/task-definition/prepare.ts';
 import { oneLine } from '../../lib/errors.ts';
 import { type MigrateReport, runMigration } from '../../migrate/run.ts';
 import type { MainStep } from '../../runner/action.ts';
-import { clientOptions } from '../ecs-canary-deploy/clients.ts';
 import { deployPorts } from '../ecs-canary-deploy/main.ts';
 import {
   failureMessage,
@@ -22,21 +19,6 @@ import { comment as migrationComment } from '../rds-migrate/report.ts';
 import type { DeployConfig, OUTPUTS } from './inputs.ts';
 
 type Step = MainStep<(typeof OUTPUTS)[number]>;
-
-export { clientOptions };
-
-/** The stack's deploy document of the role, read with its credentials (the SSM client loads now). */
-export function deployDocument(
-  step: Step,
-  roleArn: string,
-  clients: ClientOptions,
-): Promise<ReadDocument> {
-  return readDeployDocument(roleArn, {
-    parameters: sdkParameterStore(clients),
-    signal: step.signal,
-    withoutIt: 'give image-repository, cluster and service as inputs',
-  });
-}
 
 /** The migrations' plan (command plan) or their application (command apply), expand phase. */
 export async function migrations(
