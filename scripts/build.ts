@@ -22,6 +22,8 @@ const OPTIONS: Record<string, BundleOptions> = {
     files: LIBPG_QUERY_WASM,
     withoutDefaultCredentialChain: true,
     withoutBrowserUserAgentParser: true,
+    // ECS, Secrets Manager and SSM speak JSON 1.1, CloudWatch JSON 1.0, ELB and STS query.
+    withoutCborProtocol: true,
   },
   'oidc-assume': { withoutDefaultCredentialChain: true },
   'rds-migrate': {
