@@ -16,7 +16,15 @@ const LIBPG_QUERY_WASM = {
 /** Per-action bundling choices; see BundleOptions. */
 const OPTIONS: Record<string, BundleOptions> = {
   // The root action (action.yml at the repository's root): it lints and applies migrations too.
-  deploy: { commonJsPaths: true, files: LIBPG_QUERY_WASM },
+  // It assumes its role and passes the credentials to every client: no default chain.
+  deploy: {
+    commonJsPaths: true,
+    files: LIBPG_QUERY_WASM,
+    withoutDefaultCredentialChain: true,
+    withoutBrowserUserAgentParser: true,
+    // ECS, Secrets Manager and SSM speak JSON 1.1, CloudWatch JSON 1.0, ELB and STS query.
+    withoutCborProtocol: true,
+  },
   'oidc-assume': { withoutDefaultCredentialChain: true },
   'rds-migrate': {
     commonJsPaths: true,

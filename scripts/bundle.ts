@@ -18,6 +18,18 @@ export interface BundleOptions {
    */
   withoutDefaultCredentialChain?: boolean;
   /**
+   * Leave out bowser, the browser user-agent parser @aws-sdk/core bundles for browsers only (Node's
+   * clients never call it): 33 KB of every bundle's shared SDK chunk (bench/README.md). A stub
+   * module that parses nothing stands in.
+   */
+  withoutBrowserUserAgentParser?: boolean;
+  /**
+   * Leave out @smithy/core's Smithy RPC v2 CBOR protocol (27 KB of the shared SDK chunk), which
+   * @aws-sdk/core loads for the clients that speak it. Only for bundles none of whose clients do
+   * (each client's runtimeConfig.shared names its protocol); a stub throws if one ever asks.
+   */
+  withoutCborProtocol?: boolean;
+  /**
    * Files copied next to index.js (name in the bundle -> path in the repository), for code that
    * loads them at run time: libpg-query's WASM parser (1.7 MB) stays a file beside the bundle
    * instead of 2.3 MB of base64 inside it.
@@ -37,6 +49,24 @@ const COMMONJS_PATHS_SHIM =
 
 /** The chunks ncc writes for dynamic imports: `<id>.index.js`. */
 const CHUNK = /^\d+\.index\.js$/;
+
+const BROWSER_USER_AGENT_STUB = 'browser-user-agent.cjs';
+const BROWSER_USER_AGENT_STUB_SOURCE = `// Stands in for bowser: @aws-sdk/core parses a browser's user agent with it, which Node never has.
+exports.parse = () => ({});
+`;
+
+const CBOR_PROTOCOL_STUB = 'cbor-protocol.cjs';
+const CBOR_PROTOCOL_STUB_SOURCE = `// Stands in for @smithy/core/cbor: no client of this bundle speaks Smithy RPC v2 CBOR.
+const unbundled = () => {
+  throw new Error('aws-ship-suite: the Smithy RPC v2 CBOR protocol is not bundled in this action');
+};
+exports.SmithyRpcV2CborProtocol = class SmithyRpcV2CborProtocol {
+  constructor() {
+    unbundled();
+  }
+};
+exports.loadSmithyRpcV2CborErrorCode = unbundled;
+`;
 
 const CREDENTIAL_CHAIN_STUB = 'default-credential-chain.cjs';
 const CREDENTIAL_CHAIN_STUB_SOURCE = `// Stands in for @aws-sdk/credential-provider-node: this action passes credentials explicitly.
@@ -68,9 +98,13 @@ async function bundleOne(entry: string, options: BundleOptions): Promise<Bundle>
     sourceMap: false,
     quiet: true,
     target: 'es2023',
-    ...(options.withoutDefaultCredentialChain
-      ? { externals: { '@aws-sdk/credential-provider-node': `./${CREDENTIAL_CHAIN_STUB}` } }
-      : {}),
+    externals: {
+      ...(options.withoutDefaultCredentialChain
+        ? { '@aws-sdk/credential-provider-node': `./${CREDENTIAL_CHAIN_STUB}` }
+        : {}),
+      ...(options.withoutBrowserUserAgentParser ? { bowser: `./${BROWSER_USER_AGENT_STUB}` } : {}),
+      ...(options.withoutCborProtocol ? { '@smithy/core/cbor': `./${CBOR_PROTOCOL_STUB}` } : {}),
+    },
   });
   // ncc minifies the entry, not the chunks it splits off at dynamic imports.
   for (const [name, asset] of Object.entries(assets)) {
@@ -88,6 +122,12 @@ async function bundleOne(entry: string, options: BundleOptions): Promise<Bundle>
   }
   if (options.withoutDefaultCredentialChain) {
     assets[CREDENTIAL_CHAIN_STUB] = { source: CREDENTIAL_CHAIN_STUB_SOURCE };
+  }
+  if (options.withoutBrowserUserAgentParser) {
+    assets[BROWSER_USER_AGENT_STUB] = { source: BROWSER_USER_AGENT_STUB_SOURCE };
+  }
+  if (options.withoutCborProtocol) {
+    assets[CBOR_PROTOCOL_STUB] = { source: CBOR_PROTOCOL_STUB_SOURCE };
   }
   for (const [name, path] of Object.entries(options.files ?? {})) {
     assets[name] = { source: await readFile(path) };

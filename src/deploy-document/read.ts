@@ -15,8 +15,14 @@ export interface ReadDocument {
 
 export async function readDeployDocument(
   roleArn: string,
-  deps: { readonly parameters: ParameterStore; readonly signal: AbortSignal },
+  deps: {
+    readonly parameters: ParameterStore;
+    readonly signal: AbortSignal;
+    /** How the caller's step deploys without a document (oidc-assume's by default). */
+    readonly withoutIt?: string;
+  },
 ): Promise<ReadDocument> {
+  const withoutIt = deps.withoutIt ?? 'set deploy-document: false and give the values as inputs';
   const name = deployDocumentName(roleArn);
   let json: string;
   try {
@@ -25,13 +31,15 @@ export async function readDeployDocument(
     const { code } = awsErrorFacts(error);
     if (code === 'ParameterNotFound') {
       throw new UserError(
-        `no deploy document at ${name}: deploy the stack (infra/) or check role-to-assume`,
+        deps.withoutIt
+          ? `no deploy document at ${name}: deploy the stack (infra/), check role-to-assume, or ${deps.withoutIt}`
+          : `no deploy document at ${name}: deploy the stack (infra/) or check role-to-assume`,
         { cause: error },
       );
     }
     if (code === 'AccessDeniedException' || code === 'AccessDenied') {
       throw new UserError(
-        `${roleArn} may not read its deploy document at ${name} (${describeAwsError(error)}): the stack grants ssm:GetParameter on it to its deploy role; check role-to-assume, or set deploy-document: false and give the values as inputs.`,
+        `${roleArn} may not read its deploy document at ${name} (${describeAwsError(error)}): the stack grants ssm:GetParameter on it to its deploy role; check role-to-assume, or ${withoutIt}.`,
         { cause: error },
       );
     }

@@ -21,9 +21,16 @@ export type RecordOutcome = 'success' | 'failure' | 'cancelled';
 export interface DeployEnvironmentPorts {
   /** Credentials for every later phase; nothing is recorded or changed before they are in hand. */
   assume(): Promise<void>;
+  /**
+   * What to deploy, settled once the role is assumed (the adapter reads the stack's deploy document
+   * with its credentials when the inputs leave part of the target out), before anything is
+   * recorded or changed; whether this deploy has migrations. Without it, it has them when
+   * planMigrations is given.
+   */
+  target?(): Promise<{ readonly migrations: boolean }>;
   /** The migrations of this release: the versions still to apply (a read-only look). */
   planMigrations?(): Promise<readonly string[]>;
-  /** Applies them; runs only when planMigrations is given. */
+  /** Applies them; runs only when planMigrations ran. */
   applyMigrations?(): Promise<MigrationOutcome>;
   canary(): Promise<CanaryOutcome>;
   /** The GitHub Deployment: created in_progress with what ships, its id returned. */
@@ -39,4 +46,4 @@ export type DeployEnvironmentEvent =
   | { readonly type: 'recorded'; readonly deploymentId: number; readonly state: string }
   | { readonly type: 'record-failed'; readonly deploymentId: number; readonly reason: string };
 
-export type Phase = 'assume' | 'plan' | 'record' | 'migrate' | 'canary' | 'finish';
+export type Phase = 'assume' | 'target' | 'plan' | 'record' | 'migrate' | 'canary' | 'finish';

@@ -1,4 +1,5 @@
-// One environment deployed in one step: assume the deploy role, look at the expand migrations,
+// One environment deployed in one step: assume the deploy role, settle the target (the stack's
+// deploy document filling what the inputs leave out), look at the expand migrations,
 // record the GitHub Deployment in_progress (before anything changes), apply the migrations, run
 // the canary, and record how it ended (success, failure, or inactive when cancelled) whatever
 // happened. A failed migration stops the deploy before the canary.
@@ -37,8 +38,13 @@ export async function deployEnvironment(
   const { onEvent } = ports;
   onEvent({ type: 'phase', phase: 'assume' });
   await ports.assume();
+  let migrations = ports.planMigrations !== undefined;
+  if (ports.target) {
+    onEvent({ type: 'phase', phase: 'target' });
+    ({ migrations } = await ports.target());
+  }
   let pending: readonly string[] = [];
-  if (ports.planMigrations) {
+  if (migrations && ports.planMigrations) {
     onEvent({ type: 'phase', phase: 'plan' });
     pending = await ports.planMigrations();
   }
@@ -48,7 +54,7 @@ export async function deployEnvironment(
 
   let result: DeployEnvironmentResult;
   try {
-    result = await changes(ports, deploymentId);
+    result = await changes(ports, deploymentId, migrations);
   } catch (error) {
     await finish(ports, deploymentId, ports.signal.aborted ? 'cancelled' : 'failure');
     throw error;
@@ -63,9 +69,10 @@ export async function deployEnvironment(
 async function changes(
   ports: DeployEnvironmentPorts,
   deploymentId: number,
+  withMigrations: boolean,
 ): Promise<DeployEnvironmentResult> {
   let migrations: MigrationOutcome = { ok: true, applied: [] };
-  if (ports.planMigrations && ports.applyMigrations) {
+  if (withMigrations && ports.planMigrations && ports.applyMigrations) {
     ports.onEvent({ type: 'phase', phase: 'migrate' });
     migrations = await ports.applyMigrations();
     if (!migrations.ok) {

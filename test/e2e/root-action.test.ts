@@ -47,9 +47,20 @@ let postgres: PostgresServer;
 let database: string;
 let workspace: string;
 
+/**
+ * With LOAD_HOOK_LOG=<file> in the test's environment, every step logs what it loads from
+ * dist/deploy/ (bench/load-hook.mjs; the figures in bench/README.md).
+ */
+const LOAD_HOOK = process.env['LOAD_HOOK_LOG']
+  ? {
+      NODE_OPTIONS: `--import=${new URL('../../bench/load-hook.mjs', import.meta.url).pathname}`,
+      LOAD_HOOK_LOG: process.env['LOAD_HOOK_LOG'],
+    }
+  : {};
+
 const steps = useActionSteps('action.yml', {
   defaults: () => ({
-    env: { AWS_ENDPOINT_URL: emulator.url, GITHUB_API_URL: github.url },
+    env: { AWS_ENDPOINT_URL: emulator.url, GITHUB_API_URL: github.url, ...LOAD_HOOK },
     oidc: issuer,
     githubToken: TOKEN,
     cwd: workspace,
@@ -334,6 +345,154 @@ describe('the root action', () => {
         states: ['in_progress', 'failure'],
         payload: expect.objectContaining({ migrationVersions: ['1', '2'] }),
       });
+    });
+  });
+
+  describe('with the deploy document', () => {
+    // The document the stack writes for the role (infra/lib/ship-stack.ts), the fields a deploy reads.
+    const NAME = '/aws-ship-suite/shop-deploy-staging';
+    const documentOf = (target: BlueGreenApp, more: Record<string, unknown> = {}) =>
+      JSON.stringify({
+        version: 1,
+        environment: 'staging',
+        deployRoleArn: ROLE,
+        ecr: { repositoryName: target.name, repositoryUri: `${REGISTRY}/${target.name}` },
+        ecs: { cluster: target.cluster, service: target.name },
+        alarms: { canary: [] },
+        ...more,
+      });
+    /** Only what a caller must give: the rest is the document's. */
+    const minimal = {
+      ...FAST,
+      environment: 'staging',
+      'role-to-assume': ROLE,
+      'aws-region': 'us-east-1',
+      digest: DIGEST,
+    };
+    const ssmReads = () => emulator.calls.filter((c) => c.service === 'ssm').length;
+    afterAll(() => emulator.ssm.delete(NAME));
+
+    describe('given only the environment, the role, the region and the digest', () => {
+      let parcel: BlueGreenApp;
+      let run: ActionRun;
+      let readsBefore: number;
+      beforeAll(async () => {
+        parcel = app('parcel');
+        putDatabaseSecret('staging/parcel/db', await postgres.createDatabase('parcel'));
+        emulator.ssm.put(
+          NAME,
+          documentOf(parcel, { migration: { databaseSecretArn: 'staging/parcel/db' } }),
+        );
+        readsBefore = ssmReads();
+        run = await steps.run({ inputs: minimal });
+      }, 60_000);
+
+      it('deploys the digest to the service the document names, its migrations applied', () => {
+        expectSuccess(run);
+        expect(run.outputs).toMatchObject({ status: 'SUCCESSFUL', 'migrations-applied': '2' });
+        expect(result(run)).toMatchObject({
+          outcome: 'succeeded',
+          deployDocument: NAME,
+          migrationsApplied: ['1', '2'],
+        });
+        const [arn, ...others] = running(parcel);
+        expect(others).toEqual([]);
+        expect(imageOf(arn ?? '')).toBe(`${REGISTRY}/parcel@${DIGEST}`);
+      });
+
+      it('reads the document once, with the assumed role, and says what it took from it', () => {
+        expect(ssmReads() - readsBefore).toBe(1);
+        expect(run.log).toContain(
+          `Read the deploy document ${NAME}: image-repository ${REGISTRY}/parcel, cluster ${parcel.cluster}, service parcel, secret-id staging/parcel/db.`,
+        );
+      });
+    });
+
+    it('an input given overrides the document', async () => {
+      const crate = app('crate');
+      emulator.ssm.put(
+        NAME,
+        documentOf(crate, { ecs: { cluster: 'not-this-cluster', service: 'not-this-service' } }),
+      );
+      const run = await steps.run({
+        inputs: { ...minimal, cluster: crate.cluster, service: crate.name },
+      });
+      expectSuccess(run);
+      expect(run.log).toContain(
+        `Read the deploy document ${NAME}: image-repository ${REGISTRY}/crate.`,
+      );
+      expect(imageOf(running(crate)[0] ?? '')).toBe(`${REGISTRY}/crate@${DIGEST}`);
+    }, 60_000);
+
+    it('reads no document when the inputs name the whole target', async () => {
+      const tote = app('tote');
+      emulator.ssm.delete(NAME);
+      const readsBefore = ssmReads();
+      const run = await steps.run({ inputs: inputsFor(tote) });
+      expectSuccess(run);
+      expect(ssmReads()).toBe(readsBefore);
+      expect(result(run)).toMatchObject({ deployDocument: null });
+    }, 60_000);
+
+    it.each([
+      [
+        'absent',
+        undefined,
+        /^no deploy document at \/aws-ship-suite\/shop-deploy-staging: deploy the stack \(infra\/\), check role-to-assume, or give image-repository, cluster and service as inputs$/,
+      ],
+      [
+        'of another version',
+        JSON.stringify({
+          version: 2,
+          ecr: { repositoryName: 'x' },
+          ecs: { cluster: 'c', service: 's' },
+        }),
+        /^The deploy document at \/aws-ship-suite\/shop-deploy-staging has version 2; /,
+      ],
+      [
+        'without a repository URI',
+        JSON.stringify({
+          version: 1,
+          ecr: { repositoryName: 'x' },
+          ecs: { cluster: 'c', service: 's' },
+        }),
+        /^Input 'image-repository' is empty and the deploy document at \/aws-ship-suite\/shop-deploy-staging has no ecr.repositoryUri: /,
+      ],
+      [
+        'naming a cluster no deploy can use',
+        JSON.stringify({
+          version: 1,
+          ecr: { repositoryName: 'x', repositoryUri: `${REGISTRY}/x` },
+          ecs: { cluster: 'a b', service: 's' },
+        }),
+        /^The deploy document at \/aws-ship-suite\/shop-deploy-staging gives ecs.cluster 'a b', which this deploy cannot use \(Input 'cluster' .*\): redeploy the stack \(infra\/\), or give cluster as an input\.$/,
+      ],
+    ])(
+      'a document %s: one line, after the assume and the read only, no Deployment',
+      async (_, document, message) => {
+        if (document === undefined) emulator.ssm.delete(NAME);
+        else emulator.ssm.put(NAME, document);
+        const calls = emulator.calls.length;
+        const deployments = repository.deployments.length;
+        const run = await steps.run({ inputs: minimal });
+        expectFailure(run, message);
+        expect(result(run)).toMatchObject({ version: 1, outcome: 'failed' });
+        // The assume (and its identity check) and the read: nothing else reached AWS.
+        expect(emulator.calls.slice(calls).map((c) => c.action)).toEqual([
+          'AssumeRoleWithWebIdentity',
+          'GetCallerIdentity',
+          'GetParameter',
+        ]);
+        expect(repository.deployments.length).toBe(deployments);
+        expect(run.post?.exitCode).toBe(0);
+      },
+    );
+
+    it('a bad input is refused before the role is assumed, the document unread', async () => {
+      const calls = emulator.calls.length;
+      const run = await steps.run({ inputs: { ...minimal, 'canary-percent': '0' } });
+      expectFailure(run, /^Input 'canary-percent' is '0'/);
+      expect(emulator.calls.length).toBe(calls);
     });
   });
 

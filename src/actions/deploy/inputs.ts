@@ -2,7 +2,21 @@
 // is the registry entry of the action that owns it, and its value is checked by that action's own
 // parser (ecs-canary-deploy, rds-migrate, deploy-command), read through a map of names; a
 // parser's message names the root action's input.
-import { type InputRegistry, readInputs } from '../../lib/action-io.ts';
+//
+// The target (image-repository, cluster, service, secret-id, smoke-url, alarms) may come from the
+// stack's deploy document instead (src/deploy/target.ts): parsed without one, the inputs given
+// are checked and stand-ins take the place of what the document will give; parsed again with the
+// document once it is read, every value is checked, the document's named as such.
+import type { ReadDocument } from '../../deploy-document/read.ts';
+import {
+  DOCUMENT_FIELDS,
+  TARGET_INPUTS,
+  type TargetInput,
+  type TargetValues,
+  readsDocument,
+  targetOf,
+} from '../../deploy/target.ts';
+import { type InputRegistry, type RawInputs, readInputs } from '../../lib/action-io.ts';
 import { UserError, shown } from '../../lib/errors.ts';
 import {
   INPUTS as CANARY,
@@ -26,9 +40,9 @@ export const INPUTS = {
   'role-to-assume': { ...CANARY['role-to-assume'], required: true },
   ...WEB_IDENTITY_INPUTS,
   'aws-region': CANARY['aws-region'],
-  cluster: CANARY.cluster,
-  service: CANARY.service,
-  'image-repository': { kind: 'name', required: true },
+  cluster: { ...CANARY.cluster, required: false },
+  service: { ...CANARY.service, required: false },
+  'image-repository': { kind: 'name' },
   digest: { kind: 'text', required: true },
   'task-definition': CANARY['task-definition'],
   'secret-id': MIGRATE['secret-id'],
@@ -64,6 +78,19 @@ export const OUTPUTS = [
 type Root = keyof typeof INPUTS;
 
 export interface DeployConfig {
+  /**
+   * The deploy document to read after the role is assumed (some of the target is not given), or
+   * the one read; the canary and migrate configs hold stand-ins until it is read.
+   */
+  readonly document:
+    | { readonly read: false }
+    | {
+        readonly read: true;
+        readonly name: string;
+        /** The inputs it gave, with their values. */
+        readonly gave: readonly (readonly [TargetInput, string])[];
+      }
+    | undefined;
   readonly environment: string;
   readonly digest: string;
   readonly canary: EcsCanaryDeployConfig;
@@ -72,13 +99,83 @@ export interface DeployConfig {
   readonly record: { readonly token: string; readonly production: boolean } & StartInputs;
 }
 
-/** Every input checked, by the parser of the action that owns it, before anything is called. */
+/**
+ * Every input checked, by the parser of the action that owns it, before anything is called; with
+ * the deploy document, once more with the target it completes.
+ */
 export function parseInputs(
   read: (name: string) => string | undefined,
   env: NodeJS.ProcessEnv,
   workspace: string,
+  document?: ReadDocument,
 ): DeployConfig {
-  const { values: v } = readInputs(INPUTS, read);
+  const { values: given } = readInputs(INPUTS, read);
+  const inputs = Object.fromEntries(TARGET_INPUTS.map((name) => [name, given[name]])) as Record<
+    TargetInput,
+    string
+  >;
+  if (!readsDocument(inputs)) {
+    return { ...parseTarget(given, env, workspace), document: undefined };
+  }
+  if (document === undefined) {
+    return {
+      ...parseTarget({ ...given, ...standIns(inputs) }, env, workspace),
+      document: { read: false },
+    };
+  }
+  const target = targetOf(inputs, document);
+  try {
+    return {
+      ...parseTarget({ ...given, ...target.values }, env, workspace),
+      document: {
+        read: true,
+        name: document.name,
+        gave: target.fromDocument.map((input) => [input, target.values[input]] as const),
+      },
+    };
+  } catch (error) {
+    throw fromTheDocument(error, target.fromDocument, target.values, document.name);
+  }
+}
+
+/** Checked as given: values that check where the document's will be (it checks its own fields' shape). */
+function standIns(inputs: TargetValues): Partial<Record<TargetInput, string>> {
+  // A service ARN names its cluster: the stand-in must not disagree with it.
+  const clusterOfService = /^arn:[^:]+:ecs:[^:]*:\d*:service\/([^/]+)\/[^/]+$/.exec(
+    inputs.service,
+  )?.[1];
+  return {
+    ...(inputs['image-repository'] === ''
+      ? { 'image-repository': '000000000000.dkr.ecr.us-east-1.amazonaws.com/document' }
+      : {}),
+    ...(inputs.cluster === '' ? { cluster: clusterOfService ?? 'document' } : {}),
+    ...(inputs.service === '' ? { service: 'document' } : {}),
+  };
+}
+
+/** A value the document gave that a parser refused: said as the document's, with the fix. */
+function fromTheDocument(
+  error: unknown,
+  fields: readonly TargetInput[],
+  values: TargetValues,
+  name: string,
+): unknown {
+  if (!(error instanceof UserError)) return error;
+  const field = fields.find((input) => error.message.includes(`'${input}'`));
+  if (field === undefined) return error;
+  return new UserError(
+    `The deploy document at ${name} gives ${DOCUMENT_FIELDS[field]} ${shown(values[field])}, which this deploy cannot use (${error.message.replace(/\.$/, '')}): redeploy the stack (infra/), or give ${field} as an input.`,
+    { details: error.details, cause: error },
+  );
+}
+
+type Values = RawInputs<typeof INPUTS>;
+
+function parseTarget(
+  v: Values,
+  env: NodeJS.ProcessEnv,
+  workspace: string,
+): Omit<DeployConfig, 'document'> {
   const from =
     (names: Readonly<Record<string, Root | { readonly fixed: string }>>) => (name: string) => {
       const source = names[name];

@@ -9,6 +9,7 @@ import { gitHubPullRequest } from '../../github/deploy-command.ts';
 import { gitHubDeployments } from '../../github/deployments.ts';
 import { gitHubRest } from '../../github/rest.ts';
 import type { ClientOptions } from '../../aws/client-factory.ts';
+import type { EcsCanaryDeployConfig } from '../ecs-canary-deploy/inputs.ts';
 import { UserError } from '../../lib/errors.ts';
 import { type MainStep, runAction } from '../../runner/action.ts';
 import { type Runner, createRunner } from '../../runner/runner.ts';
@@ -16,7 +17,8 @@ import { repositoryOf, runUrlOf } from '../deploy-command/event.ts';
 import { rollBackAfterMain } from '../ecs-canary-deploy/post-rollback.ts';
 import { taskDefinitionOrigin } from '../ecs-canary-deploy/task-definition-file.ts';
 import { OUTPUTS, parseInputs } from './inputs.ts';
-import { describeEvent, resultBody, summarize } from './report.ts';
+import type { CanaryRun } from './phases.ts';
+import { describeEvent, describeTarget, resultBody, summarize } from './report.ts';
 
 export const ACTION = 'aws-ship-suite';
 /** How long the record's last status may take, whatever happened to the step. */
@@ -32,7 +34,9 @@ async function main(step: Step): Promise<void> {
   const token = runner.input('github-token')?.trim();
   if (token) runner.setSecret(token);
   const workspace = runner.env.GITHUB_WORKSPACE || process.cwd();
-  const config = parseInputs((name) => runner.input(name), runner.env, workspace);
+  const read = (name: string) => runner.input(name);
+  // With the deploy document to read, the target is settled once the role is assumed.
+  let config = parseInputs(read, runner.env, workspace);
   const taskDefinition = await taskDefinitionOrigin(runner, config.canary.taskDefinitionFile);
   const repository = repositoryOf(runner.env);
   const logUrl = runUrlOf(runner.env);
@@ -43,37 +47,49 @@ async function main(step: Step): Promise<void> {
   };
   const rest = gitHubRest({ ...restOptions, signal: step.signal });
   const deployments = gitHubDeployments(rest, repository);
-  const phases = await import('./phases.ts');
+  // The ECS, CloudWatch, Secrets Manager and PostgreSQL code loads once the target is settled: a
+  // deploy refused for its deploy document never loads it.
+  const phases = () => import('./phases.ts');
   let clients: ClientOptions | undefined;
   const aws = () => {
     if (clients === undefined) throw new Error('an AWS phase ran before the role was assumed');
     return clients;
   };
-  let canary: Awaited<ReturnType<typeof phases.canary>> | undefined;
+  let canary: CanaryRun | undefined;
   let migrationReport: unknown;
-  const migrate = config.migrate;
+  const migrate = () => {
+    if (config.migrate === undefined) throw new Error('migrations ran without a secret-id');
+    return config.migrate;
+  };
 
   const result = await deployEnvironment({
     assume: async () => {
-      clients = await phases.clientOptions(runner, config.canary);
+      clients = await clientOptionsOf(runner, config.canary);
     },
-    ...(migrate
-      ? {
-          planMigrations: async () => {
-            const plan = await phases.migrations(step, migrate, aws(), 'plan');
-            if (!plan.outcome.ok) throw plan.error;
-            return plan.outcome.applied;
-          },
-          applyMigrations: async () => {
-            const applied = await phases.migrations(step, migrate, aws(), 'apply');
-            migrationReport = applied.report;
-            step.setOutput('migrations-applied', String(applied.outcome.applied.length));
-            return applied.outcome;
-          },
-        }
-      : {}),
+    target: async () => {
+      if (config.document !== undefined) {
+        const roleArn = config.canary.assume?.roleArn;
+        if (roleArn === undefined) throw new Error('the root action always assumes a role');
+        const { deployDocument } = await import('./document.ts');
+        const document = await deployDocument(roleArn, aws(), step.signal);
+        config = parseInputs(read, runner.env, workspace, document);
+        runner.info(describeTarget(config));
+      }
+      return { migrations: config.migrate !== undefined };
+    },
+    planMigrations: async () => {
+      const plan = await (await phases()).migrations(step, migrate(), aws(), 'plan');
+      if (!plan.outcome.ok) throw plan.error;
+      return plan.outcome.applied;
+    },
+    applyMigrations: async () => {
+      const applied = await (await phases()).migrations(step, migrate(), aws(), 'apply');
+      migrationReport = applied.report;
+      step.setOutput('migrations-applied', String(applied.outcome.applied.length));
+      return applied.outcome;
+    },
     canary: async () => {
-      canary = await phases.canary(step, config.canary, taskDefinition, aws());
+      canary = await (await phases()).canary(step, config.canary, taskDefinition, aws());
       return canary.outcome;
     },
     startRecord: async ({ migrationVersions }) => {
@@ -126,7 +142,7 @@ async function main(step: Step): Promise<void> {
     },
   });
 
-  if (!migrate) step.setOutput('migrations-applied', '0');
+  if (!config.migrate) step.setOutput('migrations-applied', '0');
   step.setResult(resultBody(config, result, canary?.body, migrationReport));
   summarize(step.summary, config, result);
   if (result.outcome !== 'succeeded') throw new UserError(result.reason);
@@ -143,10 +159,7 @@ async function post(runner: Runner): Promise<void> {
   const workspace = runner.env.GITHUB_WORKSPACE || process.cwd();
   const config = () => parseInputs((name) => runner.input(name), runner.env, workspace);
   try {
-    await rollBackAfterMain(runner, async () => {
-      const { clientOptions } = await import('../ecs-canary-deploy/clients.ts');
-      return clientOptions(runner, config().canary);
-    });
+    await rollBackAfterMain(runner, () => clientOptionsOf(runner, config().canary));
   } finally {
     const id = Number(runner.state('deployment-id') || '0');
     if (id > 0 && runner.state('recorded') !== 'true') {
@@ -167,6 +180,15 @@ async function post(runner: Runner): Promise<void> {
       );
     }
   }
+}
+
+/** The SDK's client options (and the assumed role), loaded once the inputs are checked: it is a chunk. */
+async function clientOptionsOf(
+  runner: Runner,
+  config: EcsCanaryDeployConfig,
+): Promise<ClientOptions> {
+  const { clientOptions } = await import('../ecs-canary-deploy/clients.ts');
+  return clientOptions(runner, config);
 }
 
 /** The record's last status, on its own time limit (not the step's signal: a cancelled deploy is recorded too). */

@@ -1,5 +1,5 @@
 // The phases of the root action on the other actions' engines and SDK ports. A chunk of its own
-// (main.ts imports it once the inputs are checked): the ECS, CloudWatch, Secrets Manager and
+// (main.ts imports it once the target is settled): the ECS, CloudWatch, Secrets Manager and
 // PostgreSQL code loads only for a deploy that runs.
 import type { ClientOptions } from '../../aws/client-factory.ts';
 import type { CanaryOutcome, MigrationOutcome } from '../../deploy/ports.ts';
@@ -8,7 +8,6 @@ import type { PreparedTaskDefinition } from '../../ecs/task-definition/prepare.t
 import { oneLine } from '../../lib/errors.ts';
 import { type MigrateReport, runMigration } from '../../migrate/run.ts';
 import type { MainStep } from '../../runner/action.ts';
-import { clientOptions } from '../ecs-canary-deploy/clients.ts';
 import { deployPorts } from '../ecs-canary-deploy/main.ts';
 import {
   failureMessage,
@@ -20,8 +19,6 @@ import { comment as migrationComment } from '../rds-migrate/report.ts';
 import type { DeployConfig, OUTPUTS } from './inputs.ts';
 
 type Step = MainStep<(typeof OUTPUTS)[number]>;
-
-export { clientOptions };
 
 /** The migrations' plan (command plan) or their application (command apply), expand phase. */
 export async function migrations(

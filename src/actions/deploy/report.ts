@@ -24,6 +24,14 @@ export function describeEvent(
   }
 }
 
+/** Which of the target the deploy document gave (the inputs given override it). */
+export function describeTarget(config: DeployConfig): string {
+  const document = config.document;
+  if (document?.read !== true) throw new Error('describeTarget before the document was read');
+  const gave = document.gave.map(([input, value]) => `${input} ${value}`).join(', ');
+  return `Read the deploy document ${document.name}: ${gave}.`;
+}
+
 export function resultBody(
   config: DeployConfig,
   result: DeployEnvironmentResult,
@@ -38,6 +46,7 @@ export function resultBody(
     environment: config.environment,
     sha: config.record.sha,
     imageDigest: config.digest,
+    deployDocument: config.document?.read ? config.document.name : null,
     deploymentId: result.deploymentId,
     migrationsApplied: result.migrationsApplied,
     migrations: migrations ?? null,
@@ -55,6 +64,10 @@ export function summarize(
     ['', ''],
     [
       ['Environment', config.environment],
+      [
+        'Service',
+        `\`${config.canary.deploy.service}\` in cluster \`${config.canary.deploy.cluster}\`${config.document?.read ? ` (deploy document \`${config.document.name}\`)` : ''}`,
+      ],
       ['Release', `\`${config.digest}\``],
       ['Deployment', String(result.deploymentId)],
       ['Migrations applied', result.migrationsApplied.join(', ') || 'none'],

@@ -71,6 +71,42 @@ describe('deployEnvironment', () => {
     expect(result.migrationsApplied).toEqual([]);
   });
 
+  it('settles the target after the assume and before anything is recorded', async () => {
+    const { ports, calls } = fake({
+      target: async () => (calls.push('target'), { migrations: true }),
+    });
+    await deployEnvironment(ports);
+    expect(calls).toEqual([
+      'assume',
+      'target',
+      'plan',
+      'start 1,2',
+      'apply',
+      'canary',
+      'finish 42 success',
+    ]);
+  });
+
+  it('runs no migrations when the target says it has none, though the ports are given', async () => {
+    const { ports, calls } = fake({
+      target: async () => (calls.push('target'), { migrations: false }),
+    });
+    const result = await deployEnvironment(ports);
+    expect(calls).toEqual(['assume', 'target', 'start ', 'canary', 'finish 42 success']);
+    expect(result.migrationsApplied).toEqual([]);
+  });
+
+  it('records and changes nothing when the target cannot be settled (no deploy document)', async () => {
+    const { ports, calls } = fake({
+      target: async () => {
+        calls.push('target');
+        throw new Error('no deploy document at /aws-ship-suite/shop-deploy-staging');
+      },
+    });
+    await expect(deployEnvironment(ports)).rejects.toThrow(/no deploy document/);
+    expect(calls).toEqual(['assume', 'target']);
+  });
+
   it('records nothing when the role cannot be assumed', async () => {
     const { ports, calls } = fake({
       assume: async () => {
