@@ -26,6 +26,12 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import {
+  AssumeRoleCommand,
+  AssumeRoleWithWebIdentityCommand,
+  STSClient,
+  type Credentials,
+} from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -585,6 +591,81 @@ describe('infra.yml when production is rejected', () => {
     expect(emulator.cloudformation.deployments.length).toBe(before);
     expect(emulator.cloudformation.template('shop-production')).toEqual(production);
   }, 600_000);
+});
+
+describe("infra.yml's roles reach only their own bootstrap roles", () => {
+  const sts = (credentials?: Credentials) =>
+    new STSClient({
+      endpoint: emulator.url,
+      region: 'us-east-1',
+      maxAttempts: 1,
+      ...(credentials
+        ? {
+            credentials: {
+              accessKeyId: credentials.AccessKeyId!,
+              secretAccessKey: credentials.SecretAccessKey!,
+              sessionToken: credentials.SessionToken!,
+            },
+          }
+        : {}),
+    });
+  const sessionOf = async (roleArn: string, environment: string) => {
+    const client = sts();
+    try {
+      const token = issuer.mintToken({
+        aud: 'sts.amazonaws.com',
+        sub: `repo:octo-org/octo-app:environment:${environment}`,
+        job_workflow_ref: INFRA_WORKFLOW_REF,
+      });
+      const answer = await client.send(
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn: roleArn,
+          RoleSessionName: 'job',
+          WebIdentityToken: token,
+        }),
+      );
+      return answer.Credentials!;
+    } finally {
+      client.destroy();
+    }
+  };
+  /** Which of the account's bootstrap roles a session may assume, kind by kind. */
+  const reachable = async (credentials: Credentials) => {
+    const client = sts(credentials);
+    const result: Record<string, boolean> = {};
+    try {
+      for (const kind of ['deploy', 'file-publishing', 'image-publishing', 'lookup']) {
+        const RoleArn = role(`cdk-hnb659fds-${kind}-role-${ACCOUNT}-us-east-1`);
+        result[kind] = await client
+          .send(new AssumeRoleCommand({ RoleArn, RoleSessionName: 'cdk' }))
+          .then(
+            () => true,
+            (error: { name?: string }) => {
+              expect(error.name).toBe('AccessDenied');
+              return false;
+            },
+          );
+      }
+    } finally {
+      client.destroy();
+    }
+    return result;
+  };
+
+  it('lets the diff role assume only the lookup role, and the deploy role only the deploy and publishing roles', async () => {
+    expect(await reachable(await sessionOf(DIFF_ROLE, 'infra-diff'))).toEqual({
+      deploy: false,
+      'file-publishing': false,
+      'image-publishing': false,
+      lookup: true,
+    });
+    expect(await reachable(await sessionOf(deployRole('staging'), 'staging'))).toEqual({
+      deploy: true,
+      'file-publishing': true,
+      'image-publishing': true,
+      lookup: false,
+    });
+  });
 });
 
 describe("infra.yml's roles refuse the jobs they do not name", () => {
