@@ -24,6 +24,13 @@ export function addStages(app: App, options: AppOptions): ShipStage[] {
   // Every environment is checked before any construct exists: a bad value leaves nothing half-built.
   for (const config of options.environments) validateConfig(config);
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  // infra.yml deploys each stage's two stacks with its own roles; a pull request's diff reads
+  // every stage's with one diff role.
+  const stacksOf = (config: EnvironmentConfig) => [
+    { account: config.account, region: 'us-east-1', stackName: edgeStackName(options.app, config) },
+    { account: config.account, region: config.region, stackName: `${options.app}-${config.name}` },
+  ];
+  const everyStack = options.environments.flatMap(stacksOf);
   return options.environments.map((config) => {
     const stage = new Stage(app, config.name, {
       env: { account: config.account, region: config.region },
@@ -32,7 +39,7 @@ export function addStages(app: App, options: AppOptions): ShipStage[] {
       env: { account: config.account, region: 'us-east-1' },
       name: `${options.app}-${config.name}-edge`,
       rateLimit: config.wafRateLimit,
-      stackName: `${options.app}-${config.name}-edge-security`,
+      stackName: edgeStackName(options.app, config),
     });
     const stack = new ShipStack(stage, 'App', {
       env: { account: config.account, region: config.region },
@@ -40,10 +47,15 @@ export function addStages(app: App, options: AppOptions): ShipStage[] {
       app: options.app,
       config,
       webAclArn: edgeSecurity.webAclArn,
+      infraTargets: { deploy: stacksOf(config), diff: everyStack },
       crossRegionReferences: true,
       terminationProtection: config.protectData,
     });
     acknowledgeFindings(stack);
     return { stage, edgeSecurity, stack };
   });
+}
+
+function edgeStackName(app: string, config: EnvironmentConfig): string {
+  return `${app}-${config.name}-edge-security`;
 }

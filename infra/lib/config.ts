@@ -43,6 +43,11 @@ export interface EnvironmentConfig {
    * ORG/REPO/.github/workflows/FILE.yml@REF.
    */
   readonly deployWorkflowRef: string;
+  /**
+   * GitHub environment of infra.yml's diff job (its `diff-environment`), which the read-only
+   * infra diff role trusts; default infra-diff.
+   */
+  readonly infraDiffEnvironment?: string;
   readonly vpcCidr: string;
   readonly availabilityZones: number;
   readonly natGateways: number;
@@ -150,6 +155,15 @@ export function validateConfig(config: EnvironmentConfig): EnvironmentConfig {
       env,
       'deployWorkflowRef',
       `"${config.deployWorkflowRef}" is not ORG/REPO/.github/workflows/FILE.yml@refs/heads/B, @refs/tags/T or @<40-hex sha>; no wildcards.`,
+    );
+  if (
+    config.infraDiffEnvironment !== undefined &&
+    (!ENVIRONMENT.test(config.infraDiffEnvironment) || config.infraDiffEnvironment === config.name)
+  )
+    fail(
+      env,
+      'infraDiffEnvironment',
+      `"${config.infraDiffEnvironment}" must be a GitHub environment name (letters, digits, _ and -) other than the stage's own.`,
     );
   if (!cidrOk(config.vpcCidr) || Number(config.vpcCidr.split('/')[1]) > 20)
     fail(

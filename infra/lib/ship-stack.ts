@@ -13,6 +13,12 @@ import { type EnvironmentConfig, validateConfig } from './config.ts';
 import { Data } from './data.ts';
 import { DeployRole, imageRepository } from './delivery.ts';
 import { Edge } from './edge.ts';
+import {
+  INFRA_DIFF_ENVIRONMENT,
+  InfraRoles,
+  type InfraTarget,
+  infraWorkflowRef,
+} from './infra-roles.ts';
 import { MIGRATION_CONTAINER, MigrationTask } from './migration.ts';
 import { Network } from './network.ts';
 import { Observability } from './observability.ts';
@@ -27,6 +33,15 @@ export interface ShipStackProps extends StackProps {
   readonly config: EnvironmentConfig;
   /** ARN of the CLOUDFRONT-scope web ACL (from the us-east-1 stack). */
   readonly webAclArn: string;
+  /**
+   * The stacks infra.yml's roles reach through the CDK bootstrap roles: `deploy`, this
+   * environment's (its stage's stacks); `diff`, every environment's, which a pull request's diff
+   * reads. Default: this stack alone.
+   */
+  readonly infraTargets?: {
+    readonly deploy: readonly InfraTarget[];
+    readonly diff: readonly InfraTarget[];
+  };
 }
 
 export class ShipStack extends Stack {
@@ -38,6 +53,8 @@ export class ShipStack extends Stack {
   readonly edge: Edge;
   readonly observability: Observability;
   readonly deploy: DeployRole;
+  /** The roles infra.yml runs `cdk deploy` and `cdk diff` as. */
+  readonly infra: InfraRoles;
   readonly migration: MigrationTask;
   readonly appSecrets: secretsmanager.Secret;
   readonly protectData: boolean;
@@ -221,6 +238,18 @@ export class ShipStack extends Stack {
       },
     });
 
+    const self = { account: this.account, region: this.region, stackName: this.stackName };
+    this.infra = new InfraRoles(this, 'Infra', {
+      prefix,
+      repository: config.repository,
+      environment: config.name,
+      diffEnvironment: config.infraDiffEnvironment ?? INFRA_DIFF_ENVIRONMENT,
+      workflowRef: infraWorkflowRef(config.deployWorkflowRef),
+      providerArn: this.deploy.providerArn,
+      deployTargets: props.infraTargets?.deploy ?? [self],
+      diffTargets: props.infraTargets?.diff ?? [self],
+    });
+
     const privateSubnets = vpc.selectSubnets({
       subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS,
     }).subnetIds;
@@ -277,6 +306,15 @@ export class ShipStack extends Stack {
     new CfnOutput(this, 'DeployRoleArn', {
       value: this.deploy.role.roleArn,
       description: 'The one value to set in the GitHub environment (AWS_DEPLOY_ROLE_ARN)',
+    });
+    new CfnOutput(this, 'InfraDeployRoleArn', {
+      value: this.infra.deployRole.roleArn,
+      description: `infra.yml's cdk deploy role in ${config.name}: the caller's ${config.name.toUpperCase().replace(/-/g, '_')}_INFRA_ROLE_ARN`,
+    });
+    new CfnOutput(this, 'InfraDiffRoleArn', {
+      value: this.infra.diffRole.roleArn,
+      description:
+        "infra.yml's read-only cdk diff role for pull requests: the caller's INFRA_DIFF_ROLE_ARN",
     });
     const outputs: Record<string, string> = {
       Cluster: this.api.cluster.clusterName,

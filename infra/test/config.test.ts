@@ -78,6 +78,16 @@ const bad: [string, Partial<EnvironmentConfig>, RegExp][] = [
     /CloudFront needs one in us-east-1/,
   ],
   ['image', { bootstrapImage: 'nginx latest' }, /bootstrapImage/],
+  [
+    'infra diff environment',
+    { infraDiffEnvironment: 'infra diff' },
+    /^infra config staging\.infraDiffEnvironment: "infra diff" must be a GitHub environment name/,
+  ],
+  [
+    "infra diff environment that is the stage's own",
+    { infraDiffEnvironment: 'staging' },
+    /staging\.infraDiffEnvironment: "staging" must be .* other than the stage's own\.$/,
+  ],
 ];
 
 describe('validateConfig', () => {

@@ -60,14 +60,15 @@ const claims = (overrides: Record<string, unknown> = {}) => ({
   exp: Math.floor(Date.now() / 1000) + 300,
   ...overrides,
 });
-const assume = (token: string) =>
+const assume = (token: string, role = roleArn) =>
   sts().send(
     new AssumeRoleWithWebIdentityCommand({
-      RoleArn: roleArn,
+      RoleArn: role,
       RoleSessionName: 'deploy-1',
       WebIdentityToken: token,
     }),
   );
+const INFRA_WORKFLOW = 'octo-org/aws-ship-suite/.github/workflows/infra.yml@refs/tags/v1';
 
 describe('the emulator world from the staging template', () => {
   it('accounts for every resource: created or listed as unmodelled', () => {
@@ -140,6 +141,49 @@ describe('the emulator world from the staging template', () => {
       'shop-staging-api-5xx-rate',
       'shop-staging-api-p95-latency',
     ]);
+  });
+
+  it("keeps infra.yml's roles and the deploy role apart: each trusts only its own workflow and environment", async () => {
+    const infraRole = 'arn:aws:iam::123456789012:role/shop-staging-infra';
+    const diffRole = 'arn:aws:iam::123456789012:role/shop-staging-infra-diff';
+    const infraJob = claims({ job_workflow_ref: INFRA_WORKFLOW });
+    const diffJob = claims({
+      job_workflow_ref: INFRA_WORKFLOW,
+      sub: 'repo:octo-org/shop:environment:infra-diff',
+    });
+    const arnOf = async (token: string, role: string) =>
+      (await assume(token, role)).AssumedRoleUser?.Arn;
+    expect(await arnOf(issuer.token(infraJob), infraRole)).toBe(
+      'arn:aws:sts::123456789012:assumed-role/shop-staging-infra/deploy-1',
+    );
+    expect(await arnOf(issuer.token(diffJob), diffRole)).toBe(
+      'arn:aws:sts::123456789012:assumed-role/shop-staging-infra-diff/deploy-1',
+    );
+    const refused = { name: 'AccessDenied' };
+    // deploy.yml's job cannot run cdk; infra.yml's cannot deploy images.
+    await expect(assume(issuer.token(claims()), infraRole)).rejects.toMatchObject(refused);
+    await expect(assume(issuer.token(infraJob), roleArn)).rejects.toMatchObject(refused);
+    // A pull request's diff job cannot deploy; a staging job is not the diff environment.
+    await expect(assume(issuer.token(diffJob), infraRole)).rejects.toMatchObject(refused);
+    await expect(assume(issuer.token(infraJob), diffRole)).rejects.toMatchObject(refused);
+    // Another stage's environment, or the suite's infra.yml at another ref.
+    await expect(
+      assume(
+        issuer.token(claims({ ...infraJob, sub: 'repo:octo-org/shop:environment:production' })),
+        infraRole,
+      ),
+    ).rejects.toMatchObject(refused);
+    await expect(
+      assume(
+        issuer.token(
+          claims({
+            ...infraJob,
+            job_workflow_ref: INFRA_WORKFLOW.replace('@refs/tags/v1', '@refs/heads/main'),
+          }),
+        ),
+        infraRole,
+      ),
+    ).rejects.toMatchObject(refused);
   });
 
   it("resolves the deploy document to JSON naming what the emulator holds, within SSM's 4 KB", () => {

@@ -233,6 +233,97 @@ describe.each(stageNames)('%s', (stage) => {
     });
   });
 
+  it('gives infra.yml its own roles: deploy through the bootstrap roles, diff through the lookup roles', () => {
+    const t = tpl(stage);
+    const account = stage === 'staging' ? '111111111111' : '222222222222';
+    const provider = { Ref: resources(t, 'AWS::IAM::OIDCProvider')[0]?.[0] };
+    const roles = Object.fromEntries(
+      resources(t, 'AWS::IAM::Role').map(([, r]) => [
+        (r as { Properties: { RoleName?: string } }).Properties.RoleName,
+        (r as { Properties: { AssumeRolePolicyDocument: unknown; MaxSessionDuration: number } })
+          .Properties,
+      ]),
+    );
+    const trust = (environment: string) => ({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Principal: { Federated: provider },
+          Condition: {
+            StringEquals: {
+              'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+              'token.actions.githubusercontent.com:sub': `repo:octo-org/shop:environment:${environment}`,
+              'token.actions.githubusercontent.com:job_workflow_ref':
+                'octo-org/aws-ship-suite/.github/workflows/infra.yml@refs/tags/v1',
+            },
+          },
+        },
+      ],
+    });
+    expect(roles[`shop-${stage}-infra`]).toMatchObject({
+      AssumeRolePolicyDocument: trust(stage),
+      MaxSessionDuration: 7200,
+    });
+    expect(roles[`shop-${stage}-infra-diff`]).toMatchObject({
+      AssumeRolePolicyDocument: trust('infra-diff'),
+      MaxSessionDuration: 3600,
+    });
+
+    const statementsOf = (prefix: string) =>
+      (
+        resources(t, 'AWS::IAM::Policy').find(([id]) => id.startsWith(prefix))?.[1] as {
+          Properties: { PolicyDocument: { Statement: { Resource: unknown }[] } };
+        }
+      ).Properties.PolicyDocument.Statement.map((st) => ({
+        ...st,
+        Resource: [st.Resource].flat().map(flatten),
+      }));
+    const role = (kind: string, acct: string, region: string) =>
+      `arn:aws:iam::${acct}:role/cdk-hnb659fds-${kind}-role-${acct}-${region}`;
+    const kinds = ['deploy', 'file-publishing', 'image-publishing'];
+    expect(statementsOf('InfraDeployRoleDefaultPolicy')).toEqual([
+      {
+        Sid: 'CdkBootstrapRoles',
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        // this stage's two stacks: the web ACL's in us-east-1 and the environment's own
+        Resource: ['us-east-1', 'eu-west-1'].flatMap((region) =>
+          kinds.map((kind) => role(kind, account, region)),
+        ),
+      },
+    ]);
+    expect(statementsOf('InfraDiffRoleDefaultPolicy')).toEqual([
+      {
+        Sid: 'CdkLookupRoles',
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        // one diff role reads every stage's stacks: both accounts' lookup roles
+        Resource: ['111111111111', '222222222222'].flatMap((acct) =>
+          ['us-east-1', 'eu-west-1'].map((region) => role('lookup', acct, region)),
+        ),
+      },
+      {
+        Sid: 'ReadStacks',
+        Effect: 'Allow',
+        Action: ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate'],
+        Resource: [
+          `arn:aws:cloudformation:us-east-1:${account}:stack/shop-${stage}-edge-security/*`,
+          `arn:aws:cloudformation:eu-west-1:${account}:stack/shop-${stage}/*`,
+        ],
+      },
+    ]);
+    t.hasOutput('InfraDeployRoleArn', {
+      Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^InfraDeployRole'), 'Arn'] },
+      Description: Match.stringLikeRegexp(`${stage.toUpperCase()}_INFRA_ROLE_ARN`),
+    });
+    t.hasOutput('InfraDiffRoleArn', {
+      Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^InfraDiffRole'), 'Arn'] },
+      Description: Match.stringLikeRegexp('INFRA_DIFF_ROLE_ARN'),
+    });
+  });
+
   it('makes the load balancer canary-ready: two target groups, production and test rules, advancedConfiguration', () => {
     const t = tpl(stage);
     const groups = resources(t, 'AWS::ElasticLoadBalancingV2::TargetGroup');
@@ -453,7 +544,7 @@ describe.each(stageNames)('%s', (stage) => {
     type Statement = { Action: string | string[]; Resource: unknown };
     const grants: Record<string, string[]> = {};
     for (const [id, policy] of resources(t, 'AWS::IAM::Policy')) {
-      if (id.startsWith('DeployRole')) continue;
+      if (/^(DeployRole|Infra)/.test(id)) continue; // the GitHub roles: asserted exactly above
       const statements = (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } })
         .Properties.PolicyDocument.Statement;
       for (const st of statements) expect(JSON.stringify(st.Resource)).not.toMatch(/^"\*"$|"\*"/);
@@ -572,3 +663,14 @@ describe('production versus staging', () => {
     }
   });
 });
+
+/** An ARN as the template writes it, with the partition resolved (aws). */
+function flatten(resource: unknown): unknown {
+  const join = (resource as { 'Fn::Join'?: [string, unknown[]] })?.['Fn::Join'];
+  if (!join) return resource;
+  return join[1]
+    .map((part) =>
+      (part as { Ref?: string })?.Ref === 'AWS::Partition' ? 'aws' : (part as string),
+    )
+    .join(join[0]);
+}

@@ -3,20 +3,19 @@
 // small one (one stack per stage) so each run's real `cdk synth` stays cheap.
 //
 // What is real: the workflow files, GitHub's expression and job-graph semantics, the suite's
-// bundles (oidc-assume, infra-diff), the cdk CLI's synth and `cdk diff` (against the emulator's
-// CloudFormation DescribeStacks/GetTemplate, through the bootstrap lookup role the diff role may
-// assume), the GitHub emulator's comments and token permissions.
+// bundles (oidc-assume, infra-diff), the roles the jobs assume (infra/lib/infra-roles.ts
+// synthesized and loaded into the emulator with their trust and policies), the cdk CLI's synth,
+// `cdk diff` (against the emulator's CloudFormation DescribeStacks/GetTemplate, through the
+// bootstrap lookup role the diff role may assume) and `cdk deploy` (the bootstrap version
+// parameter, the deploy and file-publishing roles, the template uploaded to the staging bucket,
+// a change set created, described and executed, the stack's events), the GitHub emulator's
+// comments and token permissions.
 //
-// Declared stand-ins on the steps' PATH (no registry and no change sets here):
-// - `npm ci` links the suite's installed packages into the app's folder instead of downloading;
-// - `cdk deploy` is recorded instead of creating change sets: the stand-in asks STS who it is
-//   with the job's credentials (so the role the job assumed is proven to reach cdk), reads the
-//   stage's templates from the assembly it was given, and writes both to a record file. Every
-//   other cdk command is the real CLI.
+// Declared stand-in on the steps' PATH (no registry here): `npm ci` links the suite's installed
+// packages (aws-cdk, aws-cdk-lib among them) into the app's folder instead of downloading.
 import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
-  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -27,7 +26,18 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import {
+  AssumeRoleCommand,
+  AssumeRoleWithWebIdentityCommand,
+  STSClient,
+  type Credentials,
+} from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { App, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { InfraRoles } from '../../infra/lib/infra-roles.ts';
+import { cdkBootstrap } from '../emulator/cdk-bootstrap.ts';
+import { loadTemplate, type CfnTemplate } from '../emulator/template-loader.ts';
 import { type Emulator, startEmulator } from '../emulator/server.ts';
 import { type GitHubEmulator, startGitHubEmulator } from '../emulator/github/server.ts';
 import type { Repository } from '../emulator/github/store.ts';
@@ -43,9 +53,16 @@ import {
 const ACCOUNT = '123456789012';
 const suiteRoot = new URL('../..', import.meta.url).pathname;
 const role = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
-const DIFF_ROLE = role('octo-app-infra-diff');
+const DIFF_ROLE = role('octo-app-staging-infra-diff');
 const LOOKUP_ROLE = role(`cdk-hnb659fds-lookup-role-${ACCOUNT}-us-east-1`);
+const BOOTSTRAP_DEPLOY_ROLE = role(`cdk-hnb659fds-deploy-role-${ACCOUNT}-us-east-1`);
 const deployRole = (environment: string) => role(`octo-app-${environment}-infra`);
+const templateText = readFileSync(
+  join(suiteRoot, 'workflows-templates/aws-ship-suite-infra.yml'),
+  'utf8',
+);
+/** The job_workflow_ref of infra.yml's jobs: the template's `uses:` as the runner resolves it. */
+const INFRA_WORKFLOW_REF = /uses: (\S+\/infra\.yml@\S+)/.exec(templateText)![1]!;
 
 // The app's CDK app: one stage per GitHub environment, its settings in a file the commits change.
 const APP = `import { readFileSync } from 'node:fs';
@@ -71,7 +88,6 @@ let work: string;
 let checkout: string;
 let appRemote: string;
 let standIns: string;
-let deployRecord: string;
 const runs: WorkflowRun[] = [];
 const commits: Record<'bare' | 'main' | 'feature' | 'featureAgain' | 'fork', string> = {
   bare: '',
@@ -91,19 +107,14 @@ beforeAll(async () => {
     clientIds: ['sts.amazonaws.com'],
     accountId: ACCOUNT,
   });
-  const trust = (environment: string) => ({
-    webIdentity: {
-      issuer: issuer.url,
-      audience: 'sts.amazonaws.com',
-      subject: `repo:octo-org/octo-app:environment:${environment}`,
-      jobWorkflowRef: 'OWNER/aws-ship-suite/.github/workflows/infra.yml@*',
-    },
+  // The roles as the suite's stack makes them (infra/lib/infra-roles.ts), synthesized and loaded
+  // with their trust policies (the GitHub issuer standing for token.actions.githubusercontent.com)
+  // and identity policies; the account bootstrapped as `cdk bootstrap` leaves it.
+  loadTemplate(emulator, infraRolesTemplate(), {
+    stackName: 'octo-app-infra-roles',
+    issuers: { 'https://token.actions.githubusercontent.com': issuer.url },
   });
-  emulator.sts.addRole({ arn: DIFF_ROLE, trust: trust('infra-diff') });
-  emulator.sts.addRole({ arn: deployRole('staging'), trust: trust('staging') });
-  emulator.sts.addRole({ arn: deployRole('production'), trust: trust('production') });
-  // cdk bootstrap --trust-for-lookup: the lookup role trusts the diff role's account.
-  emulator.sts.addRole({ arn: LOOKUP_ROLE, trust: { principals: [DIFF_ROLE] } });
+  cdkBootstrap(emulator, { account: ACCOUNT, region: 'us-east-1' });
 
   work = mkdtempSync(join(tmpdir(), 'infra-workflow-'));
   appRemote = join(work, 'app.git');
@@ -119,17 +130,13 @@ beforeAll(async () => {
   emulator.cloudformation.putStack({ name: 'shop-staging', template: deployedTemplate() });
 
   standIns = join(work, 'stand-ins');
-  deployRecord = join(work, 'cdk-deploy.jsonl');
   makeStandIns(standIns);
 
   checkout = join(work, 'checkout');
   mkdirSync(join(checkout, '.github/workflows'), { recursive: true });
   writeFileSync(
     join(checkout, '.github/workflows/infrastructure.yml'),
-    readFileSync(
-      join(suiteRoot, 'workflows-templates/aws-ship-suite-infra.yml'),
-      'utf8',
-    ).replaceAll('$default-branch', 'main'),
+    templateText.replaceAll('$default-branch', 'main'),
   );
   symlinkSync(
     join(suiteRoot, '.github/workflows/infra.yml'),
@@ -242,57 +249,19 @@ function makeStandIns(directory: string): void {
   for (const entry of readdirSync(join(suiteRoot, 'node_modules'))) {
     if (entry !== '.bin') symlinkSync(join(suiteRoot, 'node_modules', entry), join(modules, entry));
   }
-  const realCdk = join(suiteRoot, 'node_modules/aws-cdk/bin/cdk');
-  writeFileSync(
-    join(modules, '.bin/cdk'),
-    `#!/bin/sh
-# Stand-in declared in test/e2e/infra-workflow.test.ts: cdk deploy is recorded, the rest is cdk.
-if [ "$1" = deploy ]; then exec node ${JSON.stringify(join(directory, 'cdk-deploy.mjs'))} "$@"; fi
-exec node ${JSON.stringify(realCdk)} "$@"
-`,
-  );
-  writeFileSync(
-    join(directory, 'cdk-deploy.mjs'),
-    `// cdk deploy stand-in (test/e2e/infra-workflow.test.ts): who it runs as, and what it would deploy.
-import { appendFileSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-const require = createRequire(${JSON.stringify(join(suiteRoot, 'package.json'))});
-const { STSClient, GetCallerIdentityCommand } = require('@aws-sdk/client-sts');
-const args = process.argv.slice(3);
-const app = args[args.indexOf('--app') + 1];
-const patterns = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--app' && args[i - 1] !== '--require-approval' && args[i - 1] !== '--progress');
-const manifest = (dir) => JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-const stacks = {};
-for (const [id, artifact] of Object.entries(manifest(app).artifacts ?? {})) {
-  if (artifact.type !== 'cdk:cloud-assembly') continue;
-  const dir = join(app, artifact.properties.directoryName);
-  for (const [, stack] of Object.entries(manifest(dir).artifacts ?? {})) {
-    if (stack.type !== 'aws:cloudformation:stack') continue;
-    const path = stack.displayName ?? id;
-    if (!patterns.some((p) => p === path || (p.endsWith('/*') && path.startsWith(p.slice(0, -1))))) continue;
-    stacks[stack.properties.stackName] = JSON.parse(readFileSync(join(dir, stack.properties.templateFile), 'utf8'));
-  }
-}
-if (Object.keys(stacks).length === 0) { console.error('No stacks match the name(s) ' + patterns.join(' ')); process.exit(1); }
-const identity = await new STSClient({}).send(new GetCallerIdentityCommand({}));
-appendFileSync(process.env.CDK_DEPLOY_RECORD, JSON.stringify({ args, arn: identity.Arn, stacks }) + '\\n');
-for (const name of Object.keys(stacks)) console.log(' ✅  ' + name + ' (stand-in: recorded, not deployed)');
-`,
-  );
+  symlinkSync(join(suiteRoot, 'node_modules/aws-cdk/bin/cdk'), join(modules, '.bin/cdk'));
   const bin = join(directory, 'bin');
   mkdirSync(bin);
   writeFileSync(
     join(bin, 'npm'),
     `#!/bin/sh
 # npm stand-in declared in test/e2e/infra-workflow.test.ts: no registry here, so npm ci links the
-# suite's installed packages (aws-cdk, aws-cdk-lib among them) and cdk's deploy stand-in.
+# suite's installed packages (aws-cdk, aws-cdk-lib among them).
 if [ "$1" != ci ]; then echo "npm stand-in: only npm ci is declared, not: $*" >&2; exit 2; fi
 if [ ! -f package-lock.json ]; then echo "npm error The \\\`npm ci\\\` command can only install with an existing package-lock.json" >&2; exit 1; fi
 ln -s ${JSON.stringify(modules)} node_modules && echo "added the suite's packages (npm ci stand-in)"
 `,
   );
-  chmodSync(join(modules, '.bin/cdk'), 0o755);
   chmodSync(join(bin, 'npm'), 0o755);
 }
 
@@ -323,6 +292,7 @@ async function infraRun(
   event: { name: string; payload: Record<string, unknown> },
   context: { sha: string; ref: string },
   review: (request: ReviewRequest) => Promise<ReviewDecision> = async () => 'approve',
+  roles: Record<string, string> = {},
 ): Promise<WorkflowRun> {
   const run = await runWorkflow({
     checkout,
@@ -337,13 +307,13 @@ async function infraRun(
       STAGING_INFRA_ROLE_ARN: deployRole('staging'),
       PRODUCTION_INFRA_ROLE_ARN: deployRole('production'),
       INFRA_DIFF_ROLE_ARN: DIFF_ROLE,
+      ...roles,
     },
     environments: { production: { reviewers: ['infra-reviewers'] } },
     review,
     workspaceRepository: appRemote,
     machineEnv: {
       AWS_ENDPOINT_URL: emulator.url,
-      CDK_DEPLOY_RECORD: deployRecord,
       CDK_DISABLE_VERSION_CHECK: '1',
       PATH: [
         join(standIns, 'bin'),
@@ -513,6 +483,14 @@ describe('infra.yml on a pull request', () => {
   }, 600_000);
 });
 
+const deploymentsOf = (stackName: string) =>
+  emulator.cloudformation.deployments.filter((d) => d.stackName === stackName);
+/** The bootstrap roles a session of `roleName` assumed (cdk running with its credentials). */
+const assumedBy = (roleName: string) =>
+  emulator.sts.assumed
+    .filter((a) => a.callerArn?.includes(`:assumed-role/${roleName}/`))
+    .map((a) => a.roleArn);
+
 describe('infra.yml on a push to the default branch', () => {
   it('deploys the synthesized stacks to staging, then to production once approved', async () => {
     const reviews: ReviewRequest[] = [];
@@ -529,7 +507,8 @@ describe('infra.yml on a push to the default branch', () => {
       async (request) => {
         reviews.push(request);
         // Production waits while staging is already deployed.
-        expect(readRecords()).toHaveLength(1);
+        expect(deploymentsOf('shop-staging')).toHaveLength(1);
+        expect(emulator.cloudformation.template('shop-production')).toBeUndefined();
         return 'approve';
       },
     );
@@ -551,26 +530,46 @@ describe('infra.yml on a push to the default branch', () => {
         concurrency: { group: `aws-ship-suite-deploy-${environment}`, cancelInProgress: false },
       });
     }
-    const [staging, production] = readRecords();
+    // cdk ran as each job's infra role and went through the bootstrap roles it may assume.
+    for (const environment of ['staging', 'production'])
+      expect(new Set(assumedBy(`octo-app-${environment}-infra`))).toEqual(
+        new Set([
+          BOOTSTRAP_DEPLOY_ROLE,
+          role(`cdk-hnb659fds-file-publishing-role-${ACCOUNT}-us-east-1`),
+        ]),
+      );
+    const [staging] = deploymentsOf('shop-staging');
+    const [production] = deploymentsOf('shop-production');
+    // Staging existed (an update); production is created. Each by the bootstrap deploy role,
+    // with CloudFormation's execution role, from the template cdk uploaded to the staging bucket.
     expect(staging).toMatchObject({
-      args: expect.arrayContaining(['--require-approval', 'never', 'staging/*']),
-      arn: expect.stringContaining(':assumed-role/octo-app-staging-infra/'),
+      changeSetType: 'UPDATE',
+      callerArn: expect.stringContaining(':assumed-role/cdk-hnb659fds-deploy-role-'),
+      roleArn: role(`cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-us-east-1`),
     });
-    expect(Object.keys(staging!.stacks)).toEqual(['shop-staging']);
-    expect(production).toMatchObject({
-      args: expect.arrayContaining(['production/*']),
-      arn: expect.stringContaining(':assumed-role/octo-app-production-infra/'),
+    expect(production).toMatchObject({ changeSetType: 'CREATE' });
+    expect(production!.changes).toContainEqual({
+      action: 'Add',
+      logicalId: 'Alerts91F83244',
+      resourceType: 'AWS::SNS::Topic',
     });
-    expect(Object.keys(production!.stacks)).toEqual(['shop-production']);
-    // main's templates, synthesized once in the run and deployed as they were synthesized.
-    expect(JSON.stringify(staging!.stacks['shop-staging'])).toContain('"DisplayName":"alerts"');
-    expect(JSON.stringify(staging!.stacks['shop-staging'])).not.toContain('AWS::SQS::Queue');
+    // main's templates, synthesized once in the run and deployed as they were synthesized:
+    // GetTemplate (what the next diff reads) returns them.
+    const deployed = JSON.stringify(emulator.cloudformation.template('shop-staging'));
+    expect(deployed).toContain('"DisplayName":"alerts"');
+    expect(deployed).not.toContain('AWS::SQS::Queue');
+    expect(emulator.cloudformation.template('shop-production')).toEqual(
+      JSON.parse(production!.templateBody),
+    );
+    expect(logOf(run, 'infra / staging')).toMatch(/✅ +staging\/App \(shop-staging\)/);
+    expect(logOf(run, 'infra / production')).toContain('CREATE_COMPLETE');
   }, 600_000);
 });
 
 describe('infra.yml when production is rejected', () => {
   it('leaves production untouched and fails its job with the reviewer named', async () => {
-    const before = readRecords().length;
+    const before = emulator.cloudformation.deployments.length;
+    const production = emulator.cloudformation.template('shop-production');
     const run = await infraRun(
       {
         name: 'push',
@@ -587,18 +586,155 @@ describe('infra.yml when production is rejected', () => {
     expect(run.job('infra / production').result).toBe('failure');
     expect(run.job('infra / production').reason).toContain('carol');
     expect(run.job('infra / production').steps).toEqual([]);
-    const records = readRecords().slice(before);
-    expect(records.map((r) => r.args.at(-1))).toEqual(['staging/*']);
+    // Staging already runs main's templates: cdk's change set has no changes and nothing executes.
+    expect(logOf(run, 'infra / staging')).toContain('no changes');
+    expect(emulator.cloudformation.deployments.length).toBe(before);
+    expect(emulator.cloudformation.template('shop-production')).toEqual(production);
   }, 600_000);
 });
 
-function readRecords(): { args: string[]; arn: string; stacks: Record<string, unknown> }[] {
-  if (!existsSync(deployRecord)) return [];
-  return readFileSync(deployRecord, 'utf8')
-    .split('\n')
-    .filter((line) => line !== '')
-    .map(
-      (line) =>
-        JSON.parse(line) as { args: string[]; arn: string; stacks: Record<string, unknown> },
+describe("infra.yml's roles reach only their own bootstrap roles", () => {
+  const sts = (credentials?: Credentials) =>
+    new STSClient({
+      endpoint: emulator.url,
+      region: 'us-east-1',
+      maxAttempts: 1,
+      ...(credentials
+        ? {
+            credentials: {
+              accessKeyId: credentials.AccessKeyId!,
+              secretAccessKey: credentials.SecretAccessKey!,
+              sessionToken: credentials.SessionToken!,
+            },
+          }
+        : {}),
+    });
+  const sessionOf = async (roleArn: string, environment: string) => {
+    const client = sts();
+    try {
+      const token = issuer.mintToken({
+        aud: 'sts.amazonaws.com',
+        sub: `repo:octo-org/octo-app:environment:${environment}`,
+        job_workflow_ref: INFRA_WORKFLOW_REF,
+      });
+      const answer = await client.send(
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn: roleArn,
+          RoleSessionName: 'job',
+          WebIdentityToken: token,
+        }),
+      );
+      return answer.Credentials!;
+    } finally {
+      client.destroy();
+    }
+  };
+  /** Which of the account's bootstrap roles a session may assume, kind by kind. */
+  const reachable = async (credentials: Credentials) => {
+    const client = sts(credentials);
+    const result: Record<string, boolean> = {};
+    try {
+      for (const kind of ['deploy', 'file-publishing', 'image-publishing', 'lookup']) {
+        const RoleArn = role(`cdk-hnb659fds-${kind}-role-${ACCOUNT}-us-east-1`);
+        result[kind] = await client
+          .send(new AssumeRoleCommand({ RoleArn, RoleSessionName: 'cdk' }))
+          .then(
+            () => true,
+            (error: { name?: string }) => {
+              expect(error.name).toBe('AccessDenied');
+              return false;
+            },
+          );
+      }
+    } finally {
+      client.destroy();
+    }
+    return result;
+  };
+
+  it('lets the diff role assume only the lookup role, and the deploy role only the deploy and publishing roles', async () => {
+    expect(await reachable(await sessionOf(DIFF_ROLE, 'infra-diff'))).toEqual({
+      deploy: false,
+      'file-publishing': false,
+      'image-publishing': false,
+      lookup: true,
+    });
+    expect(await reachable(await sessionOf(deployRole('staging'), 'staging'))).toEqual({
+      deploy: true,
+      'file-publishing': true,
+      'image-publishing': true,
+      lookup: false,
+    });
+  });
+});
+
+describe("infra.yml's roles refuse the jobs they do not name", () => {
+  it("refuses the diff role to a push's deploy job: nothing is deployed", async () => {
+    const before = emulator.cloudformation.deployments.length;
+    const run = await infraRun(
+      {
+        name: 'push',
+        payload: {
+          ref: 'refs/heads/main',
+          after: commits.feature,
+          repository: { full_name: 'octo-org/octo-app', default_branch: 'main' },
+        },
+      },
+      { sha: commits.feature, ref: 'refs/heads/main' },
+      async () => 'approve',
+      { STAGING_INFRA_ROLE_ARN: DIFF_ROLE },
     );
+    expect(run.job('infra / staging').result).toBe('failure');
+    expect(run.job('infra / production').result).toBe('skipped');
+    expect(logOf(run, 'infra / staging')).toContain('AccessDenied');
+    expect(logOf(run, 'infra / staging')).not.toContain('cdk deploy');
+    expect(emulator.cloudformation.deployments.length).toBe(before);
+    expect(JSON.stringify(emulator.cloudformation.template('shop-staging'))).not.toContain(
+      'AWS::SQS::Queue',
+    );
+  }, 600_000);
+
+  it("refuses a deploy role to a pull request's diff job: no diff and no comment", async () => {
+    const number = github.store.addPullRequest(repository, {
+      author: github.accounts.get('octo-org'),
+      headSha: commits.feature,
+    }).number;
+    const lookups = assumedBy('octo-app-staging-infra').length;
+    const run = await infraRun(
+      pullRequestEvent(number, commits.feature, 'same'),
+      { sha: commits.feature, ref: `refs/pull/${number}/merge` },
+      async () => 'approve',
+      { INFRA_DIFF_ROLE_ARN: deployRole('staging') },
+    );
+    expect(run.job('infra / diff').result).toBe('failure');
+    expect(logOf(run, 'infra / diff')).toContain('AccessDenied');
+    expect(logOf(run, 'infra / diff')).not.toContain('Stack staging/App');
+    expect(assumedBy('octo-app-staging-infra')).toHaveLength(lookups);
+    // The assume step failed before cdk diff: no diff text, so no comment job.
+    expect(run.job('infra / comment').result).toBe('skipped');
+    expect(github.store.comments(repository, number)).toEqual([]);
+  }, 600_000);
+});
+
+/** The stack's infra roles for staging and production, as the suite's stack synthesizes them. */
+function infraRolesTemplate(): CfnTemplate {
+  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'infra-roles-')) });
+  const stack = new Stack(app, 'Roles', { env: { account: ACCOUNT, region: 'us-east-1' } });
+  const provider = new iam.OidcProviderNative(stack, 'GitHubOidc', {
+    url: 'https://token.actions.githubusercontent.com',
+    clientIds: ['sts.amazonaws.com'],
+  });
+  const stackOf = (name: string) => ({ account: ACCOUNT, region: 'us-east-1', stackName: name });
+  for (const environment of ['staging', 'production'])
+    new InfraRoles(stack, `${environment}Infra`, {
+      prefix: `octo-app-${environment}`,
+      repository: 'octo-org/octo-app',
+      environment,
+      diffEnvironment: 'infra-diff',
+      workflowRef: INFRA_WORKFLOW_REF,
+      providerArn: provider.oidcProviderArn,
+      deployTargets: [stackOf(`shop-${environment}`)],
+      diffTargets: [stackOf('shop-staging'), stackOf('shop-production')],
+    });
+  return app.synth().getStackArtifact(stack.artifactId).template as CfnTemplate;
 }

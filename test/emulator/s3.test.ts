@@ -13,6 +13,8 @@ import {
   CopyObjectCommand,
   CreateMultipartUploadCommand,
   DeleteObjectsCommand,
+  GetBucketEncryptionCommand,
+  GetBucketLocationCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -273,6 +275,32 @@ describe('S3', () => {
 });
 
 describe('CloudFront', () => {
+  it("answers the bucket checks cdk's asset publishing makes: location, encryption, expected owner", async () => {
+    emulator.s3.createBucket('cdk-assets', undefined, { account: '123456789012' });
+    const location = await s3.send(
+      new GetBucketLocationCommand({ Bucket: 'cdk-assets', ExpectedBucketOwner: '123456789012' }),
+    );
+    // us-east-1 is the empty constraint.
+    expect(location.LocationConstraint).toBeUndefined();
+    expect(
+      await rejection(
+        s3.send(
+          new GetBucketLocationCommand({
+            Bucket: 'cdk-assets',
+            ExpectedBucketOwner: '999999999999',
+          }),
+        ),
+      ),
+    ).toMatchObject({ name: 'AccessDenied', status: 403 });
+    expect(
+      await rejection(s3.send(new GetBucketLocationCommand({ Bucket: 'no-such-bucket' }))),
+    ).toMatchObject({ name: 'NoSuchBucket', status: 404 });
+    const encryption = await s3.send(new GetBucketEncryptionCommand({ Bucket: 'cdk-assets' }));
+    expect(
+      encryption.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault,
+    ).toEqual({ SSEAlgorithm: 'AES256' });
+  });
+
   it('completes an invalidation after its delay, and keeps CallerReference idempotent', async () => {
     const distribution = emulator.cloudfront.createDistribution('site');
     emulator.cloudfront.completionMs = 60_000;

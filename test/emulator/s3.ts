@@ -44,6 +44,8 @@ type ObjectHeaders = Pick<
 
 export type S3Action =
   | 'HeadBucket'
+  | 'GetBucketLocation'
+  | 'GetBucketEncryption'
   | 'ListObjectsV2'
   | 'HeadObject'
   | 'GetObject'
@@ -68,6 +70,8 @@ export interface S3Bucket {
   readonly objects: Map<string, S3Object>;
   readonly uploads: Map<string, Upload>;
   policy: BucketPolicy | undefined;
+  /** The owner's account: a request whose ExpectedBucketOwner differs is AccessDenied. */
+  readonly account?: string;
 }
 
 export interface S3Input {
@@ -104,6 +108,8 @@ export class S3 implements Service<S3Input> {
   readonly protocol: Protocol<S3Input> = s3Protocol();
   readonly actions: ReadonlySet<string> = new Set<S3Action>([
     'HeadBucket',
+    'GetBucketLocation',
+    'GetBucketEncryption',
     'ListObjectsV2',
     'HeadObject',
     'GetObject',
@@ -128,8 +134,14 @@ export class S3 implements Service<S3Input> {
     this.#region = dependencies.region ?? 'us-east-1';
   }
 
-  createBucket(name: string, policy?: BucketPolicy): S3Bucket {
-    const bucket: S3Bucket = { name, objects: new Map(), uploads: new Map(), policy };
+  createBucket(name: string, policy?: BucketPolicy, options: { account?: string } = {}): S3Bucket {
+    const bucket: S3Bucket = {
+      name,
+      objects: new Map(),
+      uploads: new Map(),
+      policy,
+      ...(options.account === undefined ? {} : { account: options.account }),
+    };
     this.#buckets.set(name, bucket);
     return bucket;
   }
@@ -148,10 +160,30 @@ export class S3 implements Service<S3Input> {
       });
     }
     authorize(bucket, call.caller, action, input.key);
+    const expectedOwner = header(input.headers, 'x-amz-expected-bucket-owner');
+    if (
+      expectedOwner !== undefined &&
+      bucket.account !== undefined &&
+      expectedOwner !== bucket.account
+    )
+      throw s3Error('AccessDenied', 403, 'Access Denied');
     const key = input.key ?? '';
     switch (action) {
       case 'HeadBucket':
         return { headers: { 'x-amz-bucket-region': this.#region } };
+      // us-east-1 is the empty constraint (API_GetBucketLocation).
+      case 'GetBucketLocation':
+        return {
+          xml:
+            this.#region === 'us-east-1'
+              ? `<LocationConstraint xmlns="${NS}"/>`
+              : `<LocationConstraint xmlns="${NS}">${this.#region}</LocationConstraint>`,
+        };
+      // Every bucket is encrypted with SSE-S3 by default since January 2023.
+      case 'GetBucketEncryption':
+        return {
+          xml: `<ServerSideEncryptionConfiguration xmlns="${NS}"><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault><BucketKeyEnabled>false</BucketKeyEnabled></Rule></ServerSideEncryptionConfiguration>`,
+        };
       case 'ListObjectsV2':
         return { xml: listObjects(bucket, input.query) };
       case 'HeadObject':
@@ -521,6 +553,8 @@ function actionOf(
   if (key === undefined) {
     if (method === 'HEAD') return 'HeadBucket';
     if (method === 'GET' && query.get('list-type') === '2') return 'ListObjectsV2';
+    if (method === 'GET' && query.has('location')) return 'GetBucketLocation';
+    if (method === 'GET' && query.has('encryption')) return 'GetBucketEncryption';
     if (method === 'POST' && query.has('delete')) return 'DeleteObjects';
   } else {
     if (method === 'HEAD') return 'HeadObject';

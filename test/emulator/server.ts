@@ -22,7 +22,7 @@ import { Sns } from './sns.ts';
 import { Ssm } from './ssm.ts';
 import { S3 } from './s3.ts';
 import { CloudFront } from './cloudfront.ts';
-import { CloudFormation } from './cloudformation.ts';
+import { CloudFormation, s3ObjectOfUrl } from './cloudformation.ts';
 import { MetricStore } from './metrics.ts';
 import { TrafficModel, type TrafficOptions } from './traffic.ts';
 import { Scenario, timeScale } from './world.ts';
@@ -141,7 +141,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const ssm = new Ssm({ clock });
   const s3 = new S3({ clock });
   const cloudfront = new CloudFront({ clock });
-  const cloudformation = new CloudFormation({ clock });
+  const cloudformation = new CloudFormation({
+    clock,
+    readTemplateUrl: (url) => {
+      const object = s3ObjectOfUrl(url);
+      return object && s3.bucket(object.bucket)?.objects.get(object.key)?.body;
+    },
+  });
   const registry = new ServiceRegistry([
     sts,
     elbv2,

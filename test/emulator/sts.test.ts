@@ -435,3 +435,63 @@ describe('AssumeRole through @aws-sdk/client-sts', () => {
     );
   });
 });
+
+describe('AssumeRole with identity rules loaded (an account-trusting role needs the caller’s own grant)', () => {
+  it('refuses a caller whose policy does not allow sts:AssumeRole on a role trusting its account, and lets one whose policy does', async () => {
+    const local = await startEmulator();
+    try {
+      const bootstrap = `arn:aws:iam::${ACCOUNT}:role/cdk-deploy`;
+      const named = `arn:aws:iam::${ACCOUNT}:role/names-reader`;
+      local.sts.addRole({
+        arn: bootstrap,
+        trust: { principals: [`arn:aws:iam::${ACCOUNT}:root`] },
+      });
+      local.sts.addRole({
+        arn: named,
+        trust: { principals: [`arn:aws:iam::${ACCOUNT}:role/reader`] },
+      });
+      local.sts.addAccess(
+        (principal, action, resource) =>
+          principal === `arn:aws:iam::${ACCOUNT}:role/deployer` &&
+          action === 'sts:AssumeRole' &&
+          resource === bootstrap,
+      );
+      const keys = (role: string, n: number) => {
+        const accessKeyId = `ASIAEXAMPLE00000000${n}`;
+        local.sts.addCredentials({
+          accessKeyId,
+          secretAccessKey: `secret-${n}`,
+          sessionToken: `token-${n}`,
+          arn: `arn:aws:sts::${ACCOUNT}:assumed-role/${role}/s`,
+        });
+        return new STSClient({
+          endpoint: local.url,
+          region: 'us-east-1',
+          maxAttempts: 1,
+          credentials: { accessKeyId, secretAccessKey: `secret-${n}`, sessionToken: `token-${n}` },
+        });
+      };
+      const assume = (client: STSClient, RoleArn: string) =>
+        client.send(new AssumeRoleCommand({ RoleArn, RoleSessionName: 'cdk' }));
+      const reader = keys('reader', 1);
+      const deployer = keys('deployer', 2);
+      await expect(assume(reader, bootstrap)).rejects.toMatchObject({
+        name: 'AccessDenied',
+        message: expect.stringContaining(
+          `is not authorized to perform: sts:AssumeRole on resource: ${bootstrap}`,
+        ),
+      });
+      expect((await assume(deployer, bootstrap)).AssumedRoleUser?.Arn).toBe(
+        `arn:aws:sts::${ACCOUNT}:assumed-role/cdk-deploy/cdk`,
+      );
+      // A trust policy naming the caller needs no grant of its own (same account).
+      expect((await assume(reader, named)).AssumedRoleUser?.Arn).toBe(
+        `arn:aws:sts::${ACCOUNT}:assumed-role/names-reader/cdk`,
+      );
+      reader.destroy();
+      deployer.destroy();
+    } finally {
+      await local.close();
+    }
+  });
+});

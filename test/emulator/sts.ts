@@ -7,6 +7,7 @@ import {
   type StoredCredentials,
 } from './credentials.ts';
 import { ServiceError } from './errors.ts';
+import { type IdentityAccess, eitherAllows } from './identity-access.ts';
 import {
   decodeJwt,
   invalidIdentityToken,
@@ -138,6 +139,7 @@ export class Sts implements Service<QueryParams> {
 
   readonly #providers = new Map<string, OidcProvider>();
   readonly #roles = new Map<string, Role>();
+  #access: IdentityAccess | undefined;
   readonly #credentials: CredentialStore;
   readonly #clock: () => Date;
   readonly #issuerKeys: IssuerKeys;
@@ -177,6 +179,14 @@ export class Sts implements Service<QueryParams> {
     if (!/^\d{12}$/.test(provider.accountId))
       throw new Error(`accountId must be 12 digits: ${provider.accountId}`);
     this.#providers.set(provider.url, provider);
+  }
+
+  /**
+   * Identity rules (from loaded templates): a role that trusts the caller's account, not the
+   * caller itself, is assumable only when the caller's policy allows sts:AssumeRole on it.
+   */
+  addAccess(access: IdentityAccess): void {
+    this.#access = eitherAllows(this.#access, access);
   }
 
   addRole(definition: RoleDefinition): void {
@@ -315,9 +325,13 @@ export class Sts implements Service<QueryParams> {
 
     const role = this.#roles.get(session.roleArn);
     const principals = role?.trust.principals ?? [];
+    // A trust naming the caller suffices; one naming its account delegates to the account's
+    // policies: with identity rules loaded, the caller's own policy must allow sts:AssumeRole.
     const trusted =
       principals.includes(caller.principalArn) ||
-      principals.includes(`arn:aws:iam::${caller.account}:root`);
+      (principals.includes(`arn:aws:iam::${caller.account}:root`) &&
+        (this.#access === undefined ||
+          this.#access(caller.principalArn, 'sts:AssumeRole', session.roleArn)));
     const externalIdMatches =
       role?.trust.externalId === undefined || role.trust.externalId === externalId;
     if (role === undefined || !trusted || !externalIdMatches) {

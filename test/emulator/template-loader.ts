@@ -587,6 +587,12 @@ export function loadTemplate(
   };
   if (created.some((c) => c.type === 'AWS::SSM::Parameter')) emulator.ssm.addAccess(identityAllows);
   if (created.some((c) => c.type === 'AWS::SNS::Topic')) emulator.sns.addAccess(identityAllows);
+  // The roles' policies decide which account-trusting roles they may assume (cdk's bootstrap
+  // roles) and which stacks they may read.
+  if (created.some((c) => c.type === 'AWS::IAM::Role')) {
+    emulator.sts.addAccess(identityAllows);
+    emulator.cloudformation.addAccess(identityAllows);
+  }
   return { refs, created, unmodelled, resolve };
 }
 
