@@ -428,7 +428,7 @@ describe('deploy.yml called for staging, then production behind its reviewers', 
     ]);
     expect(claims).toContainEqual([
       'repo:octo-org/octo-app:environment:production',
-      'OWNER/aws-ship-suite/.github/workflows/deploy.yml@main',
+      'OWNER/aws-ship-suite/.github/workflows/deploy.yml@refs/heads/main',
     ]);
   });
 });

@@ -61,8 +61,11 @@ const templateText = readFileSync(
   join(suiteRoot, 'workflows-templates/aws-ship-suite-infra.yml'),
   'utf8',
 );
-/** The job_workflow_ref of infra.yml's jobs: the template's `uses:` as the runner resolves it. */
-const INFRA_WORKFLOW_REF = /uses: (\S+\/infra\.yml@\S+)/.exec(templateText)![1]!;
+/** The job_workflow_ref of infra.yml's jobs: the template's `uses:` (`@main`) as GitHub claims it. */
+const INFRA_WORKFLOW_REF = /uses: (\S+\/infra\.yml)@(\S+)/
+  .exec(templateText)!
+  .slice(1)
+  .join('@refs/heads/');
 
 // The app's CDK app: one stage per GitHub environment, its settings in a file the commits change.
 const APP = `import { readFileSync } from 'node:fs';

@@ -33,6 +33,17 @@ export interface ReferenceScope {
   ref: string;
 }
 
+/**
+ * The ref as GitHub writes it in job_workflow_ref: `@main` is claimed as `@refs/heads/main`, a
+ * tag as `@refs/tags/v1`, a commit as its SHA. The checkout has no refs of its own to look the
+ * name up in, so a `v<major>[.<minor>[.<patch>]]` name (the suite's release tags) is a tag and any
+ * other name a branch.
+ */
+export function qualifiedRef(ref: string): string {
+  if (/^[0-9a-f]{40}$/.test(ref) || ref.startsWith('refs/')) return ref;
+  return /^v\d+(\.\d+){0,2}$/.test(ref) ? `refs/tags/${ref}` : `refs/heads/${ref}`;
+}
+
 export function resolveWorkflow(
   uses: string,
   scope: ReferenceScope,
@@ -54,7 +65,11 @@ export function resolveWorkflow(
     if (!existsSync(join(scope.checkout, match[2]))) {
       throw new WorkflowError(`${where}: uses: ${uses}: ${match[2]} is not in the checkout`);
     }
-    return { uses, path: match[2], jobWorkflowRef: uses };
+    return {
+      uses,
+      path: match[2],
+      jobWorkflowRef: `${match[1]}/${match[2]}@${qualifiedRef(match[3])}`,
+    };
   }
   throw new WorkflowError(
     `${where}: uses: ${uses} is neither ./.github/workflows/<file> nor ${scope.suiteRepository}/.github/workflows/<file>@<ref>`,

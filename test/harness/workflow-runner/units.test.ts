@@ -103,7 +103,16 @@ describe('references', () => {
     expect(
       resolveWorkflow('owner/AWS-SHIP-SUITE/.github/workflows/deploy.yml@v1', scope, 'w')
         .jobWorkflowRef,
-    ).toBe('owner/AWS-SHIP-SUITE/.github/workflows/deploy.yml@v1');
+    ).toBe('owner/AWS-SHIP-SUITE/.github/workflows/deploy.yml@refs/tags/v1');
+    expect(
+      resolveWorkflow('OWNER/aws-ship-suite/.github/workflows/deploy.yml@main', scope, 'w')
+        .jobWorkflowRef,
+    ).toBe('OWNER/aws-ship-suite/.github/workflows/deploy.yml@refs/heads/main');
+    const sha = 'a'.repeat(40);
+    expect(
+      resolveWorkflow(`OWNER/aws-ship-suite/.github/workflows/deploy.yml@${sha}`, scope, 'w')
+        .jobWorkflowRef,
+    ).toBe(`OWNER/aws-ship-suite/.github/workflows/deploy.yml@${sha}`);
   });
 
   it("refuses other repositories' workflows and files outside .github/workflows", () => {
