@@ -29,6 +29,12 @@ function described({ events, trials }: Proportion): string {
 export interface DesignEffects {
   readonly canary: number;
   readonly baseline: number;
+  /**
+   * How far apart the two groups' rates over their periods fall by the between-period variation
+   * alone (two standard deviations, `noiseBand`), added to `absoluteTolerance`; 0 or absent
+   * without overdispersion.
+   */
+  readonly noise?: number;
 }
 
 /** Where the checks of the recent window say which window they judged. */
@@ -43,6 +49,11 @@ function overdispersion({ canary, baseline }: DesignEffects): string {
   if (Math.max(canary, baseline) < 1.05) return '';
   const f = (x: number) => x.toFixed(1);
   return ` on counts ÷ ${f(canary)} canary, ÷ ${f(baseline)} baseline (between-period overdispersion)`;
+}
+
+/** 0.0025 → "0.25 points". */
+function points(fraction: number): string {
+  return `${Number((fraction * 100).toPrecision(2))} points`;
 }
 
 /**
@@ -157,13 +168,15 @@ export function judgeRateAgainstBaseline(
     effective(canary, effects?.canary ?? 1, true),
     effective(baseline, effects?.baseline ?? 1, false),
   );
+  const noise = effects?.noise ?? 0;
   const rule = relativeRule(
     rate(canary),
     rate(baseline),
     p,
     `Fisher${effects === undefined ? '' : overdispersion(effects)}`,
     config,
-    config.absoluteTolerance,
+    config.absoluteTolerance + noise,
+    noise > 0 ? `absolute-tolerance + ${points(noise)} of minute-to-minute noise` : undefined,
   );
   const test = {
     method: 'fisher-exact',

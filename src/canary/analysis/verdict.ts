@@ -1,5 +1,5 @@
 import { type AnalysisConfig, type AnalysisConfigInput, validateAnalysisConfig } from './config.ts';
-import { betweenPeriodVariance, designEffect, effective } from './dispersion.ts';
+import { betweenPeriodVariance, designEffect, effective, noiseBand } from './dispersion.ts';
 import {
   type WindowLabel,
   judgeErrorRateLimit,
@@ -248,17 +248,12 @@ function plannedChecks(
       const variance = betweenPeriodVariance(
         [...(h?.periods ?? []), ...b.periods].map((p) => proportion(p[key], p.requests)),
       );
+      const canaryPeriods = canaryTotals.periods.map((p) => p.requests);
+      const baselinePeriods = baselineTotals.periods.map((p) => p.requests);
       const effects = {
-        canary: designEffect(
-          canaryTotals.periods.map((p) => p.requests),
-          usual,
-          variance,
-        ),
-        baseline: designEffect(
-          baselineTotals.periods.map((p) => p.requests),
-          usual,
-          variance,
-        ),
+        canary: designEffect(canaryPeriods, usual, variance),
+        baseline: designEffect(baselinePeriods, usual, variance),
+        noise: noiseBand(canaryPeriods, baselinePeriods, usual, variance),
       };
       return {
         smallest: smallestFisherP(
