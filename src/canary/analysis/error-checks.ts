@@ -2,7 +2,14 @@ import type { AnalysisConfig } from './config.ts';
 import { ratioOf } from './descriptive.ts';
 import { confidenceText, percent } from './format.ts';
 import { effective } from './dispersion.ts';
-import { type Draft, failAlpha, isSignificant, pVersus, relativeRule } from './metric-judgement.ts';
+import {
+  type Draft,
+  failAlpha,
+  isSignificant,
+  points,
+  pVersus,
+  relativeRule,
+} from './metric-judgement.ts';
 import {
   type Proportion,
   binomialTestGreater,
@@ -49,11 +56,6 @@ function overdispersion({ canary, baseline }: DesignEffects): string {
   if (Math.max(canary, baseline) < 1.05) return '';
   const f = (x: number) => x.toFixed(1);
   return ` on counts ÷ ${f(canary)} canary, ÷ ${f(baseline)} baseline (between-period overdispersion)`;
-}
-
-/** 0.0025 → "0.25 points". */
-function points(fraction: number): string {
-  return `${Number((fraction * 100).toPrecision(2))} points`;
 }
 
 /**

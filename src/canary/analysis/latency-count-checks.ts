@@ -4,7 +4,7 @@ import type { AnalysisConfig } from './config.ts';
 import { median } from './descriptive.ts';
 import { percent, seconds, times } from './format.ts';
 import { LABELS, LIMIT_INPUTS, type LatencyMetric } from './latency-checks.ts';
-import { type Draft, isSignificant, pVersus } from './metric-judgement.ts';
+import { type Draft, isSignificant, points, pVersus } from './metric-judgement.ts';
 import {
   type CountTotal,
   type Stratum,
@@ -16,11 +16,6 @@ import type { ReferenceThresholds } from './types.ts';
 
 function share(total: CountTotal): string {
   return `${total.slower} of ${total.requests} requests (${percent(total.slower / total.requests)})`;
-}
-
-/** A fraction of requests as percentage points: 0.002 → "0.2 points". */
-function points(fraction: number): string {
-  return `${Number((fraction * 100).toPrecision(3))} points`;
 }
 
 function periods(count: number): string {

@@ -73,6 +73,6 @@ export function relativeRule(
 }
 
 /** 0.002 → "0.2 points" (of percent). */
-function points(fraction: number): string {
+export function points(fraction: number): string {
   return `${percent(fraction).replace(' %', '')} ${fraction === 0.01 ? 'point' : 'points'}`;
 }
