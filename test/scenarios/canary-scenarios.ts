@@ -379,6 +379,38 @@ export async function explainRun(spec: ScenarioSpec, seed: number): Promise<Roll
   };
 }
 
+/** One gate that said inconclusive in a healthy run (bench/canary-why.ts --healthy). */
+export interface InconclusiveGate {
+  /** The gate's place: its stage and the production weight it judged at. */
+  gate: string;
+  canaryRequests: number;
+  canaryPeriods: number;
+  /** The checks that were inconclusive (or too-few-requests), with their figures. */
+  checks: string;
+}
+
+/** Why a healthy run had an inconclusive gate: each such gate, what it read and which check. */
+export async function explainInconclusive(
+  spec: ScenarioSpec,
+  seed: number,
+): Promise<InconclusiveGate[]> {
+  const { result } = await deployOnce(spec, seed);
+  return result.analyses
+    .filter((a) => a.kind === 'gate' && a.verdict === 'inconclusive')
+    .map((a) => ({
+      gate: `${a.stage ?? '?'}@${a.productionWeight}%`,
+      canaryRequests: a.traffic.canaryRequests,
+      canaryPeriods: a.traffic.canaryPeriods,
+      checks:
+        a.cause === 'too-few-requests'
+          ? 'too-few-requests'
+          : (a.metrics ?? [])
+              .filter((m) => m.outcome === 'inconclusive')
+              .map((m) => `${m.name}: ${m.why}`)
+              .join(' | '),
+    }));
+}
+
 function hash(text: string): number {
   let h = 0;
   for (const c of text) h = (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0;

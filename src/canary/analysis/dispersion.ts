@@ -149,3 +149,29 @@ export function effective(
   const x = (conservative ? Math.floor : Math.round)(events / effect);
   return { events: Math.min(x, n), trials: n };
 }
+
+/** How many standard deviations of between-period noise widen the absolute floor (`noiseBand`). */
+export const NOISE_BAND_SDS = 2;
+
+/**
+ * How far apart two groups' rates over their periods fall by the between-period variation alone
+ * (beside the binomial variation the tests account for): NOISE_BAND_SDS standard deviations of
+ * the difference, rate·√(V·(Σc_i²/C² + Σb_i²/B²)) for periods of c_i and b_i requests. A group's
+ * rate over m equal periods moves by rate·√(V/m) with its minutes, the baseline's as much as the
+ * canary's, whatever the release does. 0 without overdispersion (V = 0).
+ */
+export function noiseBand(
+  canaryRequests: readonly number[],
+  baselineRequests: readonly number[],
+  rate: number,
+  variance: number,
+): number {
+  if (!(variance > 0) || !(rate > 0)) return 0;
+  const share = (requests: readonly number[]) => {
+    const total = requests.reduce((sum, n) => sum + n, 0);
+    return total === 0 ? 0 : requests.reduce((sum, n) => sum + n * n, 0) / (total * total);
+  };
+  return (
+    NOISE_BAND_SDS * rate * Math.sqrt(variance * (share(canaryRequests) + share(baselineRequests)))
+  );
+}

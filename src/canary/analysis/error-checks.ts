@@ -2,7 +2,14 @@ import type { AnalysisConfig } from './config.ts';
 import { ratioOf } from './descriptive.ts';
 import { confidenceText, percent } from './format.ts';
 import { effective } from './dispersion.ts';
-import { type Draft, failAlpha, isSignificant, pVersus, relativeRule } from './metric-judgement.ts';
+import {
+  type Draft,
+  failAlpha,
+  isSignificant,
+  points,
+  pVersus,
+  relativeRule,
+} from './metric-judgement.ts';
 import {
   type Proportion,
   binomialTestGreater,
@@ -29,6 +36,12 @@ function described({ events, trials }: Proportion): string {
 export interface DesignEffects {
   readonly canary: number;
   readonly baseline: number;
+  /**
+   * How far apart the two groups' rates over their periods fall by the between-period variation
+   * alone (two standard deviations, `noiseBand`), added to `absoluteTolerance`; 0 or absent
+   * without overdispersion.
+   */
+  readonly noise?: number;
 }
 
 /** Where the checks of the recent window say which window they judged. */
@@ -157,13 +170,15 @@ export function judgeRateAgainstBaseline(
     effective(canary, effects?.canary ?? 1, true),
     effective(baseline, effects?.baseline ?? 1, false),
   );
+  const noise = effects?.noise ?? 0;
   const rule = relativeRule(
     rate(canary),
     rate(baseline),
     p,
     `Fisher${effects === undefined ? '' : overdispersion(effects)}`,
     config,
-    config.absoluteTolerance,
+    config.absoluteTolerance + noise,
+    noise > 0 ? `absolute-tolerance + ${points(noise)} of minute-to-minute noise` : undefined,
   );
   const test = {
     method: 'fisher-exact',

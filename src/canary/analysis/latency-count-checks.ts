@@ -4,7 +4,7 @@ import type { AnalysisConfig } from './config.ts';
 import { median } from './descriptive.ts';
 import { percent, seconds, times } from './format.ts';
 import { LABELS, LIMIT_INPUTS, type LatencyMetric } from './latency-checks.ts';
-import { type Draft, isSignificant, pVersus } from './metric-judgement.ts';
+import { type Draft, isSignificant, points, pVersus } from './metric-judgement.ts';
 import {
   type CountTotal,
   type Stratum,
@@ -12,7 +12,7 @@ import {
   stratifiedExactP,
   strataShares,
 } from './slower-counts.ts';
-import type { LatencyReference } from './types.ts';
+import type { ReferenceThresholds } from './types.ts';
 
 function share(total: CountTotal): string {
   return `${total.slower} of ${total.requests} requests (${percent(total.slower / total.requests)})`;
@@ -75,17 +75,21 @@ function deflation(strata: readonly Stratum[], tested: readonly Stratum[]): stri
 }
 
 /**
- * The canary's p95 against the baseline's, from requests slower than the baseline's p95 B in an
- * earlier period: the canary's share slower than (1 + tolerance)·B against the baseline's share
- * slower than B, period by period (stratified exact test, `stratifiedExactP`). A canary whose p95
- * is within 1 + tolerance of the baseline's has the smaller share. Fails when the canary's share
- * is larger and significantly so, passes when it is not larger, inconclusive in between.
+ * The canary's p95 (p99) against the baseline's, from requests slower than the baseline's p95
+ * (p99) B in an earlier period: the canary's share slower than (1 + tolerance)·B against the
+ * baseline's share slower than B, period by period (stratified exact test, `stratifiedExactP`). A
+ * canary whose percentile is within 1 + tolerance of the baseline's has the smaller share. Passes
+ * when the canary's share is at most the baseline's plus `absoluteTolerance` (the floor the error
+ * rates have: at the p99 a share is a handful of requests a minute, and a canary's own p99 moves
+ * by more than the tolerance by chance); fails when it is above that and significantly larger;
+ * inconclusive in between.
  */
 export function judgeLatencyAgainstBaselineFromCounts(
+  name: LatencyMetric,
   canary: readonly number[],
   baseline: readonly number[],
   strata: readonly Stratum[],
-  reference: LatencyReference,
+  reference: ReferenceThresholds,
   config: AnalysisConfig,
   /** The strata the test runs on (divided by the design effects); default: `strata`. */
   tested: readonly Stratum[] = strata,
@@ -96,7 +100,7 @@ export function judgeLatencyAgainstBaselineFromCounts(
   const p = stratifiedExactP(tested);
   const ratio = baselineShare === 0 ? null : canaryShare / baselineShare;
   const base = {
-    name: 'p95-latency',
+    name,
     against: 'baseline',
     canary: canary.length === 0 ? null : median(canary),
     baseline: baseline.length === 0 ? null : median(baseline),
@@ -104,11 +108,19 @@ export function judgeLatencyAgainstBaselineFromCounts(
     test: { method: 'stratified-exact', p, effect: ratio },
   } as const;
   const subject =
-    `canary p95 latency: ${share(shares.canary)} slower than ${times(1 + config.tolerance)} ` +
-    `the baseline's p95 ${seconds(reference.baselineSeconds)} (${seconds(reference.canarySeconds)}) ` +
+    `canary ${LABELS[name]}: ${share(shares.canary)} slower than ${times(1 + config.tolerance)} ` +
+    `the baseline's ${name === 'p95-latency' ? 'p95' : 'p99'} ${seconds(reference.baselineSeconds)} (${seconds(reference.canarySeconds)}) ` +
     `vs baseline ${share(shares.baseline)} slower than it, over ${periods(strata.length)}`;
   if (canaryShare <= baselineShare) {
     return { ...base, outcome: 'pass', figures: `${subject}: within the tolerance` };
+  }
+  const floor = config.absoluteTolerance;
+  if (canaryShare <= baselineShare + floor) {
+    return {
+      ...base,
+      outcome: 'pass',
+      figures: `${subject}: within ${points(floor)} of the baseline's share`,
+    };
   }
   const test = `stratified exact${deflation(strata, tested)} ${pVersus(p, config)}`;
   return isSignificant(p, config)

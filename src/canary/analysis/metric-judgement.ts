@@ -40,6 +40,8 @@ export function relativeRule(
   config: AnalysisConfig,
   /** For rates: an absolute increase that is always allowed (`absoluteTolerance`). */
   floor = 0,
+  /** What the floor is made of, when more than `absoluteTolerance`. */
+  floorSource = 'absolute-tolerance',
 ): { outcome: CheckOutcome; text: string } {
   const ratio = baseline === 0 ? null : canary / baseline;
   const allowed = times(1 + config.tolerance);
@@ -55,7 +57,7 @@ export function relativeRule(
   if (floor > 0 && canary - baseline <= floor) {
     return {
       outcome: 'pass',
-      text: `${over}, within the +${points(floor)} allowed (absolute-tolerance)`,
+      text: `${over}, within the +${points(floor)} allowed (${floorSource})`,
     };
   }
   const worse =
@@ -71,6 +73,6 @@ export function relativeRule(
 }
 
 /** 0.002 → "0.2 points" (of percent). */
-function points(fraction: number): string {
+export function points(fraction: number): string {
   return `${percent(fraction).replace(' %', '')} ${fraction === 0.01 ? 'point' : 'points'}`;
 }

@@ -10,7 +10,7 @@ import {
   effective,
 } from './dispersion.ts';
 import type { Proportion } from './proportions.ts';
-import type { LatencyReference, PeriodSample, SlowerCount, TargetGroupWindow } from './types.ts';
+import type { PeriodSample, ReferenceThresholds, SlowerCount, TargetGroupWindow } from './types.ts';
 
 export interface CountTotal {
   readonly slower: number;
@@ -67,7 +67,7 @@ export interface Stratum {
 export function referenceStrata(
   canary: TargetGroupWindow,
   baseline: TargetGroupWindow,
-  reference: LatencyReference,
+  reference: ReferenceThresholds,
 ): Stratum[] {
   const byTime = new Map(baseline.samples.map((s) => [s.timestamp.getTime(), s]));
   const strata: Stratum[] = [];
@@ -95,7 +95,7 @@ export function referenceStrata(
 export function baselineSharesAtReference(
   history: readonly PeriodSample[],
   strata: readonly Stratum[],
-  reference: LatencyReference,
+  reference: ReferenceThresholds,
 ): Proportion[] {
   const before = history.flatMap((sample) => {
     if (sample.timestamp.getTime() === reference.period.getTime()) return [];
@@ -238,15 +238,40 @@ export function strataShares(strata: readonly Stratum[]): {
   };
 }
 
+/** The comparison with the baseline at one pair of reference thresholds. */
+export interface RelativeCounts {
+  readonly strata: Stratum[];
+  readonly reference: ReferenceThresholds;
+  /** The strata the test runs on: divided by the design effects (the strata without overdispersion). */
+  readonly tested: Stratum[];
+}
+
 /** What the latency checks can judge on counts in a pair of windows; the rest falls back. */
 export interface LatencyCounts {
   readonly limits: { readonly p95?: CountTotal; readonly p99?: CountTotal };
-  readonly relative?: {
-    readonly strata: Stratum[];
-    readonly reference: LatencyReference;
-    /** The strata the test runs on: divided by the design effects (the strata without overdispersion). */
-    readonly tested: Stratum[];
-  };
+  /** At the baseline's p95 (`p95`) and, when the reference has one, its p99 (`p99`). */
+  readonly relative?: RelativeCounts;
+  readonly relativeP99?: RelativeCounts;
+}
+
+/**
+ * The strata at `reference`, with the design effects from the baseline's share slower in its
+ * periods before the window and in the strata; undefined when no period has both counts.
+ */
+function relativeCounts(
+  canary: TargetGroupWindow,
+  baseline: TargetGroupWindow,
+  reference: ReferenceThresholds,
+): RelativeCounts | undefined {
+  const strata = referenceStrata(canary, baseline, reference);
+  if (strata.length === 0) return undefined;
+  const first = baseline.samples[0]?.timestamp.getTime() ?? Number.POSITIVE_INFINITY;
+  const before = (baseline.history ?? []).filter((s) => s.timestamp.getTime() < first);
+  const shares = baselineSharesAtReference(before, strata, reference);
+  const slower = shares.reduce((sum, p) => sum + p.events, 0);
+  const requests = shares.reduce((sum, p) => sum + p.trials, 0);
+  const variance = betweenPeriodVariance(shares, SHARE_DISPERSION_LEVEL);
+  return { strata, reference, tested: effectiveStrata(strata, slower / requests, variance) };
 }
 
 export function latencyCounts(
@@ -257,18 +282,15 @@ export function latencyCounts(
   const p95 = limits.p95 === undefined ? undefined : slowerThan(canary, limits.p95);
   const p99 = limits.p99 === undefined ? undefined : slowerThan(canary, limits.p99);
   const reference = canary.latencyReference;
-  const strata = reference === undefined ? [] : referenceStrata(canary, baseline, reference);
-  if (reference === undefined || strata.length === 0) {
-    return { limits: { ...(p95 ? { p95 } : {}), ...(p99 ? { p99 } : {}) } };
-  }
-  const first = baseline.samples[0]?.timestamp.getTime() ?? Number.POSITIVE_INFINITY;
-  const before = (baseline.history ?? []).filter((s) => s.timestamp.getTime() < first);
-  const shares = baselineSharesAtReference(before, strata, reference);
-  const slower = shares.reduce((sum, p) => sum + p.events, 0);
-  const requests = shares.reduce((sum, p) => sum + p.trials, 0);
-  const variance = betweenPeriodVariance(shares, SHARE_DISPERSION_LEVEL);
+  const relative =
+    reference === undefined ? undefined : relativeCounts(canary, baseline, reference);
+  const relativeP99 =
+    reference?.p99 === undefined
+      ? undefined
+      : relativeCounts(canary, baseline, { ...reference.p99, period: reference.period });
   return {
     limits: { ...(p95 ? { p95 } : {}), ...(p99 ? { p99 } : {}) },
-    relative: { strata, reference, tested: effectiveStrata(strata, slower / requests, variance) },
+    ...(relative ? { relative } : {}),
+    ...(relativeP99 ? { relativeP99 } : {}),
   };
 }

@@ -28,13 +28,22 @@ export interface SlowerCount {
 }
 
 /**
- * The thresholds a window's slower counts compare the canary with its baseline at: the baseline's
- * p95 in one earlier period (`period`, left out of the comparison), and that times 1 + tolerance.
+ * A pair of thresholds the slower counts compare the canary with its baseline at: the baseline's
+ * percentile B in one earlier period (`period`, left out of the comparison) and (1 + tolerance)·B.
  */
-export interface LatencyReference {
+export interface ReferenceThresholds {
   readonly baselineSeconds: number;
   readonly canarySeconds: number;
   readonly period: Date;
+}
+
+/**
+ * The thresholds a window's slower counts compare the canary with its baseline at: the baseline's
+ * p95 in one earlier period (`period`, left out of the comparison), and that times 1 + tolerance;
+ * `p99` the same at its p99 in that period, when it had enough requests for one.
+ */
+export interface LatencyReference extends ReferenceThresholds {
+  readonly p99?: { readonly baselineSeconds: number; readonly canarySeconds: number };
 }
 
 /** `DescribeTargetHealth` at the end of the window: count only targets in state `unhealthy`. */

@@ -1,5 +1,5 @@
 import { type AnalysisConfig, type AnalysisConfigInput, validateAnalysisConfig } from './config.ts';
-import { betweenPeriodVariance, designEffect, effective } from './dispersion.ts';
+import { betweenPeriodVariance, designEffect, effective, noiseBand } from './dispersion.ts';
 import {
   type WindowLabel,
   judgeErrorRateLimit,
@@ -248,17 +248,12 @@ function plannedChecks(
       const variance = betweenPeriodVariance(
         [...(h?.periods ?? []), ...b.periods].map((p) => proportion(p[key], p.requests)),
       );
+      const canaryPeriods = canaryTotals.periods.map((p) => p.requests);
+      const baselinePeriods = baselineTotals.periods.map((p) => p.requests);
       const effects = {
-        canary: designEffect(
-          canaryTotals.periods.map((p) => p.requests),
-          usual,
-          variance,
-        ),
-        baseline: designEffect(
-          baselineTotals.periods.map((p) => p.requests),
-          usual,
-          variance,
-        ),
+        canary: designEffect(canaryPeriods, usual, variance),
+        baseline: designEffect(baselinePeriods, usual, variance),
+        noise: noiseBand(canaryPeriods, baselinePeriods, usual, variance),
       };
       return {
         smallest: smallestFisherP(
@@ -282,13 +277,19 @@ function plannedChecks(
   ] as const) {
     const paired = name === 'p95-latency' ? both.paired : undefined;
     const exceedance = paired?.some(enoughForExceedance) ?? false;
-    const strata = name === 'p95-latency' ? relative : undefined;
+    const strata =
+      name === 'p95-latency'
+        ? relative
+        : (both.counts.relativeP99?.strata.length ?? 0) >= P99_COUNT_PERIODS
+          ? both.counts.relativeP99
+          : undefined;
     checks.push(
       strata !== undefined
         ? {
             smallest: smallestStratifiedP(strata.tested),
             judge: (at) =>
               judgeLatencyAgainstBaselineFromCounts(
+                name,
                 cc[key],
                 b[key],
                 strata.strata,
@@ -345,6 +346,13 @@ function smallestFisherP(canary: Proportion, baseline: Proportion): number {
     { events: Math.min(total - most, baseline.trials), trials: baseline.trials },
   );
 }
+
+/**
+ * The p99 comparison with the baseline judges counts from this many periods on, and the
+ * per-period percentiles (which cannot fail on fewer) before: so it does not share the first
+ * looks' alpha, which decide the clear regressions at p95 and the error rates.
+ */
+export const P99_COUNT_PERIODS = 4;
 
 /** How many of the canary's latest periods the recent window judges beside the whole window. */
 export const RECENT_PERIODS = 2;

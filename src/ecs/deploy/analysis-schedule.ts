@@ -144,11 +144,25 @@ export function lookAgainSoon(w: Watch, after: 'unreadable' | 'suspicious'): voi
       : Math.max(10_000, Math.round(interval / 4)));
 }
 
-/** Worse without being significant yet, over the window or in its last period. */
+/**
+ * Below min-requests, a check whose test already points at a regression at this nominal level
+ * (never a level anything fails at): the next published period may decide it.
+ */
+export const SUSPICIOUS_P = 0.05;
+
+/**
+ * Worse without being significant yet, over the window or in its last period; or too few
+ * requests for a pass with a check's test already below SUSPICIOUS_P (the first published period
+ * of an absolute latency breach: 12 of 100 canary requests slower than the limit, binomial
+ * p = 0.003, far from the look's 4·10⁻⁴).
+ */
 export function isSuspicious(judgement: Judgement, tolerance: number): boolean {
   const { result } = judgement;
   return (
     (result.verdict === 'inconclusive' && result.cause === 'insufficient-evidence') ||
+    (result.verdict === 'inconclusive' &&
+      result.cause === 'too-few-requests' &&
+      result.metrics.some((m) => m.test.p !== null && m.test.p < SUSPICIOUS_P)) ||
     recentlyWorse(judgement.canary, judgement.baseline, tolerance)
   );
 }

@@ -29,7 +29,16 @@ const PERIODS_BEFORE = 10;
 /** A baseline period below this many requests gives too rough a p95 to compare at. */
 const MIN_REFERENCE_REQUESTS = 20;
 
-/** The baseline's latest period with a p95 and enough requests, as a reference. */
+/**
+ * Below this many requests a period's p99 is one of its few slowest requests: too rough to compare
+ * at (the p99 comparison then falls back to the per-period percentiles).
+ */
+export const MIN_P99_REFERENCE_REQUESTS = 100;
+
+/**
+ * The baseline's latest period with a p95 and enough requests, as a reference; with its p99 too
+ * when that period has one and at least MIN_P99_REFERENCE_REQUESTS requests.
+ */
 export function latestReference(
   baseline: TargetGroupWindow,
   tolerance: number,
@@ -39,10 +48,21 @@ export function latestReference(
     if (sample.p95Seconds === undefined || sample.requests < MIN_REFERENCE_REQUESTS) continue;
     if (!(sample.p95Seconds > 0)) continue;
     const baselineSeconds = rounded(sample.p95Seconds);
+    const p99 = sample.p99Seconds;
+    const withP99 =
+      p99 !== undefined && p99 > 0 && sample.requests >= MIN_P99_REFERENCE_REQUESTS
+        ? {
+            p99: {
+              baselineSeconds: rounded(p99),
+              canarySeconds: rounded(rounded(p99) * (1 + tolerance)),
+            },
+          }
+        : {};
     return {
       baselineSeconds,
       canarySeconds: rounded(baselineSeconds * (1 + tolerance)),
       period: sample.timestamp,
+      ...withP99,
     };
   }
   return undefined;
@@ -78,7 +98,7 @@ export function withLatencyThresholds(port: MetricsPort, config: AnalysisConfig)
       history = read.baseline.samples;
       if (reference === undefined) return;
       const counted = await port.windows(
-        { ...before, slowerThan: { canary: [], baseline: [reference.baselineSeconds] } },
+        { ...before, slowerThan: { canary: [], baseline: baselineThresholds(reference) } },
         signal,
       );
       history = counted.baseline.samples;
@@ -94,8 +114,12 @@ export function withLatencyThresholds(port: MetricsPort, config: AnalysisConfig)
       if (reference === undefined && !lookedBefore) await lookBefore(request, signal);
       const used = reference;
       const slowerThan = {
-        canary: [...limits, ...(used ? [used.canarySeconds] : [])],
-        baseline: used ? [used.baselineSeconds] : [],
+        canary: unique([
+          ...limits,
+          ...(used ? [used.canarySeconds] : []),
+          ...(used?.p99 ? [used.p99.canarySeconds] : []),
+        ]),
+        baseline: used ? baselineThresholds(used) : [],
       };
       const read =
         slowerThan.canary.length === 0
@@ -110,4 +134,16 @@ export function withLatencyThresholds(port: MetricsPort, config: AnalysisConfig)
     },
     targetHealth: (targetGroupArn, signal) => port.targetHealth(targetGroupArn, signal),
   };
+}
+
+/** The baseline's thresholds of a reference: its p95, and its p99 when it has one. */
+function baselineThresholds(reference: LatencyReference): number[] {
+  return unique([
+    reference.baselineSeconds,
+    ...(reference.p99 ? [reference.p99.baselineSeconds] : []),
+  ]);
+}
+
+function unique(thresholds: readonly number[]): number[] {
+  return [...new Set(thresholds)];
 }

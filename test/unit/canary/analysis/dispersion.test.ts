@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  NOISE_BAND_SDS,
+  noiseBand,
   DISPERSION_LEVEL,
   betweenPeriodVariance,
   designEffect,
@@ -129,5 +131,24 @@ describe('the design effect and the effective counts', () => {
     expect(effective({ events: 10, trials: 1000 }, 4, true)).toEqual({ events: 2, trials: 250 });
     expect(effective({ events: 10, trials: 1000 }, 4, false)).toEqual({ events: 3, trials: 250 });
     expect(effective({ events: 1, trials: 1 }, 4, false)).toEqual({ events: 0, trials: 1 });
+  });
+});
+
+describe('the noise band beside absolute-tolerance', () => {
+  it('is two standard deviations of the difference the between-period variance alone makes', () => {
+    expect(NOISE_BAND_SDS).toBe(2);
+    // Four equal periods a side: each rate moves by 0.4 % · √(0.5/4); the difference by √2 that.
+    expect(noiseBand([300, 300, 300, 300], [2700, 2700, 2700, 2700], 0.004, 0.5)).toBeCloseTo(
+      0.004,
+      15,
+    );
+    // Unequal periods: Σn²/N² = 0.625 on each side, 2 · 1 % · √(1 · 1.25).
+    expect(noiseBand([100, 300], [900, 2700], 0.01, 1)).toBeCloseTo(0.02236067977, 10);
+  });
+
+  it('is 0 without overdispersion, at a zero rate or without requests', () => {
+    expect(noiseBand([300], [2700], 0.004, 0)).toBe(0);
+    expect(noiseBand([300], [2700], 0, 1)).toBe(0);
+    expect(noiseBand([], [], 0.004, 1)).toBe(0);
   });
 });

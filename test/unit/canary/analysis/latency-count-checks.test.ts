@@ -5,7 +5,7 @@ import type {
   MetricJudgement,
   TargetGroupWindow,
 } from '../../../../src/canary/analysis/types.ts';
-import { judge } from '../../../../src/canary/analysis/verdict.ts';
+import { P99_COUNT_PERIODS, judge } from '../../../../src/canary/analysis/verdict.ts';
 import { START, windowOf } from './windows.ts';
 
 interface Period {
@@ -176,5 +176,81 @@ describe('p95 against the baseline on request counts', () => {
     expect(p95(judge(canary, baseline, { minRequests: 300 }), 'baseline').test.method).toBe(
       'mann-whitney',
     );
+  });
+});
+
+describe('p99 against the baseline on request counts', () => {
+  const reference: LatencyReference = {
+    baselineSeconds: 0.2,
+    canarySeconds: 0.25,
+    period: new Date(START - 60_000),
+    p99: { baselineSeconds: 0.8, canarySeconds: 1 },
+  };
+  /** The baseline: 27 of 2,700 requests a minute slower than its p99 0.8 s (1 %). */
+  const baseline = (periods: number): TargetGroupWindow =>
+    window(
+      Array.from({ length: periods }, () => ({
+        requests: 2700,
+        p95: 0.2,
+        p99: 0.8,
+        slower: { 0.2: 135, 0.8: 27 },
+      })),
+    );
+  const canaryWith = (slowerThanOneSecond: readonly number[]): TargetGroupWindow => ({
+    ...window(
+      slowerThanOneSecond.map((count) => ({
+        requests: 300,
+        p95: 0.2,
+        p99: 0.9,
+        slower: { 0.25: 12, 1: count },
+      })),
+    ),
+    latencyReference: reference,
+  });
+  const p99 = (result: AnalysisResult): MetricJudgement => {
+    const found = result.metrics.find((m) => m.name === 'p99-latency');
+    if (found === undefined) throw new Error('no p99 check');
+    return found;
+  };
+
+  it('counts from the fourth period on: before, the per-period p99s (which cannot fail on fewer)', () => {
+    expect(P99_COUNT_PERIODS).toBe(4);
+    const three = judge(canaryWith([3, 3, 3]), baseline(3), { minRequests: 300 });
+    expect(p99(three).test.method).toBe('mann-whitney');
+    const four = judge(canaryWith([3, 3, 3, 3]), baseline(4), { minRequests: 300 });
+    expect(p99(four).test.method).toBe('stratified-exact');
+  });
+
+  it('fails a canary slower than 1.25× the baseline’s p99 four times as often', () => {
+    // 48 of 1,200 (4 %) slower than 1 s against 108 of 10,800 (1 %) slower than 0.8 s.
+    const result = judge(
+      canaryWith([12, 12, 12, 12]),
+      baseline(4),
+      { minRequests: 300 },
+      {
+        alpha: 0.0005,
+      },
+    );
+    expect(result.verdict).toBe('fail');
+    expect(p99(result).why).toMatch(
+      /^canary p99 latency: 48 of 1200 requests \(4 %\) slower than 1\.25× the baseline's p99 800 ms \(1 s\) vs baseline 108 of 10800 requests \(1 %\) slower than it, over 4 periods, stratified exact p=\S+ < \S+: fail$/,
+    );
+  });
+
+  it('passes a canary at most 0.2 points of requests above the baseline’s share (absoluteTolerance)', () => {
+    // 14 of 1,200 (1.2 %) against 1 %: above the baseline's share, within 0.2 points of it.
+    const within = p99(judge(canaryWith([4, 4, 3, 3]), baseline(4), { minRequests: 300 }));
+    expect(within.outcome).toBe('pass');
+    expect(within.why).toBe(
+      "canary p99 latency: 14 of 1200 requests (1.2 %) slower than 1.25× the baseline's p99 800 ms (1 s) vs baseline 108 of 10800 requests (1 %) slower than it, over 4 periods: within 0.2 points of the baseline's share: pass",
+    );
+    // 15 of 1,200 (1.25 %) is 0.25 points above: neither within nor significantly worse.
+    const above = p99(judge(canaryWith([4, 4, 4, 3]), baseline(4), { minRequests: 300 }));
+    expect(above.outcome).toBe('inconclusive');
+    // Without the floor, the same 14 is inconclusive.
+    const strict = p99(
+      judge(canaryWith([4, 4, 3, 3]), baseline(4), { minRequests: 300, absoluteTolerance: 0 }),
+    );
+    expect(strict.outcome).toBe('inconclusive');
   });
 });

@@ -724,12 +724,24 @@ describe('judge: a baseline whose error rate moves from minute to minute', () =>
   const calm = steady({ requests: 27_000, target5xx: 100 });
 
   it('tests the counts divided by the design effect, so a canary within that noise is not failed', () => {
-    const canary = steady({ requests: 3000, target5xx: 24 });
+    const canary = steady({ requests: 3000, target5xx: 28 });
     expect(judge(canary, calm, config).verdict).toBe('fail');
     const result = judge(canary, noisy, config);
     expect(result.verdict).toBe('inconclusive');
     expect(check(result, '5xx-rate').why).toBe(
-      'canary 5xx rate 0.8 % (24/3000) vs baseline 0.37 % (100/27000): 2.16× baseline, over the 1.25× and +0.2 points allowed, but Fisher on counts ÷ 1.9 canary, ÷ 9.0 baseline (between-period overdispersion) p=0.063 ≥ 0.02: inconclusive',
+      'canary 5xx rate 0.93 % (28/3000) vs baseline 0.37 % (100/27000): 2.52× baseline, over the 1.25× and +0.5 points allowed, but Fisher on counts ÷ 1.9 canary, ÷ 9.0 baseline (between-period overdispersion) p=0.023 ≥ 0.02: inconclusive',
+    );
+  });
+
+  it('allows the noise of the two groups’ rates on top of absolute-tolerance', () => {
+    // V = 0.80 about 0.37 %, ten periods on each side: the rates over the window move apart by
+    // 2 · 0.37 % · √(0.80 · (1/10 + 1/10)) = 0.30 points by the noise alone.
+    const canary = steady({ requests: 3000, target5xx: 24 });
+    expect(judge(canary, calm, config).verdict).toBe('fail');
+    const result = judge(canary, noisy, config);
+    expect(result.verdict).toBe('pass');
+    expect(check(result, '5xx-rate').why).toBe(
+      'canary 5xx rate 0.8 % (24/3000) vs baseline 0.37 % (100/27000): 2.16× baseline, within the +0.5 points allowed (absolute-tolerance + 0.3 points of minute-to-minute noise): pass',
     );
   });
 

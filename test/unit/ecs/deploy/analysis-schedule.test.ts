@@ -1,10 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   type AnalysisResult,
+  type MetricJudgement,
   validateInconclusivePolicy,
 } from '../../../../src/canary/analysis/index.ts';
 import {
   OVERDUE_INTERVALS,
+  SUSPICIOUS_P,
   alphaForLook,
   analysing,
   followPublication,
@@ -235,6 +237,46 @@ describe('isSuspicious', () => {
         0.25,
       ),
     ).toBe(true);
+  });
+});
+
+describe('isSuspicious below min-requests', () => {
+  const traffic = {
+    canaryRequests: 100,
+    baselineRequests: 2700,
+    canaryPeriods: 1,
+    baselinePeriods: 1,
+  };
+  const limitCheck = (p: number): MetricJudgement => ({
+    name: 'p95-latency',
+    against: 'limit',
+    outcome: 'inconclusive',
+    canary: 2.5,
+    baseline: null,
+    limit: 2,
+    test: { method: 'binomial-exact', p, effect: 2.4 },
+    why: 'canary p95 latency: 12 of 100 requests (12 %) slower than max-p95-latency 2 s over 1 period, 5 % allowed; canary served 100 requests, fewer than min-requests 300: inconclusive',
+  });
+  const judgement = (p: number) => ({
+    result: {
+      verdict: 'inconclusive',
+      cause: 'too-few-requests',
+      reasons: [],
+      metrics: [limitCheck(p)],
+      traffic,
+    } as AnalysisResult,
+    start: 0,
+    end: 0,
+    canary: windowOf([{ requests: 100 }]),
+    baseline: windowOf([{ requests: 2700, target5xx: 3 }]),
+  });
+
+  it('flags a check whose test is already below 0.05, so the next period is read as soon as it is published', () => {
+    expect(SUSPICIOUS_P).toBe(0.05);
+    expect(isSuspicious(judgement(0.0036), 0.25)).toBe(true);
+    expect(isSuspicious(judgement(0.049), 0.25)).toBe(true);
+    expect(isSuspicious(judgement(0.05), 0.25)).toBe(false);
+    expect(isSuspicious(judgement(0.4), 0.25)).toBe(false);
   });
 });
 

@@ -3,6 +3,7 @@ import { alignSeries } from '../../../../src/canary/analysis/align-series.ts';
 import { validateAnalysisConfig } from '../../../../src/canary/analysis/config.ts';
 import type { TargetGroupWindow } from '../../../../src/canary/analysis/types.ts';
 import {
+  MIN_P99_REFERENCE_REQUESTS,
   latestReference,
   withLatencyThresholds,
 } from '../../../../src/ecs/deploy/latency-thresholds.ts';
@@ -126,6 +127,67 @@ describe('the latency thresholds a read asks for', () => {
       period: new Date(START + MINUTE),
     });
     expect(requests[1]!.slowerThan).toEqual({ canary: [0.2513], baseline: [0.201] });
+  });
+
+  it('takes the p99 of the same period as a second reference when it had 100 requests or more', () => {
+    const withP99 = (requests: number): TargetGroupWindow => ({
+      periodSeconds: 60,
+      samples: [
+        {
+          timestamp: new Date(START),
+          requests,
+          target5xx: 0,
+          connectionErrors: 0,
+          unhealthyHosts: 0,
+          healthyHosts: 2,
+          p95Seconds: 0.21,
+          p99Seconds: 0.87654,
+        },
+      ],
+    });
+    expect(MIN_P99_REFERENCE_REQUESTS).toBe(100);
+    expect(latestReference(withP99(100), 0.25)).toEqual({
+      baselineSeconds: 0.21,
+      canarySeconds: 0.2625,
+      period: new Date(START),
+      p99: { baselineSeconds: 0.8765, canarySeconds: 1.0956 },
+    });
+    expect(latestReference(withP99(99), 0.25)).toEqual({
+      baselineSeconds: 0.21,
+      canarySeconds: 0.2625,
+      period: new Date(START),
+    });
+  });
+
+  it('asks for the canary’s and the baseline’s counts at the p99 reference too, each threshold once', async () => {
+    const requests: Request[] = [];
+    const port: MetricsPort = {
+      async windows(request) {
+        requests.push(request);
+        const from = request.start.getTime();
+        const count = Math.max(0, (request.end.getTime() - from) / MINUTE);
+        const baseline = baselineWindow(
+          from,
+          Array.from({ length: count }, () => 0.2),
+        );
+        return {
+          canary: baselineWindow(from, []),
+          baseline: {
+            ...baseline,
+            samples: baseline.samples.map((s) => ({ ...s, p99Seconds: 0.8 })),
+          },
+        };
+      },
+      targetHealth: async () => ({ healthy: 1, unhealthy: 0 }),
+    };
+    // max-p99-latency at 1 s is also 1.25× the baseline's p99: asked for once.
+    const config = validateAnalysisConfig({ minRequests: 300, maxP99LatencySeconds: 1 });
+    await withLatencyThresholds(port, config).windows(request(START + 2 * MINUTE));
+    expect(requests.map((r) => r.slowerThan)).toEqual([
+      undefined,
+      { canary: [], baseline: [0.2, 0.8] },
+      { canary: [1, 0.25], baseline: [0.2, 0.8] },
+    ]);
   });
 
   it('skips baseline periods without a p95 or with too few requests', () => {
