@@ -170,6 +170,32 @@ describe('ssmParameterStore.getParameter: the request', () => {
   });
 });
 
+describe('ssmParameterStore.getParameter: through a proxy', () => {
+  it('sends the call through HTTP_PROXY with the agents the SDK clients get', async () => {
+    answers = [ok('v')];
+    const { opts } = options({
+      env: { AWS_ENDPOINT_URL_SSM: 'http://ssm.proxied.invalid:4566', HTTP_PROXY: endpoint },
+    });
+    expect(await read(opts)).toBe('v');
+    // The test server is the proxy: a proxied plain-HTTP request names the whole URL.
+    expect(seen.map((r) => r.url)).toEqual(['http://ssm.proxied.invalid:4566/']);
+    expect(seen[0]!.headers.host).toBe('ssm.proxied.invalid:4566');
+  });
+
+  it('goes direct to the hosts NO_PROXY names', async () => {
+    answers = [ok('v')];
+    const { opts } = options({
+      env: {
+        AWS_ENDPOINT_URL_SSM: endpoint,
+        HTTP_PROXY: 'http://127.0.0.1:9',
+        NO_PROXY: '127.0.0.1',
+      },
+    });
+    expect(await read(opts)).toBe('v');
+    expect(seen.map((r) => r.url)).toEqual(['/']);
+  });
+});
+
 describe('defaultEndpoint', () => {
   it("is ssm.<region>.<the partition's DNS suffix>, as the SDK's endpoint rules make it", () => {
     expect(defaultEndpoint('ssm', 'us-east-1')).toBe('https://ssm.us-east-1.amazonaws.com');
