@@ -1,25 +1,26 @@
-// The ParameterStore port over the SDK's SSM client, with the suite's client configuration.
+// The ParameterStore port: SSM's GetParameter as one signed AWS JSON 1.1 call (aws-json-call.ts)
+// rather than @aws-sdk/client-ssm, whose one module holds all 155 SSM operations (199,573 B
+// bundled) for this one call. Request {"Name"}, answer {"Parameter": {"Value", …}}, errors
+// `__type` + message (ParameterNotFound, AccessDeniedException, …), per the SSM API reference
+// (GetParameter) and the SDK's model of it.
 import type { ParameterStore } from '../deploy-document/ports.ts';
 import type { ClientOptions } from './client-factory.ts';
-import { sendOptions } from './explain.ts';
 
-export function sdkParameterStore(options: ClientOptions): ParameterStore {
+export const GET_PARAMETER = {
+  serviceId: 'SSM',
+  signingName: 'ssm',
+  target: 'AmazonSSM.GetParameter',
+} as const;
+
+export function ssmParameterStore(options: ClientOptions): ParameterStore {
   return {
     async getParameter(name, signal) {
-      // Loaded on first use: a run that reads no document never loads the SSM client.
-      const [{ GetParameterCommand, SSMClient }, { clientConfig }] = await Promise.all([
-        import('@aws-sdk/client-ssm'),
-        import('./client-factory.ts'),
-      ]);
-      const client = new SSMClient(clientConfig('SSM', options));
-      try {
-        const out = await client.send(new GetParameterCommand({ Name: name }), sendOptions(signal));
-        const value = out.Parameter?.Value;
-        if (value === undefined) throw new Error(`SSM returned no value for ${name}`);
-        return value;
-      } finally {
-        client.destroy();
-      }
+      // Loaded on first use: a run that reads no document never loads the signer's call path.
+      const { callAwsJson } = await import('./aws-json-call.ts');
+      const out = await callAwsJson(GET_PARAMETER, { Name: name }, options, signal);
+      const value = (out.Parameter as { Value?: unknown } | undefined)?.Value;
+      if (typeof value !== 'string') throw new Error(`SSM returned no value for ${name}`);
+      return value;
     },
   };
 }

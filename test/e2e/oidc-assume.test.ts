@@ -84,12 +84,23 @@ interface RunOptions {
   withoutOidc?: boolean;
 }
 
+/**
+ * With LOAD_HOOK_LOG=<file> in the test's environment, every step logs what it loads from
+ * dist/oidc-assume/ (bench/load-hook.mjs; the figures in bench/README.md).
+ */
+const LOAD_HOOK = process.env['LOAD_HOOK_LOG']
+  ? {
+      NODE_OPTIONS: `--import=${new URL('../../bench/load-hook.mjs', import.meta.url).pathname}`,
+      LOAD_HOOK_LOG: process.env['LOAD_HOOK_LOG'],
+    }
+  : {};
+
 function run(inputs: Record<string, string>, options: RunOptions = {}): Promise<ActionRun> {
   return steps.run({
     ...(options.withoutOidc ? {} : { oidc: issuer }),
     inputs,
     ...(options.post === undefined ? {} : { post: options.post }),
-    env: options.env ?? {},
+    env: { ...LOAD_HOOK, ...options.env },
   });
 }
 

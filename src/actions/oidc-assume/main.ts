@@ -2,7 +2,7 @@
 // The post step (same bundle, run again by the runner) clears what main exported or wrote.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sdkParameterStore } from '../../aws/ssm.ts';
+import { ssmParameterStore } from '../../aws/ssm.ts';
 import { sdkStsPort } from '../../aws/sts.ts';
 import { type ReadDocument, readDeployDocument } from '../../deploy-document/read.ts';
 import { idTokenFetcher } from '../../github/id-token.ts';
@@ -69,7 +69,7 @@ async function main(step: MainStep<(typeof OUTPUTS)[number]>): Promise<void> {
   let document: ReadDocument | undefined;
   if (config.deployDocument) {
     document = await readDeployDocument(config.roleArn, {
-      parameters: sdkParameterStore({
+      parameters: ssmParameterStore({
         region: config.region,
         credentials: result.credentials,
         env: runner.env,
