@@ -1,12 +1,14 @@
 // The engine's entry for a workflow_dispatch request (promote.yml, rollback.yml): the same
 // decision a /promote or /rollback comment gets, for the person who dispatched the run, with the
 // same permission checks and the same Deployments history; no conversation to answer.
-//   promote: what promote-from runs now, or a named digest promote-from ran successfully, to production.
+//   promote: what promote-from runs now, or a named digest promote-from ran successfully, to production,
+//   with the site build that deployment shipped (the artifact and the run holding it), when it
+//   recorded one: the same site next to the same digest.
 //   rollback: the environment's previous successful deployment (commit, image, site release),
 //   refused when a contract migration was applied after it (its schema is gone).
 import { ENVIRONMENT_NAME } from './grammar.ts';
 import { authorise, type CommandPolicy } from './policy.ts';
-import type { CommandPorts, DeploymentRecord } from './ports.ts';
+import type { CommandPorts, DeploymentRecord, SiteArtifact } from './ports.ts';
 import { contractsSince } from './migration-state.ts';
 import { HISTORY_WINDOW, rollbackTarget } from './rollback-target.ts';
 
@@ -50,6 +52,8 @@ export type DispatchResult =
       readonly sourceDeploymentId: number;
       /** rollback: the site release that deployment ran, to restore; undefined when none. */
       readonly siteRelease: string | undefined;
+      /** promote: the site build the source deployment shipped, to ship again; undefined when none. */
+      readonly siteArtifact: SiteArtifact | undefined;
       readonly needsApproval: boolean;
       readonly reason: string;
     };
@@ -104,6 +108,7 @@ export async function resolveDispatch(
     imageDigest,
     sourceDeploymentId: source.id,
     siteRelease: verb === 'rollback' ? source.facts.siteRelease : undefined,
+    siteArtifact: verb === 'promote' ? source.facts.siteArtifact : undefined,
     needsApproval: environment === policy.production,
     reason,
   });
@@ -133,7 +138,7 @@ export async function resolveDispatch(
     return go(
       source,
       source.facts.imageDigest,
-      `Promoting ${source.facts.imageDigest.slice(0, 19)} (${short(source.sha)}, ${from} deployment ${source.id}) to ${environment}; it waits for ${environment}'s reviewers.`,
+      `Promoting ${source.facts.imageDigest.slice(0, 19)} (${short(source.sha)}, ${from} deployment ${source.id}) to ${environment}${siteOf(source, environment)}; it waits for ${environment}'s reviewers.`,
     );
   }
 
@@ -173,3 +178,16 @@ export async function resolveDispatch(
 }
 
 const short = (sha: string) => sha.slice(0, 7);
+
+/** What a promotion does with the site: the recorded build, or why production's site stays. */
+function siteOf(source: DeploymentRecord, environment: string): string {
+  const { siteArtifact, siteRelease } = source.facts;
+  if (siteArtifact !== undefined) {
+    return ` with its site build (artifact ${siteArtifact.name} of run ${siteArtifact.runId})`;
+  }
+  // Recorded before deployments kept their site's build, or a site restored by a rollback.
+  if (siteRelease !== undefined) {
+    return `; its site release ${siteRelease} was recorded without its build, so ${environment}'s site stays as it is`;
+  }
+  return '';
+}

@@ -63,6 +63,7 @@ describe('resolveDispatch: promote', () => {
       imageDigest: D2,
       sourceDeploymentId: 2,
       siteRelease: undefined,
+      siteArtifact: undefined,
       needsApproval: true,
       reason: expect.stringContaining('staging deployment 2) to production'),
     });
@@ -100,6 +101,56 @@ describe('resolveDispatch: promote', () => {
       reasonCode: 'nothing-to-promote',
       environment: 'production',
     });
+  });
+
+  it('ships the site build the promoted deployment recorded: its artifact and the run holding it', async () => {
+    const siteArtifact = { name: `site-${B}`, runId: 7001 };
+    const world = fakeWorld({
+      deployments: [
+        deployment(1, 'staging', A, 'inactive', {
+          imageDigest: D1,
+          siteArtifact: { name: `site-${A}`, runId: 7000 },
+        }),
+        deployment(2, 'staging', B, 'success', {
+          imageDigest: D2,
+          siteRelease: B.slice(0, 12),
+          siteArtifact,
+        }),
+      ],
+    });
+    const now = await resolveDispatch(promote(), policy(), world.ports);
+    expect(now).toMatchObject({
+      decision: 'proceed',
+      sha: B,
+      siteArtifact,
+      siteRelease: undefined,
+    });
+    expect(now.reason).toBe(
+      `Promoting ${D2.slice(0, 19)} (${B.slice(0, 7)}, staging deployment 2) to production with its site build (artifact site-${B} of run 7001); it waits for production's reviewers.`,
+    );
+    // A named digest: that deployment's own build, not what staging runs now.
+    expect(await resolveDispatch(promote(D1), policy(), world.ports)).toMatchObject({
+      sha: A,
+      siteArtifact: { name: `site-${A}`, runId: 7000 },
+    });
+  });
+
+  it('a deployment with a site release but no recorded build: promoted without the site, and said', async () => {
+    const world = fakeWorld({ deployments: history() });
+    const result = await resolveDispatch(promote(), policy(), world.ports);
+    expect(result).toMatchObject({ decision: 'proceed', siteArtifact: undefined });
+    expect(result.reason).toContain(
+      "to production; its site release bbbbbbbbbbbb was recorded without its build, so production's site stays as it is; it waits",
+    );
+  });
+
+  it('a release without a site: promoted without one, nothing said about a site', async () => {
+    const world = fakeWorld({
+      deployments: [deployment(1, 'staging', A, 'success', { imageDigest: D1 })],
+    });
+    const result = await resolveDispatch(promote(), policy(), world.ports);
+    expect(result).toMatchObject({ decision: 'proceed', siteArtifact: undefined });
+    expect(result.reason).not.toContain('site');
   });
 
   it("promote-from's current deployment without a digest: nothing to promote", async () => {
@@ -209,6 +260,7 @@ describe('resolveDispatch: rollback', () => {
       imageDigest: D1,
       sourceDeploymentId: 1,
       siteRelease: 'aaaaaaaaaaaa',
+      siteArtifact: undefined,
       needsApproval: false,
       reason: `Rolling staging back to aaaaaaa (deployment 1, ${D1.slice(0, 19)} and site release aaaaaaaaaaaa).`,
     });
