@@ -279,19 +279,20 @@ export function parseInputs(read: (name: string) => string | undefined): DeployC
 }
 
 /** The site's artifact and the run holding it: both or neither. */
-function siteArtifactOf(name: string, runId: string): SiteArtifact | undefined {
-  if (name === '' && runId === '') return undefined;
-  if (name === '' || runId === '') {
-    throw new UserError(
-      "Inputs 'site-artifact' and 'site-run-id' go together: give the artifact's name and the run that uploaded it (github.run_id), or neither.",
-    );
-  }
-  if (!/^[A-Za-z0-9._-]{1,128}$/.test(name)) {
+function siteArtifactOf(name: string, runIdText: string): SiteArtifact | undefined {
+  const runId = optionalNumber('site-run-id', runIdText);
+  if (name !== '' && !/^[A-Za-z0-9._-]{1,128}$/.test(name)) {
     throw new UserError(
       `Input 'site-artifact' is ${shown(name)}: an artifact name here is 1 to 128 letters, digits, '.', '_', '-'.`,
     );
   }
-  return { name, runId: optionalNumber('site-run-id', runId)! };
+  if (name === '' && runId === undefined) return undefined;
+  if (name === '' || runId === undefined) {
+    throw new UserError(
+      "Inputs 'site-artifact' and 'site-run-id' go together: give the artifact's name and the run that uploaded it (github.run_id), or neither.",
+    );
+  }
+  return { name, runId };
 }
 
 function dispatchInputs(v: RawInputs<typeof INPUTS>): DispatchInputs {
