@@ -153,6 +153,52 @@ describe('resolveDispatch: promote', () => {
     expect(result.reason).not.toContain('site');
   });
 
+  it('a release production ran before, across a contract migration applied there since: refused like a rollback', async () => {
+    const world = fakeWorld({
+      deployments: [
+        deployment(1, 'staging', A, 'inactive', { imageDigest: D1 }),
+        deployment(2, 'staging', B, 'success', { imageDigest: D2 }),
+        deployment(3, 'production', A, 'inactive', { imageDigest: D1 }),
+        deployment(4, 'production', B, 'success', {
+          imageDigest: D2,
+          actor: 'owner',
+          contractMigrations: ['7'],
+        }),
+      ],
+    });
+    expect(await resolveDispatch(promote(D1), policy(), world.ports)).toMatchObject({
+      decision: 'rejected',
+      reasonCode: 'contract-migration',
+      environment: 'production',
+      reason:
+        'Promoting aaaaaaa to production would run a release older than contract migration 7, applied by deployment 4 (bbbbbbb, @owner) at 2026-12-04T10:00:00.000Z: that release needs schema the migration removed. Promote a newer release instead.',
+    });
+    // The release that applied it, promoted again: its own contracts do not count.
+    expect(await resolveDispatch(promote(D2), policy(), world.ports)).toMatchObject({
+      decision: 'proceed',
+      sha: B,
+    });
+  });
+
+  it('a release production never ran, or ran with no contract since: promoted', async () => {
+    const world = fakeWorld({
+      deployments: [
+        deployment(1, 'staging', A, 'inactive', { imageDigest: D1 }),
+        deployment(2, 'staging', B, 'success', { imageDigest: D2 }),
+        deployment(3, 'production', A, 'inactive', { imageDigest: D1 }),
+        deployment(4, 'production', C, 'success', { imageDigest: D3, migrationVersions: ['8'] }),
+      ],
+    });
+    expect(await resolveDispatch(promote(D1), policy(), world.ports)).toMatchObject({
+      decision: 'proceed',
+      sha: A,
+    });
+    expect(await resolveDispatch(promote(), policy(), world.ports)).toMatchObject({
+      decision: 'proceed',
+      sha: B,
+    });
+  });
+
   it("promote-from's current deployment without a digest: nothing to promote", async () => {
     const world = fakeWorld({ deployments: [deployment(1, 'staging', A, 'success')] });
     expect(await resolveDispatch(promote(), policy(), world.ports)).toMatchObject({
