@@ -482,6 +482,28 @@ describe('promote', () => {
     60_000,
   );
 
+  it('a release production ran before, across a contract migration applied there since: refused, nothing deployed', async () => {
+    const repository = appRepository();
+    stagingHistory(repository);
+    deployed(repository, 'production', A, ['success', 'inactive'], { imageDigest: D1 });
+    const contract = deployed(repository, 'production', B, ['in_progress', 'success'], {
+      imageDigest: D2,
+      contractMigrations: ['0007'],
+    });
+    const before = repository.deployments.length;
+    const run = await dispatch(repository, 'promote', { digest: D1 });
+    expect(run.job('promote / resolve').outputs).toMatchObject({
+      decision: 'rejected',
+      'reason-code': 'contract-migration',
+    });
+    expect(run.job('promote / resolve').steps[0]?.annotations[0]?.message).toBe(
+      `Promoting ${A.slice(0, 7)} to production would run a release older than contract migration 0007, applied by deployment ${contract.id} (${B.slice(0, 7)}, @writer) at ${contract.createdAt.toISOString()}: that release needs schema the migration removed. Promote a newer release instead.`,
+    );
+    expect(run.job('promote / site').result).toBe('skipped');
+    expect(run.job('promote / deploy').result).toBe('skipped');
+    expect(repository.deployments).toHaveLength(before);
+  }, 60_000);
+
   it('a digest that is not one: one line, refused before anything is read', async () => {
     const repository = appRepository();
     stagingHistory(repository);
