@@ -1,13 +1,17 @@
 // The engine's entry for a workflow_dispatch request (promote.yml, rollback.yml): the same
 // decision a /promote or /rollback comment gets, for the person who dispatched the run, with the
 // same permission checks and the same Deployments history; no conversation to answer.
-//   promote: what promote-from runs now, or a named digest promote-from ran successfully, to production.
+//   promote: what promote-from runs now, or a named digest promote-from ran successfully, to production,
+//   with the site build that deployment shipped (the artifact and the run holding it), when it
+//   recorded one: the same site next to the same digest.
 //   rollback: the environment's previous successful deployment (commit, image, site release),
-//   refused when a contract migration was applied after it (its schema is gone).
+//   refused when a contract migration was applied after it (its schema is gone). A promotion of
+//   a release production ran before, across a contract migration applied there since, is refused
+//   the same way.
 import { ENVIRONMENT_NAME } from './grammar.ts';
 import { authorise, type CommandPolicy } from './policy.ts';
-import type { CommandPorts, DeploymentRecord } from './ports.ts';
-import { contractsSince } from './migration-state.ts';
+import type { CommandPorts, DeploymentRecord, SiteArtifact } from './ports.ts';
+import { type AppliedContract, contractsSince } from './migration-state.ts';
 import { HISTORY_WINDOW, rollbackTarget } from './rollback-target.ts';
 
 export type DispatchRequest =
@@ -50,6 +54,8 @@ export type DispatchResult =
       readonly sourceDeploymentId: number;
       /** rollback: the site release that deployment ran, to restore; undefined when none. */
       readonly siteRelease: string | undefined;
+      /** promote: the site build the source deployment shipped, to ship again; undefined when none. */
+      readonly siteArtifact: SiteArtifact | undefined;
       readonly needsApproval: boolean;
       readonly reason: string;
     };
@@ -104,6 +110,7 @@ export async function resolveDispatch(
     imageDigest,
     sourceDeploymentId: source.id,
     siteRelease: verb === 'rollback' ? source.facts.siteRelease : undefined,
+    siteArtifact: verb === 'promote' ? source.facts.siteArtifact : undefined,
     needsApproval: environment === policy.production,
     reason,
   });
@@ -130,10 +137,21 @@ export async function resolveDispatch(
         `${from}'s deployment ${source.id} records no image digest, so there is nothing to promote.`,
       );
     }
+    // A release production ran before, promoted again after a contract migration it did not
+    // apply: a rollback by another name, refused the same way.
+    const production = await ports.deployments.recent(environment, HISTORY_WINDOW);
+    const before = production.find((d) => d.sha === source.sha && d.succeeded);
+    const crossed = before === undefined ? [] : contractsSince(before, production);
+    if (crossed.length > 0) {
+      return rejected(
+        'contract-migration',
+        `Promoting ${short(source.sha)} to ${environment} would run a release older than ${crossedText(crossed)}: that release needs schema the migration removed. Promote a newer release instead.`,
+      );
+    }
     return go(
       source,
       source.facts.imageDigest,
-      `Promoting ${source.facts.imageDigest.slice(0, 19)} (${short(source.sha)}, ${from} deployment ${source.id}) to ${environment}; it waits for ${environment}'s reviewers.`,
+      `Promoting ${source.facts.imageDigest.slice(0, 19)} (${short(source.sha)}, ${from} deployment ${source.id}) to ${environment}${siteOf(source, environment)}; it waits for ${environment}'s reviewers.`,
     );
   }
 
@@ -153,15 +171,9 @@ export async function resolveDispatch(
   }
   const crossed = contractsSince(target, history);
   if (crossed.length > 0) {
-    const [first] = crossed;
-    const more = crossed.length > 1 ? ` (and ${crossed.length - 1} more)` : '';
-    // A failed deploy may have stopped before its contract phase: counted, but said.
-    const failed = first!.deployment.succeeded
-      ? ''
-      : ', which did not succeed: check whether its contract phase ran';
     return rejected(
       'contract-migration',
-      `Rolling ${environment} back to ${short(target.sha)} (deployment ${target.id}) would run a release older than contract migration ${first!.version}${more}, applied by deployment ${first!.deployment.id} (${short(first!.deployment.sha)}, @${first!.deployment.facts.actor}) at ${first!.deployment.createdAt}${failed}: that release needs schema the migration removed. Deploy a fix forward instead.`,
+      `Rolling ${environment} back to ${short(target.sha)} (deployment ${target.id}) would run a release older than ${crossedText(crossed)}: that release needs schema the migration removed. Deploy a fix forward instead.`,
     );
   }
   const site = target.facts.siteRelease ? ` and site release ${target.facts.siteRelease}` : '';
@@ -173,3 +185,27 @@ export async function resolveDispatch(
 }
 
 const short = (sha: string) => sha.slice(0, 7);
+
+/** The first contract migration crossed: which, by which deployment, who and when. */
+function crossedText(crossed: readonly AppliedContract[]): string {
+  const [first] = crossed;
+  const more = crossed.length > 1 ? ` (and ${crossed.length - 1} more)` : '';
+  // A failed deploy may have stopped before its contract phase: counted, but said.
+  const failed = first!.deployment.succeeded
+    ? ''
+    : ', which did not succeed: check whether its contract phase ran';
+  return `contract migration ${first!.version}${more}, applied by deployment ${first!.deployment.id} (${short(first!.deployment.sha)}, @${first!.deployment.facts.actor}) at ${first!.deployment.createdAt}${failed}`;
+}
+
+/** What a promotion does with the site: the recorded build, or why production's site stays. */
+function siteOf(source: DeploymentRecord, environment: string): string {
+  const { siteArtifact, siteRelease } = source.facts;
+  if (siteArtifact !== undefined) {
+    return ` with its site build (artifact ${siteArtifact.name} of run ${siteArtifact.runId})`;
+  }
+  // Recorded before deployments kept their site's build, or a site restored by a rollback.
+  if (siteRelease !== undefined) {
+    return `; its site release ${siteRelease} was recorded without its build, so ${environment}'s site stays as it is`;
+  }
+  return '';
+}

@@ -47,6 +47,13 @@ export interface Locks {
   release(environment: string): Promise<boolean>;
 }
 
+/** Where a deploy's single-page app build came from: an artifact (actions/upload-artifact) of a run. */
+export interface SiteArtifact {
+  readonly name: string;
+  /** The workflow run that holds it (github.run_id). */
+  readonly runId: number;
+}
+
 /** The facts a deployment carries in its payload. */
 export interface DeploymentFacts {
   readonly imageDigest?: string;
@@ -59,6 +66,8 @@ export interface DeploymentFacts {
   readonly contractMigrations?: readonly string[];
   /** The single-page app's release (spa-deploy) this deploy makes live. */
   readonly siteRelease?: string;
+  /** The site build that release was made from, so a promotion can ship the same bytes. */
+  readonly siteArtifact?: SiteArtifact;
   /** Who asked for it. */
   readonly actor: string;
   readonly pullRequest?: number;

@@ -129,6 +129,9 @@ function toPayload(facts: DeploymentFacts): Record<string, unknown> {
     migrationVersions: facts.migrationVersions ?? [],
     contractMigrations: facts.contractMigrations ?? [],
     siteRelease: facts.siteRelease ?? null,
+    siteArtifact: facts.siteArtifact
+      ? { name: facts.siteArtifact.name, runId: facts.siteArtifact.runId }
+      : null,
     pullRequest: facts.pullRequest ?? null,
     command: facts.command ?? null,
   };
@@ -140,6 +143,8 @@ const TASK_DEFINITION =
   /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:task-definition\/[A-Za-z0-9_-]{1,255}:[0-9]+$/;
 const MIGRATION = /^[A-Za-z0-9._-]{1,128}$/;
 const SITE_RELEASE = /^[A-Za-z0-9._-]{1,100}$/;
+/** What the suite names site artifacts with: a subset of the names upload-artifact accepts. */
+const ARTIFACT_NAME = /^[A-Za-z0-9._-]{1,128}$/;
 
 /** A record from GitHub's JSON; payload fields that are not what the suite writes are dropped. */
 export function toRecord(
@@ -167,6 +172,7 @@ export function toRecord(
       : undefined;
   const command = str(p.command, /^[a-z-]{1,20}$/);
   const siteRelease = str(p.siteRelease, SITE_RELEASE);
+  const siteArtifact = artifactOf(p.siteArtifact);
   return {
     id: d.id,
     environment: d.environment,
@@ -181,8 +187,22 @@ export function toRecord(
       ...(migrations.length > 0 ? { migrationVersions: migrations } : {}),
       ...(contracts.length > 0 ? { contractMigrations: contracts } : {}),
       ...(siteRelease ? { siteRelease } : {}),
+      ...(siteArtifact ? { siteArtifact } : {}),
       ...(pullRequest ? { pullRequest } : {}),
       ...(command ? { command } : {}),
     },
   };
+}
+
+/** `{ name, runId }` when both are what the suite writes; anything else is no artifact. */
+function artifactOf(value: unknown): { name: string; runId: number } | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { name, runId } = value as Record<string, unknown>;
+  return typeof name === 'string' &&
+    ARTIFACT_NAME.test(name) &&
+    typeof runId === 'number' &&
+    Number.isSafeInteger(runId) &&
+    runId > 0
+    ? { name, runId }
+    : undefined;
 }

@@ -153,6 +153,8 @@ const BASES: Record<string, { base: Inputs; groups: { inputs: string[]; with: In
           'migration-versions',
           'contract-migrations',
           'site-release',
+          'site-artifact',
+          'site-run-id',
         ],
         with: {
           mode: 'start',
@@ -160,6 +162,8 @@ const BASES: Record<string, { base: Inputs; groups: { inputs: string[]; with: In
           sha: 'a'.repeat(40),
           actor: 'octocat',
           'pull-request': '7',
+          'site-artifact': 'site-a',
+          'site-run-id': '7001',
         },
       },
       {

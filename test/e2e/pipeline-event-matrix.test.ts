@@ -2,9 +2,10 @@
 // and the real .github/workflows/pipeline.yml, run through the local workflow runner: per event,
 // which jobs run, which are skipped and why, which permissions and OIDC access each job held, and
 // what the pieces were handed (the same digest to both environments, production promoted from
-// staging's image, contract migrations in production only). The actions and deploy.yml are
-// stand-ins that record their inputs (test/fixtures/pipeline/README.md): this is about the
-// workflow files' decisions; ./dev rehearse runs the real ones on the emulated stack.
+// staging's image, each environment's contract migrations in its own deploy, staging's first).
+// The actions and deploy.yml are stand-ins that record their inputs
+// (test/fixtures/pipeline/README.md): this is about the workflow files' decisions; ./dev rehearse
+// runs the real ones on the emulated stack.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -300,7 +301,8 @@ describe('push to main: the whole flow, production behind its reviewers', () => 
       'role-to-assume': VARS.STAGING_DEPLOY_ROLE_ARN,
       'promote-from': '',
       'site-artifact': `site-${SHA}`,
-      'contract-migrations': false,
+      // Staging's contract phase runs in its deploy, before production's reviewers are asked.
+      'contract-migrations': true,
       command: 'push',
     });
     expect(gate?.inputs['performance']).toBe('aws-ship-suite-canary-result.json');

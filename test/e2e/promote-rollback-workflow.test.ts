@@ -92,6 +92,7 @@ jobs:
     outputs:
       deployment-id: \${{ steps.record.outputs.deployment-id }}
       given: \${{ steps.given.outputs.given }}
+      site-index: \${{ steps.site.outputs.index }}
     steps:
       - id: given
         env:
@@ -100,10 +101,20 @@ jobs:
           COMMAND: \${{ inputs.command }}
           PROMOTE_FROM: \${{ inputs.promote-from }}
           SITE_RELEASE: \${{ inputs.site-release }}
+          SITE_ARTIFACT: \${{ inputs.site-artifact }}
           ROLE: \${{ inputs.role-to-assume }}
           REGION: \${{ inputs.aws-region }}
         run: |
-          echo "given=$(jq -nc '{digest: env.DIGEST, ref: env.REF, command: env.COMMAND, promoteFrom: env.PROMOTE_FROM, siteRelease: env.SITE_RELEASE, role: env.ROLE, region: env.REGION}')" >> "$GITHUB_OUTPUT"
+          echo "given=$(jq -nc '{digest: env.DIGEST, ref: env.REF, command: env.COMMAND, promoteFrom: env.PROMOTE_FROM, siteRelease: env.SITE_RELEASE, siteArtifact: env.SITE_ARTIFACT, role: env.ROLE, region: env.REGION}')" >> "$GITHUB_OUTPUT"
+      # As the real one: the site artifact from this run, and what it holds.
+      - if: inputs.site-artifact != ''
+        uses: actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093 # v4.3.0
+        with:
+          name: \${{ inputs.site-artifact }}
+          path: aws-ship-suite-site
+      - id: site
+        if: inputs.site-artifact != ''
+        run: echo "index=$(cat aws-ship-suite-site/index.html)" >> "$GITHUB_OUTPUT"
       - id: record
         uses: OWNER/aws-ship-suite/actions/deploy-command@main
         with:
@@ -113,12 +124,34 @@ jobs:
           command: \${{ inputs.command }}
           actor: \${{ github.actor }}
           image-digest: \${{ inputs.digest }}
+          site-artifact: \${{ inputs.site-artifact }}
+          site-run-id: \${{ inputs.site-artifact != '' && github.run_id || '' }}
       - uses: OWNER/aws-ship-suite/actions/deploy-command@main
         with:
           mode: finish
           environment: \${{ inputs.environment }}
           deployment-id: \${{ steps.record.outputs.deployment-id }}
           outcome: success
+`;
+
+// The pipeline's build job as far as the site goes: built once, uploaded as an artifact of its run.
+const SITE_BUILD = `
+name: site-build
+on: push
+permissions: {}
+jobs:
+  build:
+    runs-on: ubuntu-24.04
+    permissions: {}
+    steps:
+      - env:
+          CONTENT: \${{ vars.SITE_CONTENT }}
+        run: mkdir -p dist && printf '%s' "$CONTENT" > dist/index.html
+      - uses: actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2
+        with:
+          name: \${{ vars.SITE_ARTIFACT }}
+          path: dist
+          if-no-files-found: error
 `;
 
 const VARS = {
@@ -146,6 +179,7 @@ beforeAll(async () => {
     symlinkSync(join(suiteRoot, `.github/workflows/${name}.yml`), join(workflows, `${name}.yml`));
   }
   writeFileSync(join(workflows, 'deploy.yml'), DEPLOY_CONTRACT);
+  writeFileSync(join(workflows, 'site-build.yml'), SITE_BUILD);
   symlinkSync(join(suiteRoot, 'actions'), join(checkout, 'actions'));
   symlinkSync(join(suiteRoot, 'dist'), join(checkout, 'dist'));
 });
@@ -268,6 +302,21 @@ async function dispatch(
   return run;
 }
 
+/** A pipeline run of the app repository that built and uploaded its site as `site-<sha>`. */
+async function siteBuilt(repository: Repository, sha: string, runId: string, content: string) {
+  const run = await runWorkflow({
+    checkout,
+    workflow: '.github/workflows/site-build.yml',
+    event: { name: 'push' },
+    context: { owner: repository.owner, repo: repository.name, sha, runId },
+    vars: { SITE_CONTENT: content, SITE_ARTIFACT: `site-${sha}` },
+    github,
+  });
+  runs.push(run);
+  expect(run.conclusion).toBe('success');
+  return { name: `site-${sha}`, runId: Number(runId) };
+}
+
 const given = (run: WorkflowRun, job: string) =>
   JSON.parse(run.job(job).outputs.given ?? '{}') as Record<string, string>;
 
@@ -299,6 +348,7 @@ describe('the stand-in', () => {
       'command',
       'promote-from',
       'site-release',
+      'site-artifact',
       'role-to-assume',
       'aws-region',
       'migrations',
@@ -358,6 +408,7 @@ describe('promote', () => {
       command: 'promote',
       promoteFrom: '',
       siteRelease: '',
+      siteArtifact: '',
       role: PRODUCTION_ROLE,
       region: 'us-east-1',
     });
@@ -431,6 +482,28 @@ describe('promote', () => {
     60_000,
   );
 
+  it('a release production ran before, across a contract migration applied there since: refused, nothing deployed', async () => {
+    const repository = appRepository();
+    stagingHistory(repository);
+    deployed(repository, 'production', A, ['success', 'inactive'], { imageDigest: D1 });
+    const contract = deployed(repository, 'production', B, ['in_progress', 'success'], {
+      imageDigest: D2,
+      contractMigrations: ['0007'],
+    });
+    const before = repository.deployments.length;
+    const run = await dispatch(repository, 'promote', { digest: D1 });
+    expect(run.job('promote / resolve').outputs).toMatchObject({
+      decision: 'rejected',
+      'reason-code': 'contract-migration',
+    });
+    expect(run.job('promote / resolve').steps[0]?.annotations[0]?.message).toBe(
+      `Promoting ${A.slice(0, 7)} to production would run a release older than contract migration 0007, applied by deployment ${contract.id} (${B.slice(0, 7)}, @writer) at ${contract.createdAt.toISOString()}: that release needs schema the migration removed. Promote a newer release instead.`,
+    );
+    expect(run.job('promote / site').result).toBe('skipped');
+    expect(run.job('promote / deploy').result).toBe('skipped');
+    expect(repository.deployments).toHaveLength(before);
+  }, 60_000);
+
   it('a digest that is not one: one line, refused before anything is read', async () => {
     const repository = appRepository();
     stagingHistory(repository);
@@ -439,6 +512,112 @@ describe('promote', () => {
       "Input 'image-digest' is 'latest; rm -rf /': use sha256: and 64 hex digits, or leave it empty to promote what 'promote-from' runs now.",
     ]);
     expect(run.job('promote / deploy').result).toBe('skipped');
+  }, 60_000);
+});
+
+describe('promote: the site build staging had', () => {
+  it('goes to production with the image: downloaded from the pipeline run that built it, published by deploy.yml, recorded', async () => {
+    const repository = appRepository();
+    const site = await siteBuilt(repository, B, '5550001', '<h1>release B</h1>');
+    const source = deployed(repository, 'staging', B, ['in_progress', 'success'], {
+      imageDigest: D2,
+      siteRelease: B.slice(0, 12),
+      siteArtifact: site,
+    });
+    const run = await dispatch(repository, 'promote', { digest: '' });
+    expect(run.conclusion).toBe('success');
+    expect(run.job('promote / resolve').outputs).toMatchObject({
+      decision: 'proceed',
+      'source-deployment-id': String(source.id),
+      'site-artifact': `site-${B}`,
+      'site-run-id': '5550001',
+    });
+    // The site job holds actions: read and nothing else: no environment, no OIDC token.
+    expect(run.job('promote / site')).toMatchObject({
+      result: 'success',
+      permissions: { actions: 'read' },
+      idToken: false,
+    });
+    expect(run.job('promote / site').environment).toBeUndefined();
+    expect(steps(run, 'promote / site')).toEqual([
+      ['Download the site build', 'success'],
+      ['Explain a missing site build', 'skipped'],
+      ['Carry the site build into this run', 'success'],
+    ]);
+    // deploy.yml gets the same build, as staging's release id (the same commit).
+    expect(given(run, 'promote / deploy / deploy')).toMatchObject({
+      digest: D2,
+      ref: B,
+      siteArtifact: `site-${B}`,
+    });
+    expect(run.job('promote / deploy / deploy').outputs['site-index']).toBe('<h1>release B</h1>');
+    // Production's record says where its site came from: this run, which holds the copy.
+    expect(newest(repository, 'production')?.payload).toMatchObject({
+      imageDigest: D2,
+      siteArtifact: { name: `site-${B}`, runId: 9876543210 },
+    });
+  }, 120_000);
+
+  it('a site build that is gone (expired): the promotion fails in the site job with one line, nothing deployed', async () => {
+    const repository = appRepository();
+    deployed(repository, 'staging', B, ['in_progress', 'success'], {
+      imageDigest: D2,
+      siteRelease: B.slice(0, 12),
+      siteArtifact: { name: `site-${B}`, runId: 5550404 },
+    });
+    const before = repository.deployments.length;
+    const reviewed: string[] = [];
+    const run = await dispatch(
+      repository,
+      'promote',
+      { digest: '' },
+      {
+        review: async (request) => {
+          reviewed.push(request.job);
+          return 'approve';
+        },
+      },
+    );
+    expect(run.conclusion).toBe('failure');
+    const site = run.job('promote / site');
+    expect(site.result).toBe('failure');
+    expect(site.steps.flatMap((step) => step.annotations.map((a) => a.message))).toEqual([
+      `The site build site-${B} of run 5550404 cannot be downloaded (artifacts expire, after 90 days by default): nothing was promoted. Promote a newer release staging ran (its build is kept), or ship ${B.slice(0, 7)}'s code again through the pipeline (a new build and digest).`,
+      'Process completed with exit code 1.',
+    ]);
+    expect(steps(run, 'promote / site').at(-1)).toEqual([
+      'Carry the site build into this run',
+      'skipped',
+    ]);
+    expect(run.job('promote / deploy').result).toBe('skipped');
+    expect(reviewed).toEqual([]);
+    expect(repository.deployments).toHaveLength(before);
+  }, 120_000);
+
+  it('a release without a site: the site job skipped, promoted without one', async () => {
+    const repository = appRepository();
+    deployed(repository, 'staging', B, ['in_progress', 'success'], { imageDigest: D2 });
+    const run = await dispatch(repository, 'promote', { digest: '' });
+    expect(run.conclusion).toBe('success');
+    expect(run.job('promote / site')).toMatchObject({
+      result: 'skipped',
+      reason:
+        "if: success() && (needs.resolve.outputs.decision == 'proceed' && needs.resolve.outputs.site-artifact != '') was false",
+    });
+    expect(given(run, 'promote / deploy / deploy')).toMatchObject({ digest: D2, siteArtifact: '' });
+    expect(newest(repository, 'production')?.payload).toMatchObject({ siteArtifact: null });
+  }, 120_000);
+
+  it('refused in resolve: neither the site nor the deploy runs', async () => {
+    const repository = appRepository();
+    deployed(repository, 'staging', B, ['in_progress', 'success'], {
+      imageDigest: D2,
+      siteArtifact: { name: `site-${B}`, runId: 5550001 },
+    });
+    const run = await dispatch(repository, 'promote', { digest: '' }, { actor: 'reader' });
+    expect(run.job('promote / site').result).toBe('skipped');
+    expect(run.job('promote / deploy').result).toBe('skipped');
+    expect(newest(repository, 'production')).toBeUndefined();
   }, 60_000);
 });
 
@@ -462,11 +641,14 @@ describe('rollback', () => {
       command: 'rollback',
       promoteFrom: '',
       siteRelease: A.slice(0, 12),
+      siteArtifact: '',
       role: STAGING_ROLE,
       region: 'us-east-1',
     });
     expect(steps(run, 'rollback / deploy / deploy').map(([, outcome]) => outcome)).toEqual([
       'success',
+      'skipped',
+      'skipped',
       'success',
       'success',
     ]);

@@ -6,7 +6,7 @@ import { parseBoolean, parseList } from '../../lib/parse.ts';
 import { ENVIRONMENT_NAME, PREFIX } from '../../deploy-command/grammar.ts';
 import { type CommandPolicy, PERMISSION_LEVELS, checkPolicy } from '../../deploy-command/policy.ts';
 import type { DeployOutcome } from '../../deploy-command/lifecycle.ts';
-import type { PermissionLevel } from '../../deploy-command/ports.ts';
+import type { PermissionLevel, SiteArtifact } from '../../deploy-command/ports.ts';
 import { TOPIC_ARN } from '../../aws/sns.ts';
 
 export const INPUTS = {
@@ -34,6 +34,8 @@ export const INPUTS = {
   'migration-versions': { kind: 'list' },
   'contract-migrations': { kind: 'list' },
   'site-release': { kind: 'text' },
+  'site-artifact': { kind: 'text' },
+  'site-run-id': { kind: 'integer' },
   'deployment-id': { kind: 'integer' },
   outcome: { kind: 'choice' },
   'environment-url': { kind: 'url' },
@@ -59,6 +61,8 @@ export const OUTPUTS = [
   'source-deployment-id',
   'needs-approval',
   'site-release',
+  'site-artifact',
+  'site-run-id',
   'deployment-id',
   'result',
 ] as const;
@@ -79,6 +83,7 @@ export interface StartInputs {
   readonly migrationVersions: string[];
   readonly contractMigrations: string[];
   readonly siteRelease: string | undefined;
+  readonly siteArtifact: SiteArtifact | undefined;
 }
 
 /** Who dispatched comes from the runner (GITHUB_TRIGGERING_ACTOR), never from an input. */
@@ -252,6 +257,7 @@ export function parseInputs(read: (name: string) => string | undefined): DeployC
       `Input 'site-release' is ${shown(siteRelease)}: a spa-deploy release id is 1 to 100 letters, digits, '.', '_', '-'.`,
     );
   }
+  const siteArtifact = siteArtifactOf(v['site-artifact'], v['site-run-id']);
   return {
     ...common,
     mode,
@@ -267,8 +273,26 @@ export function parseInputs(read: (name: string) => string | undefined): DeployC
       migrationVersions,
       contractMigrations,
       siteRelease: siteRelease || undefined,
+      siteArtifact,
     },
   };
+}
+
+/** The site's artifact and the run holding it: both or neither. */
+function siteArtifactOf(name: string, runIdText: string): SiteArtifact | undefined {
+  const runId = optionalNumber('site-run-id', runIdText);
+  if (name !== '' && !/^[A-Za-z0-9._-]{1,128}$/.test(name)) {
+    throw new UserError(
+      `Input 'site-artifact' is ${shown(name)}: an artifact name here is 1 to 128 letters, digits, '.', '_', '-'.`,
+    );
+  }
+  if (name === '' && runId === undefined) return undefined;
+  if (name === '' || runId === undefined) {
+    throw new UserError(
+      "Inputs 'site-artifact' and 'site-run-id' go together: give the artifact's name and the run that uploaded it (github.run_id), or neither.",
+    );
+  }
+  return { name, runId };
 }
 
 function dispatchInputs(v: RawInputs<typeof INPUTS>): DispatchInputs {

@@ -95,6 +95,7 @@ async function main(step: MainStep<Output>, world: DeployCommandWorld): Promise<
             ? { contractMigrations: start.contractMigrations }
             : {}),
           ...(start.siteRelease ? { siteRelease: start.siteRelease } : {}),
+          ...(start.siteArtifact ? { siteArtifact: start.siteArtifact } : {}),
           ...(start.pullRequest ? { pullRequest: start.pullRequest } : {}),
         },
         production: start.environment === config.production,

@@ -96,6 +96,8 @@ export function dispatchOutputs(result: DispatchResult): Outputs {
     'image-digest': result.imageDigest,
     'source-deployment-id': String(result.sourceDeploymentId),
     'site-release': result.siteRelease ?? '',
+    'site-artifact': result.siteArtifact?.name ?? '',
+    'site-run-id': result.siteArtifact ? String(result.siteArtifact.runId) : '',
     'needs-approval': String(result.needsApproval),
   };
 }

@@ -237,6 +237,7 @@ export async function runJob(call: JobCall): Promise<JobRun> {
       call,
       token,
       idToken,
+      permissions: jobRun.permissions,
     });
     jobRun.steps.push(stepRun);
     state.steps[step.id] = {

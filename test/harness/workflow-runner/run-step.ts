@@ -14,7 +14,7 @@ import type { JobCall } from './run-job.ts';
 import { runShellStep } from './shell-step.ts';
 import { runStandIn } from './stand-ins.ts';
 import { child, evaluateStringMap, evaluateToken, literal, TemplateError } from './tokens.ts';
-import type { StepRun } from './types.ts';
+import type { JobRun, StepRun } from './types.ts';
 
 export interface StepCall {
   step: Step;
@@ -34,6 +34,8 @@ export interface StepCall {
   call: JobCall;
   token: string;
   idToken: boolean;
+  /** The scopes the job's token holds (a stand-in's `actions: read` check). */
+  permissions: JobRun['permissions'];
 }
 
 export async function runStep(stepCall: StepCall): Promise<StepRun> {
@@ -204,6 +206,9 @@ export async function runStep(stepCall: StepCall): Promise<StepRun> {
         workspaceSource: run.options.workspaceSource,
         workspaceRepository: run.options.workspaceRepository,
         sha: stepCall.context.sha,
+        runId: stepCall.context.runId,
+        repository: `${stepCall.context.owner}/${stepCall.context.repo}`,
+        permissions: stepCall.permissions,
       });
       outcome = result.outcome;
       stepRun.outputs = result.outputs;

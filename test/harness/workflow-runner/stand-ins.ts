@@ -5,7 +5,10 @@
 //   `persist-credentials: false`, leaves the token in .git/config as the real action does
 //   (an `http.https://github.com/.extraheader`), so a leak scan can see the difference;
 // - actions/upload-artifact and actions/download-artifact keep artifacts per run, by name,
-//   with v4's rules (a name is uploaded once; a missing name fails the download).
+//   with v4's rules (a name is uploaded once; a missing name fails the download). download also
+//   reads an earlier run's artifacts, as v4 does with `run-id` and `github-token`: only with the
+//   job's GITHUB_TOKEN holding `actions: read`, in the run's own repository; an artifact that
+//   is gone (its run cleaned up, as an expired one) is not found.
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
@@ -20,7 +23,16 @@ export interface StandInCall {
   workspaceRepository?: string | undefined;
   /** The run's commit, what checkout checks out without a `ref`. */
   sha?: string;
+  /** The run's id and `owner/repo`: where its artifacts are found by a later run. */
+  runId?: string;
+  repository?: string;
+  /** What the job's GITHUB_TOKEN may do (`actions: read` reads other runs' artifacts). */
+  permissions?: Readonly<Record<string, string>>;
 }
+
+/** `owner/repo#runId` → that run's artifacts directory, for downloads from later runs. */
+const runArtifacts = new Map<string, string>();
+const runKey = (repository: string, runId: string) => `${repository.toLowerCase()}#${runId}`;
 
 export interface StandInResult {
   outcome: 'success' | 'failure';
@@ -104,7 +116,16 @@ function clone({ inputs, workspace, token, sha }: StandInCall, repository: strin
   };
 }
 
-function upload({ inputs, workspace, artifactsDir }: StandInCall): StandInResult {
+function upload({
+  inputs,
+  workspace,
+  artifactsDir,
+  runId,
+  repository,
+}: StandInCall): StandInResult {
+  if (runId !== undefined && repository !== undefined) {
+    runArtifacts.set(runKey(repository, runId), artifactsDir);
+  }
   const name = inputs['name'] || 'artifact';
   const destination = join(artifactsDir, name);
   if (existsSync(destination)) {
@@ -144,10 +165,13 @@ function upload({ inputs, workspace, artifactsDir }: StandInCall): StandInResult
   };
 }
 
-function download({ inputs, workspace, artifactsDir }: StandInCall): StandInResult {
+function download(call: StandInCall): StandInResult {
+  const { inputs, workspace } = call;
   const name = inputs['name'] ?? '';
   if (name === '') return failed('The local runner downloads artifacts by name only.');
-  const source = join(artifactsDir, name);
+  const from = runOf(call);
+  if (typeof from !== 'string') return from;
+  const source = join(from, name);
   if (!existsSync(source)) {
     return failed(`Unable to download artifact(s): Artifact not found for name: ${name}`);
   }
@@ -160,6 +184,37 @@ function download({ inputs, workspace, artifactsDir }: StandInCall): StandInResu
     outputs: { 'download-path': target },
     log: [`Artifact download completed successfully.`],
   };
+}
+
+/**
+ * The artifacts directory a download reads. Without `github-token`, v4 ignores `run-id` and
+ * `repository` and reads the current run; with it, it asks the REST API for that run's artifacts,
+ * which needs `actions: read` and reaches only the token's repository.
+ */
+function runOf(call: StandInCall): string | StandInResult {
+  const { inputs } = call;
+  const token = inputs['github-token'] ?? '';
+  if (token === '') return call.artifactsDir;
+  if (token !== call.token) {
+    return failed(
+      "The local runner knows only the job's GITHUB_TOKEN: pass github-token: ${{ github.token }}.",
+    );
+  }
+  const repository = inputs['repository'] || call.repository || '';
+  if (call.repository !== undefined && repository.toLowerCase() !== call.repository.toLowerCase()) {
+    return failed('Unable to download artifact(s): Not Found');
+  }
+  if (!['read', 'write'].includes(call.permissions?.['actions'] ?? 'none')) {
+    return failed('Unable to download artifact(s): Resource not accessible by integration');
+  }
+  const runId = inputs['run-id'] || call.runId || '';
+  if (runId === call.runId) return call.artifactsDir;
+  const directory = runArtifacts.get(runKey(repository, runId));
+  // A run that uploaded nothing, or whose artifacts are gone, lists no artifact of that name.
+  if (directory === undefined || !existsSync(directory)) {
+    return failed(`Unable to download artifact(s): Artifact not found for name: ${inputs['name']}`);
+  }
+  return directory;
 }
 
 function failed(message: string): StandInResult {

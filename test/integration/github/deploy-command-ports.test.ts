@@ -212,6 +212,44 @@ describe('Deployments records', () => {
       actor: 'a',
     });
   });
+
+  it('keeps where the site build came from, and reads it back only in the shape it wrote', async () => {
+    repository.commits.add(sha('4'));
+    const records = gitHubDeployments(rest(), REPO);
+    const siteArtifact = { name: `site-${sha('4')}`, runId: 7001 };
+    const { id } = await records.create({
+      environment: 'staging',
+      sha: sha('4'),
+      facts: { actor: 'writer', siteRelease: sha('4').slice(0, 12), siteArtifact },
+      description: 'deploy',
+      production: false,
+    });
+    expect((await records.recent('staging', 1))[0]).toMatchObject({ id, facts: { siteArtifact } });
+    const read = (value: unknown) =>
+      toRecord(
+        {
+          id: 1,
+          sha: sha('a'),
+          environment: 'staging',
+          created_at: 'x',
+          payload: { actor: 'a', siteArtifact: value },
+        },
+        [],
+      ).facts.siteArtifact;
+    expect(read({ name: 'site-1', runId: 42 })).toEqual({ name: 'site-1', runId: 42 });
+    for (const bad of [
+      'site-1',
+      { name: 'site-1' },
+      { name: 'site-1', runId: '42' },
+      { name: 'site-1', runId: 0 },
+      { name: 'site-1', runId: 1.5 },
+      { name: '../site', runId: 42 },
+      { name: 'a\n::warning::x', runId: 42 },
+      null,
+    ]) {
+      expect([bad, read(bad)]).toEqual([bad, undefined]);
+    }
+  });
 });
 
 describe('command ports', () => {

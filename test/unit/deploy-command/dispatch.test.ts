@@ -63,6 +63,7 @@ describe('resolveDispatch: promote', () => {
       imageDigest: D2,
       sourceDeploymentId: 2,
       siteRelease: undefined,
+      siteArtifact: undefined,
       needsApproval: true,
       reason: expect.stringContaining('staging deployment 2) to production'),
     });
@@ -99,6 +100,102 @@ describe('resolveDispatch: promote', () => {
       decision: 'rejected',
       reasonCode: 'nothing-to-promote',
       environment: 'production',
+    });
+  });
+
+  it('ships the site build the promoted deployment recorded: its artifact and the run holding it', async () => {
+    const siteArtifact = { name: `site-${B}`, runId: 7001 };
+    const world = fakeWorld({
+      deployments: [
+        deployment(1, 'staging', A, 'inactive', {
+          imageDigest: D1,
+          siteArtifact: { name: `site-${A}`, runId: 7000 },
+        }),
+        deployment(2, 'staging', B, 'success', {
+          imageDigest: D2,
+          siteRelease: B.slice(0, 12),
+          siteArtifact,
+        }),
+      ],
+    });
+    const now = await resolveDispatch(promote(), policy(), world.ports);
+    expect(now).toMatchObject({
+      decision: 'proceed',
+      sha: B,
+      siteArtifact,
+      siteRelease: undefined,
+    });
+    expect(now.reason).toBe(
+      `Promoting ${D2.slice(0, 19)} (${B.slice(0, 7)}, staging deployment 2) to production with its site build (artifact site-${B} of run 7001); it waits for production's reviewers.`,
+    );
+    // A named digest: that deployment's own build, not what staging runs now.
+    expect(await resolveDispatch(promote(D1), policy(), world.ports)).toMatchObject({
+      sha: A,
+      siteArtifact: { name: `site-${A}`, runId: 7000 },
+    });
+  });
+
+  it('a deployment with a site release but no recorded build: promoted without the site, and said', async () => {
+    const world = fakeWorld({ deployments: history() });
+    const result = await resolveDispatch(promote(), policy(), world.ports);
+    expect(result).toMatchObject({ decision: 'proceed', siteArtifact: undefined });
+    expect(result.reason).toContain(
+      "to production; its site release bbbbbbbbbbbb was recorded without its build, so production's site stays as it is; it waits",
+    );
+  });
+
+  it('a release without a site: promoted without one, nothing said about a site', async () => {
+    const world = fakeWorld({
+      deployments: [deployment(1, 'staging', A, 'success', { imageDigest: D1 })],
+    });
+    const result = await resolveDispatch(promote(), policy(), world.ports);
+    expect(result).toMatchObject({ decision: 'proceed', siteArtifact: undefined });
+    expect(result.reason).not.toContain('site');
+  });
+
+  it('a release production ran before, across a contract migration applied there since: refused like a rollback', async () => {
+    const world = fakeWorld({
+      deployments: [
+        deployment(1, 'staging', A, 'inactive', { imageDigest: D1 }),
+        deployment(2, 'staging', B, 'success', { imageDigest: D2 }),
+        deployment(3, 'production', A, 'inactive', { imageDigest: D1 }),
+        deployment(4, 'production', B, 'success', {
+          imageDigest: D2,
+          actor: 'owner',
+          contractMigrations: ['7'],
+        }),
+      ],
+    });
+    expect(await resolveDispatch(promote(D1), policy(), world.ports)).toMatchObject({
+      decision: 'rejected',
+      reasonCode: 'contract-migration',
+      environment: 'production',
+      reason:
+        'Promoting aaaaaaa to production would run a release older than contract migration 7, applied by deployment 4 (bbbbbbb, @owner) at 2026-12-04T10:00:00.000Z: that release needs schema the migration removed. Promote a newer release instead.',
+    });
+    // The release that applied it, promoted again: its own contracts do not count.
+    expect(await resolveDispatch(promote(D2), policy(), world.ports)).toMatchObject({
+      decision: 'proceed',
+      sha: B,
+    });
+  });
+
+  it('a release production never ran, or ran with no contract since: promoted', async () => {
+    const world = fakeWorld({
+      deployments: [
+        deployment(1, 'staging', A, 'inactive', { imageDigest: D1 }),
+        deployment(2, 'staging', B, 'success', { imageDigest: D2 }),
+        deployment(3, 'production', A, 'inactive', { imageDigest: D1 }),
+        deployment(4, 'production', C, 'success', { imageDigest: D3, migrationVersions: ['8'] }),
+      ],
+    });
+    expect(await resolveDispatch(promote(D1), policy(), world.ports)).toMatchObject({
+      decision: 'proceed',
+      sha: A,
+    });
+    expect(await resolveDispatch(promote(), policy(), world.ports)).toMatchObject({
+      decision: 'proceed',
+      sha: B,
     });
   });
 
@@ -209,6 +306,7 @@ describe('resolveDispatch: rollback', () => {
       imageDigest: D1,
       sourceDeploymentId: 1,
       siteRelease: 'aaaaaaaaaaaa',
+      siteArtifact: undefined,
       needsApproval: false,
       reason: `Rolling staging back to aaaaaaa (deployment 1, ${D1.slice(0, 19)} and site release aaaaaaaaaaaa).`,
     });
