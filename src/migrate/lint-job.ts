@@ -56,3 +56,19 @@ export function startLint(
     },
   };
 }
+
+/**
+ * The findings of each migration, in order, parsed and linted a file at a time so that only one
+ * file's parse trees are held; throws the ParseFailure of the first file the parser refuses.
+ */
+export async function lintEach(
+  migrations: readonly Migration[],
+  options: LintOptions,
+  signal?: AbortSignal,
+): Promise<Finding[][]> {
+  await loadParser();
+  return migrations.map((migration) => {
+    signal?.throwIfAborted();
+    return lintMigration(parseMigration(migration), options);
+  });
+}
