@@ -255,9 +255,10 @@ async function lintAndMigrateWith(
   if (options.command === 'plan' || options.command === 'apply') {
     // Cut by the lexer: the parse and the lint run beside the connection (and against a new
     // database beside the apply), see lint-job.ts.
-    const migrations = await readMigrations(options.migrationsDir);
+    const reading = readMigrations(options.migrationsDir);
+    const lint = startLint(reading, options, ports.signal);
+    const migrations = await reading;
     ports.onEvent({ type: 'loaded', migrations: migrations.length, dir: options.migrationsDir });
-    const lint = startLint(migrations, options, ports.signal);
     // Against a database the findings are shown once its state says whether they block.
     let shown = false;
     const show = (database: DatabaseState | undefined) => {
