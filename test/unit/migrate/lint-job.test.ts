@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LintOptions } from '../../../src/migrate/lint/lint.ts';
-import { lintWorkerFile, startLint } from '../../../src/migrate/lint-job.ts';
+import { lintWorker, lintWorkerFile, startLint } from '../../../src/migrate/lint-job.ts';
 import { readMigrations } from '../../../src/migrate/migration-set.ts';
 
 const OPTIONS: LintOptions = {
@@ -37,6 +37,11 @@ it('finds the worker beside the module, in the sources and in a bundle, and noth
   expect(WORKER).toMatch(/src\/migrate\/lint-worker\.ts$/);
   expect(existsSync(WORKER!)).toBe(true);
   expect(lintWorkerFile(pathToFileURL('/nowhere/807.index.js').href)).toBeUndefined();
+});
+
+it('lints in the worker only with another core to run it on', () => {
+  expect(lintWorker(2, WORKER)).toBe(WORKER);
+  expect(lintWorker(1, WORKER)).toBeUndefined();
 });
 
 describe.each(ways)('%s', (_, workerFile) => {
