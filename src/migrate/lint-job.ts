@@ -120,16 +120,18 @@ function inWorker(
   const worker = new Worker(file, { workerData: options });
   const findings: Finding[] = [];
   const outcome = new Promise<LintOutcome>((resolve, reject) => {
+    const onAbort = () => stop(signal!.reason);
     const stop = (error: unknown) => {
+      signal?.removeEventListener('abort', onAbort);
       reject(error);
       void worker.terminate();
     };
-    const onAbort = () => stop(signal!.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
     const settle = (result: LintOutcome) => {
       signal?.removeEventListener('abort', onAbort);
       resolve(result);
     };
+    if (signal?.aborted) return stop(signal.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'linted') findings.push(...message.findings);
       else if (message.type === 'refused') {

@@ -44,6 +44,19 @@ it('lints in the worker only with another core to run it on', () => {
   expect(lintWorker(1, WORKER)).toBeUndefined();
 });
 
+it('ends with the error of a worker that fails, or that exits before it is done', async () => {
+  const crashing = join(dir, 'crashing-worker.mjs');
+  writeFileSync(crashing, "throw new Error('the worker broke');\n");
+  await expect(
+    startLint(Promise.resolve(FILES), OPTIONS, undefined, crashing).done,
+  ).rejects.toThrow('the worker broke');
+  const quitting = join(dir, 'quitting-worker.mjs');
+  writeFileSync(quitting, 'process.exit(3);\n');
+  await expect(
+    startLint(Promise.resolve(FILES), OPTIONS, undefined, quitting).done,
+  ).rejects.toThrow('the lint worker exited (3) before it was done');
+});
+
 describe.each(ways)('%s', (_, workerFile) => {
   it('lints every file, in order', async () => {
     const job = startLint(Promise.resolve([FILES[0]!, FILES[1]!]), OPTIONS, undefined, workerFile);
@@ -78,6 +91,13 @@ describe.each(ways)('%s', (_, workerFile) => {
       workerFile,
     );
     await expect(job.done).rejects.toThrow('V1.sql: not a migration name');
+  });
+
+  it('ends at once when the run was cancelled before it started', async () => {
+    const cancel = new AbortController();
+    cancel.abort(new Error('cancelled before'));
+    const job = startLint(Promise.resolve(FILES), OPTIONS, cancel.signal, workerFile);
+    await expect(job.done).rejects.toThrow('cancelled before');
   });
 
   it('ends when the run is cancelled', async () => {
