@@ -78,8 +78,17 @@ exports.defaultProvider = () => async () => {
 export async function bundle(entry: string, options: BundleOptions = {}): Promise<Bundle> {
   const main = await bundleOne(entry, options);
   for (const [name, source] of Object.entries(options.entries ?? {})) {
-    const extra = await bundleOne(source, options);
-    // Entries share the directory, so a shared chunk must be the same file for both.
+    let extra = await bundleOne(source, options);
+    // Entries share the directory, so a shared chunk must be the same file for both. An entry
+    // whose chunks number the same modules differently (another set of modules: ncc's ids
+    // depend on it) gets chunks of its own, named after it.
+    const differs = (file: string, asset: { source: string | Buffer }) =>
+      main.assets[file] !== undefined &&
+      Buffer.compare(Buffer.from(main.assets[file].source), Buffer.from(asset.source)) !== 0;
+    if (
+      Object.entries(extra.assets).some(([file, asset]) => CHUNK.test(file) && differs(file, asset))
+    )
+      extra = withOwnChunks(name, extra);
     for (const [file, asset] of Object.entries(extra.assets)) {
       const mine = main.assets[file];
       if (mine && Buffer.compare(Buffer.from(mine.source), Buffer.from(asset.source)) !== 0) {
@@ -90,6 +99,21 @@ export async function bundle(entry: string, options: BundleOptions = {}): Promis
     main.assets[name] = { source: extra.code };
   }
   return main;
+}
+
+/** The entry's chunks renamed `<id>.<entry>.js` (`<id>.index.js` is ncc's name for them). */
+function withOwnChunks(entry: string, { code, assets }: Bundle): Bundle {
+  const suffix = `.${entry.replace(/\.js$/, '')}.js`;
+  // ncc's runtime names a chunk in one place: `__nccwpck_require__.u=e=>""+e+".index.js"`.
+  const naming = /(__nccwpck_require__\.u=(\w+)=>""\+\2\+")\.index\.js"/g;
+  if ((code.match(naming) ?? []).length !== 1) {
+    throw new Error(`${entry}: ncc's chunk naming was not found once in its code`);
+  }
+  const renamed = Object.entries(assets).map(([file, asset]): [string, typeof asset] => [
+    CHUNK.test(file) ? file.replace(/\.index\.js$/, suffix) : file,
+    asset,
+  ]);
+  return { code: code.replace(naming, `$1${suffix}"`), assets: Object.fromEntries(renamed) };
 }
 
 async function bundleOne(entry: string, options: BundleOptions): Promise<Bundle> {

@@ -3,7 +3,7 @@
 // is a mistake worth stopping for (a typo would otherwise silently never run); other files are
 // ignored (READMEs, fixtures).
 import { createHash } from 'node:crypto';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { UserError } from '../lib/errors.ts';
 import {
@@ -54,8 +54,8 @@ export function parseFileName(
     : { kind: 'versioned', version: parseVersion(versionText), description };
 }
 
-async function listSqlFiles(directory: string): Promise<string[]> {
-  const entries = await readdir(directory, { withFileTypes: true, recursive: true });
+function listSqlFiles(directory: string): string[] {
+  const entries = readdirSync(directory, { withFileTypes: true, recursive: true });
   return entries
     .filter((entry) => entry.isFile() && entry.name.toLowerCase().endsWith('.sql'))
     .map((entry) => join(entry.parentPath, entry.name));
@@ -63,22 +63,27 @@ async function listSqlFiles(directory: string): Promise<string[]> {
 
 /** Versioned migrations in version order, then repeatable ones by description. */
 export async function discoverMigrations(directory: string): Promise<MigrationFile[]> {
-  const info = await stat(directory).catch(() => undefined);
+  // Read synchronously: a history's files are small and in the page cache, and one thread reads
+  // 88 of them in about 1 ms of CPU, where 88 reads in flight on the thread pool took 7 ms of CPU
+  // and 7 to 15 ms of waiting (bench/README.md, "rds-migrate against psql").
+  let info: ReturnType<typeof statSync>;
+  try {
+    info = statSync(directory, { throwIfNoEntry: false });
+  } catch {
+    info = undefined;
+  }
   if (!info?.isDirectory()) {
     throw new UserError(
       `Migrations directory '${directory}' does not exist or is not a directory: set 'migrations' to the folder that holds your V*__*.sql files.`,
     );
   }
-  const named = (await listSqlFiles(directory)).map((path) => {
+  const named = listSqlFiles(directory).map((path) => {
     const script = relative(directory, path).split(sep).join('/');
     return { ...parseFileName(script.slice(script.lastIndexOf('/') + 1)), script, path };
   });
-  // All reads in flight at once: one after the other, 88 files took about 25 ms of waiting.
-  const texts = await Promise.allSettled(named.map((file) => readFile(file.path, 'utf8')));
-  const files: MigrationFile[] = named.map((file, i) => {
-    const read = texts[i]!;
-    if (read.status === 'rejected') throw read.reason;
-    return { ...file, text: read.value, checksum: checksumOf(read.value) };
+  const files: MigrationFile[] = named.map((file) => {
+    const text = readFileSync(file.path, 'utf8');
+    return { ...file, text, checksum: checksumOf(text) };
   });
   const versioned = files
     .filter((f) => f.kind === 'versioned')

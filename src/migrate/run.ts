@@ -24,10 +24,10 @@ import {
   runMigrationTask,
 } from './ecs-task.ts';
 import { type DatabaseState, type DeclaredState, decideDatabaseState } from './database-state.ts';
-import { type Finding, type LintOptions, blocking, lintMigrations } from './lint/lint.ts';
+import { type Finding, type LintOptions, blocking } from './lint/lint.ts';
 import { type ChangesPort, type LintScope, lintScope } from './lint-scope.ts';
-import { type LintJob, startLint } from './lint-job.ts';
-import { type Migration, loadMigrations, readMigrations } from './migration-set.ts';
+import { type LintJob, lintEach, startLint } from './lint-job.ts';
+import { type Migration, readMigrations } from './migration-set.ts';
 import { type Plan, type PlanOptions, type PlannedMigration, planMigrations } from './plan.ts';
 import { inspectDatabase } from './schema.ts';
 import type { DatabaseSession } from './session.ts';
@@ -255,9 +255,10 @@ async function lintAndMigrateWith(
   if (options.command === 'plan' || options.command === 'apply') {
     // Cut by the lexer: the parse and the lint run beside the connection (and against a new
     // database beside the apply), see lint-job.ts.
-    const migrations = await readMigrations(options.migrationsDir);
+    const reading = readMigrations(options.migrationsDir);
+    const lint = startLint(reading, options, ports.signal);
+    const migrations = await reading;
     ports.onEvent({ type: 'loaded', migrations: migrations.length, dir: options.migrationsDir });
-    const lint = startLint(migrations, options, ports.signal);
     // Against a database the findings are shown once its state says whether they block.
     let shown = false;
     const show = (database: DatabaseState | undefined) => {
@@ -281,9 +282,12 @@ async function lintAndMigrateWith(
     }
     return;
   }
-  const migrations = await loadMigrations(options.migrationsDir);
+  // A file at a time: a parse tree is dropped once its file is linted (bench/README.md, "rds-migrate
+  // memory"), and any file the parser refuses still stops the run before anything is reported.
+  const migrations = await readMigrations(options.migrationsDir);
+  const linted = await lintEach(migrations, options, ports.signal);
   ports.onEvent({ type: 'loaded', migrations: migrations.length, dir: options.migrationsDir });
-  let judged = migrations;
+  let judged: ReadonlySet<string> | undefined;
   if (options.command === 'lint' && options.baseRef) {
     const changes = await ports.changes.changesSince(options.baseRef, options.migrationsDir);
     found.scope = lintScope(
@@ -291,10 +295,11 @@ async function lintAndMigrateWith(
       changes,
     );
     ports.onEvent({ type: 'lint-scope', scope: found.scope });
-    const names = new Set(found.scope.judged);
-    judged = migrations.filter((m) => names.has(m.script));
+    judged = new Set(found.scope.judged);
   }
-  const findings = lintMigrations(judged, options);
+  const findings = migrations.flatMap((m, i) =>
+    !judged || judged.has(m.script) ? linted[i]! : [],
+  );
   found.findings = findings;
   ports.onEvent({ type: 'linted', findings, advisory: false });
   if (options.command === 'validate') {

@@ -66,6 +66,31 @@ describe('rds-migrate command line', () => {
     expect(row!.applied_by).toMatch(/^.+@.+$/);
   });
 
+  it('lints in its worker thread: against a live database a finding blocks the apply, and a file the parser refuses stops it', async () => {
+    expect(readdirSync(join(cli, '..'))).toContain('lint-worker.js');
+    const db = await server.createDatabase();
+    await server.query(db, 'CREATE TABLE orders (id bigint PRIMARY KEY, note text)');
+    const unsafe = migrationsWorkspace({ 'V1__i.sql': 'CREATE INDEX i ON orders (note);' });
+    const blocked = cliRun(unsafe, ['apply'], { DATABASE_URL: server.url(db) });
+    expect(blocked.status).toBe(1);
+    expect(blocked.stderr).toContain(
+      'migrations/V1__i.sql:1:1: error: require-concurrent-index-creation',
+    );
+    const broken = migrationsWorkspace({
+      'V1__c.sql': 'ALTER TABLE orders ADD COLUMN c text;',
+      'V2__b.sql': 'CREATE TABEL b (id bigint);',
+    });
+    const refused = cliRun(broken, ['apply'], { DATABASE_URL: server.url(db) });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/V2__b\.sql:1:8: syntax error at or near "TABEL"/);
+    const indexes = await server.query(db, "SELECT 1 FROM pg_indexes WHERE indexname = 'i'");
+    const columns = await server.query(
+      db,
+      "SELECT 1 FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'c'",
+    );
+    expect([indexes, columns]).toEqual([[], []]);
+  });
+
   it('lints with findings as file:line:col lines and exit code 1', () => {
     const cwd = migrationsWorkspace({ 'V1__i.sql': 'SELECT 1;\nCREATE INDEX i ON orders (x);' });
     const r = cliRun(cwd, ['lint']);
@@ -157,6 +182,7 @@ describe('rds-migrate as one file', () => {
     expect(first.status).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject({ outcome: 'applied' });
     expect(readdirSync(cache)).toEqual([expect.stringMatching(/^rds-migrate-[0-9a-f]{16}$/)]);
+    expect(readdirSync(join(cache, readdirSync(cache)[0]!))).toContain('lint-worker.js');
 
     const bad = migrationsWorkspace({ 'V1__i.sql': 'CREATE INDEX i ON orders (x);' });
     const lint = oneFile(bad, ['lint']);

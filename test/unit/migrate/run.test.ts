@@ -204,6 +204,19 @@ describe('which findings block the command', () => {
     expect(events.map((e) => e.type)).toEqual(['loaded', 'linted']);
   });
 
+  it('lint: files are parsed and linted one at a time, and a later file the parser refuses still reports nothing', async () => {
+    const dir = migrationsDir({
+      'V1__index.sql': UNSAFE_INDEX,
+      'V2__orders.sql': SAFE,
+      'V3__broken.sql': 'CREATE TABEL broken (id int);',
+    });
+    const { ports, events } = fakePorts();
+    const { report, message } = failed(await runMigration(options('lint', dir), ports));
+    expect(message).toMatch(/^V3__broken\.sql:1:8: syntax error at or near "TABEL"/);
+    expect(report.findings).toEqual([]);
+    expect(events).toEqual([]);
+  });
+
   it('lint: a waived finding does not block', async () => {
     const dir = migrationsDir({
       'V1__index.sql': `-- rds-migrate: allow require-concurrent-index-creation because the table is empty\n${UNSAFE_INDEX}`,
