@@ -6,9 +6,11 @@
 // same timelines. Deterministic; writes bench/results/deploy-cadence.json.
 //
 //   node_modules/.bin/node bench/deploy-cadence.ts
+//   node_modules/.bin/node bench/deploy-cadence.ts --blue-green-bakes 1,3,5   # shorter bakes too
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, release } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { judge, validateAnalysisConfig } from '../src/canary/analysis/index.ts';
 import { periodStart } from '../src/ecs/deploy/continuous-analysis.ts';
 import type { DeployRequest } from '../src/ecs/deploy/deploy.ts';
@@ -37,6 +39,8 @@ interface Scenario {
   analysis: DeployRequest['analysis'];
   /** Production weight of the first shift, when the spike can be seen. */
   firstWeight: number;
+  /** False: no spike runs (the deployment may be over 3 minutes after the shift). */
+  spikes?: false;
 }
 
 const COMPARATIVE: DeployRequest['analysis'] = {
@@ -72,6 +76,27 @@ const SCENARIOS: Scenario[] = [
     firstWeight: 100,
   },
 ];
+
+/** `--blue-green-bakes 1,3,5`: blue/green with those bakes as well (minutes). */
+function extraBlueGreen(): Scenario[] | undefined {
+  const { values } = parseArgs({ options: { 'blue-green-bakes': { type: 'string' } } });
+  const bakes = (values['blue-green-bakes'] ?? '')
+    .split(',')
+    .filter((x) => x.trim() !== '')
+    .map(Number);
+  if (bakes.some((b) => !Number.isInteger(b) || b < 0 || b > 60)) {
+    console.error('--blue-green-bakes takes whole minutes from 0 to 60, e.g. 1,3,5');
+    return undefined;
+  }
+  return bakes.map((bakeMinutes) => ({
+    name: `blue/green, ${bakeMinutes} min bake, 2 tasks`,
+    strategy: { kind: 'blue-green', bakeMinutes },
+    tasks: 2,
+    analysis: ABSOLUTE,
+    firstWeight: 100,
+    spikes: false,
+  }));
+}
 
 /**
  * The fake reports 2 requested tasks whatever the service; what 10 tasks change is how long ECS
@@ -388,13 +413,18 @@ const WAITERS = [
 async function main() {
   const wallStart = performance.now();
   const scenarios = [];
-  for (const s of SCENARIOS) {
+  const extra = extraBlueGreen();
+  if (extra === undefined) {
+    process.exitCode = 1;
+    return;
+  }
+  for (const s of [...SCENARIOS, ...extra]) {
     const t0 = performance.now();
     const runs: Healthy[] = [];
     for (let i = 0; i < EXIT_PHASES; i++) runs.push(await healthy(s, i * 500));
     const base = runs[0]!;
     const spikes: Spike[] = [];
-    for (let i = 0; i < SPIKE_PHASES; i++) {
+    for (let i = 0; s.spikes !== false && i < SPIKE_PHASES; i++) {
       const offset = 3 * MINUTE + (i * ANALYSIS_GOAL_MS) / SPIKE_PHASES;
       spikes.push(await spike(s, base.firstShiftAt, offset));
     }
@@ -438,8 +468,8 @@ async function main() {
       callsTotal: spread(callTotals),
       describes: spread(describes),
       exitDelayMs: spread(runs.map((r) => r.exitDelayMs)),
-      rollbackDelayMs: spread(spikes.map((x) => x.delayMs)),
-      fromEvidenceMs: spread(spikes.map((x) => x.fromEvidenceMs)),
+      rollbackDelayMs: spikes.length > 0 ? spread(spikes.map((x) => x.delayMs)) : undefined,
+      fromEvidenceMs: spikes.length > 0 ? spread(spikes.map((x) => x.fromEvidenceMs)) : undefined,
       spikes,
       waiters,
       fixed15s: { calls: spread(fixedCalls), lateMs: spread(fixedLate) },
@@ -534,6 +564,7 @@ async function main() {
       spreadText(x.waiters[1]!.lateMs),
     ]),
   );
+  const spiked = scenarios.filter((x) => x.rollbackDelayMs !== undefined);
   const rollbackTable = formatTable(
     [
       'scenario',
@@ -542,10 +573,10 @@ async function main() {
       'call',
       'decided by',
     ],
-    scenarios.map((x) => [
+    spiked.map((x) => [
       x.name,
-      spreadText(x.rollbackDelayMs),
-      spreadText(x.fromEvidenceMs),
+      spreadText(x.rollbackDelayMs!),
+      spreadText(x.fromEvidenceMs!),
       [...new Set(x.spikes.map((p) => p.call))].join(', '),
       [...new Set(x.spikes.map((p) => p.decidedBy))].join(', '),
     ]),
@@ -569,8 +600,8 @@ median over ${EXIT_PHASES} final-status phases × ${15} poll phases (15 s) or ×
   console.log(rollbackTable);
 
   const exitMax = Math.max(...scenarios.map((x) => x.exitDelayMs.max));
-  const rollbackMax = Math.max(...scenarios.map((x) => x.rollbackDelayMs.max));
-  const evidenceMax = Math.max(...scenarios.map((x) => x.fromEvidenceMs.max));
+  const rollbackMax = Math.max(...spiked.map((x) => x.rollbackDelayMs!.max));
+  const evidenceMax = Math.max(...spiked.map((x) => x.fromEvidenceMs!.max));
   const fewer = scenarios.filter(
     (x) => Object.values(x.calls).reduce((a, b) => a + b, 0) < x.fixed15s.calls.median,
   );
