@@ -6,9 +6,11 @@
 // same timelines. Deterministic; writes bench/results/deploy-cadence.json.
 //
 //   node_modules/.bin/node bench/deploy-cadence.ts
+//   node_modules/.bin/node bench/deploy-cadence.ts --blue-green-bakes 1,3,5   # shorter bakes too
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, release } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { judge, validateAnalysisConfig } from '../src/canary/analysis/index.ts';
 import { periodStart } from '../src/ecs/deploy/continuous-analysis.ts';
 import type { DeployRequest } from '../src/ecs/deploy/deploy.ts';
@@ -37,6 +39,8 @@ interface Scenario {
   analysis: DeployRequest['analysis'];
   /** Production weight of the first shift, when the spike can be seen. */
   firstWeight: number;
+  /** False: no spike runs (the deployment may be over 3 minutes after the shift). */
+  spikes?: false;
 }
 
 const COMPARATIVE: DeployRequest['analysis'] = {
@@ -73,6 +77,27 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
+/** `--blue-green-bakes 1,3,5`: blue/green with those bakes as well (minutes). */
+function extraBlueGreen(): Scenario[] | undefined {
+  const { values } = parseArgs({ options: { 'blue-green-bakes': { type: 'string' } } });
+  const bakes = (values['blue-green-bakes'] ?? '')
+    .split(',')
+    .filter((x) => x.trim() !== '')
+    .map(Number);
+  if (bakes.some((b) => !Number.isInteger(b) || b < 0 || b > 60)) {
+    console.error('--blue-green-bakes takes whole minutes from 0 to 60, e.g. 1,3,5');
+    return undefined;
+  }
+  return bakes.map((bakeMinutes) => ({
+    name: `blue/green, ${bakeMinutes} min bake, 2 tasks`,
+    strategy: { kind: 'blue-green', bakeMinutes },
+    tasks: 2,
+    analysis: ABSOLUTE,
+    firstWeight: 100,
+    spikes: false,
+  }));
+}
+
 /**
  * The fake reports 2 requested tasks whatever the service; what 10 tasks change is how long ECS
  * takes to start them and to drain the old ones (an assumption: 2.5 min and 2 min, against the
@@ -91,53 +116,96 @@ function pacing(tasks: 2 | 10, extraCleanUpMs = 0): Partial<Pacing> {
 
 type Harness = ReturnType<typeof setUp>;
 
-/** Port calls → the AWS API calls the SDK adapters (src/aws/) make for them. */
-function awsCalls(h: Harness): Record<string, number> {
-  const counts: Record<string, number> = {};
-  const add = (api: string, n = 1) => (counts[api] = (counts[api] ?? 0) + n);
+/** Port calls → the AWS API calls the SDK adapters (src/aws/) make for them, with their times. */
+function awsCallTimes(h: Harness): { api: string; at: number }[] {
+  const out: { api: string; at: number }[] = [];
+  const add = (api: string, at: number) => out.push({ api, at });
   for (const call of h.ecs.calls) {
     switch (call.name) {
       case 'start':
-        add('UpdateService');
+        add('UpdateService', call.at);
         break;
       // ListServiceDeployments, then DescribeServiceDeployments only when it lists any: before
       // the engine's own UpdateService it lists none.
       case 'unfinished':
-        add('ListServiceDeployments');
+        add('ListServiceDeployments', call.at);
         break;
       case 'describe':
-        add('DescribeServiceDeployments');
+        add('DescribeServiceDeployments', call.at);
         break;
       case 'revisions':
-        add('DescribeServiceRevisions');
+        add('DescribeServiceRevisions', call.at);
         break;
       case 'resolveHook':
-        add('ContinueServiceDeployment');
+        add('ContinueServiceDeployment', call.at);
         break;
       case 'rollBack':
-        add('StopServiceDeployment');
+        add('StopServiceDeployment', call.at);
         break;
       case 'events':
-        add('DescribeServices');
+        add('DescribeServices', call.at);
         break;
       case 'stoppedTasks':
-        add('ListTasks');
-        add('DescribeTasks');
+        add('ListTasks', call.at);
+        add('DescribeTasks', call.at);
         break;
     }
   }
-  let windows = 0;
-  for (const call of h.metrics.calls) {
-    if (call.name === 'windows') windows += 1;
-    else add('DescribeTargetHealth');
-  }
   // One page per window (12 series of at most ~30 one-minute points), and DescribeTargetGroups
   // once for the load balancer dimension, cached afterwards.
-  if (windows > 0) {
-    add('GetMetricData', windows);
-    add('DescribeTargetGroups');
+  let firstWindow = true;
+  for (const call of h.metrics.calls) {
+    if (call.name !== 'windows') {
+      add('DescribeTargetHealth', call.at);
+      continue;
+    }
+    if (firstWindow) add('DescribeTargetGroups', call.at);
+    firstWindow = false;
+    add('GetMetricData', call.at);
   }
+  return out;
+}
+
+function awsCalls(h: Harness): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { api } of awsCallTimes(h)) counts[api] = (counts[api] ?? 0) + 1;
   return counts;
+}
+
+const PHASES = ['to the first shift', 'shifts and gates', 'final bake', 'clean-up'] as const;
+type Phase = (typeof PHASES)[number];
+
+interface PhaseCalls {
+  phase: Phase;
+  ms: number;
+  calls: Record<string, number>;
+}
+
+/**
+ * The calls of one run by phase of the fake's deployment: UpdateService to the first production
+ * shift, the shifts and gates to the final BAKE_TIME, the bake, CLEAN_UP to the engine's exit.
+ */
+function callsByPhase(h: Harness, firstShiftAt: number): PhaseCalls[] {
+  const startAt = h.firstCall('start')!.at;
+  const stages = h.ecs.ours.stages;
+  const bakeAt = stages.find((x) => x.stage === 'BAKE_TIME' && x.at >= firstShiftAt)?.at;
+  const cleanAt = stages.find((x) => x.stage === 'CLEAN_UP')?.at;
+  const end = h.time.now;
+  const bounds = [startAt, firstShiftAt, bakeAt ?? cleanAt ?? end, cleanAt ?? end, end];
+  const phases = PHASES.map((phase, i): PhaseCalls => ({
+    phase,
+    ms: bounds[i + 1]! - bounds[i]!,
+    calls: {},
+  }));
+  for (const { api, at } of awsCallTimes(h)) {
+    let i = 0;
+    // A call at a boundary belongs to the phase before: the fake moves on at a call, so it is the
+    // call that ended the phase (the gate's answer, the poll that first sees clean-up).
+    while (i < phases.length - 1 && at > bounds[i + 1]!) i++;
+    const { calls } = phases[i]!;
+    calls[api] = (calls[api] ?? 0) + 1;
+  }
+  return phases;
 }
 
 function run(s: Scenario, options: { extraCleanUpMs?: number; spikeAt?: number } = {}) {
@@ -165,6 +233,7 @@ interface Healthy {
   finalAt: number;
   exitDelayMs: number;
   calls: Record<string, number>;
+  phases: PhaseCalls[];
   firstShiftAt: number;
 }
 
@@ -182,6 +251,7 @@ async function healthy(s: Scenario, extraCleanUpMs: number): Promise<Healthy> {
     finalAt,
     exitDelayMs: h.time.now - finalAt,
     calls: awsCalls(h),
+    phases: callsByPhase(h, firstShiftAt),
     firstShiftAt,
   };
 }
@@ -343,13 +413,18 @@ const WAITERS = [
 async function main() {
   const wallStart = performance.now();
   const scenarios = [];
-  for (const s of SCENARIOS) {
+  const extra = extraBlueGreen();
+  if (extra === undefined) {
+    process.exitCode = 1;
+    return;
+  }
+  for (const s of [...SCENARIOS, ...extra]) {
     const t0 = performance.now();
     const runs: Healthy[] = [];
     for (let i = 0; i < EXIT_PHASES; i++) runs.push(await healthy(s, i * 500));
     const base = runs[0]!;
     const spikes: Spike[] = [];
-    for (let i = 0; i < SPIKE_PHASES; i++) {
+    for (let i = 0; s.spikes !== false && i < SPIKE_PHASES; i++) {
       const offset = 3 * MINUTE + (i * ANALYSIS_GOAL_MS) / SPIKE_PHASES;
       spikes.push(await spike(s, base.firstShiftAt, offset));
     }
@@ -389,11 +464,12 @@ async function main() {
       analysis: s.analysis,
       durationMs: base.durationMs,
       calls: base.calls,
+      phases: base.phases,
       callsTotal: spread(callTotals),
       describes: spread(describes),
       exitDelayMs: spread(runs.map((r) => r.exitDelayMs)),
-      rollbackDelayMs: spread(spikes.map((x) => x.delayMs)),
-      fromEvidenceMs: spread(spikes.map((x) => x.fromEvidenceMs)),
+      rollbackDelayMs: spikes.length > 0 ? spread(spikes.map((x) => x.delayMs)) : undefined,
+      fromEvidenceMs: spikes.length > 0 ? spread(spikes.map((x) => x.fromEvidenceMs)) : undefined,
       spikes,
       waiters,
       fixed15s: { calls: spread(fixedCalls), lateMs: spread(fixedLate) },
@@ -446,6 +522,38 @@ async function main() {
     ]),
     2,
   );
+  const total = (calls: Record<string, number>) => Object.values(calls).reduce((a, b) => a + b, 0);
+  const phaseTable = formatTable(
+    [
+      'scenario',
+      'phase',
+      'minutes',
+      'DescribeServiceDeployments',
+      'GetMetricData',
+      'DescribeTargetHealth',
+      'others',
+      'all',
+      '15 s poll',
+    ],
+    scenarios.flatMap((x) =>
+      x.phases.map((p) => [
+        x.name,
+        p.phase,
+        (p.ms / MINUTE).toFixed(1),
+        String(p.calls.DescribeServiceDeployments ?? 0),
+        String(p.calls.GetMetricData ?? 0),
+        String(p.calls.DescribeTargetHealth ?? 0),
+        String(
+          Object.entries(p.calls)
+            .filter(([api]) => !main3.includes(api))
+            .reduce((a, [, n]) => a + n, 0),
+        ),
+        String(total(p.calls)),
+        // A fixed poll spreads its calls evenly: one per 15 s of the phase.
+        (p.ms / (15 * SECOND)).toFixed(1),
+      ]),
+    ),
+  );
   const exitTable = formatTable(
     ['scenario', 'engine exit', '15 s poll', 'waiter 120 s', 'waiter 600 s'],
     scenarios.map((x) => [
@@ -456,6 +564,7 @@ async function main() {
       spreadText(x.waiters[1]!.lateMs),
     ]),
   );
+  const spiked = scenarios.filter((x) => x.rollbackDelayMs !== undefined);
   const rollbackTable = formatTable(
     [
       'scenario',
@@ -464,10 +573,10 @@ async function main() {
       'call',
       'decided by',
     ],
-    scenarios.map((x) => [
+    spiked.map((x) => [
       x.name,
-      spreadText(x.rollbackDelayMs),
-      spreadText(x.fromEvidenceMs),
+      spreadText(x.rollbackDelayMs!),
+      spreadText(x.fromEvidenceMs!),
       [...new Set(x.spikes.map((p) => p.call))].join(', '),
       [...new Set(x.spikes.map((p) => p.decidedBy))].join(', '),
     ]),
@@ -478,6 +587,10 @@ median over ${EXIT_PHASES} final-status phases × ${15} poll phases (15 s) or ×
   console.log(callsTable);
   console.log(`\n${othersTable}`);
   console.log(
+    `\nThe same calls by phase of the deployment (the first final-status phase; the fixed poll's share is its phase length / 15 s):\n`,
+  );
+  console.log(phaseTable);
+  console.log(
     `\nFinal status → exit (engine) or → the poll that sees it (others), s, min / median / max:\n`,
   );
   console.log(exitTable);
@@ -487,8 +600,8 @@ median over ${EXIT_PHASES} final-status phases × ${15} poll phases (15 s) or ×
   console.log(rollbackTable);
 
   const exitMax = Math.max(...scenarios.map((x) => x.exitDelayMs.max));
-  const rollbackMax = Math.max(...scenarios.map((x) => x.rollbackDelayMs.max));
-  const evidenceMax = Math.max(...scenarios.map((x) => x.fromEvidenceMs.max));
+  const rollbackMax = Math.max(...spiked.map((x) => x.rollbackDelayMs!.max));
+  const evidenceMax = Math.max(...spiked.map((x) => x.fromEvidenceMs!.max));
   const fewer = scenarios.filter(
     (x) => Object.values(x.calls).reduce((a, b) => a + b, 0) < x.fixed15s.calls.median,
   );

@@ -131,6 +131,25 @@ export function takeLook(w: Watch, intervalMs: number): boolean {
 }
 
 /**
+ * A gate's judgement counts as a look: the next one between gates follows it as it would follow
+ * a look (one interval later when it read a new period, sooner when it was suspicious), rather
+ * than re-reading the window the gate read moments before (the final gate, with the bake after
+ * it at the same weight, left the grid where the shift had put it).
+ */
+export function gateJudged(w: Watch, look: { readNew: boolean; suspicious: boolean }): void {
+  const settings = w.request.analysis;
+  if (settings === undefined) return;
+  const at = now(w);
+  const looks = w.state.looks;
+  looks.soonAt = undefined;
+  let grid = looks.gridAt ?? at;
+  while (grid <= at) grid += settings.intervalMs;
+  looks.gridAt = grid;
+  if (look.suspicious) lookAgainSoon(w, 'suspicious');
+  followPublication(w, look.readNew);
+}
+
+/**
  * An early look: at the next poll after the metrics could not be read, a quarter interval (at
  * least 10 s) after a suspicious one, so a regression that starts between two looks is caught
  * within one interval.

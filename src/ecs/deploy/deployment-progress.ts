@@ -22,7 +22,11 @@ export function observe(w: Watch, s: DeploymentSnapshot): void {
 function observeStage(w: Watch, s: DeploymentSnapshot, since: number): void {
   const seen = w.state.seen;
   if (s.status === seen.status && s.lifecycleStage === seen.stage) return;
-  if (s.lifecycleStage !== seen.stage) seen.stageSince = since;
+  if (s.lifecycleStage !== seen.stage) {
+    seen.stageSince = since;
+    // The final bake: the answer that let ECS move on has, and its end is known (poll-cadence.ts).
+    if (s.lifecycleStage === 'BAKE_TIME') w.state.steering.actedAt = undefined;
+  }
   seen.status = s.status;
   seen.stage = s.lifecycleStage;
   const at = iso(now(w));

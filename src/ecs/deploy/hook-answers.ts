@@ -3,6 +3,7 @@
 // hook is looked at again when its hold ends; every answer is recorded.
 import { awsErrorFacts, classifyAwsError } from '../../lib/aws-errors.ts';
 import { oneLine } from '../../lib/errors.ts';
+import { gateJudged } from './analysis-schedule.ts';
 import { judgeCanary } from './analysis-looks.ts';
 import { type HookAnswer, answerBy, gateWindow, smokeCheckAnswer } from './hook-decisions.ts';
 import type { DeploymentSnapshot, HookSnapshot } from './ports.ts';
@@ -139,6 +140,7 @@ async function canaryGate(
     answerBy: latest,
     extensionsUsed: hooks.extensionsUsed,
   });
+  if (look !== undefined && look.decision.action !== 'retry') gateJudged(w, look);
   // Undefined: rolled back already (the analysis cannot run); retry: at the next poll.
   return look === undefined || look.decision.action === 'retry' ? undefined : look.decision;
 }

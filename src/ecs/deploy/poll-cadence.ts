@@ -120,6 +120,11 @@ export interface CadenceFacts {
   expectedAt?: number | undefined;
   /** The engine just answered a hook or asked for a rollback: ECS moves on at once. */
   actedAt?: number | undefined;
+  /**
+   * The engine holds a PAUSE hook: ECS waits for its answer, so nothing moves on a timer. The
+   * watch wakes when the hold ends anyway (watch-calls.ts `nextWake`).
+   */
+  holding?: boolean | undefined;
 }
 
 /** Milliseconds until the next DescribeServiceDeployments, before throttling and other wake-ups. */
@@ -128,6 +133,7 @@ export function pollDelay(facts: CadenceFacts, settings: PollingSettings): numbe
   const { intervalMs, fastIntervalMs, maxIntervalMs } = settings;
   if (WINDING_DOWN.has(facts.status) || facts.stage === 'CLEAN_UP') return intervalMs;
   if (facts.actedAt !== undefined && now - facts.actedAt < 2 * intervalMs) return fastIntervalMs;
+  if (facts.holding === true) return maxIntervalMs;
   if (facts.expectedAt === undefined) return intervalMs;
   const until = facts.expectedAt - now;
   // Far away: sleep long, but wake at the expected time, not past it.

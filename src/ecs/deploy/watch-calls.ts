@@ -120,6 +120,7 @@ export function nextDelay(w: Watch): number {
           stageSince: seen.stageSince,
         }),
         actedAt: w.state.steering.actedAt,
+        holding: (w.state.hooks.hold?.until ?? at) > at,
       },
       w.request.polling,
     );

@@ -10,6 +10,7 @@ import {
   alphaForLook,
   analysing,
   followPublication,
+  gateJudged,
   isSuspicious,
   lookAgainSoon,
   lookWithoutPolling,
@@ -147,6 +148,28 @@ describe('alphaForLook: information time follows the data', () => {
     f.time.now = START + 2 * MINUTE;
     expect(alphaForLook(f.w, START + 3 * MINUTE)).toBeCloseTo(released(0.5 * MINUTE), 15);
     expect(alphaForLook(f.w, START + MINUTE)).toBe(0);
+  });
+});
+
+describe('gateJudged: a gate counts as a look', () => {
+  it('puts the next look one interval after a gate that read a new period, not at the next poll', async () => {
+    const f = await atTenPercent();
+    f.time.now = START + 2.6 * MINUTE; // the grid's look (2.5 min) is overdue
+    f.w.state.looks.soonAt = START + 2.55 * MINUTE;
+    gateJudged(f.w, { readNew: true, suspicious: false });
+    expect(f.w.state.looks.gridAt).toBe(START + 3.6 * MINUTE);
+    expect(f.w.state.looks.soonAt).toBeUndefined();
+  });
+
+  it('moves the grid past now when the gate read nothing new, and looks soon after a suspicious gate', async () => {
+    const f = await atTenPercent();
+    f.time.now = START + 2.6 * MINUTE;
+    f.w.state.looks.readThrough = f.time.now - MINUTE; // the next period is not due yet
+    gateJudged(f.w, { readNew: false, suspicious: false });
+    expect(f.w.state.looks.gridAt).toBe(START + 3.5 * MINUTE);
+    expect(f.w.state.looks.soonAt).toBeUndefined();
+    gateJudged(f.w, { readNew: true, suspicious: true });
+    expect(f.w.state.looks.soonAt).toBe(f.time.now + 15 * SECOND);
   });
 });
 

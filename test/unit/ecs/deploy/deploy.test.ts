@@ -756,6 +756,33 @@ describe('deploy: other strategies', () => {
     expect(Date.parse(gate.at) - shiftedAt(h.ecs, 100)!).toBeGreaterThanOrEqual(50 * SECOND);
   });
 
+  it('blue/green: no describe while the hook is held, no re-read of the gate window, a slow bake', async () => {
+    const h = setUp({
+      strategy: { kind: 'blue-green', bakeMinutes: 5 },
+      request: {
+        analysis: {
+          config: { minRequests: 300, maxErrorRate: 0.05 },
+          onInconclusive: { onInconclusive: 'continue' },
+        },
+      },
+    });
+    const result = await h.run();
+    expect(result.outcome).toBe('succeeded');
+    const describes = h.ecs.calls.filter((c) => c.name === 'describe').map((c) => c.at);
+    const hold = result.hooks.find((k) => k.action === 'hold')!;
+    const [heldAt, until] = [Date.parse(hold.at), Date.parse(hold.until!)];
+    expect(describes.filter((t) => t > heldAt && t < until)).toEqual([]);
+    // The first look between gates follows the gate by a whole interval, not at the next poll.
+    const gate = result.analyses.find((a) => a.kind === 'gate')!;
+    const firstLook = result.analyses.find((a) => a.kind === 'continuous')!;
+    expect(Date.parse(firstLook.at) - Date.parse(gate.at)).toBeGreaterThanOrEqual(MINUTE);
+    // Through the 5-minute bake: one confirmation that ECS moved on, then one a minute at most.
+    const bake = h.ecs.ours.stages.find((st) => st.stage === 'BAKE_TIME')!.at;
+    const inBake = describes.filter((t) => t > bake && t < bake + 5 * MINUTE);
+    expect(inBake.length).toBeLessThanOrEqual(6);
+    expect(inBake.length).toBeGreaterThanOrEqual(5);
+  });
+
   it('blue/green: a canary that fails at 100 % goes back through the hook before the bake', async () => {
     const h = setUp({
       strategy: { kind: 'blue-green', bakeMinutes: 5 },

@@ -47,6 +47,16 @@ describe('observe', () => {
     expect(stages[0]).not.toHaveProperty('reason');
   });
 
+  it('ends the fast pace after acting once the final bake begins, not at other stages', async () => {
+    const f = await watchOn();
+    observe(f.w, snapshot({ lifecycleStage: 'POST_PRODUCTION_TRAFFIC_SHIFT' }));
+    f.w.state.steering.actedAt = START;
+    observe(f.w, snapshot({ lifecycleStage: 'PRODUCTION_TRAFFIC_SHIFT' }));
+    expect(f.w.state.steering.actedAt).toBe(START);
+    observe(f.w, snapshot({ lifecycleStage: 'BAKE_TIME' }));
+    expect(f.w.state.steering.actedAt).toBeUndefined();
+  });
+
   it('restarts the looks on a shift, and takes the first exposure once', async () => {
     const f = await watchOn();
     observe(f.w, snapshot({ target: target(0) }));

@@ -72,6 +72,13 @@ describe('pollDelay', () => {
     expect(at(undefined, { actedAt: NOW - 1_000 })).toBe(5_000);
   });
 
+  it('sleeps long while the engine holds a hook (ECS waits for it), but not just after acting', () => {
+    expect(at(undefined, { stage: 'POST_PRODUCTION_TRAFFIC_SHIFT', holding: true })).toBe(60_000);
+    expect(at(undefined, { holding: true, actedAt: NOW - 1_000 })).toBe(5_000);
+    expect(at(undefined, { holding: true, status: 'ROLLBACK_IN_PROGRESS' })).toBe(10_000);
+    expect(at(undefined, { holding: false })).toBe(10_000);
+  });
+
   it('a maxIntervalMs equal to the interval turns the long sleeps off', () => {
     const flat = pollingSettings({ maxIntervalMs: 10_000 });
     expect(pollDelay({ now: NOW, status: 'IN_PROGRESS', expectedAt: NOW + 600_000 }, flat)).toBe(
