@@ -22,8 +22,9 @@ export interface WorkflowWorld {
   addSecrets(secrets: () => readonly string[]): void;
   /**
    * Scans each run for its own secrets and every one the world handed out (the issuer's
-   * tokens, the emulator's credentials), removes the runs' files and stops everything.
-   * Returns one line per leak.
+   * tokens, the emulator's credentials), removes the runs' files and stops everything, each
+   * step tried whatever failed before it. Returns one line per leak; throws when a step failed
+   * (the leaks in the message).
    */
   close(runs: readonly (WorkflowRun | undefined)[]): Promise<string[]>;
 }
@@ -59,13 +60,22 @@ export async function startWorkflowWorld(
       const shared = secretSources.flatMap((source) => source());
       const done = runs.filter((run): run is WorkflowRun => run !== undefined);
       const leaks = done.flatMap((run) => findLeakedSecretsInRun(run, [...run.secrets, ...shared]));
-      try {
-        await Promise.all(done.map((run) => run.cleanup()));
-        await cleanupActionRuns();
-        for (const closer of closers.reverse()) await closer();
-      } finally {
-        await issuer.close();
-        await github.close();
+      const errors: unknown[] = [];
+      const attempt = async (step: () => Promise<unknown> | unknown) => {
+        try {
+          await step();
+        } catch (error) {
+          errors.push(error);
+        }
+      };
+      await attempt(() => Promise.all(done.map((run) => run.cleanup())));
+      await attempt(() => cleanupActionRuns());
+      for (const closer of closers.reverse()) await attempt(closer);
+      await attempt(() => issuer.close());
+      await attempt(() => github.close());
+      if (errors.length > 0) {
+        const also = leaks.length > 0 ? `; and leaks: ${leaks.join('; ')}` : '';
+        throw new AggregateError(errors, `closing the world failed: ${String(errors[0])}${also}`);
       }
       return leaks;
     },
