@@ -222,6 +222,15 @@ describe('the rehearsal of the shipped workflows, as assertions', () => {
       const promote = await promoteByDispatch(flow);
 
       expect(promote.run.conclusion).toBe('success');
+      expect(table(promote.run)).toMatchObject({
+        'promote / resolve': 'success',
+        'promote / deploy / deploy': 'success',
+        promote: 'success',
+      });
+      expect(promote.run.job('promote / deploy / deploy').approval).toMatchObject({
+        decision: 'approve',
+        reviewer: 'alice',
+      });
       expect(promote.stagingBefore).toEqual([pr.digest]);
       expect(promote.promoted).toBe(pr.digest);
       expect(promote.production).toEqual([pr.digest]);
@@ -252,6 +261,12 @@ describe('the rehearsal of the shipped workflows, as assertions', () => {
       const rollback = await rollbackByDispatch(flow);
 
       expect(rollback.run.conclusion).toBe('success');
+      expect(table(rollback.run)).toMatchObject({
+        'rollback / resolve': 'success',
+        'rollback / deploy / deploy': 'success',
+        rollback: 'success',
+      });
+      expect(oidcJobs(rollback.run)).toEqual({ 'rollback / deploy / deploy': 'staging' });
       expect(rollback.outputs).toMatchObject({ digest: push.digest, sha: commit(2) });
       expect(rollback.staging).toEqual([push.digest]);
       expect(rollback.reviews).toEqual([]);
