@@ -5,7 +5,7 @@
 // the suite's deploy workflow. Staging is given only its role: everything else comes from its
 // deploy document (SSM /aws-ship-suite/<role name>), and it also ships the single-page app and
 // the contract migrations; production overrides cluster and service.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -20,6 +20,7 @@ import {
   type WorkflowRun,
   type WorkflowRunOptions,
 } from '../harness/workflow-runner/index.ts';
+import { writeOrdersMigrations } from '../flow/app-migrations.ts';
 import { temporaryCheckout } from '../flow/checkout.ts';
 import { startAws, startWorkflowWorld, type WorkflowWorld } from '../flow/workflow-world.ts';
 
@@ -120,14 +121,6 @@ let database: string;
 let checkout: string;
 let appSource: string;
 
-// The app's migrations: an expand pair the canary needs, and a contract one that must wait.
-const MIGRATIONS: Record<string, string> = {
-  'V1__orders.sql':
-    'CREATE TABLE orders (id bigint PRIMARY KEY, placed_at timestamptz NOT NULL);\n',
-  'V2__orders_status.sql': "ALTER TABLE orders ADD COLUMN status text NOT NULL DEFAULT 'placed';\n",
-  'V3__drop_orders_placed_at.sql':
-    '-- rds-migrate: contract\nALTER TABLE orders DROP COLUMN placed_at;\n',
-};
 const runs: WorkflowRun[] = [];
 
 // The documents the stack writes (infra/lib/ship-stack.ts), the fields a deploy reads. Production's
@@ -196,10 +189,7 @@ beforeAll(async () => {
   // What actions/checkout's stand-in checks out: the app repository's migrations.
   appSource = mkdtempSync(join(tmpdir(), 'deploy-workflow-app-'));
   world.onClose(() => rmSync(appSource, { recursive: true, force: true }));
-  mkdirSync(join(appSource, 'migrations'));
-  for (const [name, sql] of Object.entries(MIGRATIONS)) {
-    writeFileSync(join(appSource, 'migrations', name), sql);
-  }
+  writeOrdersMigrations(appSource);
   // A checkout holding the app's caller and, where the runner resolves the suite's own
   // references, the suite's workflow, actions and bundles.
   const workspace = temporaryCheckout('deploy-workflow', {

@@ -33,6 +33,7 @@ import {
   type WorkflowRun,
   type WorkflowRunOptions,
 } from '../harness/workflow-runner/index.ts';
+import { writeOrdersMigrations } from './app-migrations.ts';
 import { linkSuite } from './checkout.ts';
 import { runningImages } from './workflow-world.ts';
 
@@ -58,16 +59,6 @@ export const VARS = {
 };
 /** Staging's API revision that answers 30 % of its requests with a 5xx (the failing release). */
 const BAD_REVISION_NUMBER = 4;
-/** The app's migrations: an expand pair the canary needs, and a contract one that waits until
- * production runs the release everywhere. */
-const MIGRATIONS: Record<string, string> = {
-  'V1__orders.sql':
-    'CREATE TABLE orders (id bigint PRIMARY KEY, placed_at timestamptz NOT NULL);\n',
-  'V2__orders_status.sql': "ALTER TABLE orders ADD COLUMN status text NOT NULL DEFAULT 'placed';\n",
-  'V3__drop_orders_placed_at.sql':
-    '-- rds-migrate: contract\nALTER TABLE orders DROP COLUMN placed_at;\n',
-};
-
 /** The n-th commit of the app repository (a fixed 40-hex SHA). */
 export const commit = (n: number) =>
   `${String(n).padStart(2, '0')}${'c0ffee'.repeat(6)}00`.slice(0, 40);
@@ -198,11 +189,8 @@ async function build(
 
   const appSource = (version: string): string => {
     const dir = join(scratch, `octo-app-${version}`);
-    mkdirSync(join(dir, 'migrations'), { recursive: true });
+    writeOrdersMigrations(dir);
     writeFileSync(join(dir, 'app.txt'), `octo-app ${version}\n`);
-    for (const [name, sql] of Object.entries(MIGRATIONS)) {
-      writeFileSync(join(dir, 'migrations', name), sql);
-    }
     writeFileSync(join(dir, 'Containerfile'), 'FROM scratch\nCOPY app.txt /srv/app.txt\n');
     writeFileSync(join(dir, 'test.sh'), `echo "octo-app ${version}: 12 tests passed"\n`, {
       mode: 0o755,
