@@ -29,10 +29,33 @@ let flow: Flow;
 let push: PushToMain;
 let pr: PullRequestComments;
 
+/** Every run's log as GitHub shows it, and the verdicts, as the rehearsal prints them. */
+const shown: string[] = [];
+const show = (line: string) => void shown.push(line);
+
 beforeAll(async () => {
-  world = await startFlowWorld();
-  flow = startFlow(world);
+  world = await startFlowWorld({ log: show });
+  flow = startFlow(world, show);
 }, 180_000);
+
+/** A scenario's test; when it fails, its runs' logs follow the failure. */
+function scenario(title: string, body: () => Promise<void>): void {
+  it(
+    title,
+    async () => {
+      const from = shown.length;
+      try {
+        await body();
+      } catch (error) {
+        if (error instanceof Error) {
+          error.message += `\n\nWhat the rehearsal showed:\n${shown.slice(from).join('\n')}`;
+        }
+        throw error;
+      }
+    },
+    SCENARIO_MS,
+  );
+}
 
 afterAll(async () => {
   await world?.close();
@@ -68,7 +91,7 @@ const oidcJobs = (run: WorkflowRun): Record<string, string> =>
   );
 
 describe('the rehearsal of the shipped workflows, as assertions', () => {
-  it(
+  scenario(
     'a push to main builds once, deploys staging, waits for approval, ships production the same digest',
     async () => {
       const verdicts = flow.verdicts.length;
@@ -119,10 +142,9 @@ describe('the rehearsal of the shipped workflows, as assertions', () => {
       expect(push.columns).toEqual({ staging: 'id,placed_at,status', production: 'id,status' });
       expect(verdictsSince(verdicts)).toEqual([]);
     },
-    SCENARIO_MS,
   );
 
-  it(
+  scenario(
     "a pull request builds its head's image; /deploy staging deploys it for a collaborator, not for an outsider",
     async () => {
       const verdicts = flow.verdicts.length;
@@ -170,10 +192,9 @@ describe('the rehearsal of the shipped workflows, as assertions', () => {
       expect(world.repository.deployments.filter((d) => d.sha === pr.head)).toHaveLength(1);
       expect(verdictsSince(verdicts)).toEqual([]);
     },
-    SCENARIO_MS,
   );
 
-  it(
+  scenario(
     'a release whose canary fails is rolled back by the analysis, never reaches production, and is announced on SNS and Slack',
     async () => {
       const verdicts = flow.verdicts.length;
@@ -212,10 +233,9 @@ describe('the rehearsal of the shipped workflows, as assertions', () => {
       expect(failed.posts[0]!.body).toContain('staging');
       expect(verdictsSince(verdicts)).toEqual([]);
     },
-    SCENARIO_MS,
   );
 
-  it(
+  scenario(
     "promote by workflow_dispatch ships what staging runs (the pull request's digest) to production after one review",
     async () => {
       const verdicts = flow.verdicts.length;
@@ -251,10 +271,9 @@ describe('the rehearsal of the shipped workflows, as assertions', () => {
       expect(oidcJobs(promote.run)).toEqual({ 'promote / deploy / deploy': 'production' });
       expect(verdictsSince(verdicts)).toEqual([]);
     },
-    SCENARIO_MS,
   );
 
-  it(
+  scenario(
     "rollback by workflow_dispatch puts staging back on its previous successful release (v2's digest), without review",
     async () => {
       const verdicts = flow.verdicts.length;
@@ -276,17 +295,16 @@ describe('the rehearsal of the shipped workflows, as assertions', () => {
       expect(last?.statuses.at(-1)?.state).toBe('success');
       expect(verdictsSince(verdicts)).toEqual([]);
     },
-    SCENARIO_MS,
   );
 
-  it("a staging job cannot assume production's role", async () => {
+  scenario("a staging job cannot assume production's role", async () => {
     const verdicts = flow.verdicts.length;
     const reach = await trustPolicies(flow);
 
     expect(reach.exitCode).not.toBe(0);
     expect(reach.log).toContain('AccessDenied');
     expect(verdictsSince(verdicts)).toEqual([]);
-  }, 60_000);
+  });
 
   it('leaves no secret handed out in any log, summary or annotation', () => {
     const secrets = world.secrets();
