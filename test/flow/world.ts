@@ -57,7 +57,8 @@ export const VARS = {
   PRODUCTION_DEPLOY_ROLE_ARN: ROLES.production,
   AWS_REGION: REGION,
 };
-/** Staging's API revision that answers 30 % of its requests with a 5xx (the failing release). */
+/** Staging's API revision that answers 30 % of its requests with a 5xx: the third release
+ * deployed there (v3, after v2 and the pull request's), whose canary must fail. */
 const BAD_REVISION_NUMBER = 4;
 /** The n-th commit of the app repository (a fixed 40-hex SHA). */
 export const commit = (n: number) =>
@@ -325,8 +326,8 @@ function loadStacks(
   return stacks;
 }
 
-/** Staging's API: live traffic on the stack's listener; the bad revision (the second release
- * deployed there after the pull request's) answers 30 % of its requests with a 5xx. */
+/** Staging's API: live traffic on the stack's listener; the bad revision answers 30 % of its
+ * requests with a 5xx. */
 function misbehaveOnStaging(emulator: Emulator, stagingStack: LoadedStack): void {
   const created = (type: string, prefix: string) =>
     stagingStack.created.find((c) => c.type === type && c.logicalId.startsWith(prefix))?.logicalId;
