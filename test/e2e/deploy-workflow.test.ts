@@ -5,28 +5,29 @@
 // the suite's deploy workflow. Staging is given only its role: everything else comes from its
 // deploy document (SSM /aws-ship-suite/<role name>), and it also ships the single-page app and
 // the contract migrations; production overrides cluster and service.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { seedBlueGreenApp } from '../emulator/seed-app.ts';
-import { type Emulator, startEmulator } from '../emulator/server.ts';
-import { type GitHubEmulator, startGitHubEmulator } from '../emulator/github/server.ts';
+import type { Emulator } from '../emulator/server.ts';
+import type { GitHubEmulator } from '../emulator/github/server.ts';
 import type { Repository } from '../emulator/github/store.ts';
 import { type PostgresServer, startPostgres } from '../postgres/server.ts';
-import { cleanupActionRuns, type OidcIssuer, startOidcIssuer } from '../harness/index.ts';
+import type { OidcIssuer } from '../harness/index.ts';
 import {
-  findLeakedSecretsInRun,
   runWorkflow,
   type WorkflowRun,
   type WorkflowRunOptions,
 } from '../harness/workflow-runner/index.ts';
+import { writeOrdersMigrations } from '../flow/app-migrations.ts';
+import { temporaryCheckout } from '../flow/checkout.ts';
+import { startAws, startWorkflowWorld, type WorkflowWorld } from '../flow/workflow-world.ts';
 
 const ACCOUNT = '123456789012';
 const REPOSITORY = `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`;
 const roleFor = (environment: string) => `arn:aws:iam::${ACCOUNT}:role/shop-deploy-${environment}`;
 const DIGEST = `sha256:${'4f'.repeat(32)}`;
-const suiteRoot = new URL('../..', import.meta.url).pathname;
 
 // The app repository's caller: the site's build, then one job per environment, each passing its
 // own role.
@@ -108,6 +109,7 @@ jobs:
       bake-time: 1m
 `;
 
+let world: WorkflowWorld;
 let emulator: Emulator;
 let github: GitHubEmulator;
 let appRepository: Repository;
@@ -119,14 +121,6 @@ let database: string;
 let checkout: string;
 let appSource: string;
 
-// The app's migrations: an expand pair the canary needs, and a contract one that must wait.
-const MIGRATIONS: Record<string, string> = {
-  'V1__orders.sql':
-    'CREATE TABLE orders (id bigint PRIMARY KEY, placed_at timestamptz NOT NULL);\n',
-  'V2__orders_status.sql': "ALTER TABLE orders ADD COLUMN status text NOT NULL DEFAULT 'placed';\n",
-  'V3__drop_orders_placed_at.sql':
-    '-- rds-migrate: contract\nALTER TABLE orders DROP COLUMN placed_at;\n',
-};
 const runs: WorkflowRun[] = [];
 
 // The documents the stack writes (infra/lib/ship-stack.ts), the fields a deploy reads. Production's
@@ -157,28 +151,18 @@ const putDocuments = () => {
 };
 
 beforeAll(async () => {
-  issuer = await startOidcIssuer();
-  github = await startGitHubEmulator();
-  appRepository = github.store.addRepository({ fullName: 'octo-org/octo-app' });
-  appRepository.commits.add(SHA);
-  emulator = await startEmulator({ timeScale: 120, seed: 17 });
-  emulator.sts.addOidcProvider({
-    url: issuer.url,
-    clientIds: ['sts.amazonaws.com'],
-    accountId: ACCOUNT,
+  world = await startWorkflowWorld({ writers: [], commits: [SHA] });
+  ({ issuer, github, repository: appRepository } = world);
+  emulator = await startAws(world, {
+    timeScale: 120,
+    seed: 17,
+    account: ACCOUNT,
+    roles: ['staging', 'production'].map((environment) => ({
+      arn: roleFor(environment),
+      environment,
+    })),
   });
   for (const environment of ['staging', 'production']) {
-    emulator.sts.addRole({
-      arn: roleFor(environment),
-      trust: {
-        webIdentity: {
-          issuer: issuer.url,
-          audience: 'sts.amazonaws.com',
-          subject: `repo:octo-org/octo-app:environment:${environment}`,
-          jobWorkflowRef: 'OWNER/aws-ship-suite/.github/workflows/deploy.yml@*',
-        },
-      },
-    });
     seedBlueGreenApp(emulator, {
       name: `shop-${environment}`,
       cluster: environment,
@@ -191,6 +175,8 @@ beforeAll(async () => {
   putDocuments();
   // Staging's database, its connection in Secrets Manager in RDS's secret shape.
   postgres = await startPostgres();
+  world.onClose(() => postgres.stop());
+  world.addSecrets(() => [postgres.password]);
   database = await postgres.createDatabase('shop');
   emulator.secretsManager.put('staging/shop/db', {
     engine: 'postgres',
@@ -202,47 +188,20 @@ beforeAll(async () => {
   });
   // What actions/checkout's stand-in checks out: the app repository's migrations.
   appSource = mkdtempSync(join(tmpdir(), 'deploy-workflow-app-'));
-  mkdirSync(join(appSource, 'migrations'));
-  for (const [name, sql] of Object.entries(MIGRATIONS)) {
-    writeFileSync(join(appSource, 'migrations', name), sql);
-  }
+  world.onClose(() => rmSync(appSource, { recursive: true, force: true }));
+  writeOrdersMigrations(appSource);
   // A checkout holding the app's caller and, where the runner resolves the suite's own
   // references, the suite's workflow, actions and bundles.
-  checkout = mkdtempSync(join(tmpdir(), 'deploy-workflow-'));
-  mkdirSync(join(checkout, '.github/workflows'), { recursive: true });
-  writeFileSync(join(checkout, '.github/workflows/release.yml'), CALLER);
-  writeFileSync(join(checkout, '.github/workflows/site-rollback.yml'), SITE_ROLLBACK);
-  symlinkSync(
-    join(suiteRoot, '.github/workflows/deploy.yml'),
-    join(checkout, '.github/workflows/deploy.yml'),
-  );
-  symlinkSync(join(suiteRoot, 'actions'), join(checkout, 'actions'));
-  symlinkSync(join(suiteRoot, 'dist'), join(checkout, 'dist'));
+  const workspace = temporaryCheckout('deploy-workflow', {
+    workflows: { 'release.yml': CALLER, 'site-rollback.yml': SITE_ROLLBACK },
+    suiteWorkflows: ['deploy.yml'],
+  });
+  checkout = workspace.path;
+  world.onClose(workspace.remove);
 });
 
 afterAll(async () => {
-  try {
-    for (const run of runs) {
-      expect(
-        findLeakedSecretsInRun(run, [
-          ...run.secrets,
-          issuer.requestToken,
-          ...issuer.issued.map((token) => token.token),
-          ...emulator.sts.issuedSecrets(),
-          postgres.password,
-        ]),
-      ).toEqual([]);
-    }
-  } finally {
-    await Promise.all(runs.map((run) => run.cleanup()));
-    await cleanupActionRuns();
-    await issuer.close();
-    await emulator.close();
-    await github.close();
-    await postgres.stop();
-    rmSync(checkout, { recursive: true, force: true });
-    rmSync(appSource, { recursive: true, force: true });
-  }
+  expect(await world.close(runs)).toEqual([]);
 });
 
 async function release(options: Partial<WorkflowRunOptions> = {}): Promise<WorkflowRun> {

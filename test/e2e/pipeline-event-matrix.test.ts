@@ -12,16 +12,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
 import { issueCommentEvent } from '../emulator/github/events.ts';
-import { type GitHubEmulator, startGitHubEmulator } from '../emulator/github/server.ts';
+import type { GitHubEmulator } from '../emulator/github/server.ts';
 import type { Repository } from '../emulator/github/store.ts';
-import { cleanupActionRuns, type OidcIssuer, startOidcIssuer } from '../harness/index.ts';
+import type { OidcIssuer } from '../harness/index.ts';
 import {
-  findLeakedSecretsInRun,
   runWorkflow,
   type ReviewRequest,
   type WorkflowRun,
   type WorkflowRunOptions,
 } from '../harness/workflow-runner/index.ts';
+import { startWorkflowWorld, type WorkflowWorld } from '../flow/workflow-world.ts';
 
 const suiteRoot = new URL('../..', import.meta.url).pathname;
 const fixtures = join(suiteRoot, 'test/fixtures/pipeline');
@@ -38,6 +38,7 @@ const VARS = {
 // Comment deploys: the shipped caller template of pr-command.yml, with the same variables.
 const PR_TEMPLATE = 'workflows-templates/aws-ship-suite-pr-command.yml';
 
+let world: WorkflowWorld;
 let github: GitHubEmulator;
 let appRepository: Repository;
 let issuer: OidcIssuer;
@@ -46,13 +47,11 @@ let appSource: string;
 const runs: WorkflowRun[] = [];
 
 beforeAll(async () => {
-  issuer = await startOidcIssuer();
-  github = await startGitHubEmulator();
-  appRepository = github.store.addRepository({ fullName: 'octo-org/octo-app' });
-  appRepository.commits.add(SHA);
-  appRepository.commits.add(HEAD);
+  world = await startWorkflowWorld({ commits: [SHA, HEAD] });
+  ({ issuer, github, repository: appRepository } = world);
   // The app: its tests are one script (the template's test-command set to it).
   appSource = mkdtempSync(join(tmpdir(), 'pipeline-matrix-app-'));
+  world.onClose(() => rmSync(appSource, { recursive: true, force: true }));
   writeFileSync(join(appSource, 'test.sh'), 'echo "tests: 12 passed"\n', { mode: 0o755 });
   writeFileSync(
     join(appSource, 'site.sh'),
@@ -62,6 +61,7 @@ beforeAll(async () => {
     },
   );
   checkout = mkdtempSync(join(tmpdir(), 'pipeline-matrix-'));
+  world.onClose(() => rmSync(checkout, { recursive: true, force: true }));
   mkdirSync(join(checkout, '.github/workflows'), { recursive: true });
   const template = readFileSync(
     join(suiteRoot, 'workflows-templates/aws-ship-suite-pipeline.yml'),
@@ -100,28 +100,10 @@ beforeAll(async () => {
     join(suiteRoot, '.github/workflows/pr-command.yml'),
     join(checkout, '.github/workflows/pr-command.yml'),
   );
-  github.store.setRole(appRepository, 'writer', 'write');
 }, 60_000);
 
 afterAll(async () => {
-  try {
-    for (const run of runs) {
-      expect(
-        findLeakedSecretsInRun(run, [
-          ...run.secrets,
-          issuer.requestToken,
-          ...issuer.issued.map((t) => t.token),
-        ]),
-      ).toEqual([]);
-    }
-  } finally {
-    await Promise.all(runs.map((run) => run.cleanup()));
-    await cleanupActionRuns();
-    await issuer.close();
-    await github.close();
-    rmSync(checkout, { recursive: true, force: true });
-    rmSync(appSource, { recursive: true, force: true });
-  }
+  expect(await world.close(runs)).toEqual([]);
 });
 
 interface Recorded {

@@ -4,22 +4,20 @@
 // 120x: a collaborator's `/deploy staging` deploys the pull request's head SHA with the digest
 // its pipeline recorded; an outsider, an edited comment, an injection attempt and a push after the
 // comment deploy nothing.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { issueCommentEvent, pullRequestClosedEvent } from '../emulator/github/events.ts';
-import { type GitHubEmulator, startGitHubEmulator } from '../emulator/github/server.ts';
+import type { GitHubEmulator } from '../emulator/github/server.ts';
 import type { IssueComment, Repository } from '../emulator/github/store.ts';
 import { seedBlueGreenApp } from '../emulator/seed-app.ts';
-import { type Emulator, startEmulator } from '../emulator/server.ts';
-import { cleanupActionRuns, type OidcIssuer, startOidcIssuer } from '../harness/index.ts';
+import type { Emulator } from '../emulator/server.ts';
+import type { OidcIssuer } from '../harness/index.ts';
 import {
-  findLeakedSecretsInRun,
   runWorkflow,
   type ReviewRequest,
   type WorkflowRun,
 } from '../harness/workflow-runner/index.ts';
+import { temporaryCheckout } from '../flow/checkout.ts';
+import { startAws, startWorkflowWorld, type WorkflowWorld } from '../flow/workflow-world.ts';
 
 const ACCOUNT = '123456789012';
 const REPOSITORY = `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/shop`;
@@ -28,7 +26,6 @@ const DIGEST = `sha256:${'5a'.repeat(32)}`;
 const NEXT_DIGEST = `sha256:${'6b'.repeat(32)}`;
 const BOT = 'github-actions[bot]';
 const IMAGE_STATUS = 'aws-ship-suite/image';
-const suiteRoot = new URL('../..', import.meta.url).pathname;
 
 // The app repository's thin caller.
 const CALLER = `
@@ -66,6 +63,7 @@ const TARGETS = JSON.stringify({
   },
 });
 
+let world: WorkflowWorld;
 let emulator: Emulator;
 let github: GitHubEmulator;
 let repository: Repository;
@@ -74,26 +72,13 @@ let checkout: string;
 const runs: WorkflowRun[] = [];
 
 beforeAll(async () => {
-  issuer = await startOidcIssuer();
-  github = await startGitHubEmulator();
-  repository = github.store.addRepository({ fullName: 'octo-org/octo-app' });
-  github.store.setRole(repository, 'writer', 'write');
-  emulator = await startEmulator({ timeScale: 120, seed: 17 });
-  emulator.sts.addOidcProvider({
-    url: issuer.url,
-    clientIds: ['sts.amazonaws.com'],
-    accountId: ACCOUNT,
-  });
-  emulator.sts.addRole({
-    arn: ROLE,
-    trust: {
-      webIdentity: {
-        issuer: issuer.url,
-        audience: 'sts.amazonaws.com',
-        subject: 'repo:octo-org/octo-app:environment:staging',
-        jobWorkflowRef: 'OWNER/aws-ship-suite/.github/workflows/deploy.yml@*',
-      },
-    },
+  world = await startWorkflowWorld();
+  ({ issuer, github, repository } = world);
+  emulator = await startAws(world, {
+    timeScale: 120,
+    seed: 17,
+    account: ACCOUNT,
+    roles: [{ arn: ROLE, environment: 'staging' }],
   });
   seedBlueGreenApp(emulator, {
     name: 'shop-staging',
@@ -101,43 +86,19 @@ beforeAll(async () => {
     account: ACCOUNT,
     repository: REPOSITORY,
   });
-  checkout = mkdtempSync(join(tmpdir(), 'pr-command-workflow-'));
-  mkdirSync(join(checkout, '.github/workflows'), { recursive: true });
-  writeFileSync(join(checkout, '.github/workflows/pr-commands.yml'), CALLER);
   // A caller that forgot `types: [created]`: what deploy-command decides on its own.
   const anyType = CALLER.replace('  issue_comment:\n    types: [created]\n', '  issue_comment:\n');
   if (anyType === CALLER) throw new Error('the caller has no issue_comment types to drop');
-  writeFileSync(join(checkout, '.github/workflows/pr-commands-any-type.yml'), anyType);
-  for (const name of ['pr-command.yml', 'deploy.yml']) {
-    symlinkSync(
-      join(suiteRoot, '.github/workflows', name),
-      join(checkout, '.github/workflows', name),
-    );
-  }
-  symlinkSync(join(suiteRoot, 'actions'), join(checkout, 'actions'));
-  symlinkSync(join(suiteRoot, 'dist'), join(checkout, 'dist'));
+  const workspace = temporaryCheckout('pr-command-workflow', {
+    workflows: { 'pr-commands.yml': CALLER, 'pr-commands-any-type.yml': anyType },
+    suiteWorkflows: ['pr-command.yml', 'deploy.yml'],
+  });
+  checkout = workspace.path;
+  world.onClose(workspace.remove);
 });
 
 afterAll(async () => {
-  try {
-    for (const run of runs) {
-      expect(
-        findLeakedSecretsInRun(run, [
-          ...run.secrets,
-          issuer.requestToken,
-          ...issuer.issued.map((token) => token.token),
-          ...emulator.sts.issuedSecrets(),
-        ]),
-      ).toEqual([]);
-    }
-  } finally {
-    await Promise.all(runs.map((run) => run.cleanup()));
-    await cleanupActionRuns();
-    await issuer.close();
-    await emulator.close();
-    await github.close();
-    rmSync(checkout, { recursive: true, force: true });
-  }
+  expect(await world.close(runs)).toEqual([]);
 });
 
 /** An open pull request whose head passed its tests and has its image built (unless `image: false`). */

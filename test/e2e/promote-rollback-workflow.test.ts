@@ -22,15 +22,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
-import { type GitHubEmulator, startGitHubEmulator } from '../emulator/github/server.ts';
+import type { GitHubEmulator } from '../emulator/github/server.ts';
 import type { Deployment, Repository } from '../emulator/github/store.ts';
-import { cleanupActionRuns, type OidcIssuer, startOidcIssuer } from '../harness/index.ts';
+import type { OidcIssuer } from '../harness/index.ts';
 import {
-  findLeakedSecretsInRun,
   runWorkflow,
   type ReviewRequest,
   type WorkflowRun,
 } from '../harness/workflow-runner/index.ts';
+import { startWorkflowWorld, type WorkflowWorld } from '../flow/workflow-world.ts';
 
 const ACCOUNT = '123456789012';
 const STAGING_ROLE = `arn:aws:iam::${ACCOUNT}:role/shop-staging-deploy`;
@@ -160,15 +160,17 @@ const VARS = {
   PRODUCTION_DEPLOY_ROLE_ARN: PRODUCTION_ROLE,
 };
 
+let world: WorkflowWorld;
 let github: GitHubEmulator;
 let issuer: OidcIssuer;
 let checkout: string;
 const runs: WorkflowRun[] = [];
 
 beforeAll(async () => {
-  issuer = await startOidcIssuer();
-  github = await startGitHubEmulator();
+  world = await startWorkflowWorld();
+  ({ issuer, github } = world);
   checkout = mkdtempSync(join(tmpdir(), 'promote-rollback-workflow-'));
+  world.onClose(() => rmSync(checkout, { recursive: true, force: true }));
   const workflows = join(checkout, '.github/workflows');
   mkdirSync(workflows, { recursive: true });
   for (const name of ['promote', 'rollback']) {
@@ -185,23 +187,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  try {
-    for (const run of runs) {
-      expect(
-        findLeakedSecretsInRun(run, [
-          ...run.secrets,
-          issuer.requestToken,
-          ...issuer.issued.map((token) => token.token),
-        ]),
-      ).toEqual([]);
-    }
-  } finally {
-    await Promise.all(runs.map((run) => run.cleanup()));
-    await cleanupActionRuns();
-    await issuer.close();
-    await github.close();
-    rmSync(checkout, { recursive: true, force: true });
-  }
+  expect(await world.close(runs)).toEqual([]);
 });
 
 let repositories = 0;

@@ -4,20 +4,22 @@
 // from the one role ARN the caller passes (cluster, service and repository from the environment's
 // deploy document), and recorded as a rollback. promote-rollback-workflow.test.ts covers the
 // decisions and refusals with a stand-in of deploy.yml's interface.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { type GitHubEmulator, startGitHubEmulator } from '../emulator/github/server.ts';
+import type { GitHubEmulator } from '../emulator/github/server.ts';
 import type { Deployment, Repository } from '../emulator/github/store.ts';
 import { seedBlueGreenApp } from '../emulator/seed-app.ts';
-import { type Emulator, startEmulator } from '../emulator/server.ts';
-import { cleanupActionRuns, type OidcIssuer, startOidcIssuer } from '../harness/index.ts';
+import type { Emulator } from '../emulator/server.ts';
+import type { OidcIssuer } from '../harness/index.ts';
+import { runWorkflow, type WorkflowRun } from '../harness/workflow-runner/index.ts';
+import { temporaryCheckout } from '../flow/checkout.ts';
 import {
-  findLeakedSecretsInRun,
-  runWorkflow,
-  type WorkflowRun,
-} from '../harness/workflow-runner/index.ts';
+  runningImages,
+  startAws,
+  startWorkflowWorld,
+  type WorkflowWorld,
+} from '../flow/workflow-world.ts';
 
 const ACCOUNT = '123456789012';
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/shop-deploy-staging`;
@@ -28,6 +30,7 @@ const D1 = `sha256:${'1d'.repeat(32)}`;
 const D2 = `sha256:${'2d'.repeat(32)}`;
 const suiteRoot = new URL('../..', import.meta.url).pathname;
 
+let world: WorkflowWorld;
 let emulator: Emulator;
 let github: GitHubEmulator;
 let repository: Repository;
@@ -73,26 +76,13 @@ function deployed(sha: string, states: Deployment['statuses'][number]['state'][]
 }
 
 beforeAll(async () => {
-  issuer = await startOidcIssuer();
-  github = await startGitHubEmulator();
-  repository = github.store.addRepository({ fullName: 'octo-org/octo-app' });
-  github.store.setRole(repository, 'writer', 'write');
-  emulator = await startEmulator({ timeScale: 120, seed: 17 });
-  emulator.sts.addOidcProvider({
-    url: issuer.url,
-    clientIds: ['sts.amazonaws.com'],
-    accountId: ACCOUNT,
-  });
-  emulator.sts.addRole({
-    arn: ROLE,
-    trust: {
-      webIdentity: {
-        issuer: issuer.url,
-        audience: 'sts.amazonaws.com',
-        subject: 'repo:octo-org/octo-app:environment:staging',
-        jobWorkflowRef: 'OWNER/aws-ship-suite/.github/workflows/deploy.yml@*',
-      },
-    },
+  world = await startWorkflowWorld();
+  ({ issuer, github, repository } = world);
+  emulator = await startAws(world, {
+    timeScale: 120,
+    seed: 17,
+    account: ACCOUNT,
+    roles: [{ arn: ROLE, environment: 'staging' }],
   });
   seedBlueGreenApp(emulator, {
     name: 'shop-staging',
@@ -112,9 +102,6 @@ beforeAll(async () => {
       alarms: { canary: [] },
     }),
   );
-  checkout = mkdtempSync(join(tmpdir(), 'rollback-deploy-workflow-'));
-  const workflows = join(checkout, '.github/workflows');
-  mkdirSync(workflows, { recursive: true });
   // The shipped template, with the short bakes a test can wait for.
   const template = readFileSync(
     join(suiteRoot, 'workflows-templates/aws-ship-suite-rollback.yml'),
@@ -125,12 +112,12 @@ beforeAll(async () => {
     "      aws-region: ${{ vars.AWS_REGION }}\n      canary-percent: '20'\n      canary-bake: 1m\n      bake-time: 1m\n",
   );
   expect(caller).not.toBe(template);
-  writeFileSync(join(workflows, 'rollback-caller.yml'), caller);
-  for (const name of ['rollback.yml', 'deploy.yml']) {
-    symlinkSync(join(suiteRoot, '.github/workflows', name), join(workflows, name));
-  }
-  symlinkSync(join(suiteRoot, 'actions'), join(checkout, 'actions'));
-  symlinkSync(join(suiteRoot, 'dist'), join(checkout, 'dist'));
+  const workspace = temporaryCheckout('rollback-deploy-workflow', {
+    workflows: { 'rollback-caller.yml': caller },
+    suiteWorkflows: ['rollback.yml', 'deploy.yml'],
+  });
+  checkout = workspace.path;
+  world.onClose(workspace.remove);
 
   deployed(A, ['in_progress', 'success', 'inactive'], D1);
   deployed(B, ['in_progress', 'success'], D2);
@@ -150,23 +137,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  try {
-    expect(
-      findLeakedSecretsInRun(run, [
-        ...run.secrets,
-        issuer.requestToken,
-        ...issuer.issued.map((token) => token.token),
-        ...emulator.sts.issuedSecrets(),
-      ]),
-    ).toEqual([]);
-  } finally {
-    await run?.cleanup();
-    await cleanupActionRuns();
-    await issuer.close();
-    await emulator.close();
-    await github.close();
-    rmSync(checkout, { recursive: true, force: true });
-  }
+  expect(await world.close([run])).toEqual([]);
 });
 
 it("deploys staging's previous release again: its digest runs, recorded as a rollback of its commit", () => {
@@ -183,15 +154,7 @@ it("deploys staging's previous release again: its digest runs, recorded as a rol
     sha: A,
     'image-digest': D1,
   });
-  const running = emulator.ecs
-    .tasks()
-    .filter((t) => t.lastStatus === 'RUNNING' && t.clusterArn?.endsWith(':cluster/staging'))
-    .map(
-      (t) =>
-        emulator.ecs.taskDefinitions.byArn(t.taskDefinitionArn ?? '')?.definition
-          .containerDefinitions?.[0]?.image,
-    );
-  expect([...new Set(running)]).toEqual([`${IMAGE_REPOSITORY}@${D1}`]);
+  expect(runningImages(emulator, 'staging')).toEqual([`${IMAGE_REPOSITORY}@${D1}`]);
   const record = repository.deployments.at(-1);
   expect([record?.sha, record?.payload, record?.statuses.map((s) => s.state)]).toEqual([
     A,

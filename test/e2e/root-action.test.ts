@@ -16,6 +16,7 @@ import { type GitHubEmulator, startGitHubEmulator } from '../emulator/github/ser
 import type { Repository } from '../emulator/github/store.ts';
 import { type PostgresServer, startPostgres } from '../postgres/server.ts';
 import { type ActionRun, type OidcIssuer, startOidcIssuer } from '../harness/index.ts';
+import { writeOrdersMigrations } from '../flow/app-migrations.ts';
 import { useActionSteps } from './action-steps.ts';
 import { expectFailure, expectSuccess, result } from './step-assertions.ts';
 
@@ -30,14 +31,6 @@ const TOKEN = 'ghs_rootactione2e000000000000000000000000';
 const FAST = Object.fromEntries(
   Object.entries(CANARY_INPUTS_AT_120X).filter(([name]) => name !== 'hook-timeout'),
 );
-
-const MIGRATIONS: Record<string, string> = {
-  'V1__orders.sql':
-    'CREATE TABLE orders (id bigint PRIMARY KEY, placed_at timestamptz NOT NULL);\n',
-  'V2__orders_status.sql': "ALTER TABLE orders ADD COLUMN status text NOT NULL DEFAULT 'placed';\n",
-  'V3__drop_orders_placed_at.sql':
-    '-- rds-migrate: contract\nALTER TABLE orders DROP COLUMN placed_at;\n',
-};
 
 let emulator: Emulator;
 let github: GitHubEmulator;
@@ -115,10 +108,7 @@ beforeAll(async () => {
   database = await postgres.createDatabase('shop');
   putDatabaseSecret('staging/shop/db', database);
   workspace = mkdtempSync(join(tmpdir(), 'root-action-'));
-  mkdirSync(join(workspace, 'migrations'));
-  for (const [name, sql] of Object.entries(MIGRATIONS)) {
-    writeFileSync(join(workspace, 'migrations', name), sql);
-  }
+  writeOrdersMigrations(workspace);
 });
 
 /** The database's connection in Secrets Manager, in RDS's secret shape. */
