@@ -30,6 +30,12 @@ export function acknowledgeFindings(stack) {
     if (!stack.edge.customDomain)
         ack(stack.edge.distribution, 'AwsSolutions-CFR4', 'Without a site domain CloudFront serves its default *.cloudfront.net certificate, whose TLS floor CloudFront sets; give site.domainName and site.certificateArn to pin TLSv1.2_2021.');
     acknowledgeDeployWildcards(stack);
+    acknowledgeDiffStackReads(stack);
+}
+/** The diff role reads its stacks by name; CloudFormation puts a generated id after it. */
+function acknowledgeDiffStackReads(stack) {
+    for (const t of stack.infra.readStacks)
+        ack(stack.infra.diffRole, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:${t.region}:${t.account}:stack/${t.stackName}/*]`, "One stack of this app, by name: CloudFormation's stack ARN ends in an id generated at creation.");
 }
 /**
  * The deploy role's wildcards, each acknowledged by its exact finding, so a new wildcard fails

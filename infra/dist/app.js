@@ -12,6 +12,13 @@ export function addStages(app, options) {
         validateConfig(config);
     if (options.nag ?? true)
         Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    // infra.yml deploys each stage's two stacks with its own roles; a pull request's diff reads
+    // every stage's with one diff role.
+    const stacksOf = (config) => [
+        { account: config.account, region: 'us-east-1', stackName: edgeStackName(options.app, config) },
+        { account: config.account, region: config.region, stackName: `${options.app}-${config.name}` },
+    ];
+    const everyStack = options.environments.flatMap(stacksOf);
     return options.environments.map((config) => {
         const stage = new Stage(app, config.name, {
             env: { account: config.account, region: config.region },
@@ -20,7 +27,7 @@ export function addStages(app, options) {
             env: { account: config.account, region: 'us-east-1' },
             name: `${options.app}-${config.name}-edge`,
             rateLimit: config.wafRateLimit,
-            stackName: `${options.app}-${config.name}-edge-security`,
+            stackName: edgeStackName(options.app, config),
         });
         const stack = new ShipStack(stage, 'App', {
             env: { account: config.account, region: config.region },
@@ -28,10 +35,14 @@ export function addStages(app, options) {
             app: options.app,
             config,
             webAclArn: edgeSecurity.webAclArn,
+            infraTargets: { deploy: stacksOf(config), diff: everyStack },
             crossRegionReferences: true,
             terminationProtection: config.protectData,
         });
         acknowledgeFindings(stack);
         return { stage, edgeSecurity, stack };
     });
+}
+function edgeStackName(app, config) {
+    return `${app}-${config.name}-edge-security`;
 }

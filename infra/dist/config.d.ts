@@ -38,6 +38,11 @@ export interface EnvironmentConfig {
      * ORG/REPO/.github/workflows/FILE.yml@REF.
      */
     readonly deployWorkflowRef: string;
+    /**
+     * GitHub environment of infra.yml's diff job (its `diff-environment`), which the read-only
+     * infra diff role trusts; default infra-diff.
+     */
+    readonly infraDiffEnvironment?: string;
     readonly vpcCidr: string;
     readonly availabilityZones: number;
     readonly natGateways: number;

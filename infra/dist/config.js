@@ -55,6 +55,9 @@ export function validateConfig(config) {
         fail(env, 'repository', `"${config.repository}" is not ORG/REPO.`);
     if (!WORKFLOW_REF.test(config.deployWorkflowRef))
         fail(env, 'deployWorkflowRef', `"${config.deployWorkflowRef}" is not ORG/REPO/.github/workflows/FILE.yml@refs/heads/B, @refs/tags/T or @<40-hex sha>; no wildcards.`);
+    if (config.infraDiffEnvironment !== undefined &&
+        (!ENVIRONMENT.test(config.infraDiffEnvironment) || config.infraDiffEnvironment === config.name))
+        fail(env, 'infraDiffEnvironment', `"${config.infraDiffEnvironment}" must be a GitHub environment name (letters, digits, _ and -) other than the stage's own.`);
     if (!cidrOk(config.vpcCidr) || Number(config.vpcCidr.split('/')[1]) > 20)
         fail(env, 'vpcCidr', `"${config.vpcCidr}" must be an IPv4 CIDR of /20 or larger (three subnet tiers over up to 3 AZs).`);
     if (![2, 3].includes(config.availabilityZones))

@@ -13,6 +13,11 @@ export declare const GITHUB_AUDIENCE = "sts.amazonaws.com";
 export declare function trustedWorkflowRefs(deployWorkflowRef: string): string[];
 /** The token subject of a job in a GitHub environment (security.md rule 12). */
 export declare function deploySubject(repository: string, environment: string): string;
+/**
+ * GitHub jobs of one subject running one of the given workflows: StringEquals on aud, sub and
+ * job_workflow_ref, which STS evaluates since February 2026 (shared/reference/workflows.md [STS]).
+ */
+export declare function githubJobPrincipal(providerArn: string, subject: string, workflowRefs: string | readonly string[]): iam.WebIdentityPrincipal;
 export interface RepositoryProps {
     readonly name: string;
     readonly removalPolicy: RemovalPolicy;

@@ -16,6 +16,19 @@ export function trustedWorkflowRefs(deployWorkflowRef) {
 export function deploySubject(repository, environment) {
     return `repo:${repository}:environment:${environment}`;
 }
+/**
+ * GitHub jobs of one subject running one of the given workflows: StringEquals on aud, sub and
+ * job_workflow_ref, which STS evaluates since February 2026 (shared/reference/workflows.md [STS]).
+ */
+export function githubJobPrincipal(providerArn, subject, workflowRefs) {
+    return new iam.WebIdentityPrincipal(providerArn, {
+        StringEquals: {
+            [`${GITHUB_ISSUER_HOST}:aud`]: GITHUB_AUDIENCE,
+            [`${GITHUB_ISSUER_HOST}:sub`]: subject,
+            [`${GITHUB_ISSUER_HOST}:job_workflow_ref`]: typeof workflowRefs === 'string' ? workflowRefs : [...workflowRefs],
+        },
+    });
+}
 export function imageRepository(scope, id, props) {
     return new ecr.Repository(scope, id, {
         repositoryName: props.name,
@@ -64,15 +77,8 @@ export class DeployRole extends Construct {
             roleName: props.roleName,
             description: `GitHub deploy jobs of ${props.repository} in environment ${props.environment}`,
             maxSessionDuration: Duration.hours(2),
-            assumedBy: new iam.WebIdentityPrincipal(this.providerArn, {
-                StringEquals: {
-                    [`${GITHUB_ISSUER_HOST}:aud`]: GITHUB_AUDIENCE,
-                    [`${GITHUB_ISSUER_HOST}:sub`]: this.subject,
-                    // STS evaluates GitHub's job_workflow_ref claim since February 2026
-                    // (shared/reference/workflows.md [STS]): only the suite's deploy and pipeline workflows.
-                    [`${GITHUB_ISSUER_HOST}:job_workflow_ref`]: trustedWorkflowRefs(props.deployWorkflowRef),
-                },
-            }),
+            // Only the suite's deploy and pipeline workflows.
+            assumedBy: githubJobPrincipal(this.providerArn, this.subject, trustedWorkflowRefs(props.deployWorkflowRef)),
         });
         for (const statement of deployStatements(stack, props.targets))
             this.role.addToPolicy(statement);

@@ -6,6 +6,7 @@ import { type EnvironmentConfig } from './config.ts';
 import { Data } from './data.ts';
 import { DeployRole } from './delivery.ts';
 import { Edge } from './edge.ts';
+import { InfraRoles, type InfraTarget } from './infra-roles.ts';
 import { MigrationTask } from './migration.ts';
 import { Network } from './network.ts';
 import { Observability } from './observability.ts';
@@ -18,6 +19,15 @@ export interface ShipStackProps extends StackProps {
     readonly config: EnvironmentConfig;
     /** ARN of the CLOUDFRONT-scope web ACL (from the us-east-1 stack). */
     readonly webAclArn: string;
+    /**
+     * The stacks infra.yml's roles reach through the CDK bootstrap roles: `deploy`, this
+     * environment's (its stage's stacks); `diff`, every environment's, which a pull request's diff
+     * reads. Default: this stack alone.
+     */
+    readonly infraTargets?: {
+        readonly deploy: readonly InfraTarget[];
+        readonly diff: readonly InfraTarget[];
+    };
 }
 export declare class ShipStack extends Stack {
     readonly prefix: string;
@@ -28,6 +38,8 @@ export declare class ShipStack extends Stack {
     readonly edge: Edge;
     readonly observability: Observability;
     readonly deploy: DeployRole;
+    /** The roles infra.yml runs `cdk deploy` and `cdk diff` as. */
+    readonly infra: InfraRoles;
     readonly migration: MigrationTask;
     readonly appSecrets: secretsmanager.Secret;
     readonly protectData: boolean;

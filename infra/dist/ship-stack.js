@@ -11,6 +11,7 @@ import { validateConfig } from "./config.js";
 import { Data } from "./data.js";
 import { DeployRole, imageRepository } from "./delivery.js";
 import { Edge } from "./edge.js";
+import { INFRA_DIFF_ENVIRONMENT, InfraRoles, infraWorkflowRef, } from "./infra-roles.js";
 import { MIGRATION_CONTAINER, MigrationTask } from "./migration.js";
 import { Network } from "./network.js";
 import { Observability } from "./observability.js";
@@ -26,6 +27,8 @@ export class ShipStack extends Stack {
     edge;
     observability;
     deploy;
+    /** The roles infra.yml runs `cdk deploy` and `cdk diff` as. */
+    infra;
     migration;
     appSecrets;
     protectData;
@@ -194,6 +197,17 @@ export class ShipStack extends Stack {
                 notificationKeyArn: this.observability.topicKey.keyArn,
             },
         });
+        const self = { account: this.account, region: this.region, stackName: this.stackName };
+        this.infra = new InfraRoles(this, 'Infra', {
+            prefix,
+            repository: config.repository,
+            environment: config.name,
+            diffEnvironment: config.infraDiffEnvironment ?? INFRA_DIFF_ENVIRONMENT,
+            workflowRef: infraWorkflowRef(config.deployWorkflowRef),
+            providerArn: this.deploy.providerArn,
+            deployTargets: props.infraTargets?.deploy ?? [self],
+            diffTargets: props.infraTargets?.diff ?? [self],
+        });
         const privateSubnets = vpc.selectSubnets({
             subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS,
         }).subnetIds;
@@ -250,6 +264,14 @@ export class ShipStack extends Stack {
         new CfnOutput(this, 'DeployRoleArn', {
             value: this.deploy.role.roleArn,
             description: 'The one value to set in the GitHub environment (AWS_DEPLOY_ROLE_ARN)',
+        });
+        new CfnOutput(this, 'InfraDeployRoleArn', {
+            value: this.infra.deployRole.roleArn,
+            description: `infra.yml's cdk deploy role in ${config.name}: the caller's ${config.name.toUpperCase().replace(/-/g, '_')}_INFRA_ROLE_ARN`,
+        });
+        new CfnOutput(this, 'InfraDiffRoleArn', {
+            value: this.infra.diffRole.roleArn,
+            description: "infra.yml's read-only cdk diff role for pull requests: the caller's INFRA_DIFF_ROLE_ARN",
         });
         const outputs = {
             Cluster: this.api.cluster.clusterName,
