@@ -52,10 +52,39 @@ export interface Flow {
   readonly released: Record<string, string>;
   readonly verdicts: Verdict[];
   readonly log: (line: string) => void;
+  /** When a failed canary's traffic on staging's target groups ended (the emulator's clock). */
+  failedCanaryEndedAt?: number;
 }
 
 export function startFlow(world: FlowWorld, log: (line: string) => void = () => {}): Flow {
   return { world, released: {}, verdicts: [], log };
+}
+
+const MINUTE_MS = 60_000;
+
+/**
+ * How long to wait before the next canary on the target groups a failed canary used, so that its
+ * shift falls in a later wall-clock minute than the failed canary's traffic.
+ *
+ * The emulator publishes ALB metrics per minute of the wall clock, and at the world's time scale
+ * (120) one such minute holds two emulated hours of traffic. The analysis judges from the start of
+ * the metric period holding the shift (as CloudWatch rounds a StartTime down to the minute): on
+ * AWS that reaches back under a minute, while a rollback's new tasks start and pass their health
+ * checks, so a previous canary's traffic is never in it; here it reaches back as far as the
+ * minute's start, over scenario 3's failing canary on the same target group, whose 5xx the
+ * rollback's gate then counted as its own (2 runs in 12: "1843 canary / 146736 baseline requests").
+ */
+export function waitAfterFailedCanary(endedAt: number | undefined, now: number): number {
+  if (endedAt === undefined) return 0;
+  const nextMinute = Math.floor(endedAt / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
+  return Math.max(0, nextMinute - now);
+}
+
+async function pastFailedCanaryMinute(flow: Flow): Promise<void> {
+  const ms = waitAfterFailedCanary(flow.failedCanaryEndedAt, Date.now());
+  if (ms === 0) return;
+  flow.log(`  (waiting ${(ms / 1000).toFixed(1)} s for the failed canary's metric minute to end)`);
+  await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function expectThat(
@@ -268,6 +297,8 @@ export async function failingCanary(flow: Flow): Promise<FailingCanary> {
     vars: VARS,
     workspaceSource: world.appSource('v3'),
   });
+  // Its rollback has moved staging's traffic back to the old revision before the job ends.
+  flow.failedCanaryEndedAt = Date.now();
   const staging = run.jobs.find((job) => job.id === 'pipeline / staging / deploy');
   const canary = staging?.steps.find((step) => step.name === 'Canary');
   const rolledBackBy = /Rolled back \(([^)]+)\)/.exec(canary?.log.join('\n') ?? '')?.[1];
@@ -366,6 +397,7 @@ export async function rollbackByDispatch(flow: Flow): Promise<Rollback> {
   const { world, released } = flow;
   const began = performance.now();
   const reviewsBefore = world.reviews.length;
+  await pastFailedCanaryMinute(flow);
   const run = await world.run('dispatch rollback of staging: its previous successful release', {
     workflow: '.github/workflows/rollback-caller.yml',
     event: { name: 'workflow_dispatch', payload: { inputs: { environment: 'staging' } } },
