@@ -6,21 +6,17 @@
 // it to production's bucket: the same files under the same release, next to the same digest. An
 // expired artifact stops the promotion before production changes. The committed bundles run
 // against the AWS emulator at 120x and the GitHub emulator.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { seedBlueGreenApp } from '../emulator/seed-app.ts';
-import { type Emulator, startEmulator } from '../emulator/server.ts';
-import { type GitHubEmulator, startGitHubEmulator } from '../emulator/github/server.ts';
+import type { Emulator } from '../emulator/server.ts';
 import type { Repository } from '../emulator/github/store.ts';
-import { cleanupActionRuns, type OidcIssuer, startOidcIssuer } from '../harness/index.ts';
 import {
-  findLeakedSecretsInRun,
   runWorkflow,
   type WorkflowRun,
   type WorkflowRunOptions,
 } from '../harness/workflow-runner/index.ts';
+import { temporaryCheckout } from '../flow/checkout.ts';
+import { startAws, startWorkflowWorld, type WorkflowWorld } from '../flow/workflow-world.ts';
 
 const ACCOUNT = '123456789012';
 const REPOSITORY = `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/shop`;
@@ -29,7 +25,6 @@ const DIGEST = `sha256:${'6a'.repeat(32)}`;
 const SHA = 'c0ffee07b5d2e4f6a8b0c1d2e3f4a5b6c7d8e9f1';
 const RELEASE = SHA.slice(0, 12);
 const BUILD_RUN = '7001';
-const suiteRoot = new URL('../..', import.meta.url).pathname;
 
 // The pipeline's build and staging jobs as far as the site goes: the SPA built once and uploaded
 // as site-<sha>, then deploy.yml to staging with that artifact.
@@ -96,11 +91,10 @@ jobs:
       bake-time: 1m
 `;
 
+let world: WorkflowWorld;
 let emulator: Emulator;
-let github: GitHubEmulator;
 let app: Repository;
-let issuer: OidcIssuer;
-let checkout: string;
+let checkout: { path: string; remove: () => void };
 const runs: WorkflowRun[] = [];
 
 const sites = {
@@ -109,29 +103,18 @@ const sites = {
 };
 
 beforeAll(async () => {
-  issuer = await startOidcIssuer();
-  github = await startGitHubEmulator();
-  app = github.store.addRepository({ fullName: 'octo-org/shop' });
-  app.commits.add(SHA);
-  github.store.setRole(app, 'writer', 'write');
-  emulator = await startEmulator({ timeScale: 120, seed: 29 });
-  emulator.sts.addOidcProvider({
-    url: issuer.url,
-    clientIds: ['sts.amazonaws.com'],
-    accountId: ACCOUNT,
+  world = await startWorkflowWorld({ commits: [SHA] });
+  app = world.repository;
+  emulator = await startAws(world, {
+    timeScale: 120,
+    seed: 29,
+    account: ACCOUNT,
+    roles: (['staging', 'production'] as const).map((environment) => ({
+      arn: roleFor(environment),
+      environment,
+    })),
   });
   for (const environment of ['staging', 'production'] as const) {
-    emulator.sts.addRole({
-      arn: roleFor(environment),
-      trust: {
-        webIdentity: {
-          issuer: issuer.url,
-          audience: 'sts.amazonaws.com',
-          subject: `repo:octo-org/shop:environment:${environment}`,
-          jobWorkflowRef: 'OWNER/aws-ship-suite/.github/workflows/deploy.yml@*',
-        },
-      },
-    });
     seedBlueGreenApp(emulator, {
       name: `shop-${environment}`,
       cluster: environment,
@@ -154,38 +137,15 @@ beforeAll(async () => {
       }),
     );
   }
-  checkout = mkdtempSync(join(tmpdir(), 'promote-site-workflow-'));
-  const workflows = join(checkout, '.github/workflows');
-  mkdirSync(workflows, { recursive: true });
-  writeFileSync(join(workflows, 'ship.yml'), SHIP);
-  writeFileSync(join(workflows, 'promote-caller.yml'), PROMOTE);
-  for (const name of ['deploy', 'promote']) {
-    symlinkSync(join(suiteRoot, `.github/workflows/${name}.yml`), join(workflows, `${name}.yml`));
-  }
-  symlinkSync(join(suiteRoot, 'actions'), join(checkout, 'actions'));
-  symlinkSync(join(suiteRoot, 'dist'), join(checkout, 'dist'));
+  checkout = temporaryCheckout('promote-site-workflow', {
+    workflows: { 'ship.yml': SHIP, 'promote-caller.yml': PROMOTE },
+    suiteWorkflows: ['deploy.yml', 'promote.yml'],
+  });
+  world.onClose(() => checkout.remove());
 }, 60_000);
 
 afterAll(async () => {
-  try {
-    for (const run of runs) {
-      expect(
-        findLeakedSecretsInRun(run, [
-          ...run.secrets,
-          issuer.requestToken,
-          ...issuer.issued.map((token) => token.token),
-          ...emulator.sts.issuedSecrets(),
-        ]),
-      ).toEqual([]);
-    }
-  } finally {
-    await Promise.all(runs.map((run) => run.cleanup()));
-    await cleanupActionRuns();
-    await issuer.close();
-    await emulator.close();
-    await github.close();
-    rmSync(checkout, { recursive: true, force: true });
-  }
+  expect(await world.close(runs)).toEqual([]);
 });
 
 async function runOf(
@@ -194,13 +154,13 @@ async function runOf(
   options: Partial<WorkflowRunOptions>,
 ): Promise<WorkflowRun> {
   const run = await runWorkflow({
-    checkout,
+    checkout: checkout.path,
     workflow: `.github/workflows/${workflow}`,
     event: { name: 'push' },
-    context: { owner: 'octo-org', repo: 'shop', sha: SHA, runId, actor: 'writer' },
+    context: { owner: 'octo-org', repo: 'octo-app', sha: SHA, runId, actor: 'writer' },
     suiteRepository: 'OWNER/aws-ship-suite',
-    oidc: issuer,
-    github,
+    oidc: world.issuer,
+    github: world.github,
     machineEnv: { AWS_ENDPOINT_URL: emulator.url },
     environments: { staging: {}, production: { reviewers: ['release-managers'] } },
     review: async () => ({ decision: 'approve', reviewer: 'alice' }),
