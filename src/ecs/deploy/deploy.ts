@@ -71,6 +71,8 @@ export interface DeployDeps {
 
 export const DEFAULT_HOOK_TIMEOUT_MINUTES = 30;
 export const DEFAULT_ANALYSIS_INTERVAL_MS = 60_000;
+/** The ALB's data-point period. */
+export const DEFAULT_PERIOD_SECONDS = 60;
 
 export async function deploy(request: DeployRequest, deps: DeployDeps): Promise<DeployResult> {
   const startedAt = deps.clock.now();
@@ -176,7 +178,7 @@ function analysisSettings(request: DeployRequest): AnalysisSettings | undefined 
   const input = request.analysis;
   if (input === undefined || request.strategy.kind === 'rolling') return undefined;
   const intervalMs = input.intervalMs ?? DEFAULT_ANALYSIS_INTERVAL_MS;
-  const periodSeconds = input.periodSeconds ?? 60;
+  const periodSeconds = input.periodSeconds ?? DEFAULT_PERIOD_SECONDS;
   if (!Number.isInteger(periodSeconds) || periodSeconds < 60 || periodSeconds % 60 !== 0) {
     throw new UserError(
       `The analysis period is ${periodSeconds} s: use a multiple of 60 (ALB metrics come in 60 s periods).`,

@@ -5,6 +5,7 @@ import { awsErrorFacts, classifyAwsError } from '../../lib/aws-errors.ts';
 import { oneLine } from '../../lib/errors.ts';
 import { gateJudged } from './analysis-schedule.ts';
 import { judgeCanary } from './analysis-looks.ts';
+import { alignsFirstShift } from './first-shift.ts';
 import { type HookAnswer, answerBy, gateWindow, smokeCheckAnswer } from './hook-decisions.ts';
 import type { DeploymentSnapshot, HookSnapshot } from './ports.ts';
 import { type HookRecord, iso } from './result.ts';
@@ -31,6 +32,7 @@ export async function answerHook(
   const answer = await answerAt(
     w,
     s,
+    hook,
     stage,
     answerBy(hook.expiresAt, w.request.polling.hookMarginMs),
   );
@@ -56,6 +58,7 @@ export async function answerHook(
 async function answerAt(
   w: Watch,
   s: DeploymentSnapshot,
+  hook: HookSnapshot,
   stage: string,
   latest: number,
 ): Promise<HookAnswer | undefined> {
@@ -63,9 +66,9 @@ async function answerAt(
     case 'POST_TEST_TRAFFIC_SHIFT':
       return smokeCheck(w);
     case 'PRE_PRODUCTION_TRAFFIC_SHIFT':
-      return canaryGate(w, s, 'step', latest);
+      return canaryGate(w, s, hook, 'step', latest);
     case 'POST_PRODUCTION_TRAFFIC_SHIFT':
-      return canaryGate(w, s, 'final', latest);
+      return canaryGate(w, s, hook, 'final', latest);
     default:
       return { action: 'CONTINUE', reason: `the engine makes no decision at ${stage}` };
   }
@@ -113,6 +116,7 @@ async function smokeCheck(w: Watch): Promise<HookAnswer | undefined> {
 async function canaryGate(
   w: Watch,
   s: DeploymentSnapshot,
+  hook: HookSnapshot,
   gate: 'step' | 'final',
   latest: number,
 ): Promise<HookAnswer | undefined> {
@@ -129,6 +133,12 @@ async function canaryGate(
     exposureSince: seen.exposureSince,
     intervalMs: settings.intervalMs,
     latest,
+    firstShift: {
+      aligns: alignsFirstShift(w.request.strategy),
+      periodSeconds: settings.periodSeconds,
+      // The hold before the first shift is its alignment: once it has ended, the shift goes.
+      heldUntil: hooks.hold?.hookId === hook.hookId ? hooks.hold.until : undefined,
+    },
   });
   if (window.action !== 'judge') return window;
   // The gate waits for an interval since the last shift, then judges everything since the first:

@@ -2,6 +2,7 @@
 // shift; before a production step and after the last one, whether the gate can judge yet (the
 // verdict's answer is decideRollback's, in rollback-decision.ts). Pure.
 import { formatDuration } from '../../lib/durations.ts';
+import { type FirstShiftFacts, firstShiftAnswer } from './first-shift.ts';
 
 export type HookAnswer =
   | { action: 'CONTINUE'; reason: string }
@@ -52,21 +53,28 @@ export interface GateWindowFacts {
   intervalMs: number;
   /** answerBy() of the hook. */
   latest: number;
+  /** Before the first shift: whether and how to align it to a CloudWatch period (first-shift.ts). */
+  firstShift?: Pick<FirstShiftFacts, 'aligns' | 'periodSeconds' | 'heldUntil'> | undefined;
 }
 
 /**
  * What a gate judges: before a step, the window since the last shift; after the last, everything
  * since the canary first took production traffic, its longest window against the baseline.
- * Answers at once when there is nothing to judge, holds while the window is too short.
+ * Before the first shift there is nothing to judge: it is let through, aligned to a CloudWatch
+ * period when `firstShift` says so. Holds while the window is too short.
  */
 export function gateWindow(facts: GateWindowFacts): HookAnswer | { action: 'judge'; from: number } {
   const { now, productionWeight: weight } = facts;
   if (facts.gate === 'step' && weight === 0) {
-    return {
-      action: 'CONTINUE',
-      reason:
-        'no production traffic on the new revision yet: nothing to judge before the first shift',
-    };
+    return firstShiftAnswer({
+      aligns: false,
+      periodSeconds: 60,
+      heldUntil: undefined,
+      ...facts.firstShift,
+      now,
+      intervalMs: facts.intervalMs,
+      latest: facts.latest,
+    });
   }
   const from = (facts.gate === 'step' ? facts.weightSince : facts.exposureSince) ?? now;
   const hold = observationHold(now, from, facts.intervalMs, facts.latest);

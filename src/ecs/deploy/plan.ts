@@ -9,6 +9,8 @@ export interface PlanStage {
   productionWeight: number;
   /** Expected duration; undefined when ECS decides (scale-up, draining). */
   expectedMs: number | undefined;
+  /** `expectedMs` is the longest it can take (counted whole in the plan's duration). */
+  atMost?: boolean;
   note: string;
 }
 
@@ -28,6 +30,8 @@ export interface PlanFacts {
   /** Estimate for starting the new tasks and passing health checks. */
   scaleUpEstimateMs: number;
   budgetMs: number;
+  /** The longest the first production shift is held to a CloudWatch period (first-shift.ts); 0 or none: not held. */
+  firstShiftAlignmentMs?: number | undefined;
 }
 
 const MINUTE = 60_000;
@@ -68,6 +72,16 @@ export function planDeployment(facts: PlanFacts): DeploymentPlan {
         : strategy.kind === 'linear'
           ? strategy.stepBakeMinutes
           : 0;
+    const alignment = facts.firstShiftAlignmentMs ?? 0;
+    if (alignment > 0) {
+      stages.push({
+        name: 'first shift aligned',
+        productionWeight: 0,
+        expectedMs: alignment,
+        atMost: true,
+        note: 'the first production shift waits for the next CloudWatch minute, so the canary’s first minute of metrics is a whole one',
+      });
+    }
     steps.forEach((weight, index) => {
       const last = index === steps.length - 1;
       add(
@@ -96,7 +110,7 @@ export function describePlan(plan: DeploymentPlan): string[] {
   return [
     ...plan.stages.map(
       (s, i) =>
-        `${i + 1}. ${s.name}: ${s.note}${s.expectedMs === undefined ? '' : ` (${s.expectedMs === 0 ? 'at once' : formatDuration(s.expectedMs)})`}`,
+        `${i + 1}. ${s.name}: ${s.note}${s.expectedMs === undefined ? '' : ` (${s.expectedMs === 0 ? 'at once' : `${s.atMost === true ? 'at most ' : ''}${formatDuration(s.expectedMs)}`})`}`,
     ),
     `Expected duration about ${formatDuration(plan.expectedMs)} (scale-up estimated), time budget ${formatDuration(plan.budgetMs)}${plan.fitsBudget ? '' : ': NOT enough'}.`,
   ];

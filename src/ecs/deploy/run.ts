@@ -8,8 +8,14 @@ import type { TaskDefinitionPort } from '../task-definition/ports.ts';
 import { type PreparedTaskDefinition, prepareTaskDefinition } from '../task-definition/prepare.ts';
 import type { TaskDefinitionOverrides, TaskDefinitionSource } from '../task-definition/types.ts';
 import { type OnBusy, refuseIfBusy, sameTaskDefinition } from './attach-or-start.ts';
-import { type DeployRequest, deploy } from './deploy.ts';
+import {
+  DEFAULT_ANALYSIS_INTERVAL_MS,
+  DEFAULT_PERIOD_SECONDS,
+  type DeployRequest,
+  deploy,
+} from './deploy.ts';
 import type { DeployEvent } from './events.ts';
+import { alignsFirstShift, longestAlignmentMs } from './first-shift.ts';
 import { type MetricSeriesPort, alignedMetrics } from './metrics.ts';
 import { type DeploymentPlan, planDeployment } from './plan.ts';
 import type { DeploymentPort, LogsPort } from './ports.ts';
@@ -94,6 +100,13 @@ export async function run(options: RunOptions, ports: RunPorts): Promise<RunResu
     smokeCheck,
     scaleUpEstimateMs: SCALE_UP_ESTIMATE_MS,
     budgetMs: options.timeoutMs,
+    firstShiftAlignmentMs:
+      options.analysis !== undefined && alignsFirstShift(strategy)
+        ? longestAlignmentMs(
+            options.analysis.periodSeconds ?? DEFAULT_PERIOD_SECONDS,
+            options.analysis.intervalMs ?? DEFAULT_ANALYSIS_INTERVAL_MS,
+          )
+        : 0,
   });
   ports.onEvent?.({ type: 'plan', plan });
   if (options.dryRun) return { kind: 'dry-run', plan };

@@ -30,10 +30,14 @@ describe('deploy: a healthy canary', () => {
     expect(result.attached).toBe(false);
     expect(hooksOf(result)).toEqual([
       'POST_TEST_TRAFFIC_SHIFT CONTINUE',
+      'PRE_PRODUCTION_TRAFFIC_SHIFT hold',
       'PRE_PRODUCTION_TRAFFIC_SHIFT CONTINUE',
       'PRE_PRODUCTION_TRAFFIC_SHIFT CONTINUE',
       'POST_PRODUCTION_TRAFFIC_SHIFT CONTINUE',
     ]);
+    // The first shift was held to just after a minute's start (ECS moves the weights 5 s after
+    // the answer), so the canary's first CloudWatch minute holds 54 s of its traffic.
+    expect(shiftedAt(h.ecs, 10)! % MINUTE).toBe(6 * SECOND);
     // The smoke check ran before any production traffic moved.
     expect(smokeAt).toBeLessThan(shiftedAt(h.ecs, 10)!);
     expect(result.trafficSteps.map((s) => s.production)).toEqual([0, 0, 10, 100]);
@@ -205,7 +209,11 @@ describe('deploy: the analysis rolls back', () => {
     const h = setUp({
       scenario: {
         rpm: 2000,
-        canary: (t) => ({ errorRate: 0.002, unhealthy: t >= START + 11.55 * MINUTE ? 1 : 0 }),
+        canary: (t) => {
+          const shift = shiftedAt(h.ecs, 10);
+          const late = shift !== undefined && t >= shift + 10 * MINUTE - 2 * SECOND;
+          return { errorRate: 0.002, unhealthy: late ? 1 : 0 };
+        },
         baseline: () => ({ errorRate: 0.002 }),
       },
     });
@@ -538,8 +546,8 @@ describe('deploy: low traffic', () => {
     const result = await h.run();
     expect(result.outcome).toBe('succeeded');
     const pre = result.hooks.filter((x) => x.stage === 'PRE_PRODUCTION_TRAFFIC_SHIFT');
-    expect(pre.map((x) => x.action)).toEqual(['CONTINUE', 'hold', 'hold', 'CONTINUE']);
-    const [, first, second, last] = pre;
+    expect(pre.map((x) => x.action)).toEqual(['hold', 'CONTINUE', 'hold', 'hold', 'CONTINUE']);
+    const [, , first, second, last] = pre;
     expect(Date.parse(second!.at) - Date.parse(first!.at)).toBe(60 * SECOND);
     expect(last!.reason).toMatch(/after 2 of 2 extensions.*after-extensions: continue/);
   });
@@ -561,7 +569,9 @@ describe('deploy: low traffic', () => {
     const answered = h.firstCall('resolveHook', /ROLLBACK/)!;
     // 4 min timeout, 1 min margin, 1 min interval: three extensions fit, a fourth does not.
     expect(hook.expiresAt!.getTime() - answered.at).toBeGreaterThanOrEqual(60 * SECOND);
-    expect(result.hooks.filter((x) => x.action === 'hold')).toHaveLength(3);
+    expect(
+      result.hooks.filter((x) => x.action === 'hold' && x.hookId === hook.hookId),
+    ).toHaveLength(3);
     expect(result.hooks.at(-1)?.reason).toMatch(/expires before another 1m extension/);
   });
 });

@@ -3,6 +3,7 @@ import { answerHook, needsAnswer } from '../../../../src/ecs/deploy/hook-answers
 import { awaitingPauseHook } from '../../../../src/ecs/deploy/rollback.ts';
 import type { SmokeCheck } from '../../../../src/ecs/deploy/watch.ts';
 import { awsError } from './fake-ecs.ts';
+import { POLLING_DEFAULTS } from '../../../../src/ecs/deploy/poll-cadence.ts';
 import { MINUTE, SECOND, START } from './virtual-time.ts';
 import { type WatchSetUp, watchOn } from './watch-fixture.ts';
 
@@ -17,13 +18,18 @@ async function firstHook(f: Fixture) {
   }
 }
 
-/** The gate before the canary's second shift: the first answered, 10 min at 10 %. */
+/**
+ * The gate before the canary's second shift: the first hook (seen at 12:01:30) held to the next
+ * minute and answered at 12:02:01, the shift at 12:02:06, then 10 min at 10 %.
+ */
 async function secondGate(options: WatchSetUp = {}) {
   const f = await watchOn(options);
   const first = await firstHook(f);
   await answerHook(f.w, first.s, first.hook);
-  await f.seeAt(2);
-  const s = await f.seeAt(12);
+  f.time.now = f.w.state.hooks.hold!.until;
+  await answerHook(f.w, first.s, first.hook);
+  await f.seeAt(2.2);
+  const s = await f.seeAt(12.2);
   return { f, s, hook: awaitingPauseHook(s)! };
 }
 
@@ -31,7 +37,7 @@ async function secondGate(options: WatchSetUp = {}) {
 const refusingAfterTheShift = (code: string): WatchSetUp => ({
   fake: {
     fault: (call, now) =>
-      call === 'resolveHook' && now > START + 2 * MINUTE ? awsError(code, 400) : undefined,
+      call === 'resolveHook' && now > START + 3 * MINUTE ? awsError(code, 400) : undefined,
   },
 });
 
@@ -41,18 +47,70 @@ const calls = (f: Fixture) =>
     .map((c) => c.detail ?? c.name);
 
 describe('answerHook', () => {
-  it('continues before the first shift, and does not answer again while the hook still reads waiting', async () => {
+  it('holds the first shift to just after the next CloudWatch minute, then continues', async () => {
     const f = await watchOn();
+    const { s, hook } = await firstHook(f);
+    expect(f.time.now).toBe(Date.parse('2026-03-01T12:01:30Z'));
+    await answerHook(f.w, s, hook);
+    // 30 s into a minute: held to the next one plus the 1 s lead, nothing sent to ECS.
+    expect(calls(f)).toEqual([]);
+    expect(f.w.state.hooks.hold).toEqual({
+      hookId: hook.hookId,
+      until: Date.parse('2026-03-01T12:02:01Z'),
+    });
+    expect(f.w.state.report.hooks).toEqual([
+      {
+        at: '2026-03-01T12:01:30.000Z',
+        hookId: hook.hookId,
+        stage: 'PRE_PRODUCTION_TRAFFIC_SHIFT',
+        action: 'hold',
+        until: '2026-03-01T12:02:01.000Z',
+        reason: 'aligning the first shift to the next CloudWatch minute: 31s',
+      },
+    ]);
+    f.time.now = Date.parse('2026-03-01T12:02:00.999Z');
+    await answerHook(f.w, s, hook);
+    expect(calls(f)).toEqual([]);
+    f.time.now = Date.parse('2026-03-01T12:02:01Z');
+    await answerHook(f.w, s, hook);
+    expect(calls(f)).toEqual([`${hook.hookId} CONTINUE`]);
+    expect(f.w.state.hooks.hold).toBeUndefined();
+    expect(f.w.state.report.hooks.at(-1)).toMatchObject({
+      at: '2026-03-01T12:02:01.000Z',
+      action: 'CONTINUE',
+      reason: /nothing to judge; the first shift starts a CloudWatch minute/,
+    });
+    // The fake ECS moves the weights 5 s after the answer: the canary's first minute is 55 s.
+    await f.seeAt(2.2);
+    expect(f.ecs.ours.weights.find((x) => x.production > 0)).toEqual({
+      at: Date.parse('2026-03-01T12:02:06Z'),
+      production: 10,
+    });
+  });
+
+  it('continues at once when the hold would end after the hook must be answered', async () => {
+    const f = await watchOn({ request: { polling: { ...POLLING_DEFAULTS } } });
+    const { s, hook } = await firstHook(f);
+    // The hook must be answered by 12:01:50, before 12:02:01.
+    f.w.request.polling.hookMarginMs = hook.expiresAt!.getTime() - f.time.now - 20 * SECOND;
+    await answerHook(f.w, s, hook);
+    expect(calls(f)).toEqual([`${hook.hookId} CONTINUE`]);
+    expect(f.w.state.report.hooks.at(-1)?.reason).toMatch(
+      /not aligning the first shift to the next CloudWatch minute \(31s: the hook must be answered before\)/,
+    );
+  });
+
+  it('does not answer again while the hook still reads waiting', async () => {
+    // A canary straight to 100 % has no baseline after its shift: nothing to align.
+    const f = await watchOn({
+      strategy: { kind: 'canary', canaryPercent: 100, canaryBakeMinutes: 0, bakeMinutes: 5 },
+    });
     const { s, hook } = await firstHook(f);
     await answerHook(f.w, s, hook);
     expect(calls(f)).toEqual([`${hook.hookId} CONTINUE`]);
-    expect(f.w.state.report.hooks).toMatchObject([
-      {
-        stage: 'PRE_PRODUCTION_TRAFFIC_SHIFT',
-        action: 'CONTINUE',
-        reason: /nothing to judge before the first shift/,
-      },
-    ]);
+    expect(f.w.state.report.hooks.at(-1)?.reason).toBe(
+      'no production traffic on the new revision yet: nothing to judge before the first shift',
+    );
     expect(f.w.state.steering.actedAt).toBe(f.time.now);
     expect(needsAnswer(f.w, hook)).toBe(false);
     f.time.now += 31 * SECOND;
@@ -69,7 +127,7 @@ describe('answerHook', () => {
       reason: /watching the new revision at 10 % of production for 1m/,
     });
     await answerHook(f.w, s, hook);
-    expect(f.w.state.report.hooks).toHaveLength(2);
+    expect(f.w.state.report.hooks).toHaveLength(3);
     f.time.now += 40 * SECOND;
     await answerHook(f.w, s, hook);
     expect(f.w.state.hooks.hold).toBeUndefined();
@@ -123,7 +181,7 @@ describe('answerHook', () => {
       decidedBy: 'analysis',
       reason: /^Canary analysis cannot run at PRE_PRODUCTION_TRAFFIC_SHIFT: AccessDenied/,
     });
-    expect(f.w.state.report.hooks.map((h) => h.action)).toEqual(['CONTINUE']);
+    expect(f.w.state.report.hooks.map((h) => h.action)).toEqual(['hold', 'CONTINUE']);
     expect(f.w.state.report.analyses).toEqual([]);
   });
 
@@ -131,7 +189,7 @@ describe('answerHook', () => {
     const { f, s, hook } = await secondGate();
     f.metrics.fault = () => awsError('ServiceUnavailable', 503);
     await answerHook(f.w, s, hook);
-    expect(f.w.state.report.hooks).toHaveLength(1);
+    expect(f.w.state.report.hooks).toHaveLength(2);
     f.time.now = hook.expiresAt!.getTime() - f.w.request.polling.hookMarginMs;
     await answerHook(f.w, s, hook);
     expect(f.w.state.report.hooks.at(-1)).toMatchObject({

@@ -177,7 +177,8 @@ describe('run: before anything changes', () => {
     const result = await h.run();
     expect(result.kind).toBe('dry-run');
     // A dry run reports a plan that does not fit rather than refusing it.
-    expect(result.plan).toMatchObject({ expectedMs: 28 * MINUTE, fitsBudget: false });
+    // 3 min scale-up, at most 1 min holding the first shift to a CloudWatch minute, 10 + 15 min bakes.
+    expect(result.plan).toMatchObject({ expectedMs: 29 * MINUTE, fitsBudget: false });
     expect(h.preflightCalls).toEqual(['describeService', 'describeRules', 'existingAlarms']);
     expect(h.events).toEqual([{ type: 'plan', plan: result.plan }]);
     expect(h.taskDefinitions.registered).toEqual([]);
@@ -188,7 +189,7 @@ describe('run: before anything changes', () => {
     const h = setUp({ options: { timeoutMs: 20 * MINUTE } });
     await expect(h.run()).rejects.toThrow(
       new UserError(
-        'The deployment is expected to take about 28m, more than the timeout of 20m: raise the timeout or shorten the bake times.',
+        'The deployment is expected to take about 29m, more than the timeout of 20m: raise the timeout or shorten the bake times.',
       ),
     );
     expect(types(h.events)).toEqual(['plan']);

@@ -56,6 +56,35 @@ describe('planDeployment', () => {
     expect(text).toContain('Expected duration about 27m (scale-up estimated), time budget 45m.');
   });
 
+  it('counts the longest hold of the first shift to a CloudWatch minute', () => {
+    const plan = planDeployment({ ...facts, strategy: CANARY, firstShiftAlignmentMs: 60_000 });
+    expect(plan.stages.map((s) => [s.name, s.productionWeight])).toEqual([
+      ['scale up', 0],
+      ['test traffic', 0],
+      ['smoke check', 0],
+      ['first shift aligned', 0],
+      ['production 10%', 10],
+      ['production 100%', 100],
+      ['bake', 100],
+      ['clean up', 100],
+    ]);
+    expect(plan.expectedMs).toBe(28 * 60_000);
+    expect(describePlan(plan)[3]).toBe(
+      '4. first shift aligned: the first production shift waits for the next CloudWatch minute, so the canary’s first minute of metrics is a whole one (at most 1m)',
+    );
+    expect(planDeployment({ ...facts, strategy: CANARY, budgetMs: 27 * 60_000 }).fitsBudget).toBe(
+      true,
+    );
+    expect(
+      planDeployment({
+        ...facts,
+        strategy: CANARY,
+        budgetMs: 27 * 60_000,
+        firstShiftAlignmentMs: 60_000,
+      }).fitsBudget,
+    ).toBe(false);
+  });
+
   it('says when the time budget is too short', () => {
     const plan = planDeployment({
       ...facts,
