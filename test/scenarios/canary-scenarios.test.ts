@@ -93,6 +93,14 @@ describe('deployments through the engine', () => {
     }
   });
 
+  // The final gate waits, poll by poll, for the minute of the shift to 100 % to be published; a
+  // look between gates that came due meanwhile used to wake the watch every second (a describe
+  // and a GetMetricData each time: 92–102 reads per low-traffic deployment instead of 27–38).
+  test('a gate waiting for data reads at the poll’s pace, not every second', async () => {
+    const { runs } = await runMany(scenario('low-traffic'), seeds(3));
+    for (const run of runs) expect(run.shortestReadGapMs).toBeGreaterThanOrEqual(5_000);
+  });
+
   test('a 5xx spike is rolled back soon after the first period showing it is published', async () => {
     const { runs, summary } = await runMany(scenario('5xx-spike'), seeds(20));
     for (const run of runs) {

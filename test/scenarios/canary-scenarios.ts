@@ -239,6 +239,8 @@ export interface RunRecord {
   looks: number;
   /** Metric reads, each a GetMetricData call of the real adapter. */
   reads: number;
+  /** The shortest time between two looks' reads after the first shift (a look may read twice at once). */
+  shortestReadGapMs: number;
   /** The most production traffic the new revision took. */
   maxWeight: number;
 }
@@ -304,6 +306,7 @@ async function deployOnce(
     shiftAt,
     looks: result.analyses.length,
     reads: metrics.readCalls,
+    shortestReadGapMs: shortestGap([...new Set(metrics.readTimes.filter((t) => t > shiftAt))]),
     maxWeight: Math.max(...h.ecs.ours.weights.map((w) => w.production)),
     ...(result.outcome === 'succeeded' ? {} : { reason: result.reason }),
   };
@@ -409,6 +412,12 @@ export async function explainInconclusive(
               .map((m) => `${m.name}: ${m.why}`)
               .join(' | '),
     }));
+}
+
+function shortestGap(times: readonly number[]): number {
+  let gap = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < times.length; i++) gap = Math.min(gap, times[i]! - times[i - 1]!);
+  return gap;
 }
 
 function hash(text: string): number {

@@ -87,6 +87,8 @@ export class SeededMetrics implements MetricsPort {
   /** Each period's latencies, sorted: the slower counts the percentile rank gives. */
   readonly #latencies = new Map<string, readonly number[]>();
   readCalls = 0;
+  /** When each read came, virtual time. */
+  readonly readTimes: number[] = [];
 
   constructor(time: VirtualTime, ecs: FakeEcs, spec: TrafficSpec, options: SeededMetricsOptions) {
     this.#time = time;
@@ -113,6 +115,7 @@ export class SeededMetrics implements MetricsPort {
     slowerThan?: { canary: readonly number[]; baseline: readonly number[] };
   }) {
     this.readCalls++;
+    this.readTimes.push(this.#time.now);
     return {
       canary: this.#window(request.canaryTargetGroup, request, request.slowerThan?.canary ?? []),
       baseline: this.#window(

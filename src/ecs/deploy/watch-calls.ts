@@ -12,6 +12,7 @@ import {
 } from './poll-cadence.ts';
 import type { DeploymentSnapshot } from './ports.ts';
 import { iso } from './result.ts';
+import { awaitingPauseHook } from './rollback.ts';
 import { type Watch, emit, now } from './watch-state.ts';
 
 export function interrupted(w: Watch): boolean {
@@ -128,7 +129,12 @@ export function nextDelay(w: Watch): number {
     now: at,
     pollAt,
     holdUntil: w.state.hooks.hold?.until,
-    lookAt: analysing(w) ? nextLookAt(w.state.looks) : undefined,
+    // While a hook waits for its gate, the gate reads the metrics at each poll: a look between
+    // gates cannot come first, and waking for one that is due would poll and read every second.
+    lookAt:
+      analysing(w) && awaitingPauseHook(seen.snapshot) === undefined
+        ? nextLookAt(w.state.looks)
+        : undefined,
     backoffMs: calls.backoffMs,
   });
   calls.pollDueAt = pollDueAt;
