@@ -44,7 +44,9 @@ import { type WindowTotals, windowTotals } from './window-totals.ts';
  * 2. Fewer than `minRequests` canary requests and nothing failed: inconclusive, never a pass.
  * 3. Any check that could neither pass nor fail: inconclusive.
  * 4. No baseline traffic: only the absolute limits judge (and the reasons say so); with no limit
- *    set either, there is nothing to judge against: inconclusive.
+ *    set either, there is nothing to judge against: inconclusive, whatever the count (checked
+ *    before 2). With `look.baselineAtShiftOnly` (blue/green) the comparisons only fail, and a
+ *    comparison that did not is `skipped`: the same holds when no limit is set.
  * 5. Otherwise: pass.
  *
  * The level: without `look`, every check fails at 1 − confidence (one fixed-horizon judgement).
@@ -105,11 +107,13 @@ export function judge(
 
   const tooFew = `canary served ${c.requests} ${c.requests === 1 ? 'request' : 'requests'}, fewer than min-requests ${config.minRequests}`;
   // Below min-requests nothing passes; a check that fails at its level still fails.
-  const gated = drafts.map((draft): Draft =>
+  const belowMin = drafts.map((draft): Draft =>
     enoughRequests || draft.outcome === 'skipped' || draft.outcome === 'fail'
       ? draft
       : { ...draft, outcome: 'inconclusive', figures: `${draft.figures}; ${tooFew}` },
   );
+  const shiftOnly = look?.baselineAtShiftOnly === true;
+  const gated = shiftOnly ? belowMin.map(onlyFailAtShift) : belowMin;
   const metrics: MetricJudgement[] = [judgeHealth(canary, baseline, config), ...gated].map(finish);
 
   const traffic: TrafficSummary = {
@@ -121,6 +125,13 @@ export function judge(
   const notes = baselineServed
     ? []
     : ['baseline served no requests in the window: judged against absolute limits only'];
+  // What a blue/green canary that did not fail was judged against (a failing check says it).
+  const shiftNotes =
+    baselineServed &&
+    shiftOnly &&
+    gated.some((draft) => draft.outcome !== 'skipped' && draft.against === 'limit')
+      ? [SHIFT_ONLY_NOTE]
+      : [];
   const whys = (outcome: MetricJudgement['outcome']): string[] =>
     metrics.filter((metric) => metric.outcome === outcome).map((metric) => metric.why);
 
@@ -131,12 +142,25 @@ export function judge(
   if (failed.length > 0) {
     return { verdict: 'fail', reasons: [...failed, ...notes], metrics, traffic, ...control };
   }
+  if (gated.every((draft) => draft.outcome === 'skipped')) {
+    // More requests cannot help: nothing is left that could judge them.
+    return {
+      verdict: 'inconclusive',
+      cause: 'nothing-to-judge',
+      reasons: [
+        `${baselineServed && shiftOnly ? 'the baseline served only in the minute of the shift, where the comparisons did not decide,' : 'baseline served no requests'} and no absolute limit is set (max-error-rate, max-p95-latency, max-p99-latency): nothing to judge the canary against: inconclusive`,
+      ],
+      metrics,
+      traffic,
+      ...control,
+    };
+  }
   if (!enoughRequests) {
     // Every request-based check says the same; the health check cannot be inconclusive.
     return {
       verdict: 'inconclusive',
       cause: 'too-few-requests',
-      reasons: [`${tooFew}: inconclusive`, ...notes],
+      reasons: [`${tooFew}: inconclusive`, ...notes, ...shiftNotes],
       metrics,
       traffic,
       ...control,
@@ -147,19 +171,7 @@ export function judge(
     return {
       verdict: 'inconclusive',
       cause: 'insufficient-evidence',
-      reasons: [...inconclusive, ...notes],
-      metrics,
-      traffic,
-      ...control,
-    };
-  }
-  if (gated.every((draft) => draft.outcome === 'skipped')) {
-    return {
-      verdict: 'inconclusive',
-      cause: 'nothing-to-judge',
-      reasons: [
-        'baseline served no requests and no absolute limit is set (max-error-rate, max-p95-latency, max-p99-latency): nothing to judge the canary against: inconclusive',
-      ],
+      reasons: [...inconclusive, ...notes, ...shiftNotes],
       metrics,
       traffic,
       ...control,
@@ -167,10 +179,28 @@ export function judge(
   }
   return {
     verdict: 'pass',
-    reasons: [...whys('pass'), ...notes],
+    reasons: [...whys('pass'), ...notes, ...shiftNotes],
     metrics,
     traffic,
     ...control,
+  };
+}
+
+/** Why a blue/green canary is judged on its absolute limits once the shift's minute is read. */
+const SHIFT_ONLY_NOTE =
+  'the baseline served only in the minute of the shift: the comparisons with it can only fail, the absolute limits judge every period since';
+
+/**
+ * With `baselineAtShiftOnly`, a comparison with the baseline that neither passed nor failed has
+ * no say: the minute of the shift is all it will ever have, so "inconclusive" would wait for data
+ * that never comes. A fail still fails (a severe failure shows in that minute).
+ */
+function onlyFailAtShift(draft: Draft): Draft {
+  if (draft.against !== 'baseline' || draft.outcome !== 'inconclusive') return draft;
+  return {
+    ...draft,
+    outcome: 'skipped',
+    figures: `${draft.figures}; the baseline served only in the minute of the shift, no more data will come: the absolute limits decide`,
   };
 }
 
