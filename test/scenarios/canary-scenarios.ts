@@ -253,7 +253,8 @@ export async function runScenario(spec: ScenarioSpec, seed: number): Promise<Run
   return (await deployOnce(spec, seed)).record;
 }
 
-async function deployOnce(
+/** One deployment of `spec` with `seed`: the record, the engine's result and its metrics. */
+export async function deployOnce(
   spec: ScenarioSpec,
   seed: number,
 ): Promise<{ record: RunRecord; result: DeployResult; metrics: SeededMetrics }> {

@@ -27,6 +27,7 @@ import type {
   ErrorControl,
   LookOptions,
   MetricJudgement,
+  MetricName,
   TargetGroupWindow,
   TrafficSummary,
 } from './types.ts';
@@ -125,13 +126,8 @@ export function judge(
   const notes = baselineServed
     ? []
     : ['baseline served no requests in the window: judged against absolute limits only'];
-  // What a blue/green canary that did not fail was judged against (a failing check says it).
-  const shiftNotes =
-    baselineServed &&
-    shiftOnly &&
-    gated.some((draft) => draft.outcome !== 'skipped' && draft.against === 'limit')
-      ? [SHIFT_ONLY_NOTE]
-      : [];
+  const atShift = shiftOnly && baselineServed ? shiftFindings(belowMin, gated) : undefined;
+  const shiftNotes = atShift === undefined ? [] : [atShift.note];
   const whys = (outcome: MetricJudgement['outcome']): string[] =>
     metrics.filter((metric) => metric.outcome === outcome).map((metric) => metric.why);
 
@@ -142,13 +138,13 @@ export function judge(
   if (failed.length > 0) {
     return { verdict: 'fail', reasons: [...failed, ...notes], metrics, traffic, ...control };
   }
-  if (gated.every((draft) => draft.outcome === 'skipped')) {
+  if (gated.every((draft) => draft.outcome === 'skipped') || atShift?.unjudged === true) {
     // More requests cannot help: nothing is left that could judge them.
     return {
       verdict: 'inconclusive',
       cause: 'nothing-to-judge',
       reasons: [
-        `${baselineServed && shiftOnly ? 'the baseline served only in the minute of the shift, where the comparisons did not decide,' : 'baseline served no requests'} and no absolute limit is set (max-error-rate, max-p95-latency, max-p99-latency): nothing to judge the canary against: inconclusive`,
+        `${atShift === undefined ? 'baseline served no requests' : `the baseline served only in the minute of the shift, where ${atShift.undecided.join(', ')} did not decide,`} and no absolute limit is set (max-error-rate, max-p95-latency, max-p99-latency): nothing to judge the canary against: inconclusive`,
       ],
       metrics,
       traffic,
@@ -186,9 +182,43 @@ export function judge(
   };
 }
 
-/** Why a blue/green canary is judged on its absolute limits once the shift's minute is read. */
-const SHIFT_ONLY_NOTE =
-  'the baseline served only in the minute of the shift: the comparisons with it can only fail, the absolute limits judge every period since';
+const LIMIT_INPUTS: Partial<Record<MetricName, string>> = {
+  'error-rate': 'max-error-rate',
+  'recent-error-rate': 'max-error-rate',
+  'p95-latency': 'max-p95-latency',
+  'p99-latency': 'max-p99-latency',
+};
+
+/**
+ * With `baselineAtShiftOnly`: the comparisons that did not decide on the minute of the shift,
+ * and what judges the canary instead, as a note for the reasons. `unjudged`: some did not
+ * decide and no absolute limit is set, so nothing will judge them (not a pass).
+ */
+function shiftFindings(
+  before: readonly Draft[],
+  after: readonly Draft[],
+): { undecided: string[]; unjudged: boolean; note: string } {
+  const undecided = after
+    .filter((draft, i) => draft.outcome === 'skipped' && before[i]?.outcome !== 'skipped')
+    .map((draft) => draft.name);
+  const limits = [
+    ...new Set(
+      after.flatMap((draft) =>
+        draft.against === 'limit' ? [LIMIT_INPUTS[draft.name] ?? draft.name] : [],
+      ),
+    ),
+  ];
+  const limited = limits.length > 0;
+  const judges = limited
+    ? `${limits.join(', ')} ${limits.length === 1 ? 'judges' : 'judge'} every period since`
+    : 'no absolute limit is set';
+  const open = undecided.length === 0 ? '' : ` (${undecided.join(', ')} did not decide there)`;
+  return {
+    undecided,
+    unjudged: undecided.length > 0 && !limited,
+    note: `the baseline served only in the minute of the shift: the comparisons with it can only fail${open}; ${judges}`,
+  };
+}
 
 /**
  * With `baselineAtShiftOnly`, a comparison with the baseline that neither passed nor failed has
@@ -200,7 +230,7 @@ function onlyFailAtShift(draft: Draft): Draft {
   return {
     ...draft,
     outcome: 'skipped',
-    figures: `${draft.figures}; the baseline served only in the minute of the shift, no more data will come: the absolute limits decide`,
+    figures: `${draft.figures}; the baseline served only in the minute of the shift: no more data will come to compare with`,
   };
 }
 
