@@ -241,6 +241,10 @@ export interface RunRecord {
   reads: number;
   /** The most production traffic the new revision took. */
   maxWeight: number;
+  /** When the engine last answered a PAUSE hook (CONTINUE or ROLLBACK): ECS moves on then. */
+  lastAnswerAt?: number;
+  /** Calls to the fake ECS (describes, hook answers, the rollback). */
+  ecsCalls: number;
 }
 
 /** When the new revision first took production traffic. */
@@ -306,9 +310,12 @@ export async function deployOnce(
     looks: result.analyses.length,
     reads: metrics.readCalls,
     maxWeight: Math.max(...h.ecs.ours.weights.map((w) => w.production)),
+    ecsCalls: h.ecs.calls.length,
     ...(result.outcome === 'succeeded' ? {} : { reason: result.reason }),
   };
   if (rollback !== undefined) record.rollbackAt = rollback.at;
+  const answered = h.ecs.calls.filter((c) => c.name === 'resolveHook').at(-1);
+  if (answered !== undefined) record.lastAnswerAt = answered.at;
   if (spec.bad) {
     const onsetAt = shiftAt + (spec.onsetAfterShiftMs ?? 0);
     record.onsetAt = onsetAt;
@@ -454,6 +461,10 @@ export interface ScenarioSummary {
   looks: Distribution | undefined;
   /** Metric reads (GetMetricData calls of the real adapter) per deployment. */
   reads: Distribution | undefined;
+  /** Calls to ECS per deployment. */
+  ecsCalls: Distribution | undefined;
+  /** From the first production shift to the engine's last hook answer, seconds (holds count). */
+  shiftToLastAnswerS: Distribution | undefined;
   /** A few reasons of unexpected outcomes (false rollbacks, bad releases promoted). */
   examples: string[];
 }
@@ -495,6 +506,12 @@ export function summarise(spec: ScenarioSpec, runs: readonly RunRecord[]): Scena
       : {}),
     looks: distribution(runs.map((r) => r.looks)),
     reads: distribution(runs.map((r) => r.reads)),
+    ecsCalls: distribution(runs.map((r) => r.ecsCalls)),
+    shiftToLastAnswerS: distribution(
+      runs.flatMap((r) =>
+        r.lastAnswerAt === undefined ? [] : [(r.lastAnswerAt - r.shiftAt) / SECOND],
+      ),
+    ),
     examples: unexpected
       .slice(0, 3)
       .map((r) => `seed ${r.seed}: ${r.outcome}${r.reason ? `: ${r.reason}` : ''}`),
