@@ -2,8 +2,8 @@
 // engine in virtual time over seeded traffic that CloudWatch publishes late.
 import { describe, expect, test } from '@jest/globals';
 import { FakeEcs, GREEN, BLUE, TD_NEW } from '../unit/ecs/deploy/fake-ecs.ts';
-import { MINUTE, START, VirtualTime } from '../unit/ecs/deploy/virtual-time.ts';
-import { SCENARIOS, runMany, runScenario } from './canary-scenarios.ts';
+import { MINUTE, SECOND, START, VirtualTime } from '../unit/ecs/deploy/virtual-time.ts';
+import { SCENARIOS, deployOnce, runMany, runScenario } from './canary-scenarios.ts';
 import { SeededMetrics, nearestRank } from './seeded-metrics.ts';
 
 const scenario = (name: string) => SCENARIOS.find((s) => s.name === name)!;
@@ -183,5 +183,37 @@ describe('windows that follow the traffic (issue 11)', () => {
     for (const run of runs) expect([run.outcome, run.verdict]).toEqual(['succeeded', 'pass']);
     const bad = await runMany(scenario('blue-green-5xx-spike'), seeds(3));
     for (const run of bad.runs) expect(run.decidedBy).toBe('analysis');
+  });
+
+  // Seeds whose gate was inconclusive when it judged the first published minute: too few
+  // requests (24: 87, 30: 55), max-error-rate unproven (29: 0 of 372, 390 needed; 21, 40), the
+  // shift minute's 5xx comparison (26: 2 of 957 vs 0 of 2,044, p = 0.1; 49) or p99 (60).
+  test('blue/green: the gate holds for evidence and decides on it, never on one minute', async () => {
+    for (const seed of [21, 24, 26, 29, 30, 35, 40, 49, 58, 60]) {
+      const { record, result } = await deployOnce(scenario('blue-green'), seed);
+      expect([seed, record.outcome, record.verdict, record.inconclusiveGate]).toEqual([
+        seed,
+        'succeeded',
+        'pass',
+        false,
+      ]);
+      const holds = result.hooks.filter((k) => k.action === 'hold');
+      // A hold that says what the last one said is not reported again.
+      holds.slice(1).forEach((k, i) => expect(k.reason).not.toBe(holds[i]!.reason));
+      const answered = Date.parse(result.hooks.at(-1)!.at);
+      // Never past the third period's publication: 5 minutes from the shift's period.
+      expect(answered - Math.floor(record.shiftAt / MINUTE) * MINUTE).toBeLessThanOrEqual(
+        5 * MINUTE,
+      );
+    }
+  });
+
+  test('blue/green: a spike whose first minute is too small to prove is rolled back at the gate', async () => {
+    // Seed 30: the shift's minute held 45 requests of the new revision; rolled back in the bake
+    // 89 s after that minute was published before the gate held for evidence.
+    const { record, result } = await deployOnce(scenario('blue-green-5xx-spike'), 30);
+    expect(result.hooks.map((k) => k.action)).toEqual(['hold', 'hold', 'ROLLBACK']);
+    expect(result.timeline.some((t) => t.stage === 'BAKE_TIME')).toBe(false);
+    expect(record.rollbackAt! - record.evidenceAt!).toBeLessThanOrEqual(90 * SECOND);
   });
 });

@@ -243,6 +243,10 @@ export interface RunRecord {
   shortestReadGapMs: number;
   /** The most production traffic the new revision took. */
   maxWeight: number;
+  /** When the engine last answered a PAUSE hook (CONTINUE or ROLLBACK): ECS moves on then. */
+  lastAnswerAt?: number;
+  /** Calls to the fake ECS (describes, hook answers, the rollback). */
+  ecsCalls: number;
 }
 
 /** When the new revision first took production traffic. */
@@ -255,7 +259,8 @@ export async function runScenario(spec: ScenarioSpec, seed: number): Promise<Run
   return (await deployOnce(spec, seed)).record;
 }
 
-async function deployOnce(
+/** One deployment of `spec` with `seed`: the record, the engine's result and its metrics. */
+export async function deployOnce(
   spec: ScenarioSpec,
   seed: number,
 ): Promise<{ record: RunRecord; result: DeployResult; metrics: SeededMetrics }> {
@@ -308,9 +313,12 @@ async function deployOnce(
     reads: metrics.readCalls,
     shortestReadGapMs: shortestGap([...new Set(metrics.readTimes.filter((t) => t > shiftAt))]),
     maxWeight: Math.max(...h.ecs.ours.weights.map((w) => w.production)),
+    ecsCalls: h.ecs.calls.length,
     ...(result.outcome === 'succeeded' ? {} : { reason: result.reason }),
   };
   if (rollback !== undefined) record.rollbackAt = rollback.at;
+  const answered = h.ecs.calls.filter((c) => c.name === 'resolveHook').at(-1);
+  if (answered !== undefined) record.lastAnswerAt = answered.at;
   if (spec.bad) {
     const onsetAt = shiftAt + (spec.onsetAfterShiftMs ?? 0);
     record.onsetAt = onsetAt;
@@ -462,6 +470,10 @@ export interface ScenarioSummary {
   looks: Distribution | undefined;
   /** Metric reads (GetMetricData calls of the real adapter) per deployment. */
   reads: Distribution | undefined;
+  /** Calls to ECS per deployment. */
+  ecsCalls: Distribution | undefined;
+  /** From the first production shift to the engine's last hook answer, seconds (holds count). */
+  shiftToLastAnswerS: Distribution | undefined;
   /** A few reasons of unexpected outcomes (false rollbacks, bad releases promoted). */
   examples: string[];
 }
@@ -503,6 +515,12 @@ export function summarise(spec: ScenarioSpec, runs: readonly RunRecord[]): Scena
       : {}),
     looks: distribution(runs.map((r) => r.looks)),
     reads: distribution(runs.map((r) => r.reads)),
+    ecsCalls: distribution(runs.map((r) => r.ecsCalls)),
+    shiftToLastAnswerS: distribution(
+      runs.flatMap((r) =>
+        r.lastAnswerAt === undefined ? [] : [(r.lastAnswerAt - r.shiftAt) / SECOND],
+      ),
+    ),
     examples: unexpected
       .slice(0, 3)
       .map((r) => `seed ${r.seed}: ${r.outcome}${r.reason ? `: ${r.reason}` : ''}`),

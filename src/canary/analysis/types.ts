@@ -127,7 +127,8 @@ export interface TrafficSummary {
 /**
  * - `too-few-requests`: the canary served fewer than `minRequests`.
  * - `insufficient-evidence`: enough requests, but some check could neither pass nor fail.
- * - `nothing-to-judge`: no baseline traffic and no absolute limits.
+ * - `nothing-to-judge`: no absolute limits, and no baseline traffic (or, with `baselineAtShiftOnly`,
+ *   comparisons that did not decide on the minute of the shift).
  */
 export type InconclusiveCause = 'too-few-requests' | 'insufficient-evidence' | 'nothing-to-judge';
 
@@ -135,6 +136,13 @@ export type InconclusiveCause = 'too-few-requests' | 'insufficient-evidence' | '
 export interface LookOptions {
   /** What this look may spend of the deployment's budget (sequential.ts `lookAlpha`). */
   readonly alpha: number;
+  /**
+   * The baseline served beside the canary only in the minute of the one shift that gave the
+   * canary all production traffic (blue/green): its comparisons can get no more data. They only
+   * fail; short of that they have no say (`skipped`, with the reason) and the absolute limits
+   * decide.
+   */
+  readonly baselineAtShiftOnly?: boolean;
 }
 
 /** How a sequential look used its share of the budget. */

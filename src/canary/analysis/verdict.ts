@@ -27,6 +27,7 @@ import type {
   ErrorControl,
   LookOptions,
   MetricJudgement,
+  MetricName,
   TargetGroupWindow,
   TrafficSummary,
 } from './types.ts';
@@ -44,7 +45,9 @@ import { type WindowTotals, windowTotals } from './window-totals.ts';
  * 2. Fewer than `minRequests` canary requests and nothing failed: inconclusive, never a pass.
  * 3. Any check that could neither pass nor fail: inconclusive.
  * 4. No baseline traffic: only the absolute limits judge (and the reasons say so); with no limit
- *    set either, there is nothing to judge against: inconclusive.
+ *    set either, there is nothing to judge against: inconclusive, whatever the count (checked
+ *    before 2). With `look.baselineAtShiftOnly` (blue/green) the comparisons only fail, and a
+ *    comparison that did not is `skipped`: the same holds when no limit is set.
  * 5. Otherwise: pass.
  *
  * The level: without `look`, every check fails at 1 − confidence (one fixed-horizon judgement).
@@ -105,11 +108,13 @@ export function judge(
 
   const tooFew = `canary served ${c.requests} ${c.requests === 1 ? 'request' : 'requests'}, fewer than min-requests ${config.minRequests}`;
   // Below min-requests nothing passes; a check that fails at its level still fails.
-  const gated = drafts.map((draft): Draft =>
+  const belowMin = drafts.map((draft): Draft =>
     enoughRequests || draft.outcome === 'skipped' || draft.outcome === 'fail'
       ? draft
       : { ...draft, outcome: 'inconclusive', figures: `${draft.figures}; ${tooFew}` },
   );
+  const shiftOnly = look?.baselineAtShiftOnly === true;
+  const gated = shiftOnly ? belowMin.map(onlyFailAtShift) : belowMin;
   const metrics: MetricJudgement[] = [judgeHealth(canary, baseline, config), ...gated].map(finish);
 
   const traffic: TrafficSummary = {
@@ -121,6 +126,8 @@ export function judge(
   const notes = baselineServed
     ? []
     : ['baseline served no requests in the window: judged against absolute limits only'];
+  const atShift = shiftOnly && baselineServed ? shiftFindings(belowMin, gated) : undefined;
+  const shiftNotes = atShift === undefined ? [] : [atShift.note];
   const whys = (outcome: MetricJudgement['outcome']): string[] =>
     metrics.filter((metric) => metric.outcome === outcome).map((metric) => metric.why);
 
@@ -131,12 +138,25 @@ export function judge(
   if (failed.length > 0) {
     return { verdict: 'fail', reasons: [...failed, ...notes], metrics, traffic, ...control };
   }
+  if (gated.every((draft) => draft.outcome === 'skipped') || atShift?.unjudged === true) {
+    // More requests cannot help: nothing is left that could judge them.
+    return {
+      verdict: 'inconclusive',
+      cause: 'nothing-to-judge',
+      reasons: [
+        `${atShift === undefined ? 'baseline served no requests' : `the baseline served only in the minute of the shift, where ${atShift.undecided.join(', ')} did not decide,`} and no absolute limit is set (max-error-rate, max-p95-latency, max-p99-latency): nothing to judge the canary against: inconclusive`,
+      ],
+      metrics,
+      traffic,
+      ...control,
+    };
+  }
   if (!enoughRequests) {
     // Every request-based check says the same; the health check cannot be inconclusive.
     return {
       verdict: 'inconclusive',
       cause: 'too-few-requests',
-      reasons: [`${tooFew}: inconclusive`, ...notes],
+      reasons: [`${tooFew}: inconclusive`, ...notes, ...shiftNotes],
       metrics,
       traffic,
       ...control,
@@ -147,19 +167,7 @@ export function judge(
     return {
       verdict: 'inconclusive',
       cause: 'insufficient-evidence',
-      reasons: [...inconclusive, ...notes],
-      metrics,
-      traffic,
-      ...control,
-    };
-  }
-  if (gated.every((draft) => draft.outcome === 'skipped')) {
-    return {
-      verdict: 'inconclusive',
-      cause: 'nothing-to-judge',
-      reasons: [
-        'baseline served no requests and no absolute limit is set (max-error-rate, max-p95-latency, max-p99-latency): nothing to judge the canary against: inconclusive',
-      ],
+      reasons: [...inconclusive, ...notes, ...shiftNotes],
       metrics,
       traffic,
       ...control,
@@ -167,10 +175,62 @@ export function judge(
   }
   return {
     verdict: 'pass',
-    reasons: [...whys('pass'), ...notes],
+    reasons: [...whys('pass'), ...notes, ...shiftNotes],
     metrics,
     traffic,
     ...control,
+  };
+}
+
+const LIMIT_INPUTS: Partial<Record<MetricName, string>> = {
+  'error-rate': 'max-error-rate',
+  'recent-error-rate': 'max-error-rate',
+  'p95-latency': 'max-p95-latency',
+  'p99-latency': 'max-p99-latency',
+};
+
+/**
+ * With `baselineAtShiftOnly`: the comparisons that did not decide on the minute of the shift,
+ * and what judges the canary instead, as a note for the reasons. `unjudged`: some did not
+ * decide and no absolute limit is set, so nothing will judge them (not a pass).
+ */
+function shiftFindings(
+  before: readonly Draft[],
+  after: readonly Draft[],
+): { undecided: string[]; unjudged: boolean; note: string } {
+  const undecided = after
+    .filter((draft, i) => draft.outcome === 'skipped' && before[i]?.outcome !== 'skipped')
+    .map((draft) => draft.name);
+  const limits = [
+    ...new Set(
+      after.flatMap((draft) =>
+        draft.against === 'limit' ? [LIMIT_INPUTS[draft.name] ?? draft.name] : [],
+      ),
+    ),
+  ];
+  const limited = limits.length > 0;
+  const judges = limited
+    ? `${limits.join(', ')} ${limits.length === 1 ? 'judges' : 'judge'} every period since`
+    : 'no absolute limit is set';
+  const open = undecided.length === 0 ? '' : ` (${undecided.join(', ')} did not decide there)`;
+  return {
+    undecided,
+    unjudged: undecided.length > 0 && !limited,
+    note: `the baseline served only in the minute of the shift: the comparisons with it can only fail${open}; ${judges}`,
+  };
+}
+
+/**
+ * With `baselineAtShiftOnly`, a comparison with the baseline that neither passed nor failed has
+ * no say: the minute of the shift is all it will ever have, so "inconclusive" would wait for data
+ * that never comes. A fail still fails (a severe failure shows in that minute).
+ */
+function onlyFailAtShift(draft: Draft): Draft {
+  if (draft.against !== 'baseline' || draft.outcome !== 'inconclusive') return draft;
+  return {
+    ...draft,
+    outcome: 'skipped',
+    figures: `${draft.figures}; the baseline served only in the minute of the shift: no more data will come to compare with`,
   };
 }
 

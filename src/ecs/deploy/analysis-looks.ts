@@ -18,9 +18,8 @@ import {
   latestServed,
   periodStart,
   resolveTargetGroups,
-  servedSince,
 } from './continuous-analysis.ts';
-import type { HookAnswer } from './hook-decisions.ts';
+import { type FinalGateWaitFacts, type HookAnswer, finalGateWait } from './hook-decisions.ts';
 import type { DeploymentSnapshot } from './ports.ts';
 import { type AnalysisRecord, analysisRecord, iso } from './result.ts';
 import {
@@ -73,7 +72,16 @@ export async function judgeCanary(
   from: number,
   place: Place,
   compare = true,
-): Promise<{ decision: RollbackDecision; suspicious: boolean; readNew: boolean } | undefined> {
+): Promise<
+  | {
+      decision: RollbackDecision;
+      suspicious: boolean;
+      readNew: boolean;
+      /** The final gate waits for data (hook-decisions.ts `finalGateWait`): not a judgement. */
+      waiting?: true;
+    }
+  | undefined
+> {
   const stage = s.lifecycleStage ?? '';
   const decide = (evidence: Evidence) =>
     decideRollback({
@@ -94,17 +102,15 @@ export async function judgeCanary(
     return undefined;
   }
   const { judged, readNew } = reading;
-  if (
-    place.at === 'gate' &&
-    place.gate === 'final' &&
-    judged.result.verdict === 'inconclusive' &&
-    awaitingData(w, judged, settings, place.answerBy)
-  ) {
-    // CloudWatch publishes a period a minute or more after it ends: the gate after the last
-    // shift, one interval after it, may read nothing of the new traffic (a blue/green gate read
-    // nothing at all). Short of a verdict it waits, poll by poll, for the shift's period, while
-    // the hook leaves time.
-    return { decision: { action: 'retry' }, suspicious: false, readNew };
+  const wait =
+    place.at === 'gate' && place.gate === 'final'
+      ? finalGateWait(waitFacts(w, judged, settings, place.answerBy))
+      : undefined;
+  if (wait !== undefined) {
+    // CloudWatch publishes a period a minute or more after it ends: short of a verdict, the gate
+    // after the last shift waits for the shift's period, and blue/green's for the evidence its
+    // absolute limits need (hook-decisions.ts).
+    return { decision: wait, suspicious: false, readNew, waiting: true };
   }
   const suspicious = isSuspicious(judged, settings.config.tolerance);
   const decision = decide({ kind: 'verdict', result: judged.result, suspicious });
@@ -112,19 +118,39 @@ export async function judgeCanary(
   return { decision, suspicious, readNew };
 }
 
-/**
- * No canary period since the current weight took effect has been published yet, and the hook
- * leaves time for another poll.
- */
-function awaitingData(
+/** What the final gate's wait is decided on: the verdict and the periods read since the shift. */
+function waitFacts(
   w: Watch,
   judged: Judged,
   settings: AnalysisSettings,
   answerBy: number,
-): boolean {
-  const since = w.state.seen.weightSince;
-  if (since === undefined || now(w) + w.request.polling.intervalMs >= answerBy) return false;
-  return !servedSince(judged.canary, periodStart(since, settings.periodSeconds));
+): FinalGateWaitFacts {
+  const { result } = judged;
+  const shiftSince = w.state.seen.weightSince ?? now(w);
+  const shiftPeriod = periodStart(shiftSince, settings.periodSeconds);
+  return {
+    now: now(w),
+    latest: answerBy,
+    pollIntervalMs: w.request.polling.intervalMs,
+    intervalMs: settings.intervalMs,
+    periodMs: settings.periodSeconds * 1000,
+    shiftSince,
+    baselineAtShiftOnly: baselineAtShiftOnly(w),
+    periodsSinceShift: judged.canary.samples.filter(
+      (s) => s.timestamp.getTime() >= shiftPeriod && s.requests > 0,
+    ).length,
+    verdict: result.verdict,
+    cause: result.verdict === 'inconclusive' ? result.cause : undefined,
+    reasons: result.reasons,
+  };
+}
+
+/**
+ * The new revision took all production traffic in one shift (blue/green): the old one served
+ * beside it only in that minute.
+ */
+function baselineAtShiftOnly(w: Watch): boolean {
+  return w.request.strategy.kind === 'blue-green';
 }
 
 type Reading =
@@ -158,6 +184,7 @@ async function readMetrics(
         settings,
         withTargetHealth,
         compare,
+        baselineAtShiftOnly: baselineAtShiftOnly(w),
         // A look that reads what the last one read (nothing published since) spends nothing.
         alphaFor: (canary, baseline) => {
           const key = dataKey(periodStart(start, settings.periodSeconds), canary, baseline);

@@ -102,6 +102,12 @@ export async function judgeWindow(
      * the last shift, already compared; only its hosts' health is kept beside the canary's.
      */
     compare?: boolean;
+    /**
+     * The new revision took all production traffic in one shift (blue/green): the baseline
+     * served beside it only in that minute, so the comparisons only fail (`judge`'s
+     * `baselineAtShiftOnly`). Only with `alphaFor`, for a deployment's looks.
+     */
+    baselineAtShiftOnly?: boolean;
   },
   metrics: MetricsPort,
   signal?: AbortSignal,
@@ -138,7 +144,12 @@ export async function judgeWindow(
     canary,
     baseline,
     settings.config,
-    request.alphaFor === undefined ? undefined : { alpha: request.alphaFor(canary, baseline) },
+    request.alphaFor === undefined
+      ? undefined
+      : {
+          alpha: request.alphaFor(canary, baseline),
+          ...(request.baselineAtShiftOnly === true ? { baselineAtShiftOnly: true } : {}),
+        },
   );
   return { result, start, end: request.end, canary, baseline };
 }

@@ -42,6 +42,11 @@ export async function answerHook(
     hooks.hold = { hookId: hook.hookId, until: answer.until };
     if (answer.extension !== undefined) hooks.extensionsUsed = answer.extension;
     const until = iso(answer.until);
+    // A hold that says what the last one said (no new period read) is not reported again.
+    const last = w.state.report.hooks.at(-1);
+    if (last?.hookId === hook.hookId && last.action === 'hold' && last.reason === answer.reason) {
+      return;
+    }
     record(w, { at, hookId: hook.hookId, stage, action: 'hold', reason: answer.reason, until });
     return;
   }
@@ -150,7 +155,9 @@ async function canaryGate(
     answerBy: latest,
     extensionsUsed: hooks.extensionsUsed,
   });
-  if (look !== undefined && look.decision.action !== 'retry') gateJudged(w, look);
+  if (look !== undefined && look.decision.action !== 'retry' && look.waiting !== true) {
+    gateJudged(w, look);
+  }
   // Undefined: rolled back already (the analysis cannot run); retry: at the next poll.
   return look === undefined || look.decision.action === 'retry' ? undefined : look.decision;
 }

@@ -85,3 +85,72 @@ export function gateWindow(facts: GateWindowFacts): HookAnswer | { action: 'judg
     reason: `watching the new revision at ${weight} % of production for ${formatDuration(hold - from)} before judging it`,
   };
 }
+
+/**
+ * Blue/green's gate holds for evidence while its window holds fewer periods of the new revision
+ * than this since the shift: the shift's own (part of a minute) and two whole minutes, at 50
+ * requests/s some 6,000 requests, 15 times what `max-error-rate` 1 % needs without errors.
+ */
+export const EVIDENCE_PERIODS = 3;
+
+export interface FinalGateWaitFacts {
+  now: number;
+  /** answerBy() of the hook. */
+  latest: number;
+  /** The watch's poll interval: the pace of the wait for the shift's first published period. */
+  pollIntervalMs: number;
+  /** The analysis interval: a held gate looks again a quarter of it later. */
+  intervalMs: number;
+  periodMs: number;
+  /** The earliest the last shift can have happened. */
+  shiftSince: number;
+  /** The new revision took all production traffic in that shift (blue/green). */
+  baselineAtShiftOnly: boolean;
+  /** Periods with requests of the new revision read, from the shift's period on. */
+  periodsSinceShift: number;
+  verdict: 'pass' | 'fail' | 'inconclusive';
+  cause?: 'too-few-requests' | 'insufficient-evidence' | 'nothing-to-judge' | undefined;
+  /** The inconclusive checks' reasons, for the hold's. */
+  reasons: readonly string[];
+}
+
+/**
+ * Whether the gate after the last shift waits instead of answering an inconclusive verdict:
+ *
+ * - `retry` (at the next poll) while CloudWatch has published no period since the shift, and the
+ *   hook leaves time for another poll (a gate one interval after the shift may read none);
+ * - `hold` the hook, when the new revision took all production traffic at once (blue/green), no
+ *   concurrent baseline is left and the absolute limits cannot yet pass or fail on the periods
+ *   read: a quarter interval (10 s at least) at a time, while the window holds fewer than
+ *   EVIDENCE_PERIODS periods of it, and at most until CloudWatch can have published the last of
+ *   those (two periods after it ends), never past `latest`. ECS starts the bake only after the
+ *   hook, so the hold lengthens the deployment by what it waits.
+ *
+ * Undefined: answer now (the verdict's answer is decideRollback's).
+ */
+export function finalGateWait(
+  facts: FinalGateWaitFacts,
+): { action: 'retry' } | Extract<HookAnswer, { action: 'hold' }> | undefined {
+  const { now, periodMs } = facts;
+  if (facts.verdict !== 'inconclusive') return undefined;
+  if (facts.periodsSinceShift === 0 && now + facts.pollIntervalMs < facts.latest) {
+    return { action: 'retry' };
+  }
+  if (
+    !facts.baselineAtShiftOnly ||
+    facts.cause === 'nothing-to-judge' ||
+    facts.periodsSinceShift >= EVIDENCE_PERIODS
+  ) {
+    return undefined;
+  }
+  const shiftPeriod = Math.floor(facts.shiftSince / periodMs) * periodMs;
+  const bound = Math.min(shiftPeriod + (EVIDENCE_PERIODS + 2) * periodMs, facts.latest);
+  const until = Math.min(now + Math.max(10_000, Math.round(facts.intervalMs / 4)), bound);
+  if (until <= now) return undefined;
+  const read = `${facts.periodsSinceShift} ${facts.periodsSinceShift === 1 ? 'period' : 'periods'}`;
+  return {
+    action: 'hold',
+    until,
+    reason: `no baseline beside the new revision after the shift: the absolute limits decide, and cannot yet on ${read} (${facts.reasons.join('; ')}); looking again as CloudWatch publishes, until ${new Date(bound).toISOString()} at the latest`,
+  };
+}

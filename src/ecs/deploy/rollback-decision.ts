@@ -110,10 +110,14 @@ export interface GateFacts {
 export function gateAnswer(facts: GateFacts): HookAnswer {
   const { result, policy } = facts;
   if (result.verdict === 'inconclusive' && result.cause === 'nothing-to-judge') {
-    // Only at full traffic: the baseline serves nothing and no absolute limit is set.
+    // Only at full traffic: no absolute limit is set, and the baseline serves nothing (or, in
+    // blue/green, served only in the minute of the shift, where the comparisons did not decide).
+    const why = result.reasons
+      .join('; ')
+      .replace(/: nothing to judge the canary against: inconclusive$/, '');
     return {
       action: 'CONTINUE',
-      reason: `nothing to judge the canary against ${facts.where} (the baseline serves no traffic and no absolute limit is set): continuing`,
+      reason: `nothing to judge the canary against ${facts.where} (${why}): continuing`,
     };
   }
   const decision = decideAfterAnalysis(result.verdict, policy, facts.extensionsUsed);

@@ -774,3 +774,81 @@ describe('judge: a baseline whose error rate moves from minute to minute', () =>
     expect(judge(canary, { ...first, history: calmBefore }, config, look).verdict).toBe('fail');
   });
 });
+
+describe('judge: blue/green, the baseline beside the canary only in the minute of the shift', () => {
+  // A healthy blue/green gate in the bench (seed 26): the shift's minute held 957 requests of the
+  // new revision with 2 errors against 2,044 of the old one with none, Fisher p = 0.1; then two
+  // whole minutes of the new revision alone.
+  const shift = { requests: 957, target5xx: 2, p95: 0.25, p99: 0.45 };
+  const canary = windowOf([shift, { requests: 3000, target5xx: 3, p95: 0.25, p99: 0.45 }]);
+  const old = windowOf([{ requests: 2044, p95: 0.25, p99: 0.45 }, { requests: 0 }]);
+  const limits = { minRequests: 300, maxErrorRate: 0.01 };
+  const look = { alpha: 0.001, baselineAtShiftOnly: true };
+  const SKIPPED_5XX =
+    'canary 5xx rate 0.21 % (2/957) vs baseline 0 % (0/2044): above a baseline of zero, over the +0.2 points allowed, but Fisher p=0.1 ≥ 0.0005; the baseline served only in the minute of the shift: no more data will come to compare with: skipped';
+
+  it('was inconclusive on the comparison that can get no more data', () => {
+    const result = judge(canary, old, limits, { alpha: 0.001 });
+    expect(result).toMatchObject({ verdict: 'inconclusive', cause: 'insufficient-evidence' });
+    expect(check(result, '5xx-rate').outcome).toBe('inconclusive');
+  });
+
+  it('skips a comparison that did not decide, says why, and lets the absolute limit judge', () => {
+    const result = judge(canary, old, limits, look);
+    expect(result.verdict).toBe('pass');
+    expect(check(result, '5xx-rate').why).toBe(SKIPPED_5XX);
+    expect(check(result, 'error-rate', 'limit').outcome).toBe('pass');
+    expect(result.reasons.at(-1)).toBe(
+      'the baseline served only in the minute of the shift: the comparisons with it can only fail (5xx-rate did not decide there); max-error-rate judges every period since',
+    );
+    // Both 5xx-rate and error-rate could fail: they share the look's alpha as before.
+    expect(result.errorControl).toMatchObject({ checks: 2, perCheckAlpha: 0.0005 });
+  });
+
+  it('still fails on the minute of the shift', () => {
+    const bad = windowOf([{ requests: 300, target5xx: 30 }]);
+    const result = judge(bad, windowOf([{ requests: 2700, target5xx: 3 }]), config, look);
+    expect(result.verdict).toBe('fail');
+    expect(result.reasons).toEqual([
+      'canary 5xx rate 10 % (30/300) vs baseline 0.11 % (3/2700): 90× baseline, over the 1.25× and +0.2 points allowed, Fisher p=1.1e-27 < 0.001: fail',
+    ]);
+  });
+
+  it('is nothing to judge when a comparison did not decide and no limit is set', () => {
+    const result = judge(canary, old, config, look);
+    expect(result).toMatchObject({ verdict: 'inconclusive', cause: 'nothing-to-judge' });
+    expect(result.reasons).toEqual([
+      'the baseline served only in the minute of the shift, where 5xx-rate did not decide, and no absolute limit is set (max-error-rate, max-p95-latency, max-p99-latency): nothing to judge the canary against: inconclusive',
+    ]);
+    // The 5xx comparison alone could fail: it had the look's whole alpha.
+    expect(check(result, '5xx-rate').why).toBe(SKIPPED_5XX.replace('0.0005', '0.001'));
+  });
+
+  it('passes on comparisons that passed when no limit is set', () => {
+    const clean = windowOf([
+      { ...shift, target5xx: 0 },
+      { requests: 3000, p95: 0.25 },
+    ]);
+    const result = judge(clean, old, config, look);
+    expect(result.verdict).toBe('pass');
+    expect(result.reasons.at(-1)).toBe(
+      'the baseline served only in the minute of the shift: the comparisons with it can only fail; no absolute limit is set',
+    );
+  });
+
+  it('below min-requests: the limit cannot pass yet, the comparisons have no say', () => {
+    const first = windowOf([{ requests: 120, target5xx: 1, p95: 0.25 }]);
+    const result = judge(first, old, limits, look);
+    expect(result).toMatchObject({ verdict: 'inconclusive', cause: 'too-few-requests' });
+    expect(result.reasons).toEqual([
+      'canary served 120 requests, fewer than min-requests 300: inconclusive',
+      'the baseline served only in the minute of the shift: the comparisons with it can only fail (5xx-rate, connection-error-rate, p95-latency, p99-latency did not decide there); max-error-rate judges every period since',
+    ]);
+    expect(check(result, 'error-rate', 'limit').outcome).toBe('inconclusive');
+  });
+
+  it('no baseline traffic and no limit is nothing to judge whatever the count (too few before)', () => {
+    const result = judge(steady({ requests: 100 }), steady({ requests: 0 }), config);
+    expect(result).toMatchObject({ verdict: 'inconclusive', cause: 'nothing-to-judge' });
+  });
+});

@@ -821,6 +821,83 @@ describe('deploy: other strategies', () => {
     expect(result.timeline.some((t) => t.stage === 'BAKE_TIME')).toBe(false);
   });
 
+  it('blue/green: holds the hook while max-error-rate cannot decide yet, then judges before the bake', async () => {
+    // 300 requests a minute without errors: max-error-rate 1 % needs 390 to pass at 98 %.
+    const h = setUp({
+      strategy: { kind: 'blue-green', bakeMinutes: 5 },
+      scenario: { rpm: 300, canary: () => ({ errorRate: 0 }), baseline: () => ({}) },
+      request: {
+        analysis: {
+          config: { minRequests: 300, maxErrorRate: 0.01 },
+          onInconclusive: { onInconclusive: 'rollback' },
+        },
+      },
+    });
+    const result = await h.run();
+    expect(result).toMatchObject({ outcome: 'succeeded', verdict: 'pass' });
+    expect(hooksOf(result)).toEqual([
+      'POST_PRODUCTION_TRAFFIC_SHIFT hold',
+      'POST_PRODUCTION_TRAFFIC_SHIFT hold',
+      'POST_PRODUCTION_TRAFFIC_SHIFT hold',
+      'POST_PRODUCTION_TRAFFIC_SHIFT CONTINUE',
+    ]);
+    const shift = shiftedAt(h.ecs, 100)!;
+    const SHIFT_NOTE =
+      'the baseline served only in the minute of the shift: the comparisons with it can only fail';
+    const holding = (why: string) =>
+      `no baseline beside the new revision after the shift: the absolute limits decide, and cannot yet on 2 periods (${why}; max-error-rate judges every period since); looking again as CloudWatch publishes, until 2026-03-01T12:06:00.000Z at the latest`;
+    expect(
+      result.hooks
+        .slice(1, 3)
+        .map((k) => [Date.parse(k.at) - shift, Date.parse(k.until!) - shift, k.reason]),
+    ).toEqual([
+      [
+        50 * SECOND,
+        65 * SECOND,
+        holding(
+          `canary served 250 requests, fewer than min-requests 300: inconclusive; ${SHIFT_NOTE} (5xx-rate, connection-error-rate, p95-latency, p99-latency did not decide there)`,
+        ),
+      ],
+      [
+        65 * SECOND,
+        80 * SECOND,
+        holding(
+          `canary error rate (5xx + connection errors) 0 % (0/325): 98 % upper bound 1.2 % is above max-error-rate 1 %, which needs 390 requests without errors: inconclusive; ${SHIFT_NOTE}`,
+        ),
+      ],
+    ]);
+    // Judged once: the holds are waits, not verdicts (on-inconclusive: rollback never saw one).
+    const gates = result.analyses.filter((a) => a.kind === 'gate');
+    expect(gates.map((g) => g.verdict)).toEqual(['pass']);
+    expect(gates[0]!.traffic.canaryRequests).toBeGreaterThanOrEqual(390);
+    const bake = h.ecs.ours.stages.find((st) => st.stage === 'BAKE_TIME')!.at;
+    expect(bake).toBeGreaterThanOrEqual(Date.parse(gates[0]!.at));
+    expect(bake - shift).toBe(80 * SECOND);
+  });
+
+  it('blue/green without a limit: a minute of the shift that does not decide continues, and says why', async () => {
+    const h = setUp({
+      strategy: { kind: 'blue-green', bakeMinutes: 5 },
+      scenario: {
+        rpm: 600,
+        canary: () => ({ errorRate: 0.01 }),
+        baseline: () => ({ errorRate: 0.002 }),
+      },
+      request: {
+        analysis: { config: { minRequests: 300 }, onInconclusive: { onInconclusive: 'rollback' } },
+      },
+    });
+    const result = await h.run();
+    expect(result).toMatchObject({ outcome: 'succeeded', verdict: 'inconclusive' });
+    expect(hooksOf(result)).toEqual([
+      'POST_PRODUCTION_TRAFFIC_SHIFT hold',
+      'POST_PRODUCTION_TRAFFIC_SHIFT CONTINUE',
+    ]);
+    expect(result.hooks.at(-1)!.reason).toMatch(
+      /^nothing to judge the canary against after the last shift \(the baseline served only in the minute of the shift, where 5xx-rate did not decide, and no absolute limit is set \(max-error-rate, max-p95-latency, max-p99-latency\)\): continuing$/,
+    );
+  });
+
   it('linear: judges before every step', async () => {
     const h = setUp({
       strategy: { kind: 'linear', stepPercent: 25, stepBakeMinutes: 3, bakeMinutes: 2 },

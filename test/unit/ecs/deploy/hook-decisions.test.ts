@@ -5,7 +5,10 @@ import {
   validateInconclusivePolicy,
 } from '../../../../src/canary/analysis/index.ts';
 import {
+  EVIDENCE_PERIODS,
+  type FinalGateWaitFacts,
   answerBy,
+  finalGateWait,
   observationHold,
   smokeCheckAnswer,
 } from '../../../../src/ecs/deploy/hook-decisions.ts';
@@ -97,6 +100,94 @@ describe('gateAnswer', () => {
       action: 'CONTINUE',
       reason: expect.stringMatching(/nothing to judge/),
     });
+  });
+
+  it('says why there is nothing to judge: blue/green without a limit', () => {
+    const answer = gateAnswer({
+      ...facts,
+      result: {
+        ...inconclusive('nothing-to-judge'),
+        reasons: [
+          'the baseline served only in the minute of the shift, where 5xx-rate did not decide, and no absolute limit is set (max-error-rate, max-p95-latency, max-p99-latency): nothing to judge the canary against: inconclusive',
+        ],
+      },
+      policy: policy('rollback'),
+      where: 'after the last shift',
+    });
+    expect(answer).toEqual({
+      action: 'CONTINUE',
+      reason:
+        'nothing to judge the canary against after the last shift (the baseline served only in the minute of the shift, where 5xx-rate did not decide, and no absolute limit is set (max-error-rate, max-p95-latency, max-p99-latency)): continuing',
+    });
+  });
+});
+
+describe('finalGateWait', () => {
+  // The shift at 12:01:40, in the period from 12:01; the gate judges a minute later.
+  const SHIFT = Date.parse('2026-03-01T12:01:40Z');
+  const wait = (over: Partial<FinalGateWaitFacts> = {}) =>
+    finalGateWait({
+      now: SHIFT + 60_000,
+      latest: SHIFT + 29 * 60_000,
+      pollIntervalMs: 10_000,
+      intervalMs: 60_000,
+      periodMs: 60_000,
+      shiftSince: SHIFT,
+      baselineAtShiftOnly: true,
+      periodsSinceShift: 1,
+      verdict: 'inconclusive',
+      cause: 'too-few-requests',
+      reasons: ['canary served 120 requests, fewer than min-requests 300: inconclusive'],
+      ...over,
+    });
+
+  it('holds blue/green a quarter interval at a time while the limits cannot decide', () => {
+    expect(wait()).toEqual({
+      action: 'hold',
+      until: SHIFT + 75_000,
+      reason:
+        'no baseline beside the new revision after the shift: the absolute limits decide, and cannot yet on 1 period (canary served 120 requests, fewer than min-requests 300: inconclusive); looking again as CloudWatch publishes, until 2026-03-01T12:06:00.000Z at the latest',
+    });
+    expect(wait({ cause: 'insufficient-evidence', periodsSinceShift: 2 })).toMatchObject({
+      action: 'hold',
+      until: SHIFT + 75_000,
+    });
+    // 10 s at least, with a short analysis interval.
+    expect(wait({ intervalMs: 20_000 })).toMatchObject({ until: SHIFT + 70_000 });
+  });
+
+  it('holds no longer than CloudWatch takes to publish the third period, nor past the hook', () => {
+    // The third period (12:03–12:04) is readable by 12:06: the hold ends there.
+    const bound = Date.parse('2026-03-01T12:06:00Z');
+    expect(wait({ now: bound - 5_000 })).toMatchObject({ action: 'hold', until: bound });
+    expect(wait({ now: bound })).toBeUndefined();
+    expect(wait({ latest: SHIFT + 65_000 })).toMatchObject({ until: SHIFT + 65_000 });
+    expect(wait({ latest: SHIFT + 60_000 })).toBeUndefined();
+  });
+
+  it('answers once the window holds the periods it waits for, or nothing could judge them', () => {
+    expect(EVIDENCE_PERIODS).toBe(3);
+    expect(wait({ periodsSinceShift: 3 })).toBeUndefined();
+    expect(wait({ cause: 'nothing-to-judge' })).toBeUndefined();
+    expect(wait({ verdict: 'pass', cause: undefined })).toBeUndefined();
+    expect(wait({ verdict: 'fail', cause: undefined })).toBeUndefined();
+  });
+
+  it('does not hold a canary or linear rollout: its comparisons had their steps', () => {
+    expect(wait({ baselineAtShiftOnly: false })).toBeUndefined();
+  });
+
+  it('waits poll by poll for the first period since the shift, in every strategy', () => {
+    for (const baselineAtShiftOnly of [true, false]) {
+      expect(wait({ baselineAtShiftOnly, periodsSinceShift: 0 })).toEqual({ action: 'retry' });
+      expect(
+        wait({ baselineAtShiftOnly, periodsSinceShift: 0, cause: 'nothing-to-judge' }),
+      ).toEqual({ action: 'retry' });
+    }
+    // No time for another poll: blue/green holds what is left, the others answer.
+    const late = { periodsSinceShift: 0, latest: SHIFT + 65_000 };
+    expect(wait({ ...late, baselineAtShiftOnly: false })).toBeUndefined();
+    expect(wait(late)).toMatchObject({ action: 'hold', until: SHIFT + 65_000 });
   });
 });
 
