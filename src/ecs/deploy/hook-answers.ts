@@ -39,6 +39,11 @@ export async function answerHook(
   if (answer === undefined) return;
   const at = iso(now(w));
   if (answer.action === 'hold') {
+    // A hook the engine has not answered before is ECS's next step: it has moved on from the
+    // engine's last answer, so the fast pace after acting ends (the hold's end wakes the watch).
+    if (!hooks.answered.has(hook.hookId) && w.state.steering.decision === undefined) {
+      w.state.steering.actedAt = undefined;
+    }
     hooks.hold = { hookId: hook.hookId, until: answer.until };
     if (answer.extension !== undefined) hooks.extensionsUsed = answer.extension;
     const until = iso(answer.until);

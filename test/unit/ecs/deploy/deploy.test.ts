@@ -36,8 +36,19 @@ describe('deploy: a healthy canary', () => {
       'POST_PRODUCTION_TRAFFIC_SHIFT CONTINUE',
     ]);
     // The first shift was held to just after a minute's start (ECS moves the weights 5 s after
-    // the answer), so the canary's first CloudWatch minute holds 54 s of its traffic.
+    // the answer), so the canary's first CloudWatch minute holds 54 s of its traffic; the watch
+    // slept through the hold and described the deployment once, at its end, before answering.
     expect(shiftedAt(h.ecs, 10)! % MINUTE).toBe(6 * SECOND);
+    const [held, continued] = result.hooks.filter(
+      (x) => x.stage === 'PRE_PRODUCTION_TRAFFIC_SHIFT',
+    );
+    const during = h.ecs.calls.filter(
+      (c) => c.at > Date.parse(held!.at) && c.at <= Date.parse(continued!.at),
+    );
+    expect(during.map((c) => [c.name, c.at])).toEqual([
+      ['describe', Date.parse(held!.until!)],
+      ['resolveHook', Date.parse(held!.until!)],
+    ]);
     // The smoke check ran before any production traffic moved.
     expect(smokeAt).toBeLessThan(shiftedAt(h.ecs, 10)!);
     expect(result.trafficSteps.map((s) => s.production)).toEqual([0, 0, 10, 100]);
@@ -356,6 +367,22 @@ describe('deploy: cancel and timeout', () => {
     expect(h.ecs.calls.at(-1)?.name).toBe('rollBack');
     h.ecs.ours.advance(h.time.now + MINUTE);
     expect(h.ecs.ours.status).toBe('ROLLBACK_SUCCESSFUL');
+  });
+
+  it('answers ROLLBACK, with no production traffic moved, when cancelled while the first shift is held', async () => {
+    const h = setUp();
+    // The hook before the first shift is seen at 12:01:30 and held to 12:02:01.
+    const cancelAt = Date.parse('2026-03-01T12:01:45Z');
+    h.time.at(cancelAt, () => h.controller.abort(new Error('SIGTERM')));
+    const result = await h.run();
+    expect(result).toMatchObject({ outcome: 'rolled-back', decidedBy: 'cancelled' });
+    expect(result.hooks.map((x) => `${x.stage} ${x.action}`)).toEqual([
+      'PRE_PRODUCTION_TRAFFIC_SHIFT hold',
+    ]);
+    expect(h.firstCall('resolveHook', /ROLLBACK/)?.at).toBe(cancelAt);
+    expect(h.firstCall('resolveHook', /CONTINUE/)).toBeUndefined();
+    h.ecs.ours.advance(h.time.now + MINUTE);
+    expect(Math.max(...h.ecs.ours.weights.map((x) => x.production))).toBe(0);
   });
 
   it('answers a waiting hook ROLLBACK when cancelled while the gate holds it', async () => {
