@@ -24,6 +24,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { type PostgresServer, startPostgres } from '../test/postgres/server.ts';
 import {
   debianPostgresBin,
@@ -82,6 +83,21 @@ async function exited(
   return Math.round((Number(user) + Number(system)) * 1000);
 }
 
+/** The mean of 300 `SELECT 1` round trips on one connection through `port`, in ms. */
+async function roundTripMs(server: PostgresServer, port: number): Promise<number> {
+  const url = server.url('postgres').replace(`:${server.port}/`, `:${port}/`);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (let i = 0; i < 20; i++) await client.query('SELECT 1');
+    const started = performance.now();
+    for (let i = 0; i < 300; i++) await client.query('SELECT 1');
+    return Number(((performance.now() - started) / 300).toFixed(2));
+  } finally {
+    await client.end();
+  }
+}
+
 /** A proxy that delays each chunk by rtt/2 each way; resolves to its port once it listens. */
 async function delayProxy(
   server: PostgresServer,
@@ -133,6 +149,10 @@ try {
       ports.set(rtt, proxy.port);
     }
   }
+
+  // What a round trip takes through each proxy (the proxy's own wake-ups add to the delay).
+  const measured = new Map<number, number>();
+  for (const [rtt, port] of ports) measured.set(rtt, await roundTripMs(server, port));
 
   const key = (rtt: number, variant: string) => `${rtt}\u0000${variant}`;
   const samples = new Map<string, number[]>();
@@ -192,6 +212,7 @@ try {
       const used = cpu.get(key(rtt, variant))!;
       return {
         rttMs: rtt,
+        roundTripMs: measured.get(rtt),
         variant,
         medianMs: Math.round(median(ms)),
         minMs: Math.round(Math.min(...ms)),
@@ -205,6 +226,9 @@ try {
   const loadAtEnd = loadavg();
   console.log(
     `\n${files.length} files (${chosen.map((h) => h.name).join(' + ')}), ${ROUNDS} rounds, PostgreSQL 18 on 127.0.0.1, psql ${bin}, load ${loadAtStart[0]!.toFixed(2)} → ${loadAtEnd[0]!.toFixed(2)}\n`,
+  );
+  console.log(
+    `Round trip (SELECT 1, mean of 300): ${[...measured].map(([rtt, ms]) => `${rtt} ms → ${ms} ms`).join(', ')}\n`,
   );
   console.log('| RTT | variant | median | min | max | × psql | CPU (median) | samples (ms) |');
   console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |');
