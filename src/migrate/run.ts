@@ -419,7 +419,9 @@ async function planAndApply(
     found.apply = await applyMigrations(migrations, applyOptions(options), deps);
   } finally {
     ports.signal.removeEventListener('abort', onAbort);
-    await session.end().catch(() => {});
+    // Terminate is sent now; the server closing its end (its backend's exit, a round trip away)
+    // goes on while the run reports, instead of before.
+    void session.end().catch(() => {});
   }
 }
 
