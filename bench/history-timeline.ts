@@ -3,7 +3,8 @@
 // start and messages, the socket's traffic, each printed line, the exit), each run on a fresh
 // database, and prints the medians of chosen marks (wall ms since spawn, and the thread's CPU).
 //   node_modules/.bin/node bench/history-timeline.ts [--runs 7] [--variant action|cli]
-//     [--dist dist/rds-migrate] [--raw]   (--raw: every mark of the last run)
+//     [--dist [label=]dist/rds-migrate,...] [--raw]   (several builds: their runs alternate, a
+//     column each; --raw: every mark of each build's last run)
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, rmSync } from 'node:fs';
@@ -23,7 +24,10 @@ const { values: args } = parseArgs({
     raw: { type: 'boolean', default: false },
   },
 });
-const dist = resolve(args.dist);
+const DISTS = args.dist.split(',').map((entry) => {
+  const [label, dir] = entry.includes('=') ? entry.split('=', 2) : [entry, entry];
+  return { label: label!, dir: resolve(dir!) };
+});
 const chosen = chooseHistories(args.histories);
 interface Mark {
   what: string;
@@ -68,8 +72,13 @@ const server = await startPostgres();
 const load = [loadavg()[0]];
 try {
   const { dir } = await combinedHistory(chosen);
-  const runs: { threads: Thread[]; wall: number }[] = [];
-  for (let run = 0; run < Number(args.runs); run++) {
+  const all = new Map<string, { threads: Thread[]; wall: number }[]>(
+    DISTS.map((d) => [d.label, []]),
+  );
+  for (let n = 0; n < Number(args.runs) * DISTS.length; n++) {
+    const run = n;
+    const { label, dir: dist } = DISTS[n % DISTS.length]!;
+    const runs = all.get(label)!;
     const db = await server.createDatabase('timeline');
     for (const history of chosen) await history.setup(server, db);
     const file = join(tmpdir(), `timeline-${process.pid}-${run}.jsonl`);
@@ -107,11 +116,11 @@ try {
   }
   load.push(loadavg()[0]);
   console.log(
-    `${args.variant} of ${dist}, ${runs.length} runs, load ${load.map((l) => l!.toFixed(2)).join(' → ')}; medians, ms since spawn (thread CPU ms)`,
+    `${args.variant}, ${args.runs} runs of each build (alternating), load ${load.map((l) => l!.toFixed(2)).join(' → ')}; medians, ms since spawn (main-thread CPU ms)`,
   );
-  console.log('| mark | wall | CPU |');
-  console.log('| --- | ---: | ---: |');
-  for (const key of KEY) {
+  console.log(`| mark | ${DISTS.map((d) => `${d.label}: wall (CPU)`).join(' | ')} |`);
+  console.log(`| --- | ${DISTS.map(() => '---:').join(' | ')} |`);
+  const cell = (runs: { threads: Thread[] }[], key: (typeof KEY)[number]) => {
     const found = runs.map(({ threads }) => {
       const thread = threads.find((t) => (t.thread === 0) === key.main);
       const from = key.after ? (thread?.marks.findIndex((m) => key.after!.test(m.what)) ?? -1) : 0;
@@ -120,22 +129,30 @@ try {
       return key.last ? matches.at(-1) : matches[0];
     });
     const hits = found.filter((m): m is Mark => m !== undefined);
-    if (hits.length === 0) continue;
-    console.log(
-      `| ${key.label} | ${median(hits.map((m) => m.t)).toFixed(1)} | ${median(hits.map((m) => m.cpu)).toFixed(1)} |`,
-    );
+    return hits.length === 0
+      ? '—'
+      : `${median(hits.map((m) => m.t)).toFixed(0)} (${median(hits.map((m) => m.cpu)).toFixed(0)})`;
+  };
+  for (const key of KEY) {
+    const cells = DISTS.map((d) => cell(all.get(d.label)!, key));
+    if (cells.every((c) => c === '—')) continue;
+    console.log(`| ${key.label} | ${cells.join(' | ')} |`);
   }
-  const cpuAll = runs.map(({ threads }) =>
-    threads.reduce((sum, t) => sum + (t.marks.at(-1)?.cpu ?? 0), 0),
-  );
-  console.log(
-    `| process exit seen by the parent (spawn → exit) | ${median(runs.map((r) => r.wall)).toFixed(1)} | ${median(cpuAll).toFixed(1)} (all threads) |`,
-  );
+  const exitCells = DISTS.map((d) => {
+    const runs = all.get(d.label)!;
+    const cpuAll = runs.map(({ threads }) =>
+      threads.reduce((sum, t) => sum + (t.marks.at(-1)?.cpu ?? 0), 0),
+    );
+    return `${median(runs.map((r) => r.wall)).toFixed(0)} (${median(cpuAll).toFixed(0)} all threads)`;
+  });
+  console.log(`| process exit seen by the parent (spawn → exit) | ${exitCells.join(' | ')} |`);
   if (args.raw) {
-    for (const t of runs.at(-1)!.threads) {
-      console.log(`\nthread ${t.thread}`);
-      for (const m of t.marks)
-        console.log(`${m.t.toFixed(1).padStart(8)} ${m.cpu.toFixed(1).padStart(7)}  ${m.what}`);
+    for (const d of DISTS) {
+      for (const t of all.get(d.label)!.at(-1)!.threads) {
+        console.log(`\n${d.label}, thread ${t.thread}`);
+        for (const m of t.marks)
+          console.log(`${m.t.toFixed(1).padStart(8)} ${m.cpu.toFixed(1).padStart(7)}  ${m.what}`);
+      }
     }
   }
 } finally {

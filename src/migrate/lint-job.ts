@@ -5,9 +5,10 @@
 // the server works, not while the connection is made. The parse runs in file order, ahead of the
 // apply as far as it gets; the apply asks `refusal` before each migration, so a file the parser has
 // refused is never sent (and if the apply gets there first, the server's own parser refuses it).
-// A worker thread did this before: its start cost 30 ms of CPU and about 60 ms before its first
-// line ran, and it took a core from the server on a two-core runner; in this thread the same
-// apply ran faster and used 60 ms less CPU (bench/README.md, "rds-migrate against psql").
+// A worker thread did this before: about 60 ms passed before its first line ran, its start and a
+// second copy of the parser's loader cost about 50 ms of CPU, and it took a core from the server
+// on a two-core runner; in this thread the same apply takes as long, with 50 ms less CPU and
+// 18 MB less memory (bench/README.md, "rds-migrate against psql").
 import { type Finding, type LintOptions, lintMigration } from './lint/lint.ts';
 import { type Migration, parseMigration } from './migration-set.ts';
 import { ParseFailure, loadParser } from './parser.ts';
