@@ -362,7 +362,7 @@ async function planAndApply(
     found.plan = await planMigrations(migrations, options, { session, onEvent: ports.onEvent });
     found.database = decideDatabaseState(
       options.databaseState,
-      await inspectDatabase(session, options.history),
+      await inspectDatabase(session, options.history, found.plan.historyExists),
       options.baselineVersion,
     );
     ports.onEvent({ type: 'database-state', ...found.database });
