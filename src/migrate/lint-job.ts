@@ -8,7 +8,7 @@
 // A worker thread did this before: about 60 ms passed before its first line ran, its start and a
 // second copy of the parser's loader cost about 50 ms of CPU, and it took a core from the server
 // on a two-core runner; in this thread the same apply takes as long, with 50 ms less CPU and
-// 18 MB less memory (bench/README.md, "rds-migrate against psql").
+// 17 MB less memory (bench/README.md, "rds-migrate against psql").
 import { type Finding, type LintOptions, lintMigration } from './lint/lint.ts';
 import { type Migration, parseMigration } from './migration-set.ts';
 import { ParseFailure, loadParser } from './parser.ts';
