@@ -13,8 +13,6 @@ const only = process.argv.slice(2);
 const LIBPG_QUERY_WASM = {
   'libpg-query.wasm': join(root, 'node_modules/libpg-query/wasm/libpg-query.wasm'),
 };
-/** The thread that parses and lints while a plan or apply connects and applies (lint-job.ts). */
-const LINT_WORKER = { 'lint-worker.js': join(root, 'src/migrate/lint-worker.ts') };
 /** Per-action bundling choices; see BundleOptions. */
 const OPTIONS: Record<string, BundleOptions> = {
   // The root action (action.yml at the repository's root): it lints and applies migrations too.
@@ -22,7 +20,6 @@ const OPTIONS: Record<string, BundleOptions> = {
   deploy: {
     commonJsPaths: true,
     files: LIBPG_QUERY_WASM,
-    entries: LINT_WORKER,
     withoutDefaultCredentialChain: true,
     withoutBrowserUserAgentParser: true,
     // ECS and Secrets Manager speak JSON 1.1, CloudWatch JSON 1.0, ELB and STS query (SSM: aws-json-call.ts).
@@ -32,7 +29,7 @@ const OPTIONS: Record<string, BundleOptions> = {
   'rds-migrate': {
     commonJsPaths: true,
     files: LIBPG_QUERY_WASM,
-    entries: { 'cli.js': join(root, 'src/cli/rds-migrate.ts'), ...LINT_WORKER },
+    entries: { 'cli.js': join(root, 'src/cli/rds-migrate.ts') },
   },
 };
 

@@ -35,11 +35,15 @@ export async function historyExists(session: SqlSession, history: HistoryTable):
   return rows[0]?.exists === true;
 }
 
-/** Creates the table (and its schema) unless it exists; one round trip when it does. */
+/**
+ * Creates the table (and its schema) unless it exists: one round trip either way. CREATE SCHEMA
+ * runs only when the table is missing: it needs the CREATE privilege on the database even for a
+ * schema that exists.
+ */
 export async function createHistory(session: SqlSession, history: HistoryTable): Promise<void> {
-  if (await historyExists(session, history)) return;
-  // One simple query, two statements: a round trip less.
-  await session.query(`CREATE SCHEMA IF NOT EXISTS ${history.schema};
+  await session.query(`DO $rds_migrate$ BEGIN
+  IF to_regclass('${history.qualified.replace(/'/g, "''")}') IS NULL THEN
+  CREATE SCHEMA IF NOT EXISTS ${history.schema};
   CREATE TABLE IF NOT EXISTS ${history.qualified} (
     installed_rank serial PRIMARY KEY,
     version text,
@@ -53,7 +57,9 @@ export async function createHistory(session: SqlSession, history: HistoryTable):
     execution_ms integer NOT NULL,
     success boolean NOT NULL,
     parts_applied integer NOT NULL
-  )`);
+  );
+  END IF;
+END $rds_migrate$`);
 }
 
 /** The history's rows, oldest first; none when there is no table (`exists` skips that check). */

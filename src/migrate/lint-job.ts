@@ -1,18 +1,15 @@
-// Parses and lints the migrations of a plan or apply beside the main thread's work. In a worker
-// thread (lint-worker.ts) when the bundle has one: it starts before the files are read, so loading
-// and compiling the WASM parser, the parse and the lint run on another core while the main thread
-// reads the files, connects and applies (bench/README.md, "rds-migrate against psql"). Without it
-// (the sources under a test runner that cannot start it, a bundle without the file), in this
-// thread a file at a time, yielding between files, so the apply's round trips go on between them.
-// Either way the parse runs in file order, ahead of the apply; the apply asks `refusal` before each
-// migration, so a file the parser refuses is never sent (and if the apply gets there first, the
-// server's own parser refuses it).
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+// Parses and lints the migrations of a plan or apply in this thread, a file at a time, yielding
+// between files so the connection's and the apply's round trips go on between them. It begins
+// when the run says so (`start`): at once when the findings decide the run (plan, a live database),
+// else once the apply's first message is on its way, so the parser's load and the parse run while
+// the server works, not while the connection is made. The parse runs in file order, ahead of the
+// apply as far as it gets; the apply asks `refusal` before each migration, so a file the parser has
+// refused is never sent (and if the apply gets there first, the server's own parser refuses it).
+// A worker thread did this before: about 60 ms passed before its first line ran, its start and a
+// second copy of the parser's loader cost about 50 ms of CPU, and it took a core from the server
+// on a two-core runner; in this thread the same apply takes as long, with 50 ms less CPU and
+// 17 MB less memory (bench/README.md, "rds-migrate against psql").
 import { type Finding, type LintOptions, lintMigration } from './lint/lint.ts';
-import type { FromWorker, ToWorker } from './lint-worker-protocol.ts';
 import { type Migration, parseMigration } from './migration-set.ts';
 import { ParseFailure, loadParser } from './parser.ts';
 
@@ -28,6 +25,11 @@ export interface LintJob {
   done: Promise<LintOutcome>;
   /** The parse failure of this migration or of one before it, once the parse has found it. */
   refusal(script: string): ParseFailure | undefined;
+  /**
+   * Lets the parse begin on the next turn of the event loop: the run calls it when it needs the
+   * findings, or once the apply's first message is on its way (run.ts). Idempotent.
+   */
+  start(): void;
 }
 
 /** Where the parse stands: the first refused file, once found. */
@@ -36,40 +38,23 @@ interface Progress {
 }
 
 /**
- * The worker beside this module: lint-worker.js in the bundle (an entry of its own, beside the
- * chunks), lint-worker.ts in the sources. Undefined when it is not there.
- */
-export function lintWorkerFile(moduleUrl: string = import.meta.url): string | undefined {
-  const name = moduleUrl.endsWith('.ts') ? 'lint-worker.ts' : 'lint-worker.js';
-  const file = fileURLToPath(new URL(name, moduleUrl));
-  return existsSync(file) ? file : undefined;
-}
-
-/**
- * The worker to lint in: only with another core to run it on (on one, a thread of its own would
- * only add its start, about 25 ms of CPU, to the same work).
- */
-export function lintWorker(
-  parallelism: number = availableParallelism(),
-  file: string | undefined = lintWorkerFile(),
-): string | undefined {
-  return parallelism > 1 ? file : undefined;
-}
-
-/**
- * Starts the parser now and lints `migrations` once they are read. If reading fails, the job ends
- * with that error (the caller has it from `migrations` too).
+ * The parse and the lint of `migrations`, once read, from the turn after `start()`. If reading
+ * fails, the job ends with that error (the caller has it from `migrations` too).
  */
 export function startLint(
   migrations: Promise<readonly Migration[]>,
   options: LintOptions,
   signal?: AbortSignal,
-  workerFile: string | undefined = lintWorker(),
 ): LintJob {
   const progress: Progress = { failed: undefined };
-  const done = workerFile
-    ? inWorker(workerFile, migrations, options, progress, signal)
-    : inThisThread(migrations, options, progress, signal);
+  let start = () => {};
+  const started = new Promise<void>((resolve) => (start = resolve));
+  // A cancelled run ends the job even if it never started.
+  if (signal?.aborted) start();
+  else signal?.addEventListener('abort', () => start(), { once: true });
+  const done = started
+    .then(nextTurn)
+    .then(() => lintInTurns(migrations, options, progress, signal));
   done.catch(() => {}); // awaited by the run; a run that ends early must not leave it unhandled
   let order: Map<string, number> | undefined;
   void migrations.then(
@@ -83,17 +68,19 @@ export function startLint(
       const { failed } = progress;
       return failed && index !== undefined && failed.index <= index ? failed.failure : undefined;
     },
+    start,
   };
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-async function inThisThread(
+async function lintInTurns(
   migrations: Promise<readonly Migration[]>,
   options: LintOptions,
   progress: Progress,
   signal: AbortSignal | undefined,
 ): Promise<LintOutcome> {
+  signal?.throwIfAborted();
   const [all] = await Promise.all([migrations, loadParser()]);
   const findings: Finding[] = [];
   for (const [index, migration] of all.entries()) {
@@ -108,50 +95,6 @@ async function inThisThread(
     await nextTurn();
   }
   return { findings, failure: undefined };
-}
-
-function inWorker(
-  file: string,
-  migrations: Promise<readonly Migration[]>,
-  options: LintOptions,
-  progress: Progress,
-  signal: AbortSignal | undefined,
-): Promise<LintOutcome> {
-  const worker = new Worker(file, { workerData: options });
-  const findings: Finding[] = [];
-  const outcome = new Promise<LintOutcome>((resolve, reject) => {
-    const onAbort = () => stop(signal!.reason);
-    const stop = (error: unknown) => {
-      signal?.removeEventListener('abort', onAbort);
-      reject(error);
-      void worker.terminate();
-    };
-    const settle = (result: LintOutcome) => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(result);
-    };
-    if (signal?.aborted) return stop(signal.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    worker.on('message', (message: FromWorker) => {
-      if (message.type === 'linted') findings.push(...message.findings);
-      else if (message.type === 'refused') {
-        const { script, line, column, detail } = message.failure;
-        const failure = new ParseFailure(script, line, column, detail, new Error(detail));
-        progress.failed = { index: message.index, failure };
-        settle({ findings, failure });
-      } else if (message.type === 'done') settle({ findings, failure: undefined });
-      else stop(new Error(`the lint worker failed: ${message.message}`));
-    });
-    worker.on('error', stop);
-    worker.on('exit', (code) =>
-      stop(new Error(`the lint worker exited (${code}) before it was done`)),
-    );
-    migrations.then(
-      (all) => worker.postMessage({ migrations: all } satisfies ToWorker),
-      (error: unknown) => stop(error),
-    );
-  });
-  return outcome;
 }
 
 /**

@@ -79,9 +79,20 @@ export function parseMigration(migration: Migration): ParsedMigration {
   return { ...migration, statements: splitStatements(migration.script, migration.text) };
 }
 
-/** Every migration under `directory`, cut into parts; any naming error stops here. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Every migration under `directory`, cut into parts; any naming error stops here. A file at a
+ * time, a turn of the event loop after each, so that a connection opened beside it (run.ts) goes
+ * on with its handshake instead of waiting for the whole history to be cut.
+ */
 export async function readMigrations(directory: string): Promise<Migration[]> {
-  return (await discoverMigrations(directory)).map(toMigration);
+  const migrations: Migration[] = [];
+  for (const file of await discoverMigrations(directory)) {
+    migrations.push(toMigration(file));
+    await nextTurn();
+  }
+  return migrations;
 }
 
 /** Every migration under `directory`, parsed; any naming or syntax error stops here. */

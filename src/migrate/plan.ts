@@ -64,7 +64,7 @@ export async function planMigrations(
   const exists = await historyExists(deps.session, options.history);
   const status = computeStatus(
     migrations,
-    await readHistory(deps.session, options.history),
+    exists ? await readHistory(deps.session, options.history, true) : [],
     options,
   );
   if (status.missingLocally.length > 0) {

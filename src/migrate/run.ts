@@ -40,6 +40,12 @@ export type Command = 'lint' | 'plan' | 'apply' | 'validate';
 const RETRY_BASE_DELAY_MS = 1000;
 const RETRY_MAX_DELAY_MS = 30_000;
 
+/**
+ * Against a database that may be new, the parse waits for the apply's first message; but not for a
+ * connection slower than this, so that a file the parser refuses still ends the run at once.
+ */
+const SLOW_CONNECT_MS = 100;
+
 export interface MigrateOptions
   extends
     LintOptions,
@@ -257,6 +263,9 @@ async function lintAndMigrateWith(
     // database beside the apply), see lint-job.ts.
     const reading = readMigrations(options.migrationsDir);
     const lint = startLint(reading, options, ports.signal);
+    // The findings decide a plan and an apply to a live database: parse at once. Against a new
+    // one they are only reported, so the parse waits for the apply's first message (below).
+    if (options.command === 'plan' || options.databaseState === 'live') lint.start();
     const migrations = await reading;
     ports.onEvent({ type: 'loaded', migrations: migrations.length, dir: options.migrationsDir });
     // Against a database the findings are shown once its state says whether they block.
@@ -275,6 +284,7 @@ async function lintAndMigrateWith(
     } finally {
       // A run that ended before the findings were taken (no connection, say) still shows them.
       if (!found.findings) {
+        lint.start();
         const outcome = await lint.done.catch(() => undefined);
         if (outcome && !outcome.failure) found.findings = outcome.findings;
       }
@@ -310,6 +320,7 @@ async function lintAndMigrateWith(
 
 /** The findings, once every file parsed: a file the parser refuses ends the run. */
 async function linted(found: Found, lint: LintJob): Promise<void> {
+  lint.start();
   const { findings, failure } = await lint.done;
   if (failure) throw failure;
   found.findings = findings;
@@ -334,7 +345,15 @@ async function planAndApply(
     failure ? Promise.reject(failure) : new Promise<never>(() => {}),
   );
   refused.catch(() => {});
-  const session = await Promise.race([early?.session ?? ports.connect(target), refused]);
+  // A host slow to answer (or unreachable until connect-timeout) does not hold the parse back.
+  const connected = new AbortController();
+  ports.sleep(SLOW_CONNECT_MS, connected.signal).then(lint.start, () => {});
+  let session: DatabaseSession;
+  try {
+    session = await Promise.race([early?.session ?? ports.connect(target), refused]);
+  } finally {
+    connected.abort();
+  }
   if (early) early.handedOver = true;
   // Cancelling ends the session: PostgreSQL rolls back the open transaction and frees the lock.
   const onAbort = () => void session.end().catch(() => {});
@@ -343,7 +362,7 @@ async function planAndApply(
     found.plan = await planMigrations(migrations, options, { session, onEvent: ports.onEvent });
     found.database = decideDatabaseState(
       options.databaseState,
-      await inspectDatabase(session, options.history),
+      await inspectDatabase(session, options.history, found.plan.historyExists),
       options.baselineVersion,
     );
     ports.onEvent({ type: 'database-state', ...found.database });
@@ -356,10 +375,12 @@ async function planAndApply(
     };
     if (options.command === 'apply' && found.database.state === 'new') {
       // Nothing there to lock or break: findings are only reported, so the apply does not wait
-      // for the parser; it stops before a file the parser refuses.
+      // for the parser; it stops before a file the parser refuses. The parse begins once the
+      // first message is on its way, and runs while the server works on it.
       found.apply = await applyMigrations(migrations, applyOptions(options), {
         ...deps,
         refuse: (script) => {
+          lint.start();
           const failure = lint.refusal(script);
           return (
             failure && {
@@ -371,6 +392,7 @@ async function planAndApply(
         },
       });
       // A cancelled run stops the lint too: the apply's failure says why.
+      lint.start();
       const outcome = await lint.done.catch((error: unknown) => {
         if (found.apply?.outcome === 'failed') return undefined;
         throw error;
@@ -397,7 +419,9 @@ async function planAndApply(
     found.apply = await applyMigrations(migrations, applyOptions(options), deps);
   } finally {
     ports.signal.removeEventListener('abort', onAbort);
-    await session.end().catch(() => {});
+    // Terminate is sent now; the server closing its end (its backend's exit, a round trip away)
+    // goes on while the run reports, instead of before.
+    void session.end().catch(() => {});
   }
 }
 

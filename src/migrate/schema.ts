@@ -1,6 +1,6 @@
 // The schema the migrations produce, read from the catalog: what `validate` reports.
 import type { DatabaseFacts } from './database-state.ts';
-import { type HistoryTable, historyExists } from './history.ts';
+import { type HistoryTable, historyExists as historyTableExists } from './history.ts';
 import type { SqlSession } from './session.ts';
 
 export interface SchemaTable {
@@ -129,6 +129,8 @@ const NAMED_OBJECTS = 3;
 export async function inspectDatabase(
   session: SqlSession,
   history: HistoryTable,
+  /** Whether the history table exists, when the caller has just asked (the plan has). */
+  historyExists: boolean | undefined = undefined,
 ): Promise<DatabaseFacts> {
   const { rows } = await session.query(
     `SELECT format('%I.%I', n.nspname, c.relname) AS name, count(*) OVER () AS total
@@ -143,7 +145,7 @@ export async function inspectDatabase(
     [history.qualified],
   );
   let historyRows = 0;
-  if (await historyExists(session, history)) {
+  if (historyExists ?? (await historyTableExists(session, history))) {
     const counted = await session.query(`SELECT count(*)::int AS n FROM ${history.qualified}`);
     historyRows = Number(counted.rows[0]?.n ?? 0);
   }

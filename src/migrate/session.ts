@@ -17,13 +17,33 @@ export function sqlState(error: unknown): string | undefined {
 export const LOCK_NOT_AVAILABLE = '55P03';
 export const QUERY_CANCELED = '57014';
 
+/** The sessions configured so far, with the timeouts they got. */
+const configured = new WeakMap<
+  SqlSession,
+  { timeouts: string; done: Promise<{ serverVersion: number | undefined }> }
+>();
+
 /**
  * Sets the session's timeouts; a killed client is noticed within a second where supported
  * (PostgreSQL 14+: a backend busy in a long statement checks that its client is still there, so a
  * runner killed mid-migration rolls back and frees the lock at once, not when the statement
- * ends). One round trip: set_config is SET as a function, and CASE runs it only on 14+.
+ * ends). One round trip: set_config is SET as a function, and CASE runs it only on 14+. A session
+ * already given the same timeouts (a plan, then the apply on the same session) is not asked again.
  */
-export async function configureSession(
+export function configureSession(
+  session: SqlSession,
+  options: { lockTimeoutMs: number; statementTimeoutMs: number },
+): Promise<{ serverVersion: number | undefined }> {
+  const timeouts = `${Math.round(options.lockTimeoutMs)} ${Math.round(options.statementTimeoutMs)}`;
+  const known = configured.get(session);
+  if (known?.timeouts === timeouts) return known.done;
+  const done = setTimeouts(session, options);
+  configured.set(session, { timeouts, done });
+  done.catch(() => configured.delete(session));
+  return done;
+}
+
+async function setTimeouts(
   session: SqlSession,
   options: { lockTimeoutMs: number; statementTimeoutMs: number },
 ): Promise<{ serverVersion: number | undefined }> {

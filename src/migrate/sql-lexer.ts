@@ -29,8 +29,11 @@ export type Token =
 /** Enough leading tokens to read `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS n ON ONLY s.t`. */
 const HEAD_TOKENS = 24;
 
-const isWordStart = (c: string) => /[A-Za-z_\u0080-\uFFFF]/.test(c);
-const isWordChar = (c: string) => /[A-Za-z0-9_$\u0080-\uFFFF]/.test(c);
+// By UTF-16 code unit, as the expressions /[A-Za-z_\u0080-\uFFFF]/ and /[A-Za-z0-9_$\u0080-\uFFFF]/
+// would read it: the lexer runs on every character of every file, before the first query.
+const isWordStart = (c: number) =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 0x80;
+const isWordChar = (c: number) => isWordStart(c) || (c >= 48 && c <= 57) || c === 36;
 const DOLLAR_TAG = /\$(?:[A-Za-z_\u0080-\uFFFF][A-Za-z0-9_\u0080-\uFFFF]*)?\$/y;
 
 export function lexStatements(text: string): LexedStatement[] {
@@ -71,12 +74,15 @@ export function lexStatements(text: string): LexedStatement[] {
     }
     return keepsHead && head.length < HEAD_TOKENS;
   };
+  // Whether the statement is CREATE [OR REPLACE] FUNCTION|PROCEDURE, once its first words say.
+  let inBody = false;
   const word = (upper: string) => {
-    if (words.length < 4) words.push(upper);
-    const [w0, w1, w2, w3] = words;
-    const routine = (w: string | undefined) => w === 'FUNCTION' || w === 'PROCEDURE';
-    const inBody =
-      w0 === 'CREATE' && (routine(w1) || (w1 === 'OR' && w2 === 'REPLACE' && routine(w3)));
+    if (words.length < 4) {
+      words.push(upper);
+      const [w0, w1, w2, w3] = words;
+      const routine = (w: string | undefined) => w === 'FUNCTION' || w === 'PROCEDURE';
+      inBody = w0 === 'CREATE' && (routine(w1) || (w1 === 'OR' && w2 === 'REPLACE' && routine(w3)));
+    }
     if (!inBody || parens !== 0) return;
     if (upper === 'BEGIN') beginDepth++;
     else if (upper === 'CASE' && beginDepth > 0) beginDepth++;
@@ -92,66 +98,76 @@ export function lexStatements(text: string): LexedStatement[] {
     parens = 0;
     beginDepth = 0;
     words = [];
+    inBody = false;
   };
 
   let i = 0;
   while (i < text.length) {
-    const c = text[i]!;
-    const next = text[i + 1];
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v') {
-      i++;
-    } else if (c === '-' && next === '-') {
+    const c = text.charCodeAt(i);
+    const next = text.charCodeAt(i + 1);
+    if (c === 32 || (c >= 9 && c <= 13)) {
+      i++; // space, \t \n \v \f \r
+    } else if (c === 45 && next === 45) {
       const eol = text.indexOf('\n', i);
       i = eol === -1 ? text.length : eol + 1;
-    } else if (c === '/' && next === '*') {
+    } else if (c === 47 && next === 42) {
       let depth = 1;
       i += 2;
       while (i < text.length && depth > 0) {
-        const pair = text.slice(i, i + 2);
-        if (pair === '/*' || pair === '*/') {
-          depth += pair === '/*' ? 1 : -1;
+        const a = text.charCodeAt(i);
+        const b = text.charCodeAt(i + 1);
+        if ((a === 47 && b === 42) || (a === 42 && b === 47)) {
+          depth += a === 47 ? 1 : -1;
           i += 2;
         } else i++;
       }
-    } else if (c === "'") {
+    } else if (c === 39) {
       token(i);
       i = skipString(text, i, false);
-    } else if (c === '"') {
+    } else if (c === 34) {
       const close = skipQuotedIdentifier(text, i);
       token(i, () => ({
         kind: 'ident',
         text: text.slice(i + 1, close - 1).replaceAll('""', '"'),
       }));
       i = close;
-    } else if (c === '$' && ((DOLLAR_TAG.lastIndex = i), DOLLAR_TAG.test(text))) {
+    } else if (c === 36 && ((DOLLAR_TAG.lastIndex = i), DOLLAR_TAG.test(text))) {
       const tag = text.slice(i, DOLLAR_TAG.lastIndex);
       const close = text.indexOf(tag, DOLLAR_TAG.lastIndex);
       token(i);
       i = close === -1 ? text.length : close + tag.length;
     } else if (isWordStart(c)) {
       let j = i + 1;
-      while (j < text.length && isWordChar(text[j]!)) j++;
-      const raw = text.slice(i, j);
-      if ((raw === 'E' || raw === 'e') && text[j] === "'") {
-        token(i);
+      while (j < text.length && isWordChar(text.charCodeAt(j))) j++;
+      if (j === i + 1 && (c === 69 || c === 101) && text.charCodeAt(j) === 39) {
+        token(i); // E'…'
         i = skipString(text, j, true);
         continue;
       }
-      const upper = raw.toUpperCase();
-      token(i, () => ({
-        kind: 'word',
-        text: upper,
-        name: raw.replace(/[A-Z]+/g, (m) => m.toLowerCase()),
-      }));
-      word(upper);
+      if (start === -1) start = i;
+      const keep = wantsHead();
+      // A word matters only at the head of a statement or in a routine's body.
+      if (keep || words.length < 4 || inBody) {
+        const raw = text.slice(i, j);
+        const upper = raw.toUpperCase();
+        if (keep) {
+          head.push({
+            kind: 'word',
+            text: upper,
+            name: raw.replace(/[A-Z]+/g, (m) => m.toLowerCase()),
+          });
+        }
+        word(upper);
+      }
       i = j;
-    } else if (c === ';' && parens === 0 && beginDepth === 0) {
+    } else if (c === 59 && parens === 0 && beginDepth === 0) {
       end(i);
       i++;
     } else {
-      if (c === '(') parens++;
-      else if (c === ')' && parens > 0) parens--;
-      token(i, () => ({ kind: 'punct', text: c }));
+      if (c === 40) parens++;
+      else if (c === 41 && parens > 0) parens--;
+      if (start === -1) start = i;
+      if (wantsHead()) head.push({ kind: 'punct', text: text[i]! });
       i++;
     }
   }
@@ -163,10 +179,11 @@ export function lexStatements(text: string): LexedStatement[] {
 function skipString(text: string, open: number, escapes: boolean): number {
   let i = open + 1;
   while (i < text.length) {
-    const c = text[i];
-    if (escapes && c === '\\') i += 2;
-    else if (c === "'") {
-      if (text[i + 1] !== "'") return i + 1;
+    const c = text.charCodeAt(i);
+    if (escapes && c === 92)
+      i += 2; // backslash
+    else if (c === 39) {
+      if (text.charCodeAt(i + 1) !== 39) return i + 1;
       i += 2;
     } else i++;
   }

@@ -2,10 +2,14 @@
 // checksums, out-of-order, baseline, two runners at once, the advisory lock's wait limit. Time is
 // virtual (world.ts): nothing here waits on the wall clock.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { applyMigrations } from '../../../src/migrate/apply.ts';
 import { checksumOf } from '../../../src/migrate/files.ts';
+import { createHistory } from '../../../src/migrate/history.ts';
+import { loadMigrations } from '../../../src/migrate/migration-set.ts';
 import { type PostgresServer, startPostgres } from '../../postgres/server.ts';
 import type { MigrateEvent } from '../../../src/migrate/events.ts';
-import { apply, connect, migrationsDir, virtualClock } from './world.ts';
+import { OPTIONS, apply, connect, migrationsDir, virtualClock } from './world.ts';
 
 let server: PostgresServer;
 beforeAll(async () => {
@@ -44,6 +48,50 @@ describe('apply', () => {
       expect.objectContaining({ version: '2', checksum: checksumOf(V2), success: true }),
     ]);
     expect(await server.query(db, 'SELECT name FROM customers')).toEqual([{ name: 'Ada' }]);
+  });
+
+  it('creates the history in one round trip, and a user who may not create schemas applies into one that exists', async () => {
+    const db = await server.createDatabase();
+    const admin = await connect(server, db);
+    const queries: string[] = [];
+    const counting = {
+      query: (sql: string, params?: unknown[]) => {
+        queries.push(sql);
+        return admin.query(sql, params);
+      },
+    };
+    try {
+      await createHistory(counting, OPTIONS.history);
+      await createHistory(counting, OPTIONS.history);
+      expect(queries).toHaveLength(2);
+      const user = `deployer_${db}`;
+      await admin.query(`CREATE ROLE ${user} LOGIN PASSWORD 'deployer-password'`);
+      await admin.query(
+        `GRANT USAGE, CREATE ON SCHEMA public TO ${user}; GRANT ALL ON ALL TABLES IN SCHEMA public TO ${user}; GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO ${user}`,
+      );
+    } finally {
+      await admin.end();
+    }
+    const url = new URL(server.url(db));
+    url.username = `deployer_${db}`;
+    url.password = 'deployer-password';
+    const deployer = new pg.Client({ connectionString: url.href });
+    await deployer.connect();
+    try {
+      // No CREATE on the database: CREATE SCHEMA IF NOT EXISTS would be refused even for public.
+      await expect(deployer.query('CREATE SCHEMA IF NOT EXISTS public')).rejects.toThrow(
+        /permission denied/,
+      );
+      const { dir } = migrationsDir({ 'V1__customers.sql': V1 });
+      const result = await applyMigrations(await loadMigrations(dir), OPTIONS, {
+        ...virtualClock(),
+        session: deployer,
+      });
+      expect(result).toMatchObject({ outcome: 'applied', current: '1' });
+    } finally {
+      await deployer.end();
+    }
+    expect((await history(db)).map((h) => h.script)).toEqual(['V1__customers.sql']);
   });
 
   it('applies only what is new, and nothing on a second run', async () => {

@@ -315,6 +315,22 @@ describe('which findings block the command', () => {
 });
 
 describe('a new database takes the whole history, a live one is guarded', () => {
+  it('a plan and the apply after it share the session: timeouts set once, the history looked up once before the lock', async () => {
+    const database = fakeDatabase();
+    const run = await runMigration(
+      options('apply', migrationsDir({ 'V1__orders.sql': SAFE })),
+      fakePorts(database).ports,
+    );
+    expect(run.ok).toBe(true);
+    const before = database.queries.slice(
+      0,
+      database.queries.findIndex((q) => q.includes('pg_try_advisory_lock')),
+    );
+    expect(before.filter((q) => q.includes('set_config('))).toHaveLength(1);
+    expect(before.filter((q) => q.includes('AS exists'))).toHaveLength(1);
+    expect(database.queries.filter((q) => q.includes('set_config('))).toHaveLength(1);
+  });
+
   const HISTORY = { 'V1__orders.sql': SAFE, 'V2__index.sql': UNSAFE_INDEX };
 
   it('apply on a database with no tables and no history: everything applied, findings reported, none blocking', async () => {
