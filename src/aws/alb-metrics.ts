@@ -24,6 +24,7 @@ const QUERIES: readonly { series: SeriesName; metric: string; stat: string }[] =
   { series: 'requests', metric: 'RequestCount', stat: 'Sum' },
   { series: 'target5xx', metric: 'HTTPCode_Target_5XX_Count', stat: 'Sum' },
   { series: 'connectionErrors', metric: 'TargetConnectionErrorCount', stat: 'Sum' },
+  { series: 'p90Seconds', metric: 'TargetResponseTime', stat: 'p90' },
   { series: 'p95Seconds', metric: 'TargetResponseTime', stat: 'p95' },
   { series: 'p99Seconds', metric: 'TargetResponseTime', stat: 'p99' },
   { series: 'unhealthyHosts', metric: 'UnHealthyHostCount', stat: 'Maximum' },

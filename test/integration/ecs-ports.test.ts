@@ -583,6 +583,10 @@ describe('sdkMetricsPort, aligned by the engine', () => {
     expect(
       busy.every((s) => (s.p95Seconds ?? 0) > 0.2 && (s.p99Seconds ?? 0) >= (s.p95Seconds ?? 0)),
     ).toBe(true);
+    // The p90 in the same call: where the p95 comparison's second threshold comes from.
+    expect(
+      busy.every((s) => (s.p90Seconds ?? 0) > 0 && (s.p90Seconds ?? 0) <= (s.p95Seconds ?? 0)),
+    ).toBe(true);
     expect(
       windows.canary.samples
         .filter((s) => s.requests === 0)

@@ -211,6 +211,7 @@ export class SeededMetrics implements MetricsPort {
     };
     if (requests > 0) {
       latencies.sort((a, b) => a - b);
+      sample.p90Seconds = nearestRank(latencies, 0.9);
       sample.p95Seconds = nearestRank(latencies, 0.95);
       sample.p99Seconds = nearestRank(latencies, 0.99);
     }

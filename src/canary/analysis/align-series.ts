@@ -14,6 +14,8 @@ export interface TargetGroupSeries {
   readonly target5xx?: CloudWatchSeries | undefined;
   /** `TargetConnectionErrorCount`, Sum. */
   readonly connectionErrors?: CloudWatchSeries | undefined;
+  /** `TargetResponseTime`, p90, seconds. */
+  readonly p90Seconds?: CloudWatchSeries | undefined;
   /** `TargetResponseTime`, p95, seconds. */
   readonly p95Seconds?: CloudWatchSeries | undefined;
   /** `TargetResponseTime`, p99, seconds. */
@@ -43,7 +45,7 @@ type Slot = { -readonly [K in keyof PeriodSample]: PeriodSample[K] };
 
 const COUNTS = ['requests', 'target5xx', 'connectionErrors'] as const;
 const HOSTS = ['unhealthyHosts', 'healthyHosts'] as const;
-const LATENCIES = ['p95Seconds', 'p99Seconds'] as const;
+const LATENCIES = ['p90Seconds', 'p95Seconds', 'p99Seconds'] as const;
 
 /**
  * Lays the series on one grid of periods: [start, end) cut into `periodSeconds`, the first

@@ -2,16 +2,21 @@
 // percentile-rank statistic; latency-checks.ts judges the per-period percentiles otherwise.
 import type { AnalysisConfig } from './config.ts';
 import { median } from './descriptive.ts';
-import { percent, seconds, times } from './format.ts';
+import { pValue, percent, seconds, times } from './format.ts';
 import { LABELS, LIMIT_INPUTS, type LatencyMetric } from './latency-checks.ts';
 import { type Draft, isSignificant, points, pVersus } from './metric-judgement.ts';
 import {
   type CountTotal,
+  type RelativeCounts,
   type Stratum,
   limitCountP,
+  smallestStratifiedP,
   stratifiedExactP,
   strataShares,
 } from './slower-counts.ts';
+
+/** The baseline percentile a comparison on counts is read at. */
+export type ReferencePercentile = 'p90' | 'p95' | 'p99';
 import type { ReferenceThresholds } from './types.ts';
 
 function share(total: CountTotal): string {
@@ -93,11 +98,16 @@ export function judgeLatencyAgainstBaselineFromCounts(
   config: AnalysisConfig,
   /** The strata the test runs on (divided by the design effects); default: `strata`. */
   tested: readonly Stratum[] = strata,
+  /** The baseline's percentile the reference is (default: the check's own). */
+  at: ReferencePercentile = name === 'p95-latency' ? 'p95' : 'p99',
+  /** The p-value the rule uses (default: the test's own); the figures quote how it came. */
+  adjusted?: { readonly p: number; readonly how: string },
 ): Draft {
   const shares = strataShares(strata);
   const canaryShare = shares.canary.slower / shares.canary.requests;
   const baselineShare = shares.baseline.slower / shares.baseline.requests;
-  const p = stratifiedExactP(tested);
+  const own = stratifiedExactP(tested);
+  const p = adjusted?.p ?? own;
   const ratio = baselineShare === 0 ? null : canaryShare / baselineShare;
   const base = {
     name,
@@ -109,7 +119,7 @@ export function judgeLatencyAgainstBaselineFromCounts(
   } as const;
   const subject =
     `canary ${LABELS[name]}: ${share(shares.canary)} slower than ${times(1 + config.tolerance)} ` +
-    `the baseline's ${name === 'p95-latency' ? 'p95' : 'p99'} ${seconds(reference.baselineSeconds)} (${seconds(reference.canarySeconds)}) ` +
+    `the baseline's ${at} ${seconds(reference.baselineSeconds)} (${seconds(reference.canarySeconds)}) ` +
     `vs baseline ${share(shares.baseline)} slower than it, over ${periods(strata.length)}`;
   if (canaryShare <= baselineShare) {
     return { ...base, outcome: 'pass', figures: `${subject}: within the tolerance` };
@@ -122,8 +132,65 @@ export function judgeLatencyAgainstBaselineFromCounts(
       figures: `${subject}: within ${points(floor)} of the baseline's share`,
     };
   }
-  const test = `stratified exact${deflation(strata, tested)} ${pVersus(p, config)}`;
+  const how = adjusted === undefined ? '' : ` p=${pValue(own)}, ${adjusted.how}:`;
+  const test = `stratified exact${deflation(strata, tested)}${how} ${pVersus(p, config)}`;
   return isSignificant(p, config)
     ? { ...base, outcome: 'fail', figures: `${subject}, ${test}` }
     : { ...base, outcome: 'inconclusive', figures: `${subject}, but ${test}` };
+}
+
+/**
+ * The p95 comparison at two thresholds: the baseline's p95 and its p90 (a uniform slowdown moves
+ * about twice the share of requests over 1.25× the p90 as over 1.25× the p95, so it shows in
+ * about half the requests). Each threshold's test is valid on its own (any threshold from another
+ * period is), so the check fails when either fails at half the level (the smaller p doubled,
+ * Bonferroni) and names the one that did; it passes and is inconclusive by the p95's rule alone,
+ * so the second threshold adds no way to end inconclusive. Without a p90 count: the p95's test.
+ */
+export function judgeP95AgainstBaselineFromCounts(
+  canary: readonly number[],
+  baseline: readonly number[],
+  p95: RelativeCounts,
+  p90: RelativeCounts | undefined,
+  config: AnalysisConfig,
+): Draft {
+  const name = 'p95-latency';
+  if (p90 === undefined) {
+    return judgeLatencyAgainstBaselineFromCounts(
+      name,
+      canary,
+      baseline,
+      p95.strata,
+      p95.reference,
+      config,
+      p95.tested,
+    );
+  }
+  const at = (counts: RelativeCounts, percentile: ReferencePercentile): Draft =>
+    judgeLatencyAgainstBaselineFromCounts(
+      name,
+      canary,
+      baseline,
+      counts.strata,
+      counts.reference,
+      config,
+      counts.tested,
+      percentile,
+      { p: Math.min(1, 2 * stratifiedExactP(counts.tested)), how: 'doubled (two thresholds)' },
+    );
+  const byP95 = at(p95, 'p95');
+  const byP90 = at(p90, 'p90');
+  const failing = [byP95, byP90].filter((draft) => draft.outcome === 'fail');
+  if (failing.length > 0) {
+    return failing.reduce((a, b) => ((b.test.p ?? 1) < (a.test.p ?? 1) ? b : a));
+  }
+  return byP95;
+}
+
+/** The smallest p the p95 comparison on counts can give at its level: with a p90, doubled. */
+export function smallestP95CountsP(p95: RelativeCounts, p90: RelativeCounts | undefined): number {
+  const smallest = smallestStratifiedP(p95.tested);
+  return p90 === undefined
+    ? smallest
+    : Math.min(1, 2 * Math.min(smallest, smallestStratifiedP(p90.tested)));
 }

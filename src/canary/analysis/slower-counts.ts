@@ -252,6 +252,8 @@ export interface LatencyCounts {
   /** At the baseline's p95 (`p95`) and, when the reference has one, its p99 (`p99`). */
   readonly relative?: RelativeCounts;
   readonly relativeP99?: RelativeCounts;
+  /** At the baseline's p90, the p95 comparison's second threshold. */
+  readonly relativeP90?: RelativeCounts;
 }
 
 /**
@@ -288,9 +290,14 @@ export function latencyCounts(
     reference?.p99 === undefined
       ? undefined
       : relativeCounts(canary, baseline, { ...reference.p99, period: reference.period });
+  const relativeP90 =
+    reference?.p90 === undefined
+      ? undefined
+      : relativeCounts(canary, baseline, { ...reference.p90, period: reference.period });
   return {
     limits: { ...(p95 ? { p95 } : {}), ...(p99 ? { p99 } : {}) },
     ...(relative ? { relative } : {}),
+    ...(relativeP90 ? { relativeP90 } : {}),
     ...(relativeP99 ? { relativeP99 } : {}),
   };
 }

@@ -7,6 +7,8 @@ export interface PeriodSample {
   readonly target5xx: number;
   /** `TargetConnectionErrorCount`. */
   readonly connectionErrors: number;
+  /** `TargetResponseTime` p90 in seconds (where a latency reference is taken); absent without requests. */
+  readonly p90Seconds?: number;
   /** `TargetResponseTime` p95 in seconds; absent when the period had no requests. */
   readonly p95Seconds?: number;
   /** `TargetResponseTime` p99 in seconds; absent when the period had no requests. */
@@ -40,9 +42,11 @@ export interface ReferenceThresholds {
 /**
  * The thresholds a window's slower counts compare the canary with its baseline at: the baseline's
  * p95 in one earlier period (`period`, left out of the comparison), and that times 1 + tolerance;
- * `p99` the same at its p99 in that period, when it had enough requests for one.
+ * `p99` the same at its p99 in that period, when it had enough requests for one; `p90` at its p90
+ * (a second threshold of the p95 comparison, where a slowdown shows in more requests).
  */
 export interface LatencyReference extends ReferenceThresholds {
+  readonly p90?: { readonly baselineSeconds: number; readonly canarySeconds: number };
   readonly p99?: { readonly baselineSeconds: number; readonly canarySeconds: number };
 }
 

@@ -12,6 +12,8 @@ import { aboveLimitP, judgeLatencyAgainstBaseline, judgeLatencyLimit } from './l
 import {
   judgeLatencyAgainstBaselineFromCounts,
   judgeLatencyLimitFromCounts,
+  judgeP95AgainstBaselineFromCounts,
+  smallestP95CountsP,
 } from './latency-count-checks.ts';
 import { smallestPossibleP as mannWhitneySmallestP } from './mann-whitney.ts';
 import { type Proportion, fisherExactGreater, rate } from './proportions.ts';
@@ -344,30 +346,42 @@ function plannedChecks(
           ? both.counts.relativeP99
           : undefined;
     checks.push(
-      strata !== undefined
+      strata !== undefined && name === 'p95-latency'
         ? {
-            smallest: smallestStratifiedP(strata.tested),
+            smallest: smallestP95CountsP(strata, both.counts.relativeP90),
             judge: (at) =>
-              judgeLatencyAgainstBaselineFromCounts(
-                name,
+              judgeP95AgainstBaselineFromCounts(
                 cc[key],
                 b[key],
-                strata.strata,
-                strata.reference,
+                strata,
+                both.counts.relativeP90,
                 at,
-                strata.tested,
               ),
           }
-        : {
-            smallest:
-              !baselineServed || cc[key].length === 0 || b[key].length === 0
-                ? 1
-                : exceedance
-                  ? 0
-                  : mannWhitneySmallestP(cc[key].length, b[key].length),
-            judge: (at) =>
-              judgeLatencyAgainstBaseline(name, cc[key], b[key], baselineServed, at, paired),
-          },
+        : strata !== undefined
+          ? {
+              smallest: smallestStratifiedP(strata.tested),
+              judge: (at) =>
+                judgeLatencyAgainstBaselineFromCounts(
+                  name,
+                  cc[key],
+                  b[key],
+                  strata.strata,
+                  strata.reference,
+                  at,
+                  strata.tested,
+                ),
+            }
+          : {
+              smallest:
+                !baselineServed || cc[key].length === 0 || b[key].length === 0
+                  ? 1
+                  : exceedance
+                    ? 0
+                    : mannWhitneySmallestP(cc[key].length, b[key].length),
+              judge: (at) =>
+                judgeLatencyAgainstBaseline(name, cc[key], b[key], baselineServed, at, paired),
+            },
     );
     if (limitSeconds !== undefined) {
       const requests = key === 'p95Seconds' ? c.p95Requests : c.p99Requests;

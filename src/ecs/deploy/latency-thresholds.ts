@@ -48,6 +48,16 @@ export function latestReference(
     if (sample.p95Seconds === undefined || sample.requests < MIN_REFERENCE_REQUESTS) continue;
     if (!(sample.p95Seconds > 0)) continue;
     const baselineSeconds = rounded(sample.p95Seconds);
+    const p90 = sample.p90Seconds;
+    const withP90 =
+      p90 !== undefined && p90 > 0 && p90 < sample.p95Seconds
+        ? {
+            p90: {
+              baselineSeconds: rounded(p90),
+              canarySeconds: rounded(rounded(p90) * (1 + tolerance)),
+            },
+          }
+        : {};
     const p99 = sample.p99Seconds;
     const withP99 =
       p99 !== undefined && p99 > 0 && sample.requests >= MIN_P99_REFERENCE_REQUESTS
@@ -62,6 +72,7 @@ export function latestReference(
       baselineSeconds,
       canarySeconds: rounded(baselineSeconds * (1 + tolerance)),
       period: sample.timestamp,
+      ...withP90,
       ...withP99,
     };
   }
@@ -117,6 +128,7 @@ export function withLatencyThresholds(port: MetricsPort, config: AnalysisConfig)
         canary: unique([
           ...limits,
           ...(used ? [used.canarySeconds] : []),
+          ...(used?.p90 ? [used.p90.canarySeconds] : []),
           ...(used?.p99 ? [used.p99.canarySeconds] : []),
         ]),
         baseline: used ? baselineThresholds(used) : [],
@@ -136,10 +148,11 @@ export function withLatencyThresholds(port: MetricsPort, config: AnalysisConfig)
   };
 }
 
-/** The baseline's thresholds of a reference: its p95, and its p99 when it has one. */
+/** The baseline's thresholds of a reference: its p95, and its p90 and p99 when it has them. */
 function baselineThresholds(reference: LatencyReference): number[] {
   return unique([
     reference.baselineSeconds,
+    ...(reference.p90 ? [reference.p90.baselineSeconds] : []),
     ...(reference.p99 ? [reference.p99.baselineSeconds] : []),
   ]);
 }

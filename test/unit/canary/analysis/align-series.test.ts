@@ -38,10 +38,13 @@ describe('alignSeries', () => {
     const window = alignSeries(
       {
         requests: { Timestamps: [at(0), at(120)], Values: [10, 20] },
+        p90Seconds: { Timestamps: [at(0)], Values: [0.08] },
         p95Seconds: { Timestamps: [at(0), at(120)], Values: [0.1, 0.2] },
       },
       grid,
     );
+    expect(window.samples[0]).toHaveProperty('p90Seconds', 0.08);
+    expect(window.samples[2]).not.toHaveProperty('p90Seconds');
     expect(window.samples[0]).toHaveProperty('p95Seconds', 0.1);
     expect(window.samples[1]).not.toHaveProperty('p95Seconds');
     expect(window.samples[1]).not.toHaveProperty('p99Seconds');

@@ -179,6 +179,114 @@ describe('p95 against the baseline on request counts', () => {
   });
 });
 
+describe('p95 against the baseline at two thresholds: its p95 and its p90', () => {
+  const reference: LatencyReference = {
+    baselineSeconds: 0.2,
+    canarySeconds: 0.25,
+    period: new Date(START - 60_000),
+    p90: { baselineSeconds: 0.15, canarySeconds: 0.1875 },
+  };
+  /** About 5 % of the baseline slower than 0.2 s, about 10 % slower than 0.15 s. */
+  const baseline = window([
+    { requests: 2700, p95: 0.2, slower: { 0.2: 135, 0.15: 270 } },
+    { requests: 2700, p95: 0.21, slower: { 0.2: 140, 0.15: 275 } },
+  ]);
+  /** Two canary periods of 300: slower than 1.25× the p95 and slower than 1.25× the p90. */
+  const canaryWith = (atP95: readonly number[], atP90: readonly number[]): TargetGroupWindow => ({
+    ...window(
+      atP95.map((count, i) => ({
+        requests: 300,
+        p95: 0.3,
+        slower: { 0.25: count, 0.1875: atP90[i]! },
+      })),
+    ),
+    latencyReference: reference,
+  });
+  // One check can fail in these looks (no errors, Mann–Whitney on two periods cannot): it has
+  // the look's whole alpha, each threshold half of it.
+  const look = { alpha: 0.0004 };
+
+  it('fails on the p90 when its share shows the slowdown the p95 cannot prove yet, naming it', () => {
+    // p95: 39 of 600 (6.5 %) against 5.1 %, p = 0.0878; p90: 94 of 600 (15.7 %) against
+    // 10.1 %, p = 4.174·10⁻⁵, doubled 8.35·10⁻⁵ < 0.0004.
+    const result = judge(canaryWith([18, 21], [47, 47]), baseline, { minRequests: 300 }, look);
+    expect(result.verdict).toBe('fail');
+    expect(result.errorControl).toMatchObject({ checks: 1, perCheckAlpha: 0.0004 });
+    const check = p95(result, 'baseline');
+    expect(check.test.method).toBe('stratified-exact');
+    expect(check.test.p).toBeCloseTo(2 * 0.000041739715250075396, 12);
+    expect(check.test.effect).toBeCloseTo(94 / 600 / (545 / 5400), 12);
+    expect(check.why).toBe(
+      "canary p95 latency: 94 of 600 requests (15.7 %) slower than 1.25× the baseline's p90 150 ms (188 ms) vs baseline 545 of 5400 requests (10.1 %) slower than it, over 2 periods, stratified exact p=4.2e-5, doubled (two thresholds): p=8.3e-5 < 0.0004: fail",
+    );
+  });
+
+  it('fails each threshold at half the level: a p90 test below the level but not below half is not a fail', () => {
+    // p90: 90 of 600, p = 2.46·10⁻⁴ < 0.0004, doubled 4.92·10⁻⁴ ≥ 0.0004. The p95's rule
+    // decides what is not a fail: 6.5 % against 5.1 % is more than 0.2 points above, not proven.
+    const result = judge(canaryWith([18, 21], [45, 45]), baseline, { minRequests: 300 }, look);
+    const check = p95(result, 'baseline');
+    expect(check.outcome).toBe('inconclusive');
+    expect(check.test.p).toBeCloseTo(2 * 0.08781352483486474, 12);
+    expect(check.why).toMatch(
+      /^canary p95 latency: 39 of 600 requests \(6\.5 %\) slower than 1\.25× the baseline's p95 200 ms \(250 ms\) .*, but stratified exact p=0\.088, doubled \(two thresholds\): p=0\.18 ≥ 0\.0004: inconclusive$/,
+    );
+  });
+
+  it('still fails on the p95 when that threshold proves it, at half the level', () => {
+    // p95: 57 of 600, p = 2.33·10⁻⁵, doubled 4.66·10⁻⁵; p90 at the baseline's share.
+    const result = judge(canaryWith([27, 30], [30, 31]), baseline, { minRequests: 300 }, look);
+    expect(result.verdict).toBe('fail');
+    const check = p95(result, 'baseline');
+    expect(check.test.p).toBeCloseTo(2 * 0.000023312398018247775, 12);
+    expect(check.why).toMatch(/slower than 1\.25× the baseline's p95 200 ms \(250 ms\)/);
+  });
+
+  it('passes by the p95’s rule: a p90 share above the baseline’s but not proven does not hold a pass', () => {
+    // p95: 15 of 600 (2.5 %), within the tolerance; p90: 72 of 600 (12 %) against 10.1 %, p = 0.084.
+    const check = p95(
+      judge(canaryWith([6, 9], [36, 36]), baseline, { minRequests: 300 }, look),
+      'baseline',
+    );
+    expect(check.outcome).toBe('pass');
+    expect(check.why).toMatch(/the baseline's p95 .*: within the tolerance: pass$/);
+  });
+
+  it('is inconclusive by the p95’s rule even when the p90 share is within the tolerance', () => {
+    const check = p95(
+      judge(canaryWith([18, 21], [30, 33]), baseline, { minRequests: 300 }, look),
+      'baseline',
+    );
+    expect(check.outcome).toBe('inconclusive');
+  });
+
+  it('shares a look’s alpha when either threshold could fail at half of it', () => {
+    // With every slower request of a period the canary's, the smallest p of each threshold
+    // is far below any level here: the check shares, and its counts are judged.
+    const result = judge(canaryWith([0, 0], [0, 0]), baseline, { minRequests: 300 }, look);
+    expect(result.errorControl?.checks).toBe(1);
+    expect(p95(result, 'baseline').outcome).toBe('pass');
+  });
+
+  it('is the p95’s test alone without a p90 in the reference', () => {
+    const p95Only: LatencyReference = {
+      baselineSeconds: reference.baselineSeconds,
+      canarySeconds: reference.canarySeconds,
+      period: reference.period,
+    };
+    const result = judge(
+      { ...canaryWith([27, 30], [47, 47]), latencyReference: p95Only },
+      baseline,
+      { minRequests: 300 },
+      look,
+    );
+    const check = p95(result, 'baseline');
+    expect(check.test.p).toBeCloseTo(0.000023312398018247775, 12);
+    expect(check.why).toMatch(/stratified exact p=\S+ < 0\.0004: fail$/);
+    expect(check.why).not.toMatch(/doubled/);
+  });
+});
+
 describe('p99 against the baseline on request counts', () => {
   const reference: LatencyReference = {
     baselineSeconds: 0.2,

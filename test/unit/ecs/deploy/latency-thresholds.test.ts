@@ -190,6 +190,73 @@ describe('the latency thresholds a read asks for', () => {
     ]);
   });
 
+  it('takes the p90 of the same period as the p95 comparison’s second threshold, when below the p95', () => {
+    const withP90 = (p90: number): TargetGroupWindow => ({
+      periodSeconds: 60,
+      samples: [
+        {
+          timestamp: new Date(START),
+          requests: 20,
+          target5xx: 0,
+          connectionErrors: 0,
+          unhealthyHosts: 0,
+          healthyHosts: 2,
+          p90Seconds: p90,
+          p95Seconds: 0.21,
+        },
+      ],
+    });
+    expect(latestReference(withP90(0.15432), 0.25)).toEqual({
+      baselineSeconds: 0.21,
+      canarySeconds: 0.2625,
+      period: new Date(START),
+      p90: { baselineSeconds: 0.1543, canarySeconds: 0.1929 },
+    });
+    // A p90 at the p95 (a few requests, or ties) adds nothing the p95 does not count.
+    expect(latestReference(withP90(0.21), 0.25)).toEqual({
+      baselineSeconds: 0.21,
+      canarySeconds: 0.2625,
+      period: new Date(START),
+    });
+  });
+
+  it('asks for both groups’ counts at the p90 reference in the same reads (no more calls)', async () => {
+    const requests: Request[] = [];
+    const port: MetricsPort = {
+      async windows(request) {
+        requests.push(request);
+        const from = request.start.getTime();
+        const count = Math.max(0, (request.end.getTime() - from) / MINUTE);
+        const baseline = baselineWindow(
+          from,
+          Array.from({ length: count }, () => 0.2),
+        );
+        return {
+          canary: baselineWindow(from, []),
+          baseline: {
+            ...baseline,
+            samples: baseline.samples.map((s) => ({ ...s, p90Seconds: 0.16 })),
+          },
+        };
+      },
+      targetHealth: async () => ({ healthy: 1, unhealthy: 0 }),
+    };
+    const config = validateAnalysisConfig({ minRequests: 300 });
+    const read = withLatencyThresholds(port, config);
+    await read.windows(request(START + 2 * MINUTE));
+    const window = await read.windows(request(START + 3 * MINUTE));
+    expect(requests.map((r) => r.slowerThan)).toEqual([
+      undefined,
+      { canary: [], baseline: [0.2, 0.16] },
+      { canary: [0.25, 0.2], baseline: [0.2, 0.16] },
+      { canary: [0.25, 0.2], baseline: [0.2, 0.16] },
+    ]);
+    expect(window.canary.latencyReference?.p90).toEqual({
+      baselineSeconds: 0.16,
+      canarySeconds: 0.2,
+    });
+  });
+
   it('skips baseline periods without a p95 or with too few requests', () => {
     expect(latestReference(baselineWindow(START, [0.3, undefined]), 0.25)?.period).toEqual(
       new Date(START),
