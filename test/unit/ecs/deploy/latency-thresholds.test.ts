@@ -28,19 +28,28 @@ function baselineWindow(from: number, p95s: readonly (number | undefined)[]): Ta
   };
 }
 
-/** Records the requests; the baseline's p95 in each period is 200 ms + 1 ms per minute. */
-function recording(): { port: MetricsPort; requests: Request[] } {
+/**
+ * Records the requests. The baseline's p95 in each period is 200 ms + 1 ms per minute, or 200 ms
+ * flat with `extra` percentiles on every period.
+ */
+function recording(extra?: Partial<TargetGroupWindow['samples'][number]>): {
+  port: MetricsPort;
+  requests: Request[];
+} {
   const requests: Request[] = [];
   const port: MetricsPort = {
     async windows(request) {
       requests.push(request);
       const from = request.start.getTime();
       const count = Math.max(0, (request.end.getTime() - from) / MINUTE);
-      const p95s = Array.from(
-        { length: count },
-        (_, i) => 0.2 + (from - START) / MINUTE / 1000 + i / 1000,
+      const p95s = Array.from({ length: count }, (_, i) =>
+        extra === undefined ? 0.2 + (from - START) / MINUTE / 1000 + i / 1000 : 0.2,
       );
-      return { canary: baselineWindow(from, []), baseline: baselineWindow(from, p95s) };
+      const baseline = baselineWindow(from, p95s);
+      return {
+        canary: baselineWindow(from, []),
+        baseline: { ...baseline, samples: baseline.samples.map((s) => ({ ...s, ...extra })) },
+      };
     },
     targetHealth: async () => ({ healthy: 1, unhealthy: 0 }),
   };
@@ -160,26 +169,7 @@ describe('the latency thresholds a read asks for', () => {
   });
 
   it('asks for the canary’s and the baseline’s counts at the p99 reference too, each threshold once', async () => {
-    const requests: Request[] = [];
-    const port: MetricsPort = {
-      async windows(request) {
-        requests.push(request);
-        const from = request.start.getTime();
-        const count = Math.max(0, (request.end.getTime() - from) / MINUTE);
-        const baseline = baselineWindow(
-          from,
-          Array.from({ length: count }, () => 0.2),
-        );
-        return {
-          canary: baselineWindow(from, []),
-          baseline: {
-            ...baseline,
-            samples: baseline.samples.map((s) => ({ ...s, p99Seconds: 0.8 })),
-          },
-        };
-      },
-      targetHealth: async () => ({ healthy: 1, unhealthy: 0 }),
-    };
+    const { port, requests } = recording({ p99Seconds: 0.8 });
     // max-p99-latency at 1 s is also 1.25× the baseline's p99: asked for once.
     const config = validateAnalysisConfig({ minRequests: 300, maxP99LatencySeconds: 1 });
     await withLatencyThresholds(port, config).windows(request(START + 2 * MINUTE));
@@ -221,26 +211,7 @@ describe('the latency thresholds a read asks for', () => {
   });
 
   it('asks for both groups’ counts at the p90 reference in the same reads (no more calls)', async () => {
-    const requests: Request[] = [];
-    const port: MetricsPort = {
-      async windows(request) {
-        requests.push(request);
-        const from = request.start.getTime();
-        const count = Math.max(0, (request.end.getTime() - from) / MINUTE);
-        const baseline = baselineWindow(
-          from,
-          Array.from({ length: count }, () => 0.2),
-        );
-        return {
-          canary: baselineWindow(from, []),
-          baseline: {
-            ...baseline,
-            samples: baseline.samples.map((s) => ({ ...s, p90Seconds: 0.16 })),
-          },
-        };
-      },
-      targetHealth: async () => ({ healthy: 1, unhealthy: 0 }),
-    };
+    const { port, requests } = recording({ p90Seconds: 0.16 });
     const config = validateAnalysisConfig({ minRequests: 300 });
     const read = withLatencyThresholds(port, config);
     await read.windows(request(START + 2 * MINUTE));
