@@ -760,6 +760,18 @@ describe('deploy: AWS trouble while watching', () => {
 });
 
 describe('deploy: other strategies', () => {
+  /** Blue/green with a 5-minute bake and a gate that continues when inconclusive. */
+  const blueGreenWithGate = () =>
+    setUp({
+      strategy: { kind: 'blue-green', bakeMinutes: 5 },
+      request: {
+        analysis: {
+          config: { minRequests: 300, maxErrorRate: 0.05 },
+          onInconclusive: { onInconclusive: 'continue' },
+        },
+      },
+    });
+
   it('rolling: no hooks, no analysis, ECS monitors only', async () => {
     const h = setUp({ strategy: { kind: 'rolling' } });
     const result = await h.run();
@@ -770,15 +782,7 @@ describe('deploy: other strategies', () => {
   });
 
   it('blue/green: watches one interval at 100 % after the shift, then judges', async () => {
-    const h = setUp({
-      strategy: { kind: 'blue-green', bakeMinutes: 5 },
-      request: {
-        analysis: {
-          config: { minRequests: 300, maxErrorRate: 0.05 },
-          onInconclusive: { onInconclusive: 'continue' },
-        },
-      },
-    });
+    const h = blueGreenWithGate();
     const result = await h.run();
     expect(result.outcome).toBe('succeeded');
     expect(h.ecs.ours.configuration.lifecycleHooks?.[0]?.lifecycleStages).toEqual([
@@ -794,15 +798,7 @@ describe('deploy: other strategies', () => {
   });
 
   it('blue/green: no describe while the hook is held, no re-read of the gate window, a slow bake', async () => {
-    const h = setUp({
-      strategy: { kind: 'blue-green', bakeMinutes: 5 },
-      request: {
-        analysis: {
-          config: { minRequests: 300, maxErrorRate: 0.05 },
-          onInconclusive: { onInconclusive: 'continue' },
-        },
-      },
-    });
+    const h = blueGreenWithGate();
     const result = await h.run();
     expect(result.outcome).toBe('succeeded');
     const describes = h.ecs.calls.filter((c) => c.name === 'describe').map((c) => c.at);
