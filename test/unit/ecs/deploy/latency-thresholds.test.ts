@@ -28,11 +28,21 @@ function baselineWindow(from: number, p95s: readonly (number | undefined)[]): Ta
   };
 }
 
+type Sample = TargetGroupWindow['samples'][number];
+
+function withFields(window: TargetGroupWindow, fields?: Partial<Sample>): TargetGroupWindow {
+  return { ...window, samples: window.samples.map((s) => ({ ...s, ...fields })) };
+}
+
+/** One period at START: a baseline p95 of 210 ms, with `fields` over it. */
+const onePeriod = (fields: Partial<Sample>): TargetGroupWindow =>
+  withFields(baselineWindow(START, [0.21]), fields);
+
 /**
  * Records the requests. The baseline's p95 in each period is 200 ms + 1 ms per minute, or 200 ms
  * flat with `extra` percentiles on every period.
  */
-function recording(extra?: Partial<TargetGroupWindow['samples'][number]>): {
+function recording(extra?: Partial<Sample>): {
   port: MetricsPort;
   requests: Request[];
 } {
@@ -45,10 +55,9 @@ function recording(extra?: Partial<TargetGroupWindow['samples'][number]>): {
       const p95s = Array.from({ length: count }, (_, i) =>
         extra === undefined ? 0.2 + (from - START) / MINUTE / 1000 + i / 1000 : 0.2,
       );
-      const baseline = baselineWindow(from, p95s);
       return {
         canary: baselineWindow(from, []),
-        baseline: { ...baseline, samples: baseline.samples.map((s) => ({ ...s, ...extra })) },
+        baseline: withFields(baselineWindow(from, p95s), extra),
       };
     },
     targetHealth: async () => ({ healthy: 1, unhealthy: 0 }),
@@ -139,21 +148,7 @@ describe('the latency thresholds a read asks for', () => {
   });
 
   it('takes the p99 of the same period as a second reference when it had 100 requests or more', () => {
-    const withP99 = (requests: number): TargetGroupWindow => ({
-      periodSeconds: 60,
-      samples: [
-        {
-          timestamp: new Date(START),
-          requests,
-          target5xx: 0,
-          connectionErrors: 0,
-          unhealthyHosts: 0,
-          healthyHosts: 2,
-          p95Seconds: 0.21,
-          p99Seconds: 0.87654,
-        },
-      ],
-    });
+    const withP99 = (requests: number) => onePeriod({ requests, p99Seconds: 0.87654 });
     expect(MIN_P99_REFERENCE_REQUESTS).toBe(100);
     expect(latestReference(withP99(100), 0.25)).toEqual({
       baselineSeconds: 0.21,
@@ -181,21 +176,7 @@ describe('the latency thresholds a read asks for', () => {
   });
 
   it('takes the p90 of the same period as the p95 comparison’s second threshold, when below the p95', () => {
-    const withP90 = (p90: number): TargetGroupWindow => ({
-      periodSeconds: 60,
-      samples: [
-        {
-          timestamp: new Date(START),
-          requests: 20,
-          target5xx: 0,
-          connectionErrors: 0,
-          unhealthyHosts: 0,
-          healthyHosts: 2,
-          p90Seconds: p90,
-          p95Seconds: 0.21,
-        },
-      ],
-    });
+    const withP90 = (p90Seconds: number) => onePeriod({ requests: 20, p90Seconds });
     expect(latestReference(withP90(0.15432), 0.25)).toEqual({
       baselineSeconds: 0.21,
       canarySeconds: 0.2625,
