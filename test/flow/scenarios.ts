@@ -106,6 +106,16 @@ const short = (digest: string | undefined) => (digest ?? '').slice(0, 19);
 export const runningDigests = (world: FlowWorld, cluster: string) =>
   world.runningImages(cluster).map(digestOf).filter(Boolean);
 
+/** Runs ship.yml for a push of commit `sha` to main, with the app's source at `version`. */
+const pushRun = (world: FlowWorld, title: string, sha: string, version: string) =>
+  world.run(title, {
+    workflow: '.github/workflows/ship.yml',
+    event: { name: 'push' },
+    context: { sha, ref: 'refs/heads/main' },
+    vars: VARS,
+    workspaceSource: world.appSource(version),
+  });
+
 export interface PushToMain {
   run: WorkflowRun;
   digest: string;
@@ -122,13 +132,7 @@ export async function pushToMain(flow: Flow): Promise<PushToMain> {
   const reviewsBefore = world.reviews.length;
   const sha = commit(2);
   world.repository.commits.add(sha);
-  const run = await world.run('push to main: v2 → staging → approval → production', {
-    workflow: '.github/workflows/ship.yml',
-    event: { name: 'push' },
-    context: { sha, ref: 'refs/heads/main' },
-    vars: VARS,
-    workspaceSource: world.appSource('v2'),
-  });
+  const run = await pushRun(world, 'push to main: v2 → staging → approval → production', sha, 'v2');
   const digest = run.jobs.find((job) => job.id === 'pipeline')?.outputs['digest'] ?? '';
   released['v2'] = digest;
   const stagingRepository =
@@ -290,13 +294,7 @@ export async function failingCanary(flow: Flow): Promise<FailingCanary> {
   const reviewsBefore = world.reviews.length;
   const publishedBefore = world.emulator.sns.published.length;
   const postsBefore = world.slack.posts.length;
-  const run = await world.run('push to main: v3, whose canary fails on staging', {
-    workflow: '.github/workflows/ship.yml',
-    event: { name: 'push' },
-    context: { sha, ref: 'refs/heads/main' },
-    vars: VARS,
-    workspaceSource: world.appSource('v3'),
-  });
+  const run = await pushRun(world, 'push to main: v3, whose canary fails on staging', sha, 'v3');
   // Its rollback has moved staging's traffic back to the old revision before the job ends.
   flow.failedCanaryEndedAt = Date.now();
   const staging = run.jobs.find((job) => job.id === 'pipeline / staging / deploy');
