@@ -11,6 +11,22 @@ import { findLeakedSecretsInRun, type WorkflowRun } from '../harness/workflow-ru
 
 export const APP_REPOSITORY = 'octo-org/octo-app';
 
+// The stacks' accounts and deploy roles (infra/bin/rehearsal.ts) and the region, as the app
+// repository's variables hand them to its callers.
+export const ACCOUNTS = { staging: '111122223333', production: '444455556666' } as const;
+export type Environment = keyof typeof ACCOUNTS;
+export const ROLES: Record<Environment, string> = {
+  staging: `arn:aws:iam::${ACCOUNTS.staging}:role/octo-app-staging-deploy`,
+  production: `arn:aws:iam::${ACCOUNTS.production}:role/octo-app-production-deploy`,
+};
+export const REGION = 'eu-west-1';
+/** The app repository's variables: one role per environment and the region. */
+export const VARS = {
+  STAGING_DEPLOY_ROLE_ARN: ROLES.staging,
+  PRODUCTION_DEPLOY_ROLE_ARN: ROLES.production,
+  AWS_REGION: REGION,
+};
+
 export interface WorkflowWorld {
   readonly issuer: OidcIssuer;
   readonly github: GitHubEmulator;
