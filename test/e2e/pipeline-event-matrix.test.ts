@@ -21,7 +21,7 @@ import {
   type WorkflowRun,
   type WorkflowRunOptions,
 } from '../harness/workflow-runner/index.ts';
-import { startWorkflowWorld, type WorkflowWorld } from '../flow/workflow-world.ts';
+import { startWorkflowWorld, VARS, type WorkflowWorld } from '../flow/workflow-world.ts';
 
 const suiteRoot = new URL('../..', import.meta.url).pathname;
 const fixtures = join(suiteRoot, 'test/fixtures/pipeline');
@@ -29,11 +29,6 @@ const SHA = 'a3f1c9e07b5d2e4f6a8b0c1d2e3f4a5b6c7d8e9f';
 const HEAD = 'b7e2d4c6a8f0e1d3c5b7a9f2e4d6c8b0a1f3e5d7';
 const DIGEST = `sha256:${'5e'.repeat(32)}`;
 const STAGING_IMAGE = `111122223333.dkr.ecr.eu-west-1.amazonaws.com/octo-app-staging@${DIGEST}`;
-const VARS = {
-  STAGING_DEPLOY_ROLE_ARN: 'arn:aws:iam::111122223333:role/octo-app-staging-deploy',
-  PRODUCTION_DEPLOY_ROLE_ARN: 'arn:aws:iam::444455556666:role/octo-app-production-deploy',
-  AWS_REGION: 'eu-west-1',
-};
 
 // Comment deploys: the shipped caller template of pr-command.yml, with the same variables.
 const PR_TEMPLATE = 'workflows-templates/aws-ship-suite-pr-command.yml';

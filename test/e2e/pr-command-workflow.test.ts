@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { issueCommentEvent, pullRequestClosedEvent } from '../emulator/github/events.ts';
 import type { GitHubEmulator } from '../emulator/github/server.ts';
 import type { IssueComment, Repository } from '../emulator/github/store.ts';
-import { seedBlueGreenApp } from '../emulator/seed-app.ts';
 import type { Emulator } from '../emulator/server.ts';
 import type { OidcIssuer } from '../harness/index.ts';
 import {
@@ -17,7 +16,11 @@ import {
   type WorkflowRun,
 } from '../harness/workflow-runner/index.ts';
 import { temporaryCheckout } from '../flow/checkout.ts';
-import { startAws, startWorkflowWorld, type WorkflowWorld } from '../flow/workflow-world.ts';
+import {
+  startStagingShop,
+  startWorkflowWorld,
+  type WorkflowWorld,
+} from '../flow/workflow-world.ts';
 
 const ACCOUNT = '123456789012';
 const REPOSITORY = `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/shop`;
@@ -74,16 +77,9 @@ const runs: WorkflowRun[] = [];
 beforeAll(async () => {
   world = await startWorkflowWorld();
   ({ issuer, github, repository } = world);
-  emulator = await startAws(world, {
-    timeScale: 120,
-    seed: 17,
+  emulator = await startStagingShop(world, {
     account: ACCOUNT,
-    roles: [{ arn: ROLE, environment: 'staging' }],
-  });
-  seedBlueGreenApp(emulator, {
-    name: 'shop-staging',
-    cluster: 'staging',
-    account: ACCOUNT,
+    role: ROLE,
     repository: REPOSITORY,
   });
   // A caller that forgot `types: [created]`: what deploy-command decides on its own.

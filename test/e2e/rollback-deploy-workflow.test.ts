@@ -9,14 +9,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { GitHubEmulator } from '../emulator/github/server.ts';
 import type { Deployment, Repository } from '../emulator/github/store.ts';
-import { seedBlueGreenApp } from '../emulator/seed-app.ts';
 import type { Emulator } from '../emulator/server.ts';
 import type { OidcIssuer } from '../harness/index.ts';
 import { runWorkflow, type WorkflowRun } from '../harness/workflow-runner/index.ts';
 import { temporaryCheckout } from '../flow/checkout.ts';
 import {
   runningImages,
-  startAws,
+  startStagingShop,
   startWorkflowWorld,
   type WorkflowWorld,
 } from '../flow/workflow-world.ts';
@@ -78,16 +77,9 @@ function deployed(sha: string, states: Deployment['statuses'][number]['state'][]
 beforeAll(async () => {
   world = await startWorkflowWorld();
   ({ issuer, github, repository } = world);
-  emulator = await startAws(world, {
-    timeScale: 120,
-    seed: 17,
+  emulator = await startStagingShop(world, {
     account: ACCOUNT,
-    roles: [{ arn: ROLE, environment: 'staging' }],
-  });
-  seedBlueGreenApp(emulator, {
-    name: 'shop-staging',
-    cluster: 'staging',
-    account: ACCOUNT,
+    role: ROLE,
     repository: IMAGE_REPOSITORY,
   });
   // The stack's deploy document for staging (infra/lib/ship-stack.ts): no database, no site.

@@ -5,11 +5,28 @@
 // scans every run for every secret handed out and takes everything down, whatever failed.
 import { type GitHubEmulator, startGitHubEmulator } from '../emulator/github/server.ts';
 import type { Repository } from '../emulator/github/store.ts';
+import { seedBlueGreenApp } from '../emulator/seed-app.ts';
 import { type Emulator, type EmulatorOptions, startEmulator } from '../emulator/server.ts';
 import { cleanupActionRuns, type OidcIssuer, startOidcIssuer } from '../harness/index.ts';
 import { findLeakedSecretsInRun, type WorkflowRun } from '../harness/workflow-runner/index.ts';
 
 export const APP_REPOSITORY = 'octo-org/octo-app';
+
+// The stacks' accounts and deploy roles (infra/bin/rehearsal.ts) and the region, as the app
+// repository's variables hand them to its callers.
+export const ACCOUNTS = { staging: '111122223333', production: '444455556666' } as const;
+export type Environment = keyof typeof ACCOUNTS;
+export const ROLES: Record<Environment, string> = {
+  staging: `arn:aws:iam::${ACCOUNTS.staging}:role/octo-app-staging-deploy`,
+  production: `arn:aws:iam::${ACCOUNTS.production}:role/octo-app-production-deploy`,
+};
+export const REGION = 'eu-west-1';
+/** The app repository's variables: one role per environment and the region. */
+export const VARS = {
+  STAGING_DEPLOY_ROLE_ARN: ROLES.staging,
+  PRODUCTION_DEPLOY_ROLE_ARN: ROLES.production,
+  AWS_REGION: REGION,
+};
 
 export interface WorkflowWorld {
   readonly issuer: OidcIssuer;
@@ -122,6 +139,31 @@ export async function startAws(world: WorkflowWorld, options: AwsWorldOptions): 
       },
     });
   }
+  return emulator;
+}
+
+export interface StagingShopOptions {
+  account: string;
+  /** Staging's deploy role, trusting the world's issuer for the staging environment. */
+  role: string;
+  /** The image repository the service pulls from. */
+  repository: string;
+}
+
+/** The AWS emulator at 120x (seed 17) with staging's deploy role and the blue/green service
+ * shop-staging on cluster staging, steady on revision 1. */
+export async function startStagingShop(
+  world: WorkflowWorld,
+  options: StagingShopOptions,
+): Promise<Emulator> {
+  const { account, role, repository } = options;
+  const emulator = await startAws(world, {
+    timeScale: 120,
+    seed: 17,
+    account,
+    roles: [{ arn: role, environment: 'staging' }],
+  });
+  seedBlueGreenApp(emulator, { name: 'shop-staging', cluster: 'staging', account, repository });
   return emulator;
 }
 

@@ -35,7 +35,14 @@ import {
 } from '../harness/workflow-runner/index.ts';
 import { writeOrdersMigrations } from './app-migrations.ts';
 import { linkSuite } from './checkout.ts';
-import { runningImages } from './workflow-world.ts';
+import {
+  ACCOUNTS,
+  type Environment,
+  REGION,
+  ROLES,
+  runningImages,
+  VARS,
+} from './workflow-world.ts';
 
 const suiteRoot = new URL('../..', import.meta.url).pathname;
 export const ORG = 'octo-org';
@@ -44,19 +51,7 @@ export const APP = `${ORG}/octo-app`;
 // to this form); the stacks' deploy roles trust its deploy and pipeline workflows at this ref.
 export const SUITE = 'octo-org/aws-ship-suite';
 export const SUITE_REF = 'refs/heads/main';
-export const ACCOUNTS = { staging: '111122223333', production: '444455556666' } as const;
-export type Environment = keyof typeof ACCOUNTS;
-export const ROLES: Record<Environment, string> = {
-  staging: `arn:aws:iam::${ACCOUNTS.staging}:role/octo-app-staging-deploy`,
-  production: `arn:aws:iam::${ACCOUNTS.production}:role/octo-app-production-deploy`,
-};
-export const REGION = 'eu-west-1';
-/** The app repository's variables: one role per environment and the region. */
-export const VARS = {
-  STAGING_DEPLOY_ROLE_ARN: ROLES.staging,
-  PRODUCTION_DEPLOY_ROLE_ARN: ROLES.production,
-  AWS_REGION: REGION,
-};
+export { ACCOUNTS, type Environment, REGION, ROLES, VARS };
 /** Staging's API revision that answers 30 % of its requests with a 5xx: the third release
  * deployed there (v3, after v2 and the pull request's), whose canary must fail. */
 const BAD_REVISION_NUMBER = 4;
