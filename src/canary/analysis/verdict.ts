@@ -146,7 +146,7 @@ export function judge(
       verdict: 'inconclusive',
       cause: 'nothing-to-judge',
       reasons: [
-        `${atShift === undefined ? 'baseline served no requests' : `${SHIFT_ONLY}, where ${atShift.undecided.join(', ')} did not decide,`} and no absolute limit is set (max-error-rate, max-p95-latency, max-p99-latency): nothing to judge the canary against: inconclusive`,
+        `${atShift === undefined ? 'baseline served no requests' : `${SHIFT_ONLY}, where ${atShift.undecided.join(', ')} did not decide,`} and no absolute limit is set (max-error-rate, max-p95-latency, max-p99-latency)${NOTHING_TO_JUDGE_ENDING}`,
       ],
       metrics,
       traffic,
@@ -183,6 +183,9 @@ export function judge(
     ...control,
   };
 }
+
+/** How a `nothing-to-judge` verdict's reason ends: a gate that continues on it says the rest. */
+export const NOTHING_TO_JUDGE_ENDING = ': nothing to judge the canary against: inconclusive';
 
 /** Why a comparison with the baseline has only the minute of the shift (blue/green). */
 const SHIFT_ONLY = 'the baseline served only in the minute of the shift';
