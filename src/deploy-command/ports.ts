@@ -47,6 +47,12 @@ export interface Locks {
   release(environment: string): Promise<boolean>;
 }
 
+/** The shapes of what the facts name: inputs are checked against them, GitHub's payload read with them. */
+export const MIGRATION_VERSION = /^[A-Za-z0-9._-]{1,128}$/;
+export const SITE_RELEASE = /^[A-Za-z0-9._-]{1,100}$/;
+/** What the suite names site artifacts with: a subset of the names upload-artifact accepts. */
+export const SITE_ARTIFACT_NAME = /^[A-Za-z0-9._-]{1,128}$/;
+
 /** Where a deploy's single-page app build came from: an artifact (actions/upload-artifact) of a run. */
 export interface SiteArtifact {
   readonly name: string;

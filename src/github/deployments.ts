@@ -5,12 +5,16 @@
 // in an environment now, the previous successful deployment, the recent ones.
 // https://docs.github.com/en/rest/deployments/deployments
 // https://docs.github.com/en/rest/deployments/statuses
-import type {
-  DeploymentFacts,
-  DeploymentHistory,
-  DeploymentRecord,
-  DeploymentState,
-  DeploymentWriter,
+import {
+  type DeploymentFacts,
+  type DeploymentHistory,
+  type DeploymentRecord,
+  type DeploymentState,
+  type DeploymentWriter,
+  MIGRATION_VERSION,
+  SITE_ARTIFACT_NAME,
+  SITE_RELEASE,
+  type SiteArtifact,
 } from '../deploy-command/ports.ts';
 import { explained } from './api-errors.ts';
 import type { GitHubRest } from './rest.ts';
@@ -141,10 +145,6 @@ const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
 const TASK_DEFINITION =
   /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:task-definition\/[A-Za-z0-9_-]{1,255}:[0-9]+$/;
-const MIGRATION = /^[A-Za-z0-9._-]{1,128}$/;
-const SITE_RELEASE = /^[A-Za-z0-9._-]{1,100}$/;
-/** What the suite names site artifacts with: a subset of the names upload-artifact accepts. */
-const ARTIFACT_NAME = /^[A-Za-z0-9._-]{1,128}$/;
 
 /** A record from GitHub's JSON; payload fields that are not what the suite writes are dropped. */
 export function toRecord(
@@ -162,7 +162,7 @@ export function toRecord(
   const taskDefinition = str(p.taskDefinition, TASK_DEFINITION);
   const versions = (list: unknown) =>
     Array.isArray(list)
-      ? list.filter((m): m is string => typeof m === 'string' && MIGRATION.test(m))
+      ? list.filter((m): m is string => typeof m === 'string' && MIGRATION_VERSION.test(m))
       : [];
   const migrations = versions(p.migrationVersions);
   const contracts = versions(p.contractMigrations);
@@ -195,11 +195,11 @@ export function toRecord(
 }
 
 /** `{ name, runId }` when both are what the suite writes; anything else is no artifact. */
-function artifactOf(value: unknown): { name: string; runId: number } | undefined {
+function artifactOf(value: unknown): SiteArtifact | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const { name, runId } = value as Record<string, unknown>;
   return typeof name === 'string' &&
-    ARTIFACT_NAME.test(name) &&
+    SITE_ARTIFACT_NAME.test(name) &&
     typeof runId === 'number' &&
     Number.isSafeInteger(runId) &&
     runId > 0

@@ -42,7 +42,7 @@ export async function historyExists(session: SqlSession, history: HistoryTable):
  */
 export async function createHistory(session: SqlSession, history: HistoryTable): Promise<void> {
   await session.query(`DO $rds_migrate$ BEGIN
-  IF to_regclass('${history.qualified.replace(/'/g, "''")}') IS NULL THEN
+  IF to_regclass(${literal(history.qualified)}) IS NULL THEN
   CREATE SCHEMA IF NOT EXISTS ${history.schema};
   CREATE TABLE IF NOT EXISTS ${history.qualified} (
     installed_rank serial PRIMARY KEY,

@@ -79,7 +79,8 @@ export function parseMigration(migration: Migration): ParsedMigration {
   return { ...migration, statements: splitStatements(migration.script, migration.text) };
 }
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Resolves after one turn of the event loop, so I/O waiting beside a long loop goes on. */
+export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Every migration under `directory`, cut into parts; any naming error stops here. A file at a

@@ -6,7 +6,13 @@ import { parseBoolean, parseList } from '../../lib/parse.ts';
 import { ENVIRONMENT_NAME, PREFIX } from '../../deploy-command/grammar.ts';
 import { type CommandPolicy, PERMISSION_LEVELS, checkPolicy } from '../../deploy-command/policy.ts';
 import type { DeployOutcome } from '../../deploy-command/lifecycle.ts';
-import type { PermissionLevel, SiteArtifact } from '../../deploy-command/ports.ts';
+import {
+  MIGRATION_VERSION,
+  type PermissionLevel,
+  SITE_ARTIFACT_NAME,
+  SITE_RELEASE,
+  type SiteArtifact,
+} from '../../deploy-command/ports.ts';
 import { TOPIC_ARN } from '../../aws/sns.ts';
 
 export const INPUTS = {
@@ -243,7 +249,7 @@ export function parseInputs(read: (name: string) => string | undefined): DeployC
     ['migration-versions', 'contract-migrations'] as const
   ).map((input) =>
     parseList(v[input]).map((m) => {
-      if (!/^[A-Za-z0-9._-]{1,128}$/.test(m)) {
+      if (!MIGRATION_VERSION.test(m)) {
         throw new UserError(
           `Input '${input}' has ${shown(m)}: versions are letters, digits, '.', '_', '-'.`,
         );
@@ -252,7 +258,7 @@ export function parseInputs(read: (name: string) => string | undefined): DeployC
     }),
   ) as [string[], string[]];
   const siteRelease = v['site-release'];
-  if (siteRelease !== '' && !/^[A-Za-z0-9._-]{1,100}$/.test(siteRelease)) {
+  if (siteRelease !== '' && !SITE_RELEASE.test(siteRelease)) {
     throw new UserError(
       `Input 'site-release' is ${shown(siteRelease)}: a spa-deploy release id is 1 to 100 letters, digits, '.', '_', '-'.`,
     );
@@ -281,7 +287,7 @@ export function parseInputs(read: (name: string) => string | undefined): DeployC
 /** The site's artifact and the run holding it: both or neither. */
 function siteArtifactOf(name: string, runIdText: string): SiteArtifact | undefined {
   const runId = optionalNumber('site-run-id', runIdText);
-  if (name !== '' && !/^[A-Za-z0-9._-]{1,128}$/.test(name)) {
+  if (name !== '' && !SITE_ARTIFACT_NAME.test(name)) {
     throw new UserError(
       `Input 'site-artifact' is ${shown(name)}: an artifact name here is 1 to 128 letters, digits, '.', '_', '-'.`,
     );

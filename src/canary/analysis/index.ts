@@ -37,4 +37,4 @@ export {
 } from './proportions.ts';
 export { type LookBudget, PLANNED_SHARE, alphaSpentBy, lookAlpha } from './sequential.ts';
 export type * from './types.ts';
-export { judge } from './verdict.ts';
+export { NOTHING_TO_JUDGE_ENDING, judge } from './verdict.ts';

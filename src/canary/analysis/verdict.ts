@@ -146,7 +146,7 @@ export function judge(
       verdict: 'inconclusive',
       cause: 'nothing-to-judge',
       reasons: [
-        `${atShift === undefined ? 'baseline served no requests' : `the baseline served only in the minute of the shift, where ${atShift.undecided.join(', ')} did not decide,`} and no absolute limit is set (max-error-rate, max-p95-latency, max-p99-latency): nothing to judge the canary against: inconclusive`,
+        `${atShift === undefined ? 'baseline served no requests' : `${SHIFT_ONLY}, where ${atShift.undecided.join(', ')} did not decide,`} and no absolute limit is set (max-error-rate, max-p95-latency, max-p99-latency)${NOTHING_TO_JUDGE_ENDING}`,
       ],
       metrics,
       traffic,
@@ -184,6 +184,12 @@ export function judge(
   };
 }
 
+/** How a `nothing-to-judge` verdict's reason ends: a gate that continues on it says the rest. */
+export const NOTHING_TO_JUDGE_ENDING = ': nothing to judge the canary against: inconclusive';
+
+/** Why a comparison with the baseline has only the minute of the shift (blue/green). */
+const SHIFT_ONLY = 'the baseline served only in the minute of the shift';
+
 const LIMIT_INPUTS: Partial<Record<MetricName, string>> = {
   'error-rate': 'max-error-rate',
   'recent-error-rate': 'max-error-rate',
@@ -218,7 +224,7 @@ function shiftFindings(
   return {
     undecided,
     unjudged: undecided.length > 0 && !limited,
-    note: `the baseline served only in the minute of the shift: the comparisons with it can only fail${open}; ${judges}`,
+    note: `${SHIFT_ONLY}: the comparisons with it can only fail${open}; ${judges}`,
   };
 }
 
@@ -232,7 +238,7 @@ function onlyFailAtShift(draft: Draft): Draft {
   return {
     ...draft,
     outcome: 'skipped',
-    figures: `${draft.figures}; the baseline served only in the minute of the shift: no more data will come to compare with`,
+    figures: `${draft.figures}; ${SHIFT_ONLY}: no more data will come to compare with`,
   };
 }
 

@@ -17,6 +17,7 @@ import {
   judgeWindow,
   latestServed,
   periodStart,
+  periodsServedSince,
   resolveTargetGroups,
 } from './continuous-analysis.ts';
 import { type FinalGateWaitFacts, type HookAnswer, finalGateWait } from './hook-decisions.ts';
@@ -136,9 +137,7 @@ function waitFacts(
     periodMs: settings.periodSeconds * 1000,
     shiftSince,
     baselineAtShiftOnly: baselineAtShiftOnly(w),
-    periodsSinceShift: judged.canary.samples.filter(
-      (s) => s.timestamp.getTime() >= shiftPeriod && s.requests > 0,
-    ).length,
+    periodsSinceShift: periodsServedSince(judged.canary, shiftPeriod),
     verdict: result.verdict,
     cause: result.verdict === 'inconclusive' ? result.cause : undefined,
     reasons: result.reasons,

@@ -169,9 +169,10 @@ function hostsOnly(window: TargetGroupWindow): TargetGroupWindow {
   };
 }
 
-/** The window holds a period from `periodStartMs` on in which the group served requests. */
-export function servedSince(window: TargetGroupWindow, periodStartMs: number): boolean {
-  return window.samples.some((s) => s.timestamp.getTime() >= periodStartMs && s.requests > 0);
+/** How many periods from `periodStartMs` on the window holds in which the group served requests. */
+export function periodsServedSince(window: TargetGroupWindow, periodStartMs: number): number {
+  return window.samples.filter((s) => s.timestamp.getTime() >= periodStartMs && s.requests > 0)
+    .length;
 }
 
 /** The start of the latest period in which either group served: the newest published data. */

@@ -4,6 +4,7 @@
 // PAUSE hook before the first shift is held until just after the next period boundary, and the
 // canary's first period holds (almost) a whole period of its traffic. Pure.
 import { formatDuration } from '../../lib/durations.ts';
+import { periodStart } from './continuous-analysis.ts';
 import type { HookAnswer } from './hook-decisions.ts';
 import { type Strategy, productionSteps } from './strategy.ts';
 
@@ -37,11 +38,11 @@ export function longestAlignmentMs(periodSeconds: number, intervalMs: number): n
 
 /** The first moment at or after `now` to answer: now, or the next boundary plus the lead. */
 export function alignedAnswerAt(now: number, periodSeconds: number): number {
-  const period = periodSeconds * 1000;
-  const into = ((now % period) + period) % period;
-  if (into < ALIGN_LEAD_MS) return now - into + ALIGN_LEAD_MS;
+  const boundary = periodStart(now, periodSeconds);
+  const into = now - boundary;
+  if (into < ALIGN_LEAD_MS) return boundary + ALIGN_LEAD_MS;
   if (into <= ALIGN_LEAD_MS + ALIGN_SLACK_MS) return now;
-  return now - into + period + ALIGN_LEAD_MS;
+  return boundary + periodSeconds * 1000 + ALIGN_LEAD_MS;
 }
 
 export interface FirstShiftFacts {

@@ -2,6 +2,7 @@
 // shift; before a production step and after the last one, whether the gate can judge yet (the
 // verdict's answer is decideRollback's, in rollback-decision.ts). Pure.
 import { formatDuration } from '../../lib/durations.ts';
+import { periodStart } from './continuous-analysis.ts';
 import { type FirstShiftFacts, firstShiftAnswer } from './first-shift.ts';
 
 export type HookAnswer =
@@ -143,7 +144,7 @@ export function finalGateWait(
   ) {
     return undefined;
   }
-  const shiftPeriod = Math.floor(facts.shiftSince / periodMs) * periodMs;
+  const shiftPeriod = periodStart(facts.shiftSince, periodMs / 1000);
   const bound = Math.min(shiftPeriod + (EVIDENCE_PERIODS + 2) * periodMs, facts.latest);
   const until = Math.min(now + Math.max(10_000, Math.round(facts.intervalMs / 4)), bound);
   if (until <= now) return undefined;

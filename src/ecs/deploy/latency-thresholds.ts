@@ -47,36 +47,29 @@ export function latestReference(
     const sample = baseline.samples[i]!;
     if (sample.p95Seconds === undefined || sample.requests < MIN_REFERENCE_REQUESTS) continue;
     if (!(sample.p95Seconds > 0)) continue;
-    const baselineSeconds = rounded(sample.p95Seconds);
     const p90 = sample.p90Seconds;
-    const withP90 =
-      p90 !== undefined && p90 > 0 && p90 < sample.p95Seconds
-        ? {
-            p90: {
-              baselineSeconds: rounded(p90),
-              canarySeconds: rounded(rounded(p90) * (1 + tolerance)),
-            },
-          }
-        : {};
     const p99 = sample.p99Seconds;
-    const withP99 =
-      p99 !== undefined && p99 > 0 && sample.requests >= MIN_P99_REFERENCE_REQUESTS
-        ? {
-            p99: {
-              baselineSeconds: rounded(p99),
-              canarySeconds: rounded(rounded(p99) * (1 + tolerance)),
-            },
-          }
-        : {};
     return {
-      baselineSeconds,
-      canarySeconds: rounded(baselineSeconds * (1 + tolerance)),
+      ...limitPair(sample.p95Seconds, tolerance),
       period: sample.timestamp,
-      ...withP90,
-      ...withP99,
+      ...(p90 !== undefined && p90 > 0 && p90 < sample.p95Seconds
+        ? { p90: limitPair(p90, tolerance) }
+        : {}),
+      ...(p99 !== undefined && p99 > 0 && sample.requests >= MIN_P99_REFERENCE_REQUESTS
+        ? { p99: limitPair(p99, tolerance) }
+        : {}),
     };
   }
   return undefined;
+}
+
+/** A baseline percentile, rounded, and the canary's limit beside it. */
+function limitPair(
+  seconds: number,
+  tolerance: number,
+): { baselineSeconds: number; canarySeconds: number } {
+  const baselineSeconds = rounded(seconds);
+  return { baselineSeconds, canarySeconds: rounded(baselineSeconds * (1 + tolerance)) };
 }
 
 /**

@@ -6,6 +6,7 @@
 import {
   type AnalysisResult,
   type InconclusivePolicy,
+  NOTHING_TO_JUDGE_ENDING,
   decideAfterAnalysis,
 } from '../../canary/analysis/index.ts';
 import { formatDuration } from '../../lib/durations.ts';
@@ -112,9 +113,10 @@ export function gateAnswer(facts: GateFacts): HookAnswer {
   if (result.verdict === 'inconclusive' && result.cause === 'nothing-to-judge') {
     // Only at full traffic: no absolute limit is set, and the baseline serves nothing (or, in
     // blue/green, served only in the minute of the shift, where the comparisons did not decide).
-    const why = result.reasons
-      .join('; ')
-      .replace(/: nothing to judge the canary against: inconclusive$/, '');
+    const reasons = result.reasons.join('; ');
+    const why = reasons.endsWith(NOTHING_TO_JUDGE_ENDING)
+      ? reasons.slice(0, -NOTHING_TO_JUDGE_ENDING.length)
+      : reasons;
     return {
       action: 'CONTINUE',
       reason: `nothing to judge the canary against ${facts.where} (${why}): continuing`,
