@@ -5,14 +5,14 @@ import {
   lookAlpha,
 } from '../../../../src/canary/analysis/sequential.ts';
 
-describe('alphaSpentBy: power spending (ρ = ½) with a reserve past the plan', () => {
-  // Reference values computed independently (Python: 0.9·a·sqrt(t), and past t = 1
+describe('alphaSpentBy: power spending (ρ = ¼) with a reserve past the plan', () => {
+  // Reference values computed independently (Python: 0.9·a·t**0.25, and past t = 1
   // 0.9·a + 0.1·a·(1 − 2^−(t − 1)), with a = 0.01).
   it.each([
     [0, 0],
-    [0.05, 0.002012461179749811],
-    [0.25, 0.0045000000000000005],
-    [0.5, 0.006363961030678929],
+    [0.05, 0.004255837240514292],
+    [0.25, 0.006363961030678929],
+    [0.5, 0.007568067737283432],
     [1, 0.009000000000000001],
     [2, 0.009500000000000001],
     [3, 0.009750000000000002],
@@ -43,8 +43,8 @@ describe('lookAlpha', () => {
 
   it('releases what the function released since the looks before, never less than 0', () => {
     const first = lookAlpha(budget, 60_000, 0);
-    expect(first).toBeCloseTo(0.002012461179749811, 15);
-    expect(lookAlpha(budget, 5 * 60_000, first)).toBeCloseTo(0.0024875388202501895, 15);
+    expect(first).toBeCloseTo(0.004255837240514292, 15);
+    expect(lookAlpha(budget, 5 * 60_000, first)).toBeCloseTo(0.002108123790164637, 14);
     expect(lookAlpha(budget, 60_000, 0.005)).toBe(0);
   });
 

@@ -134,16 +134,16 @@ describe('alphaForLook: information time follows the data', () => {
     const f = await atTenPercent();
     // Exposure from 1.5 min, 25 planned minutes (a 10-minute canary bake, a 15-minute bake).
     const planned = 25 * MINUTE;
-    const released = (exposedMs: number) => 0.009 * Math.sqrt(exposedMs / planned);
+    const released = (exposedMs: number) => 0.009 * (exposedMs / planned) ** 0.25;
     // Data through 3 min read at 3.2 min, or at 4.4 min: the same 1.5 minutes of exposure.
     f.time.now = START + 3.2 * MINUTE;
     expect(alphaForLook(f.w, START + 3 * MINUTE)).toBeCloseTo(released(1.5 * MINUTE), 15);
-    expect(alphaForLook(f.w, START + 3 * MINUTE)).toBeCloseTo(0.00220454076850486, 15);
+    expect(alphaForLook(f.w, START + 3 * MINUTE)).toBeCloseTo(0.004454308803455789, 15);
     f.time.now = START + 4.4 * MINUTE;
-    expect(alphaForLook(f.w, START + 3 * MINUTE)).toBeCloseTo(0.00220454076850486, 15);
+    expect(alphaForLook(f.w, START + 3 * MINUTE)).toBeCloseTo(0.004454308803455789, 15);
     // Less what earlier looks spent; never more than the clock allows; nothing before the data.
     f.w.state.looks.alphaSpent = 0.0005;
-    expect(alphaForLook(f.w, START + 3 * MINUTE)).toBeCloseTo(0.00220454076850486 - 0.0005, 15);
+    expect(alphaForLook(f.w, START + 3 * MINUTE)).toBeCloseTo(0.004454308803455789 - 0.0005, 15);
     f.w.state.looks.alphaSpent = 0;
     f.time.now = START + 2 * MINUTE;
     expect(alphaForLook(f.w, START + 3 * MINUTE)).toBeCloseTo(released(0.5 * MINUTE), 15);
