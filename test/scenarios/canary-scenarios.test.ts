@@ -175,24 +175,10 @@ describe('windows that follow the traffic (issue 11)', () => {
 
   // Rolled back before the baseline's minutes before the window judged its overdispersion: at the
   // first looks (one or two canary periods) by the 5xx comparison (139, 307: 5–6 errors of ~280
-  // against 1 of ~2,720) and by the p95 counts (30, 202, 321: a canary minute 1.6× slower). Since
-  // the spending front-loads more (t^¼), 139 and 307 fail again at the first look's level (p
-  // 0.0032 and 0.0019 after the deflation against 0.0042 and 0.0021): rare minutes within the
-  // budget (noisy: 6 false rollbacks in 1,000 seeds, bench/README.md "Limits weigh more").
+  // against 1 of ~2,720) and by the p95 counts (30, 202, 321: a canary minute 1.6× slower).
   test('a noisy canary minute at the first looks is judged against the noise the baseline showed before', async () => {
     const { runs } = await runMany(scenario('noisy'), [30, 139, 202, 307, 321]);
-    expect(runs.map((run) => [run.seed, run.outcome])).toEqual([
-      [30, 'succeeded'],
-      [139, 'rolled-back'],
-      [202, 'succeeded'],
-      [307, 'rolled-back'],
-      [321, 'succeeded'],
-    ]);
-    for (const run of runs.filter((r) => r.outcome === 'rolled-back')) {
-      expect(run.reason).toMatch(
-        /Fisher on counts ÷ [\d.]+ canary, ÷ [\d.]+ baseline \(between-period overdispersion\) p=/,
-      );
-    }
+    for (const run of runs) expect(run.outcome).toBe('succeeded');
   });
 
   test('blue/green: the gate after the shift waits for the first published minute and compares it', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import {
   type AnalysisResult,
   type MetricJudgement,
+  validateAnalysisConfig,
   validateInconclusivePolicy,
 } from '../../../../src/canary/analysis/index.ts';
 import {
@@ -134,20 +135,44 @@ describe('alphaForLook: information time follows the data', () => {
     const f = await atTenPercent();
     // Exposure from 1.5 min, 25 planned minutes (a 10-minute canary bake, a 15-minute bake).
     const planned = 25 * MINUTE;
-    const released = (exposedMs: number) => 0.009 * (exposedMs / planned) ** 0.25;
+    const released = (exposedMs: number) => 0.009 * Math.sqrt(exposedMs / planned);
     // Data through 3 min read at 3.2 min, or at 4.4 min: the same 1.5 minutes of exposure.
     f.time.now = START + 3.2 * MINUTE;
     expect(alphaForLook(f.w, START + 3 * MINUTE)).toBeCloseTo(released(1.5 * MINUTE), 15);
-    expect(alphaForLook(f.w, START + 3 * MINUTE)).toBeCloseTo(0.004454308803455789, 15);
+    expect(alphaForLook(f.w, START + 3 * MINUTE)).toBeCloseTo(0.00220454076850486, 15);
     f.time.now = START + 4.4 * MINUTE;
-    expect(alphaForLook(f.w, START + 3 * MINUTE)).toBeCloseTo(0.004454308803455789, 15);
+    expect(alphaForLook(f.w, START + 3 * MINUTE)).toBeCloseTo(0.00220454076850486, 15);
     // Less what earlier looks spent; never more than the clock allows; nothing before the data.
     f.w.state.looks.alphaSpent = 0.0005;
-    expect(alphaForLook(f.w, START + 3 * MINUTE)).toBeCloseTo(0.004454308803455789 - 0.0005, 15);
+    expect(alphaForLook(f.w, START + 3 * MINUTE)).toBeCloseTo(0.00220454076850486 - 0.0005, 15);
     f.w.state.looks.alphaSpent = 0;
     f.time.now = START + 2 * MINUTE;
     expect(alphaForLook(f.w, START + 3 * MINUTE)).toBeCloseTo(released(0.5 * MINUTE), 15);
     expect(alphaForLook(f.w, START + MINUTE)).toBe(0);
+  });
+
+  it('front-loads the budget more (t^¼) when the user set an absolute limit', async () => {
+    const f = await atTenPercent();
+    const planned = 25 * MINUTE;
+    const limited = {
+      ...f.w,
+      request: {
+        ...f.w.request,
+        analysis: {
+          ...ANALYSIS,
+          config: validateAnalysisConfig({ minRequests: 300, maxP95LatencySeconds: 2 }),
+        },
+      },
+    };
+    f.time.now = START + 3.2 * MINUTE;
+    expect(alphaForLook(limited, START + 3 * MINUTE)).toBeCloseTo(
+      0.009 * (1.5 * MINUTE / planned) ** 0.25,
+      15,
+    );
+    expect(alphaForLook(f.w, START + 3 * MINUTE)).toBeCloseTo(
+      0.009 * Math.sqrt(1.5 * MINUTE / planned),
+      15,
+    );
   });
 });
 
