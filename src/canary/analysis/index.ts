@@ -35,6 +35,13 @@ export {
   fisherExactGreater,
   requestsNeededWithoutErrors,
 } from './proportions.ts';
-export { type LookBudget, PLANNED_SHARE, alphaSpentBy, lookAlpha } from './sequential.ts';
+export {
+  type LookBudget,
+  PLANNED_SHARE,
+  SPENDING_POWER,
+  alphaSpentBy,
+  lookAlpha,
+  spendingPower,
+} from './sequential.ts';
 export type * from './types.ts';
 export { NOTHING_TO_JUDGE_ENDING, judge } from './verdict.ts';

@@ -154,7 +154,9 @@ export interface ErrorControl {
   readonly lookAlpha: number;
   /** Request-based checks that could fail at this look; the look's alpha is shared among them. */
   readonly checks: number;
-  /** The level each of them failed at. */
+  /** Their shares of it: a user-set limit has 3 (LIMIT_SHARES), a comparison with the baseline 1. */
+  readonly shares: number;
+  /** The level of one share: a comparison fails below it, a user-set limit below 3 times it. */
   readonly perCheckAlpha: number;
   /** What the look spent: its alpha when a check could fail, else nothing (it carries over). */
   readonly spent: number;

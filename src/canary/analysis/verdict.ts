@@ -92,21 +92,23 @@ export function judge(
   const planned = plannedChecks(c, both, recentWindow(canary, baseline), baselineServed, validated);
   let config: AnalysisConfig = validated;
   let errorControl: ErrorControl | undefined;
+  let levels: readonly number[] | undefined;
   if (look !== undefined) {
-    const checks = sharingChecks(
-      planned.map((check) => check.smallest),
-      look.alpha,
-    );
-    const perCheck = checks === 0 ? 0 : look.alpha / checks;
-    config = { ...validated, failAlpha: perCheck };
+    const sharing = sharingChecks(planned, look.alpha);
+    levels = sharing.levels;
+    const perShare = sharing.checks === 0 ? 0 : look.alpha / sharing.shares;
+    config = { ...validated, failAlpha: perShare };
     errorControl = {
       lookAlpha: look.alpha,
-      checks,
-      perCheckAlpha: perCheck,
-      spent: checks === 0 ? 0 : look.alpha,
+      checks: sharing.checks,
+      shares: sharing.shares,
+      perCheckAlpha: perShare,
+      spent: sharing.checks === 0 ? 0 : look.alpha,
     };
   }
-  const drafts = planned.map((check) => check.judge(config));
+  const drafts = planned.map((check, i) =>
+    check.judge(levels === undefined ? config : { ...config, failAlpha: levels[i]! }),
+  );
 
   const tooFew = `canary served ${c.requests} ${c.requests === 1 ? 'request' : 'requests'}, fewer than min-requests ${config.minRequests}`;
   // Below min-requests nothing passes; a check that fails at its level still fails.
@@ -260,10 +262,20 @@ function toldByWholeWindow(
   );
 }
 
+/**
+ * A user-set limit's shares of a look's alpha against one for each comparison with the baseline:
+ * the user declared that breach a failure, and the comparisons' tolerance makes them slower to
+ * decide anyway. Three shares took the absolute breach's first-period decisions from 84 % to 90 %
+ * (bench/README.md, "Limits weigh more").
+ */
+export const LIMIT_SHARES = 3;
+
 /** A request-based check: the smallest p-value its test can reach here, and the check itself. */
 interface PlannedCheck {
   /** Given what the test conditions on (counts, periods, requests); 1: it cannot fail. */
   readonly smallest: number;
+  /** Its shares of a look's alpha: LIMIT_SHARES for a limit the user set, 1 for a comparison. */
+  readonly shares: number;
   readonly judge: (config: AnalysisConfig) => Draft;
 }
 
@@ -293,6 +305,7 @@ function plannedChecks(
     if (limit === undefined) return undefined;
     const canary = proportion(totals.target5xx + totals.connectionErrors, totals.requests);
     return {
+      shares: LIMIT_SHARES,
       smallest: canary.trials === 0 ? 1 : 0,
       judge: (at) => judgeErrorRateLimit(canary, limit, at, window),
     };
@@ -324,6 +337,7 @@ function plannedChecks(
         noise: noiseBand(canaryPeriods, baselinePeriods, usual, variance),
       };
       return {
+        shares: 1,
         smallest: smallestFisherP(
           effective(canary, effects.canary, true),
           effective(baseline, effects.baseline, false),
@@ -354,6 +368,7 @@ function plannedChecks(
     checks.push(
       strata !== undefined && name === 'p95-latency'
         ? {
+            shares: 1,
             smallest: smallestP95CountsP(strata, both.counts.relativeP90),
             judge: (at) =>
               judgeP95AgainstBaselineFromCounts(
@@ -366,6 +381,7 @@ function plannedChecks(
           }
         : strata !== undefined
           ? {
+              shares: 1,
               smallest: smallestStratifiedP(strata.tested),
               judge: (at) =>
                 judgeLatencyAgainstBaselineFromCounts(
@@ -379,6 +395,7 @@ function plannedChecks(
                 ),
             }
           : {
+              shares: 1,
               smallest:
                 !baselineServed || cc[key].length === 0 || b[key].length === 0
                   ? 1
@@ -395,10 +412,12 @@ function plannedChecks(
       checks.push(
         counted !== undefined
           ? {
+              shares: LIMIT_SHARES,
               smallest: limitCountP({ ...counted, slower: counted.requests }, q),
               judge: (at) => judgeLatencyLimitFromCounts(name, values, counted, limitSeconds, at),
             }
           : {
+              shares: LIMIT_SHARES,
               smallest: values.length === 0 ? 1 : aboveLimitP(values.length, requests, q),
               judge: (at) => judgeLatencyLimit(name, values, limitSeconds, at, requests),
             },
@@ -516,18 +535,33 @@ function pairedPercentiles(
 }
 
 /**
- * How many checks share the look's alpha: the fewest k such that every other check's smallest
- * possible p-value (given what the tests condition on: counts, periods, requests) is at least
- * alpha/k. Those checks cannot fail at the common level alpha/k, so the k that can share all of
- * it and the union bound still sums to alpha. A rate with no errors in either group, or a rank
- * test on too few periods, no longer thins everyone else's share.
+ * How the look's alpha is shared: each check that can fail gets alpha·(its shares)/(all shares
+ * of the checks that can fail); a user-set limit has LIMIT_SHARES, a comparison one. Taken in
+ * order of smallest possible p-value per share (given what the tests condition on: counts,
+ * periods, requests), a check shares when it could fail at the level it would get beside those
+ * already sharing (all of alpha for the first). A check that does not share is judged at a level
+ * no greater than its smallest possible p-value, so it cannot fail: the levels of the checks
+ * that can fail sum to alpha (the union bound). A rate with no errors in either group, or a rank
+ * test on too few periods, no longer thins everyone else's share. With one share each this is
+ * the fewest k such that every other check's smallest p is at least alpha/k.
  */
-export function sharingChecks(smallest: readonly number[], alpha: number): number {
-  const sorted = [...smallest].sort((a, b) => a - b);
-  // Not one can fail even with all of it: none shares (and nothing is spent).
-  if (sorted.length === 0 || sorted[0]! >= alpha) return 0;
-  for (let k = 1; k < sorted.length; k++) {
-    if (sorted[k]! >= alpha / k) return k;
+export function sharingChecks(
+  candidates: readonly { readonly smallest: number; readonly shares: number }[],
+  alpha: number,
+): { checks: number; shares: number; levels: number[] } {
+  const order = candidates
+    .map((candidate, index) => ({ ...candidate, index }))
+    .sort((a, b) => a.smallest / a.shares - b.smallest / b.shares);
+  const sharing = new Set<number>();
+  let shares = 0;
+  for (const candidate of order) {
+    if (candidate.smallest >= (alpha * candidate.shares) / Math.max(shares, candidate.shares)) break;
+    sharing.add(candidate.index);
+    shares += candidate.shares;
   }
-  return sorted.length;
+  const levels = candidates.map((candidate, index) => {
+    const level = shares === 0 ? 0 : (alpha * candidate.shares) / shares;
+    return sharing.has(index) ? level : Math.min(level, candidate.smallest);
+  });
+  return { checks: sharing.size, shares, levels };
 }

@@ -3,7 +3,7 @@
 // is overdue), sooner after a suspicious look or a failed metrics read, and not just before a gate
 // that judges the same window. Only while the new revision takes production traffic and nothing
 // is decided.
-import { lookAlpha } from '../../canary/analysis/index.ts';
+import { lookAlpha, spendingPower } from '../../canary/analysis/index.ts';
 import { type AnalysisSettings, type Judgement, recentlyWorse } from './continuous-analysis.ts';
 import { expectedTransitionAt } from './poll-cadence.ts';
 import { awaitingPauseHook } from './rollback.ts';
@@ -232,6 +232,7 @@ export function alphaForLook(w: Watch, dataThrough: number): number | undefined 
     {
       alpha: settings.config.falseRollbackRate,
       plannedExposureMs: plannedExposureMs(w.request.strategy, settings),
+      power: spendingPower(settings.config),
     },
     Math.max(0, Math.min(now(w), dataThrough) - since),
     w.state.looks.alphaSpent,

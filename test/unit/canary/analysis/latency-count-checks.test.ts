@@ -12,13 +12,19 @@ interface Period {
   requests: number;
   p95: number;
   p99?: number;
+  target5xx?: number;
   /** threshold → requests slower than it */
   slower?: Record<number, number>;
 }
 
 function window(periods: readonly Period[]): TargetGroupWindow {
   const base = windowOf(
-    periods.map((p) => ({ requests: p.requests, p95: p.p95, p99: p.p99 ?? p.p95 * 1.5 })),
+    periods.map((p) => ({
+      requests: p.requests,
+      p95: p.p95,
+      p99: p.p99 ?? p.p95 * 1.5,
+      target5xx: p.target5xx ?? 0,
+    })),
   );
   return {
     ...base,
@@ -61,6 +67,25 @@ describe('max-p95-latency on request counts', () => {
     expect(limit.why).toMatch(
       /^canary p95 latency: 40 of 300 requests \(13\.3 %\) slower than max-p95-latency 2 s over 1 period, 5 % allowed, binomial p=\S+ < \S+: fail$/,
     );
+  });
+
+  it('judges the limit at three shares of the look against one for a comparison', () => {
+    // 28 of 300 slower than 2 s: binomial p = 0.00127. Two comparisons can fail too (the 5xx
+    // rate, 2 errors against 3, and the p95 comparison, whose exceedance test can fail on one
+    // period): the limit has three of five shares of the look's 0.0025 (0.0015), each comparison
+    // one (0.0005). At equal shares (0.00083 each) this breach would wait for another period.
+    const canary = window([{ requests: 300, p95: 2.4, slower: { 2: 28 }, target5xx: 2 }]);
+    const baseline = window([
+      { requests: 2700, p95: 1.9, target5xx: 3 },
+      { requests: 2700, p95: 1.9, target5xx: 3 },
+    ]);
+    const result = judge(canary, baseline, limitConfig, { alpha: 0.0025 });
+    expect(result.errorControl).toMatchObject({ checks: 3, shares: 5, perCheckAlpha: 0.0005 });
+    const limit = p95(result, 'limit');
+    expect(limit.test.p).toBeCloseTo(0.0012743178929044841, 12);
+    expect(limit.outcome).toBe('fail');
+    expect(limit.why).toMatch(/binomial p=0\.0013 < 0\.0015: fail$/);
+    expect(result.metrics.find((m) => m.name === '5xx-rate')?.why).toMatch(/≥ 0\.0005/);
   });
 
   it('the per-period sign test cannot fail the same period (the fallback without counts)', () => {

@@ -6,7 +6,7 @@ import type {
   MetricJudgement,
   MetricName,
 } from '../../../../src/canary/analysis/types.ts';
-import { judge, sharingChecks } from '../../../../src/canary/analysis/verdict.ts';
+import { LIMIT_SHARES, judge, sharingChecks } from '../../../../src/canary/analysis/verdict.ts';
 import { UserError } from '../../../../src/lib/errors.ts';
 import { BASELINE_P95, BASELINE_P99, START, scaled, steady, windowOf } from './windows.ts';
 
@@ -565,6 +565,7 @@ describe('judge: one look of a sequential design', () => {
     expect(result.errorControl).toEqual({
       lookAlpha: 0.004,
       checks: 3,
+      shares: 3,
       perCheckAlpha: 0.004 / 3,
       spent: 0.004,
     });
@@ -581,12 +582,18 @@ describe('judge: one look of a sequential design', () => {
     expect(result.errorControl).toEqual({
       lookAlpha: 0.004,
       checks: 0,
+      shares: 0,
       perCheckAlpha: 0,
       spent: 0,
     });
     const limited = judge(canary, none, { ...config, maxErrorRate: 0.01 }, { alpha: 0.004 });
-    // The limit over the whole window and over the last two periods.
-    expect(limited.errorControl).toMatchObject({ checks: 2, perCheckAlpha: 0.002, spent: 0.004 });
+    // The limit over the whole window and over the last two periods, three shares each.
+    expect(limited.errorControl).toMatchObject({
+      checks: 2,
+      shares: 2 * LIMIT_SHARES,
+      perCheckAlpha: 0.004 / 6,
+      spent: 0.004,
+    });
   });
 
   it('compares only the periods in which both groups served', () => {
@@ -648,6 +655,19 @@ describe('judge: a large latency regression decides on its first periods', () =>
 });
 
 describe('sharingChecks: the checks that share a look', () => {
+  const one = (smallest: number[]) => smallest.map((p) => ({ smallest: p, shares: 1 }));
+
+  /** Whatever the shares: the levels of the checks that can fail sum to alpha, no more. */
+  function expectUnionBound(
+    candidates: readonly { smallest: number; shares: number }[],
+    alpha: number,
+    levels: readonly number[],
+  ): void {
+    const canFail = levels.filter((level, i) => candidates[i]!.smallest < level);
+    const total = canFail.reduce((sum, level) => sum + level, 0);
+    expect(total).toBeLessThanOrEqual(alpha * (1 + 1e-12));
+  }
+
   it.each<[number[], number, number]>([
     [[0.5, 1e-9, 1e-12], 0.001, 2],
     [[1, 1, 0], 0.001, 1],
@@ -657,12 +677,57 @@ describe('sharingChecks: the checks that share a look', () => {
     // 0.0015 can fail at 0.004/2, so all three share; 0.0025 cannot, so two do.
     [[0, 0, 0.0015], 0.004, 3],
     [[0, 0, 0.0025], 0.004, 2],
-  ])('smallest possible p %p at a look of %p: %p share', (smallest, alpha, expected) => {
-    expect(sharingChecks(smallest, alpha)).toBe(expected);
-    // Whatever is left out cannot fail at the level the others get.
+  ])('one share each: smallest possible p %p at a look of %p: %p share', (smallest, alpha, expected) => {
+    const sharing = sharingChecks(one(smallest), alpha);
+    expect(sharing).toMatchObject({ checks: expected, shares: expected });
+    expectUnionBound(one(smallest), alpha, sharing.levels);
+    // Whatever is left out cannot fail at the level it is judged at.
     const k = expected;
     const left = [...smallest].sort((a, b) => a - b).slice(k);
     for (const p of left) expect(p).toBeGreaterThanOrEqual(k === 0 ? alpha : alpha / k);
+  });
+
+  it('gives a user-set limit three shares against one for each comparison', () => {
+    const limit = { smallest: 0, shares: LIMIT_SHARES };
+    const comparison = { smallest: 0, shares: 1 };
+    const sharing = sharingChecks([comparison, limit, comparison], 0.005);
+    expect(sharing).toMatchObject({ checks: 3, shares: 5 });
+    expect(sharing.levels[0]).toBeCloseTo(0.001, 15);
+    expect(sharing.levels[1]).toBeCloseTo(0.003, 15);
+    expect(sharing.levels[2]).toBeCloseTo(0.001, 15);
+  });
+
+  it('judges a check left out at a level it cannot reach, shares or not', () => {
+    // The limit cannot fail even with all of alpha; the comparison after it could have failed at
+    // the first comparison's level, so it must not be judged there.
+    const candidates = [
+      { smallest: 0, shares: 1 },
+      { smallest: 0.006, shares: LIMIT_SHARES },
+      { smallest: 0.003, shares: 1 },
+    ];
+    const sharing = sharingChecks(candidates, 0.005);
+    expect(sharing).toMatchObject({ checks: 1, shares: 1 });
+    expect(sharing.levels[0]).toBeCloseTo(0.005, 15);
+    expect(sharing.levels[1]!).toBeLessThanOrEqual(0.006);
+    expect(sharing.levels[2]!).toBeLessThanOrEqual(0.003);
+    expectUnionBound(candidates, 0.005, sharing.levels);
+  });
+
+  it('keeps the union bound over many random mixes of limits and comparisons', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+    for (let run = 0; run < 2000; run++) {
+      const candidates = Array.from({ length: 1 + Math.floor(random() * 6) }, () => ({
+        smallest: random() < 0.3 ? 0 : random() * 0.01,
+        shares: random() < 0.3 ? LIMIT_SHARES : 1,
+      }));
+      const sharing = sharingChecks(candidates, 0.004);
+      expectUnionBound(candidates, 0.004, sharing.levels);
+      const shares = candidates
+        .filter((c, i) => c.smallest < sharing.levels[i]!)
+        .reduce((sum, c) => sum + c.shares, 0);
+      expect(shares).toBeLessThanOrEqual(sharing.shares);
+    }
   });
 });
 
@@ -785,7 +850,7 @@ describe('judge: blue/green, the baseline beside the canary only in the minute o
   const limits = { minRequests: 300, maxErrorRate: 0.01 };
   const look = { alpha: 0.001, baselineAtShiftOnly: true };
   const SKIPPED_5XX =
-    'canary 5xx rate 0.21 % (2/957) vs baseline 0 % (0/2044): above a baseline of zero, over the +0.2 points allowed, but Fisher p=0.1 ≥ 0.0005; the baseline served only in the minute of the shift: no more data will come to compare with: skipped';
+    'canary 5xx rate 0.21 % (2/957) vs baseline 0 % (0/2044): above a baseline of zero, over the +0.2 points allowed, but Fisher p=0.1 ≥ 0.00025; the baseline served only in the minute of the shift: no more data will come to compare with: skipped';
 
   it('was inconclusive on the comparison that can get no more data', () => {
     const result = judge(canary, old, limits, { alpha: 0.001 });
@@ -801,8 +866,9 @@ describe('judge: blue/green, the baseline beside the canary only in the minute o
     expect(result.reasons.at(-1)).toBe(
       'the baseline served only in the minute of the shift: the comparisons with it can only fail (5xx-rate did not decide there); max-error-rate judges every period since',
     );
-    // Both 5xx-rate and error-rate could fail: they share the look's alpha as before.
-    expect(result.errorControl).toMatchObject({ checks: 2, perCheckAlpha: 0.0005 });
+    // Both 5xx-rate and error-rate could fail: they share the look's alpha as before, the
+    // user-set limit with three shares against the comparison's one.
+    expect(result.errorControl).toMatchObject({ checks: 2, shares: 4, perCheckAlpha: 0.00025 });
   });
 
   it('still fails on the minute of the shift', () => {
@@ -821,7 +887,7 @@ describe('judge: blue/green, the baseline beside the canary only in the minute o
       'the baseline served only in the minute of the shift, where 5xx-rate did not decide, and no absolute limit is set (max-error-rate, max-p95-latency, max-p99-latency): nothing to judge the canary against: inconclusive',
     ]);
     // The 5xx comparison alone could fail: it had the look's whole alpha.
-    expect(check(result, '5xx-rate').why).toBe(SKIPPED_5XX.replace('0.0005', '0.001'));
+    expect(check(result, '5xx-rate').why).toBe(SKIPPED_5XX.replace('0.00025', '0.001'));
   });
 
   it('passes on comparisons that passed when no limit is set', () => {

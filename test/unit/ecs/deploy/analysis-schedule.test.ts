@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import {
   type AnalysisResult,
   type MetricJudgement,
+  validateAnalysisConfig,
   validateInconclusivePolicy,
 } from '../../../../src/canary/analysis/index.ts';
 import {
@@ -148,6 +149,30 @@ describe('alphaForLook: information time follows the data', () => {
     f.time.now = START + 2 * MINUTE;
     expect(alphaForLook(f.w, START + 3 * MINUTE)).toBeCloseTo(released(0.5 * MINUTE), 15);
     expect(alphaForLook(f.w, START + MINUTE)).toBe(0);
+  });
+
+  it('front-loads the budget more (t^¼) when the user set an absolute limit', async () => {
+    const f = await atTenPercent();
+    const planned = 25 * MINUTE;
+    const limited = {
+      ...f.w,
+      request: {
+        ...f.w.request,
+        analysis: {
+          ...ANALYSIS,
+          config: validateAnalysisConfig({ minRequests: 300, maxP95LatencySeconds: 2 }),
+        },
+      },
+    };
+    f.time.now = START + 3.2 * MINUTE;
+    expect(alphaForLook(limited, START + 3 * MINUTE)).toBeCloseTo(
+      0.009 * (1.5 * MINUTE / planned) ** 0.25,
+      15,
+    );
+    expect(alphaForLook(f.w, START + 3 * MINUTE)).toBeCloseTo(
+      0.009 * Math.sqrt(1.5 * MINUTE / planned),
+      15,
+    );
   });
 });
 
