@@ -27,7 +27,7 @@ import { type DatabaseState, type DeclaredState, decideDatabaseState } from './d
 import { type Finding, type LintOptions, blocking } from './lint/lint.ts';
 import { type ChangesPort, type LintScope, lintScope } from './lint-scope.ts';
 import { type LintJob, lintEach, startLint } from './lint-job.ts';
-import { type Migration, readMigrations } from './migration-set.ts';
+import { type Migration, nextTurn, readMigrations } from './migration-set.ts';
 import { type Plan, type PlanOptions, type PlannedMigration, planMigrations } from './plan.ts';
 import { inspectDatabase } from './schema.ts';
 import type { DatabaseSession } from './session.ts';
@@ -259,6 +259,9 @@ async function lintAndMigrateWith(
   ports: MigratePorts,
 ): Promise<void> {
   if (options.command === 'plan' || options.command === 'apply') {
+    // The early connection's socket opens first (pg's load and the connect run as microtasks and
+    // ticks): the server starts its backend while the files are read, not after.
+    if (early) await nextTurn();
     // Cut by the lexer: the parse and the lint run beside the connection (and against a new
     // database beside the apply), see lint-job.ts.
     const reading = readMigrations(options.migrationsDir);
