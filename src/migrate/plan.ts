@@ -60,8 +60,8 @@ export async function planMigrations(
   options: PlanOptions,
   deps: { session: SqlSession; onEvent?: (event: MigrateEvent) => void },
 ): Promise<Plan> {
-  await configureSession(deps.session, options);
-  const exists = await historyExists(deps.session, options.history);
+  const configured = await configureSession(deps.session, options, options.history);
+  const exists = configured.historyExists ?? (await historyExists(deps.session, options.history));
   const status = computeStatus(
     migrations,
     exists ? await readHistory(deps.session, options.history, true) : [],

@@ -331,6 +331,28 @@ describe('a new database takes the whole history, a live one is guarded', () => 
     expect(database.queries.filter((q) => q.includes('set_config('))).toHaveLength(1);
   });
 
+  it('a new database: two round trips before the lock, one after it before the first migration', async () => {
+    const database = fakeDatabase();
+    const run = await runMigration(
+      options('apply', migrationsDir({ 'V1__orders.sql': SAFE })),
+      fakePorts(database).ports,
+    );
+    expect(run.ok).toBe(true);
+    const lock = database.queries.findIndex((q) => q.includes('pg_try_advisory_lock'));
+    const first = database.queries.findIndex((q) => q.includes('CREATE TABLE orders'));
+    // The timeouts with the history's lookup; the user's own tables.
+    expect(database.queries.slice(0, lock)).toEqual([
+      expect.stringMatching(/set_config\(.*AS exists$/s),
+      expect.stringContaining('count(*) OVER ()'),
+    ]);
+    // The history created and read in one message.
+    expect(database.queries.slice(lock + 1, first)).toEqual([
+      expect.stringMatching(
+        /^DO .*CREATE TABLE IF NOT EXISTS .*;\nSELECT .* ORDER BY installed_rank$/s,
+      ),
+    ]);
+  });
+
   const HISTORY = { 'V1__orders.sql': SAFE, 'V2__index.sql': UNSAFE_INDEX };
 
   it('apply on a database with no tables and no history: everything applied, findings reported, none blocking', async () => {
