@@ -331,6 +331,28 @@ describe('a new database takes the whole history, a live one is guarded', () => 
     expect(database.queries.filter((q) => q.includes('set_config('))).toHaveLength(1);
   });
 
+  it("the plan's reads go out while the files are still being cut; nothing is written before they are", async () => {
+    const log: string[] = [];
+    const database = fakeDatabase({ onQuery: async (sql) => void log.push(sql) });
+    const files = Object.fromEntries(
+      Array.from({ length: 20 }, (_, i) => [
+        `V${i + 1}__t${i + 1}.sql`,
+        `CREATE TABLE t${i + 1} (id int);`,
+      ]),
+    );
+    const { ports } = fakePorts(database, {
+      onEvent: (event) => void (event.type === 'loaded' && log.push('loaded')),
+    });
+    const run = await runMigration(options('apply', migrationsDir(files)), ports);
+    expect(run.ok).toBe(true);
+    const loaded = log.indexOf('loaded');
+    expect(log.slice(0, loaded)).toEqual([
+      expect.stringContaining('set_config('),
+      expect.stringContaining('count(*) OVER ()'),
+    ]);
+    expect(log[loaded + 1]).toContain('pg_try_advisory_lock');
+  });
+
   it('a new database: two round trips before the lock, one after it before the first migration', async () => {
     const database = fakeDatabase();
     const run = await runMigration(
