@@ -277,7 +277,7 @@ interface Lookup {
 
 async function lookUp(session: DatabaseSession, options: MigrateOptions): Promise<Lookup> {
   const history = await lookUpHistory(session, options);
-  return { history, facts: await inspectDatabase(session, options.history, history.exists) };
+  return { history, facts: await inspectDatabase(session, options.history, history.rows.length) };
 }
 
 async function lintAndMigrateWith(

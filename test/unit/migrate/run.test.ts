@@ -353,6 +353,29 @@ describe('a new database takes the whole history, a live one is guarded', () => 
     expect(log[loaded + 1]).toContain('pg_try_advisory_lock');
   });
 
+  it('a live database: its history read once before the lock, and counted from what was read', async () => {
+    const database = fakeDatabase({ history: [appliedRow('V1__orders.sql', '1', SAFE)] });
+    const { ports, events } = fakePorts(database);
+    const run = await runMigration(
+      options('apply', migrationsDir({ 'V1__orders.sql': SAFE, 'V2__more.sql': SAFE })),
+      ports,
+    );
+    expect(run.ok).toBe(true);
+    const lock = database.queries.findIndex((q) => q.includes('pg_try_advisory_lock'));
+    expect(database.queries.slice(0, lock)).toEqual([
+      expect.stringMatching(/set_config\(.*AS exists$/s),
+      expect.stringContaining('ORDER BY installed_rank'),
+      expect.stringContaining('count(*) OVER ()'),
+    ]);
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'database-state',
+        state: 'live',
+        reason: expect.stringContaining('a migration history (1 row)'),
+      }),
+    );
+  });
+
   it('a new database: two round trips before the lock, one after it before the first migration', async () => {
     const database = fakeDatabase();
     const run = await runMigration(
