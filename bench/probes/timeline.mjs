@@ -2,8 +2,9 @@
 // as JSON lines to $TIMELINE_FILE at the thread's exit. Times are ms since the process started
 // (performance.timeOrigin of the main thread, passed to workers in $TIMELINE_ORIGIN); CPU is the
 // thread's own (process.threadCpuUsage). Marks: the preload itself (node's start), each bundle
-// file's load, the worker's start and its messages, the socket's connect, writes and reads, each
-// line printed, the exit. bench/history-timeline.ts runs it and sums the runs up.
+// file's load, the worker's start and its messages, the socket's connect, writes, reads, end and
+// close, each line printed, beforeExit and the exit. bench/history-timeline.ts runs it and sums the
+// runs up.
 import { appendFileSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 import net from 'node:net';
@@ -39,6 +40,8 @@ let writes = 0;
 net.Socket.prototype.connect = function (...args) {
   mark('socket connect');
   this.on('data', () => mark('socket data'));
+  this.on('end', () => mark('socket end'));
+  this.on('close', () => mark('socket close'));
   return connect.apply(this, args);
 };
 net.Socket.prototype.write = function (...args) {
@@ -72,4 +75,5 @@ const flush = () => {
   mark('exit');
   if (file) appendFileSync(file, `${JSON.stringify({ thread: threadId, marks })}\n`);
 };
+process.on('beforeExit', () => mark('beforeExit'));
 process.on('exit', flush);

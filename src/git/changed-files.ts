@@ -1,7 +1,6 @@
 // The migrations a branch added, changed, renamed or deleted since it left its base, from git:
 // committed, staged, edited and untracked files alike, so a run on a laptop sees what CI will.
 // git runs without a shell, its arguments after --end-of-options or a checked ref.
-import { execFile } from 'node:child_process';
 import { UserError, shown } from '../lib/errors.ts';
 import type { ChangesPort, FileChange } from '../migrate/lint-scope.ts';
 
@@ -12,6 +11,8 @@ interface GitResult {
 }
 
 function git(args: string[], cwd: string): Promise<GitResult> {
+  // Loaded here, not at start: a plan or an apply never runs git.
+  const { execFile } = process.getBuiltinModule('node:child_process');
   return new Promise((resolve, reject) => {
     execFile(
       'git',

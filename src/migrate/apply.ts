@@ -7,8 +7,7 @@ import type { MigrateEvent } from './events.ts';
 import {
   type HistoryTable,
   type NewHistoryRow,
-  createHistory,
-  readHistory,
+  createAndReadHistory,
   recordMigration,
   SINCE_BEGIN,
   recordSql,
@@ -116,8 +115,7 @@ export async function applyMigrations(
   });
   try {
     onEvent({ type: 'lock-acquired', waitedMs: deps.now() - started });
-    await createHistory(session, options.history);
-    const rows = await readHistory(session, options.history, true);
+    const rows = await createAndReadHistory(session, options.history);
     const status = computeStatus(migrations, rows, options);
     if (status.missingLocally.length > 0) {
       onEvent({ type: 'missing-locally', migrations: status.missingLocally });

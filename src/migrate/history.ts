@@ -41,7 +41,27 @@ export async function historyExists(session: SqlSession, history: HistoryTable):
  * schema that exists.
  */
 export async function createHistory(session: SqlSession, history: HistoryTable): Promise<void> {
-  await session.query(`DO $rds_migrate$ BEGIN
+  await session.query(createSql(history));
+}
+
+/**
+ * Creates the table unless it exists, as createHistory, and reads its rows (readHistory): the two
+ * statements in one message, one round trip.
+ */
+export async function createAndReadHistory(
+  session: SqlSession,
+  history: HistoryTable,
+): Promise<HistoryRow[]> {
+  const results: unknown = await session.query(`${createSql(history)};\n${selectSql(history)}`);
+  // pg answers a message of several statements with a result each.
+  const last = (Array.isArray(results) ? results.at(-1) : results) as {
+    rows: Record<string, unknown>[];
+  };
+  return last.rows.map(historyRow);
+}
+
+function createSql(history: HistoryTable): string {
+  return `DO $rds_migrate$ BEGIN
   IF to_regclass(${literal(history.qualified)}) IS NULL THEN
   CREATE SCHEMA IF NOT EXISTS ${history.schema};
   CREATE TABLE IF NOT EXISTS ${history.qualified} (
@@ -59,22 +79,17 @@ export async function createHistory(session: SqlSession, history: HistoryTable):
     parts_applied integer NOT NULL
   );
   END IF;
-END $rds_migrate$`);
+END $rds_migrate$`;
 }
 
-/** The history's rows, oldest first; none when there is no table (`exists` skips that check). */
-export async function readHistory(
-  session: SqlSession,
-  history: HistoryTable,
-  exists?: true,
-): Promise<HistoryRow[]> {
-  if (!exists && !(await historyExists(session, history))) return [];
-  const { rows } = await session.query(
-    `SELECT installed_rank, version, description, type, script, checksum, applied_by, commit_sha,
+function selectSql(history: HistoryTable): string {
+  return `SELECT installed_rank, version, description, type, script, checksum, applied_by, commit_sha,
             applied_at, execution_ms, success, parts_applied
-       FROM ${history.qualified} ORDER BY installed_rank`,
-  );
-  return rows.map((r) => ({
+       FROM ${history.qualified} ORDER BY installed_rank`;
+}
+
+function historyRow(r: Record<string, unknown>): HistoryRow {
+  return {
     rank: Number(r.installed_rank),
     version: r.version as string | null,
     description: r.description as string,
@@ -87,7 +102,18 @@ export async function readHistory(
     executionMs: Number(r.execution_ms),
     success: r.success as boolean,
     partsApplied: Number(r.parts_applied),
-  }));
+  };
+}
+
+/** The history's rows, oldest first; none when there is no table (`exists` skips that check). */
+export async function readHistory(
+  session: SqlSession,
+  history: HistoryTable,
+  exists?: true,
+): Promise<HistoryRow[]> {
+  if (!exists && !(await historyExists(session, history))) return [];
+  const { rows } = await session.query(selectSql(history));
+  return rows.map(historyRow);
 }
 
 export type NewHistoryRow = Omit<HistoryRow, 'rank' | 'appliedAt' | 'executionMs'> & {

@@ -1,5 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
-
 /**
  * Keeps PostgreSQL's parser (WASM) in V8's baseline compiler, Liftoff. By default V8 tiers the
  * parser's hot functions up to TurboFan, whose compile of the huge generated parse function peaks
@@ -22,5 +20,7 @@ let limited = false;
 export function limitParserTiering(): void {
   if (limited) return;
   limited = true;
+  // node:v8 loaded here, not at start: the parser loads after the connection is on its way.
+  const { setFlagsFromString } = process.getBuiltinModule('node:v8');
   for (const flag of PARSER_V8_FLAGS) setFlagsFromString(flag);
 }

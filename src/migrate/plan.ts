@@ -1,6 +1,6 @@
 // What `apply` would do, without changing anything: no history table is created, no lock taken.
 import type { MigrateEvent } from './events.ts';
-import { type HistoryTable, historyExists, readHistory } from './history.ts';
+import { type HistoryRow, type HistoryTable, historyExists, readHistory } from './history.ts';
 import type { Migration, PhaseInput } from './migration-set.ts';
 import { type SqlSession, configureSession } from './session.ts';
 import { type Deferred, type PendingMigration, computeStatus } from './status.ts';
@@ -55,27 +55,47 @@ export function describePending(pending: PendingMigration): PlannedMigration {
   };
 }
 
-export async function planMigrations(
+/** What the plan reads from the database: whether the history table exists, and its rows. */
+export interface HistoryLookup {
+  exists: boolean;
+  rows: HistoryRow[];
+}
+
+/** Sets the session's timeouts and reads the history, if there is one: nothing is changed. */
+export async function lookUpHistory(
+  session: SqlSession,
+  options: Pick<PlanOptions, 'history' | 'lockTimeoutMs' | 'statementTimeoutMs'>,
+): Promise<HistoryLookup> {
+  const configured = await configureSession(session, options, options.history);
+  const exists = configured.historyExists ?? (await historyExists(session, options.history));
+  return { exists, rows: exists ? await readHistory(session, options.history, true) : [] };
+}
+
+/** The plan of the migrations against the history looked up. */
+export function planFrom(
   migrations: readonly Migration[],
+  history: HistoryLookup,
   options: PlanOptions,
-  deps: { session: SqlSession; onEvent?: (event: MigrateEvent) => void },
-): Promise<Plan> {
-  await configureSession(deps.session, options);
-  const exists = await historyExists(deps.session, options.history);
-  const status = computeStatus(
-    migrations,
-    exists ? await readHistory(deps.session, options.history, true) : [],
-    options,
-  );
+  onEvent?: (event: MigrateEvent) => void,
+): Plan {
+  const status = computeStatus(migrations, history.rows, options);
   if (status.missingLocally.length > 0) {
-    deps.onEvent?.({ type: 'missing-locally', migrations: status.missingLocally });
+    onEvent?.({ type: 'missing-locally', migrations: status.missingLocally });
   }
   return {
-    historyExists: exists,
+    historyExists: history.exists,
     current: status.current,
     baseline: status.baseline ? formatVersion(status.baseline) : undefined,
     missingLocally: status.missingLocally,
     pending: status.pending.map(describePending),
     deferred: status.deferred,
   };
+}
+
+export async function planMigrations(
+  migrations: readonly Migration[],
+  options: PlanOptions,
+  deps: { session: SqlSession; onEvent?: (event: MigrateEvent) => void },
+): Promise<Plan> {
+  return planFrom(migrations, await lookUpHistory(deps.session, options), options, deps.onEvent);
 }

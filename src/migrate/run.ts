@@ -23,12 +23,24 @@ import {
   reportTask,
   runMigrationTask,
 } from './ecs-task.ts';
-import { type DatabaseState, type DeclaredState, decideDatabaseState } from './database-state.ts';
+import {
+  type DatabaseFacts,
+  type DatabaseState,
+  type DeclaredState,
+  decideDatabaseState,
+} from './database-state.ts';
 import { type Finding, type LintOptions, blocking } from './lint/lint.ts';
 import { type ChangesPort, type LintScope, lintScope } from './lint-scope.ts';
 import { type LintJob, lintEach, startLint } from './lint-job.ts';
-import { type Migration, readMigrations } from './migration-set.ts';
-import { type Plan, type PlanOptions, type PlannedMigration, planMigrations } from './plan.ts';
+import { type Migration, nextTurn, readMigrations } from './migration-set.ts';
+import {
+  type HistoryLookup,
+  type Plan,
+  type PlanOptions,
+  type PlannedMigration,
+  lookUpHistory,
+  planFrom,
+} from './plan.ts';
 import { inspectDatabase } from './schema.ts';
 import type { DatabaseSession } from './session.ts';
 import { type ThrowawayPostgres, findPostgresBin } from './throwaway-postgres.ts';
@@ -239,6 +251,8 @@ async function lintAndMigrate(
  */
 interface EarlySession {
   session: Promise<DatabaseSession>;
+  /** The reads the plan starts with, sent once connected, while the files are still being cut. */
+  lookup: Promise<Lookup>;
   giveUp: AbortController;
   handedOver: boolean;
 }
@@ -248,8 +262,22 @@ function connectEarly(options: MigrateOptions, ports: MigratePorts): EarlySessio
   if (options.connection?.kind !== 'url') return undefined;
   const giveUp = new AbortController();
   const session = ports.connect(options.connection.target, giveUp.signal);
-  session.catch(() => {}); // taken, failure and all, in planAndApply
-  return { session, giveUp, handedOver: false };
+  const lookup = session.then((s) => lookUp(s, options));
+  // Taken, failure and all, in planAndApply.
+  session.catch(() => {});
+  lookup.catch(() => {});
+  return { session, lookup, giveUp, handedOver: false };
+}
+
+/** What plan and apply read before deciding anything; reads only, no lock, nothing created. */
+interface Lookup {
+  history: HistoryLookup;
+  facts: DatabaseFacts;
+}
+
+async function lookUp(session: DatabaseSession, options: MigrateOptions): Promise<Lookup> {
+  const history = await lookUpHistory(session, options);
+  return { history, facts: await inspectDatabase(session, options.history, history.rows.length) };
 }
 
 async function lintAndMigrateWith(
@@ -259,6 +287,9 @@ async function lintAndMigrateWith(
   ports: MigratePorts,
 ): Promise<void> {
   if (options.command === 'plan' || options.command === 'apply') {
+    // The early connection's socket opens first (pg's load and the connect run as microtasks and
+    // ticks): the server starts its backend while the files are read, not after.
+    if (early) await nextTurn();
     // Cut by the lexer: the parse and the lint run beside the connection (and against a new
     // database beside the apply), see lint-job.ts.
     const reading = readMigrations(options.migrationsDir);
@@ -359,12 +390,9 @@ async function planAndApply(
   const onAbort = () => void session.end().catch(() => {});
   ports.signal.addEventListener('abort', onAbort, { once: true });
   try {
-    found.plan = await planMigrations(migrations, options, { session, onEvent: ports.onEvent });
-    found.database = decideDatabaseState(
-      options.databaseState,
-      await inspectDatabase(session, options.history, found.plan.historyExists),
-      options.baselineVersion,
-    );
+    const { history, facts } = await (early?.lookup ?? lookUp(session, options));
+    found.plan = planFrom(migrations, history, options, ports.onEvent);
+    found.database = decideDatabaseState(options.databaseState, facts, options.baselineVersion);
     ports.onEvent({ type: 'database-state', ...found.database });
     const deps = {
       session,

@@ -129,8 +129,8 @@ const NAMED_OBJECTS = 3;
 export async function inspectDatabase(
   session: SqlSession,
   history: HistoryTable,
-  /** Whether the history table exists, when the caller has just asked (the plan has). */
-  historyExists: boolean | undefined = undefined,
+  /** The history's rows, when the caller has just read them (the plan has): not counted again. */
+  historyRows: number | undefined = undefined,
 ): Promise<DatabaseFacts> {
   const { rows } = await session.query(
     `SELECT format('%I.%I', n.nspname, c.relname) AS name, count(*) OVER () AS total
@@ -144,15 +144,16 @@ export async function inspectDatabase(
       ORDER BY 1 LIMIT ${NAMED_OBJECTS}`,
     [history.qualified],
   );
-  let historyRows = 0;
-  if (historyExists ?? (await historyTableExists(session, history))) {
-    const counted = await session.query(`SELECT count(*)::int AS n FROM ${history.qualified}`);
-    historyRows = Number(counted.rows[0]?.n ?? 0);
-  }
   return {
-    historyRows,
+    historyRows: historyRows ?? (await countHistory(session, history)),
     // eslint-disable-next-line no-control-regex -- control characters are what it replaces
     objects: rows.map((r) => String(r.name).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')),
     objectCount: Number(rows[0]?.total ?? 0),
   };
+}
+
+async function countHistory(session: SqlSession, history: HistoryTable): Promise<number> {
+  if (!(await historyTableExists(session, history))) return 0;
+  const counted = await session.query(`SELECT count(*)::int AS n FROM ${history.qualified}`);
+  return Number(counted.rows[0]?.n ?? 0);
 }

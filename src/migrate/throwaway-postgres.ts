@@ -3,13 +3,16 @@
 // It uses PostgreSQL binaries already on the machine (GitHub's Ubuntu runners ship them under
 // /usr/lib/postgresql/<version>/bin) or the directory given. PostgreSQL refuses to run as root:
 // as root the cluster runs as the `postgres` system user.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type pg from 'pg';
 import { UserError } from '../lib/errors.ts';
 import type { DatabaseSession } from './session.ts';
+
+// node:child_process (and the wrappers it brings) loads only when validate runs, not at every start.
+const childProcess = () => process.getBuiltinModule('node:child_process');
 
 export interface ThrowawayPostgres {
   readonly version: string;
@@ -50,8 +53,12 @@ export function findPostgresBin(
 function runAs(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   try {
-    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+    const uid = Number(
+      childProcess().execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim(),
+    );
+    const gid = Number(
+      childProcess().execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim(),
+    );
     return { uid, gid };
   } catch {
     throw new UserError(
@@ -68,11 +75,13 @@ export async function startThrowawayPostgres(
   const dir = mkdtempSync(join(tmpdir(), 'rds-migrate-validate-'));
   if (owner) chownSync(dir, owner.uid, owner.gid);
   const data = join(dir, 'data');
-  const version = execFileSync(join(binDir, 'postgres'), ['--version'], {
-    encoding: 'utf8',
-  }).trim();
+  const version = childProcess()
+    .execFileSync(join(binDir, 'postgres'), ['--version'], {
+      encoding: 'utf8',
+    })
+    .trim();
   try {
-    execFileSync(
+    childProcess().execFileSync(
       join(binDir, 'initdb'),
       ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'],
       { stdio: 'pipe', ...(owner ?? {}) },
@@ -82,7 +91,7 @@ export async function startThrowawayPostgres(
     const stderr = String((error as { stderr?: Buffer }).stderr ?? '').trim();
     throw new UserError(`initdb failed for the throwaway PostgreSQL: ${stderr.split('\n')[0]}`);
   }
-  const child: ChildProcess = spawn(
+  const child: ChildProcess = childProcess().spawn(
     join(binDir, 'postgres'),
     ['-D', data, '-k', dir, '-c', 'listen_addresses=', '-c', 'fsync=off', '-c', 'port=5432'],
     { stdio: ['ignore', 'ignore', 'pipe'], ...(owner ?? {}) },

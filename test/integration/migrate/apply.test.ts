@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { applyMigrations } from '../../../src/migrate/apply.ts';
 import { checksumOf } from '../../../src/migrate/files.ts';
-import { createHistory } from '../../../src/migrate/history.ts';
+import {
+  createAndReadHistory,
+  createHistory,
+  recordMigration,
+} from '../../../src/migrate/history.ts';
 import { loadMigrations } from '../../../src/migrate/migration-set.ts';
 import { type PostgresServer, startPostgres } from '../../postgres/server.ts';
 import type { MigrateEvent } from '../../../src/migrate/events.ts';
@@ -92,6 +96,44 @@ describe('apply', () => {
       await deployer.end();
     }
     expect((await history(db)).map((h) => h.script)).toEqual(['V1__customers.sql']);
+  });
+
+  it('creates the history and reads its rows in one round trip', async () => {
+    const db = await server.createDatabase();
+    const admin = await connect(server, db);
+    const queries: string[] = [];
+    const counting = {
+      query: (sql: string, params?: unknown[]) => {
+        queries.push(sql);
+        return admin.query(sql, params);
+      },
+    };
+    try {
+      expect(await createAndReadHistory(counting, OPTIONS.history)).toEqual([]);
+      await recordMigration(admin, OPTIONS.history, {
+        version: '1',
+        description: 'customers',
+        type: 'versioned',
+        script: 'V1__customers.sql',
+        checksum: 'abc',
+        appliedBy: 'me',
+        commit: null,
+        executionMs: 7,
+        success: true,
+        partsApplied: 1,
+      });
+      expect(await createAndReadHistory(counting, OPTIONS.history)).toEqual([
+        expect.objectContaining({
+          rank: 1,
+          version: '1',
+          script: 'V1__customers.sql',
+          executionMs: 7,
+        }),
+      ]);
+      expect(queries).toHaveLength(2);
+    } finally {
+      await admin.end();
+    }
   });
 
   it('applies only what is new, and nothing on a second run', async () => {

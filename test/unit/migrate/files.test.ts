@@ -72,6 +72,15 @@ describe('discoverMigrations', () => {
     expect(found[0]!.checksum).toBe(checksumOf('SELECT 9;'));
   });
 
+  it('names a file in nested subdirectories by its path from the directory, with slashes', async () => {
+    const dir = directory({ 'a/b/V3__deep.sql': 'SELECT 3;', 'a/V2__mid.sql': 'SELECT 2;' });
+    const found = await discoverMigrations(dir);
+    expect(found.map((f) => [f.script, f.text])).toEqual([
+      ['a/V2__mid.sql', 'SELECT 2;'],
+      ['a/b/V3__deep.sql', 'SELECT 3;'],
+    ]);
+  });
+
   it('reads CRLF and LF alike for the checksum', () => {
     expect(checksumOf('SELECT 1;\r\nSELECT 2;\r\n')).toBe(checksumOf('SELECT 1;\nSELECT 2;\n'));
     expect(checksumOf('SELECT 1;')).toMatch(/^[0-9a-f]{64}$/);

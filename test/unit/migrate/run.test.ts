@@ -331,6 +331,73 @@ describe('a new database takes the whole history, a live one is guarded', () => 
     expect(database.queries.filter((q) => q.includes('set_config('))).toHaveLength(1);
   });
 
+  it("the plan's reads go out while the files are still being cut; nothing is written before they are", async () => {
+    const log: string[] = [];
+    const database = fakeDatabase({ onQuery: async (sql) => void log.push(sql) });
+    const files = Object.fromEntries(
+      Array.from({ length: 20 }, (_, i) => [
+        `V${i + 1}__t${i + 1}.sql`,
+        `CREATE TABLE t${i + 1} (id int);`,
+      ]),
+    );
+    const { ports } = fakePorts(database, {
+      onEvent: (event) => void (event.type === 'loaded' && log.push('loaded')),
+    });
+    const run = await runMigration(options('apply', migrationsDir(files)), ports);
+    expect(run.ok).toBe(true);
+    const loaded = log.indexOf('loaded');
+    expect(log.slice(0, loaded)).toEqual([
+      expect.stringContaining('set_config('),
+      expect.stringContaining('count(*) OVER ()'),
+    ]);
+    expect(log[loaded + 1]).toContain('pg_try_advisory_lock');
+  });
+
+  it('a live database: its history read once before the lock, and counted from what was read', async () => {
+    const database = fakeDatabase({ history: [appliedRow('V1__orders.sql', '1', SAFE)] });
+    const { ports, events } = fakePorts(database);
+    const run = await runMigration(
+      options('apply', migrationsDir({ 'V1__orders.sql': SAFE, 'V2__more.sql': SAFE })),
+      ports,
+    );
+    expect(run.ok).toBe(true);
+    const lock = database.queries.findIndex((q) => q.includes('pg_try_advisory_lock'));
+    expect(database.queries.slice(0, lock)).toEqual([
+      expect.stringMatching(/set_config\(.*AS exists$/s),
+      expect.stringContaining('ORDER BY installed_rank'),
+      expect.stringContaining('count(*) OVER ()'),
+    ]);
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'database-state',
+        state: 'live',
+        reason: expect.stringContaining('a migration history (1 row)'),
+      }),
+    );
+  });
+
+  it('a new database: two round trips before the lock, one after it before the first migration', async () => {
+    const database = fakeDatabase();
+    const run = await runMigration(
+      options('apply', migrationsDir({ 'V1__orders.sql': SAFE })),
+      fakePorts(database).ports,
+    );
+    expect(run.ok).toBe(true);
+    const lock = database.queries.findIndex((q) => q.includes('pg_try_advisory_lock'));
+    const first = database.queries.findIndex((q) => q.includes('CREATE TABLE orders'));
+    // The timeouts with the history's lookup; the user's own tables.
+    expect(database.queries.slice(0, lock)).toEqual([
+      expect.stringMatching(/set_config\(.*AS exists$/s),
+      expect.stringContaining('count(*) OVER ()'),
+    ]);
+    // The history created and read in one message.
+    expect(database.queries.slice(lock + 1, first)).toEqual([
+      expect.stringMatching(
+        /^DO .*CREATE TABLE IF NOT EXISTS .*;\nSELECT .* ORDER BY installed_rank$/s,
+      ),
+    ]);
+  });
+
   const HISTORY = { 'V1__orders.sql': SAFE, 'V2__index.sql': UNSAFE_INDEX };
 
   it('apply on a database with no tables and no history: everything applied, findings reported, none blocking', async () => {
