@@ -555,7 +555,8 @@ export function sharingChecks(
   const sharing = new Set<number>();
   let shares = 0;
   for (const candidate of order) {
-    if (candidate.smallest >= (alpha * candidate.shares) / Math.max(shares, candidate.shares)) break;
+    if (candidate.smallest >= (alpha * candidate.shares) / Math.max(shares, candidate.shares))
+      break;
     sharing.add(candidate.index);
     shares += candidate.shares;
   }

@@ -677,15 +677,18 @@ describe('sharingChecks: the checks that share a look', () => {
     // 0.0015 can fail at 0.004/2, so all three share; 0.0025 cannot, so two do.
     [[0, 0, 0.0015], 0.004, 3],
     [[0, 0, 0.0025], 0.004, 2],
-  ])('one share each: smallest possible p %p at a look of %p: %p share', (smallest, alpha, expected) => {
-    const sharing = sharingChecks(one(smallest), alpha);
-    expect(sharing).toMatchObject({ checks: expected, shares: expected });
-    expectUnionBound(one(smallest), alpha, sharing.levels);
-    // Whatever is left out cannot fail at the level it is judged at.
-    const k = expected;
-    const left = [...smallest].sort((a, b) => a - b).slice(k);
-    for (const p of left) expect(p).toBeGreaterThanOrEqual(k === 0 ? alpha : alpha / k);
-  });
+  ])(
+    'one share each: smallest possible p %p at a look of %p: %p share',
+    (smallest, alpha, expected) => {
+      const sharing = sharingChecks(one(smallest), alpha);
+      expect(sharing).toMatchObject({ checks: expected, shares: expected });
+      expectUnionBound(one(smallest), alpha, sharing.levels);
+      // Whatever is left out cannot fail at the level it is judged at.
+      const k = expected;
+      const left = [...smallest].sort((a, b) => a - b).slice(k);
+      for (const p of left) expect(p).toBeGreaterThanOrEqual(k === 0 ? alpha : alpha / k);
+    },
+  );
 
   it('gives a user-set limit three shares against one for each comparison', () => {
     const limit = { smallest: 0, shares: LIMIT_SHARES };

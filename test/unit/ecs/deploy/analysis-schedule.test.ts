@@ -166,11 +166,11 @@ describe('alphaForLook: information time follows the data', () => {
     };
     f.time.now = START + 3.2 * MINUTE;
     expect(alphaForLook(limited, START + 3 * MINUTE)).toBeCloseTo(
-      0.009 * (1.5 * MINUTE / planned) ** 0.25,
+      0.009 * ((1.5 * MINUTE) / planned) ** 0.25,
       15,
     );
     expect(alphaForLook(f.w, START + 3 * MINUTE)).toBeCloseTo(
-      0.009 * Math.sqrt(1.5 * MINUTE / planned),
+      0.009 * Math.sqrt((1.5 * MINUTE) / planned),
       15,
     );
   });
