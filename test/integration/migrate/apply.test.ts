@@ -32,6 +32,17 @@ const history = (db: string) =>
     'SELECT version, script, checksum, success, type, applied_by, commit_sha, execution_ms, parts_applied FROM schema_history ORDER BY installed_rank',
   );
 
+/** A session that records each message it sends: a round trip each. */
+function countingQueries(client: pg.Client) {
+  const queries: string[] = [];
+  const counting = {
+    query: (sql: string, params?: unknown[]) => {
+      queries.push(sql);
+      return client.query(sql, params);
+    },
+  };
+  return { counting, queries };
+}
 describe('apply', () => {
   it('applies every migration to a fresh database and records each with its checksum', async () => {
     const db = await server.createDatabase();
@@ -57,13 +68,7 @@ describe('apply', () => {
   it('creates the history in one round trip, and a user who may not create schemas applies into one that exists', async () => {
     const db = await server.createDatabase();
     const admin = await connect(server, db);
-    const queries: string[] = [];
-    const counting = {
-      query: (sql: string, params?: unknown[]) => {
-        queries.push(sql);
-        return admin.query(sql, params);
-      },
-    };
+    const { counting, queries } = countingQueries(admin);
     try {
       await createHistory(counting, OPTIONS.history);
       await createHistory(counting, OPTIONS.history);
@@ -101,13 +106,7 @@ describe('apply', () => {
   it('creates the history and reads its rows in one round trip', async () => {
     const db = await server.createDatabase();
     const admin = await connect(server, db);
-    const queries: string[] = [];
-    const counting = {
-      query: (sql: string, params?: unknown[]) => {
-        queries.push(sql);
-        return admin.query(sql, params);
-      },
-    };
+    const { counting, queries } = countingQueries(admin);
     try {
       expect(await createAndReadHistory(counting, OPTIONS.history)).toEqual([]);
       await recordMigration(admin, OPTIONS.history, {
