@@ -315,13 +315,19 @@ describe('which findings block the command', () => {
 });
 
 describe('a new database takes the whole history, a live one is guarded', () => {
-  it('a plan and the apply after it share the session: timeouts set once, the history looked up once before the lock', async () => {
+  /** One safe migration applied to a new fake database: what it was sent. */
+  async function appliedOrders() {
     const database = fakeDatabase();
     const run = await runMigration(
       options('apply', migrationsDir({ 'V1__orders.sql': SAFE })),
       fakePorts(database).ports,
     );
     expect(run.ok).toBe(true);
+    return database;
+  }
+
+  it('a plan and the apply after it share the session: timeouts set once, the history looked up once before the lock', async () => {
+    const database = await appliedOrders();
     const before = database.queries.slice(
       0,
       database.queries.findIndex((q) => q.includes('pg_try_advisory_lock')),
@@ -377,12 +383,7 @@ describe('a new database takes the whole history, a live one is guarded', () => 
   });
 
   it('a new database: two round trips before the lock, one after it before the first migration', async () => {
-    const database = fakeDatabase();
-    const run = await runMigration(
-      options('apply', migrationsDir({ 'V1__orders.sql': SAFE })),
-      fakePorts(database).ports,
-    );
-    expect(run.ok).toBe(true);
+    const database = await appliedOrders();
     const lock = database.queries.findIndex((q) => q.includes('pg_try_advisory_lock'));
     const first = database.queries.findIndex((q) => q.includes('CREATE TABLE orders'));
     // The timeouts with the history's lookup; the user's own tables.

@@ -49,6 +49,13 @@ function p95(result: AnalysisResult, against: MetricJudgement['against']): Metri
   return found;
 }
 
+/** The baseline's p95 of 200 ms in the minute before the window; the canary's threshold 1.25× it. */
+const P95_200_MS = {
+  baselineSeconds: 0.2,
+  canarySeconds: 0.25,
+  period: new Date(START - 60_000),
+} as const;
+
 const limitConfig = { minRequests: 300, maxP95LatencySeconds: 2 };
 /** The baseline is as slow as the limit (only the limit can see a breach). */
 const slowBaseline = window([
@@ -129,11 +136,7 @@ describe('max-p95-latency on request counts', () => {
 });
 
 describe('p95 against the baseline on request counts', () => {
-  const reference: LatencyReference = {
-    baselineSeconds: 0.2,
-    canarySeconds: 0.25,
-    period: new Date(START - 60_000),
-  };
+  const reference: LatencyReference = P95_200_MS;
   const baseline = window([
     { requests: 2700, p95: 0.2, slower: { 0.2: 135 } },
     { requests: 2700, p95: 0.21, slower: { 0.2: 140 } },
@@ -206,9 +209,7 @@ describe('p95 against the baseline on request counts', () => {
 
 describe('p95 against the baseline at two thresholds: its p95 and its p90', () => {
   const reference: LatencyReference = {
-    baselineSeconds: 0.2,
-    canarySeconds: 0.25,
-    period: new Date(START - 60_000),
+    ...P95_200_MS,
     p90: { baselineSeconds: 0.15, canarySeconds: 0.1875 },
   };
   /** About 5 % of the baseline slower than 0.2 s, about 10 % slower than 0.15 s. */
@@ -314,9 +315,7 @@ describe('p95 against the baseline at two thresholds: its p95 and its p90', () =
 
 describe('p99 against the baseline on request counts', () => {
   const reference: LatencyReference = {
-    baselineSeconds: 0.2,
-    canarySeconds: 0.25,
-    period: new Date(START - 60_000),
+    ...P95_200_MS,
     p99: { baselineSeconds: 0.8, canarySeconds: 1 },
   };
   /** The baseline: 27 of 2,700 requests a minute slower than its p99 0.8 s (1 %). */

@@ -147,20 +147,17 @@ describe('the latency thresholds a read asks for', () => {
     expect(requests[1]!.slowerThan).toEqual({ canary: [0.2513], baseline: [0.201] });
   });
 
+  /** The p95 reference one period of 0.21 s gives, the canary's threshold 1.25× it. */
+  const P95_REFERENCE = { baselineSeconds: 0.21, canarySeconds: 0.2625, period: new Date(START) };
+
   it('takes the p99 of the same period as a second reference when it had 100 requests or more', () => {
     const withP99 = (requests: number) => onePeriod({ requests, p99Seconds: 0.87654 });
     expect(MIN_P99_REFERENCE_REQUESTS).toBe(100);
     expect(latestReference(withP99(100), 0.25)).toEqual({
-      baselineSeconds: 0.21,
-      canarySeconds: 0.2625,
-      period: new Date(START),
+      ...P95_REFERENCE,
       p99: { baselineSeconds: 0.8765, canarySeconds: 1.0956 },
     });
-    expect(latestReference(withP99(99), 0.25)).toEqual({
-      baselineSeconds: 0.21,
-      canarySeconds: 0.2625,
-      period: new Date(START),
-    });
+    expect(latestReference(withP99(99), 0.25)).toEqual(P95_REFERENCE);
   });
 
   it('asks for the canary’s and the baseline’s counts at the p99 reference too, each threshold once', async () => {
@@ -178,17 +175,11 @@ describe('the latency thresholds a read asks for', () => {
   it('takes the p90 of the same period as the p95 comparison’s second threshold, when below the p95', () => {
     const withP90 = (p90Seconds: number) => onePeriod({ requests: 20, p90Seconds });
     expect(latestReference(withP90(0.15432), 0.25)).toEqual({
-      baselineSeconds: 0.21,
-      canarySeconds: 0.2625,
-      period: new Date(START),
+      ...P95_REFERENCE,
       p90: { baselineSeconds: 0.1543, canarySeconds: 0.1929 },
     });
     // A p90 at the p95 (a few requests, or ties) adds nothing the p95 does not count.
-    expect(latestReference(withP90(0.21), 0.25)).toEqual({
-      baselineSeconds: 0.21,
-      canarySeconds: 0.2625,
-      period: new Date(START),
-    });
+    expect(latestReference(withP90(0.21), 0.25)).toEqual(P95_REFERENCE);
   });
 
   it('asks for both groups’ counts at the p90 reference in the same reads (no more calls)', async () => {
